@@ -1,0 +1,65 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-imagebuilder',
+  description: 'EC2 Image Builder constructs for the AWS CDK: components, recipes, pipelines, sharing and deploy-time builds, validated at synth time',
+  author: 'cdk-imagebuilder maintainers',
+  authorAddress: 'maintainers@cdk-imagebuilder.dev',
+  repositoryUrl: 'https://github.com/cdk-imagebuilder/cdk-imagebuilder.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'imagebuilder', 'ec2-image-builder', 'ami', 'golden-image'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // CI is `.ci/run`; no hosted workflows.
+  github: false,
+  release: false,
+
+  publishToPypi: {
+    distName: 'cdk-imagebuilder',
+    module: 'cdk_imagebuilder',
+  },
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+  },
+
+  devDeps: [
+    '@aws/cloudformation-validate@1.9.0-beta',
+    'cdk-nag@^2.36.0',
+    'ts-node',
+  ],
+
+  jestOptions: {
+    // Snapshots are checked, never rewritten, by `npm test`; `npx projen test:update` rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+  },
+});
+
+// Python packaging without PyPI: generate the sources with jsii-pacmak, then build the wheel
+// and sdist with Debian's python3-build (no isolated env, so nothing is downloaded) and check them.
+const packagePython = project.tasks.tryFind('package:python')!;
+packagePython.reset('rm -rf dist/python dist/python-src');
+packagePython.exec('jsii-pacmak --target python --code-only --outdir dist/python-src');
+packagePython.exec('/usr/bin/python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/python-src/python');
+packagePython.exec('/usr/bin/python3 -m twine check --strict dist/python/*');
+packagePython.exec('/usr/bin/python3 -m compileall -q dist/python-src/python/src');
+
+// Always package every language, in CI too.
+project.tasks.tryFind('package')!.reset();
+project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
+
+project.synth();
