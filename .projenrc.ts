@@ -29,6 +29,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     runtime: awscdk.LambdaRuntime.NODEJS_22_X,
   },
 
+  // Renders and parses component documents; bundled so users need no extra install.
+  bundledDeps: ['yaml'],
+
   devDeps: [
     '@aws/cloudformation-validate@1.9.0-beta',
     'cdk-nag@^2.36.0',
@@ -45,7 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   tsconfigDev: {
     compilerOptions: {},
-    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
   },
 });
 
@@ -61,5 +64,21 @@ packagePython.exec('/usr/bin/python3 -m compileall -q dist/python-src/python/src
 // Always package every language, in CI too.
 project.tasks.tryFind('package')!.reset();
 project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package-all')!);
+
+// The main job: synthesize the example app to CloudFormation, offline.
+project.addTask('synth:example', {
+  description: 'Synthesize the example app to cdk.out/example and summarise its templates',
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-example.ts',
+  receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Run the benchmarks; prints a table and writes bench/RESULTS.md',
+  exec: 'ts-node --project test/tsconfig.json bench/bench.ts',
+});
+project.gitignore.exclude('/cdk.out/');
+project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/cdk.out/', '/.ci/');
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('scripts');
+project.eslint?.addLintPattern('bench');
 
 project.synth();

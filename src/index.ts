@@ -1,1 +1,5 @@
 export * from './platform';
+export * from './component-data';
+export * from './component';
+export * from './aws-managed-component';
+export * from './component-document';

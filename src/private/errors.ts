@@ -1,4 +1,4 @@
-import { ValidationError } from 'aws-cdk-lib';
+import { UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -10,4 +10,9 @@ const ERROR_CODE = 'ImageBuilderValidation' as ConstructorParameters<typeof Vali
 /** A `ValidationError` attached to `scope`, so the message carries the construct path. */
 export function validationError(message: string, scope: IConstruct): ValidationError {
   return new ValidationError(ERROR_CODE, message, scope);
+}
+
+/** For value classes with no construct to attach the error to (e.g. parsing a document). */
+export function unscopedValidationError(message: string): UnscopedValidationError {
+  return new UnscopedValidationError(ERROR_CODE, message);
 }

@@ -1,0 +1,326 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Token, Tokenization } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import * as yaml from 'yaml';
+import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
+import { validationError } from './private/errors';
+
+/** Limits of the `CreateComponent` API. */
+const MAX_INLINE_DATA_LENGTH = 16_000;
+/** S3 bucket naming rules: what `s3://bucket/key` can point at. */
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Where a component's document lives once bound to a component: inline text or an S3 URL.
+ */
+export interface ComponentDataConfig {
+  /**
+   * The document text, sent inline.
+   *
+   * @default - the document is read from `uri`
+   */
+  readonly data?: string;
+
+  /**
+   * The `s3://bucket/key` URL of the document.
+   *
+   * @default - the document is inline in `data`
+   */
+  readonly uri?: string;
+
+  /**
+   * The document text when it is known at synth time (inline text, a JSON object, a document or
+   * a local file), so it can be checked before deployment.
+   *
+   * @default - not known until deployment (an S3 object)
+   */
+  readonly documentText?: string;
+
+  /**
+   * Where the document text came from, for messages (a file path).
+   *
+   * @default - written in code
+   */
+  readonly documentSource?: string;
+}
+
+/**
+ * The component types of a shell script: where its commands run.
+ */
+export enum ShellScriptType {
+  /** Runs in the build phase, on the build instance. */
+  BUILD = 'BUILD',
+  /** Runs in the test phase, on the test instance. */
+  TEST = 'TEST',
+}
+
+/**
+ * The shell that runs a script.
+ */
+export enum ScriptShell {
+  /** bash (`ExecuteBash`), on Linux and macOS. */
+  BASH = 'bash',
+  /** PowerShell (`ExecutePowerShell`), on Windows. */
+  POWERSHELL = 'powershell',
+}
+
+/**
+ * How a shell script becomes a component document.
+ */
+export interface ShellScriptOptions {
+  /**
+   * Whether the script builds the image or tests it.
+   *
+   * @default ShellScriptType.BUILD
+   */
+  readonly type?: ShellScriptType;
+
+  /**
+   * The shell that runs the script.
+   *
+   * @default ScriptShell.BASH
+   */
+  readonly shell?: ScriptShell;
+
+  /**
+   * The name of the step that runs the script.
+   *
+   * @default RunScript
+   */
+  readonly stepName?: string;
+
+  /**
+   * The document's name.
+   *
+   * @default - no name
+   */
+  readonly documentName?: string;
+
+  /**
+   * The document's description.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+/**
+ * The document of a component: the YAML that AWSTOE runs on the build or test instance.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
+ */
+export abstract class ComponentData {
+  /**
+   * A YAML (or JSON) document given as text.
+   *
+   * @param document the document text, at most 16,000 characters
+   */
+  public static fromInline(document: string): ComponentData {
+    return new InlineComponentData(document);
+  }
+
+  /**
+   * A document given as an object, rendered to YAML.
+   *
+   * @param document the document, e.g. `{ schemaVersion: 1.0, phases: [...] }`
+   */
+  public static fromJsonObject(document: { [key: string]: any }): ComponentData {
+    return new InlineComponentData(yaml.stringify(document, { indent: 2 }));
+  }
+
+  /**
+   * A document written in code or read with `ComponentDocument.fromYaml`. Rendered inline, or
+   * uploaded as an asset when it is longer than the 16,000 characters the service takes inline.
+   *
+   * @param document the document
+   */
+  public static fromDocument(document: ComponentDocument): ComponentData {
+    return new DocumentComponentData(document);
+  }
+
+  /**
+   * A shell script wrapped into a one-step document: the synth-time counterpart of the service's
+   * `ImportComponent` with format `SHELL`.
+   *
+   * @param script the script text
+   * @param options build or test, bash or PowerShell, names
+   */
+  public static fromShellScript(script: string, options: ShellScriptOptions = {}): ComponentData {
+    return new DocumentComponentData(shellScriptDocument(script, options));
+  }
+
+  /**
+   * A local shell script file wrapped into a one-step document; see `fromShellScript`.
+   *
+   * @param filePath path to the script
+   * @param options build or test, bash or PowerShell, names
+   */
+  public static fromShellScriptFile(filePath: string, options: ShellScriptOptions = {}): ComponentData {
+    return new ShellScriptFileComponentData(filePath, options);
+  }
+
+  /**
+   * A local file, uploaded to the CDK assets bucket at deployment.
+   *
+   * @param filePath path to the YAML file
+   * @param options asset options
+   */
+  public static fromAsset(filePath: string, options: s3assets.AssetOptions = {}): ComponentData {
+    return new AssetComponentData(filePath, options);
+  }
+
+  /**
+   * A document already in S3. Image Builder reads it with the credentials of the deployment,
+   * so the deploying role must be able to read the object.
+   *
+   * @param bucket the bucket that holds the document
+   * @param key the object key of the document
+   */
+  public static fromS3(bucket: s3.IBucket, key: string): ComponentData {
+    return new S3ComponentData(bucket, key);
+  }
+
+  /**
+   * Resolves the document for the component `scope`, creating an asset if needed.
+   *
+   * @param scope the component that uses this data
+   */
+  public abstract bind(scope: Construct): ComponentDataConfig;
+}
+
+class InlineComponentData extends ComponentData {
+  public constructor(private readonly document: string) {
+    super();
+  }
+
+  public bind(scope: Construct): ComponentDataConfig {
+    if (isWholeToken(this.document)) {
+      return { data: this.document };
+    }
+    validateDocumentText(scope, 'data', this.document);
+    validateInlineLength(scope, this.document);
+    return { data: this.document, documentText: this.document };
+  }
+}
+
+class DocumentComponentData extends ComponentData {
+  public constructor(private readonly document: ComponentDocument) {
+    super();
+  }
+
+  public bind(scope: Construct): ComponentDataConfig {
+    const text = this.document.toYaml();
+    if (text.length <= MAX_INLINE_DATA_LENGTH) {
+      return new InlineComponentData(text).bind(scope);
+    }
+    // Too long to send inline: stage it as a file and upload it like any asset.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'component-document-'));
+    const file = path.join(dir, 'document.yml');
+    fs.writeFileSync(file, text);
+    const config = new AssetComponentData(file, {}).bind(scope);
+    return { ...config, documentSource: undefined };
+  }
+}
+
+class ShellScriptFileComponentData extends ComponentData {
+  public constructor(private readonly filePath: string, private readonly options: ShellScriptOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): ComponentDataConfig {
+    const script = readLocalFile(scope, 'shell script', this.filePath);
+    return new DocumentComponentData(shellScriptDocument(script, this.options)).bind(scope);
+  }
+}
+
+class AssetComponentData extends ComponentData {
+  private readonly assets = new Map<Construct, s3assets.Asset>();
+
+  public constructor(private readonly filePath: string, private readonly options: s3assets.AssetOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): ComponentDataConfig {
+    const fullPath = path.resolve(this.filePath);
+    const text = readLocalFile(scope, 'data asset', this.filePath);
+    validateDocumentText(scope, `data asset '${this.filePath}'`, text);
+
+    // One asset per component that uses this data; a second bind to the same scope reuses it.
+    let asset = this.assets.get(scope);
+    if (!asset) {
+      asset = new s3assets.Asset(scope, 'Document', { ...this.options, path: fullPath });
+      this.assets.set(scope, asset);
+    }
+    return { uri: asset.s3ObjectUrl, documentText: text, documentSource: this.filePath };
+  }
+}
+
+class S3ComponentData extends ComponentData {
+  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+    super();
+  }
+
+  public bind(scope: Construct): ComponentDataConfig {
+    if (!Token.isUnresolved(this.key) && (this.key.trim() === '' || this.key.startsWith('/'))) {
+      throw validationError(`data S3 key must be a non-empty object key without a leading '/', got '${this.key}'`, scope);
+    }
+    const bucketName = this.bucket.bucketName;
+    if (!Token.isUnresolved(bucketName) && !S3_BUCKET_NAME.test(bucketName)) {
+      throw validationError(
+        `data S3 bucket name must be 3 to 63 lowercase letters, numbers, dots and hyphens, got '${bucketName}'`, scope);
+    }
+    return { uri: this.bucket.s3UrlForObject(this.key) };
+  }
+}
+
+/** Reads a local file, with errors that say what was expected. */
+function readLocalFile(scope: Construct, what: string, filePath: string): string {
+  const fullPath = path.resolve(filePath);
+  if (!fs.existsSync(fullPath)) {
+    throw validationError(`${what} file '${filePath}' does not exist (resolved to '${fullPath}')`, scope);
+  }
+  if (!fs.statSync(fullPath).isFile()) {
+    throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
+  }
+  return fs.readFileSync(fullPath, 'utf-8');
+}
+
+/** A one-step document running the script in the build or test phase. */
+function shellScriptDocument(script: string, options: ShellScriptOptions): ComponentDocument {
+  const document = new ComponentDocument({ name: options.documentName, description: options.description });
+  const stepName = options.stepName ?? 'RunScript';
+  const step = options.shell === ScriptShell.POWERSHELL
+    ? ComponentStep.executePowerShell(stepName, { commands: [script] })
+    : ComponentStep.executeBash(stepName, { commands: [script] });
+  document.addSteps(options.type === ShellScriptType.TEST ? ComponentPhaseName.TEST : ComponentPhaseName.BUILD, step);
+  return document;
+}
+
+/** A value that is nothing but one token (an import, a parameter): its content is unknown at synth. */
+function isWholeToken(text: string): boolean {
+  const fragments = Tokenization.reverseString(text);
+  return fragments.length === 1 && fragments.tokens.length === 1;
+}
+
+/** The service rejects a blank document or one with a NUL character, inline or in S3. */
+function validateDocumentText(scope: Construct, what: string, text: string): void {
+  if (text.trim() === '') {
+    throw validationError(`${what} must be a component document, got an empty string`, scope);
+  }
+  if (text.includes('\0')) {
+    throw validationError(`${what} must not contain NUL characters`, scope);
+  }
+}
+
+/** Inline `data` is limited to 16,000 characters; S3 documents are not. */
+function validateInlineLength(scope: Construct, text: string): void {
+  if (text.length > MAX_INLINE_DATA_LENGTH) {
+    throw validationError(
+      `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${text.length}; ` +
+      'put larger documents in S3 with ComponentData.fromAsset or ComponentData.fromS3', scope);
+  }
+}

@@ -1,0 +1,475 @@
+import { Annotations, ArnFormat, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ComponentData } from './component-data';
+import { OsVersion, Platform } from './platform';
+import { validationError } from './private/errors';
+import { checkDocumentText } from './private/toe/document-validator';
+import {
+  ImageBuilderResourceType,
+  VersionWildcards,
+  arnSafeName,
+  generateResourceName,
+  parseImageBuilderArn,
+  validateImageBuilderArn,
+  validateResourceName,
+  validateSemanticVersion,
+} from './private/validation';
+
+const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
+const LATEST_VERSION = 'x.x.x';
+const DEFAULT_VERSION = '1.0.0';
+const MAX_DESCRIPTION_LENGTH = 1024;
+
+/**
+ * An EC2 Image Builder component: owned by this app, imported, or AWS-managed.
+ */
+export interface IComponent extends IResource {
+  /**
+   * The component's version ARN (`.../component/name/1.0.0`, or with `x` wildcards for imports).
+   * Image Builder resolves it to the latest build of that version, so recipes that use it keep
+   * working when the component's content changes.
+   *
+   * @attribute
+   */
+  readonly componentArn: string;
+
+  /**
+   * The component's name.
+   *
+   * @attribute
+   */
+  readonly componentName: string;
+
+  /**
+   * The component's semantic version, e.g. `1.0.0`, or a wildcard such as `x.x.x` for imports.
+   *
+   * @attribute
+   */
+  readonly componentVersion: string;
+
+  /**
+   * The platform the component runs on, when it is known.
+   */
+  readonly platform?: Platform;
+
+  /**
+   * Grants the given IAM actions on this component (every build of its version).
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `imagebuilder:GetComponent`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetComponent` on this component, and `kms:Decrypt` on its customer key
+   * if it has one.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Properties of a {@link Component}.
+ */
+export interface ComponentProps {
+  /**
+   * The platform the component runs on.
+   */
+  readonly platform: Platform;
+
+  /**
+   * The component document.
+   */
+  readonly data: ComponentData;
+
+  /**
+   * The component's name: lowercase letters, numbers and hyphens, 3 to 128 characters, so that it
+   * appears unchanged in the component's ARN.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly componentName?: string;
+
+  /**
+   * The component's semantic version, `major.minor.patch`. Changing the document without changing
+   * the version is fine: Image Builder gives the new content a new build number of the same version.
+   *
+   * @default 1.0.0
+   */
+  readonly componentVersion?: string;
+
+  /**
+   * What the component does.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * What changed in this version of the component.
+   *
+   * @default - no change description
+   */
+  readonly changeDescription?: string;
+
+  /**
+   * The customer managed key that encrypts the component.
+   *
+   * @default - an AWS owned key
+   */
+  readonly kmsKey?: kms.IKey;
+
+  /**
+   * The OS versions the component supports; Image Builder only lets recipes whose parent image
+   * matches one of them use the component. Each must belong to `platform`.
+   *
+   * @default - every OS of the platform
+   */
+  readonly supportedOsVersions?: OsVersion[];
+
+  /**
+   * Tags for the component.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Check the document at synth time when its content is known (inline, object, document or local
+   * file): YAML syntax, phases, steps, actions and their inputs, references. Turn it off only for a
+   * document that AWSTOE accepts and the check does not.
+   *
+   * @default true
+   */
+  readonly validateDocument?: boolean;
+}
+
+/**
+ * How to refer to an existing component.
+ */
+export interface ComponentAttributes {
+  /**
+   * The component's ARN (version or build version). Give this or `componentName`, not both.
+   *
+   * @default - built from `componentName` and `componentVersion` in this stack's account and region
+   */
+  readonly componentArn?: string;
+
+  /**
+   * The component's name. Give this or `componentArn`, not both.
+   *
+   * @default - taken from `componentArn`
+   */
+  readonly componentName?: string;
+
+  /**
+   * The component's version, with trailing `x` wildcards allowed (`1.x.x`). Only with `componentName`.
+   *
+   * @default x.x.x (the latest version)
+   */
+  readonly componentVersion?: string;
+
+  /**
+   * The platform the component runs on, so that recipes can check it.
+   *
+   * @default - unknown
+   */
+  readonly platform?: Platform;
+
+  /**
+   * The customer managed key that encrypts the component, so that `grantRead` also grants decrypt.
+   *
+   * @default - an AWS owned key
+   */
+  readonly kmsKey?: kms.IKey;
+}
+
+abstract class ComponentBase extends Resource implements IComponent {
+  public abstract readonly componentArn: string;
+  public abstract readonly componentName: string;
+  public abstract readonly componentVersion: string;
+  public abstract readonly platform?: Platform;
+  protected abstract readonly kmsKey?: kms.IKey;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: this.iamResourceArns(),
+    });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.grant(grantee, 'imagebuilder:GetComponent');
+    this.kmsKey?.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /**
+   * IAM knows components by build version ARN (`.../name/1.0.0/3`), so a grant covers the version
+   * ARN and every build under it; a wildcard version covers every version of the name.
+   */
+  private iamResourceArns(): string[] {
+    if (Token.isUnresolved(this.componentVersion) || this.componentVersion.includes('x')) {
+      const prefix = Fn.join('', [this.componentArnPrefix(), '/']);
+      return [this.componentArn, `${prefix}*`];
+    }
+    return [this.componentArn, `${this.componentArn}/*`];
+  }
+
+  /** The ARN up to and including the name: `arn:...:component/name`. */
+  private componentArnPrefix(): string {
+    const parsed = Token.isUnresolved(this.componentArn) ? undefined : parseImageBuilderArn(this.componentArn);
+    if (parsed) {
+      return this.componentArn.split('/').slice(0, 2).join('/');
+    }
+    const parts = Stack.of(this).splitArn(this.componentArn, ArnFormat.SLASH_RESOURCE_NAME);
+    return Stack.of(this).formatArn({
+      ...parts,
+      resourceName: Fn.select(0, Fn.split('/', parts.resourceName!)),
+    });
+  }
+}
+
+/**
+ * An EC2 Image Builder component: a document of steps that AWSTOE runs on the build instance
+ * (build and validate phases) or the test instance (test phase).
+ *
+ * The component's `componentArn` is its version ARN. Image Builder resolves it to the newest build
+ * of that version, so changing the document and redeploying replaces the component with a new
+ * build of the same version and recipes that use it need no change.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-components.html
+ */
+export class Component extends ComponentBase {
+  /**
+   * Imports a component by ARN (version ARN, build version ARN or wildcard version ARN).
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param componentArn the component's ARN
+   */
+  public static fromComponentArn(scope: Construct, id: string, componentArn: string): IComponent {
+    return Component.fromComponentAttributes(scope, id, { componentArn });
+  }
+
+  /**
+   * Imports the latest version of a component of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param componentName the component's name
+   */
+  public static fromComponentName(scope: Construct, id: string, componentName: string): IComponent {
+    return Component.fromComponentAttributes(scope, id, { componentName });
+  }
+
+  /**
+   * Imports a component from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the component's attributes
+   */
+  public static fromComponentAttributes(scope: Construct, id: string, attrs: ComponentAttributes): IComponent {
+    const { componentArn, componentName, componentVersion } = resolveImportedComponent(scope, attrs);
+
+    class Import extends ComponentBase {
+      public readonly componentArn = componentArn;
+      public readonly componentName = componentName;
+      public readonly componentVersion = componentVersion;
+      public readonly platform = attrs.platform;
+      protected readonly kmsKey = attrs.kmsKey;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is a `Component` created by this library.
+   *
+   * @param x any value
+   */
+  public static isComponent(x: any): x is Component {
+    return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
+  }
+
+  public readonly componentArn: string;
+  public readonly componentName: string;
+  public readonly componentVersion: string;
+  public readonly platform: Platform;
+
+  /**
+   * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
+   *
+   * @attribute
+   */
+  public readonly componentBuildVersionArn: string;
+
+  /**
+   * The component's type, `BUILD` or `TEST`, as Image Builder derives it from the document's phases.
+   *
+   * @attribute
+   */
+  public readonly componentType: string;
+
+  /**
+   * Components are always encrypted, with `kmsKey` or an AWS owned key.
+   */
+  public readonly encrypted: boolean = true;
+
+  /**
+   * The customer managed key that encrypts the component, if any.
+   */
+  public readonly kmsKey?: kms.IKey;
+
+  /**
+   * The document text when it was known at synth time (inline, JSON object or local file).
+   */
+  public readonly documentText?: string;
+
+  public constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id, {
+      physicalName: props.componentName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, COMPONENT_SYMBOL, { value: true });
+
+    const name = props.componentName ?? generateResourceName(this);
+    validateComponentName(this, name);
+    const version = props.componentVersion ?? DEFAULT_VERSION;
+    validateSemanticVersion(this, 'componentVersion', version, VersionWildcards.NONE);
+    validateDescription(this, 'description', props.description);
+    validateDescription(this, 'changeDescription', props.changeDescription);
+    validateOsVersions(this, props.platform, props.supportedOsVersions);
+
+    const data = props.data.bind(this);
+    if (data.documentText !== undefined && props.validateDocument !== false) {
+      checkDocument(this, data.documentText, data.documentSource, props.platform);
+    }
+    const resource = new CfnComponent(this, 'Resource', {
+      name,
+      version,
+      platform: props.platform,
+      data: data.data,
+      uri: data.uri,
+      description: props.description,
+      changeDescription: props.changeDescription,
+      kmsKeyId: props.kmsKey?.keyArn,
+      supportedOsVersions: props.supportedOsVersions?.map((os) => os.name),
+      tags: props.tags,
+    });
+
+    this.componentName = resource.attrName;
+    this.componentVersion = version;
+    this.platform = props.platform;
+    this.kmsKey = props.kmsKey;
+    this.documentText = data.documentText;
+    // Built from the Name attribute so that users of the ARN depend on the component, yet the
+    // string stays the same when a content change replaces the component with a new build.
+    this.componentArn = Stack.of(this).formatArn({
+      service: 'imagebuilder',
+      resource: 'component',
+      resourceName: `${resource.attrName}/${version}`,
+    });
+    this.componentBuildVersionArn = resource.attrArn;
+    this.componentType = resource.attrType;
+  }
+}
+
+/**
+ * Fails synthesis on document errors, listing each with its phase, step and line; warnings (what
+ * AWSTOE may accept but this library cannot confirm) become construct warnings.
+ */
+function checkDocument(scope: Construct, text: string, source: string | undefined, platform: Platform): void {
+  const findings = checkDocumentText(text, { platform });
+  const where = source ? ` '${source}'` : '';
+
+  for (const warning of findings.filter((f) => f.severity === 'warning')) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:componentDocument', `component document${where}: ${warning.message}`);
+  }
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw validationError(
+      `component document${where} has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n` +
+      errors.map((e) => `  - ${e.message}`).join('\n') +
+      '\n(set validateDocument: false to skip this check for a document AWSTOE accepts)', scope);
+  }
+}
+
+/** Works out the ARN, name and version of an imported component, rejecting conflicting attributes. */
+function resolveImportedComponent(scope: Construct, attrs: ComponentAttributes) {
+  if (attrs.componentArn !== undefined && (attrs.componentName !== undefined || attrs.componentVersion !== undefined)) {
+    throw validationError(
+      `give componentArn or componentName (with componentVersion), not both; got componentArn '${attrs.componentArn}' ` +
+      `and componentName '${attrs.componentName ?? ''}', componentVersion '${attrs.componentVersion ?? ''}'`, scope);
+  }
+
+  if (attrs.componentArn !== undefined) {
+    validateImageBuilderArn(scope, 'componentArn', attrs.componentArn, ImageBuilderResourceType.COMPONENT);
+    const parsed = Token.isUnresolved(attrs.componentArn) ? undefined : parseImageBuilderArn(attrs.componentArn);
+    if (parsed) {
+      return { componentArn: attrs.componentArn, componentName: parsed.name, componentVersion: parsed.version! };
+    }
+    const resourceName = Stack.of(scope).splitArn(attrs.componentArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    const nameAndVersion = Fn.split('/', resourceName);
+    return {
+      componentArn: attrs.componentArn,
+      componentName: Fn.select(0, nameAndVersion),
+      componentVersion: Fn.select(1, nameAndVersion),
+    };
+  }
+
+  if (attrs.componentName === undefined) {
+    if (attrs.componentVersion !== undefined) {
+      throw validationError(`componentVersion needs a componentName, got only componentVersion '${attrs.componentVersion}'`, scope);
+    }
+    throw validationError('give componentArn or componentName to import a component, got neither', scope);
+  }
+
+  validateComponentName(scope, attrs.componentName);
+  const componentVersion = attrs.componentVersion ?? LATEST_VERSION;
+  validateSemanticVersion(scope, 'componentVersion', componentVersion, VersionWildcards.TRAILING);
+  return {
+    componentArn: Stack.of(scope).formatArn({
+      service: 'imagebuilder',
+      resource: 'component',
+      resourceName: `${attrs.componentName}/${componentVersion}`,
+    }),
+    componentName: attrs.componentName,
+    componentVersion,
+  };
+}
+
+/**
+ * Image Builder lowercases names and turns spaces and underscores into hyphens in ARNs; requiring
+ * that form keeps `componentArn` exact.
+ */
+function validateComponentName(scope: Construct, name: string): void {
+  validateResourceName(scope, 'componentName', name);
+  if (!Token.isUnresolved(name) && arnSafeName(name) !== name) {
+    throw validationError(
+      `componentName must use lowercase letters, numbers and hyphens so that it appears unchanged in ARNs, got '${name}'; ` +
+      `use '${arnSafeName(name)}'`, scope);
+  }
+}
+
+function validateDescription(scope: Construct, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length < 1 || value.length > MAX_DESCRIPTION_LENGTH) {
+    throw validationError(`${prop} must be 1 to ${MAX_DESCRIPTION_LENGTH} characters, got ${value.length}`, scope);
+  }
+}
+
+function validateOsVersions(scope: Construct, platform: Platform, osVersions: OsVersion[] | undefined): void {
+  for (const os of osVersions ?? []) {
+    if (os.platform !== platform) {
+      throw validationError(
+        `supportedOsVersions must be ${platform} versions for a ${platform} component, got '${os.name}' (${os.platform})`, scope);
+    }
+  }
+}

@@ -1,0 +1,361 @@
+import * as yaml from 'yaml';
+import { ToeActionSpec, ToeInputSpec, findAction, findActionIgnoringCase } from './action-catalogue';
+import { checkReferences } from './references';
+
+/** Maps a path in the document (`['phases', 0, 'steps', 2]`) to its 1-based YAML line. */
+export type LineLocator = (path: Array<string | number>) => number | undefined;
+
+/** One problem found in a document. */
+export interface DocumentFinding {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly line?: number;
+}
+
+export interface ValidateDocumentOptions {
+  /** The component's platform (`Linux`, `Windows`, `macOS`), to catch actions that do not exist there. */
+  readonly platform?: string;
+  readonly locate?: LineLocator;
+}
+
+/** Facts of the AWSTOE document schema 1.0 (toe-use-documents.html). */
+const PHASES = ['build', 'validate', 'test'];
+const ON_FAILURE = ['Abort', 'Continue', 'Ignore'];
+/** timeoutSeconds: 1 second to 12 hours, or -1 for no timeout. */
+const TIMEOUT_SECONDS = { min: 1, max: 43_200 };
+const MAX_ATTEMPTS_MIN = 1;
+const DOCUMENT_KEYS = ['name', 'description', 'schemaVersion', 'parameters', 'constants', 'phases'];
+const STEP_KEYS = ['name', 'action', 'inputs', 'onFailure', 'timeoutSeconds', 'maxAttempts', 'loop', 'if'];
+/** Step names become part of `{{ phase.step.outputs.x }}` references, so no dots or spaces. */
+const STEP_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * YAML errors after which the parser still recovers the intended value, such as a stray quote
+ * after a quoted scalar (seen in documents AWS publishes): reported as warnings, since AWSTOE's
+ * own parser may accept them.
+ */
+const RECOVERABLE_YAML_ERRORS = ['UNEXPECTED_TOKEN'];
+
+/** Parses YAML keeping line numbers; syntax errors come back as findings. */
+export function parseDocumentYaml(text: string): { document: any; locate: LineLocator; syntaxErrors: DocumentFinding[]; syntaxWarnings: DocumentFinding[] } {
+  const lineCounter = new yaml.LineCounter();
+  const parsed = yaml.parseDocument(text, { lineCounter });
+  const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']): DocumentFinding => ({
+    severity,
+    line: e.linePos?.[0].line,
+    message: `line ${e.linePos?.[0].line ?? '?'}: YAML syntax ${severity}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, '')}`,
+  });
+  const syntaxErrors = parsed.errors.filter((e) => !RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'error'));
+  const syntaxWarnings = parsed.errors.filter((e) => RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'warning'));
+  const locate: LineLocator = (path) => {
+    const node = parsed.getIn(path, true) as yaml.Node | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
+  return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
+}
+
+/** Parses and checks document text: syntax first, then the document itself. */
+export function checkDocumentText(text: string, options: Omit<ValidateDocumentOptions, 'locate'> = {}): DocumentFinding[] {
+  const parsed = parseDocumentYaml(text);
+  if (parsed.syntaxErrors.length > 0) {
+    return parsed.syntaxErrors;
+  }
+  return [...parsed.syntaxWarnings, ...validateDocument(parsed.document, { ...options, locate: parsed.locate })];
+}
+
+/** Checks a parsed document the way AWSTOE would before running it. */
+export function validateDocument(document: any, options: ValidateDocumentOptions = {}): DocumentFinding[] {
+  const findings: DocumentFinding[] = [];
+  const report = (severity: DocumentFinding['severity'], where: Where, message: string) => {
+    const line = options.locate?.(where.path);
+    findings.push({ severity, line, message: `${where.label}${line ? ` (line ${line})` : ''}: ${message}` });
+  };
+  const top: Where = { label: 'document', path: [] };
+
+  if (!isMap(document)) {
+    report('error', top, `must be a map with schemaVersion and phases, got ${describe(document)}`);
+    return findings;
+  }
+  for (const key of Object.keys(document)) {
+    if (!DOCUMENT_KEYS.includes(key)) {
+      report('warning', { label: 'document', path: [key] }, `unknown top-level key '${key}'; AWSTOE documents have ${DOCUMENT_KEYS.join(', ')}`);
+    }
+  }
+  if (document.schemaVersion === undefined) {
+    report('error', top, 'schemaVersion is required; use 1.0');
+  } else if (!(document.schemaVersion === 1 || document.schemaVersion === '1.0')) {
+    report('error', { label: 'document', path: ['schemaVersion'] }, `schemaVersion must be 1.0, got '${document.schemaVersion}'`);
+  }
+
+  const declared = new Set<string>();
+  checkDeclarations(document.parameters, 'parameters', declared, report);
+  checkDeclarations(document.constants, 'constants', declared, report);
+
+  if (!Array.isArray(document.phases) || document.phases.length === 0) {
+    report('error', top, `phases must be a non-empty list of build, validate or test phases, got ${describe(document.phases)}`);
+    return findings;
+  }
+
+  const seenPhases = new Set<string>();
+  const stepsByPhase = new Map<string, Array<{ name: string; action?: ToeActionSpec }>>();
+  document.phases.forEach((phase: any, i: number) => {
+    const phaseWhere: Where = { label: `phase ${i + 1}`, path: ['phases', i] };
+    if (!isMap(phase)) {
+      report('error', phaseWhere, `must be a map with name and steps, got ${describe(phase)}`);
+      return;
+    }
+    const phaseName = phase.name;
+    const named: Where = { label: `phase '${phaseName}'`, path: ['phases', i] };
+    if (!PHASES.includes(phaseName)) {
+      report('error', named, `unknown phase name '${phaseName}'; phases are ${PHASES.join(', ')}`);
+    } else if (seenPhases.has(phaseName)) {
+      report('error', named, `phase '${phaseName}' appears more than once; put all its steps in one phase`);
+    }
+    seenPhases.add(phaseName);
+
+    if (!Array.isArray(phase.steps) || phase.steps.length === 0) {
+      report('error', named, `steps must be a non-empty list, got ${describe(phase.steps)}`);
+      return;
+    }
+    const earlier: Array<{ name: string; action?: ToeActionSpec }> = [];
+    stepsByPhase.set(phaseName, earlier);
+    phase.steps.forEach((step: any, j: number) => {
+      const stepPath = ['phases', i, 'steps', j];
+      const stepName = isMap(step) && typeof step.name === 'string' ? step.name : undefined;
+      const where: Where = { label: `phase '${phaseName}', step ${stepName ? `'${stepName}'` : j + 1}`, path: stepPath };
+      if (!isMap(step)) {
+        report('error', where, `must be a map with name, action and inputs, got ${describe(step)}`);
+        return;
+      }
+      const action = checkStep(step, where, earlier, options.platform, report);
+      if (stepName) {
+        checkReferences(step, {
+          where,
+          declared,
+          stepsByPhase,
+          phaseName,
+          loopName: isMap(step.loop) && typeof step.loop.name === 'string' ? step.loop.name : undefined,
+          hasLoop: step.loop !== undefined,
+          report,
+        });
+        earlier.push({ name: stepName, action });
+      }
+    });
+  });
+  return findings;
+}
+
+/** A place in the document: how messages name it and where it is in the YAML. */
+export interface Where {
+  readonly label: string;
+  readonly path: Array<string | number>;
+}
+
+export type Reporter = (severity: DocumentFinding['severity'], where: Where, message: string) => void;
+
+function checkDeclarations(list: any, key: string, declared: Set<string>, report: Reporter): void {
+  if (list === undefined) {
+    return;
+  }
+  if (!Array.isArray(list)) {
+    report('error', { label: key, path: [key] }, `${key} must be a list of single-key maps, got ${describe(list)}`);
+    return;
+  }
+  list.forEach((entry: any, i: number) => {
+    const names = isMap(entry) ? Object.keys(entry) : [];
+    if (names.length !== 1) {
+      report('error', { label: `${key} entry ${i + 1}`, path: [key, i] }, `must be a map with exactly one name, got ${describe(entry)}`);
+      return;
+    }
+    const name = names[0];
+    const where: Where = { label: `${key === 'parameters' ? 'parameter' : 'constant'} '${name}'`, path: [key, i] };
+    if (!IDENTIFIER.test(name)) {
+      report('error', where, 'names must start with a letter or underscore and use letters, numbers, hyphens and underscores');
+    }
+    if (declared.has(name)) {
+      report('error', where, `'${name}' is declared more than once among parameters and constants`);
+    }
+    declared.add(name);
+    const body = entry[name];
+    if (!isMap(body) || body.type !== 'string') {
+      report('error', where, `must have type: string, got ${describe(isMap(body) ? body.type : body)}`);
+    }
+    if (key === 'constants' && isMap(body) && body.value === undefined) {
+      report('error', where, 'a constant needs a value');
+    }
+  });
+}
+
+function checkStep(step: any, where: Where, earlier: Array<{ name: string }>, platform: string | undefined, report: Reporter): ToeActionSpec | undefined {
+  for (const key of Object.keys(step)) {
+    if (!STEP_KEYS.includes(key)) {
+      report('warning', { ...where, path: [...where.path, key] }, `unknown step key '${key}'; steps have ${STEP_KEYS.join(', ')}`);
+    }
+  }
+
+  if (typeof step.name !== 'string') {
+    report('error', where, `name is required and must be a string, got ${describe(step.name)}`);
+  } else if (!STEP_NAME.test(step.name)) {
+    report('error', where, 'step names must be 1 to 128 letters, numbers, hyphens or underscores');
+  } else if (earlier.some((s) => s.name === step.name)) {
+    report('error', where, `duplicate step name '${step.name}' in this phase; step names must be unique within a phase`);
+  }
+
+  if (step.onFailure !== undefined && !ON_FAILURE.includes(step.onFailure)) {
+    report('error', { ...where, path: [...where.path, 'onFailure'] },
+      `onFailure must be one of ${ON_FAILURE.join(', ')}, got '${step.onFailure}'`);
+  }
+  if (step.timeoutSeconds !== undefined && step.timeoutSeconds !== -1 && !(Number.isInteger(step.timeoutSeconds)
+    && step.timeoutSeconds >= TIMEOUT_SECONDS.min && step.timeoutSeconds <= TIMEOUT_SECONDS.max)) {
+    report('error', { ...where, path: [...where.path, 'timeoutSeconds'] },
+      `timeoutSeconds must be a whole number from ${TIMEOUT_SECONDS.min} to ${TIMEOUT_SECONDS.max}, or -1 for no timeout, got '${step.timeoutSeconds}'`);
+  }
+  if (step.maxAttempts !== undefined && !(Number.isInteger(step.maxAttempts) && step.maxAttempts >= MAX_ATTEMPTS_MIN)) {
+    report('error', { ...where, path: [...where.path, 'maxAttempts'] },
+      `maxAttempts must be a whole number of at least ${MAX_ATTEMPTS_MIN}, got '${step.maxAttempts}'`);
+  }
+  if (step.loop !== undefined) {
+    checkLoop(step.loop, { ...where, path: [...where.path, 'loop'] }, report);
+  }
+  if (step.if !== undefined && !isMap(step.if)) {
+    report('error', { ...where, path: [...where.path, 'if'] }, `if must be a map of a condition, got ${describe(step.if)}`);
+  }
+
+  if (typeof step.action !== 'string') {
+    report('error', where, `action is required and must be a string, got ${describe(step.action)}`);
+    return undefined;
+  }
+  const actionWhere = { ...where, path: [...where.path, 'action'] };
+  const action = findAction(step.action);
+  if (!action) {
+    const sameIgnoringCase = findActionIgnoringCase(step.action);
+    report('error', actionWhere, sameIgnoringCase
+      ? `unknown action '${step.action}'; action names are case-sensitive: did you mean '${sameIgnoringCase.name}'?`
+      : `unknown action '${step.action}'; see the AWSTOE action modules for the list`);
+    return undefined;
+  }
+  if (platform && !action.platforms.includes(platform as any)) {
+    report('error', actionWhere, `action '${action.name}' does not run on ${platform}; it runs on ${action.platforms.join(', ')}`);
+  }
+  checkInputs(step.inputs, action, { ...where, path: [...where.path, 'inputs'] }, report);
+  return action;
+}
+
+function checkLoop(loop: any, where: Where, report: Reporter): void {
+  if (!isMap(loop) || (loop.for === undefined) === (loop.forEach === undefined)) {
+    report('error', where, `loop must have exactly one of for or forEach, got ${describe(loop)}`);
+    return;
+  }
+  if (loop.name !== undefined && (typeof loop.name !== 'string' || !IDENTIFIER.test(loop.name))) {
+    report('error', where, `loop name must be a name of letters, numbers, hyphens and underscores, got ${describe(loop.name)}`);
+  }
+  if (loop.for !== undefined) {
+    const f = loop.for;
+    const ints = isMap(f) && ['start', 'end', 'updateBy'].every((k) => Number.isInteger(f[k]) || isExpression(f[k]));
+    if (!ints) {
+      report('error', where, `loop for needs whole numbers start, end and updateBy, got ${describe(f)}`);
+    } else if (f.updateBy === 0) {
+      report('error', where, 'loop for updateBy must not be 0');
+    } else if (Number.isInteger(f.start) && Number.isInteger(f.end) && Math.sign(f.end - f.start) * Math.sign(f.updateBy) < 0) {
+      report('error', where, `loop for from ${f.start} to ${f.end} by ${f.updateBy} never reaches its end`);
+    }
+    return;
+  }
+  const e = loop.forEach;
+  const isList = Array.isArray(e) && e.length > 0;
+  const isSplit = isMap(e) && typeof e.list === 'string' && (e.delimiter === undefined || typeof e.delimiter === 'string');
+  if (!isList && !isSplit) {
+    report('error', where, `loop forEach must be a non-empty list, or a map with list and delimiter, got ${describe(e)}`);
+  }
+}
+
+function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: Reporter): void {
+  const required = action.inputs.filter((i) => i.required);
+  if (inputs === undefined || inputs === null) {
+    if (required.length > 0) {
+      report('error', where, `missing required input${required.length > 1 ? 's' : ''} ${required.map((i) => `'${i.name}'`).join(', ')} of ${action.name}`);
+    }
+    return;
+  }
+  if (action.inputs.length === 0 && !action.strictInputs) {
+    return; // e.g. Assert: the inputs are a free-form condition
+  }
+
+  const isList = Array.isArray(inputs);
+  if ((action.inputShape === 'object' && isList) || (action.inputShape === 'list' && !isList) || (!isList && !isMap(inputs))) {
+    report('error', where, `inputs of ${action.name} must be ${action.inputShape === 'list' ? 'a list of maps' : 'a map'}, got ${describe(inputs)}`);
+    return;
+  }
+  const entries: any[] = isList ? inputs : [inputs];
+  entries.forEach((entry, k) => {
+    const entryWhere = isList ? { ...where, path: [...where.path, k] } : where;
+    if (!isMap(entry)) {
+      report('error', entryWhere, `each input of ${action.name} must be a map, got ${describe(entry)}`);
+      return;
+    }
+    for (const spec of required) {
+      if (entry[spec.name] === undefined) {
+        report('error', entryWhere, `missing required input '${spec.name}' of ${action.name}`);
+      }
+    }
+    for (const [key, value] of Object.entries(entry)) {
+      const spec = action.inputs.find((i) => i.name === key);
+      if (!spec) {
+        const known = action.inputs.map((i) => i.name).join(', ') || 'none';
+        report(action.strictInputs ? 'error' : 'warning', { ...entryWhere, path: [...entryWhere.path, key] },
+          `unknown input '${key}' of ${action.name}; its inputs are ${known}`);
+        continue;
+      }
+      checkInputValue(spec, value, action, { ...entryWhere, path: [...entryWhere.path, key] }, report);
+    }
+  });
+}
+
+function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, where: Where, report: Reporter): void {
+  if (isExpression(value)) {
+    return; // resolved by AWSTOE at run time
+  }
+  const ok = {
+    string: () => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean',
+    integer: () => Number.isInteger(value),
+    boolean: () => typeof value === 'boolean',
+    list: () => Array.isArray(value),
+    map: () => isMap(value),
+    any: () => true,
+  }[spec.type]();
+  if (!ok) {
+    report('error', where, `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
+    return;
+  }
+  if (spec.allowedValues) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v === 'string' && !isExpression(v) && !spec.allowedValues.includes(v)) {
+        report('error', where, `input '${spec.name}' of ${action.name} must be one of ${spec.allowedValues.join(', ')}, got '${v}'`);
+      }
+    }
+  }
+}
+
+/** A value that is only a `{{ ... }}` expression, typed by AWSTOE when it runs. */
+function isExpression(value: any): boolean {
+  return typeof value === 'string' && /^\s*\{\{.*\}\}\s*$/.test(value);
+}
+
+export function isMap(value: any): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function article(type: string): string {
+  return { string: 'a string', integer: 'a whole number', boolean: 'true or false', list: 'a list', map: 'a map', any: 'a value' }[type] ?? type;
+}
+
+/** A short, readable rendering of a value for messages. */
+export function describe(value: any): string {
+  if (value === undefined) {
+    return 'nothing';
+  }
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

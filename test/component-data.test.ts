@@ -1,0 +1,134 @@
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as yaml from 'yaml';
+import { Component, ComponentData, Platform } from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'hello-component.yml');
+const HELLO = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash\n        inputs:\n          commands: [echo hello]\n';
+
+let stack: Stack;
+
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function componentWith(data: ComponentData, id = 'Component') {
+  return new Component(stack, id, { platform: Platform.LINUX, data });
+}
+
+describe('ComponentData', () => {
+  test('fromInline puts the text in Data', () => {
+    const component = componentWith(ComponentData.fromInline(HELLO));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', {
+      Data: HELLO,
+      Uri: Match.absent(),
+    });
+    expect(component.documentText).toBe(HELLO);
+    expectValidTemplate(stack);
+  });
+
+  test('fromJsonObject renders YAML that parses back to the object', () => {
+    const document = {
+      name: 'from-object',
+      schemaVersion: 1.0,
+      phases: [{ name: 'build', steps: [{ name: 'Hello', action: 'ExecuteBash', inputs: { commands: ['echo "a: b"'] } }] }],
+    };
+    componentWith(ComponentData.fromJsonObject(document));
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(yaml.parse(resource.Properties.Data)).toEqual(document);
+    expectValidTemplate(stack);
+  });
+
+  test('fromAsset uploads the file and points Uri at it', () => {
+    const component = componentWith(ComponentData.fromAsset(FIXTURE));
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Component', {
+      Uri: Match.stringLikeRegexp('^s3://cdk-[a-z0-9]+-assets-123456789012-us-east-1/[0-9a-f]{64}\\.yml$'),
+      Data: Match.absent(),
+    });
+    expect(component.documentText).toContain('hello-from-file');
+    expectValidTemplate(stack);
+  });
+
+  test('one asset data can serve two components', () => {
+    const data = ComponentData.fromAsset(FIXTURE);
+    componentWith(data, 'First');
+    componentWith(data, 'Second');
+
+    Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::Component', 2);
+  });
+
+  test('fromS3 points Uri at the object', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-components');
+    componentWith(ComponentData.fromS3(bucket, 'linux/hello.yml'));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', {
+      Uri: 's3://my-components/linux/hello.yml',
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fromS3 with a bucket of this stack references it', () => {
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    componentWith(ComponentData.fromS3(bucket, 'hello.yml'));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', {
+      Uri: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Bucket') }, '/hello.yml']] },
+    });
+  });
+
+  test('fails when inline data is empty', () => {
+    expect(() => componentWith(ComponentData.fromInline('  \n'))).toThrow('data must be a component document, got an empty string');
+  });
+
+  test('fails when inline data is over the service size limit', () => {
+    const big = `${HELLO}# ${'x'.repeat(16_000)}\n`;
+    expect(() => componentWith(ComponentData.fromInline(big)))
+      .toThrow(`data must be at most 16000 characters when inline, got ${big.length}; put larger documents in S3`);
+  });
+
+  test('inline data of exactly 16000 characters is accepted', () => {
+    const text = `${HELLO}#`;
+    expect(() => componentWith(ComponentData.fromInline(text + 'x'.repeat(16_000 - text.length)))).not.toThrow();
+  });
+
+  test('fails when inline data contains a NUL character', () => {
+    expect(() => componentWith(ComponentData.fromInline('schemaVersion: 1.0\0'))).toThrow('data must not contain NUL characters');
+  });
+
+  test('fails when the asset file is missing', () => {
+    expect(() => componentWith(ComponentData.fromAsset('does/not/exist.yml')))
+      .toThrow(/data asset file 'does\/not\/exist\.yml' does not exist/);
+  });
+
+  test('fails when the asset is a directory', () => {
+    expect(() => componentWith(ComponentData.fromAsset(__dirname))).toThrow(/must be a file, got a directory/);
+  });
+
+  test('fails when the asset file is empty', () => {
+    expect(() => componentWith(ComponentData.fromAsset(path.join(__dirname, 'fixtures', 'empty.yml'))))
+      .toThrow(/data asset '.*empty\.yml' must be a component document, got an empty string/);
+  });
+
+  test('fails when the S3 key is empty', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-components');
+    expect(() => componentWith(ComponentData.fromS3(bucket, ''))).toThrow("data S3 key must be a non-empty object key without a leading '/', got ''");
+  });
+
+  test('fails when the S3 key starts with a slash', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-components');
+    expect(() => componentWith(ComponentData.fromS3(bucket, '/hello.yml'))).toThrow(/got '\/hello\.yml'/);
+  });
+
+  test('fails when the S3 bucket name is not one S3 allows', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'My_Components');
+    expect(() => componentWith(ComponentData.fromS3(bucket, 'hello.yml')))
+      .toThrow("data S3 bucket name must be 3 to 63 lowercase letters, numbers, dots and hyphens, got 'My_Components'");
+  });
+});

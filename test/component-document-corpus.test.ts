@@ -1,0 +1,119 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as yaml from 'yaml';
+import { Component, ComponentData, ComponentDocument, Platform } from '../src';
+import { findAction } from '../src/private/toe/action-catalogue';
+
+/** Real AWSTOE documents published by AWS (read-only, shared between projects). */
+const CORPUS_DIR = path.join(__dirname, '..', '..', 'shared', 'corpus', 'awstoe');
+const corpus = fs.readdirSync(CORPUS_DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((file) => ({
+    file,
+    platform: file.startsWith('Windows__') ? Platform.WINDOWS : Platform.LINUX,
+    text: fs.readFileSync(path.join(CORPUS_DIR, file), 'utf-8'),
+  }));
+
+function errors(text: string, platform: Platform): string[] {
+  return ComponentDocument.fromYaml(text).validate({ platform }).filter((f) => f.severity === 'error').map((f) => f.message);
+}
+
+/** A broken copy of a document: parse, change, render again. */
+function mutate(text: string, change: (document: any) => void): string {
+  const document = parse(text);
+  change(document);
+  return yaml.stringify(document);
+}
+
+/** Parses like the validator: recovers from a stray character after a quoted value. */
+function parse(text: string): any {
+  return yaml.parseDocument(text).toJS();
+}
+
+function firstStep(document: any): any {
+  return document.phases[0].steps[0];
+}
+
+test('the corpus is there', () => {
+  expect(corpus.length).toBeGreaterThanOrEqual(7);
+});
+
+describe.each(corpus)('$file', ({ text, platform }) => {
+  test('is accepted unchanged', () => {
+    expect(errors(text, platform)).toEqual([]);
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new Component(stack, 'Component', { platform, data: ComponentData.fromInline(text) })).not.toThrow();
+  });
+
+  test('rejects an unknown action, naming the step', () => {
+    const name = firstStep(parse(text)).name;
+    const broken = mutate(text, (d) => { firstStep(d).action = 'InstallEverything'; });
+    expect(errors(broken, platform).join('\n')).toMatch(new RegExp(`step '${name}' \\(line \\d+\\): unknown action 'InstallEverything'`));
+  });
+
+  test('rejects a duplicate step name, naming the step', () => {
+    const name = firstStep(parse(text)).name;
+    const broken = mutate(text, (d) => { d.phases[0].steps.push({ ...firstStep(d) }); });
+    expect(errors(broken, platform).join('\n')).toMatch(new RegExp(`step '${name}' \\(line \\d+\\): duplicate step name '${name}'`));
+  });
+
+  test('rejects a missing required input, naming the step', () => {
+    const document = parse(text);
+    const steps = document.phases.flatMap((p: any) => p.steps);
+    const step = steps.find((s: any) => findAction(s.action)?.inputs.some((i) => i.required));
+    expect(step).toBeDefined();
+    const input = findAction(step.action)!.inputs.find((i) => i.required)!.name;
+
+    const broken = mutate(text, (d) => {
+      const target = d.phases.flatMap((p: any) => p.steps).find((s: any) => s.name === step.name);
+      for (const entry of Array.isArray(target.inputs) ? target.inputs : [target.inputs]) delete entry[input];
+    });
+    expect(errors(broken, platform).join('\n'))
+      .toMatch(new RegExp(`step '${step.name}' \\(line \\d+\\): missing required input '${input}' of ${step.action}`));
+  });
+
+  test('rejects an unknown phase, naming it', () => {
+    const broken = mutate(text, (d) => { d.phases[0].name = 'deploy'; });
+    expect(errors(broken, platform).join('\n')).toMatch(/phase 'deploy' \(line \d+\): unknown phase name 'deploy'/);
+  });
+
+  test('rejects a reference to an undeclared parameter, naming the step', () => {
+    const name = firstStep(parse(text)).name;
+    const broken = mutate(text, (d) => { firstStep(d).inputs = appendToFirstString(firstStep(d).inputs, ' {{ UndeclaredParameter }}'); });
+    expect(errors(broken, platform).join('\n'))
+      .toMatch(new RegExp(`step '${name}' \\(line \\d+\\): '\\{\\{ UndeclaredParameter \\}\\}' is not a declared parameter`));
+  });
+
+  test('rejects a bad onFailure, naming the step', () => {
+    const name = firstStep(parse(text)).name;
+    const broken = mutate(text, (d) => { firstStep(d).onFailure = 'Retry'; });
+    expect(errors(broken, platform).join('\n'))
+      .toMatch(new RegExp(`step '${name}' \\(line \\d+\\): onFailure must be one of Abort, Continue, Ignore, got 'Retry'`));
+  });
+
+  test('a broken copy fails synthesis of a Component', () => {
+    const broken = mutate(text, (d) => { firstStep(d).action = 'InstallEverything'; });
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new Component(stack, 'Component', { platform, data: ComponentData.fromInline(broken) }))
+      .toThrow(/unknown action 'InstallEverything'/);
+  });
+});
+
+/** Appends text to the first string found in the inputs, depth first. */
+function appendToFirstString(value: any, suffix: string): any {
+  let done = false;
+  const visit = (v: any): any => {
+    if (done) return v;
+    if (typeof v === 'string') {
+      done = true;
+      return v + suffix;
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  const result = visit(value);
+  if (!done) throw new Error('no string input to append to');
+  return result;
+}

@@ -1,0 +1,376 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as yaml from 'yaml';
+import {
+  Component,
+  ComponentData,
+  ComponentDocument,
+  ComponentPhaseName,
+  ComponentStep,
+  Platform,
+  ScriptShell,
+  ShellScriptType,
+  StepCondition,
+  StepLoop,
+  StepOnFailure,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+
+let stack: Stack;
+
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function errorsOf(text: string, platform?: Platform): string[] {
+  return ComponentDocument.fromYaml(text).validate({ platform }).filter((f) => f.severity === 'error').map((f) => f.message);
+}
+
+const VALID = `name: valid
+schemaVersion: 1.0
+parameters:
+  - Version:
+      type: string
+      default: '1.2.3'
+constants:
+  - Folder:
+      type: string
+      value: /opt/app
+phases:
+  - name: build
+    steps:
+      - name: MakeFolder
+        action: CreateFolder
+        inputs:
+          - path: '{{ Folder }}'
+      - name: Install
+        action: ExecuteBash
+        inputs:
+          commands:
+            - echo installing {{ Version }} into {{ Folder }}
+  - name: validate
+    steps:
+      - name: Check
+        action: ExecuteBash
+        inputs:
+          commands:
+            - test -d {{ Folder }}
+      - name: Compare
+        action: Assert
+        inputs:
+          stringEquals: ok
+          value: '{{ validate.Check.outputs.stdout }}'
+`;
+
+describe('ComponentDocument authoring', () => {
+  test('builds a document in code and renders YAML with a YAML library', () => {
+    const document = new ComponentDocument({ name: 'web-server', description: 'Installs nginx' });
+    document.addParameter('Port', { defaultValue: '80', description: 'listen port' });
+    document.addConstant('ConfigPath', '/etc/nginx/nginx.conf');
+    document.addSteps(ComponentPhaseName.TEST,
+      ComponentStep.executeBash('CheckPort', { commands: ['ss -ltn | grep -q ":{{ Port }}"'] }));
+    document.addSteps(ComponentPhaseName.BUILD,
+      ComponentStep.updateOs('Update'),
+      ComponentStep.executeBash('Install', {
+        commands: ['dnf install -y nginx', 'echo "port: {{ Port }}" >> {{ ConfigPath }}'],
+        onFailure: StepOnFailure.ABORT,
+        timeout: Duration.minutes(10),
+        maxAttempts: 3,
+      }),
+      ComponentStep.reboot('Reboot', { delay: Duration.seconds(5) }));
+
+    expect(yaml.parse(document.toYaml())).toEqual({
+      name: 'web-server',
+      description: 'Installs nginx',
+      schemaVersion: 1,
+      parameters: [{ Port: { type: 'string', default: '80', description: 'listen port' } }],
+      constants: [{ ConfigPath: { type: 'string', value: '/etc/nginx/nginx.conf' } }],
+      phases: [
+        {
+          name: 'build',
+          steps: [
+            { name: 'Update', action: 'UpdateOS', inputs: {} },
+            {
+              name: 'Install',
+              action: 'ExecuteBash',
+              timeoutSeconds: 600,
+              onFailure: 'Abort',
+              maxAttempts: 3,
+              inputs: { commands: ['dnf install -y nginx', 'echo "port: {{ Port }}" >> {{ ConfigPath }}'] },
+            },
+            { name: 'Reboot', action: 'Reboot', inputs: { delaySeconds: 5 } },
+          ],
+        },
+        { name: 'test', steps: [{ name: 'CheckPort', action: 'ExecuteBash', inputs: { commands: ['ss -ltn | grep -q ":{{ Port }}"'] } }] },
+      ],
+    });
+    expect(document.validate({ platform: Platform.LINUX })).toEqual([]);
+  });
+
+  test('typed steps for the common actions render their inputs', () => {
+    const document = new ComponentDocument();
+    document.addSteps(ComponentPhaseName.BUILD,
+      ComponentStep.s3Download('Get', { downloads: [{ source: 's3://bucket/app.zip', destination: '/tmp/app.zip' }] }),
+      ComponentStep.webDownload('Fetch', { downloads: [{ source: 'https://example.com/a.tgz', destination: '/tmp/a.tgz' }] }),
+      ComponentStep.createFile('Config', { path: '/etc/app.conf', content: 'a=1' }),
+      ComponentStep.createFolder('Folder', { path: '/opt/app' }),
+      ComponentStep.executeBinary('Run', { path: '/usr/bin/true', arguments: ['--version'] }),
+      ComponentStep.s3Upload('Put', { uploads: [{ source: '/var/log/app.log', destination: 's3://bucket/logs/' }] }),
+      ComponentStep.assert('Same', StepCondition.stringEquals('{{ build.Run.outputs.stdout }}', 'ok')),
+      ComponentStep.custom('Link', 'CreateSymlink', [{ source: '/opt/app', destination: '/usr/local/app' }]));
+
+    const steps = yaml.parse(document.toYaml()).phases[0].steps;
+    expect(steps.map((s: any) => s.action)).toEqual([
+      'S3Download', 'WebDownload', 'CreateFile', 'CreateFolder', 'ExecuteBinary', 'S3Upload', 'Assert', 'CreateSymlink',
+    ]);
+    expect(steps[0].inputs).toEqual([{ source: 's3://bucket/app.zip', destination: '/tmp/app.zip' }]);
+    expect(steps[6].inputs).toEqual({ stringEquals: 'ok', value: '{{ build.Run.outputs.stdout }}' });
+    expect(document.validate({ platform: Platform.LINUX }).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('loops and conditions', () => {
+    const document = new ComponentDocument();
+    document.addSteps(ComponentPhaseName.BUILD,
+      ComponentStep.executeBash('Each', { commands: ['echo {{ loop.value }}'], loop: StepLoop.forEach(['a', 'b']) }),
+      ComponentStep.executeBash('Count', { commands: ['echo {{ counter.index }}'], loop: StepLoop.range(1, 5, 2, 'counter') }),
+      ComponentStep.executeBash('Split', { commands: ['echo {{ loop.value }}'], loop: StepLoop.forEachSplit('a,b', ',') }),
+      ComponentStep.executeBash('OnlyLinux', {
+        commands: ['uname'],
+        condition: StepCondition.and(StepCondition.stringEquals('{{ loop.value }}', 'x'), StepCondition.not(StepCondition.numberEquals('1', 2))),
+        loop: StepLoop.forEach(['x']),
+      }));
+
+    const steps = yaml.parse(document.toYaml()).phases[0].steps;
+    expect(steps[0].loop).toEqual({ forEach: ['a', 'b'] });
+    expect(steps[1].loop).toEqual({ name: 'counter', for: { start: 1, end: 5, updateBy: 2 } });
+    expect(steps[2].loop).toEqual({ forEach: { list: 'a,b', delimiter: ',' } });
+    expect(steps[3].if).toEqual({ and: [{ stringEquals: 'x', value: '{{ loop.value }}' }, { not: { numberEquals: 2, value: '1' } }] });
+    expect(document.validate().filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('fromYaml keeps the text; toJsonObject gives the parsed object', () => {
+    const document = ComponentDocument.fromYaml(VALID);
+    expect(document.toYaml()).toBe(VALID);
+    expect(document.toJsonObject().phases[1].steps[1].action).toBe('Assert');
+    expect(ComponentDocument.fromJsonObject(document.toJsonObject()).validate()).toEqual([]);
+  });
+
+  test('ComponentData.fromDocument validates and renders the document inline', () => {
+    const document = new ComponentDocument({ name: 'hello' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('Hello', { commands: ['echo hello'] }));
+    new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: document.toYaml() });
+    expectValidTemplate(stack);
+  });
+
+  test('ComponentData.fromDocument uploads documents over the inline limit as an asset', () => {
+    const document = new ComponentDocument({ name: 'big' });
+    for (let i = 0; i < 400; i++) {
+      document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash(`Step${i}`, { commands: [`echo step number ${i}`] }));
+    }
+    expect(document.toYaml().length).toBeGreaterThan(16_000);
+    new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', {
+      Uri: Match.stringLikeRegexp('^s3://'),
+      Data: Match.absent(),
+    });
+  });
+});
+
+describe('ComponentDocument validation', () => {
+  test('a valid document has no findings', () => {
+    expect(ComponentDocument.fromYaml(VALID).validate({ platform: Platform.LINUX })).toEqual([]);
+  });
+
+  test('fails on YAML syntax with the line', () => {
+    expect(() => ComponentDocument.fromYaml('schemaVersion: 1.0\nphases: [\n  - x: :\n')).toThrow(/line \d+: YAML syntax error/);
+  });
+
+  test('fails when schemaVersion is missing or wrong', () => {
+    expect(errorsOf(VALID.replace('schemaVersion: 1.0', 'schemaVersion: 2.0'))).toEqual(["document (line 2): schemaVersion must be 1.0, got '2'"]);
+    expect(errorsOf(VALID.replace('schemaVersion: 1.0\n', ''))).toEqual(['document (line 1): schemaVersion is required; use 1.0']);
+  });
+
+  test('fails on an unknown phase', () => {
+    expect(errorsOf(VALID.replace('name: validate', 'name: verify')))
+      .toContainEqual("phase 'verify' (line 23): unknown phase name 'verify'; phases are build, validate, test");
+  });
+
+  test('fails when a phase appears twice', () => {
+    expect(errorsOf(VALID.replace('name: validate', 'name: build')).join('\n')).toMatch(/phase 'build' appears more than once/);
+  });
+
+  test('fails when a phase has no steps', () => {
+    expect(errorsOf('schemaVersion: 1.0\nphases:\n  - name: build\n    steps: []\n'))
+      .toEqual(["phase 'build' (line 3): steps must be a non-empty list, got []"]);
+  });
+
+  test('fails on a duplicate step name, naming the step and its line', () => {
+    expect(errorsOf(VALID.replace('name: Install', 'name: MakeFolder')))
+      .toContainEqual("phase 'build', step 'MakeFolder' (line 18): duplicate step name 'MakeFolder' in this phase; step names must be unique within a phase");
+  });
+
+  test('fails on a step name with a dot', () => {
+    expect(errorsOf(VALID.replace('name: Install', 'name: Install.App')).join('\n'))
+      .toMatch(/step 'Install.App' \(line 18\): step names must be 1 to 128 letters, numbers, hyphens or underscores/);
+  });
+
+  test('fails on an unknown action and suggests the right case', () => {
+    expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: executebash')))
+      .toContainEqual("phase 'build', step 'Install' (line 19): unknown action 'executebash'; action names are case-sensitive: did you mean 'ExecuteBash'?");
+    expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: RunScript')).join('\n'))
+      .toMatch(/step 'Install' \(line 19\): unknown action 'RunScript'/);
+  });
+
+  test('fails on a missing required input', () => {
+    expect(errorsOf(VALID.replace('          commands:\n            - echo installing', '          command:\n            - echo installing')).join('\n'))
+      .toMatch(/step 'Install' \(line 21\): missing required input 'commands' of ExecuteBash/);
+  });
+
+  test('fails on an input of the wrong type', () => {
+    expect(errorsOf(VALID.replace('          commands:\n            - echo installing {{ Version }} into {{ Folder }}', '          commands: echo hi')).join('\n'))
+      .toMatch(/step 'Install' \(line 21\): input 'commands' of ExecuteBash must be a list, got "echo hi"/);
+  });
+
+  test('fails on inputs of the wrong shape', () => {
+    expect(errorsOf(VALID.replace("          - path: '{{ Folder }}'", "          path: '{{ Folder }}'")).join('\n'))
+      .toMatch(/step 'MakeFolder' \(line 17\): inputs of CreateFolder must be a list of maps/);
+  });
+
+  test('fails on a bad onFailure', () => {
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        onFailure: Skip')).join('\n'))
+      .toMatch(/step 'MakeFolder' \(line 16\): onFailure must be one of Abort, Continue, Ignore, got 'Skip'/);
+  });
+
+  test('fails on timeoutSeconds out of range', () => {
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: 0')).join('\n'))
+      .toMatch(/timeoutSeconds must be a whole number from 1 to 43200, or -1 for no timeout, got '0'/);
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: 43201')).join('\n'))
+      .toMatch(/got '43201'/);
+  });
+
+  test('fails on maxAttempts below 1', () => {
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        maxAttempts: 0')).join('\n'))
+      .toMatch(/maxAttempts must be a whole number of at least 1, got '0'/);
+  });
+
+  test('fails on a reference to an undeclared parameter', () => {
+    expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ Folderr }}')))
+      .toContainEqual("phase 'build', step 'Install' (line 21): '{{ Folderr }}' is not a declared parameter or constant, a loop variable or an earlier step's output");
+  });
+
+  test('fails on a reference to a later step', () => {
+    expect(errorsOf(VALID.replace("'{{ Folder }}'", "'{{ build.Install.outputs.stdout }}'")).join('\n'))
+      .toMatch(/'\{\{ build.Install.outputs.stdout \}\}' refers to step 'Install' of phase 'build', which does not run before this step/);
+  });
+
+  test('fails on a loop variable outside a loop', () => {
+    expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ loop.value }}')).join('\n')).toMatch(/this step has no loop/);
+  });
+
+  test('fails on a loop with both for and forEach, or a zero step', () => {
+    const withLoop = (loop: string) => VALID.replace('        action: CreateFolder', `        action: CreateFolder\n        loop:\n${loop}`);
+    expect(errorsOf(withLoop('          forEach: [a]\n          for: {start: 1, end: 2, updateBy: 1}')).join('\n'))
+      .toMatch(/loop must have exactly one of for or forEach/);
+    expect(errorsOf(withLoop('          for: {start: 1, end: 2, updateBy: 0}')).join('\n')).toMatch(/loop for updateBy must not be 0/);
+    expect(errorsOf(withLoop('          for: {start: 5, end: 1, updateBy: 1}')).join('\n')).toMatch(/never reaches its end/);
+    expect(errorsOf(withLoop('          forEach: []')).join('\n')).toMatch(/loop forEach must be a non-empty list/);
+  });
+
+  test('fails on an action that does not run on the platform', () => {
+    expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: ExecutePowerShell'), Platform.LINUX).join('\n'))
+      .toMatch(/step 'Install' \(line 19\): action 'ExecutePowerShell' does not run on Linux/);
+  });
+
+  test('warns, not fails, on what AWSTOE may accept', () => {
+    const findings = ComponentDocument.fromYaml(VALID.replace('echo installing', 'docker inspect -f {{.State}}; echo'))
+      .validate({ platform: Platform.LINUX });
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/'\{\{ .State \}\}' is not a reference this library can check/);
+  });
+});
+
+describe('document validation in Component', () => {
+  test('fails synthesis with every error listed', () => {
+    const broken = VALID.replace('action: ExecuteBash', 'action: ExecuteBsh').replace("'{{ Folder }}'", "'{{ Nope }}'");
+    expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromInline(broken) }))
+      .toThrow(/component document has 2 errors:\n {2}- phase 'build', step 'MakeFolder' \(line 17\): '\{\{ Nope \}\}'.*\n {2}- phase 'build', step 'Install' \(line 19\): unknown action 'ExecuteBsh'/);
+  });
+
+  test('names the file of an asset document', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doc-')), 'broken.yml');
+    fs.writeFileSync(file, VALID.replace('action: ExecuteBash', 'action: ExecuteBsh'));
+    expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromAsset(file) }))
+      .toThrow(/component document '.*broken\.yml' has 1 error:\n {2}- phase 'build', step 'Install' \(line 19\): unknown action 'ExecuteBsh'/);
+  });
+
+  test('checks the platform of the component', () => {
+    expect(() => new Component(stack, 'Component', {
+      platform: Platform.WINDOWS,
+      data: ComponentData.fromInline(VALID),
+    })).toThrow(/action 'ExecuteBash' does not run on Windows/);
+  });
+
+  test('warnings become construct warnings', () => {
+    new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromInline(VALID.replace('echo installing', 'docker inspect -f {{.State}}; echo')),
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Component', Match.stringLikeRegexp('is not a reference this library can check'));
+  });
+
+  test('validateDocument: false turns the check off', () => {
+    const broken = VALID.replace('action: ExecuteBash', 'action: ExecuteBsh');
+    expect(() => new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromInline(broken),
+      validateDocument: false,
+    })).not.toThrow();
+  });
+});
+
+describe('ComponentData.fromShellScript', () => {
+  test('wraps a script into a build document', () => {
+    new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScript('#!/bin/bash\nset -e\ndnf install -y jq\n', { documentName: 'install-jq' }),
+    });
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(yaml.parse(resource.Properties.Data)).toEqual({
+      name: 'install-jq',
+      schemaVersion: 1,
+      phases: [{ name: 'build', steps: [{ name: 'RunScript', action: 'ExecuteBash', inputs: { commands: ['#!/bin/bash\nset -e\ndnf install -y jq\n'] } }] }],
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('a TEST PowerShell script from a file', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'script-')), 'check.ps1');
+    fs.writeFileSync(file, 'Get-Service sshd\n');
+    new Component(stack, 'Component', {
+      platform: Platform.WINDOWS,
+      data: ComponentData.fromShellScriptFile(file, { type: ShellScriptType.TEST, shell: ScriptShell.POWERSHELL, stepName: 'CheckSshd' }),
+    });
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(yaml.parse(resource.Properties.Data).phases).toEqual([
+      { name: 'test', steps: [{ name: 'CheckSshd', action: 'ExecutePowerShell', inputs: { commands: ['Get-Service sshd\n'] } }] },
+    ]);
+  });
+
+  test('fails when the script file is missing', () => {
+    expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromShellScriptFile('missing.sh') }))
+      .toThrow(/shell script file 'missing\.sh' does not exist/);
+  });
+
+  test('fails when a bash script is used on Windows', () => {
+    expect(() => new Component(stack, 'Component', { platform: Platform.WINDOWS, data: ComponentData.fromShellScript('echo hi') }))
+      .toThrow(/action 'ExecuteBash' does not run on Windows/);
+  });
+});

@@ -1,0 +1,34 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../examples/first-component/app';
+import { expectValidTemplate } from './helpers/cfn-validate';
+import { expectNoNagErrors } from './helpers/nag';
+
+describe('examples/first-component', () => {
+  let outdir: string;
+
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('synthesizes two components and passes cdk-nag', () => {
+    const app = buildApp(outdir);
+    expectNoNagErrors(app);
+
+    const stack = app.node.findChild('FirstComponent') as any;
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ImageBuilder::Component', 2);
+    template.hasOutput('UpdateOsComponentArn', {});
+  });
+
+  test('passes AWS CloudFormation Validate', () => {
+    const app = buildApp(outdir);
+    expectValidTemplate(app.node.findChild('FirstComponent') as any);
+  });
+});
