@@ -450,8 +450,8 @@ export class ComponentStep {
   }
 
   /** Fails the step unless the condition holds. */
-  public static assert(name: string, condition: StepCondition, options: StepOptions = {}): ComponentStep {
-    return new ComponentStep(name, 'Assert', condition.rendered, options);
+  public static assert(name: string, assertion: StepCondition, options: StepOptions = {}): ComponentStep {
+    return new ComponentStep(name, 'Assert', assertion.rendered, options);
   }
 
   /**

@@ -300,7 +300,7 @@ export class Component extends ComponentBase {
   public readonly componentArn: string;
   public readonly componentName: string;
   public readonly componentVersion: string;
-  public readonly platform: Platform;
+  public readonly platform?: Platform;
 
   /**
    * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
