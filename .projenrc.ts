@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-imagebuilder',
@@ -77,8 +77,17 @@ project.addTask('bench', {
 });
 project.gitignore.exclude('/cdk.out/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/cdk.out/', '/.ci/');
-project.eslint?.addLintPattern('examples');
-project.eslint?.addLintPattern('scripts');
-project.eslint?.addLintPattern('bench');
+// Examples, scripts and benchmarks are type-checked and linted like tests; each folder needs a
+// tsconfig of its own for eslint's project service to find.
+for (const dir of ['examples', 'scripts', 'bench']) {
+  project.eslint?.addLintPattern(dir);
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+    },
+  });
+}
 
 project.synth();

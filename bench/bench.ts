@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
 import { buildApp } from '../examples/first-component/app';
+import { ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
 
 const RUNS = 7;
 const CORPUS_DIR = path.join(__dirname, '..', '..', 'shared', 'corpus', 'awstoe');

@@ -16,6 +16,8 @@ export enum ComponentPhaseName {
   VALIDATE = 'validate',
   /** Runs on the test instance launched from the new image. */
   TEST = 'test',
+  /** Runs on the instance that built a container image, after the build. */
+  CONTAINER_HOST_TEST = 'container-host-test',
 }
 
 /**
@@ -166,7 +168,7 @@ export interface StepOptions {
   readonly onFailure?: StepOnFailure;
 
   /**
-   * How long the step may run, 1 second to 43,200 seconds (12 hours).
+   * How long the step may run, in whole seconds.
    *
    * @default - AWSTOE's default of 7,200 seconds
    */

@@ -59,18 +59,26 @@ describe.each(corpus)('$file', ({ text, platform }) => {
   });
 
   test('rejects a missing required input, naming the step', () => {
-    const document = parse(text);
-    const steps = document.phases.flatMap((p: any) => p.steps);
-    const step = steps.find((s: any) => findAction(s.action)?.inputs.some((i) => i.required));
+    const steps = parse(text).phases.flatMap((p: any) => p.steps);
+    // The inputs a step cannot do without: a required one, or a whole "one of these" group.
+    const requiredOf = (action: string): { names: string[]; message: string } | undefined => {
+      const spec = findAction(action);
+      const required = spec?.inputs.find((i) => i.required);
+      if (required) return { names: [required.name], message: `missing required input '${required.name}' of ${action}` };
+      const group = spec?.exactlyOneOf?.[0];
+      return group && { names: [...group], message: `missing required input ${group.map((n) => `'${n}'`).join(' or ')} of ${action}` };
+    };
+    const step = steps.find((s: any) => requiredOf(s.action));
     expect(step).toBeDefined();
-    const input = findAction(step.action)!.inputs.find((i) => i.required)!.name;
+    const { names, message } = requiredOf(step.action)!;
 
     const broken = mutate(text, (d) => {
       const target = d.phases.flatMap((p: any) => p.steps).find((s: any) => s.name === step.name);
-      for (const entry of Array.isArray(target.inputs) ? target.inputs : [target.inputs]) delete entry[input];
+      for (const entry of Array.isArray(target.inputs) ? target.inputs : [target.inputs]) {
+        for (const name of names) delete entry[name];
+      }
     });
-    expect(errors(broken, platform).join('\n'))
-      .toMatch(new RegExp(`step '${step.name}' \\(line \\d+\\): missing required input '${input}' of ${step.action}`));
+    expect(errors(broken, platform).join('\n')).toMatch(new RegExp(`step '${step.name}' \\(line \\d+\\): ${escape(message)}`));
   });
 
   test('rejects an unknown phase, naming it', () => {
@@ -99,6 +107,10 @@ describe.each(corpus)('$file', ({ text, platform }) => {
       .toThrow(/unknown action 'InstallEverything'/);
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** Appends text to the first string found in the inputs, depth first. */
 function appendToFirstString(value: any, suffix: string): any {

@@ -120,7 +120,7 @@ describe('ComponentDocument authoring', () => {
       ComponentStep.executeBinary('Run', { path: '/usr/bin/true', arguments: ['--version'] }),
       ComponentStep.s3Upload('Put', { uploads: [{ source: '/var/log/app.log', destination: 's3://bucket/logs/' }] }),
       ComponentStep.assert('Same', StepCondition.stringEquals('{{ build.Run.outputs.stdout }}', 'ok')),
-      ComponentStep.custom('Link', 'CreateSymlink', [{ source: '/opt/app', destination: '/usr/local/app' }]));
+      ComponentStep.custom('Link', 'CreateSymlink', [{ path: '/usr/local/app', target: '/opt/app' }]));
 
     const steps = yaml.parse(document.toYaml()).phases[0].steps;
     expect(steps.map((s: any) => s.action)).toEqual([
@@ -198,7 +198,7 @@ describe('ComponentDocument validation', () => {
 
   test('fails on an unknown phase', () => {
     expect(errorsOf(VALID.replace('name: validate', 'name: verify')))
-      .toContainEqual("phase 'verify' (line 23): unknown phase name 'verify'; phases are build, validate, test");
+      .toContainEqual("phase 'verify' (line 23): unknown phase name 'verify'; phases are build, validate, test, container-host-test");
   });
 
   test('fails when a phase appears twice', () => {
@@ -215,9 +215,43 @@ describe('ComponentDocument validation', () => {
       .toContainEqual("phase 'build', step 'MakeFolder' (line 18): duplicate step name 'MakeFolder' in this phase; step names must be unique within a phase");
   });
 
-  test('fails on a step name with a dot', () => {
-    expect(errorsOf(VALID.replace('name: Install', 'name: Install.App')).join('\n'))
-      .toMatch(/step 'Install.App' \(line 18\): step names must be 1 to 128 letters, numbers, hyphens or underscores/);
+  test('warns on a step name that references cannot name', () => {
+    const findings = ComponentDocument.fromYaml(VALID.replace('name: Install', 'name: Install.App')).validate();
+    expect(findings).toEqual([{
+      severity: 'warning',
+      line: 18,
+      message: "phase 'build', step 'Install.App' (line 18): use letters, numbers, hyphens and underscores in step names so that {{ phase.step.outputs.x }} can refer to them",
+    }]);
+  });
+
+  test('fails on a parameter name that is too short', () => {
+    expect(errorsOf(VALID.replace('  - Version:', '  - V:').replace('{{ Version }}', '{{ V }}')))
+      .toEqual(["parameter 'V' (line 4): names must be 3 to 128 letters, numbers, hyphens and underscores"]);
+  });
+
+  test('fails when a name is both a parameter and a constant', () => {
+    expect(errorsOf(VALID.replace('  - Folder:', '  - Version:').replace(/\{\{ Folder \}\}/g, '{{ Version }}')).join('\n'))
+      .toMatch(/constant 'Version' \(line 8\): 'Version' is declared more than once/);
+  });
+
+  test('fails when ExecutePowerShell has neither commands nor file, or both', () => {
+    const ps = (inputs: string) => `schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Ps\n        action: ExecutePowerShell\n        inputs:\n${inputs}`;
+    expect(errorsOf(ps('          executionPolicy: Bypass\n'), Platform.WINDOWS).join('\n'))
+      .toMatch(/step 'Ps' \(line 8\): missing required input 'commands' or 'file' of ExecutePowerShell/);
+    expect(errorsOf(ps('          commands: [dir]\n          file: C:\\a.ps1\n'), Platform.WINDOWS).join('\n'))
+      .toMatch(/give only one of 'commands' or 'file' to ExecutePowerShell, got 2/);
+  });
+
+  test('an enumerated input is checked, ignoring case where AWSTOE does', () => {
+    const file = (encoding: string) => VALID.replace("          - path: '{{ Folder }}'", "          - path: '{{ Folder }}'")
+      .replace('        action: CreateFolder\n        inputs:\n          - path: \'{{ Folder }}\'',
+        `        action: CreateFile\n        inputs:\n          - path: '{{ Folder }}/a.txt'\n            encoding: ${encoding}`);
+    expect(errorsOf(file('UTF-32'))).toEqual([]);
+    expect(errorsOf(file('latin1')).join('\n')).toMatch(/input 'encoding' of CreateFile must be one of utf8, .*got 'latin1'/);
+  });
+
+  test('chained references may name inputs and indexes', () => {
+    expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ build.MakeFolder.inputs[0].path }}'))).toEqual([]);
   });
 
   test('fails on an unknown action and suggests the right case', () => {
@@ -249,9 +283,10 @@ describe('ComponentDocument validation', () => {
 
   test('fails on timeoutSeconds out of range', () => {
     expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: 0')).join('\n'))
-      .toMatch(/timeoutSeconds must be a whole number from 1 to 43200, or -1 for no timeout, got '0'/);
-    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: 43201')).join('\n'))
-      .toMatch(/got '43201'/);
+      .toMatch(/timeoutSeconds must be a positive whole number, or -1 for no timeout, got '0'/);
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: -5')).join('\n'))
+      .toMatch(/got '-5'/);
+    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: -1'))).toEqual([]);
   });
 
   test('fails on maxAttempts below 1', () => {

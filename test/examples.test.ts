@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../examples/first-component/app';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
+import { buildApp } from '../examples/first-component/app';
 
 describe('examples/first-component', () => {
   let outdir: string;

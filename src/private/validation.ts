@@ -3,32 +3,152 @@ import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 
 /*
- * The rules every construct shares. Each skips `undefined` (nothing to check) and unresolved
+ * The checks every construct shares. Each one skips `undefined` (nothing to check) and unresolved
  * tokens (known only at deployment), and throws a ValidationError that names the prop, shows the
- * value and says what is allowed.
+ * value given and says what is allowed.
  */
 
-/** Image Builder resource names: the CloudFormation registry pattern (3–128 characters). */
+// ---------------------------------------------------------------------------------------------
+// The rules, in one place
+// ---------------------------------------------------------------------------------------------
+
+/** Image Builder resource names: the CloudFormation registry pattern for every `Name` (3–128 characters). */
 const RESOURCE_NAME = /^[-_A-Za-z0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z0-9]$/;
 const MAX_NAME_LENGTH = 128;
 
-/** Each node of a semantic version is at most 2^30-1 (Image Builder API reference). */
-const MAX_VERSION_NODE = 1_073_741_823;
+/** A version node: a whole number without leading zeros. */
 const VERSION_NODE = /^(0|[1-9][0-9]*)$/;
+/** Each node of a semantic version is at most 2^30-1 (Image Builder API reference, "Semantic versioning"). */
+const MAX_VERSION_NODE = 1_073_741_823;
 
+/** Partitions: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, and any future `aws-…`. */
 const PARTITION = 'aws(?:-[a-z]+)*';
+/** AWS account IDs are 12 digits (AWS Organizations API reference, `Account.Id`). */
 const ACCOUNT_ID = /^[0-9]{12}$/;
+/** Region codes: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, ... */
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
+/** Organization and OU ARNs (AWS Organizations API reference, `Organization.Arn`, `OrganizationalUnit.Arn`). */
 const ORGANIZATION_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$`);
 const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`);
 
+/**
+ * Image Builder ARNs (Image Builder API reference, ARN formats). The owner is an account, or `aws`,
+ * `aws-marketplace` or `third-party` for published resources. The region is matched loosely so that
+ * ARNs from new regions still parse; names in ARNs are the lowercase form of the resource name.
+ */
+const IMAGE_BUILDER_ARN = new RegExp(
+  `^arn:(${PARTITION}):imagebuilder:([a-z0-9-]+):([0-9]{12}|aws|aws-marketplace|third-party):([a-z-]+)/(.+)$`);
+const ARN_NAME = /^[a-z0-9-_]+$/;
+/** Image build version: the `/N` after a fully numeric version. */
+const BUILD_NUMBER = VERSION_NODE;
+const WORKFLOW_TYPES = ['build', 'test', 'distribution'];
+
+/** Values longer than this are cut short in messages. */
+const MAX_SHOWN_LENGTH = 128;
+const SHOWN_PREFIX_LENGTH = 40;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+/** Image Builder resource names: letters, numbers, hyphens, underscores and inner spaces, 3 to 128 of them. */
+export function validateResourceName(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  // Said on its own: "bad characters" would mislead for a long but otherwise fine name.
+  if (value.length > MAX_NAME_LENGTH) {
+    throw validationError(
+      `${prop} must be at most ${MAX_NAME_LENGTH} characters, got ${value.length} characters: ${quote(value)}`, scope);
+  }
+  if (!RESOURCE_NAME.test(value)) {
+    throw validationError(
+      `${prop} must be 3 to ${MAX_NAME_LENGTH} characters of letters, numbers, hyphens, underscores and spaces, ` +
+      `starting and ending with a letter, number, hyphen or underscore, got ${quote(value)}`, scope);
+  }
+}
+
+/** How the service writes a name inside an ARN: lowercase, with spaces and underscores as hyphens. */
+export function arnSafeName(name: string): string {
+  if (Token.isUnresolved(name)) {
+    return name;
+  }
+  return name.toLowerCase().replace(/[ _]/g, '-');
+}
+
+/**
+ * A default name: deterministic, unique per stack, valid, and unchanged by `arnSafeName`, so that
+ * ARNs built from it at synth time are exact.
+ */
+export function generateResourceName(scope: IConstruct): string {
+  const name = Names.uniqueResourceName(scope, {
+    maxLength: MAX_NAME_LENGTH,
+    separator: '-',
+    allowedSpecialCharacters: '-',
+  }).toLowerCase();
+  // A lone path component gets no hash and may be too short (e.g. a stack `S` with a child `Default`).
+  if (!RESOURCE_NAME.test(name)) {
+    return `${name}-${scope.node.addr.slice(0, 8)}`;
+  }
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+// ---------------------------------------------------------------------------------------------
+
 /** Where an `x` wildcard may stand in a version. */
 export enum VersionWildcards {
-  /** A version of a resource being created: numbers only. */
+  /** The version of a resource being created: numbers only. */
   NONE,
-  /** A reference to a version: `x` allowed, and every node right of the first `x` is `x` too. */
+  /** A reference to existing versions: any node may be `x`, and every node right of the first `x` is `x` too. */
   TRAILING,
 }
+
+/** Semantic versions `major.minor.patch`, with trailing `x` wildcards where allowed. */
+export function validateSemanticVersion(
+  scope: IConstruct, prop: string, value: string | undefined, wildcards: VersionWildcards): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const problem = versionProblem(value, wildcards);
+  if (problem !== undefined) {
+    throw validationError(`${prop} ${problem}, got ${quote(value)}`, scope);
+  }
+}
+
+/** What is wrong with a version (as the end of "<prop> ..."), or `undefined` when it is fine. */
+function versionProblem(value: string, wildcards: VersionWildcards): string | undefined {
+  const shape = wildcards === VersionWildcards.NONE
+    ? 'must be major.minor.patch with numbers'
+    : 'must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x)';
+  if (value.includes('/')) {
+    return `${shape}, without a /build number`;
+  }
+  const nodes = value.split('.');
+  if (nodes.length !== 3) {
+    return shape;
+  }
+  const firstWildcard = nodes.indexOf('x');
+  if (firstWildcard >= 0 && wildcards === VersionWildcards.NONE) {
+    return `does not allow x wildcards: it ${shape}`;
+  }
+  if (firstWildcard >= 0 && nodes.slice(firstWildcard).some((node) => node !== 'x')) {
+    return `${shape}; every node after the first x must be x too`;
+  }
+  const numbers = firstWildcard >= 0 ? nodes.slice(0, firstWildcard) : nodes;
+  if (numbers.some((node) => !VERSION_NODE.test(node))) {
+    return `${shape}, each a whole number without leading zeros`;
+  }
+  if (numbers.some((node) => Number(node) > MAX_VERSION_NODE)) {
+    return `${shape}, each at most ${MAX_VERSION_NODE}`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Image Builder ARNs
+// ---------------------------------------------------------------------------------------------
 
 /** Image Builder resource types, as they appear in ARNs. */
 export enum ImageBuilderResourceType {
@@ -43,6 +163,8 @@ export enum ImageBuilderResourceType {
   LIFECYCLE_POLICY = 'lifecycle-policy',
 }
 
+const RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.values(ImageBuilderResourceType));
+
 /** Types whose ARNs carry `name/version[/build]`; the others end at the name. */
 const VERSIONED_TYPES: ReadonlySet<string> = new Set([
   ImageBuilderResourceType.COMPONENT,
@@ -52,6 +174,7 @@ const VERSIONED_TYPES: ReadonlySet<string> = new Set([
   ImageBuilderResourceType.WORKFLOW,
 ]);
 
+/** The part after `<account>:` shown in messages. */
 const ARN_EXAMPLES: Record<ImageBuilderResourceType, string> = {
   [ImageBuilderResourceType.COMPONENT]: 'component/my-component/1.0.0',
   [ImageBuilderResourceType.IMAGE]: 'image/my-image/1.0.0/1',
@@ -70,33 +193,31 @@ export interface ParsedImageBuilderArn {
   readonly region: string;
   /** A 12-digit account, or `aws` / `aws-marketplace` / `third-party` for published resources. */
   readonly account: string;
-  readonly resourceType: string;
+  readonly resourceType: ImageBuilderResourceType;
   /** `build`, `test` or `distribution`, for workflows. */
   readonly workflowType?: string;
   readonly name: string;
+  /** For versioned types; may end in `x` wildcards. */
   readonly version?: string;
+  /** The build number after a fully numeric version, as in image ARNs. */
   readonly build?: string;
 }
 
-const ARN = new RegExp(
-  `^arn:(${PARTITION}):imagebuilder:([a-z0-9-]+):([0-9]{12}|aws|aws-marketplace|third-party):([a-z-]+)/(.+)$`);
-const ARN_NAME = /^[a-z0-9-_]+$/;
-const WORKFLOW_TYPES = ['build', 'test', 'distribution'];
-
 /** Splits an Image Builder ARN known at synth time, or returns `undefined` if it is not one. */
 export function parseImageBuilderArn(arn: string): ParsedImageBuilderArn | undefined {
-  const match = ARN.exec(arn);
-  if (!match) {
+  const match = IMAGE_BUILDER_ARN.exec(arn);
+  if (!match || !RESOURCE_TYPES.has(match[4])) {
     return undefined;
   }
-  const [, partition, region, account, resourceType, rest] = match;
-  const parts = rest.split('/');
+  const [, partition, region, account, type, path] = match;
+  const resourceType = type as ImageBuilderResourceType;
+  const parts = path.split('/');
   const workflowType = resourceType === ImageBuilderResourceType.WORKFLOW ? parts.shift() : undefined;
   if (workflowType !== undefined && !WORKFLOW_TYPES.includes(workflowType)) {
     return undefined;
   }
   const [name, version, build, ...extra] = parts;
-  if (!name || !ARN_NAME.test(name) || extra.length > 0) {
+  if (!ARN_NAME.test(name) || extra.length > 0) {
     return undefined;
   }
   if (!VERSIONED_TYPES.has(resourceType)) {
@@ -106,113 +227,47 @@ export function parseImageBuilderArn(arn: string): ParsedImageBuilderArn | undef
     return undefined;
   }
   // A build number only follows a fully numeric version.
-  if (build !== undefined && (!/^[0-9]+$/.test(build) || version.includes('x'))) {
+  if (build !== undefined && (!BUILD_NUMBER.test(build) || version.includes('x'))) {
     return undefined;
   }
-  return { partition, region, account, resourceType, workflowType, name, version, build };
-}
-
-/** Names: the service's characters, 3 to 128 of them. */
-export function validateResourceName(scope: IConstruct, prop: string, value: string | undefined): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (value.length > MAX_NAME_LENGTH) {
-    throw validationError(`${prop} must be at most ${MAX_NAME_LENGTH} characters, got ${value.length} characters: '${truncate(value)}'`, scope);
-  }
-  if (!RESOURCE_NAME.test(value)) {
-    throw validationError(
-      `${prop} must be 3 to 128 characters of letters, numbers, hyphens, underscores and spaces, ` +
-      `starting and ending with a letter, number, hyphen or underscore, got '${value}'`, scope);
-  }
-}
-
-/** How the service writes a name inside an ARN: lowercase, spaces and underscores as hyphens. */
-export function arnSafeName(name: string): string {
-  if (Token.isUnresolved(name)) {
-    return name;
-  }
-  return name.toLowerCase().replace(/[ _]/g, '-');
-}
-
-/** A valid, deterministic default name, unique per stack, that appears unchanged in ARNs. */
-export function generateResourceName(scope: IConstruct): string {
-  return Names.uniqueResourceName(scope, {
-    maxLength: MAX_NAME_LENGTH,
-    separator: '-',
-    allowedSpecialCharacters: '-',
-  }).toLowerCase();
-}
-
-/** Semantic versions `major.minor.patch`, with or without trailing `x` wildcards. */
-export function validateSemanticVersion(scope: IConstruct, prop: string, value: string | undefined, wildcards: VersionWildcards): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  const problem = versionProblem(value, wildcards);
-  if (problem) {
-    throw validationError(`${prop} ${problem}, got '${value}'`, scope);
-  }
-}
-
-/** What is wrong with a version, or `undefined` when it is fine. */
-function versionProblem(value: string, wildcards: VersionWildcards): string | undefined {
-  const shape = wildcards === VersionWildcards.NONE
-    ? 'must be major.minor.patch with numbers, e.g. 1.0.0'
-    : 'must be major.minor.patch with numbers or trailing x wildcards, e.g. 1.0.0, 1.2.x or x.x.x';
-  if (value.includes('/')) {
-    return `${shape}, without a build number`;
-  }
-  const nodes = value.split('.');
-  if (nodes.length !== 3) {
-    return shape;
-  }
-  const firstWildcard = nodes.indexOf('x');
-  if (firstWildcard >= 0) {
-    if (wildcards === VersionWildcards.NONE) {
-      return 'must be major.minor.patch with numbers; x wildcards are only for references to existing versions';
-    }
-    if (nodes.slice(firstWildcard).some((n) => n !== 'x')) {
-      return `${shape}; every node after the first x must be x too`;
-    }
-  }
-  for (const node of nodes.slice(0, firstWildcard >= 0 ? firstWildcard : 3)) {
-    if (!VERSION_NODE.test(node)) {
-      return `${shape} (whole numbers without leading zeros)`;
-    }
-    if (Number(node) > MAX_VERSION_NODE) {
-      return `${shape}, each number at most ${MAX_VERSION_NODE}`;
-    }
-  }
-  return undefined;
+  return {
+    partition, region, account, resourceType, name, version,
+    ...(workflowType !== undefined && { workflowType }),
+    ...(build !== undefined && { build }),
+  };
 }
 
 /** An Image Builder ARN of the given resource type. */
-export function validateImageBuilderArn(scope: IConstruct, prop: string, value: string | undefined, type: ImageBuilderResourceType): void {
+export function validateImageBuilderArn(
+  scope: IConstruct, prop: string, value: string | undefined, type: ImageBuilderResourceType): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
-  const parsed = parseImageBuilderArn(value);
-  if (!parsed || parsed.resourceType !== type) {
+  if (parseImageBuilderArn(value)?.resourceType !== type) {
     throw validationError(
-      `${prop} must be an Image Builder ${type} ARN like arn:aws:imagebuilder:us-east-1:123456789012:${ARN_EXAMPLES[type]}, got '${truncate(value)}'`,
-      scope);
+      `${prop} must be an Image Builder ${type} ARN like ` +
+      `arn:aws:imagebuilder:us-east-1:123456789012:${ARN_EXAMPLES[type]}, got ${quote(value)}`, scope);
   }
 }
 
-/** AWS account IDs: 12 digits. */
+// ---------------------------------------------------------------------------------------------
+// Accounts, regions and organizations
+// ---------------------------------------------------------------------------------------------
+
+/** AWS account IDs: exactly 12 digits. */
 export function validateAccountId(scope: IConstruct, prop: string, value: string | undefined): void {
-  check(scope, prop, value, ACCOUNT_ID, 'an AWS account ID of 12 digits, e.g. 123456789012');
+  check(scope, prop, value, ACCOUNT_ID, 'an AWS account ID of exactly 12 digits, e.g. 123456789012');
 }
 
 /** Region codes such as us-east-1, us-gov-west-1 or cn-north-1. */
 export function validateRegion(scope: IConstruct, prop: string, value: string | undefined): void {
-  check(scope, prop, value, REGION, 'a region code such as us-east-1, eu-central-2 or us-gov-west-1');
+  check(scope, prop, value, REGION, 'a region code such as us-east-1, eu-central-2, us-gov-west-1 or cn-north-1');
 }
 
 /** AWS Organizations organization ARNs. */
 export function validateOrganizationArn(scope: IConstruct, prop: string, value: string | undefined): void {
-  check(scope, prop, value, ORGANIZATION_ARN, 'an organization ARN like arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5');
+  check(scope, prop, value, ORGANIZATION_ARN,
+    'an organization ARN like arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5');
 }
 
 /** AWS Organizations organizational unit ARNs. */
@@ -226,11 +281,11 @@ function check(scope: IConstruct, prop: string, value: string | undefined, patte
     return;
   }
   if (!pattern.test(value)) {
-    throw validationError(`${prop} must be ${allowed}, got '${truncate(value)}'`, scope);
+    throw validationError(`${prop} must be ${allowed}, got ${quote(value)}`, scope);
   }
 }
 
-/** Keeps very long values readable in messages. */
-function truncate(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+/** The value in single quotes, cut short when very long so the message stays readable. */
+function quote(value: string): string {
+  return value.length > MAX_SHOWN_LENGTH ? `'${value.slice(0, SHOWN_PREFIX_LENGTH)}…'` : `'${value}'`;
 }

@@ -1,35 +1,535 @@
-// Provisional catalogue; replaced by the researched one.
+/**
+ * The AWSTOE action modules (the `action:` of a component document step) and the document-level
+ * rules, as the EC2 Image Builder user guide states them. Internal: not exported from the index.
+ *
+ * Sources:
+ * - Action modules: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html
+ *   Input/output tables read from the guide's source (awsdocs/ec2-image-builder-user-guide,
+ *   doc_source/toe-action-modules.md, last published revision, commit 1030a941). The platform list
+ *   and the Assert module come from the current page, of which only the opening part could be read.
+ * - Document rules: toe-use-documents.html, toe-user-defined-variables.html,
+ *   toe-looping-constructs.html, toe-conditional-constructs.html, toe-comparison-operators.html,
+ *   toe-logical-operators.html, and the CreateComponent API reference.
+ *
+ * Where the docs leave something open it is recorded here rather than guessed: `strictInputs: false`
+ * (unknown inputs only warn), `uncertainPlatforms`, and the `*_COMPLETE = false` flags below.
+ */
+
 export type ToePlatform = 'Linux' | 'Windows' | 'macOS';
 export type ToeInputType = 'string' | 'integer' | 'boolean' | 'list' | 'map' | 'any';
-export interface ToeInputSpec { readonly name: string; readonly required: boolean; readonly type: ToeInputType; readonly allowedValues?: readonly string[] }
+
+export interface ToeInputSpec {
+  readonly name: string;
+  readonly required: boolean;
+  readonly type: ToeInputType;
+  readonly allowedValues?: readonly string[];
+  /** The docs say the value is not case-sensitive, so compare `allowedValues` ignoring case. */
+  readonly caseInsensitive?: boolean;
+}
+
 export interface ToeActionSpec {
   readonly name: string;
   readonly platforms: readonly ToePlatform[];
+  /** 'object': inputs is a map; 'list': inputs is a list of maps; 'either': both are documented. */
   readonly inputShape: 'object' | 'list' | 'either';
   readonly inputs: readonly ToeInputSpec[];
+  /** True when the docs list every input, so an unknown input is an error rather than a warning. */
   readonly strictInputs: boolean;
+  /** Output names a later step can reference as `{{ phase.step.outputs.<name> }}`. */
   readonly outputs: readonly string[];
   readonly docUrl: string;
+  /** Platforms in `platforms` that the docs do not confirm (kept so valid documents are not rejected). */
+  readonly uncertainPlatforms?: readonly ToePlatform[];
+  /** Groups of inputs of which each input entry must have exactly one (e.g. ExecutePowerShell `commands` or `file`). */
+  readonly exactlyOneOf?: readonly (readonly string[])[];
 }
-const ALL: ToePlatform[] = ['Linux', 'Windows', 'macOS'];
-const URL = 'https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html';
-export const TOE_ACTIONS: readonly ToeActionSpec[] = [
-  { name: 'ExecuteBash', platforms: ['Linux', 'macOS'], inputShape: 'object', inputs: [{ name: 'commands', required: true, type: 'list' }], strictInputs: false, outputs: ['stdout'], docUrl: URL },
-  { name: 'ExecutePowerShell', platforms: ['Windows'], inputShape: 'object', inputs: [{ name: 'commands', required: false, type: 'list' }, { name: 'file', required: false, type: 'string' }, { name: 'executionPolicy', required: false, type: 'string' }], strictInputs: false, outputs: ['stdout'], docUrl: URL },
-  { name: 'ExecuteBinary', platforms: ALL, inputShape: 'object', inputs: [{ name: 'path', required: true, type: 'string' }, { name: 'arguments', required: false, type: 'list' }], strictInputs: false, outputs: ['stdout'], docUrl: URL },
-  { name: 'S3Download', platforms: ALL, inputShape: 'list', inputs: [{ name: 'source', required: true, type: 'string' }, { name: 'destination', required: true, type: 'string' }, { name: 'expectedBucketOwner', required: false, type: 'string' }, { name: 'overwrite', required: false, type: 'boolean' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'S3Upload', platforms: ALL, inputShape: 'list', inputs: [{ name: 'source', required: true, type: 'string' }, { name: 'destination', required: true, type: 'string' }, { name: 'recurse', required: false, type: 'boolean' }, { name: 'expectedBucketOwner', required: false, type: 'string' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'WebDownload', platforms: ALL, inputShape: 'list', inputs: [{ name: 'source', required: true, type: 'string' }, { name: 'destination', required: true, type: 'string' }], strictInputs: false, outputs: ['destination'], docUrl: URL },
-  { name: 'CreateFile', platforms: ALL, inputShape: 'list', inputs: [{ name: 'path', required: true, type: 'string' }, { name: 'content', required: false, type: 'string' }, { name: 'overwrite', required: false, type: 'boolean' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'CreateFolder', platforms: ALL, inputShape: 'list', inputs: [{ name: 'path', required: true, type: 'string' }, { name: 'overwrite', required: false, type: 'boolean' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'CreateSymlink', platforms: ALL, inputShape: 'list', inputs: [{ name: 'source', required: true, type: 'string' }, { name: 'destination', required: true, type: 'string' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'UpdateOS', platforms: ALL, inputShape: 'object', inputs: [{ name: 'include', required: false, type: 'list' }, { name: 'exclude', required: false, type: 'list' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'Reboot', platforms: ALL, inputShape: 'object', inputs: [{ name: 'delaySeconds', required: false, type: 'integer' }], strictInputs: false, outputs: [], docUrl: URL },
-  { name: 'Assert', platforms: ALL, inputShape: 'object', inputs: [], strictInputs: false, outputs: [], docUrl: URL },
+
+const PAGE = 'https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html';
+const doc = (anchor: string) => `${PAGE}#action-modules-${anchor}`;
+
+const ALL: readonly ToePlatform[] = ['Linux', 'Windows', 'macOS'];
+const LINUX_WINDOWS_MACOS_UNCONFIRMED = { platforms: ALL, uncertainPlatforms: ['macOS'] as const };
+
+function req(name: string, type: ToeInputType = 'string', allowedValues?: readonly string[]): ToeInputSpec {
+  return allowedValues ? { name, required: true, type, allowedValues } : { name, required: true, type };
+}
+
+function opt(name: string, type: ToeInputType = 'string', allowedValues?: readonly string[]): ToeInputSpec {
+  return allowedValues ? { name, required: false, type, allowedValues } : { name, required: false, type };
+}
+
+/** The `encoding` values of AppendFile, CreateFile, ReadFile and SetFileEncoding ("case insensitive"). */
+export const TOE_FILE_ENCODINGS: readonly string[] = [
+  'utf8', 'utf-8', 'utf16', 'utf-16', 'utf16-LE', 'utf-16-LE', 'utf16-BE', 'utf-16-BE',
+  'utf32', 'utf-32', 'utf32-LE', 'utf-32-LE', 'utf32-BE', 'utf-32-BE',
 ];
+const encoding: ToeInputSpec = { ...opt('encoding', 'string', TOE_FILE_ENCODINGS), caseInsensitive: true };
+
+/** SetRegistry `type` values. */
+export const TOE_REGISTRY_TYPES: readonly string[] = ['BINARY', 'DWORD', 'QWORD', 'SZ', 'EXPAND_SZ', 'MULTI_SZ'];
+/** SetRegistry `path` prefixes (long and short form). */
+export const TOE_REGISTRY_PATH_PREFIXES: readonly string[] = [
+  'HKEY_CLASSES_ROOT', 'HKCR:', 'HKEY_USERS', 'HKU:', 'HKEY_LOCAL_MACHINE', 'HKLM:',
+  'HKEY_CURRENT_CONFIG', 'HKCC:', 'HKEY_CURRENT_USER', 'HKCU:',
+];
+
+/** InstallMSI and UninstallMSI share their inputs and outputs. */
+const MSI_INPUTS: readonly ToeInputSpec[] = [
+  req('path'), // local path, S3 URI or web URL
+  opt('reboot', 'string', ['Allow', 'Force', 'Skip']),
+  opt('logOptions'), // msiexec /L flags, e.g. '*VX'
+  opt('logFile'),
+  opt('properties', 'map'),
+  opt('ignoreAuthenticodeSignatureErrors', 'boolean'),
+  opt('allowUnsignedInstaller', 'boolean'),
+];
+const MSI_OUTPUTS = ['logFile', 'msiExitCode', 'stdout'];
+
+export const TOE_ACTIONS: readonly ToeActionSpec[] = [
+  // ---- General execution ----
+  {
+    // Inputs are one comparison or logical operator (e.g. `stringEquals: x` + `value: y`), free-form here.
+    name: 'Assert',
+    platforms: ALL,
+    inputShape: 'object',
+    inputs: [],
+    strictInputs: false,
+    outputs: [],
+    docUrl: doc('assertion'),
+  },
+  {
+    name: 'ExecuteBash',
+    platforms: ['Linux', 'macOS'],
+    inputShape: 'object',
+    inputs: [req('commands', 'list')],
+    strictInputs: true,
+    outputs: ['stdout'],
+    docUrl: doc('executebash'),
+  },
+  {
+    name: 'ExecuteBinary',
+    platforms: ALL,
+    inputShape: 'object',
+    inputs: [req('path'), opt('arguments', 'list')],
+    strictInputs: true,
+    outputs: ['stdout'],
+    docUrl: doc('executebinary'),
+  },
+  {
+    // Runs another component document; AWSTOE fixes timeoutSeconds -1 and maxAttempts 1 for it.
+    name: 'ExecuteDocument',
+    platforms: ALL,
+    inputShape: 'object',
+    inputs: [
+      req('document'), // local path, S3 URI or Image Builder component ARN
+      opt('document-s3-bucket-owner'),
+      opt('phases'), // comma-separated phase names; all phases when absent
+      opt('parameters', 'list'), // list of { name, value }
+    ],
+    strictInputs: true,
+    // The run summary of the nested document.
+    outputs: ['executedStepCount', 'executionId', 'failedStepCount', 'failureMessage', 'ignoredFailedStepCount', 'logUrl', 'status'],
+    docUrl: doc('executedocument'),
+  },
+  {
+    // "Must specify `commands` or `file`, not both": neither is required on its own (see exactlyOneOf).
+    // Not strict: the docs read list only these two, and this library's typed step also emits an
+    // `executionPolicy` that the docs read do not mention.
+    name: 'ExecutePowerShell',
+    platforms: ['Windows'],
+    inputShape: 'object',
+    inputs: [opt('commands', 'list'), opt('file')],
+    exactlyOneOf: [['commands', 'file']],
+    strictInputs: false,
+    outputs: ['stdout'],
+    docUrl: doc('executepowershell'),
+  },
+
+  // ---- File download and upload ----
+  {
+    name: 'S3Download',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('expectedBucketOwner'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('s3download'),
+  },
+  {
+    // `recurse` is typed String in the docs' table, though the examples write `recurse: true`.
+    name: 'S3Upload',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('recurse'), opt('expectedBucketOwner')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('s3upload'),
+  },
+  {
+    name: 'WebDownload',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [
+      req('source'),
+      req('destination'),
+      opt('overwrite', 'boolean'),
+      opt('checksum'),
+      opt('algorithm', 'string', ['MD5', 'SHA1', 'SHA256', 'SHA512']),
+      opt('ignoreCertificateErrors', 'boolean'),
+    ],
+    strictInputs: true,
+    outputs: ['destination'], // newline-separated when there are several downloads
+    docUrl: doc('webdownload'),
+  },
+
+  // ---- File system operations ----
+  {
+    name: 'AppendFile',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('path'), opt('content'), encoding],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('appendfile'),
+  },
+  {
+    name: 'CopyFile',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('copyfile'),
+  },
+  {
+    name: 'CopyFolder',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('copyfolder'),
+  },
+  {
+    // owner, group and permissions are rejected by AWSTOE on Windows; `permissions` "must be a string".
+    name: 'CreateFile',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('path'), opt('content'), encoding, opt('owner'), opt('group'), opt('permissions'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('createfile'),
+  },
+  {
+    // owner, group and permissions are rejected by AWSTOE on Windows.
+    name: 'CreateFolder',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('path'), opt('owner'), opt('group'), opt('permissions'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('createfolder'),
+  },
+  {
+    // The current page lists it for Linux, Windows and macOS; the input table read says "Not supported on Windows".
+    name: 'CreateSymlink',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('path'), req('target'), opt('force', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('createsymlink'),
+  },
+  {
+    // The docs list only `path`; AWS's own sample (inspec-recipe-execution-linux) also passes
+    // `force: true`, so `force` is accepted (type taken from the sample) and the list is not strict.
+    name: 'DeleteFile',
+    platforms: ALL,
+    inputShape: 'list',
+    inputs: [req('path'), opt('force', 'boolean')],
+    strictInputs: false,
+    outputs: [],
+    docUrl: doc('deletefile'),
+  },
+  {
+    name: 'DeleteFolder',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('path'), opt('force', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('deletefolder'),
+  },
+  {
+    name: 'ListFiles',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('path'), opt('fileNamePattern'), opt('recursive', 'boolean')],
+    strictInputs: true,
+    outputs: ['files'], // comma-separated
+    docUrl: doc('listfiles'),
+  },
+  {
+    name: 'MoveFile',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('movefile'),
+  },
+  {
+    name: 'MoveFolder',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('source'), req('destination'), opt('overwrite', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('movefolder'),
+  },
+  {
+    name: 'ReadFile',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('path'), encoding, opt('printFileContent', 'boolean')],
+    strictInputs: true,
+    outputs: ['content'],
+    docUrl: doc('readfile'),
+  },
+  {
+    name: 'SetFileEncoding',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'list',
+    inputs: [req('path'), encoding],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setfileencoding'),
+  },
+  {
+    // "Not supported on Windows platforms."
+    name: 'SetFileOwner',
+    platforms: ['Linux', 'macOS'],
+    uncertainPlatforms: ['macOS'],
+    inputShape: 'list',
+    inputs: [req('path'), req('owner'), opt('group')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setfileowner'),
+  },
+  {
+    // "Not supported on Windows platforms."
+    name: 'SetFolderOwner',
+    platforms: ['Linux', 'macOS'],
+    uncertainPlatforms: ['macOS'],
+    inputShape: 'list',
+    inputs: [req('path'), req('owner'), opt('group'), opt('recursive', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setfolderowner'),
+  },
+  {
+    // "Not supported on Windows platforms"; `permissions` "must be a string" (the examples write 766).
+    name: 'SetFilePermissions',
+    platforms: ['Linux', 'macOS'],
+    uncertainPlatforms: ['macOS'],
+    inputShape: 'list',
+    inputs: [req('path'), req('permissions')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setfilepermissions'),
+  },
+  {
+    // "Not supported on Windows platforms."
+    name: 'SetFolderPermissions',
+    platforms: ['Linux', 'macOS'],
+    uncertainPlatforms: ['macOS'],
+    inputShape: 'list',
+    inputs: [req('path'), req('permissions'), opt('recursive', 'boolean')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setfolderpermissions'),
+  },
+
+  // ---- Software installation ----
+  {
+    name: 'InstallMSI',
+    platforms: ['Windows'],
+    inputShape: 'object',
+    inputs: MSI_INPUTS,
+    strictInputs: true,
+    outputs: MSI_OUTPUTS,
+    docUrl: doc('install-msi'),
+  },
+  {
+    name: 'UninstallMSI',
+    platforms: ['Windows'],
+    inputShape: 'object',
+    inputs: MSI_INPUTS,
+    strictInputs: true,
+    outputs: MSI_OUTPUTS,
+    docUrl: doc('uninstall-msi'),
+  },
+
+  // ---- System actions ----
+  {
+    name: 'Reboot',
+    ...LINUX_WINDOWS_MACOS_UNCONFIRMED,
+    inputShape: 'object',
+    inputs: [opt('delaySeconds', 'integer')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('reboot'),
+  },
+  {
+    // `value` is "String/Number/Array".
+    name: 'SetRegistry',
+    platforms: ['Windows'],
+    inputShape: 'list',
+    inputs: [req('path'), req('name'), req('value', 'any'), req('type', 'string', TOE_REGISTRY_TYPES)],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('setregistry'),
+  },
+  {
+    // "Windows and Linux updates"; include/exclude are KB IDs or update-name patterns (Windows)
+    // or package names (Linux), so they are free strings.
+    name: 'UpdateOS',
+    platforms: ['Linux', 'Windows'],
+    inputShape: 'object',
+    inputs: [opt('include', 'list'), opt('exclude', 'list')],
+    strictInputs: true,
+    outputs: [],
+    docUrl: doc('updateos'),
+  },
+];
+
+/** The action with exactly this name (AWSTOE action names are case-sensitive). */
 export function findAction(name: string): ToeActionSpec | undefined {
   return TOE_ACTIONS.find((a) => a.name === name);
 }
+
+/** The action whose name matches ignoring case, to suggest the right spelling. */
 export function findActionIgnoringCase(name: string): ToeActionSpec | undefined {
-  return TOE_ACTIONS.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  const lower = name.toLowerCase();
+  return TOE_ACTIONS.find((a) => a.name.toLowerCase() === lower);
 }
+
+// ---- Document-level facts ----
+
+/** `schemaVersion` is "currently 1.0" (toe-use-documents.html). */
+export const TOE_SCHEMA_VERSION = '1.0';
+
+/** Top-level keys of a document (toe-use-documents.html, toe-user-defined-variables.html). */
+export const TOE_DOCUMENT_KEYS: readonly string[] = ['name', 'description', 'schemaVersion', 'parameters', 'constants', 'phases'];
+
+/** Keys of a step: the schema's six, `loop` (toe-looping-constructs.html) and `if` (toe-conditional-constructs.html). */
+export const TOE_STEP_KEYS: readonly string[] = ['name', 'action', 'timeoutSeconds', 'onFailure', 'maxAttempts', 'inputs', 'loop', 'if'];
+
+/**
+ * Phase names Image Builder runs: build and validate in the build stage, test and container-host-test
+ * in the test stage (toe-use-documents.html). Phase names must be unique in a document.
+ */
+export const TOE_PHASES: readonly string[] = ['build', 'validate', 'test', 'container-host-test'];
+/** "You must include at least one of the following phases" (toe-use-documents.html). */
+export const TOE_PHASES_AT_LEAST_ONE_OF: readonly string[] = ['build', 'validate', 'test'];
+
+/** `onFailure` values, case as written; the default is Abort (toe-use-documents.html, toe-looping-constructs.html). */
+export const TOE_ON_FAILURE_VALUES: readonly string[] = ['Abort', 'Continue', 'Ignore'];
+export const TOE_ON_FAILURE_DEFAULT = 'Abort';
+
+/**
+ * `timeoutSeconds`: a positive integer, or -1 for no timeout; "0 and other negative values are not
+ * allowed"; default 7200. The docs give no maximum (toe-use-documents.html).
+ */
+export const TOE_TIMEOUT_SECONDS: { readonly min: number; readonly max?: number; readonly noTimeout: number; readonly default: number } = {
+  min: 1,
+  max: undefined,
+  noTimeout: -1,
+  default: 7200,
+};
+
+/**
+ * `maxAttempts`: an integer, default 1. The docs state neither bound; 1 is the least that makes
+ * sense for a count of attempts, not a documented minimum (toe-use-documents.html).
+ */
+export const TOE_MAX_ATTEMPTS: { readonly min: number; readonly max?: number; readonly default: number } = {
+  min: 1,
+  max: undefined,
+  default: 1,
+};
+
+/** ExecuteDocument: fixed timeoutSeconds and maxAttempts; at most three levels of nesting (toe-action-modules.html). */
+export const TOE_EXECUTE_DOCUMENT_RULES = { timeoutSeconds: -1, maxAttempts: 1, maxNestingLevels: 3 } as const;
+
+/**
+ * Step names: "unique for the phase"; the docs give no pattern or length for them
+ * (toe-use-documents.html), so `pattern` is left undefined.
+ */
+export const TOE_STEP_NAME: { readonly uniqueWithin: 'phase'; readonly pattern?: RegExp } = { uniqueWithin: 'phase' };
+
+/**
+ * Parameter and constant names: 3 to 128 letters, digits, dashes or underscores, unique in the
+ * document across both; the only type is `string` (toe-user-defined-variables.html).
+ */
+export const TOE_VARIABLE_NAME = /^[A-Za-z0-9_-]{3,128}$/;
+export const TOE_VARIABLE_TYPES: readonly string[] = ['string'];
+export const TOE_PARAMETER_KEYS: readonly string[] = ['type', 'default', 'description'];
+export const TOE_CONSTANT_KEYS: readonly string[] = ['type', 'value'];
+
+/** Inline component data (CreateComponent `data`) is 1 to 16,000 characters; larger documents go by `uri`. */
+export const TOE_INLINE_DATA_MAX_LENGTH = 16_000;
+
+/**
+ * Looping constructs (toe-looping-constructs.html):
+ * - `for: { start, end, updateBy }`: integers, range includes both ends, updateBy non-zero, no chaining expressions;
+ * - `forEach: [strings]`: chaining expressions allowed;
+ * - `forEach: { list, delimiter }`: `list` a string (chaining allowed); `delimiter` one character,
+ *   default ','. The allowed characters are those of the schema example, `".,;:\n\t -_"`.
+ * A loop may have a `name`, unique among the loop names of the phase.
+ */
+export const TOE_LOOP = {
+  kinds: ['for', 'forEach'],
+  forKeys: ['start', 'end', 'updateBy'],
+  forEachSplitKeys: ['list', 'delimiter'],
+  delimiters: ['.', ',', ';', ':', '\n', '\t', ' ', '-', '_'],
+  defaultDelimiter: ',',
+  nameUniqueWithin: 'phase',
+} as const;
+
+/** Iteration variables: `{{ loop.index }}` (0-based), `{{ loop.value }}`, and `{{ <loop name>.index|value }}`. */
+export const TOE_LOOP_VARIABLES: readonly string[] = ['index', 'value'];
+export const TOE_LOOP_REFERENCE_PREFIX = 'loop';
+
+/**
+ * Input/output chaining: `{{ phase.step.inputs.x }}`, `{{ phase.step.inputs[i].x }}` (0-based) and the
+ * same with `outputs` (toe-use-documents.html).
+ */
+export const TOE_CHAINING_REFERENCE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(inputs|outputs)(\[\d+\])?\.([A-Za-z0-9_-]+)$/;
+
+/** Built-in variables: the pages read document none beyond the loop variables above. */
+export const TOE_BUILT_IN_VARIABLES: readonly string[] = [];
+
+/** Logical operators for `if` and Assert (toe-logical-operators.html, toe-conditional-constructs.html). */
+export const TOE_LOGICAL_OPERATORS: readonly string[] = ['and', 'or', 'not'];
+
+/**
+ * Comparison operators for `if` and Assert (toe-comparison-operators.html). Only these could be
+ * confirmed: the string operators, and numberEquals and binaryExists from the docs' examples. The
+ * page also has number and file sections whose operator list could not be read, so the list is
+ * incomplete and must not be used to reject an operator.
+ */
+export const TOE_COMPARISON_OPERATORS: readonly string[] = [
+  'stringIsEmpty', 'stringIsWhitespace', 'stringEquals', 'stringLessThan', 'stringLessThanEquals',
+  'stringGreaterThan', 'stringGreaterThanEquals', 'patternMatches',
+  'numberEquals',
+  'binaryExists',
+];
+export const TOE_COMPARISON_OPERATORS_COMPLETE = false;
+
+/**
+ * `if` syntax: a conditional expression with exactly one operator at the top level, and optional
+ * `then` / `else` step actions. The stored page text stops after "Abort" and "Exe…", so only these
+ * two are listed; the list is incomplete (toe-conditional-constructs.html).
+ */
+export const TOE_IF_STEP_ACTIONS: readonly string[] = ['Abort', 'Execute'];
+export const TOE_IF_STEP_ACTIONS_COMPLETE = false;

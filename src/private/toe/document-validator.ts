@@ -1,5 +1,17 @@
 import * as yaml from 'yaml';
-import { ToeActionSpec, ToeInputSpec, findAction, findActionIgnoringCase } from './action-catalogue';
+import {
+  TOE_DOCUMENT_KEYS,
+  TOE_MAX_ATTEMPTS,
+  TOE_ON_FAILURE_VALUES,
+  TOE_PHASES,
+  TOE_STEP_KEYS,
+  TOE_TIMEOUT_SECONDS,
+  TOE_VARIABLE_NAME,
+  ToeActionSpec,
+  ToeInputSpec,
+  findAction,
+  findActionIgnoringCase,
+} from './action-catalogue';
 import { checkReferences } from './references';
 
 /** Maps a path in the document (`['phases', 0, 'steps', 2]`) to its 1-based YAML line. */
@@ -18,17 +30,13 @@ export interface ValidateDocumentOptions {
   readonly locate?: LineLocator;
 }
 
-/** Facts of the AWSTOE document schema 1.0 (toe-use-documents.html). */
-const PHASES = ['build', 'validate', 'test'];
-const ON_FAILURE = ['Abort', 'Continue', 'Ignore'];
-/** timeoutSeconds: 1 second to 12 hours, or -1 for no timeout. */
-const TIMEOUT_SECONDS = { min: 1, max: 43_200 };
-const MAX_ATTEMPTS_MIN = 1;
-const DOCUMENT_KEYS = ['name', 'description', 'schemaVersion', 'parameters', 'constants', 'phases'];
-const STEP_KEYS = ['name', 'action', 'inputs', 'onFailure', 'timeoutSeconds', 'maxAttempts', 'loop', 'if'];
-/** Step names become part of `{{ phase.step.outputs.x }}` references, so no dots or spaces. */
-const STEP_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * Step names have no documented pattern, but they appear in `{{ phase.step.outputs.x }}`
+ * references, so a name with other characters only warns.
+ */
+const REFERENCEABLE_STEP_NAME = /^[A-Za-z0-9_-]+$/;
+/** Loop names are referenced the same way (`{{ name.value }}`). */
+const LOOP_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * YAML errors after which the parser still recovers the intended value, such as a stray quote
@@ -37,8 +45,16 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  */
 const RECOVERABLE_YAML_ERRORS = ['UNEXPECTED_TOKEN'];
 
+export interface ParsedDocument {
+  /** The document as an object; undefined when it has syntax errors. */
+  readonly document: any;
+  readonly locate: LineLocator;
+  readonly syntaxErrors: DocumentFinding[];
+  readonly syntaxWarnings: DocumentFinding[];
+}
+
 /** Parses YAML keeping line numbers; syntax errors come back as findings. */
-export function parseDocumentYaml(text: string): { document: any; locate: LineLocator; syntaxErrors: DocumentFinding[]; syntaxWarnings: DocumentFinding[] } {
+export function parseDocumentYaml(text: string): ParsedDocument {
   const lineCounter = new yaml.LineCounter();
   const parsed = yaml.parseDocument(text, { lineCounter });
   const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']): DocumentFinding => ({
@@ -78,8 +94,8 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     return findings;
   }
   for (const key of Object.keys(document)) {
-    if (!DOCUMENT_KEYS.includes(key)) {
-      report('warning', { label: 'document', path: [key] }, `unknown top-level key '${key}'; AWSTOE documents have ${DOCUMENT_KEYS.join(', ')}`);
+    if (!TOE_DOCUMENT_KEYS.includes(key)) {
+      report('warning', { label: 'document', path: [key] }, `unknown top-level key '${key}'; AWSTOE documents have ${TOE_DOCUMENT_KEYS.join(', ')}`);
     }
   }
   if (document.schemaVersion === undefined) {
@@ -93,7 +109,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
   checkDeclarations(document.constants, 'constants', declared, report);
 
   if (!Array.isArray(document.phases) || document.phases.length === 0) {
-    report('error', top, `phases must be a non-empty list of build, validate or test phases, got ${describe(document.phases)}`);
+    report('error', top, `phases must be a non-empty list of phases (build, validate, test), got ${describe(document.phases)}`);
     return findings;
   }
 
@@ -107,8 +123,8 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     }
     const phaseName = phase.name;
     const named: Where = { label: `phase '${phaseName}'`, path: ['phases', i] };
-    if (!PHASES.includes(phaseName)) {
-      report('error', named, `unknown phase name '${phaseName}'; phases are ${PHASES.join(', ')}`);
+    if (!TOE_PHASES.includes(phaseName)) {
+      report('error', named, `unknown phase name '${phaseName}'; phases are ${TOE_PHASES.join(', ')}`);
     } else if (seenPhases.has(phaseName)) {
       report('error', named, `phase '${phaseName}' appears more than once; put all its steps in one phase`);
     }
@@ -170,8 +186,8 @@ function checkDeclarations(list: any, key: string, declared: Set<string>, report
     }
     const name = names[0];
     const where: Where = { label: `${key === 'parameters' ? 'parameter' : 'constant'} '${name}'`, path: [key, i] };
-    if (!IDENTIFIER.test(name)) {
-      report('error', where, 'names must start with a letter or underscore and use letters, numbers, hyphens and underscores');
+    if (!TOE_VARIABLE_NAME.test(name)) {
+      report('error', where, 'names must be 3 to 128 letters, numbers, hyphens and underscores');
     }
     if (declared.has(name)) {
       report('error', where, `'${name}' is declared more than once among parameters and constants`);
@@ -187,33 +203,38 @@ function checkDeclarations(list: any, key: string, declared: Set<string>, report
   });
 }
 
-function checkStep(step: any, where: Where, earlier: Array<{ name: string }>, platform: string | undefined, report: Reporter): ToeActionSpec | undefined {
+function checkStep(
+  step: any, where: Where, earlier: Array<{ name: string }>, platform: string | undefined, report: Reporter,
+): ToeActionSpec | undefined {
   for (const key of Object.keys(step)) {
-    if (!STEP_KEYS.includes(key)) {
-      report('warning', { ...where, path: [...where.path, key] }, `unknown step key '${key}'; steps have ${STEP_KEYS.join(', ')}`);
+    if (!TOE_STEP_KEYS.includes(key)) {
+      report('warning', { ...where, path: [...where.path, key] }, `unknown step key '${key}'; steps have ${TOE_STEP_KEYS.join(', ')}`);
     }
   }
 
   if (typeof step.name !== 'string') {
     report('error', where, `name is required and must be a string, got ${describe(step.name)}`);
-  } else if (!STEP_NAME.test(step.name)) {
-    report('error', where, 'step names must be 1 to 128 letters, numbers, hyphens or underscores');
   } else if (earlier.some((s) => s.name === step.name)) {
     report('error', where, `duplicate step name '${step.name}' in this phase; step names must be unique within a phase`);
+  } else if (!REFERENCEABLE_STEP_NAME.test(step.name)) {
+    report('warning', where,
+      'use letters, numbers, hyphens and underscores in step names so that {{ phase.step.outputs.x }} can refer to them');
   }
 
-  if (step.onFailure !== undefined && !ON_FAILURE.includes(step.onFailure)) {
+  if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
     report('error', { ...where, path: [...where.path, 'onFailure'] },
-      `onFailure must be one of ${ON_FAILURE.join(', ')}, got '${step.onFailure}'`);
+      `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got '${step.onFailure}'`);
   }
-  if (step.timeoutSeconds !== undefined && step.timeoutSeconds !== -1 && !(Number.isInteger(step.timeoutSeconds)
-    && step.timeoutSeconds >= TIMEOUT_SECONDS.min && step.timeoutSeconds <= TIMEOUT_SECONDS.max)) {
+  const timeout = step.timeoutSeconds;
+  if (timeout !== undefined && !isExpression(timeout) && timeout !== TOE_TIMEOUT_SECONDS.noTimeout
+    && !(Number.isInteger(timeout) && timeout >= TOE_TIMEOUT_SECONDS.min)) {
     report('error', { ...where, path: [...where.path, 'timeoutSeconds'] },
-      `timeoutSeconds must be a whole number from ${TIMEOUT_SECONDS.min} to ${TIMEOUT_SECONDS.max}, or -1 for no timeout, got '${step.timeoutSeconds}'`);
+      `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
   }
-  if (step.maxAttempts !== undefined && !(Number.isInteger(step.maxAttempts) && step.maxAttempts >= MAX_ATTEMPTS_MIN)) {
+  const attempts = step.maxAttempts;
+  if (attempts !== undefined && !isExpression(attempts) && !(Number.isInteger(attempts) && attempts >= TOE_MAX_ATTEMPTS.min)) {
     report('error', { ...where, path: [...where.path, 'maxAttempts'] },
-      `maxAttempts must be a whole number of at least ${MAX_ATTEMPTS_MIN}, got '${step.maxAttempts}'`);
+      `maxAttempts must be a whole number of at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'`);
   }
   if (step.loop !== undefined) {
     checkLoop(step.loop, { ...where, path: [...where.path, 'loop'] }, report);
@@ -247,7 +268,7 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
     report('error', where, `loop must have exactly one of for or forEach, got ${describe(loop)}`);
     return;
   }
-  if (loop.name !== undefined && (typeof loop.name !== 'string' || !IDENTIFIER.test(loop.name))) {
+  if (loop.name !== undefined && (typeof loop.name !== 'string' || !LOOP_NAME.test(loop.name))) {
     report('error', where, `loop name must be a name of letters, numbers, hyphens and underscores, got ${describe(loop.name)}`);
   }
   if (loop.for !== undefined) {
@@ -299,6 +320,15 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
         report('error', entryWhere, `missing required input '${spec.name}' of ${action.name}`);
       }
     }
+    for (const group of action.exactlyOneOf ?? []) {
+      const given = group.filter((name) => entry[name] !== undefined);
+      if (given.length !== 1) {
+        const names = group.map((n) => `'${n}'`).join(' or ');
+        report('error', entryWhere, given.length === 0
+          ? `missing required input ${names} of ${action.name}`
+          : `give only one of ${names} to ${action.name}, got ${given.length}`);
+      }
+    }
     for (const [key, value] of Object.entries(entry)) {
       const spec = action.inputs.find((i) => i.name === key);
       if (!spec) {
@@ -331,7 +361,10 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
   if (spec.allowedValues) {
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) {
-      if (typeof v === 'string' && !isExpression(v) && !spec.allowedValues.includes(v)) {
+      const allowed = spec.caseInsensitive
+        ? spec.allowedValues.some((a) => a.toLowerCase() === String(v).toLowerCase())
+        : spec.allowedValues.includes(v);
+      if (typeof v === 'string' && !isExpression(v) && !allowed) {
         report('error', where, `input '${spec.name}' of ${action.name} must be one of ${spec.allowedValues.join(', ')}, got '${v}'`);
       }
     }

@@ -1,4 +1,4 @@
-import { ToeActionSpec } from './action-catalogue';
+import { TOE_CHAINING_REFERENCE, TOE_LOOP_REFERENCE_PREFIX, TOE_LOOP_VARIABLES, ToeActionSpec } from './action-catalogue';
 import type { Reporter, Where } from './document-validator';
 
 /** What a step can see when its `{{ ... }}` expressions are resolved. */
@@ -15,9 +15,8 @@ export interface ReferenceScope {
 }
 
 const EXPRESSION = /\{\{\s*([^{}]*?)\s*\}\}/g;
-/** A plain variable or a dotted path of names: what AWSTOE resolves as a reference. */
-const PLAIN_REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
-const LOOP_VARIABLES = ['value', 'index'];
+/** A plain variable or a dotted path of names (with `[i]` indexes): what AWSTOE resolves as a reference. */
+const PLAIN_REFERENCE = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/;
 
 /**
  * Checks that every `{{ name }}` in the step's inputs, loop and condition resolves to a declared
@@ -43,24 +42,30 @@ function checkExpression(expression: string, scope: ReferenceScope): void {
   if (parts.length === 1 && scope.declared.has(expression)) {
     return;
   }
-  if (parts.length === 2 && LOOP_VARIABLES.includes(parts[1])
-    && ((parts[0] === 'loop' && scope.hasLoop) || parts[0] === scope.loopName)) {
+  if (parts.length === 2 && TOE_LOOP_VARIABLES.includes(parts[1])
+    && ((parts[0] === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || parts[0] === scope.loopName)) {
     return;
   }
-  if (parts.length === 4 && parts[2] === 'outputs') {
-    checkStepOutput(parts[0], parts[1], parts[3], expression, scope);
+  const chained = TOE_CHAINING_REFERENCE.exec(expression);
+  if (chained) {
+    const [, phase, stepName, direction, , name] = chained;
+    checkChainedStep(phase, stepName, direction, name, expression, scope);
     return;
   }
-  const loopHint = parts[0] === 'loop' && !scope.hasLoop ? ' (this step has no loop)' : '';
+  const loopHint = parts[0] === TOE_LOOP_REFERENCE_PREFIX && !scope.hasLoop ? ' (this step has no loop)' : '';
   scope.report('error', scope.where,
     `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output${loopHint}`);
 }
 
-function checkStepOutput(phase: string, stepName: string, output: string, expression: string, scope: ReferenceScope): void {
+/** `{{ phase.step.inputs.x }}` / `{{ phase.step.outputs.x }}`: the step must run earlier. */
+function checkChainedStep(phase: string, stepName: string, direction: string, output: string, expression: string, scope: ReferenceScope): void {
   const step = scope.stepsByPhase.get(phase)?.find((s) => s.name === stepName);
   if (!step) {
     scope.report('error', scope.where,
       `'{{ ${expression} }}' refers to step '${stepName}' of phase '${phase}', which does not run before this step`);
+    return;
+  }
+  if (direction !== 'outputs') {
     return;
   }
   const outputs = step.action?.outputs ?? [];
