@@ -7,19 +7,18 @@ import { ComponentData } from './component-data';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { checkDocumentText } from './private/toe/document-validator';
+import { resolveVersionedImport } from './private/imports';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
   arnSafeName,
   generateResourceName,
   parseImageBuilderArn,
-  validateImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
 } from './private/validation';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
-const LATEST_VERSION = 'x.x.x';
 const DEFAULT_VERSION = '1.0.0';
 const MAX_DESCRIPTION_LENGTH = 1024;
 
@@ -276,7 +275,14 @@ export class Component extends ComponentBase {
    * @param attrs the component's attributes
    */
   public static fromComponentAttributes(scope: Construct, id: string, attrs: ComponentAttributes): IComponent {
-    const { componentArn, componentName, componentVersion } = resolveImportedComponent(scope, attrs);
+    const { arn: componentArn, name: componentName, version: componentVersion } = resolveVersionedImport(scope, {
+      type: ImageBuilderResourceType.COMPONENT,
+      prop: 'component',
+      arn: attrs.componentArn,
+      name: attrs.componentName,
+      version: attrs.componentVersion,
+      validateName: validateComponentName,
+    });
 
     class Import extends ComponentBase {
       public readonly componentArn = componentArn;
@@ -397,50 +403,6 @@ function checkDocument(scope: Construct, text: string, source: string | undefine
       errors.map((e) => `  - ${e.message}`).join('\n') +
       '\n(set validateDocument: false to skip this check for a document AWSTOE accepts)', scope);
   }
-}
-
-/** Works out the ARN, name and version of an imported component, rejecting conflicting attributes. */
-function resolveImportedComponent(scope: Construct, attrs: ComponentAttributes) {
-  if (attrs.componentArn !== undefined && (attrs.componentName !== undefined || attrs.componentVersion !== undefined)) {
-    throw validationError(
-      `give componentArn or componentName (with componentVersion), not both; got componentArn '${attrs.componentArn}' ` +
-      `and componentName '${attrs.componentName ?? ''}', componentVersion '${attrs.componentVersion ?? ''}'`, scope);
-  }
-
-  if (attrs.componentArn !== undefined) {
-    validateImageBuilderArn(scope, 'componentArn', attrs.componentArn, ImageBuilderResourceType.COMPONENT);
-    const parsed = Token.isUnresolved(attrs.componentArn) ? undefined : parseImageBuilderArn(attrs.componentArn);
-    if (parsed) {
-      return { componentArn: attrs.componentArn, componentName: parsed.name, componentVersion: parsed.version! };
-    }
-    const resourceName = Stack.of(scope).splitArn(attrs.componentArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-    const nameAndVersion = Fn.split('/', resourceName);
-    return {
-      componentArn: attrs.componentArn,
-      componentName: Fn.select(0, nameAndVersion),
-      componentVersion: Fn.select(1, nameAndVersion),
-    };
-  }
-
-  if (attrs.componentName === undefined) {
-    if (attrs.componentVersion !== undefined) {
-      throw validationError(`componentVersion needs a componentName, got only componentVersion '${attrs.componentVersion}'`, scope);
-    }
-    throw validationError('give componentArn or componentName to import a component, got neither', scope);
-  }
-
-  validateComponentName(scope, attrs.componentName);
-  const componentVersion = attrs.componentVersion ?? LATEST_VERSION;
-  validateSemanticVersion(scope, 'componentVersion', componentVersion, VersionWildcards.TRAILING);
-  return {
-    componentArn: Stack.of(scope).formatArn({
-      service: 'imagebuilder',
-      resource: 'component',
-      resourceName: `${attrs.componentName}/${componentVersion}`,
-    }),
-    componentName: attrs.componentName,
-    componentVersion,
-  };
 }
 
 /**

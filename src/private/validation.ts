@@ -38,7 +38,7 @@ const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:ou/o-[a-z0
  */
 const IMAGE_BUILDER_ARN = new RegExp(
   `^arn:(${PARTITION}):imagebuilder:([a-z0-9-]+):([0-9]{12}|aws|aws-marketplace|third-party):([a-z-]+)/(.+)$`);
-const ARN_NAME = /^[a-z0-9-_]+$/;
+const ARN_NAME = /^[a-z0-9-_]{1,128}$/;
 /** Image build version: the `/N` after a fully numeric version. */
 const BUILD_NUMBER = VERSION_NODE;
 const WORKFLOW_TYPES = ['build', 'test', 'distribution'];
@@ -230,11 +230,7 @@ export function parseImageBuilderArn(arn: string): ParsedImageBuilderArn | undef
   if (build !== undefined && (!BUILD_NUMBER.test(build) || version.includes('x'))) {
     return undefined;
   }
-  return {
-    partition, region, account, resourceType, name, version,
-    ...(workflowType !== undefined && { workflowType }),
-    ...(build !== undefined && { build }),
-  };
+  return { partition, region, account, resourceType, workflowType, name, version, build };
 }
 
 /** An Image Builder ARN of the given resource type. */

@@ -1,0 +1,61 @@
+import { ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+import {
+  ImageBuilderResourceType,
+  VersionWildcards,
+  parseImageBuilderArn,
+  validateImageBuilderArn,
+  validateSemanticVersion,
+} from './validation';
+
+const LATEST_VERSION = 'x.x.x';
+
+/** The attributes of an import of a versioned resource (component, recipe, image), under their prop names. */
+export interface VersionedImport {
+  readonly type: ImageBuilderResourceType;
+  /** e.g. `component`: the props are `componentArn`, `componentName`, `componentVersion`. */
+  readonly prop: string;
+  readonly arn?: string;
+  readonly name?: string;
+  readonly version?: string;
+  /** Checks a name given on its own (the ARN is checked by its pattern). */
+  readonly validateName: (scope: IConstruct, name: string) => void;
+}
+
+/**
+ * Works out ARN, name and version of an imported versioned resource from an ARN, or from a name
+ * and version in the stack's account and region, rejecting conflicting or missing attributes.
+ */
+export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): { arn: string; name: string; version: string } {
+  const [arnProp, nameProp, versionProp] = [`${i.prop}Arn`, `${i.prop}Name`, `${i.prop}Version`];
+  if (i.arn !== undefined && (i.name !== undefined || i.version !== undefined)) {
+    throw validationError(
+      `give ${arnProp} or ${nameProp} (with ${versionProp}), not both; got ${arnProp} '${i.arn}' ` +
+      `and ${nameProp} '${i.name ?? ''}', ${versionProp} '${i.version ?? ''}'`, scope);
+  }
+
+  if (i.arn !== undefined) {
+    validateImageBuilderArn(scope, arnProp, i.arn, i.type);
+    const parsed = Token.isUnresolved(i.arn) ? undefined : parseImageBuilderArn(i.arn);
+    if (parsed) {
+      return { arn: i.arn, name: parsed.name, version: parsed.version! };
+    }
+    const resourceName = Stack.of(scope).splitArn(i.arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    const nameAndVersion = Fn.split('/', resourceName);
+    return { arn: i.arn, name: Fn.select(0, nameAndVersion), version: Fn.select(1, nameAndVersion) };
+  }
+
+  if (i.name === undefined) {
+    if (i.version !== undefined) {
+      throw validationError(`${versionProp} needs a ${nameProp}, got only ${versionProp} '${i.version}'`, scope);
+    }
+    throw validationError(`give ${arnProp} or ${nameProp} to import a ${i.type}, got neither`, scope);
+  }
+
+  i.validateName(scope, i.name);
+  const version = i.version ?? LATEST_VERSION;
+  validateSemanticVersion(scope, versionProp, version, VersionWildcards.TRAILING);
+  const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: `${i.name}/${version}` });
+  return { arn, name: i.name, version };
+}

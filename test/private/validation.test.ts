@@ -1,0 +1,468 @@
+import { App, Aws, Errors, Lazy, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  ImageBuilderResourceType,
+  VersionWildcards,
+  arnSafeName,
+  generateResourceName,
+  parseImageBuilderArn,
+  validateAccountId,
+  validateImageBuilderArn,
+  validateOrganizationArn,
+  validateOrganizationalUnitArn,
+  validateRegion,
+  validateResourceName,
+  validateSemanticVersion,
+} from '../../src/private/validation';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+const token = () => Lazy.string({ produce: () => 'x' });
+
+describe('errors', () => {
+  test('are ValidationErrors carrying the construct path', () => {
+    const scope = new Construct(stack, 'Thing');
+    let error: unknown;
+    try {
+      validateAccountId(scope, 'account', '123');
+    } catch (e) {
+      error = e;
+    }
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error).toEqual(expect.objectContaining({ constructPath: 'Stack/Thing' }));
+  });
+
+  test('are thrown by every check with the scope given', () => {
+    const scope = new Construct(stack, 'Thing');
+    const expected = expect.objectContaining({ constructPath: 'Stack/Thing' });
+    expect(() => validateResourceName(scope, 'name', 'a')).toThrow(expected);
+    expect(() => validateSemanticVersion(scope, 'version', '1', VersionWildcards.NONE)).toThrow(expected);
+    expect(() => validateImageBuilderArn(scope, 'arn', 'arn', ImageBuilderResourceType.IMAGE)).toThrow(expected);
+    expect(() => validateRegion(scope, 'region', 'mars')).toThrow(expected);
+    expect(() => validateOrganizationArn(scope, 'org', 'o-1')).toThrow(expected);
+    expect(() => validateOrganizationalUnitArn(scope, 'ou', 'ou-1')).toThrow(expected);
+  });
+});
+
+describe('validateResourceName', () => {
+  const validate = (value: string | undefined) => () => validateResourceName(stack, 'componentName', value);
+
+  test.each([
+    'abc',
+    'my-component',
+    'My Component_2',
+    '-_-',
+    'a'.repeat(128),
+    `a${' '.repeat(126)}b`,
+  ])('accepts %p', (value) => {
+    expect(validate(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined)).not.toThrow();
+    expect(validate(token())).not.toThrow();
+    expect(validate(`${Aws.STACK_NAME}!!`)).not.toThrow();
+  });
+
+  test('fails when a name is too short', () => {
+    expect(validate('ab')).toThrow(
+      'componentName must be 3 to 128 characters of letters, numbers, hyphens, underscores and spaces, ' +
+      "starting and ending with a letter, number, hyphen or underscore, got 'ab'");
+  });
+
+  test('fails when a name is empty', () => {
+    expect(validate('')).toThrow(/^componentName must be 3 to 128 characters .*, got ''$/);
+  });
+
+  test.each(['bad/name', 'dots.are.not.allowed', 'ünïcode', 'tab\there'])('fails when a name has a bad character: %p', (value) => {
+    expect(validate(value)).toThrow(/^componentName must be 3 to 128 characters of letters, numbers, hyphens, underscores and spaces,/);
+  });
+
+  test.each([' leading', 'trailing ', ' both '])('fails when a name starts or ends with a space: %p', (value) => {
+    expect(validate(value)).toThrow(/starting and ending with a letter, number, hyphen or underscore, got '/);
+  });
+
+  test('fails when a name is too long, saying so on its own', () => {
+    expect(validate('a'.repeat(129))).toThrow(/^componentName must be at most 128 characters, got 129 characters: 'a+…'$/);
+  });
+
+  test('fails when a very long name is shown cut short', () => {
+    const value = 'b'.repeat(130);
+    expect(validate(value)).toThrow(`componentName must be at most 128 characters, got 130 characters: '${'b'.repeat(40)}…'`);
+  });
+});
+
+describe('arnSafeName', () => {
+  test.each([
+    ['my-component', 'my-component'],
+    ['My Component', 'my-component'],
+    ['snake_Case name', 'snake-case-name'],
+    ['--A__B  C--', '--a--b--c--'],
+  ])('writes %p as %p', (name, expected) => {
+    expect(arnSafeName(name)).toBe(expected);
+  });
+
+  test('returns tokens as they are', () => {
+    const name = token();
+    expect(arnSafeName(name)).toBe(name);
+  });
+});
+
+describe('generateResourceName', () => {
+  test('is deterministic for the same construct path', () => {
+    const first = generateResourceName(new Construct(stack, 'Component'));
+    const otherApp = new App();
+    const otherStack = new Stack(otherApp, 'Stack');
+    expect(generateResourceName(new Construct(otherStack, 'Component'))).toBe(first);
+  });
+
+  test('is unique for different construct ids', () => {
+    const names = new Set([
+      generateResourceName(new Construct(stack, 'A')),
+      generateResourceName(new Construct(stack, 'B')),
+      generateResourceName(new Construct(new Construct(stack, 'Outer'), 'A')),
+      generateResourceName(new Construct(new Construct(stack, 'OuterA'), 'Inner')),
+      generateResourceName(new Construct(stack, 'a-b')),
+      generateResourceName(new Construct(stack, 'ab')),
+    ]);
+    expect(names.size).toBe(6);
+  });
+
+  test.each([
+    ['a short id', (s: Stack) => new Construct(s, 'C')],
+    ['a nested id', (s: Stack) => new Construct(new Construct(s, 'Pipeline'), 'Component')],
+    ['an id with special characters', (s: Stack) => new Construct(s, 'My Component_1!')],
+    ['an id of special characters only', (s: Stack) => new Construct(s, '!!')],
+    ['a very long id', (s: Stack) => new Construct(s, 'Long'.repeat(100))],
+    ['a deep path', (s: Stack) => {
+      let scope: Construct = s;
+      for (let i = 0; i < 20; i++) {
+        scope = new Construct(scope, `Level${i}WithAFairlyLongId`);
+      }
+      return scope;
+    }],
+  ])('is a valid, lowercase, ARN-safe name for %s', (_, make) => {
+    const scope = make(stack);
+    const name = generateResourceName(scope);
+    expect(() => validateResourceName(scope, 'name', name)).not.toThrow();
+    expect(name).toBe(name.toLowerCase());
+    expect(arnSafeName(name)).toBe(name);
+    expect(name.length).toBeLessThanOrEqual(128);
+  });
+
+  test('is valid for a Default child of a stack with a short id', () => {
+    const shortStack = new Stack(app, 'S');
+    const scope = new Construct(shortStack, 'Default');
+    const name = generateResourceName(scope);
+    expect(() => validateResourceName(scope, 'name', name)).not.toThrow();
+    expect(arnSafeName(name)).toBe(name);
+    expect(name).toBe(generateResourceName(scope));
+  });
+});
+
+describe('validateSemanticVersion', () => {
+  const none = (value: string | undefined) => () => validateSemanticVersion(stack, 'componentVersion', value, VersionWildcards.NONE);
+  const trailing = (value: string | undefined) => () => validateSemanticVersion(stack, 'componentVersion', value, VersionWildcards.TRAILING);
+
+  test.each(['0.0.0', '1.0.0', '10.20.30', '1073741823.1073741823.1073741823'])('accepts %p without wildcards', (value) => {
+    expect(none(value)).not.toThrow();
+    expect(trailing(value)).not.toThrow();
+  });
+
+  test.each(['x.x.x', '1.x.x', '1.2.x', '0.0.x'])('accepts %p with trailing wildcards', (value) => {
+    expect(trailing(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    for (const check of [none, trailing]) {
+      expect(check(undefined)).not.toThrow();
+      expect(check(token())).not.toThrow();
+      expect(check(`1.0.${Aws.ACCOUNT_ID}`)).not.toThrow();
+    }
+  });
+
+  test.each(['1.0', '1', '1.0.0.0', ''])('fails when a version does not have three nodes: %p', (value) => {
+    expect(none(value)).toThrow(new RegExp(`^componentVersion must be major\\.minor\\.patch with numbers, got '${literal(value)}'$`));
+  });
+
+  test('fails with the example message for 1.0', () => {
+    expect(none('1.0')).toThrow("componentVersion must be major.minor.patch with numbers, got '1.0'");
+  });
+
+  test.each(['01.0.0', '1.00.0', '1.0.007'])('fails when a version has a leading zero: %p', (value) => {
+    expect(none(value)).toThrow(/^componentVersion must be major\.minor\.patch with numbers, each a whole number without leading zeros, got '/);
+  });
+
+  test.each(['1..0', 'a.b.c', '1.0.-1', '1.0.1e3', '1.0. 1', 'v1.0.0', 'X.X.X'])('fails when a node is not a whole number: %p', (value) => {
+    expect(none(value)).toThrow(/each a whole number without leading zeros, got '/);
+  });
+
+  test('fails when a node is above 2^30-1', () => {
+    expect(none('1.0.1073741824')).toThrow(
+      "componentVersion must be major.minor.patch with numbers, each at most 1073741823, got '1.0.1073741824'");
+    expect(trailing('99999999999999999999.x.x')).toThrow(/each at most 1073741823, got '99999999999999999999\.x\.x'/);
+  });
+
+  test.each(['x.x.x', '1.0.x', '1.x.3'])('fails when a wildcard is given where none is allowed: %p', (value) => {
+    expect(none(value)).toThrow(/^componentVersion does not allow x wildcards: it must be major\.minor\.patch with numbers, got '/);
+  });
+
+  test.each(['x.2.x', '1.x.3', 'x.x.0', 'x.0.0'])('fails when a wildcard is followed by a number: %p', (value) => {
+    expect(trailing(value)).toThrow(
+      new RegExp('^componentVersion must be major\\.minor\\.patch with numbers or trailing x wildcards \\(e\\.g\\. 1\\.2\\.x, x\\.x\\.x\\); ' +
+      `every node after the first x must be x too, got '${literal(value)}'$`));
+  });
+
+  test('fails when a version has only two nodes, even with wildcards allowed', () => {
+    expect(trailing('1.x')).toThrow(/^componentVersion must be major\.minor\.patch with numbers or trailing x wildcards .*, got '1\.x'$/);
+  });
+
+  test.each(['1.0.0/1', '1.0.0/', 'x.x.x/1'])('fails when a version has a build number: %p', (value) => {
+    expect(none(value)).toThrow(/^componentVersion must be major\.minor\.patch with numbers, without a \/build number, got '/);
+    expect(trailing(value)).toThrow(/with numbers or trailing x wildcards .*, without a \/build number, got '/);
+  });
+});
+
+describe('parseImageBuilderArn', () => {
+  test('splits a component ARN', () => {
+    expect(parseImageBuilderArn('arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0')).toEqual({
+      partition: 'aws', region: 'us-east-1', account: '123456789012', resourceType: 'component', name: 'my-component', version: '1.0.0',
+    });
+  });
+
+  test('splits an image ARN with a build number', () => {
+    expect(parseImageBuilderArn('arn:aws-us-gov:imagebuilder:us-gov-west-1:123456789012:image/my_image/2.3.4/7')).toEqual({
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      account: '123456789012',
+      resourceType: 'image',
+      name: 'my_image',
+      version: '2.3.4',
+      build: '7',
+    });
+  });
+
+  test('splits an AWS-owned component ARN with wildcards', () => {
+    expect(parseImageBuilderArn('arn:aws:imagebuilder:eu-west-1:aws:component/update-linux/x.x.x')).toEqual({
+      partition: 'aws', region: 'eu-west-1', account: 'aws', resourceType: 'component', name: 'update-linux', version: 'x.x.x',
+    });
+  });
+
+  test('splits a workflow ARN', () => {
+    expect(parseImageBuilderArn('arn:aws:imagebuilder:us-east-1:aws:workflow/test/test-image/1.0.0/1')).toEqual({
+      partition: 'aws',
+      region: 'us-east-1',
+      account: 'aws',
+      resourceType: 'workflow',
+      workflowType: 'test',
+      name: 'test-image',
+      version: '1.0.0',
+      build: '1',
+    });
+  });
+
+  test('splits an unversioned ARN', () => {
+    expect(parseImageBuilderArn('arn:aws-cn:imagebuilder:cn-north-1:123456789012:image-pipeline/nightly')).toEqual({
+      partition: 'aws-cn', region: 'cn-north-1', account: '123456789012', resourceType: 'image-pipeline', name: 'nightly',
+    });
+  });
+
+  test.each([
+    'arn:aws:s3:::bucket',
+    'arn:aws:imagebuilder:us-east-1:123456789012:widget/my-widget',
+    'arn:aws:imagebuilder:us-east-1:123456789012:component/my-component',
+    'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/nightly/1.0.0',
+    'arn:aws:imagebuilder:us-east-1:123456789012:workflow/deploy/my-workflow/1.0.0',
+    'not an arn',
+  ])('returns undefined for %p', (arn) => {
+    expect(parseImageBuilderArn(arn)).toBeUndefined();
+  });
+});
+
+describe('validateImageBuilderArn', () => {
+  const validate = (value: string | undefined, type: ImageBuilderResourceType) => () => validateImageBuilderArn(stack, 'arn', value, type);
+  const arn = (resource: string, account = '123456789012', partition = 'aws', region = 'us-east-1') =>
+    `arn:${partition}:imagebuilder:${region}:${account}:${resource}`;
+
+  test.each([
+    [ImageBuilderResourceType.COMPONENT, arn('component/my-component/1.0.0')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/update-linux/x.x.x', 'aws')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/my_component/1.2.x')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/my-component/1.0.0/1')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/vendor-tool/1.0.0', 'aws-marketplace')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/vendor-tool/1.0.0', 'third-party')],
+    [ImageBuilderResourceType.IMAGE, arn('image/my-image/1.0.0/12')],
+    [ImageBuilderResourceType.IMAGE, arn('image/amazon-linux-2023-x86/x.x.x', 'aws', 'aws-cn', 'cn-north-1')],
+    [ImageBuilderResourceType.IMAGE_RECIPE, arn('image-recipe/my-recipe/1.0.0', '123456789012', 'aws-iso', 'us-iso-east-1')],
+    [ImageBuilderResourceType.CONTAINER_RECIPE, arn('container-recipe/my-recipe/1.0.0', '123456789012', 'aws-iso-b', 'us-isob-east-1')],
+    [ImageBuilderResourceType.IMAGE_PIPELINE, arn('image-pipeline/my-pipeline')],
+    [ImageBuilderResourceType.INFRASTRUCTURE_CONFIGURATION, arn('infrastructure-configuration/my-infrastructure')],
+    [ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION, arn('distribution-configuration/my-distribution')],
+    [ImageBuilderResourceType.WORKFLOW, arn('workflow/build/build-image/1.0.0/1', 'aws')],
+    [ImageBuilderResourceType.WORKFLOW, arn('workflow/test/my-tests/x.x.x')],
+    [ImageBuilderResourceType.WORKFLOW, arn('workflow/distribution/my-distribution/2.0.0')],
+    [ImageBuilderResourceType.LIFECYCLE_POLICY, arn('lifecycle-policy/my-policy')],
+  ])('accepts a %s ARN %p', (type, value) => {
+    expect(validate(value, type)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined, ImageBuilderResourceType.COMPONENT)).not.toThrow();
+    expect(validate(token(), ImageBuilderResourceType.COMPONENT)).not.toThrow();
+    expect(validate(arn(`component/${Aws.STACK_NAME}/1.0.0`), ImageBuilderResourceType.COMPONENT)).not.toThrow();
+  });
+
+  test('fails when the ARN is of another service, naming the expected type', () => {
+    expect(validate('arn:aws:s3:::bucket', ImageBuilderResourceType.COMPONENT)).toThrow(
+      'arn must be an Image Builder component ARN like arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0, ' +
+      "got 'arn:aws:s3:::bucket'");
+  });
+
+  test('fails when the ARN is of another Image Builder type', () => {
+    expect(validate(arn('image-recipe/my-recipe/1.0.0'), ImageBuilderResourceType.COMPONENT))
+      .toThrow(/^arn must be an Image Builder component ARN like .*, got 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe\/my-recipe\/1\.0\.0'$/);
+    expect(validate(arn('component/my-component/1.0.0'), ImageBuilderResourceType.IMAGE))
+      .toThrow(/^arn must be an Image Builder image ARN like arn:aws:imagebuilder:us-east-1:123456789012:image\/my-image\/1\.0\.0\/1, got '/);
+  });
+
+  test.each([
+    ['no version', arn('component/my-component')],
+    ['a two-node version', arn('component/my-component/1.0')],
+    ['a wildcard followed by a number', arn('component/my-component/x.1.x')],
+    ['a build number after a wildcard', arn('component/my-component/1.0.x/1')],
+    ['a build number that is not a number', arn('component/my-component/1.0.0/one')],
+    ['too many parts', arn('component/my-component/1.0.0/1/2')],
+    ['an uppercase name', arn('component/My-Component/1.0.0')],
+    ['a name with a space', arn('component/my component/1.0.0')],
+    ['an empty name', arn('component//1.0.0')],
+    ['an 11-digit account', arn('component/my-component/1.0.0', '12345678901')],
+    ['an unknown owner', arn('component/my-component/1.0.0', 'amazon')],
+    ['an unknown partition', arn('component/my-component/1.0.0', '123456789012', 'azure')],
+    ['no region', arn('component/my-component/1.0.0', '123456789012', 'aws', '')],
+  ])('fails when a component ARN has %s', (_, value) => {
+    expect(validate(value, ImageBuilderResourceType.COMPONENT))
+      .toThrow(new RegExp(`^arn must be an Image Builder component ARN like .*, got '${literal(value)}'$`));
+  });
+
+  test.each([
+    ['a version', ImageBuilderResourceType.IMAGE_PIPELINE, arn('image-pipeline/my-pipeline/1.0.0')],
+    ['no name', ImageBuilderResourceType.LIFECYCLE_POLICY, arn('lifecycle-policy/')],
+    ['a workflow without its type', ImageBuilderResourceType.WORKFLOW, arn('workflow/my-workflow/1.0.0')],
+    ['a workflow with an unknown type', ImageBuilderResourceType.WORKFLOW, arn('workflow/deploy/my-workflow/1.0.0')],
+  ])('fails when an ARN has %s', (_, type, value) => {
+    expect(validate(value, type)).toThrow(new RegExp(`^arn must be an Image Builder ${type} ARN like .*, got '${literal(value)}'$`));
+  });
+
+  test('fails when an ARN is very long, showing it cut short', () => {
+    const value = arn(`component/${'N'.repeat(200)}/1.0.0`);
+    expect(validate(value, ImageBuilderResourceType.COMPONENT)).toThrow(new RegExp(`, got '${literal(value.slice(0, 40))}…'$`));
+  });
+});
+
+describe('validateAccountId', () => {
+  const validate = (value: string | undefined) => () => validateAccountId(stack, 'account', value);
+
+  test.each(['123456789012', '000000000000'])('accepts %p', (value) => {
+    expect(validate(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined)).not.toThrow();
+    expect(validate(Aws.ACCOUNT_ID)).not.toThrow();
+    expect(validate(token())).not.toThrow();
+  });
+
+  test.each(['12345678901', '1234567890123', '12345678901a', '', ' 123456789012', '1234-5678-9012'])('fails when an account ID is not 12 digits: %p', (value) => {
+    expect(validate(value)).toThrow(`account must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '${value}'`);
+  });
+});
+
+describe('validateRegion', () => {
+  const validate = (value: string | undefined) => () => validateRegion(stack, 'region', value);
+
+  test.each([
+    'us-east-1', 'eu-central-2', 'ap-southeast-4', 'us-gov-west-1', 'cn-north-1',
+    'us-iso-east-1', 'us-isob-east-1', 'il-central-1', 'mx-central-1', 'ap-northeast-10',
+  ])('accepts %p', (value) => {
+    expect(validate(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined)).not.toThrow();
+    expect(validate(Aws.REGION)).not.toThrow();
+  });
+
+  test.each(['us-east', 'US-EAST-1', 'useast1', 'us-east-100', 'usa-east-1', 'us-east-1a', '', 'us-foo-east-1'])('fails when a region code is malformed: %p', (value) => {
+    expect(validate(value)).toThrow(`region must be a region code such as us-east-1, eu-central-2, us-gov-west-1 or cn-north-1, got '${value}'`);
+  });
+});
+
+describe('validateOrganizationArn', () => {
+  const validate = (value: string | undefined) => () => validateOrganizationArn(stack, 'organizationArn', value);
+
+  test.each([
+    'arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5',
+    `arn:aws-us-gov:organizations::123456789012:organization/o-${'a'.repeat(32)}`,
+    'arn:aws-cn:organizations::123456789012:organization/o-0123456789',
+  ])('accepts %p', (value) => {
+    expect(validate(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined)).not.toThrow();
+    expect(validate(`arn:aws:organizations::${Aws.ACCOUNT_ID}:organization/o-a1b2c3d4e5`)).not.toThrow();
+  });
+
+  test.each([
+    'o-a1b2c3d4e5',
+    'arn:aws:organizations::123456789012:organization/o-a1b2c3d4',
+    'arn:aws:organizations::123456789012:organization/o-A1B2C3D4E5',
+    `arn:aws:organizations::123456789012:organization/o-${'a'.repeat(33)}`,
+    'arn:aws:organizations:us-east-1:123456789012:organization/o-a1b2c3d4e5',
+    'arn:aws:organizations::1234567890:organization/o-a1b2c3d4e5',
+    'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56',
+  ])('fails when an organization ARN is malformed: %p', (value) => {
+    expect(validate(value)).toThrow(new RegExp(
+      `^organizationArn must be an organization ARN like arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5, got '${literal(value)}'$`));
+  });
+});
+
+describe('validateOrganizationalUnitArn', () => {
+  const validate = (value: string | undefined) => () => validateOrganizationalUnitArn(stack, 'organizationalUnitArn', value);
+
+  test.each([
+    'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56',
+    'arn:aws-cn:organizations::123456789012:ou/o-0123456789/ou-0a1b2c3d-abcdef0123456789',
+  ])('accepts %p', (value) => {
+    expect(validate(value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(validate(undefined)).not.toThrow();
+    expect(validate(token())).not.toThrow();
+  });
+
+  test.each([
+    'ou-ab12-cd34ef56',
+    'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab1-cd34ef56',
+    'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef5',
+    'arn:aws:organizations::123456789012:ou/ou-ab12-cd34ef56',
+    'arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5',
+    'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-AB12-cd34ef56',
+  ])('fails when an organizational unit ARN is malformed: %p', (value) => {
+    expect(validate(value)).toThrow(new RegExp(
+      '^organizationalUnitArn must be an organizational unit ARN like ' +
+      `arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56, got '${literal(value)}'$`));
+  });
+});
+
+/** The value as a literal part of a regular expression. */
+function literal(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
