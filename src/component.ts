@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { ComponentData } from './component-data';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
-import { checkDocumentText } from './private/toe/document-validator';
 import { resolveVersionedImport } from './private/imports';
+import { checkDocumentText } from './private/toe/document-validator';
 import {
   ImageBuilderResourceType,
   VersionWildcards,

@@ -40,7 +40,14 @@ export interface AcceptedWarning {
  * redundant but harmless. Accept it here (ruleId 'W3005', message
  * /dependency already enforced by a 'GetAtt'/) once the library emits one.
  */
-export const ACCEPTED_WARNINGS: readonly AcceptedWarning[] = [];
+export const ACCEPTED_WARNINGS: readonly AcceptedWarning[] = [
+  {
+    ruleId: 'W9013',
+    message: /Hardcoded account ID in ARN/,
+    reason: 'ARNs the user passes in (imports, parent images, resources shared from other accounts) name their '
+      + 'account literally; the library never writes its own account into an ARN, it uses AWS::AccountId or the stack env',
+  },
+];
 
 const FAILING_SEVERITIES = new Set(['FATAL', 'ERROR', 'WARN']);
 

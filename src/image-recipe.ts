@@ -1,0 +1,571 @@
+import { Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { IComponent } from './component';
+import { ParentImage } from './parent-image';
+import { Platform } from './platform';
+import { validationError } from './private/errors';
+import { resolveVersionedImport } from './private/imports';
+import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
+import { ImageBuilderResourceType, VersionWildcards, generateResourceName, validateResourceName, validateSemanticVersion } from './private/validation';
+
+const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
+const DEFAULT_VERSION = '1.0.x';
+const MAX_TEXT_LENGTH = 1024;
+const MAX_AMI_TAGS = 50;
+/** AMI tag keys: 1–128 characters, not starting with `aws:` (CreateImageRecipe API reference). */
+const AMI_TAG_KEY = /^(?!aws:)[a-zA-Z0-9\s_.:/=+\-@]{1,128}$/;
+
+/**
+ * An EC2 Image Builder image recipe: a parent image and the components that make a new AMI.
+ */
+export interface IImageRecipe extends IResource {
+  /**
+   * The recipe's ARN, with the version this deployment created.
+   *
+   * @attribute
+   */
+  readonly imageRecipeArn: string;
+
+  /**
+   * The recipe's name.
+   *
+   * @attribute
+   */
+  readonly imageRecipeName: string;
+
+  /**
+   * The recipe's version.
+   *
+   * @attribute
+   */
+  readonly imageRecipeVersion: string;
+
+  /**
+   * The platform of the images the recipe builds, when known.
+   */
+  readonly platform?: Platform;
+
+  /**
+   * Grants the given IAM actions on this recipe.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `imagebuilder:GetImageRecipe`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetImageRecipe` on this recipe.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * A component in a recipe, with the values of its parameters.
+ */
+export interface RecipeComponent {
+  /** The component. */
+  readonly component: IComponent;
+
+  /**
+   * Values of the component's parameters, by name. When the component's document is known at synth
+   * time, names are checked against its declared parameters and parameters without a default must
+   * be given.
+   *
+   * @default - every parameter takes its default
+   */
+  readonly parameters?: { [name: string]: string };
+}
+
+/**
+ * EBS volume types.
+ */
+export enum EbsVolumeType {
+  /** General purpose SSD, gp3: IOPS and throughput set independently of size. */
+  GP3 = 'gp3',
+  /** General purpose SSD, gp2. */
+  GP2 = 'gp2',
+  /** Provisioned IOPS SSD, io1. */
+  IO1 = 'io1',
+  /** Provisioned IOPS SSD, io2. */
+  IO2 = 'io2',
+  /** Throughput optimized HDD. */
+  ST1 = 'st1',
+  /** Cold HDD. */
+  SC1 = 'sc1',
+  /** Magnetic. */
+  STANDARD = 'standard',
+}
+
+/**
+ * Settings of an EBS volume of the image.
+ */
+export interface EbsDeviceOptions {
+  /**
+   * The size of the volume.
+   *
+   * @default - the size of the snapshot or of the parent image's volume
+   */
+  readonly volumeSize?: Size;
+
+  /**
+   * The volume type.
+   *
+   * @default - the parent image's type
+   */
+  readonly volumeType?: EbsVolumeType;
+
+  /**
+   * Provisioned IOPS; only for io1 and io2 (where it is required) and gp3.
+   *
+   * @default - the volume type's baseline
+   */
+  readonly iops?: number;
+
+  /**
+   * Throughput in MiB/s; only for gp3.
+   *
+   * @default - 125 MiB/s for gp3
+   */
+  readonly throughput?: number;
+
+  /**
+   * Encrypt the volume.
+   *
+   * @default - true when `kmsKey` is given, otherwise the parent image's setting
+   */
+  readonly encrypted?: boolean;
+
+  /**
+   * The customer managed key that encrypts the volume.
+   *
+   * @default - the AWS managed key for EBS when encrypted
+   */
+  readonly kmsKey?: kms.IKey;
+
+  /**
+   * Delete the volume when the instance terminates.
+   *
+   * @default - the parent image's setting
+   */
+  readonly deleteOnTermination?: boolean;
+
+  /**
+   * The snapshot to create the volume from.
+   *
+   * @default - the parent image's snapshot for this device, or an empty volume
+   */
+  readonly snapshotId?: string;
+}
+
+/**
+ * A block device of the image: an EBS volume, or a device of the parent image left out.
+ */
+export class RecipeBlockDevice {
+  /**
+   * An EBS volume at `deviceName`.
+   *
+   * @param deviceName e.g. `/dev/xvda`
+   * @param options the volume's settings
+   */
+  public static ebs(deviceName: string, options: EbsDeviceOptions = {}): RecipeBlockDevice {
+    return new RecipeBlockDevice(deviceName, options, false);
+  }
+
+  /**
+   * Leaves out a device of the parent image.
+   *
+   * @param deviceName e.g. `/dev/sdb`
+   */
+  public static noDevice(deviceName: string): RecipeBlockDevice {
+    return new RecipeBlockDevice(deviceName, undefined, true);
+  }
+
+  /** The device name. */
+  public readonly deviceName: string;
+  private readonly ebsOptions?: EbsDeviceOptions;
+  private readonly suppressed: boolean;
+
+  private constructor(deviceName: string, ebsOptions: EbsDeviceOptions | undefined, suppressed: boolean) {
+    this.deviceName = deviceName;
+    this.ebsOptions = ebsOptions;
+    this.suppressed = suppressed;
+  }
+
+  /**
+   * Checks the device and renders it for CloudFormation.
+   *
+   * @internal
+   */
+  public _render(scope: Construct): CfnImageRecipe.InstanceBlockDeviceMappingProperty {
+    if (this.suppressed) {
+      return { deviceName: this.deviceName, noDevice: '' };
+    }
+    const o = this.ebsOptions!;
+    validateEbsOptions(scope, this.deviceName, o);
+    return {
+      deviceName: this.deviceName,
+      ebs: {
+        volumeSize: o.volumeSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE }),
+        volumeType: o.volumeType,
+        iops: o.iops,
+        throughput: o.throughput,
+        encrypted: o.encrypted ?? (o.kmsKey ? true : undefined),
+        kmsKeyId: o.kmsKey?.keyArn,
+        deleteOnTermination: o.deleteOnTermination,
+        snapshotId: o.snapshotId,
+      },
+    };
+  }
+}
+
+/**
+ * Properties of an {@link ImageRecipe}.
+ */
+export interface ImageRecipeProps {
+  /**
+   * The image the recipe starts from.
+   */
+  readonly parentImage: ParentImage;
+
+  /**
+   * The components, in the order they run; more can be added with `addComponent`. A recipe needs at
+   * least one build component and takes at most 20 components.
+   *
+   * @default - none here; add them with `addComponent`
+   */
+  readonly components?: RecipeComponent[];
+
+  /**
+   * The recipe's name.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly imageRecipeName?: string;
+
+  /**
+   * The recipe's version, `major.minor.patch`, or `major.minor.x` to let Image Builder pick the
+   * next patch version each time the recipe changes.
+   *
+   * @default 1.0.x (so a changed recipe gets a new version and updates never fail with "already exists")
+   */
+  readonly recipeVersion?: string;
+
+  /**
+   * What the recipe builds.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Block devices of the build instance and the image.
+   *
+   * @default - those of the parent image
+   */
+  readonly blockDevices?: RecipeBlockDevice[];
+
+  /**
+   * The folder where components run on the build instance.
+   *
+   * @default - `/tmp` on Linux, `C:\` on Windows
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * User data for the build instance, replacing what Image Builder adds (which installs the SSM
+   * agent on Linux, so a replacement must make sure the agent runs).
+   *
+   * @default - Image Builder's user data
+   */
+  readonly userDataOverride?: ec2.UserData;
+
+  /**
+   * Remove the SSM agent from the image after the build, when Image Builder installed it.
+   *
+   * @default false
+   */
+  readonly uninstallSsmAgentAfterBuild?: boolean;
+
+  /**
+   * Tags for the AMI the build creates (at most 50).
+   *
+   * @default - no tags
+   */
+  readonly amiTags?: { [key: string]: string };
+
+  /**
+   * Tags for the recipe.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * How to refer to an existing image recipe.
+ */
+export interface ImageRecipeAttributes {
+  /**
+   * The recipe's ARN. Give this or `imageRecipeName`, not both.
+   *
+   * @default - built from `imageRecipeName` and `imageRecipeVersion` in this stack's account and region
+   */
+  readonly imageRecipeArn?: string;
+
+  /**
+   * The recipe's name. Give this or `imageRecipeArn`, not both.
+   *
+   * @default - taken from `imageRecipeArn`
+   */
+  readonly imageRecipeName?: string;
+
+  /**
+   * The recipe's version, with trailing `x` wildcards allowed. Only with `imageRecipeName`.
+   *
+   * @default x.x.x (the latest version)
+   */
+  readonly imageRecipeVersion?: string;
+
+  /**
+   * The platform of the images the recipe builds.
+   *
+   * @default - unknown
+   */
+  readonly platform?: Platform;
+}
+
+abstract class ImageRecipeBase extends Resource implements IImageRecipe {
+  public abstract readonly imageRecipeArn: string;
+  public abstract readonly imageRecipeName: string;
+  public abstract readonly imageRecipeVersion: string;
+  public abstract readonly platform?: Platform;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageRecipeArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetImageRecipe');
+  }
+}
+
+/**
+ * An EC2 Image Builder image recipe: the parent image, the components that customize it, and the
+ * block devices of the resulting AMI.
+ *
+ * The default version `1.0.x` lets Image Builder number each new version of the recipe, so a
+ * change that replaces the recipe (another parent image, another component list) never fails
+ * with "already exists".
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-recipes.html
+ */
+export class ImageRecipe extends ImageRecipeBase {
+  /**
+   * Imports a recipe by ARN.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param imageRecipeArn the recipe's ARN
+   */
+  public static fromImageRecipeArn(scope: Construct, id: string, imageRecipeArn: string): IImageRecipe {
+    return ImageRecipe.fromImageRecipeAttributes(scope, id, { imageRecipeArn });
+  }
+
+  /**
+   * Imports the latest version of a recipe of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param imageRecipeName the recipe's name
+   */
+  public static fromImageRecipeName(scope: Construct, id: string, imageRecipeName: string): IImageRecipe {
+    return ImageRecipe.fromImageRecipeAttributes(scope, id, { imageRecipeName });
+  }
+
+  /**
+   * Imports a recipe from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the recipe's attributes
+   */
+  public static fromImageRecipeAttributes(scope: Construct, id: string, attrs: ImageRecipeAttributes): IImageRecipe {
+    const { arn, name, version } = resolveVersionedImport(scope, {
+      type: ImageBuilderResourceType.IMAGE_RECIPE,
+      prop: 'imageRecipe',
+      arn: attrs.imageRecipeArn,
+      name: attrs.imageRecipeName,
+      version: attrs.imageRecipeVersion,
+      validateName: (s, n) => validateResourceName(s, 'imageRecipeName', n),
+    });
+
+    class Import extends ImageRecipeBase {
+      public readonly imageRecipeArn = arn;
+      public readonly imageRecipeName = name;
+      public readonly imageRecipeVersion = version;
+      public readonly platform = attrs.platform;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is an `ImageRecipe` created by this library.
+   *
+   * @param x any value
+   */
+  public static isImageRecipe(x: any): x is ImageRecipe {
+    return x !== null && typeof x === 'object' && IMAGE_RECIPE_SYMBOL in x;
+  }
+
+  public readonly imageRecipeArn: string;
+  public readonly imageRecipeName: string;
+  public readonly imageRecipeVersion: string;
+  public readonly platform?: Platform;
+
+  /**
+   * An ARN that always refers to the newest version of this recipe (`.../name/x.x.x`).
+   *
+   * @attribute
+   */
+  public readonly imageRecipeLatestVersionArn: string;
+
+  private readonly components: RecipeComponentEntry[] = [];
+
+  public constructor(scope: Construct, id: string, props: ImageRecipeProps) {
+    super(scope, id, {
+      physicalName: props.imageRecipeName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, IMAGE_RECIPE_SYMBOL, { value: true });
+
+    const name = props.imageRecipeName ?? generateResourceName(this);
+    validateResourceName(this, 'imageRecipeName', name);
+    const version = props.recipeVersion ?? DEFAULT_VERSION;
+    validateRecipeVersion(this, version);
+    validateText(this, 'description', props.description);
+    validateText(this, 'workingDirectory', props.workingDirectory);
+    validateAmiTags(this, props.amiTags);
+    validateUniqueDevices(this, props.blockDevices ?? []);
+
+    const parent = props.parentImage.bind(this);
+    this.platform = parent.platform;
+    for (const entry of props.components ?? []) {
+      this.addComponent(entry.component, entry.parameters);
+    }
+    this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+
+    const resource = new CfnImageRecipe(this, 'Resource', {
+      name,
+      version,
+      parentImage: parent.parentImage,
+      components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
+      description: props.description,
+      blockDeviceMappings: props.blockDevices?.map((device) => device._render(this)),
+      workingDirectory: props.workingDirectory,
+      additionalInstanceConfiguration: props.userDataOverride || props.uninstallSsmAgentAfterBuild !== undefined ? {
+        userDataOverride: props.userDataOverride ? Fn.base64(props.userDataOverride.render()) : undefined,
+        systemsManagerAgent: props.uninstallSsmAgentAfterBuild !== undefined
+          ? { uninstallAfterBuild: props.uninstallSsmAgentAfterBuild } : undefined,
+      } : undefined,
+      amiTags: props.amiTags,
+      tags: props.tags,
+    });
+
+    this.imageRecipeArn = resource.attrArn;
+    this.imageRecipeName = resource.attrName;
+    // The version is only known after deployment when it has an `x`: read it from the ARN.
+    this.imageRecipeVersion = version.includes('x') ? Fn.select(2, Fn.split('/', resource.attrArn)) : version;
+    this.imageRecipeLatestVersionArn = resource.attrLatestVersionArn;
+  }
+
+  /**
+   * Adds a component to run after those already in the recipe.
+   *
+   * @param component the component
+   * @param parameters values of its parameters, by name
+   */
+  public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
+    const entry = { component, parameters };
+    validateRecipeComponent(this, entry, this.components, this.platform);
+    this.components.push(entry);
+  }
+}
+
+/** Recipes may let the service number the patch (`1.0.x`), nothing else. */
+function validateRecipeVersion(scope: Construct, version: string): void {
+  validateSemanticVersion(scope, 'recipeVersion', version, VersionWildcards.TRAILING);
+  if (!Token.isUnresolved(version) && /^(x|\d+\.x)/.test(version)) {
+    throw validationError(`recipeVersion may use x only for the patch number, e.g. 1.0.x, got '${version}'`, scope);
+  }
+}
+
+function validateText(scope: Construct, prop: string, value: string | undefined): void {
+  if (value !== undefined && !Token.isUnresolved(value) && (value.length < 1 || value.length > MAX_TEXT_LENGTH)) {
+    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
+  }
+}
+
+function validateAmiTags(scope: Construct, tags: { [key: string]: string } | undefined): void {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length > MAX_AMI_TAGS) {
+    throw validationError(`amiTags must have at most ${MAX_AMI_TAGS} tags, got ${entries.length}`, scope);
+  }
+  for (const [key, value] of entries) {
+    if (!Token.isUnresolved(key) && !AMI_TAG_KEY.test(key)) {
+      throw validationError(`amiTags keys must be 1 to 128 characters and not start with 'aws:', got '${key}'`, scope);
+    }
+    if (!Token.isUnresolved(value) && value.length > 256) {
+      throw validationError(`amiTags values must be at most 256 characters, got ${value.length} for '${key}'`, scope);
+    }
+  }
+}
+
+function validateUniqueDevices(scope: Construct, devices: RecipeBlockDevice[]): void {
+  const seen = new Set<string>();
+  for (const device of devices) {
+    if (!Token.isUnresolved(device.deviceName) && device.deviceName.trim() === '') {
+      throw validationError("blockDevices deviceName must be a device name such as '/dev/xvda', got ''", scope);
+    }
+    if (seen.has(device.deviceName)) {
+      throw validationError(`blockDevices must name each device once, got '${device.deviceName}' twice`, scope);
+    }
+    seen.add(device.deviceName);
+  }
+}
+
+/** The EBS combinations EC2 rejects at launch, caught before the build. */
+function validateEbsOptions(scope: Construct, deviceName: string, o: EbsDeviceOptions): void {
+  const where = `blockDevices '${deviceName}'`;
+  const type = o.volumeType;
+  if (o.iops !== undefined && type !== undefined && ![EbsVolumeType.IO1, EbsVolumeType.IO2, EbsVolumeType.GP3].includes(type)) {
+    throw validationError(`${where}: iops is only for io1, io2 and gp3 volumes, got volumeType '${type}'`, scope);
+  }
+  if ((type === EbsVolumeType.IO1 || type === EbsVolumeType.IO2) && o.iops === undefined) {
+    throw validationError(`${where}: ${type} volumes need iops`, scope);
+  }
+  if (o.throughput !== undefined && type !== EbsVolumeType.GP3) {
+    throw validationError(`${where}: throughput is only for gp3 volumes, got volumeType '${type ?? 'unset'}'`, scope);
+  }
+  for (const [prop, value] of [['iops', o.iops], ['throughput', o.throughput]] as const) {
+    if (value !== undefined && !Token.isUnresolved(value) && !(Number.isInteger(value) && value > 0)) {
+      throw validationError(`${where}: ${prop} must be a positive whole number, got ${value}`, scope);
+    }
+  }
+  if (o.volumeSize !== undefined && !o.volumeSize.isUnresolved()) {
+    const gib = o.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!Number.isInteger(gib) || gib < 1) {
+      throw validationError(`${where}: volumeSize must be a whole number of GiB, at least 1, got ${gib} GiB`, scope);
+    }
+  }
+  if (o.kmsKey && o.encrypted === false) {
+    throw validationError(`${where}: a kmsKey needs encrypted true, got encrypted false`, scope);
+  }
+  if (o.snapshotId !== undefined && !Token.isUnresolved(o.snapshotId) && !/^snap-[0-9a-f]{8}([0-9a-f]{9})?$/.test(o.snapshotId)) {
+    throw validationError(`${where}: snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got '${o.snapshotId}'`, scope);
+  }
+}

@@ -1,0 +1,83 @@
+import { Token } from 'aws-cdk-lib';
+import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import { IConstruct } from 'constructs';
+import { Component, IComponent } from '../component';
+import { Platform } from '../platform';
+import { validationError } from './errors';
+import { summarizeDocument } from './toe/document-summary';
+
+/** Image Builder runs at most 20 build and test components in a recipe (ImageRecipe API reference). */
+export const MAX_RECIPE_COMPONENTS = 20;
+
+/** A component in a recipe, with its parameter values. */
+export interface RecipeComponentEntry {
+  readonly component: IComponent;
+  readonly parameters?: { [name: string]: string };
+}
+
+/**
+ * Checks a component before it joins a recipe: the count limit, the platform (of the recipe, or of
+ * the components already there when the parent image's platform is unknown) and, when the
+ * component's document is known, its parameters.
+ */
+export function validateRecipeComponent(
+  scope: IConstruct, entry: RecipeComponentEntry, existing: readonly RecipeComponentEntry[], platform: Platform | undefined,
+): void {
+  if (existing.length >= MAX_RECIPE_COMPONENTS) {
+    throw validationError(`components must be at most ${MAX_RECIPE_COMPONENTS}, got ${existing.length + 1}`, scope);
+  }
+  const label = componentLabel(entry.component);
+  const expected = platform ?? existing.map((e) => e.component.platform).find((p) => p !== undefined);
+  const actual = entry.component.platform;
+  if (expected !== undefined && actual !== undefined && actual !== expected) {
+    throw validationError(
+      `components must all run on ${expected}${platform ? ', the platform of the parent image' : ''}, got ${label} for ${actual}`, scope);
+  }
+
+  const summary = documentSummary(entry.component);
+  if (!summary) {
+    return;
+  }
+  const given = Object.keys(entry.parameters ?? {});
+  const declared = summary.parameters.map((p) => p.name);
+  for (const name of given) {
+    if (!declared.includes(name)) {
+      throw validationError(
+        `parameters of ${label} must be among those its document declares (${declared.join(', ') || 'none'}), got '${name}'`, scope);
+    }
+  }
+  for (const p of summary.parameters) {
+    if (!p.hasDefault && !given.includes(p.name)) {
+      throw validationError(`parameters of ${label} must give '${p.name}', which has no default`, scope);
+    }
+  }
+}
+
+/** A recipe needs a component with a build phase, unless some component's document is unknown. */
+export function buildComponentProblems(entries: readonly RecipeComponentEntry[]): string[] {
+  if (entries.length === 0) {
+    return ['components must hold at least one build component, got none; pass components or call addComponent'];
+  }
+  const summaries = entries.map((e) => documentSummary(e.component));
+  const allTestOnly = summaries.every((s) => s !== undefined && !s.phases.some((p) => p === 'build' || p === 'validate'));
+  return allTestOnly ? [`components must hold at least one build component, got only test components (${entries.length})`] : [];
+}
+
+export function renderRecipeComponents(entries: readonly RecipeComponentEntry[]): CfnImageRecipe.ComponentConfigurationProperty[] {
+  return entries.map(({ component, parameters }) => ({
+    componentArn: component.componentArn,
+    parameters: parameters && Object.keys(parameters).length > 0
+      ? Object.entries(parameters).map(([name, value]) => ({ name, value: [value] }))
+      : undefined,
+  }));
+}
+
+function documentSummary(component: IComponent) {
+  return Component.isComponent(component) && component.documentText !== undefined
+    ? summarizeDocument(component.documentText)
+    : undefined;
+}
+
+function componentLabel(component: IComponent): string {
+  return Token.isUnresolved(component.componentName) ? `component ${component.node.path}` : `component '${component.componentName}'`;
+}

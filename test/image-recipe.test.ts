@@ -1,0 +1,287 @@
+import { App, Size, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import {
+  AwsManagedComponent, AwsManagedImage, Component, ComponentData, EbsVolumeType, ImageRecipe, ImageRecipeProps,
+  ParentImage, Platform, RecipeBlockDevice,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+
+const PARAMETERIZED = `schemaVersion: 1.0
+parameters:
+  - Version:
+      type: string
+  - Channel:
+      type: string
+      default: stable
+phases:
+  - name: build
+    steps:
+      - name: Install
+        action: ExecuteBash
+        inputs:
+          commands:
+            - echo {{ Version }} {{ Channel }}
+`;
+const TEST_ONLY = 'schemaVersion: 1.0\nphases:\n  - name: test\n    steps:\n      - name: Check\n        action: ExecuteBash\n        inputs:\n          commands: [true]\n';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function linuxUpdate(id = 'Update') {
+  return AwsManagedComponent.updateOs(stack, id, { platform: Platform.LINUX });
+}
+
+function newRecipe(props: Partial<ImageRecipeProps> = {}, id = 'Recipe') {
+  return new ImageRecipe(stack, id, {
+    parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+    components: [{ component: linuxUpdate(`${id}Update`) }],
+    ...props,
+  });
+}
+
+describe('ImageRecipe', () => {
+  test('defaults: generated name, version 1.0.x, the components in order', () => {
+    const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
+    const recipe = newRecipe({
+      components: [
+        { component: linuxUpdate() },
+        { component: tools, parameters: { Version: '1.2.3' } },
+      ],
+    });
+
+    const template = Template.fromStack(stack);
+    const [resource] = Object.values(template.findResources('AWS::ImageBuilder::ImageRecipe'));
+    expect(resource.Properties.Version).toBe('1.0.x');
+    expect(resource.Properties.Name).toMatch(/^[a-z0-9-]{3,128}$/);
+    expect(resource.Properties.Components).toHaveLength(2);
+    expect(resource.Properties.Components[1].Parameters).toEqual([{ Name: 'Version', Value: ['1.2.3'] }]);
+    expect(stack.resolve(resource.Properties.Components[1].ComponentArn)).toEqual(stack.resolve(tools.componentArn));
+    expect(recipe.platform).toBe(Platform.LINUX);
+    expectValidTemplate(stack);
+  });
+
+  test('all properties', () => {
+    const key = new kms.Key(stack, 'Key');
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands('dnf install -y amazon-ssm-agent', 'systemctl enable --now amazon-ssm-agent');
+    newRecipe({
+      imageRecipeName: 'golden-al2023',
+      recipeVersion: '2.1.0',
+      description: 'Golden Amazon Linux 2023',
+      workingDirectory: '/opt/build',
+      userDataOverride: userData,
+      uninstallSsmAgentAfterBuild: true,
+      amiTags: { team: 'platform' },
+      tags: { cost: '42' },
+      blockDevices: [
+        RecipeBlockDevice.ebs('/dev/xvda', {
+          volumeSize: Size.gibibytes(30), volumeType: EbsVolumeType.GP3, iops: 4000, throughput: 250, kmsKey: key, deleteOnTermination: true,
+        }),
+        RecipeBlockDevice.noDevice('/dev/sdb'),
+      ],
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      Name: 'golden-al2023',
+      Version: '2.1.0',
+      Description: 'Golden Amazon Linux 2023',
+      WorkingDirectory: '/opt/build',
+      AmiTags: { team: 'platform' },
+      Tags: { cost: '42' },
+      AdditionalInstanceConfiguration: {
+        SystemsManagerAgent: { UninstallAfterBuild: true },
+        UserDataOverride: { 'Fn::Base64': Match.stringLikeRegexp('amazon-ssm-agent') },
+      },
+      BlockDeviceMappings: [
+        {
+          DeviceName: '/dev/xvda',
+          Ebs: {
+            VolumeSize: 30,
+            VolumeType: 'gp3',
+            Iops: 4000,
+            Throughput: 250,
+            Encrypted: true,
+            DeleteOnTermination: true,
+            KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+          },
+        },
+        { DeviceName: '/dev/sdb', NoDevice: '' },
+      ],
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('addComponent appends after the components of the props', () => {
+    const recipe = newRecipe();
+    recipe.addComponent(AwsManagedComponent.reboot(stack, 'Reboot', { platform: Platform.LINUX }));
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+    expect(JSON.stringify(resource.Properties.Components[1])).toContain('reboot-linux');
+  });
+
+  test('attributes: ARN, name, version read from the ARN, latest-version ARN', () => {
+    const recipe = newRecipe();
+    const logicalId = stack.getLogicalId(recipe.node.defaultChild as CfnImageRecipe);
+
+    expect(stack.resolve(recipe.imageRecipeArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+    expect(stack.resolve(recipe.imageRecipeName)).toEqual({ 'Fn::GetAtt': [logicalId, 'Name'] });
+    expect(stack.resolve(recipe.imageRecipeVersion)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId, 'Arn'] }] }] });
+    expect(stack.resolve(recipe.imageRecipeLatestVersionArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'LatestVersion.Arn'] });
+    expect(newRecipe({ recipeVersion: '3.0.0' }, 'Pinned').imageRecipeVersion).toBe('3.0.0');
+    expect(ImageRecipe.isImageRecipe(recipe)).toBe(true);
+  });
+
+  test('grantRead grants GetImageRecipe on the recipe', () => {
+    const recipe = newRecipe();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    recipe.grantRead(role);
+
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImageRecipe', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } }] },
+    });
+  });
+
+  test('imports', () => {
+    const byArn = ImageRecipe.fromImageRecipeArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden/1.2.3');
+    const byName = ImageRecipe.fromImageRecipeName(stack, 'ByName', 'golden');
+
+    expect(byArn.imageRecipeName).toBe('golden');
+    expect(byArn.imageRecipeVersion).toBe('1.2.3');
+    expect(byName.imageRecipeVersion).toBe('x.x.x');
+    expect(ImageRecipe.isImageRecipe(byArn)).toBe(false);
+    expect(() => ImageRecipe.fromImageRecipeAttributes(stack, 'Both', { imageRecipeArn: byArn.imageRecipeArn, imageRecipeName: 'golden' }))
+      .toThrow(/give imageRecipeArn or imageRecipeName \(with imageRecipeVersion\), not both/);
+  });
+
+  test('components of an unknown parent image must agree with each other', () => {
+    expect(() => new ImageRecipe(stack, 'Recipe', {
+      parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
+      components: [
+        { component: linuxUpdate() },
+        { component: AwsManagedComponent.updateOs(stack, 'Windows', { platform: Platform.WINDOWS }) },
+      ],
+    })).toThrow("components must all run on Linux, got component 'update-windows' for Windows");
+  });
+
+  describe('validation', () => {
+    test('fails when a component does not match the parent image platform', () => {
+      expect(() => newRecipe({ components: [{ component: AwsManagedComponent.updateOs(stack, 'Win', { platform: Platform.WINDOWS }) }] }))
+        .toThrow("components must all run on Linux, the platform of the parent image, got component 'update-windows' for Windows");
+    });
+
+    test('fails with no component', () => {
+      newRecipe({ components: [] });
+      expect(() => app.synth()).toThrow(/components must hold at least one build component, got none/);
+    });
+
+    test('fails with only test components', () => {
+      const check = new Component(stack, 'Check', { platform: Platform.LINUX, data: ComponentData.fromInline(TEST_ONLY) });
+      newRecipe({ components: [{ component: check }] });
+      expect(() => app.synth()).toThrow(/components must hold at least one build component, got only test components \(1\)/);
+    });
+
+    test('fails with more than 20 components', () => {
+      const recipe = newRecipe({ components: [] });
+      for (let i = 0; i < 20; i++) recipe.addComponent(linuxUpdate(`U${i}`));
+      expect(() => recipe.addComponent(linuxUpdate('U20'))).toThrow('components must be at most 20, got 21');
+    });
+
+    test('fails on a parameter the component does not declare', () => {
+      const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
+      expect(() => newRecipe({ components: [{ component: tools, parameters: { Version: '1', Colour: 'red' } }] }))
+        .toThrow(/parameters of component .* must be among those its document declares \(Version, Channel\), got 'Colour'/);
+    });
+
+    test('fails when a parameter without default is missing', () => {
+      const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
+      expect(() => newRecipe({ components: [{ component: tools }] })).toThrow(/must give 'Version', which has no default/);
+    });
+
+    test('fails on a malformed name', () => {
+      expect(() => newRecipe({ imageRecipeName: 'a' })).toThrow(/imageRecipeName .*got 'a'/);
+    });
+
+    test('fails on a malformed version', () => {
+      expect(() => newRecipe({ recipeVersion: '1.0' })).toThrow(/recipeVersion .*got '1\.0'/);
+    });
+
+    test('fails on a wildcard outside the patch number', () => {
+      expect(() => newRecipe({ recipeVersion: '1.x.x' })).toThrow("recipeVersion may use x only for the patch number, e.g. 1.0.x, got '1.x.x'");
+    });
+
+    test('fails on a description that is too long', () => {
+      expect(() => newRecipe({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
+    });
+
+    test('fails on an empty working directory', () => {
+      expect(() => newRecipe({ workingDirectory: '' })).toThrow('workingDirectory must be 1 to 1024 characters, got 0');
+    });
+
+    test('fails on too many AMI tags', () => {
+      const amiTags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+      expect(() => newRecipe({ amiTags })).toThrow('amiTags must have at most 50 tags, got 51');
+    });
+
+    test('fails on an AMI tag key starting with aws:', () => {
+      expect(() => newRecipe({ amiTags: { 'aws:owner': 'me' } })).toThrow("amiTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:owner'");
+    });
+
+    test('fails on an AMI tag value that is too long', () => {
+      expect(() => newRecipe({ amiTags: { owner: 'v'.repeat(257) } })).toThrow("amiTags values must be at most 256 characters, got 257 for 'owner'");
+    });
+
+    test('fails on IOPS for a volume type without them', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP2, iops: 3000 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops is only for io1, io2 and gp3 volumes, got volumeType 'gp2'");
+    });
+
+    test('fails on io2 without IOPS', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO2 })] }))
+        .toThrow("blockDevices '/dev/xvda': io2 volumes need iops");
+    });
+
+    test('fails on throughput for a volume type other than gp3', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO1, iops: 1000, throughput: 500 })] }))
+        .toThrow("blockDevices '/dev/xvda': throughput is only for gp3 volumes, got volumeType 'io1'");
+    });
+
+    test('fails on IOPS that are not a positive whole number', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops: 0 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops must be a positive whole number, got 0");
+    });
+
+    test('fails on a volume size below 1 GiB', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.mebibytes(512) })] }))
+        .toThrow("blockDevices '/dev/xvda': volumeSize must be a whole number of GiB, at least 1, got 0.5 GiB");
+    });
+
+    test('fails on a KMS key with encryption off', () => {
+      const key = new kms.Key(stack, 'Key');
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { kmsKey: key, encrypted: false })] }))
+        .toThrow("blockDevices '/dev/xvda': a kmsKey needs encrypted true, got encrypted false");
+    });
+
+    test('fails on a malformed snapshot ID', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { snapshotId: 'snapshot-1' })] }))
+        .toThrow("blockDevices '/dev/xvda': snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got 'snapshot-1'");
+    });
+
+    test('fails on a device named twice', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda'), RecipeBlockDevice.noDevice('/dev/xvda')] }))
+        .toThrow("blockDevices must name each device once, got '/dev/xvda' twice");
+    });
+
+    test('fails on an empty device name', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.noDevice('')] })).toThrow("blockDevices deviceName must be a device name such as '/dev/xvda', got ''");
+    });
+  });
+});

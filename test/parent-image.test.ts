@@ -1,0 +1,148 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import {
+  AwsManagedComponent, AwsManagedImage, Component, ImageArchitecture, ImageRecipe, OsVersion, ParentImage, Platform,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+
+let stack: Stack;
+
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
+});
+
+function recipeWith(parentImage: ParentImage, platform = Platform.LINUX) {
+  return new ImageRecipe(stack, 'Recipe', {
+    parentImage,
+    components: [{ component: Component.fromComponentAttributes(stack, 'Tools', { componentName: 'tools', platform }) }],
+  });
+}
+
+function parentImageOf(): any {
+  const [recipe] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+  return stack.resolve(recipe.Properties.ParentImage);
+}
+
+function flatten(value: any): string {
+  return typeof value === 'string' ? value : value['Fn::Join'][1].map((p: any) => (p.Ref === 'AWS::Partition' ? 'aws' : p)).join('');
+}
+
+describe('ParentImage', () => {
+  test('fromAmiId', () => {
+    recipeWith(ParentImage.fromAmiId('ami-0123456789abcdef0'));
+    expect(parentImageOf()).toBe('ami-0123456789abcdef0');
+    expectValidTemplate(stack);
+  });
+
+  test('fromSsmParameterName resolves at build time', () => {
+    recipeWith(ParentImage.fromSsmParameterName('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'));
+    expect(parentImageOf()).toBe('ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expectValidTemplate(stack);
+  });
+
+  test('fromSsmParameter of this stack with a fixed name references it, so it is created first', () => {
+    const parameter = new ssm.StringParameter(stack, 'Ami', {
+      parameterName: '/golden/base-ami',
+      stringValue: 'ami-0123456789abcdef0',
+      dataType: ssm.ParameterDataType.AWS_EC2_IMAGE,
+    });
+    recipeWith(ParentImage.fromSsmParameter(parameter));
+    expect(parentImageOf()).toEqual({ 'Fn::Join': ['', ['ssm:', { Ref: stack.getLogicalId(parameter.node.defaultChild as ssm.CfnParameter) }]] });
+    expectValidTemplate(stack);
+  });
+
+  test('fromSsmParameter of this stack with a generated name references it', () => {
+    const parameter = new ssm.StringParameter(stack, 'Ami', { stringValue: 'ami-0123456789abcdef0' });
+    recipeWith(ParentImage.fromSsmParameter(parameter));
+    expect(parentImageOf()).toEqual({ 'Fn::Join': ['', ['ssm:', { Ref: stack.getLogicalId(parameter.node.defaultChild as ssm.CfnParameter) }]] });
+    expectValidTemplate(stack);
+  });
+
+  test('fromSsmParameter of an imported parameter adds no dependency', () => {
+    const parameter = ssm.StringParameter.fromStringParameterName(stack, 'Ami', '/golden/ami');
+    recipeWith(ParentImage.fromSsmParameter(parameter));
+    const [recipe] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+    expect(recipe.DependsOn).toBeUndefined();
+    expect(parentImageOf()).toBe('ssm:/golden/ami');
+  });
+
+  test.each([
+    [AwsManagedImage.AMAZON_LINUX_2023, ImageArchitecture.X86_64, 'amazon-linux-2023-x86', Platform.LINUX],
+    [AwsManagedImage.AMAZON_LINUX_2023, ImageArchitecture.ARM64, 'amazon-linux-2023-arm64', Platform.LINUX],
+    [AwsManagedImage.AMAZON_LINUX_2, ImageArchitecture.X86_64, 'amazon-linux-2-x86', Platform.LINUX],
+    [AwsManagedImage.UBUNTU_22_04, ImageArchitecture.ARM64, 'ubuntu-server-22-lts-arm64', Platform.LINUX],
+    [AwsManagedImage.UBUNTU_24_04, ImageArchitecture.X86_64, 'ubuntu-server-24-lts-x86', Platform.LINUX],
+    [AwsManagedImage.RHEL_10, ImageArchitecture.X86_64, 'red-hat-enterprise-linux-10-x86', Platform.LINUX],
+    [AwsManagedImage.SLES_15, ImageArchitecture.ARM64, 'suse-linux-enterprise-server-15-arm64', Platform.LINUX],
+    [AwsManagedImage.WINDOWS_SERVER_2016_CORE, ImageArchitecture.X86_64, 'windows-server-2016-english-core-base-x86', Platform.WINDOWS],
+    [AwsManagedImage.WINDOWS_SERVER_2019_FULL, ImageArchitecture.X86_64, 'windows-server-2019-english-full-base-x86', Platform.WINDOWS],
+    [AwsManagedImage.WINDOWS_SERVER_2022_CORE, ImageArchitecture.X86_64, 'windows-server-2022-english-core-base-x86', Platform.WINDOWS],
+    [AwsManagedImage.WINDOWS_SERVER_2025_FULL, ImageArchitecture.X86_64, 'windows-server-2025-english-full-base-x86', Platform.WINDOWS],
+    [AwsManagedImage.MACOS_15, ImageArchitecture.ARM64, 'macos-sequoia-arm64', Platform.MACOS],
+  ])('fromAwsManagedImage %s %s', (image, architecture, name, platform) => {
+    const recipe = recipeWith(ParentImage.fromAwsManagedImage(image, { architecture }), platform);
+    expect(recipe.platform).toBe(platform);
+    expect(flatten(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
+    expectValidTemplate(stack);
+  });
+
+  test('fromAwsManagedImage renders the aws-owned ARN in the stack region, latest version by default', () => {
+    recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023));
+    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/x.x.x');
+    expectValidTemplate(stack);
+  });
+
+  test('fromAwsManagedImage with a pinned version and a custom image', () => {
+    recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.of('rocky-linux-9-x86', OsVersion.of(Platform.LINUX, 'Rocky Linux 9')), {
+      imageVersion: '2025.1.x',
+    }));
+    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/rocky-linux-9-x86/2025.1.x');
+  });
+
+  test('fromImageArn and fromMarketplaceProduct', () => {
+    const recipe = new ImageRecipe(stack, 'FromImage', {
+      parentImage: ParentImage.fromImageArn('arn:aws:imagebuilder:eu-west-1:123456789012:image/golden-base/x.x.x', { platform: Platform.LINUX }),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'U1', { platform: Platform.LINUX }) }],
+    });
+    new ImageRecipe(stack, 'FromMarketplace', {
+      parentImage: ParentImage.fromMarketplaceProduct('prod-abcdefghijklm'),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'U2', { platform: Platform.LINUX }) }],
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/golden-base/x.x.x' });
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: 'prod-abcdefghijklm' });
+    expect(recipe.platform).toBe(Platform.LINUX);
+    expectValidTemplate(stack);
+  });
+
+  test('fails on a malformed AMI ID', () => {
+    expect(() => recipeWith(ParentImage.fromAmiId('ami-xyz'))).toThrow("parentImage AMI ID must be 'ami-' and 8 or 17 hexadecimal digits, got 'ami-xyz'");
+  });
+
+  test('fails on an architecture AWS does not publish', () => {
+    const arm = ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL, { architecture: ImageArchitecture.ARM64 });
+    expect(() => recipeWith(arm, Platform.WINDOWS))
+      .toThrow('parentImage Windows Server 2022 Full is not published for arm64; use x86_64');
+  });
+
+  test('fails on a malformed managed image version', () => {
+    expect(() => recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023, { imageVersion: 'latest' })))
+      .toThrow(/imageVersion .*got 'latest'/);
+  });
+
+  test('fails on an ARN of another resource type', () => {
+    expect(() => recipeWith(ParentImage.fromImageArn('arn:aws:imagebuilder:eu-west-1:123456789012:component/a-b/1.0.0')))
+      .toThrow(/parentImage must be an Image Builder image ARN/);
+  });
+
+  test('fails on a malformed Marketplace product ID', () => {
+    expect(() => recipeWith(ParentImage.fromMarketplaceProduct('ami-0123456789abcdef0')))
+      .toThrow("parentImage Marketplace product ID must be 'prod-' and lowercase letters or digits, got 'ami-0123456789abcdef0'");
+  });
+
+  test('fails on a malformed SSM parameter name', () => {
+    expect(() => recipeWith(ParentImage.fromSsmParameterName('my parameter'))).toThrow("parentImage SSM parameter name must be a parameter name or ARN, got 'my parameter'");
+  });
+});
