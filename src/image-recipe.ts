@@ -10,11 +10,11 @@ import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
-import { ImageBuilderResourceType, VersionWildcards, generateResourceName, validateResourceName, validateSemanticVersion } from './private/validation';
+import { validateRecipeText, validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { ImageBuilderResourceType, generateResourceName, validateResourceName } from './private/validation';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
 const DEFAULT_VERSION = '1.0.x';
-const MAX_TEXT_LENGTH = 1024;
 const MAX_AMI_TAGS = 50;
 /** AMI tag keys: 1–128 characters, not starting with `aws:` (CreateImageRecipe API reference). */
 const AMI_TAG_KEY = /^(?!aws:)[a-zA-Z0-9\s_.:/=+\-@]{1,128}$/;
@@ -447,8 +447,8 @@ export class ImageRecipe extends ImageRecipeBase {
     validateResourceName(this, 'imageRecipeName', name);
     const version = props.recipeVersion ?? DEFAULT_VERSION;
     validateRecipeVersion(this, version);
-    validateText(this, 'description', props.description);
-    validateText(this, 'workingDirectory', props.workingDirectory);
+    validateRecipeText(this, 'description', props.description);
+    validateRecipeText(this, 'workingDirectory', props.workingDirectory);
     validateAmiTags(this, props.amiTags);
     validateUniqueDevices(this, props.blockDevices ?? []);
 
@@ -496,20 +496,6 @@ export class ImageRecipe extends ImageRecipeBase {
   }
 }
 
-/** Recipes may let the service number the patch (`1.0.x`), nothing else. */
-function validateRecipeVersion(scope: Construct, version: string): void {
-  validateSemanticVersion(scope, 'recipeVersion', version, VersionWildcards.TRAILING);
-  if (!Token.isUnresolved(version) && /^(x|\d+\.x)/.test(version)) {
-    throw validationError(`recipeVersion may use x only for the patch number, e.g. 1.0.x, got '${version}'`, scope);
-  }
-}
-
-function validateText(scope: Construct, prop: string, value: string | undefined): void {
-  if (value !== undefined && !Token.isUnresolved(value) && (value.length < 1 || value.length > MAX_TEXT_LENGTH)) {
-    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
-  }
-}
-
 function validateAmiTags(scope: Construct, tags: { [key: string]: string } | undefined): void {
   const entries = Object.entries(tags ?? {});
   if (entries.length > MAX_AMI_TAGS) {
@@ -522,19 +508,6 @@ function validateAmiTags(scope: Construct, tags: { [key: string]: string } | und
     if (!Token.isUnresolved(value) && value.length > 256) {
       throw validationError(`amiTags values must be at most 256 characters, got ${value.length} for '${key}'`, scope);
     }
-  }
-}
-
-function validateUniqueDevices(scope: Construct, devices: RecipeBlockDevice[]): void {
-  const seen = new Set<string>();
-  for (const device of devices) {
-    if (!Token.isUnresolved(device.deviceName) && device.deviceName.trim() === '') {
-      throw validationError("blockDevices deviceName must be a device name such as '/dev/xvda', got ''", scope);
-    }
-    if (seen.has(device.deviceName)) {
-      throw validationError(`blockDevices must name each device once, got '${device.deviceName}' twice`, scope);
-    }
-    seen.add(device.deviceName);
   }
 }
 

@@ -5,3 +5,5 @@ export * from './aws-managed-component';
 export * from './component-document';
 export * from './parent-image';
 export * from './image-recipe';
+export * from './container-parent-image';
+export * from './container-recipe';

@@ -211,7 +211,8 @@ export interface InfrastructureConfigurationProps {
 
   /**
    * The bucket that build and test instances upload their logs to. The instance role may put
-   * objects under `logPrefix` only (and use the bucket's KMS key to encrypt them).
+   * objects under `logPrefix` only (and use the bucket's KMS key to encrypt them). A role not
+   * created in this app is left alone, with a warning that says what to grant.
    *
    * @default - logs are not uploaded to S3
    */
@@ -479,7 +480,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * `targetRepository`, the role may push to and pull from that repository only, plus
    * `ecr:GetAuthorizationToken` (which has no resource-level permissions). Without it, the role gets
    * the AWS-managed policy `EC2InstanceProfileForImageBuilderECRContainerBuilds`, which covers every
-   * repository. When the role is not known or cannot be changed, adds a warning saying what to grant.
+   * repository. A role not created in this app (imported, or unknown for an imported instance
+   * profile) is left alone, with a warning that says what to grant.
    *
    * Fails when IMDSv2 is required with a hop limit below 2: the container could not read instance
    * metadata and the build would fail.
@@ -511,7 +513,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       this.suppressOwnPolicyWildcards(['Resource::*'],
         'ecr:GetAuthorizationToken has no resource-level permissions; the push and pull actions are scoped to the target repository');
     } else {
-      this.warnRoleNotChanged('containerBuilds',
+      this.warnRoleNotChanged('containerBuildsRepository',
         `pull and push on ${repository.repositoryArn} (${ECR_PULL_PUSH_ACTIONS.join(', ')}) and ecr:GetAuthorizationToken`);
     }
   }
@@ -520,7 +522,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   private attachContainerBuildPolicy(): void {
     const role = this.role;
     if (!(role instanceof iam.Role)) {
-      this.warnRoleNotChanged('containerBuilds', `the AWS-managed policy ${CONTAINER_BUILD_MANAGED_POLICY}`);
+      this.warnRoleNotChanged('containerBuildsPolicy', `the AWS-managed policy ${CONTAINER_BUILD_MANAGED_POLICY}`);
       return;
     }
     if (this.containerBuildPolicyAttached) {
@@ -614,24 +616,27 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   }
 
   /**
-   * Adds statements to the instance role. The role this construct created gets them in a policy of
-   * their own; a given role gets them the usual CDK way, which imported immutable roles refuse.
-   * The configuration depends on the policy, so a build started right after deployment has them.
+   * Adds statements to the instance role when it was created in this app: the role this construct
+   * created gets them in a policy of their own, a given role in its default policy. Roles from
+   * outside the app are left alone (imported immutable roles even claim success and drop the
+   * statement). The configuration depends on the policy, so a build started right after deployment
+   * has the permissions.
    */
   private addToInstanceRole(...statements: iam.PolicyStatement[]): boolean {
     if (this.createdRole) {
       this.ownInstancePolicy().addStatements(...statements);
       return true;
     }
-    let added = this.role !== undefined;
+    if (!(this.role instanceof iam.Role)) {
+      return false;
+    }
     for (const statement of statements) {
-      const result = this.role?.addToPrincipalPolicy(statement);
-      added = added && (result?.statementAdded ?? false);
-      if (result?.policyDependable) {
-        this.resource.node.addDependency(result.policyDependable);
+      const { policyDependable } = this.role.addToPrincipalPolicy(statement);
+      if (policyDependable) {
+        this.resource.node.addDependency(policyDependable);
       }
     }
-    return added;
+    return true;
   }
 
   private ownInstancePolicy(): iam.Policy {
@@ -651,7 +656,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
   private warnRoleNotChanged(what: string, needed: string): void {
     Annotations.of(this).addWarningV2(`cdk-imagebuilder:${what}`,
-      `the instance role is not known or cannot be changed by this app: give it ${needed} yourself`);
+      `the instance role was not created in this app, so it is left as it is: give it ${needed} yourself`);
   }
 }
 

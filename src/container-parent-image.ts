@@ -1,0 +1,147 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import { Platform } from './platform';
+import { validationError } from './private/errors';
+import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+
+/** Docker Hub repository names: optional namespace, lowercase path components (Docker reference grammar). */
+const DOCKER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const ECR_PUBLIC_IMAGE = /^public\.ecr\.aws\/[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
+
+/**
+ * Options for a container parent image.
+ */
+export interface ContainerParentImageOptions {
+  /**
+   * The image's tag.
+   *
+   * @default latest
+   */
+  readonly tag?: string;
+
+  /**
+   * The platform of the image, so that the recipe can check its components against it.
+   *
+   * @default Platform.LINUX
+   */
+  readonly platform?: Platform;
+}
+
+/**
+ * A container parent image once bound to a recipe.
+ */
+export interface ContainerParentImageConfig {
+  /** The value of the recipe's `ParentImage`. */
+  readonly parentImage: string;
+  /** The platform of the image. */
+  readonly platform: Platform;
+  /**
+   * The ECR repository the image comes from, which the build instance must be able to pull from.
+   *
+   * @default - not an ECR image of this account
+   */
+  readonly repository?: ecr.IRepository;
+}
+
+/**
+ * The image a container recipe starts from: Docker Hub, Amazon ECR, Amazon ECR Public, or an
+ * Image Builder container image.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-container-recipes.html
+ */
+export abstract class ContainerParentImage {
+  /**
+   * An image on Docker Hub, e.g. `amazonlinux` or `library/ubuntu`.
+   *
+   * @param repository the repository name
+   * @param options tag and platform
+   */
+  public static fromDockerHub(repository: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    const tag = options.tag ?? 'latest';
+    return new Bound((scope) => {
+      check(scope, DOCKER_REPOSITORY, repository, 'parentImage Docker Hub repository must be lowercase path components like \'library/ubuntu\'');
+      check(scope, DOCKER_TAG, tag, 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens');
+      return { parentImage: `${repository}:${tag}`, platform: options.platform ?? Platform.LINUX };
+    });
+  }
+
+  /**
+   * An image in an Amazon ECR repository.
+   *
+   * @param repository the repository
+   * @param options tag and platform
+   */
+  public static fromEcr(repository: ecr.IRepository, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    const tag = options.tag ?? 'latest';
+    return new Bound((scope) => {
+      check(scope, DOCKER_TAG, tag, 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens');
+      return { parentImage: repository.repositoryUriForTag(tag), platform: options.platform ?? Platform.LINUX, repository };
+    });
+  }
+
+  /**
+   * An image in Amazon ECR Public, e.g. `public.ecr.aws/amazonlinux/amazonlinux:2023`.
+   *
+   * @param imageUri the image URI, with its tag
+   * @param options the platform (the tag is part of the URI)
+   */
+  public static fromEcrPublic(imageUri: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    return new Bound((scope) => {
+      check(scope, ECR_PUBLIC_IMAGE, imageUri, "parentImage ECR Public image must be a URI like 'public.ecr.aws/amazonlinux/amazonlinux:2023'");
+      return { parentImage: imageUri, platform: options.platform ?? Platform.LINUX };
+    });
+  }
+
+  /**
+   * An Image Builder container image by ARN, e.g. an AWS-managed one
+   * (`arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-x86-2/x.x.x`) or one another pipeline builds.
+   *
+   * @param imageArn the image's ARN
+   * @param options the platform
+   */
+  public static fromImageArn(imageArn: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    return new Bound((scope) => {
+      validateImageBuilderArn(scope, 'parentImage', imageArn, ImageBuilderResourceType.IMAGE);
+      return { parentImage: imageArn, platform: options.platform ?? Platform.LINUX };
+    });
+  }
+
+  /**
+   * An AWS-managed Image Builder container image by name, in the stack's region.
+   *
+   * @param imageName e.g. `amazon-linux-x86-2` or `ubuntu-24-x86-24-04`
+   * @param options the platform
+   */
+  public static fromAwsManagedImage(imageName: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    return new Bound((scope) => {
+      check(scope, /^[a-z0-9-]+$/, imageName, 'parentImage AWS-managed image name must be lowercase letters, digits and hyphens');
+      const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${imageName}/x.x.x` });
+      return { parentImage: arn, platform: options.platform ?? Platform.LINUX };
+    });
+  }
+
+  /**
+   * Resolves the parent image for the recipe `scope`.
+   *
+   * @param scope the recipe
+   */
+  public abstract bind(scope: Construct): ContainerParentImageConfig;
+}
+
+class Bound extends ContainerParentImage {
+  public constructor(private readonly resolve: (scope: Construct) => ContainerParentImageConfig) {
+    super();
+  }
+
+  public bind(scope: Construct): ContainerParentImageConfig {
+    return this.resolve(scope);
+  }
+}
+
+function check(scope: Construct, pattern: RegExp, value: string, message: string): void {
+  if (!Token.isUnresolved(value) && !pattern.test(value)) {
+    throw validationError(`${message}, got '${value}'`, scope);
+  }
+}

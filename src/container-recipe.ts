@@ -1,0 +1,524 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Fn, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { IComponent } from './component';
+import { ContainerParentImage } from './container-parent-image';
+import { RecipeComponent, RecipeBlockDevice } from './image-recipe';
+import { ParentImage } from './parent-image';
+import { OsVersion, Platform } from './platform';
+import { validationError } from './private/errors';
+import { resolveVersionedImport } from './private/imports';
+import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
+import { validateRecipeText, validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { ImageBuilderResourceType, generateResourceName, validateResourceName } from './private/validation';
+
+const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
+const DEFAULT_VERSION = '1.0.x';
+/** `dockerfileTemplateData` is at most 16,000 characters (CreateContainerRecipe API reference). */
+const MAX_DOCKERFILE_LENGTH = 16_000;
+const COMPONENTS_PLACEHOLDER = '{{{ imagebuilder:components }}}';
+
+/**
+ * The Dockerfile Image Builder uses when none is given: the parent image, then the environment
+ * and the components that Image Builder fills in.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-container-recipes.html
+ */
+const DEFAULT_DOCKERFILE = [
+  'FROM {{{ imagebuilder:parentImage }}}',
+  '{{{ imagebuilder:environments }}}',
+  COMPONENTS_PLACEHOLDER,
+  '',
+].join('\n');
+
+/**
+ * An EC2 Image Builder container recipe.
+ */
+export interface IContainerRecipe extends IResource {
+  /**
+   * The recipe's ARN, with the version this deployment created.
+   *
+   * @attribute
+   */
+  readonly containerRecipeArn: string;
+
+  /**
+   * The recipe's name.
+   *
+   * @attribute
+   */
+  readonly containerRecipeName: string;
+
+  /**
+   * The recipe's version.
+   *
+   * @attribute
+   */
+  readonly containerRecipeVersion: string;
+
+  /**
+   * The platform of the images the recipe builds, when known.
+   */
+  readonly platform?: Platform;
+
+  /**
+   * Grants the given IAM actions on this recipe.
+   *
+   * @param grantee the principal
+   * @param actions the actions
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetContainerRecipe` on this recipe.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * The Dockerfile template of a container recipe.
+ */
+export abstract class DockerfileTemplate {
+  /**
+   * A template given as text (at most 16,000 characters). Use `{{{ imagebuilder:parentImage }}}`,
+   * `{{{ imagebuilder:environments }}}` and `{{{ imagebuilder:components }}}` where Image Builder
+   * should put the parent image, the environment and the components.
+   *
+   * @param template the Dockerfile text
+   */
+  public static fromInline(template: string): DockerfileTemplate {
+    return new TextDockerfile(template);
+  }
+
+  /**
+   * A local Dockerfile, read at synth time and sent inline.
+   *
+   * @param filePath path to the Dockerfile
+   */
+  public static fromFile(filePath: string): DockerfileTemplate {
+    return new FileDockerfile(filePath);
+  }
+
+  /**
+   * A template in S3 (the deploying role must be able to read it).
+   *
+   * @param bucket the bucket
+   * @param key the object key
+   */
+  public static fromS3(bucket: s3.IBucket, key: string): DockerfileTemplate {
+    return new S3Dockerfile(bucket, key);
+  }
+
+  /**
+   * A local Dockerfile uploaded to the CDK assets bucket.
+   *
+   * @param filePath path to the Dockerfile
+   * @param options asset options
+   */
+  public static fromAsset(filePath: string, options: s3assets.AssetOptions = {}): DockerfileTemplate {
+    return new AssetDockerfile(filePath, options);
+  }
+
+  /**
+   * Renders the template for the recipe `scope`.
+   *
+   * @param scope the recipe
+   */
+  public abstract bind(scope: Construct): DockerfileTemplateConfig;
+}
+
+/**
+ * A Dockerfile template bound to a recipe.
+ */
+export interface DockerfileTemplateConfig {
+  /**
+   * The template text.
+   *
+   * @default - the template is in S3 at `uri`
+   */
+  readonly data?: string;
+
+  /**
+   * The `s3://` URL of the template.
+   *
+   * @default - the template is inline in `data`
+   */
+  readonly uri?: string;
+}
+
+/**
+ * Properties of a {@link ContainerRecipe}.
+ */
+export interface ContainerRecipeProps {
+  /**
+   * The image the recipe starts from.
+   */
+  readonly parentImage: ContainerParentImage;
+
+  /**
+   * The ECR repository that receives the images.
+   */
+  readonly targetRepository: ecr.IRepository;
+
+  /**
+   * The components, in the order they run; more can be added with `addComponent`.
+   *
+   * @default - none here; add them with `addComponent`
+   */
+  readonly components?: RecipeComponent[];
+
+  /**
+   * The Dockerfile template.
+   *
+   * @default - `FROM` the parent image, then the environment and the components
+   */
+  readonly dockerfileTemplate?: DockerfileTemplate;
+
+  /**
+   * The recipe's name.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly containerRecipeName?: string;
+
+  /**
+   * The recipe's version, `major.minor.patch` or `major.minor.x`.
+   *
+   * @default 1.0.x (so a changed recipe gets a new version and updates never fail with "already exists")
+   */
+  readonly recipeVersion?: string;
+
+  /**
+   * What the recipe builds.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The AMI of the instance that builds the container image.
+   *
+   * @default - the ECS-optimized AMI Image Builder picks
+   */
+  readonly instanceImage?: ParentImage;
+
+  /**
+   * Block devices of the instance that builds the container image.
+   *
+   * @default - those of the instance image
+   */
+  readonly instanceBlockDevices?: RecipeBlockDevice[];
+
+  /**
+   * The customer managed key that encrypts the container image.
+   *
+   * @default - an AWS owned key
+   */
+  readonly kmsKey?: kms.IKey;
+
+  /**
+   * The platform of the parent image, when Image Builder cannot tell it from the image.
+   *
+   * @default - the parent image's platform
+   */
+  readonly platformOverride?: Platform;
+
+  /**
+   * The OS version of the parent image, when Image Builder cannot tell it from the image.
+   *
+   * @default - the parent image's OS version
+   */
+  readonly imageOsVersionOverride?: OsVersion;
+
+  /**
+   * The folder where components run in the container.
+   *
+   * @default - `/tmp`
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * Tags for the recipe.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * How to refer to an existing container recipe.
+ */
+export interface ContainerRecipeAttributes {
+  /**
+   * The recipe's ARN. Give this or `containerRecipeName`, not both.
+   *
+   * @default - built from `containerRecipeName` and `containerRecipeVersion`
+   */
+  readonly containerRecipeArn?: string;
+
+  /**
+   * The recipe's name. Give this or `containerRecipeArn`, not both.
+   *
+   * @default - taken from `containerRecipeArn`
+   */
+  readonly containerRecipeName?: string;
+
+  /**
+   * The recipe's version, with trailing `x` wildcards allowed. Only with `containerRecipeName`.
+   *
+   * @default x.x.x (the latest version)
+   */
+  readonly containerRecipeVersion?: string;
+
+  /**
+   * The platform of the images the recipe builds.
+   *
+   * @default - unknown
+   */
+  readonly platform?: Platform;
+}
+
+abstract class ContainerRecipeBase extends Resource implements IContainerRecipe {
+  public abstract readonly containerRecipeArn: string;
+  public abstract readonly containerRecipeName: string;
+  public abstract readonly containerRecipeVersion: string;
+  public abstract readonly platform?: Platform;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.containerRecipeArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetContainerRecipe');
+  }
+}
+
+/**
+ * An EC2 Image Builder container recipe: a parent container image, the components that customize
+ * it, the Dockerfile that applies them and the ECR repository the result goes to.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-recipes.html
+ */
+export class ContainerRecipe extends ContainerRecipeBase {
+  /**
+   * Imports a container recipe by ARN.
+   */
+  public static fromContainerRecipeArn(scope: Construct, id: string, containerRecipeArn: string): IContainerRecipe {
+    return ContainerRecipe.fromContainerRecipeAttributes(scope, id, { containerRecipeArn });
+  }
+
+  /**
+   * Imports the latest version of a container recipe of this stack's account and region by name.
+   */
+  public static fromContainerRecipeName(scope: Construct, id: string, containerRecipeName: string): IContainerRecipe {
+    return ContainerRecipe.fromContainerRecipeAttributes(scope, id, { containerRecipeName });
+  }
+
+  /**
+   * Imports a container recipe from its attributes.
+   */
+  public static fromContainerRecipeAttributes(scope: Construct, id: string, attrs: ContainerRecipeAttributes): IContainerRecipe {
+    const { arn, name, version } = resolveVersionedImport(scope, {
+      type: ImageBuilderResourceType.CONTAINER_RECIPE,
+      prop: 'containerRecipe',
+      arn: attrs.containerRecipeArn,
+      name: attrs.containerRecipeName,
+      version: attrs.containerRecipeVersion,
+      validateName: (s, n) => validateResourceName(s, 'containerRecipeName', n),
+    });
+
+    class Import extends ContainerRecipeBase {
+      public readonly containerRecipeArn = arn;
+      public readonly containerRecipeName = name;
+      public readonly containerRecipeVersion = version;
+      public readonly platform = attrs.platform;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is a `ContainerRecipe` created by this library.
+   *
+   * @param x any value
+   */
+  public static isContainerRecipe(x: any): x is ContainerRecipe {
+    return x !== null && typeof x === 'object' && CONTAINER_RECIPE_SYMBOL in x;
+  }
+
+  public readonly containerRecipeArn: string;
+  public readonly containerRecipeName: string;
+  public readonly containerRecipeVersion: string;
+  public readonly platform?: Platform;
+
+  /**
+   * An ARN that always refers to the newest version of this recipe (`.../name/x.x.x`).
+   *
+   * @attribute
+   */
+  public readonly containerRecipeLatestVersionArn: string;
+
+  /** The ECR repository that receives the images. */
+  public readonly targetRepository: ecr.IRepository;
+
+  private readonly parentRepository?: ecr.IRepository;
+  private readonly components: RecipeComponentEntry[] = [];
+
+  public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
+    super(scope, id, {
+      physicalName: props.containerRecipeName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, CONTAINER_RECIPE_SYMBOL, { value: true });
+
+    const name = props.containerRecipeName ?? generateResourceName(this);
+    validateResourceName(this, 'containerRecipeName', name);
+    const version = props.recipeVersion ?? DEFAULT_VERSION;
+    validateRecipeVersion(this, version);
+    validateRecipeText(this, 'description', props.description);
+    validateRecipeText(this, 'workingDirectory', props.workingDirectory);
+    validateUniqueDevices(this, props.instanceBlockDevices ?? []);
+    if (props.imageOsVersionOverride && props.platformOverride && props.imageOsVersionOverride.platform !== props.platformOverride) {
+      throw validationError(`imageOsVersionOverride must be a ${props.platformOverride} version to match platformOverride, ` +
+        `got '${props.imageOsVersionOverride.name}' (${props.imageOsVersionOverride.platform})`, this);
+    }
+
+    const parent = props.parentImage.bind(this);
+    this.platform = props.platformOverride ?? parent.platform;
+    this.parentRepository = parent.repository;
+    this.targetRepository = props.targetRepository;
+    for (const entry of props.components ?? []) {
+      this.addComponent(entry.component, entry.parameters);
+    }
+    this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+
+    const dockerfile = (props.dockerfileTemplate ?? DockerfileTemplate.fromInline(DEFAULT_DOCKERFILE)).bind(this);
+    const instanceImage = props.instanceImage?.bind(this).parentImage;
+    const resource = new CfnContainerRecipe(this, 'Resource', {
+      name,
+      version,
+      containerType: 'DOCKER',
+      parentImage: parent.parentImage,
+      targetRepository: { service: 'ECR', repositoryName: props.targetRepository.repositoryName },
+      components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
+      dockerfileTemplateData: dockerfile.data,
+      dockerfileTemplateUri: dockerfile.uri,
+      description: props.description,
+      instanceConfiguration: instanceImage || props.instanceBlockDevices ? {
+        image: instanceImage,
+        blockDeviceMappings: props.instanceBlockDevices?.map((device) => device._render(this)),
+      } : undefined,
+      kmsKeyId: props.kmsKey?.keyArn,
+      platformOverride: props.platformOverride,
+      imageOsVersionOverride: props.imageOsVersionOverride?.name,
+      workingDirectory: props.workingDirectory,
+      tags: props.tags,
+    });
+
+    this.containerRecipeArn = resource.attrArn;
+    this.containerRecipeName = resource.attrName;
+    this.containerRecipeVersion = version.includes('x') ? Fn.select(2, Fn.split('/', resource.attrArn)) : version;
+    this.containerRecipeLatestVersionArn = resource.attrLatestVersionArn;
+  }
+
+  /**
+   * Adds a component to run after those already in the recipe.
+   *
+   * @param component the component
+   * @param parameters values of its parameters, by name
+   */
+  public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
+    const entry = { component, parameters };
+    validateRecipeComponent(this, entry, this.components, this.platform);
+    this.components.push(entry);
+  }
+
+  /**
+   * Grants what the build instance needs for this recipe: pull from the parent image's ECR
+   * repository (when it is one) and push to the target repository, with `ecr:GetAuthorizationToken`.
+   *
+   * @param grantee the build instance's role
+   */
+  public grantContainerBuild(grantee: iam.IGrantable): iam.Grant {
+    this.parentRepository?.grantPull(grantee);
+    return this.targetRepository.grantPullPush(grantee);
+  }
+}
+
+class TextDockerfile extends DockerfileTemplate {
+  public constructor(private readonly template: string) {
+    super();
+  }
+
+  public bind(scope: Construct): DockerfileTemplateConfig {
+    validateDockerfile(scope, 'dockerfileTemplate', this.template);
+    return { data: this.template };
+  }
+}
+
+class FileDockerfile extends DockerfileTemplate {
+  public constructor(private readonly filePath: string) {
+    super();
+  }
+
+  public bind(scope: Construct): DockerfileTemplateConfig {
+    const fullPath = path.resolve(this.filePath);
+    if (!fs.existsSync(fullPath) || !fs.statSync(fullPath).isFile()) {
+      throw validationError(`dockerfileTemplate file '${this.filePath}' does not exist or is not a file`, scope);
+    }
+    return new TextDockerfile(fs.readFileSync(fullPath, 'utf-8')).bind(scope);
+  }
+}
+
+class AssetDockerfile extends DockerfileTemplate {
+  public constructor(private readonly filePath: string, private readonly options: s3assets.AssetOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): DockerfileTemplateConfig {
+    const fullPath = path.resolve(this.filePath);
+    if (!fs.existsSync(fullPath) || !fs.statSync(fullPath).isFile()) {
+      throw validationError(`dockerfileTemplate file '${this.filePath}' does not exist or is not a file`, scope);
+    }
+    validateDockerfile(scope, `dockerfileTemplate '${this.filePath}'`, fs.readFileSync(fullPath, 'utf-8'), Infinity);
+    const asset = new s3assets.Asset(scope, 'Dockerfile', { ...this.options, path: fullPath });
+    return { uri: asset.s3ObjectUrl };
+  }
+}
+
+class S3Dockerfile extends DockerfileTemplate {
+  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+    super();
+  }
+
+  public bind(scope: Construct): DockerfileTemplateConfig {
+    if (!Token.isUnresolved(this.key) && (this.key.trim() === '' || this.key.startsWith('/'))) {
+      throw validationError(`dockerfileTemplate S3 key must be a non-empty object key without a leading '/', got '${this.key}'`, scope);
+    }
+    return { uri: this.bucket.s3UrlForObject(this.key) };
+  }
+}
+
+/** A Dockerfile needs a FROM; without the components placeholder the components would not run. */
+function validateDockerfile(scope: Construct, what: string, text: string, maxLength = MAX_DOCKERFILE_LENGTH): void {
+  if (Token.isUnresolved(text)) {
+    return;
+  }
+  if (text.length > maxLength) {
+    throw validationError(`${what} must be at most ${maxLength} characters inline, got ${text.length}; use DockerfileTemplate.fromAsset`, scope);
+  }
+  if (!/^\s*FROM\s+\S+/im.test(text)) {
+    throw validationError(`${what} must have a FROM instruction, e.g. 'FROM {{{ imagebuilder:parentImage }}}'`, scope);
+  }
+  if (!text.includes(COMPONENTS_PLACEHOLDER)) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:dockerfileWithoutComponents',
+      `${what} has no ${COMPONENTS_PLACEHOLDER} line, so the recipe's components will not run`);
+  }
+}

@@ -1,0 +1,230 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  AwsManagedComponent, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
+  OsVersion, ParentImage, Platform, RecipeBlockDevice,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+
+let app: App;
+let stack: Stack;
+let repository: ecr.Repository;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+  repository = new ecr.Repository(stack, 'Target', { imageScanOnPush: true });
+});
+
+function newRecipe(props: Partial<ContainerRecipeProps> = {}, id = 'Recipe') {
+  return new ContainerRecipe(stack, id, {
+    parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+    targetRepository: repository,
+    components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+    ...props,
+  });
+}
+
+function parentImageOf(): any {
+  const [recipe] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ContainerRecipe'));
+  return stack.resolve(recipe.Properties.ParentImage);
+}
+
+describe('ContainerRecipe', () => {
+  test('defaults: Docker type, ECR target, generated Dockerfile, version 1.0.x', () => {
+    const recipe = newRecipe();
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+      ContainerType: 'DOCKER',
+      Version: '1.0.x',
+      ParentImage: 'amazonlinux:2023',
+      TargetRepository: { Service: 'ECR', RepositoryName: { Ref: Match.stringLikeRegexp('^Target') } },
+      DockerfileTemplateData: 'FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}\n',
+      Components: [{ ComponentArn: Match.anyValue() }],
+    });
+    expect(recipe.platform).toBe(Platform.LINUX);
+    expect(ContainerRecipe.isContainerRecipe(recipe)).toBe(true);
+    expectValidTemplate(stack);
+  });
+
+  test('all properties', () => {
+    const key = new kms.Key(stack, 'Key');
+    newRecipe({
+      containerRecipeName: 'web-container',
+      recipeVersion: '1.2.3',
+      description: 'Web server container',
+      dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\nCMD ["nginx"]\n'),
+      instanceImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
+      instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.gibibytes(50), volumeType: EbsVolumeType.GP3 })],
+      kmsKey: key,
+      platformOverride: Platform.LINUX,
+      imageOsVersionOverride: OsVersion.AMAZON_LINUX_2023,
+      workingDirectory: '/build',
+      tags: { team: 'platform' },
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+      Name: 'web-container',
+      Version: '1.2.3',
+      Description: 'Web server container',
+      DockerfileTemplateData: Match.stringLikeRegexp('CMD \\["nginx"\\]'),
+      InstanceConfiguration: {
+        Image: 'ami-0123456789abcdef0',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 50, VolumeType: 'gp3' } }],
+      },
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+      PlatformOverride: 'Linux',
+      ImageOsVersionOverride: 'Amazon Linux 2023',
+      WorkingDirectory: '/build',
+      Tags: { team: 'platform' },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('attributes and imports', () => {
+    const recipe = newRecipe();
+    const logicalId = stack.getLogicalId(recipe.node.defaultChild as CfnContainerRecipe);
+    expect(stack.resolve(recipe.containerRecipeArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+    expect(stack.resolve(recipe.containerRecipeLatestVersionArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'LatestVersion.Arn'] });
+    expect(stack.resolve(recipe.containerRecipeVersion)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId, 'Arn'] }] }] });
+
+    const imported = ContainerRecipe.fromContainerRecipeArn(stack, 'Imported',
+      'arn:aws:imagebuilder:us-east-1:123456789012:container-recipe/web/2.0.0');
+    expect(imported.containerRecipeName).toBe('web');
+    expect(imported.containerRecipeVersion).toBe('2.0.0');
+    expect(ContainerRecipe.fromContainerRecipeName(stack, 'ByName', 'web').containerRecipeVersion).toBe('x.x.x');
+  });
+
+  test('grantContainerBuild lets the build instance pull the ECR parent and push to the target', () => {
+    const parentRepository = ecr.Repository.fromRepositoryName(stack, 'Base', 'base-images');
+    const recipe = newRecipe({ parentImage: ContainerParentImage.fromEcr(parentRepository, { tag: 'v1' }) });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    recipe.grantContainerBuild(role);
+
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = JSON.stringify(policy.Properties.PolicyDocument.Statement);
+    expect(statements).toContain('ecr:PutImage');
+    expect(statements).toContain('ecr:GetAuthorizationToken');
+    expect(statements).toContain('repository/base-images');
+    expect(JSON.stringify(parentImageOf())).toContain('base-images:v1');
+    expectValidTemplate(stack);
+  });
+
+  test('grantRead grants GetContainerRecipe', () => {
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    newRecipe().grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'imagebuilder:GetContainerRecipe' })] },
+    });
+  });
+
+  test('Dockerfile templates from a file, an asset and S3', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerfile-'));
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, 'FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n');
+    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromFile(file) }, 'FromFile');
+    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromAsset(file) }, 'FromAsset');
+    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromS3(s3.Bucket.fromBucketName(stack, 'B', 'templates'), 'web/Dockerfile') }, 'FromS3');
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: Match.stringLikeRegexp('^FROM') });
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateUri: Match.stringLikeRegexp('^s3://cdk-') });
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateUri: 's3://templates/web/Dockerfile' });
+    expectValidTemplate(stack);
+  });
+
+  test('warns when the Dockerfile has no components placeholder', () => {
+    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{ imagebuilder:parentImage }}}\n') });
+    Annotations.fromStack(stack).hasWarning('/Stack/Recipe', Match.stringLikeRegexp('components will not run'));
+  });
+
+  describe('parent images', () => {
+    test('ECR Public, Image Builder image ARN and AWS-managed image', () => {
+      newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023') }, 'Public');
+      newRecipe({ parentImage: ContainerParentImage.fromImageArn('arn:aws:imagebuilder:us-east-1:123456789012:image/web-base/x.x.x') }, 'Arn');
+      newRecipe({ parentImage: ContainerParentImage.fromAwsManagedImage('amazon-linux-x86-2') }, 'Managed');
+
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { ParentImage: 'public.ecr.aws/amazonlinux/amazonlinux:2023' });
+      template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { ParentImage: 'arn:aws:imagebuilder:us-east-1:123456789012:image/web-base/x.x.x' });
+      template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        ParentImage: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:image/amazon-linux-x86-2/x.x.x']] },
+      });
+      expectValidTemplate(stack);
+    });
+
+    test('fails on a malformed Docker Hub repository', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub('Amazon Linux') }))
+        .toThrow("parentImage Docker Hub repository must be lowercase path components like 'library/ubuntu', got 'Amazon Linux'");
+    });
+
+    test('fails on a malformed tag', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub('ubuntu', { tag: '24.04 lts' }) }))
+        .toThrow("parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, got '24.04 lts'");
+    });
+
+    test('fails on an ECR Public URI of another registry', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('docker.io/library/ubuntu') }))
+        .toThrow(/parentImage ECR Public image must be a URI like 'public.ecr.aws\/amazonlinux\/amazonlinux:2023', got 'docker.io\/library\/ubuntu'/);
+    });
+
+    test('fails on an ARN of another resource type', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromImageArn('arn:aws:imagebuilder:us-east-1:123456789012:container-recipe/a-b/1.0.0') }))
+        .toThrow(/parentImage must be an Image Builder image ARN/);
+    });
+  });
+
+  describe('validation', () => {
+    test('fails on a Windows component for a Linux container', () => {
+      expect(() => newRecipe({ components: [{ component: AwsManagedComponent.updateOs(stack, 'Win', { platform: Platform.WINDOWS }) }] }))
+        .toThrow(/components must all run on Linux, the platform of the parent image, got component 'update-windows' for Windows/);
+    });
+
+    test('fails with no component', () => {
+      newRecipe({ components: [] });
+      expect(() => app.synth()).toThrow(/components must hold at least one build component, got none/);
+    });
+
+    test('fails on a Dockerfile without FROM', () => {
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline('RUN echo hi\n') }))
+        .toThrow("dockerfileTemplate must have a FROM instruction, e.g. 'FROM {{{ imagebuilder:parentImage }}}'");
+    });
+
+    test('fails on an inline Dockerfile over the size limit', () => {
+      const text = `FROM x\n# ${'x'.repeat(16_000)}`;
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline(text) }))
+        .toThrow(`dockerfileTemplate must be at most 16000 characters inline, got ${text.length}; use DockerfileTemplate.fromAsset`);
+    });
+
+    test('fails on a missing Dockerfile', () => {
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromFile('no/Dockerfile') }))
+        .toThrow("dockerfileTemplate file 'no/Dockerfile' does not exist or is not a file");
+    });
+
+    test('fails on an S3 key with a leading slash', () => {
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromS3(s3.Bucket.fromBucketName(stack, 'B', 'templates'), '/Dockerfile') }))
+        .toThrow("dockerfileTemplate S3 key must be a non-empty object key without a leading '/', got '/Dockerfile'");
+    });
+
+    test('fails on an OS version override of another platform', () => {
+      expect(() => newRecipe({ platformOverride: Platform.LINUX, imageOsVersionOverride: OsVersion.WINDOWS_SERVER_2022 }))
+        .toThrow("imageOsVersionOverride must be a Linux version to match platformOverride, got 'Microsoft Windows Server 2022' (Windows)");
+    });
+
+    test('fails on a version with a wildcard outside the patch number', () => {
+      expect(() => newRecipe({ recipeVersion: 'x.x.x' })).toThrow("recipeVersion may use x only for the patch number, e.g. 1.0.x, got 'x.x.x'");
+    });
+
+    test('fails on a malformed name', () => {
+      expect(() => newRecipe({ containerRecipeName: 'no/slash' })).toThrow(/containerRecipeName .*got 'no\/slash'/);
+    });
+  });
+});

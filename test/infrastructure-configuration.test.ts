@@ -1,0 +1,717 @@
+import { App, Aws, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnInfrastructureConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { NagSuppressions } from 'cdk-nag';
+import { InfrastructureConfiguration, InfrastructureConfigurationProps, Tenancy } from '../src/infrastructure-configuration';
+import { expectValidTemplate } from './helpers/cfn-validate';
+import { expectNoNagErrors } from './helpers/nag';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const INFRA = 'AWS::ImageBuilder::InfrastructureConfiguration';
+/** Pseudo parameters rather than literals, which cfn-lint reports as hardcoded ARNs. */
+const TOPIC_ARN = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:builds`;
+const SERVICE_ROLE = ':iam::123456789012:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: ENV });
+});
+
+function newInfra(props: InfrastructureConfigurationProps = {}, id = 'Infra'): InfrastructureConfiguration {
+  return new InfrastructureConfiguration(stack, id, props);
+}
+
+function expectValidAndNagClean(): void {
+  expectValidTemplate(stack);
+  expectNoNagErrors(app);
+}
+
+/** `arn:${Partition}<rest>` as CloudFormation renders it. */
+function partitionArn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+
+function infraProperties(): any {
+  const [resource] = Object.values(Template.fromStack(stack).findResources(INFRA));
+  return resource.Properties;
+}
+
+function managedPolicyArns(): any[] {
+  const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+  return Object.values(roles)[0].Properties.ManagedPolicyArns;
+}
+
+/** The statements of the policy this construct attaches to its own role. */
+function instancePolicyStatements(): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [own] = Object.entries(policies).filter(([id]) => id.startsWith('InfraInstancePolicy')).map(([, p]) => p);
+  return own.Properties.PolicyDocument.Statement;
+}
+
+/** A VPC of known subnets and zones, without resources of its own. */
+function importedVpc(): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
+    vpcId: 'vpc-0a1b2c3d4e5f00000',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+    publicSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
+  });
+}
+
+/** A VPC that passes cdk-nag (flow logs), with one NAT gateway. */
+function compliantVpc(): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false, flowLogs: { All: {} } });
+}
+
+/** A topic known only by ARN, so its encryption is unknown too. */
+function importedTopic(): sns.ITopic {
+  return sns.Topic.fromTopicArn(stack, 'Topic', TOPIC_ARN);
+}
+
+function encryptedTopic(): sns.Topic {
+  const key = new kms.Key(stack, 'TopicKey', { enableKeyRotation: true });
+  return new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+}
+
+describe('InfrastructureConfiguration', () => {
+  test('defaults: a role with the two managed policies, its instance profile, IMDSv2 with hop limit 2', () => {
+    const infra = newInfra();
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties(INFRA, Match.objectEquals({
+      Name: 'stack-infra-3b171ccd',
+      InstanceProfileName: { Ref: Match.stringLikeRegexp('^InfraInstanceProfile') },
+      InstanceMetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+      TerminateInstanceOnFailure: true,
+    }));
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }],
+      },
+      ManagedPolicyArns: [
+        partitionArn(':iam::aws:policy/AmazonSSMManagedInstanceCore'),
+        partitionArn(':iam::aws:policy/EC2InstanceProfileForImageBuilder'),
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', {
+      InstanceProfileName: 'Stack-Infra-3B171CCD-us-east-1',
+      Roles: [{ Ref: Match.stringLikeRegexp('^InfraInstanceRole') }],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    expect(infra.role).toBeDefined();
+    expect(infra.securityGroups).toEqual([]);
+    expect(InfrastructureConfiguration.isInfrastructureConfiguration(infra)).toBe(true);
+    expectValidAndNagClean();
+  });
+
+  test('the default role passes cdk-nag because of its suppression, which names exactly the two policies', () => {
+    const infra = newInfra();
+    const role = infra.role!.node.defaultChild as CfnResource;
+
+    expect(role.getMetadata('cdk_nag').rules_to_suppress).toEqual([expect.objectContaining({
+      id: 'AwsSolutions-IAM4',
+      reason: expect.stringMatching(/maintained by AWS/),
+      applies_to: [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder',
+      ],
+    })]);
+    role.cfnOptions.metadata = {};
+    expect(() => expectNoNagErrors(app)).toThrow(/AwsSolutions-IAM4/);
+  });
+
+  test('all properties', () => {
+    const vpc = importedVpc();
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
+    const topic = importedTopic();
+    newInfra({
+      infrastructureConfigurationName: 'golden-ami-builds',
+      description: 'Builds golden AMIs',
+      instanceTypes: [new ec2.InstanceType('m7i.large'), ec2.InstanceType.of(ec2.InstanceClass.C7I, ec2.InstanceSize.XLARGE)],
+      vpc,
+      subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [securityGroup],
+      keyPair: ec2.KeyPair.fromKeyPairName(stack, 'KeyPair', 'builders'),
+      terminateInstanceOnFailure: false,
+      requireImdsv2: false,
+      httpPutResponseHopLimit: 3,
+      notificationTopic: topic,
+      logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'),
+      logPrefix: 'builds/',
+      resourceTags: { purpose: 'image-build' },
+      tenancy: Tenancy.HOST,
+      hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/mac-hosts',
+      availabilityZone: 'us-east-1a',
+      tags: { team: 'platform' },
+    });
+
+    Template.fromStack(stack).hasResourceProperties(INFRA, Match.objectEquals({
+      Name: 'golden-ami-builds',
+      Description: 'Builds golden AMIs',
+      InstanceProfileName: { Ref: Match.stringLikeRegexp('^InfraInstanceProfile') },
+      InstanceTypes: ['m7i.large', 'c7i.xlarge'],
+      SubnetId: 'subnet-0000000000000000c',
+      SecurityGroupIds: ['sg-0123456789abcdef0'],
+      KeyPair: 'builders',
+      TerminateInstanceOnFailure: false,
+      InstanceMetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 },
+      SnsTopicArn: stack.resolve(TOPIC_ARN),
+      Logging: { S3Logs: { S3BucketName: 'my-logs', S3KeyPrefix: 'builds/' } },
+      ResourceTags: { purpose: 'image-build' },
+      Placement: {
+        Tenancy: 'host',
+        HostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/mac-hosts',
+        AvailabilityZone: 'us-east-1a',
+      },
+      Tags: { team: 'platform' },
+    }));
+    expectValidAndNagClean();
+  });
+
+  test('generated names are deterministic and unique per construct', () => {
+    newInfra({}, 'First');
+    newInfra({}, 'Second');
+    const template = Template.fromStack(stack);
+    const names = Object.values(template.findResources(INFRA)).map((r) => r.Properties.Name);
+    const profiles = Object.values(template.findResources('AWS::IAM::InstanceProfile')).map((r) => r.Properties.InstanceProfileName);
+
+    const otherStack = new Stack(new App(), 'Stack', { env: ENV });
+    new InfrastructureConfiguration(otherStack, 'First');
+    const [again] = Object.values(Template.fromStack(otherStack).findResources(INFRA)).map((r) => r.Properties.Name);
+
+    expect(new Set(names).size).toBe(2);
+    expect(new Set(profiles).size).toBe(2);
+    expect(again).toBe(names[0]);
+    expectValidAndNagClean();
+  });
+
+  test('the instance profile name carries the region, so the stack deploys to two regions', () => {
+    newInfra();
+    const otherStack = new Stack(new App(), 'Stack', { env: { ...ENV, region: 'eu-west-1' } });
+    new InfrastructureConfiguration(otherStack, 'Infra');
+
+    const profileName = (s: Stack) =>
+      Object.values(Template.fromStack(s).findResources('AWS::IAM::InstanceProfile'))[0].Properties.InstanceProfileName;
+    expect(profileName(stack)).toBe('Stack-Infra-3B171CCD-us-east-1');
+    expect(profileName(otherStack)).toBe('Stack-Infra-3B171CCD-eu-west-1');
+    expectValidAndNagClean();
+  });
+
+  test('the instance profile name stays within 128 characters for long construct paths', () => {
+    const deep = new Stack(app, 'S'.repeat(100), { env: ENV });
+    new InfrastructureConfiguration(deep, 'I'.repeat(100));
+
+    const [profile] = Object.values(Template.fromStack(deep).findResources('AWS::IAM::InstanceProfile'));
+    expect(profile.Properties.InstanceProfileName.length).toBeLessThanOrEqual(128);
+    expect(profile.Properties.InstanceProfileName).toMatch(/-us-east-1$/);
+    expectValidTemplate(deep);
+    expectNoNagErrors(app);
+  });
+
+  test('Tags.of tags the infrastructure configuration', () => {
+    Tags.of(newInfra()).add('cost-center', '42');
+
+    Template.fromStack(stack).hasResourceProperties(INFRA, { Tags: { 'cost-center': '42' } });
+    expectValidAndNagClean();
+  });
+
+  test('a dedicated host by id', () => {
+    newInfra({ tenancy: Tenancy.HOST, hostId: 'h-0123456789abcdef0' });
+
+    expect(infraProperties().Placement).toEqual({ Tenancy: 'host', HostId: 'h-0123456789abcdef0' });
+    expectValidAndNagClean();
+  });
+
+  describe('role and instance profile', () => {
+    test('a given role gets an instance profile and keeps its own policies', () => {
+      const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const infra = newInfra({ role });
+
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+      template.hasResourceProperties('AWS::IAM::InstanceProfile', { Roles: [{ Ref: Match.stringLikeRegexp('^BuildRole') }] });
+      expect(infra.role).toBe(role);
+      expectValidAndNagClean();
+    });
+
+    test('a given instance profile is used as it is', () => {
+      const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'shared-builders');
+      const infra = newInfra({ instanceProfile });
+
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::IAM::Role', 0);
+      template.resourceCountIs('AWS::IAM::InstanceProfile', 0);
+      expect(infraProperties().InstanceProfileName).toBe('shared-builders');
+      expect(infra.instanceProfile).toBe(instanceProfile);
+      expect(infra.role).toBeUndefined();
+      expectValidAndNagClean();
+    });
+
+    test('the role of a given instance profile is exposed', () => {
+      const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const instanceProfile = new iam.InstanceProfile(stack, 'Profile', { role });
+
+      expect(newInfra({ instanceProfile }).role).toBe(role);
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::InstanceProfile', 1);
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('network', () => {
+    test('with a vpc: the first private subnet and a new security group with no inbound rules', () => {
+      const infra = newInfra({ vpc: compliantVpc() });
+
+      const template = Template.fromStack(stack);
+      expect(infraProperties().SubnetId).toEqual({ Ref: expect.stringMatching(/^VpcPrivateSubnet1Subnet/) });
+      expect(infraProperties().SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^InfraSecurityGroup/), 'GroupId'] }]);
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', Match.objectEquals({
+        GroupDescription: 'EC2 Image Builder build and test instances',
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: 'Allow all outbound traffic by default', IpProtocol: '-1' }],
+        VpcId: { Ref: Match.stringLikeRegexp('^Vpc') },
+      }));
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+      expect(infra.securityGroups).toHaveLength(1);
+      expectValidAndNagClean();
+    });
+
+    test('the subnet is the first one the selection returns, the same on every synth', () => {
+      const subnetOf = (selection?: ec2.SubnetSelection) => {
+        const otherStack = new Stack(new App(), 'Other', { env: ENV });
+        const vpc = ec2.Vpc.fromVpcAttributes(otherStack, 'Vpc', {
+          vpcId: 'vpc-0a1b2c3d4e5f00000',
+          availabilityZones: ['us-east-1a', 'us-east-1b'],
+          privateSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'],
+          publicSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
+        });
+        new InfrastructureConfiguration(otherStack, 'Infra', { vpc, subnetSelection: selection });
+        return Object.values(Template.fromStack(otherStack).findResources(INFRA))[0].Properties.SubnetId;
+      };
+
+      expect(subnetOf()).toBe('subnet-0000000000000000a');
+      expect(subnetOf()).toBe('subnet-0000000000000000a');
+      expect(subnetOf({ subnetType: ec2.SubnetType.PUBLIC })).toBe('subnet-0000000000000000c');
+      expect(subnetOf({ availabilityZones: ['us-east-1b'] })).toBe('subnet-0000000000000000b');
+
+      newInfra({ vpc: importedVpc(), availabilityZone: 'us-east-1a' });
+      expect(infraProperties().SubnetId).toBe('subnet-0000000000000000a');
+      expectValidAndNagClean();
+    });
+
+    test('given security groups are used, and connections opens other resources to the build instances', () => {
+      const vpc = importedVpc();
+      const builders = new ec2.SecurityGroup(stack, 'Builders', { vpc, description: 'builders' });
+      const database = new ec2.SecurityGroup(stack, 'Database', { vpc, description: 'database' });
+      const infra = newInfra({ vpc, securityGroups: [builders] });
+
+      database.connections.allowFrom(infra, ec2.Port.tcp(5432));
+
+      expect(infra.connections.securityGroups).toEqual([builders]);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::EC2::SecurityGroup', 2);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 5432,
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Database'), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Builders'), 'GroupId'] },
+      });
+      expect(infraProperties().SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Builders/), 'GroupId'] }]);
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('grants', () => {
+    test('grantRead grants GetInfrastructureConfiguration on this configuration', () => {
+      const infra = newInfra();
+      const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+      infra.grantRead(reader);
+
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: 'imagebuilder:GetInfrastructureConfiguration',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Infra'), 'Arn'] },
+          }],
+        },
+        Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      });
+      expectValidAndNagClean();
+    });
+
+    test('grant on an import grants the given actions on its ARN', () => {
+      const imported = InfrastructureConfiguration.fromInfrastructureConfigurationName(stack, 'Imported', 'shared');
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      imported.grant(admin, 'imagebuilder:UpdateInfrastructureConfiguration');
+
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: 'imagebuilder:UpdateInfrastructureConfiguration',
+            Effect: 'Allow',
+            Resource: partitionArn(':imagebuilder:us-east-1:123456789012:infrastructure-configuration/shared'),
+          }],
+        },
+      });
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('logging', () => {
+    test('the instance role may put objects under the log prefix, nothing wider', () => {
+      newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: 'builds/' });
+
+      expect(instancePolicyStatements()).toEqual([{
+        Action: 's3:PutObject',
+        Effect: 'Allow',
+        Resource: partitionArn(':s3:::my-logs/builds/*'),
+      }]);
+      Template.fromStack(stack).hasResource(INFRA, { DependsOn: [Match.stringLikeRegexp('^InfraInstancePolicy')] });
+      expectValidAndNagClean();
+    });
+
+    test('without a prefix the role may put objects anywhere in the bucket', () => {
+      newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs') });
+
+      expect(instancePolicyStatements()).toEqual([{
+        Action: 's3:PutObject',
+        Effect: 'Allow',
+        Resource: partitionArn(':s3:::my-logs/*'),
+      }]);
+      expect(infraProperties().Logging).toEqual({ S3Logs: { S3BucketName: 'my-logs' } });
+      expectValidAndNagClean();
+    });
+
+    test('a KMS-encrypted log bucket: the role may also make data keys with its key', () => {
+      const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+      const bucket = s3.Bucket.fromBucketAttributes(stack, 'Logs', { bucketName: 'my-logs', encryptionKey: key });
+      newInfra({ logBucket: bucket, logPrefix: 'builds' });
+
+      expect(instancePolicyStatements()).toEqual([
+        { Action: 's3:PutObject', Effect: 'Allow', Resource: partitionArn(':s3:::my-logs/builds*') },
+        {
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LogKey/), 'Arn'] },
+        },
+      ]);
+      expectValidAndNagClean();
+    });
+
+    test('a given role gets the log grant in its own policy', () => {
+      const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      newInfra({ role, logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: 'builds/' });
+      NagSuppressions.addResourceSuppressions(role, [{
+        id: 'AwsSolutions-IAM5', reason: 'the user owns this role and accepts the log prefix wildcard',
+      }], true);
+
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [{ Action: 's3:PutObject', Effect: 'Allow', Resource: partitionArn(':s3:::my-logs/builds/*') }] },
+        Roles: [{ Ref: Match.stringLikeRegexp('^BuildRole') }],
+      });
+      template.hasResource(INFRA, { DependsOn: [Match.stringLikeRegexp('^BuildRoleDefaultPolicy')] });
+      expectValidAndNagClean();
+    });
+
+    test('an instance profile whose role is unknown gets a warning instead of the grant', () => {
+      newInfra({
+        instanceProfile: iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'shared-builders'),
+        logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'),
+      });
+
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+      Annotations.fromStack(stack).hasWarning('/Stack/Infra',
+        Match.stringLikeRegexp('instance role was not created in this app.*s3:PutObject on arn:.*my-logs/\\*'));
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('notifications', () => {
+    test('an encrypted topic: its key policy lets the Image Builder service-linked role use the key', () => {
+      const topic = encryptedTopic();
+      newInfra({ notificationTopic: topic });
+
+      expect(infraProperties().SnsTopicArn).toEqual({ Ref: expect.stringMatching(/^Topic/) });
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectEquals({
+            Sid: 'AllowImageBuilderToPublishToEncryptedTopic',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Resource: '*',
+            Condition: { ArnEquals: { 'aws:PrincipalArn': partitionArn(SERVICE_ROLE) } },
+          })]),
+        },
+      });
+      expectValidAndNagClean();
+    });
+
+    test('a topic with an imported key gets a warning that says which statement to add', () => {
+      const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-0000-0000-000000000000');
+      newInfra({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true }) });
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Infra', Match.stringLikeRegexp(
+        'notificationTopic is encrypted with key arn:aws:kms:.*key/0a1b2c3d.*kms:GenerateDataKey\\* and kms:Decrypt.*AWSServiceRoleForImageBuilder'));
+      expectValidAndNagClean();
+    });
+
+    test('an unencrypted topic needs no key statement', () => {
+      newInfra({ notificationTopic: importedTopic() });
+
+      expect(infraProperties().SnsTopicArn).toEqual(stack.resolve(TOPIC_ARN));
+      Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
+      Annotations.fromStack(stack).hasNoWarning('/Stack/Infra', Match.anyValue());
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('allowContainerBuilds', () => {
+    test('with a target repository: pull and push on that repository only', () => {
+      const repository = new ecr.Repository(stack, 'Repository');
+      newInfra().allowContainerBuilds(repository);
+
+      expect(instancePolicyStatements()).toEqual([
+        {
+          Action: [
+            'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
+            'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
+          ],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] },
+        },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      ]);
+      expect(managedPolicyArns()).toHaveLength(2);
+      expectValidAndNagClean();
+    });
+
+    test('without a repository: the AWS-managed container build policy, once', () => {
+      const infra = newInfra();
+      infra.allowContainerBuilds();
+      infra.allowContainerBuilds();
+
+      expect(managedPolicyArns()).toEqual([
+        partitionArn(':iam::aws:policy/AmazonSSMManagedInstanceCore'),
+        partitionArn(':iam::aws:policy/EC2InstanceProfileForImageBuilder'),
+        partitionArn(':iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds'),
+      ]);
+      expectValidAndNagClean();
+    });
+
+    test('a given role that can be changed gets the grant', () => {
+      const role = new iam.Role(stack, 'BuildRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      NagSuppressions.addResourceSuppressions(role, [{ id: 'AwsSolutions-IAM4', reason: 'the user chose the managed policy for this role' }]);
+      newInfra({ role }).allowContainerBuilds();
+
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        ManagedPolicyArns: [partitionArn(':iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds')],
+      });
+      expectValidAndNagClean();
+    });
+
+    test('an imported role that cannot be changed gets a warning instead', () => {
+      const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/builders', { mutable: false });
+      const infra = newInfra({ role });
+      infra.allowContainerBuilds(ecr.Repository.fromRepositoryName(stack, 'Repository', 'app'));
+      infra.allowContainerBuilds();
+
+      const annotations = Annotations.fromStack(stack);
+      annotations.hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it pull and push on arn:.*repository/app'));
+      annotations.hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it the AWS-managed policy EC2InstanceProfileForImageBuilderECRContainerBuilds'));
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+      expectValidAndNagClean();
+    });
+
+    test('fails when IMDSv2 is required with a hop limit of 1', () => {
+      const infra = newInfra({ httpPutResponseHopLimit: 1 });
+      expect(() => infra.allowContainerBuilds())
+        .toThrow('httpPutResponseHopLimit must be at least 2 for container builds when IMDSv2 is required, got 1');
+    });
+  });
+
+  describe('imports', () => {
+    test('fromInfrastructureConfigurationArn takes the name from the ARN', () => {
+      const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/shared-builders';
+      const imported = InfrastructureConfiguration.fromInfrastructureConfigurationArn(stack, 'Imported', arn);
+
+      expect(imported.infrastructureConfigurationArn).toBe(arn);
+      expect(imported.infrastructureConfigurationName).toBe('shared-builders');
+      expect(InfrastructureConfiguration.isInfrastructureConfiguration(imported)).toBe(false);
+    });
+
+    test('fromInfrastructureConfigurationName builds the ARN with the name as Image Builder writes it', () => {
+      const imported = InfrastructureConfiguration.fromInfrastructureConfigurationName(stack, 'Imported', 'Shared Builders');
+
+      expect(imported.infrastructureConfigurationName).toBe('Shared Builders');
+      expect(stack.resolve(imported.infrastructureConfigurationArn))
+        .toEqual(partitionArn(':imagebuilder:us-east-1:123456789012:infrastructure-configuration/shared-builders'));
+    });
+
+    test('fromInfrastructureConfigurationAttributes keeps a name that matches the ARN', () => {
+      const imported = InfrastructureConfiguration.fromInfrastructureConfigurationAttributes(stack, 'Imported', {
+        infrastructureConfigurationArn: 'arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/shared-builders',
+        infrastructureConfigurationName: 'Shared_Builders',
+      });
+
+      expect(imported.infrastructureConfigurationName).toBe('Shared_Builders');
+    });
+
+    test('a token ARN gives the name through Fn::Split', () => {
+      const created = newInfra();
+      const imported = InfrastructureConfiguration.fromInfrastructureConfigurationArn(stack, 'Imported', created.infrastructureConfigurationArn);
+
+      expect(stack.resolve(imported.infrastructureConfigurationName))
+        .toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', expect.anything()] }] });
+    });
+
+    test('the created configuration exposes its ARN and name attributes', () => {
+      const infra = newInfra();
+      const logicalId = stack.getLogicalId(infra.node.defaultChild as CfnInfrastructureConfiguration);
+
+      expect(stack.resolve(infra.infrastructureConfigurationArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+      expect(stack.resolve(infra.infrastructureConfigurationName)).toEqual({ 'Fn::GetAtt': [logicalId, 'Name'] });
+    });
+  });
+
+  describe('validation', () => {
+    test('fails when infrastructureConfigurationName has characters the service does not accept', () => {
+      expect(() => newInfra({ infrastructureConfigurationName: 'bad/name' })).toThrow(/infrastructureConfigurationName must be .*got 'bad\/name'/);
+    });
+
+    test('fails when description is too long', () => {
+      expect(() => newInfra({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
+    });
+
+    test('fails when instanceTypes is empty', () => {
+      expect(() => newInfra({ instanceTypes: [] })).toThrow(/instanceTypes must list at least one instance type when given, got none/);
+    });
+
+    test('fails when instanceTypes repeats a type', () => {
+      expect(() => newInfra({ instanceTypes: [new ec2.InstanceType('m5.large'), new ec2.InstanceType('m5.large')] }))
+        .toThrow("instanceTypes must not repeat an instance type, got 'm5.large' twice");
+    });
+
+    test('fails when an instance type is not family.size', () => {
+      expect(() => newInfra({ instanceTypes: [new ec2.InstanceType('m5large')] }))
+        .toThrow("instanceTypes must be EC2 instance types like m5.large, got 'm5large'");
+    });
+
+    test('fails when both role and instanceProfile are given', () => {
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'p');
+      expect(() => newInfra({ role, instanceProfile })).toThrow(/give role or instanceProfile, not both/);
+    });
+
+    test('fails when subnetSelection is given without vpc', () => {
+      expect(() => newInfra({ subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } }))
+        .toThrow('subnetSelection needs a vpc to select from, got subnetSelection without vpc');
+    });
+
+    test('fails when securityGroups are given without vpc', () => {
+      const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
+      expect(() => newInfra({ securityGroups: [group] })).toThrow(/securityGroups needs a vpc.*got 1 security group\(s\) without vpc/);
+    });
+
+    test('fails when securityGroups is empty', () => {
+      expect(() => newInfra({ vpc: importedVpc(), securityGroups: [] }))
+        .toThrow(/securityGroups must list at least one security group when given, got none/);
+    });
+
+    test('fails when subnetSelection selects no subnet', () => {
+      expect(() => newInfra({ vpc: importedVpc(), subnetSelection: { availabilityZones: ['us-east-1f'] } }))
+        .toThrow(/subnetSelection must select at least one subnet of vpc Stack\/ImportedVpc, got none/);
+    });
+
+    test('fails when connections is read without a vpc', () => {
+      const infra = newInfra();
+      expect(() => infra.connections).toThrow(/connections needs a vpc: without one, build instances use the default security group/);
+    });
+
+    test.each([0, 65, 1.5])('fails when httpPutResponseHopLimit is %d', (hopLimit) => {
+      expect(() => newInfra({ httpPutResponseHopLimit: hopLimit }))
+        .toThrow(`httpPutResponseHopLimit must be a whole number from 1 to 64, got ${hopLimit}`);
+    });
+
+    test('fails when logPrefix is given without logBucket', () => {
+      expect(() => newInfra({ logPrefix: 'builds/' })).toThrow("logPrefix needs a logBucket, got logPrefix 'builds/' without logBucket");
+    });
+
+    test('fails when logPrefix starts with a slash', () => {
+      expect(() => newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: '/builds' }))
+        .toThrow("logPrefix must not start with '/': S3 keys have no leading slash, got '/builds'");
+    });
+
+    test('fails when logPrefix is empty', () => {
+      expect(() => newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: '' }))
+        .toThrow('logPrefix must be 1 to 1024 characters, got 0');
+    });
+
+    test('fails when hostId is given without tenancy host', () => {
+      expect(() => newInfra({ tenancy: Tenancy.DEDICATED, hostId: 'h-0123456789abcdef0' }))
+        .toThrow("hostId needs tenancy host, got hostId 'h-0123456789abcdef0' with tenancy 'dedicated'");
+    });
+
+    test('fails when hostResourceGroupArn is given without a tenancy', () => {
+      expect(() => newInfra({ hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts' }))
+        .toThrow(/hostResourceGroupArn needs tenancy host, got hostResourceGroupArn '.*group\/hosts' with tenancy 'default'/);
+    });
+
+    test('fails when both hostId and hostResourceGroupArn are given', () => {
+      expect(() => newInfra({
+        tenancy: Tenancy.HOST,
+        hostId: 'h-0123456789abcdef0',
+        hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts',
+      })).toThrow(/give hostId or hostResourceGroupArn, not both/);
+    });
+
+    test('fails when hostResourceGroupArn is not a resource group ARN', () => {
+      expect(() => newInfra({ tenancy: Tenancy.HOST, hostResourceGroupArn: 'arn:aws:ec2:us-east-1:123456789012:host/h-1' }))
+        .toThrow(/hostResourceGroupArn must be a resource group ARN like .*, got 'arn:aws:ec2:us-east-1:123456789012:host\/h-1'/);
+    });
+
+    test('fails when availabilityZone is not the zone of the selected subnet', () => {
+      expect(() => newInfra({ vpc: importedVpc(), availabilityZone: 'us-east-1b' }))
+        .toThrow(/availabilityZone must be the zone of the selected subnet .* \('us-east-1a'\), got 'us-east-1b'; .*availabilityZones: \['us-east-1b'\]/);
+    });
+
+    test('fails when the topic key belongs to another account', () => {
+      const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-0000-0000-0000-000000000000');
+      const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
+      expect(() => newInfra({ notificationTopic: topic }))
+        .toThrow('notificationTopic must be encrypted with a key of account 123456789012, where Image Builder runs, got a key of account 210987654321');
+    });
+
+    test('fails when an import gives neither an ARN nor a name', () => {
+      expect(() => InfrastructureConfiguration.fromInfrastructureConfigurationAttributes(stack, 'Imported', {}))
+        .toThrow('give infrastructureConfigurationArn or infrastructureConfigurationName to import an infrastructure configuration, got neither');
+    });
+
+    test('fails when an import gives a name that is not the one in the ARN', () => {
+      expect(() => InfrastructureConfiguration.fromInfrastructureConfigurationAttributes(stack, 'Imported', {
+        infrastructureConfigurationArn: 'arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/shared',
+        infrastructureConfigurationName: 'other',
+      })).toThrow(/infrastructureConfigurationName must be the name in infrastructureConfigurationArn, got 'other' .* with name 'shared'/);
+    });
+
+    test('fails when an imported ARN is of another resource type', () => {
+      expect(() => InfrastructureConfiguration.fromInfrastructureConfigurationArn(stack, 'Imported',
+        'arn:aws:imagebuilder:us-east-1:123456789012:distribution-configuration/shared'))
+        .toThrow(/infrastructureConfigurationArn must be an Image Builder infrastructure-configuration ARN/);
+    });
+
+    test('errors carry the construct path', () => {
+      expect(() => newInfra({ description: '' })).toThrow(expect.objectContaining({ constructPath: 'Stack/Infra' }));
+    });
+  });
+});
