@@ -17,13 +17,14 @@ describe('examples/first-component', () => {
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('synthesizes two components and passes cdk-nag', () => {
+  test('synthesizes two components and a recipe, and passes cdk-nag', () => {
     const app = buildApp(outdir);
     expectNoNagErrors(app);
 
     const stack = app.node.findChild('FirstComponent') as any;
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ImageBuilder::Component', 2);
+    template.resourceCountIs('AWS::ImageBuilder::ImageRecipe', 1);
     template.hasOutput('UpdateOsComponentArn', {});
   });
 

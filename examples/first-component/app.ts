@@ -1,11 +1,13 @@
 import * as path from 'path';
-import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AwsManagedComponent, Component, ComponentData, OsVersion, Platform } from '../../src';
+import {
+  AwsManagedComponent, AwsManagedImage, Component, ComponentData, EbsVolumeType, ImageRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
+} from '../../src';
 
 /**
- * Two components of a Linux golden image: one written inline, one from a file, plus a reference
- * to an AWS-managed component.
+ * A Linux golden-image recipe: two components of its own (one written inline, one from a file) and
+ * an AWS-managed one, on the latest Amazon Linux 2023 with an encrypted gp3 root volume.
  */
 export class FirstComponentStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -45,6 +47,16 @@ phases:
 
     const updates = AwsManagedComponent.updateOs(this, 'UpdateOs', { platform: Platform.LINUX });
 
+    const recipe = new ImageRecipe(this, 'GoldenRecipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component: updates }, { component: hardening }, { component: tools }],
+      blockDevices: [
+        RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.gibibytes(20), volumeType: EbsVolumeType.GP3, encrypted: true }),
+      ],
+      amiTags: { purpose: 'golden-image' },
+    });
+
+    new CfnOutput(this, 'RecipeArn', { value: recipe.imageRecipeArn });
     new CfnOutput(this, 'HardeningComponentArn', { value: hardening.componentArn });
     new CfnOutput(this, 'ToolsComponentArn', { value: tools.componentArn });
     new CfnOutput(this, 'UpdateOsComponentArn', { value: updates.componentArn });
