@@ -9,8 +9,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { App, Stack } from 'aws-cdk-lib';
 import { buildApp } from '../examples/first-component/app';
-import { ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
+import { Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
 
 const RUNS = 7;
 const CORPUS_DIR = path.join(__dirname, '..', '..', 'shared', 'corpus', 'awstoe');
@@ -36,7 +37,7 @@ function corpusDocuments(): Array<{ text: string; platform: Platform }> {
   }));
 }
 
-function generatedDocumentText(steps: number): string {
+function generatedDocument(steps: number): ComponentDocument {
   const document = new ComponentDocument({ name: 'generated' });
   document.addParameter('Greeting', { defaultValue: 'hello' });
   for (let i = 0; i < steps; i++) {
@@ -44,7 +45,7 @@ function generatedDocumentText(steps: number): string {
       commands: [`echo "{{ Greeting }} from step ${i}"`, i > 0 ? `echo "{{ build.Step${i - 1}.outputs.stdout }}"` : 'true'],
     }));
   }
-  return document.toYaml();
+  return document;
 }
 
 function validateAll(documents: Array<{ text: string; platform: Platform }>): void {
@@ -53,6 +54,18 @@ function validateAll(documents: Array<{ text: string; platform: Platform }>): vo
     if (errors.length > 0) {
       throw new Error(`benchmark document does not validate: ${errors[0].message}`);
     }
+  }
+}
+
+/** Synthesizes an app in a throw-away folder; `build` adds the constructs to its stack. */
+function synth(build: (stack: Stack) => void): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  try {
+    const app = new App({ outdir });
+    build(new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } }));
+    app.synth();
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
@@ -66,32 +79,51 @@ function synthExample(): void {
 }
 
 const corpus = corpusDocuments();
-const big = [{ text: generatedDocumentText(1000), platform: Platform.LINUX }];
+const bigDocument = generatedDocument(1000);
+const big = [{ text: bigDocument.toYaml(), platform: Platform.LINUX }];
 
-// Warm up module loading and JIT before measuring.
-validateAll(corpus);
-validateAll(big);
-synthExample();
+/** The stacks whose synth time the validation is compared with: the same documents as components. */
+const synthCorpusStack = () => synth((stack) => corpus.forEach(({ text, platform }, i) =>
+  new Component(stack, `Corpus${i}`, { platform, data: ComponentData.fromInline(text) })));
+const synthBigStack = () => synth((stack) =>
+  new Component(stack, 'Big', { platform: Platform.LINUX, data: ComponentData.fromDocument(bigDocument) }));
 
-const corpusTimes: number[] = [];
-const bigTimes: number[] = [];
-const synthTimes: number[] = [];
+const cases: Record<string, () => void> = {
+  corpusValidate: () => validateAll(corpus),
+  corpusSynth: synthCorpusStack,
+  bigFromText: () => validateAll(big),
+  bigModel: () => bigDocument.validate({ platform: Platform.LINUX }),
+  bigSynth: synthBigStack,
+  example: synthExample,
+};
+
+// Warm up module loading and JIT, then alternate the cases run by run.
+Object.values(cases).forEach((run) => run());
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < RUNS; i++) {
-  corpusTimes.push(time(() => validateAll(corpus)));
-  bigTimes.push(time(() => validateAll(big)));
-  synthTimes.push(time(synthExample));
+  for (const [name, run] of Object.entries(cases)) {
+    times[name].push(time(run));
+  }
 }
+const m = (name: string) => median(times[name]);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const share = (part: number, whole: number) => `${(100 * part / whole).toFixed(0)} % of ${ms(whole)}`;
 
-const synthMs = median(synthTimes);
+const kib = (big[0].text.length / 1024).toFixed(0);
 const rows: Array<[string, string, string]> = [
-  [`Parse + validate the ${corpus.length} corpus documents`, `${median(corpusTimes).toFixed(1)} ms`, `${(100 * median(corpusTimes) / synthMs).toFixed(1)} % of synth`],
-  [`Parse + validate a generated document of 1,000 steps (${(big[0].text.length / 1024).toFixed(0)} KiB)`, `${median(bigTimes).toFixed(1)} ms`, `${(100 * median(bigTimes) / synthMs).toFixed(1)} % of synth`],
-  ['Construct + synthesize the example app (examples/first-component)', `${synthMs.toFixed(1)} ms`, '100 %'],
+  [`Parse + validate the ${corpus.length} corpus documents`, ms(m('corpusValidate')),
+    `${share(m('corpusValidate'), m('corpusSynth'))} (synth of a stack with them as ${corpus.length} components)`],
+  [`Parse + validate a 1,000-step document from YAML text (${kib} KiB)`, ms(m('bigFromText')),
+    `${share(m('bigFromText'), m('bigSynth'))} (synth of a stack with it as a component)`],
+  ['Validate the same document built in code (no parsing)', ms(m('bigModel')),
+    share(m('bigModel'), m('bigSynth'))],
+  ['Construct + synthesize the example app (examples/first-component)', ms(m('example')), ''],
 ];
 
 const header = `# Benchmark results\n\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x ${os.cpus().length}, ` +
-  `Node ${process.version}, ${os.platform()} ${os.release()}\nDate: ${new Date().toISOString()}\nMedian of ${RUNS} alternated runs.\n`;
-const table = ['| Measurement | Median | Relative |', '| --- | ---: | ---: |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  `Node ${process.version}, ${os.platform()} ${os.release()}\nDate: ${new Date().toISOString()}\n` +
+  `Median of ${RUNS} runs, the cases alternated within each run.\n`;
+const table = ['| Measurement | Median | Compared with synthesis |', '| --- | ---: | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const output = `${header}\n## Component document validation\n\n${table}\n`;
 
 console.log(output);

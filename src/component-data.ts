@@ -46,6 +46,14 @@ export interface ComponentDataConfig {
    * @default - written in code
    */
   readonly documentSource?: string;
+
+  /**
+   * The document as a parsed model, when the data came from one, so it is checked without
+   * parsing its text again.
+   *
+   * @default - checked from `documentText`
+   */
+  readonly document?: ComponentDocument;
 }
 
 /**
@@ -215,14 +223,14 @@ class DocumentComponentData extends ComponentData {
   public bind(scope: Construct): ComponentDataConfig {
     const text = this.document.toYaml();
     if (text.length <= MAX_INLINE_DATA_LENGTH) {
-      return new InlineComponentData(text).bind(scope);
+      return { ...new InlineComponentData(text).bind(scope), document: this.document };
     }
     // Too long to send inline: stage it as a file and upload it like any asset.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'component-document-'));
     const file = path.join(dir, 'document.yml');
     fs.writeFileSync(file, text);
     const config = new AssetComponentData(file, {}).bind(scope);
-    return { ...config, documentSource: undefined };
+    return { ...config, documentSource: undefined, document: this.document };
   }
 }
 

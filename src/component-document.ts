@@ -654,8 +654,16 @@ export class ComponentDocument {
    * @param options the platform to check actions against
    */
   public validate(options: ComponentDocumentValidateOptions = {}): ComponentDocumentFinding[] {
-    const findings = [...this.syntaxWarnings, ...validateDocument(this.document, { platform: options.platform, locate: this.locate })];
-    return findings.map((f) => ({ severity: f.severity, message: f.message, line: f.line }));
+    return this._findings(options.platform).map((f) => ({ severity: f.severity, message: f.message, line: f.line }));
+  }
+
+  /**
+   * The findings of `validate`, for a component that uses this document.
+   *
+   * @internal
+   */
+  public _findings(platform?: Platform): DocumentFinding[] {
+    return [...this.syntaxWarnings, ...validateDocument(this.document, { platform, locate: this.locate })];
   }
 
   /** The document as YAML. Text read with `fromYaml` is returned unchanged. */

@@ -7,7 +7,7 @@ import { ComponentData } from './component-data';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
-import { checkDocumentText } from './private/toe/document-validator';
+import { DocumentFinding, checkDocumentText } from './private/toe/document-validator';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
@@ -353,7 +353,10 @@ export class Component extends ComponentBase {
 
     const data = props.data.bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
-      checkDocument(this, data.documentText, data.documentSource, props.platform);
+      const findings = data.document
+        ? data.document._findings(props.platform)
+        : checkDocumentText(data.documentText, { platform: props.platform });
+      reportDocumentFindings(this, findings, data.documentSource);
     }
     const resource = new CfnComponent(this, 'Resource', {
       name,
@@ -389,8 +392,7 @@ export class Component extends ComponentBase {
  * Fails synthesis on document errors, listing each with its phase, step and line; warnings (what
  * AWSTOE may accept but this library cannot confirm) become construct warnings.
  */
-function checkDocument(scope: Construct, text: string, source: string | undefined, platform: Platform): void {
-  const findings = checkDocumentText(text, { platform });
+function reportDocumentFindings(scope: Construct, findings: DocumentFinding[], source: string | undefined): void {
   const where = source ? ` '${source}'` : '';
 
   for (const warning of findings.filter((f) => f.severity === 'warning')) {
