@@ -1,4 +1,4 @@
-import { App, Aws, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -14,8 +14,6 @@ import { expectNoNagErrors } from './helpers/nag';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const INFRA = 'AWS::ImageBuilder::InfrastructureConfiguration';
-/** Pseudo parameters rather than literals, which cfn-lint reports as hardcoded ARNs. */
-const TOPIC_ARN = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:builds`;
 const SERVICE_ROLE = ':iam::123456789012:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 
 let app: App;
@@ -72,9 +70,9 @@ function compliantVpc(): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false, flowLogs: { All: {} } });
 }
 
-/** A topic known only by ARN, so its encryption is unknown too. */
+/** A topic known only by ARN (a parameter: cfn-lint reports literal ARNs), so its encryption is unknown too. */
 function importedTopic(): sns.ITopic {
-  return sns.Topic.fromTopicArn(stack, 'Topic', TOPIC_ARN);
+  return sns.Topic.fromTopicArn(stack, 'Topic', new CfnParameter(stack, 'TopicArn').valueAsString);
 }
 
 function encryptedTopic(): sns.Topic {
@@ -117,6 +115,7 @@ describe('InfrastructureConfiguration', () => {
   test('the default role passes cdk-nag because of its suppression, which names exactly the two policies', () => {
     const infra = newInfra();
     const role = infra.role!.node.defaultChild as CfnResource;
+    expectValidAndNagClean();
 
     expect(role.getMetadata('cdk_nag').rules_to_suppress).toEqual([expect.objectContaining({
       id: 'AwsSolutions-IAM4',
@@ -165,7 +164,7 @@ describe('InfrastructureConfiguration', () => {
       KeyPair: 'builders',
       TerminateInstanceOnFailure: false,
       InstanceMetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 },
-      SnsTopicArn: stack.resolve(TOPIC_ARN),
+      SnsTopicArn: { Ref: 'TopicArn' },
       Logging: { S3Logs: { S3BucketName: 'my-logs', S3KeyPrefix: 'builds/' } },
       ResourceTags: { purpose: 'image-build' },
       Placement: {
@@ -188,6 +187,8 @@ describe('InfrastructureConfiguration', () => {
     const otherStack = new Stack(new App(), 'Stack', { env: ENV });
     new InfrastructureConfiguration(otherStack, 'First');
     const [again] = Object.values(Template.fromStack(otherStack).findResources(INFRA)).map((r) => r.Properties.Name);
+    expectValidTemplate(otherStack);
+    expectNoNagErrors(otherStack);
 
     expect(new Set(names).size).toBe(2);
     expect(new Set(profiles).size).toBe(2);
@@ -205,6 +206,18 @@ describe('InfrastructureConfiguration', () => {
     expect(profileName(stack)).toBe('Stack-Infra-3B171CCD-us-east-1');
     expect(profileName(otherStack)).toBe('Stack-Infra-3B171CCD-eu-west-1');
     expectValidAndNagClean();
+    expectValidTemplate(otherStack);
+    expectNoNagErrors(otherStack);
+  });
+
+  test('in an environment-agnostic stack the instance profile name ends with the deployment region', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    new InfrastructureConfiguration(agnostic, 'Infra');
+
+    const [profile] = Object.values(Template.fromStack(agnostic).findResources('AWS::IAM::InstanceProfile'));
+    expect(profile.Properties.InstanceProfileName).toEqual({ 'Fn::Join': ['', ['Agnostic-Infra-B8F2DCD1-', { Ref: 'AWS::Region' }]] });
+    expectValidTemplate(agnostic);
+    expectNoNagErrors(app);
   });
 
   test('the instance profile name stays within 128 characters for long construct paths', () => {
@@ -229,6 +242,24 @@ describe('InfrastructureConfiguration', () => {
     newInfra({ tenancy: Tenancy.HOST, hostId: 'h-0123456789abcdef0' });
 
     expect(infraProperties().Placement).toEqual({ Tenancy: 'host', HostId: 'h-0123456789abcdef0' });
+    expectValidAndNagClean();
+  });
+
+  test('values known only at deployment are passed through unchecked', () => {
+    const instanceType = new CfnParameter(stack, 'InstanceType').valueAsString;
+    const hopLimit = new CfnParameter(stack, 'HopLimit', { type: 'Number' }).valueAsNumber;
+    const infra = newInfra({
+      instanceTypes: [new ec2.InstanceType(instanceType)],
+      httpPutResponseHopLimit: hopLimit,
+      description: new CfnParameter(stack, 'Description').valueAsString,
+    });
+    infra.allowContainerBuilds();
+
+    expect(infraProperties()).toEqual(expect.objectContaining({
+      InstanceTypes: [{ Ref: 'InstanceType' }],
+      InstanceMetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: { Ref: 'HopLimit' } },
+      Description: { Ref: 'Description' },
+    }));
     expectValidAndNagClean();
   });
 
@@ -295,6 +326,8 @@ describe('InfrastructureConfiguration', () => {
           publicSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
         });
         new InfrastructureConfiguration(otherStack, 'Infra', { vpc, subnetSelection: selection });
+        expectValidTemplate(otherStack);
+        expectNoNagErrors(otherStack);
         return Object.values(Template.fromStack(otherStack).findResources(INFRA))[0].Properties.SubnetId;
       };
 
@@ -469,7 +502,7 @@ describe('InfrastructureConfiguration', () => {
     test('an unencrypted topic needs no key statement', () => {
       newInfra({ notificationTopic: importedTopic() });
 
-      expect(infraProperties().SnsTopicArn).toEqual(stack.resolve(TOPIC_ARN));
+      expect(infraProperties().SnsTopicArn).toEqual({ Ref: 'TopicArn' });
       Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
       Annotations.fromStack(stack).hasNoWarning('/Stack/Infra', Match.anyValue());
       expectValidAndNagClean();
