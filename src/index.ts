@@ -7,3 +7,4 @@ export * from './parent-image';
 export * from './image-recipe';
 export * from './container-parent-image';
 export * from './container-recipe';
+export * from './infrastructure-configuration';

@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { NagSuppressions } from 'cdk-nag';
-import { InfrastructureConfiguration, InfrastructureConfigurationProps, Tenancy } from '../src/infrastructure-configuration';
+import { InfrastructureConfiguration, InfrastructureConfigurationProps, Tenancy } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
 
@@ -215,7 +215,7 @@ describe('InfrastructureConfiguration', () => {
     new InfrastructureConfiguration(agnostic, 'Infra');
 
     const [profile] = Object.values(Template.fromStack(agnostic).findResources('AWS::IAM::InstanceProfile'));
-    expect(profile.Properties.InstanceProfileName).toEqual({ 'Fn::Join': ['', ['Agnostic-Infra-B8F2DCD1-', { Ref: 'AWS::Region' }]] });
+    expect(profile.Properties.InstanceProfileName).toEqual({ 'Fn::Join': ['', ['Agnostic-Infra-5D70995A-', { Ref: 'AWS::Region' }]] });
     expectValidTemplate(agnostic);
     expectNoNagErrors(app);
   });
