@@ -1,18 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Token, Tokenization } from 'aws-cdk-lib';
+import { Tokenization } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
 import { validationError } from './private/errors';
+import { readLocalFile, s3ObjectUrl } from './private/files';
 
 /** Limits of the `CreateComponent` API. */
 const MAX_INLINE_DATA_LENGTH = 16_000;
-/** S3 bucket naming rules: what `s3://bucket/key` can point at. */
-const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Where a component's document lives once bound to a component: inline text or an S3 URL.
@@ -273,28 +272,8 @@ class S3ComponentData extends ComponentData {
   }
 
   public bind(scope: Construct): ComponentDataConfig {
-    if (!Token.isUnresolved(this.key) && (this.key.trim() === '' || this.key.startsWith('/'))) {
-      throw validationError(`data S3 key must be a non-empty object key without a leading '/', got '${this.key}'`, scope);
-    }
-    const bucketName = this.bucket.bucketName;
-    if (!Token.isUnresolved(bucketName) && !S3_BUCKET_NAME.test(bucketName)) {
-      throw validationError(
-        `data S3 bucket name must be 3 to 63 lowercase letters, numbers, dots and hyphens, got '${bucketName}'`, scope);
-    }
-    return { uri: this.bucket.s3UrlForObject(this.key) };
+    return { uri: s3ObjectUrl(scope, 'data', this.bucket, this.key) };
   }
-}
-
-/** Reads a local file, with errors that say what was expected. */
-function readLocalFile(scope: Construct, what: string, filePath: string): string {
-  const fullPath = path.resolve(filePath);
-  if (!fs.existsSync(fullPath)) {
-    throw validationError(`${what} file '${filePath}' does not exist (resolved to '${fullPath}')`, scope);
-  }
-  if (!fs.statSync(fullPath).isFile()) {
-    throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
-  }
-  return fs.readFileSync(fullPath, 'utf-8');
 }
 
 /** A one-step document running the script in the build or test phase. */

@@ -16,11 +16,11 @@ import {
   parseImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
+  validateTextLength,
 } from './private/validation';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
 const DEFAULT_VERSION = '1.0.0';
-const MAX_DESCRIPTION_LENGTH = 1024;
 
 /**
  * An EC2 Image Builder component: owned by this app, imported, or AWS-managed.
@@ -347,8 +347,8 @@ export class Component extends ComponentBase {
     validateComponentName(this, name);
     const version = props.componentVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'componentVersion', version, VersionWildcards.NONE);
-    validateDescription(this, 'description', props.description);
-    validateDescription(this, 'changeDescription', props.changeDescription);
+    validateTextLength(this, 'description', props.description);
+    validateTextLength(this, 'changeDescription', props.changeDescription);
     validateOsVersions(this, props.platform, props.supportedOsVersions);
 
     const data = props.data.bind(this);
@@ -420,14 +420,6 @@ function validateComponentName(scope: Construct, name: string): void {
   }
 }
 
-function validateDescription(scope: Construct, prop: string, value: string | undefined): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (value.length < 1 || value.length > MAX_DESCRIPTION_LENGTH) {
-    throw validationError(`${prop} must be 1 to ${MAX_DESCRIPTION_LENGTH} characters, got ${value.length}`, scope);
-  }
-}
 
 function validateOsVersions(scope: Construct, platform: Platform, osVersions: OsVersion[] | undefined): void {
   for (const os of osVersions ?? []) {

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, Fn, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -14,10 +13,11 @@ import { RecipeComponent, RecipeBlockDevice } from './image-recipe';
 import { ParentImage } from './parent-image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
+import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
-import { validateRecipeText, validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateResourceName } from './private/validation';
+import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
 const DEFAULT_VERSION = '1.0.x';
@@ -382,8 +382,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateResourceName(this, 'containerRecipeName', name);
     const version = props.recipeVersion ?? DEFAULT_VERSION;
     validateRecipeVersion(this, version);
-    validateRecipeText(this, 'description', props.description);
-    validateRecipeText(this, 'workingDirectory', props.workingDirectory);
+    validateTextLength(this, 'description', props.description);
+    validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateUniqueDevices(this, props.instanceBlockDevices ?? []);
     if (props.imageOsVersionOverride && props.platformOverride && props.imageOsVersionOverride.platform !== props.platformOverride) {
       throw validationError(`imageOsVersionOverride must be a ${props.platformOverride} version to match platformOverride, ` +
@@ -469,11 +469,7 @@ class FileDockerfile extends DockerfileTemplate {
   }
 
   public bind(scope: Construct): DockerfileTemplateConfig {
-    const fullPath = path.resolve(this.filePath);
-    if (!fs.existsSync(fullPath) || !fs.statSync(fullPath).isFile()) {
-      throw validationError(`dockerfileTemplate file '${this.filePath}' does not exist or is not a file`, scope);
-    }
-    return new TextDockerfile(fs.readFileSync(fullPath, 'utf-8')).bind(scope);
+    return new TextDockerfile(readLocalFile(scope, 'dockerfileTemplate', this.filePath)).bind(scope);
   }
 }
 
@@ -483,12 +479,8 @@ class AssetDockerfile extends DockerfileTemplate {
   }
 
   public bind(scope: Construct): DockerfileTemplateConfig {
-    const fullPath = path.resolve(this.filePath);
-    if (!fs.existsSync(fullPath) || !fs.statSync(fullPath).isFile()) {
-      throw validationError(`dockerfileTemplate file '${this.filePath}' does not exist or is not a file`, scope);
-    }
-    validateDockerfile(scope, `dockerfileTemplate '${this.filePath}'`, fs.readFileSync(fullPath, 'utf-8'), Infinity);
-    const asset = new s3assets.Asset(scope, 'Dockerfile', { ...this.options, path: fullPath });
+    validateDockerfile(scope, `dockerfileTemplate '${this.filePath}'`, readLocalFile(scope, 'dockerfileTemplate', this.filePath), Infinity);
+    const asset = new s3assets.Asset(scope, 'Dockerfile', { ...this.options, path: path.resolve(this.filePath) });
     return { uri: asset.s3ObjectUrl };
   }
 }
@@ -499,10 +491,7 @@ class S3Dockerfile extends DockerfileTemplate {
   }
 
   public bind(scope: Construct): DockerfileTemplateConfig {
-    if (!Token.isUnresolved(this.key) && (this.key.trim() === '' || this.key.startsWith('/'))) {
-      throw validationError(`dockerfileTemplate S3 key must be a non-empty object key without a leading '/', got '${this.key}'`, scope);
-    }
-    return { uri: this.bucket.s3UrlForObject(this.key) };
+    return { uri: s3ObjectUrl(scope, 'dockerfileTemplate', this.bucket, this.key) };
   }
 }
 

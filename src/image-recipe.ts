@@ -10,8 +10,8 @@ import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
-import { validateRecipeText, validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateResourceName } from './private/validation';
+import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
 const DEFAULT_VERSION = '1.0.x';
@@ -447,8 +447,8 @@ export class ImageRecipe extends ImageRecipeBase {
     validateResourceName(this, 'imageRecipeName', name);
     const version = props.recipeVersion ?? DEFAULT_VERSION;
     validateRecipeVersion(this, version);
-    validateRecipeText(this, 'description', props.description);
-    validateRecipeText(this, 'workingDirectory', props.workingDirectory);
+    validateTextLength(this, 'description', props.description);
+    validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateAmiTags(this, props.amiTags);
     validateUniqueDevices(this, props.blockDevices ?? []);
 

@@ -15,12 +15,11 @@ import {
   parseImageBuilderArn,
   validateImageBuilderArn,
   validateResourceName,
+  validateTextLength,
 } from './private/validation';
 
 const INFRASTRUCTURE_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.InfrastructureConfiguration');
 
-/** Description, log prefix and placement strings: 1 to 1024 characters (Image Builder API reference). */
-const MAX_TEXT_LENGTH = 1024;
 /** `InstanceMetadataOptions.httpPutResponseHopLimit` (Image Builder API reference). */
 const MIN_HOP_LIMIT = 1;
 const MAX_HOP_LIMIT = 64;
@@ -406,7 +405,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
     const name = props.infrastructureConfigurationName ?? generateResourceName(this);
     validateResourceName(this, 'infrastructureConfigurationName', name);
-    validateLength(this, 'description', props.description);
+    validateTextLength(this, 'description', props.description);
     validateInstanceTypes(this, props.instanceTypes);
     validateInstanceIdentity(this, props);
     validateNetwork(this, props);
@@ -722,15 +721,6 @@ function resolveImport(scope: Construct, attrs: InfrastructureConfigurationAttri
   return { arn, name: name ?? nameInArn };
 }
 
-function validateLength(scope: Construct, prop: string, value: string | undefined): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (value.length < 1 || value.length > MAX_TEXT_LENGTH) {
-    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
-  }
-}
-
 function validateInstanceTypes(scope: Construct, instanceTypes: ec2.InstanceType[] | undefined): void {
   if (instanceTypes === undefined) {
     return;
@@ -792,7 +782,7 @@ function validateLogging(scope: Construct, props: InfrastructureConfigurationPro
   if (!props.logBucket) {
     throw validationError(`logPrefix needs a logBucket, got logPrefix '${prefix}' without logBucket`, scope);
   }
-  validateLength(scope, 'logPrefix', prefix);
+  validateTextLength(scope, 'logPrefix', prefix);
   if (!Token.isUnresolved(prefix) && prefix.startsWith('/')) {
     throw validationError(`logPrefix must not start with '/': S3 keys have no leading slash, got '${prefix}'`, scope);
   }
@@ -811,8 +801,8 @@ function validatePlacement(scope: Construct, props: InfrastructureConfigurationP
         `${prop} needs tenancy ${Tenancy.HOST}, got ${prop} '${value}' with tenancy '${tenancy ?? Tenancy.DEFAULT}'`, scope);
     }
   }
-  validateLength(scope, 'hostId', hostId);
-  validateLength(scope, 'availabilityZone', props.availabilityZone);
+  validateTextLength(scope, 'hostId', hostId);
+  validateTextLength(scope, 'availabilityZone', props.availabilityZone);
   if (hostResourceGroupArn !== undefined && !Token.isUnresolved(hostResourceGroupArn) && !HOST_RESOURCE_GROUP_ARN.test(hostResourceGroupArn)) {
     throw validationError(
       'hostResourceGroupArn must be a resource group ARN like arn:aws:resource-groups:us-east-1:123456789012:group/my-hosts, ' +

@@ -206,7 +206,7 @@ describe('ContainerRecipe', () => {
 
     test('fails on a missing Dockerfile', () => {
       expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromFile('no/Dockerfile') }))
-        .toThrow("dockerfileTemplate file 'no/Dockerfile' does not exist or is not a file");
+        .toThrow(/dockerfileTemplate file 'no\/Dockerfile' does not exist/);
     });
 
     test('fails on an S3 key with a leading slash', () => {

@@ -3,9 +3,6 @@ import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { VersionWildcards, validateSemanticVersion } from './validation';
 
-/** Description and working directory: 1 to 1,024 characters (CreateImageRecipe, CreateContainerRecipe). */
-const MAX_TEXT_LENGTH = 1024;
-
 /** Recipes may let the service number the patch (`1.0.x`), nothing else. */
 export function validateRecipeVersion(scope: IConstruct, version: string): void {
   validateSemanticVersion(scope, 'recipeVersion', version, VersionWildcards.TRAILING);
@@ -14,11 +11,6 @@ export function validateRecipeVersion(scope: IConstruct, version: string): void 
   }
 }
 
-export function validateRecipeText(scope: IConstruct, prop: string, value: string | undefined): void {
-  if (value !== undefined && !Token.isUnresolved(value) && (value.length < 1 || value.length > MAX_TEXT_LENGTH)) {
-    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
-  }
-}
 
 export function validateUniqueDevices(scope: IConstruct, devices: ReadonlyArray<{ readonly deviceName: string }>): void {
   const seen = new Set<string>();

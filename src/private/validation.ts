@@ -285,3 +285,16 @@ function check(scope: IConstruct, prop: string, value: string | undefined, patte
 function quote(value: string): string {
   return value.length > MAX_SHOWN_LENGTH ? `'${value.slice(0, SHOWN_PREFIX_LENGTH)}…'` : `'${value}'`;
 }
+
+/** Descriptions, working directories, prefixes: 1 to 1,024 characters across the Image Builder API. */
+const MAX_TEXT_LENGTH = 1024;
+
+/** A text prop of the service's usual length, 1 to 1,024 characters. */
+export function validateTextLength(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length < 1 || value.length > MAX_TEXT_LENGTH) {
+    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
+  }
+}

@@ -13,6 +13,7 @@ import {
   validateRegion,
   validateResourceName,
   validateSemanticVersion,
+  validateTextLength,
 } from '../../src/private/validation';
 
 let app: App;
@@ -466,3 +467,22 @@ describe('validateOrganizationalUnitArn', () => {
 function literal(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+describe('validateTextLength', () => {
+  test.each(['a', 'x'.repeat(1024)])('accepts %#', (value) => {
+    expect(() => validateTextLength(stack, 'description', value)).not.toThrow();
+  });
+
+  test('skips undefined and tokens', () => {
+    expect(() => validateTextLength(stack, 'description', undefined)).not.toThrow();
+    expect(() => validateTextLength(stack, 'description', Lazy.string({ produce: () => '' }))).not.toThrow();
+  });
+
+  test('fails when empty', () => {
+    expect(() => validateTextLength(stack, 'description', '')).toThrow('description must be 1 to 1024 characters, got 0');
+  });
+
+  test('fails when over 1024 characters', () => {
+    expect(() => validateTextLength(stack, 'workingDirectory', 'x'.repeat(1025))).toThrow('workingDirectory must be 1 to 1024 characters, got 1025');
+  });
+});

@@ -1,0 +1,33 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+
+/** S3 bucket naming rules: what `s3://bucket/key` can point at. */
+const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Reads a local file, with errors that say what was expected (`what` names the prop, e.g. `data asset`). */
+export function readLocalFile(scope: IConstruct, what: string, filePath: string): string {
+  const fullPath = path.resolve(filePath);
+  if (!fs.existsSync(fullPath)) {
+    throw validationError(`${what} file '${filePath}' does not exist (resolved to '${fullPath}')`, scope);
+  }
+  if (!fs.statSync(fullPath).isFile()) {
+    throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
+  }
+  return fs.readFileSync(fullPath, 'utf-8');
+}
+
+/** The `s3://bucket/key` URL of an object, after checking that bucket name and key can name one. */
+export function s3ObjectUrl(scope: IConstruct, what: string, bucket: s3.IBucket, key: string): string {
+  if (!Token.isUnresolved(key) && (key.trim() === '' || key.startsWith('/'))) {
+    throw validationError(`${what} S3 key must be a non-empty object key without a leading '/', got '${key}'`, scope);
+  }
+  const bucketName = bucket.bucketName;
+  if (!Token.isUnresolved(bucketName) && !S3_BUCKET_NAME.test(bucketName)) {
+    throw validationError(`${what} S3 bucket name must be 3 to 63 lowercase letters, numbers, dots and hyphens, got '${bucketName}'`, scope);
+  }
+  return bucket.s3UrlForObject(key);
+}
