@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
+import { NagAppliesTo, addNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType,
   arnSafeName,
@@ -54,8 +55,6 @@ const ECR_PULL_PUSH_ACTIONS = [
 const SERVICE_LINKED_ROLE_NAME = 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
 
-/** The metadata key and format that cdk-nag's `NagSuppressions` writes and its rule packs read. */
-const NAG_METADATA_KEY = 'cdk_nag';
 
 /**
  * An EC2 Image Builder infrastructure configuration: where and how build and test instances run.
@@ -659,9 +658,6 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   }
 }
 
-/** A cdk-nag finding to suppress: the exact finding, or `{ regex: '/.../' }`. */
-type NagAppliesTo = string | { regex: string };
-
 /**
  * AWS maintains these policies as exactly what the SSM agent and AWSTOE need, and updates them
  * when the service does; a copy in this library would only fall behind.
@@ -671,17 +667,6 @@ function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
     'AWS-managed policies that Image Builder documents for its instance profile: maintained by AWS, ' +
     'they grant exactly what the SSM agent and AWSTOE on build and test instances need',
     policies.map((policy) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}`));
-}
-
-/**
- * Writes a suppression the way cdk-nag's `NagSuppressions` does (cdk-nag is no dependency of this
- * library), keeping suppressions already there, so users can still add their own.
- */
-function addNagSuppression(resource: CfnResource, id: string, reason: string, appliesTo: NagAppliesTo[]): void {
-  const existing = resource.getMetadata(NAG_METADATA_KEY)?.rules_to_suppress ?? [];
-  resource.addMetadata(NAG_METADATA_KEY, {
-    rules_to_suppress: [...existing, { id, reason, applies_to: appliesTo }],
-  });
 }
 
 function escapeRegex(text: string): string {
