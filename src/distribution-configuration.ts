@@ -1,0 +1,883 @@
+import { Annotations, ArnFormat, CfnResource, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from './private/errors';
+import {
+  ImageBuilderResourceType,
+  arnSafeName,
+  generateResourceName,
+  parseImageBuilderArn,
+  validateAccountId,
+  validateImageBuilderArn,
+  validateOrganizationArn,
+  validateOrganizationalUnitArn,
+  validateRegion,
+  validateResourceName,
+  validateTextLength,
+} from './private/validation';
+
+const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.DistributionConfiguration');
+
+/**
+ * `AmiDistributionConfiguration.name` (Image Builder API reference): 1 to 127 characters; letters,
+ * numbers, hyphens, underscores, white space, colons, braces and periods; it starts with a letter,
+ * number, hyphen, underscore or `{` and ends with a letter, number, hyphen, underscore or `}`.
+ */
+const AMI_NAME = /^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}.]+[-_A-Za-z0-9}]$/;
+const MAX_AMI_NAME_LENGTH = 127;
+/** A `{{ ... }}` variable in an AMI name, with the text between the braces. */
+const AMI_NAME_VARIABLE = /\{\{([^{}]*)\}\}/g;
+const BUILD_DATE = 'imagebuilder:buildDate';
+const BUILD_VERSION = 'imagebuilder:buildVersion';
+/** The variables Image Builder replaces in AMI names (user guide, "Create and update AMI distribution configurations"). */
+const AMI_NAME_VARIABLES = [BUILD_DATE, BUILD_VERSION];
+
+/** AMI tags (`AmiDistributionConfiguration.amiTags`): at most 50, keys 1–128 not starting with `aws:`, values up to 256. */
+const MAX_AMI_TAGS = 50;
+const MAX_TAG_KEY_LENGTH = 128;
+const MAX_TAG_VALUE_LENGTH = 256;
+/** `AmiDistributionConfiguration.targetAccountIds`: 1 to 1,536 accounts. */
+const MAX_TARGET_ACCOUNTS = 1536;
+
+/** `SsmParameterConfiguration.parameterName` (Image Builder API) and the Parameter Store naming rules. */
+const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
+const MAX_SSM_PARAMETER_NAME_LENGTH = 1011;
+const MAX_SSM_HIERARCHY_DEPTH = 15;
+const RESERVED_SSM_PREFIX = /^\/?(aws|ssm)/i;
+const SSM_DATA_TYPE_AMI = 'aws:ec2:image';
+
+/** EC2 `EnableFastLaunch.MaxParallelLaunches`: "Value must be 6 or greater". */
+const MIN_PARALLEL_LAUNCHES = 6;
+
+/** License Manager license configuration ARNs. */
+const LICENSE_CONFIGURATION_ARN = /^arn:aws(-[a-z]+)*:license-manager:[a-z0-9-]+:[0-9]{12}:license-configuration:lic-[0-9a-z]+$/;
+
+/** What an account that copies an AMI encrypted with a customer managed key needs on that key (user guide, cross-account distribution). */
+const CROSS_ACCOUNT_KEY_ACTIONS = ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+
+/** The service that holds container images Image Builder distributes. */
+const CONTAINER_SERVICE_ECR = 'ECR';
+
+/**
+ * An EC2 Image Builder distribution configuration: where images go after a build.
+ */
+export interface IDistributionConfiguration extends IResource {
+  /**
+   * The distribution configuration's ARN.
+   *
+   * @attribute
+   */
+  readonly distributionConfigurationArn: string;
+
+  /**
+   * The distribution configuration's name.
+   *
+   * @attribute
+   */
+  readonly distributionConfigurationName: string;
+
+  /**
+   * Grants the given IAM actions on this distribution configuration.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `imagebuilder:UpdateDistributionConfiguration`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetDistributionConfiguration` on this distribution configuration.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Properties of a {@link DistributionConfiguration}.
+ */
+export interface DistributionConfigurationProps {
+  /**
+   * The distribution configuration's name: 3 to 128 letters, numbers, hyphens, underscores and
+   * inner spaces.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly distributionConfigurationName?: string;
+
+  /**
+   * What the distribution configuration is for, 1 to 1024 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Where and how to distribute AMIs, one entry per region; more can be added with
+   * `addAmiDistribution`.
+   *
+   * @default - none here; give these, `containerDistributions`, or add them later
+   */
+  readonly amiDistributions?: AmiDistribution[];
+
+  /**
+   * Where to distribute container images, one entry per region; more can be added with
+   * `addContainerDistribution`.
+   *
+   * @default - none here; give these, `amiDistributions`, or add them later
+   */
+  readonly containerDistributions?: ContainerDistribution[];
+
+  /**
+   * Tags for the distribution configuration.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * How to refer to an existing distribution configuration.
+ */
+export interface DistributionConfigurationAttributes {
+  /**
+   * The distribution configuration's ARN.
+   *
+   * @default - built from `distributionConfigurationName` in this stack's account and region
+   */
+  readonly distributionConfigurationArn?: string;
+
+  /**
+   * The distribution configuration's name. With `distributionConfigurationArn`, it must be the name
+   * in that ARN (which Image Builder writes lowercase, with hyphens for spaces and underscores).
+   *
+   * @default - the name in `distributionConfigurationArn`
+   */
+  readonly distributionConfigurationName?: string;
+}
+
+/**
+ * An SSM parameter that Image Builder sets to the ID of the distributed AMI. It creates the
+ * parameter when it does not exist and writes it with data type `aws:ec2:image`, so Systems Manager
+ * checks that the value is an AMI ID. The Image Builder execution role needs `ssm:PutParameter` on
+ * the parameter and `ec2:DescribeImages`.
+ */
+export interface AmiSsmParameter {
+  /**
+   * The parameter's name, e.g. `/images/web/latest` or `web-ami`: 1 to 1011 letters, numbers and
+   * `_.-/`; a name in a hierarchy starts with `/` and has at most 15 levels; it must not start with
+   * `aws` or `ssm`.
+   */
+  readonly parameterName: string;
+
+  /**
+   * The account the parameter is written in. It must be one of the distribution's
+   * `targetAccountIds`, whose copy of the AMI the parameter then names.
+   *
+   * @default - the account that runs the build
+   */
+  readonly accountId?: string;
+}
+
+/**
+ * A launch template that Image Builder updates with a new version that launches the distributed AMI.
+ */
+export interface AmiLaunchTemplate {
+  /**
+   * The launch template, in the distribution's region. Referenced by ID, so an import needs
+   * `launchTemplateId`.
+   */
+  readonly launchTemplate: ec2.ILaunchTemplate;
+
+  /**
+   * Make the new launch template version the default version.
+   *
+   * @default false
+   */
+  readonly setDefaultVersion?: boolean;
+
+  /**
+   * The account that owns the launch template.
+   *
+   * @default - the account that runs the build
+   */
+  readonly accountId?: string;
+}
+
+/**
+ * EC2 Fast Launch for a Windows AMI: EC2 keeps pre-provisioned snapshots so that instances start
+ * sooner. Only for Windows images; Image Builder fails the distribution of other platforms. Without
+ * a launch template the account needs a default VPC in the region.
+ */
+export interface FastLaunchOptions {
+  /**
+   * Turn Fast Launch on; `false` turns it off for an AMI that had it.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * The launch template of the instances that EC2 launches to create the snapshots, e.g. to choose
+   * a subnet of a VPC that is not the default VPC, or to require IMDSv2. Referenced by ID when it
+   * has one, else by name.
+   *
+   * @default - EC2's defaults, in the default VPC
+   */
+  readonly launchTemplate?: ec2.ILaunchTemplate;
+
+  /**
+   * How many instances EC2 may launch at once to create snapshots, at least 6.
+   *
+   * @default - EC2's default
+   */
+  readonly maxParallelLaunches?: number;
+
+  /**
+   * How many pre-provisioned snapshots EC2 keeps, at least 1.
+   *
+   * @default - EC2's default
+   */
+  readonly targetSnapshotCount?: number;
+
+  /**
+   * The account whose copy of the AMI gets Fast Launch.
+   *
+   * @default - the account that runs the build
+   */
+  readonly accountId?: string;
+}
+
+/**
+ * Where and how to distribute an AMI in one region.
+ */
+export interface AmiDistribution {
+  /**
+   * The region, e.g. `eu-west-1`.
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+
+  /**
+   * The name of the AMI. It must contain `{{ imagebuilder:buildDate }}`, so that every build gets a
+   * new name, and may contain `{{ imagebuilder:buildVersion }}`; 1 to 127 characters of letters,
+   * numbers, hyphens, underscores, spaces, colons, periods and the braces of those variables.
+   *
+   * @default - Image Builder names the AMI after the recipe and build date
+   */
+  readonly amiName?: string;
+
+  /**
+   * The description of the AMI, 1 to 1024 characters.
+   *
+   * @default - no description
+   */
+  readonly amiDescription?: string;
+
+  /**
+   * The customer managed key that encrypts the AMI's snapshots in this region. When
+   * `targetAccountIds` are given and the key was created in this app, its key policy allows those
+   * accounts to use it; for any other key, a warning says what to add to its policy.
+   *
+   * @default - the encryption of the source AMI
+   */
+  readonly amiKmsKey?: kms.IKey;
+
+  /**
+   * Accounts that each get their own copy of the AMI in this region. Each needs the role
+   * `EC2ImageBuilderDistributionCrossAccountRole` that Image Builder assumes to copy it.
+   *
+   * @default - no copies; the AMI stays in the account that runs the build
+   */
+  readonly targetAccountIds?: string[];
+
+  /**
+   * Accounts that may launch the AMI.
+   *
+   * @default - no accounts
+   */
+  readonly launchPermissionAccountIds?: string[];
+
+  /**
+   * AWS Organizations organizations whose accounts may launch the AMI.
+   *
+   * @default - no organizations
+   */
+  readonly launchPermissionOrganizationArns?: string[];
+
+  /**
+   * AWS Organizations organizational units whose accounts may launch the AMI.
+   *
+   * @default - no organizational units
+   */
+  readonly launchPermissionOrganizationalUnitArns?: string[];
+
+  /**
+   * Make the AMI public: every AWS account may launch it. A warning reminds you that everything on
+   * the image becomes readable by anyone.
+   *
+   * @default false
+   */
+  readonly launchPermissionPublic?: boolean;
+
+  /**
+   * Tags for the distributed AMI, at most 50. Values may use the AMI name variables, e.g.
+   * `{{ imagebuilder:buildVersion }}`.
+   *
+   * @default - no tags
+   */
+  readonly amiTags?: { [key: string]: string };
+
+  /**
+   * SSM parameters to set to the AMI's ID.
+   *
+   * @default - none
+   */
+  readonly ssmParameters?: AmiSsmParameter[];
+
+  /**
+   * Launch templates to update with the AMI.
+   *
+   * @default - none
+   */
+  readonly launchTemplates?: AmiLaunchTemplate[];
+
+  /**
+   * EC2 Fast Launch for the AMI. Windows AMIs only: this construct does not know the recipe's
+   * platform, so it cannot check that.
+   *
+   * @default - Fast Launch is left as it is
+   */
+  readonly fastLaunch?: FastLaunchOptions;
+
+  /**
+   * License Manager license configurations to associate with the AMI.
+   *
+   * @default - none
+   */
+  readonly licenseConfigurationArns?: string[];
+}
+
+/**
+ * Where to distribute a container image in one region.
+ */
+export interface ContainerDistribution {
+  /**
+   * The region, e.g. `eu-west-1`.
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+
+  /**
+   * The ECR repository in that region that receives the image.
+   */
+  readonly repository: ecr.IRepository;
+
+  /**
+   * Tags for the image in the repository, e.g. `latest`.
+   *
+   * @default - Image Builder's tag, the image version
+   */
+  readonly containerTags?: string[];
+
+  /**
+   * A description of the container distribution, 1 to 1024 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+abstract class DistributionConfigurationBase extends Resource implements IDistributionConfiguration {
+  public abstract readonly distributionConfigurationArn: string;
+  public abstract readonly distributionConfigurationName: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.distributionConfigurationArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetDistributionConfiguration');
+  }
+}
+
+/** One region's entry: the AMI and container settings given for it. */
+interface RegionEntry {
+  ami?: AmiDistribution;
+  container?: ContainerDistribution;
+}
+
+/**
+ * An EC2 Image Builder distribution configuration: the regions an image is distributed to and, per
+ * region, the AMI's name, encryption, launch permissions, copies in other accounts, SSM parameters,
+ * launch templates and Fast Launch, or the ECR repository of a container image.
+ *
+ * AMI and container settings for the same region become one entry, as Image Builder requires.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-distribution-settings.html
+ */
+export class DistributionConfiguration extends DistributionConfigurationBase {
+  /**
+   * Imports a distribution configuration by ARN.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param distributionConfigurationArn the distribution configuration's ARN
+   */
+  public static fromDistributionConfigurationArn(
+    scope: Construct, id: string, distributionConfigurationArn: string): IDistributionConfiguration {
+    return DistributionConfiguration.fromDistributionConfigurationAttributes(scope, id, { distributionConfigurationArn });
+  }
+
+  /**
+   * Imports a distribution configuration of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param distributionConfigurationName the distribution configuration's name
+   */
+  public static fromDistributionConfigurationName(
+    scope: Construct, id: string, distributionConfigurationName: string): IDistributionConfiguration {
+    return DistributionConfiguration.fromDistributionConfigurationAttributes(scope, id, { distributionConfigurationName });
+  }
+
+  /**
+   * Imports a distribution configuration from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the distribution configuration's attributes
+   */
+  public static fromDistributionConfigurationAttributes(
+    scope: Construct, id: string, attrs: DistributionConfigurationAttributes): IDistributionConfiguration {
+    const { arn, name } = resolveImport(scope, attrs);
+
+    class Import extends DistributionConfigurationBase {
+      public readonly distributionConfigurationArn = arn;
+      public readonly distributionConfigurationName = name;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is a `DistributionConfiguration` created by this library.
+   *
+   * @param x any value
+   */
+  public static isDistributionConfiguration(x: any): x is DistributionConfiguration {
+    return x !== null && typeof x === 'object' && DISTRIBUTION_CONFIGURATION_SYMBOL in x;
+  }
+
+  public readonly distributionConfigurationArn: string;
+  public readonly distributionConfigurationName: string;
+
+  /** Entries by region, in the order the regions were first given. */
+  private readonly entries = new Map<string, RegionEntry>();
+
+  public constructor(scope: Construct, id: string, props: DistributionConfigurationProps = {}) {
+    super(scope, id, {
+      physicalName: props.distributionConfigurationName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, DISTRIBUTION_CONFIGURATION_SYMBOL, { value: true });
+
+    const name = props.distributionConfigurationName ?? generateResourceName(this);
+    validateResourceName(this, 'distributionConfigurationName', name);
+    validateTextLength(this, 'description', props.description);
+
+    for (const distribution of props.amiDistributions ?? []) {
+      this.addAmiDistribution(distribution);
+    }
+    for (const distribution of props.containerDistributions ?? []) {
+      this.addContainerDistribution(distribution);
+    }
+    this.node.addValidation({
+      validate: () => this.entries.size > 0 ? [] : [
+        'a distribution configuration needs at least one distribution, got none: give amiDistributions or ' +
+        'containerDistributions, or call addAmiDistribution or addContainerDistribution',
+      ],
+    });
+
+    const resource = new CfnDistributionConfiguration(this, 'Resource', {
+      name,
+      description: props.description,
+      distributions: Lazy.any({ produce: () => this.renderDistributions() }, { omitEmptyArray: true }),
+      tags: props.tags,
+    });
+    this.distributionConfigurationArn = resource.attrArn;
+    this.distributionConfigurationName = resource.attrName;
+  }
+
+  /**
+   * The regions this configuration distributes to, in the order they were given.
+   */
+  public get regions(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /**
+   * Distributes AMIs to one more region, or adds AMI settings to the region of a container
+   * distribution. A region takes one AMI distribution.
+   *
+   * @param distribution where and how to distribute the AMI
+   */
+  public addAmiDistribution(distribution: AmiDistribution): void {
+    const region = this.regionOf('amiDistributions', distribution.region);
+    const entry = this.entries.get(region) ?? {};
+    if (entry.ami) {
+      throw validationError(
+        `amiDistributions must name each region once, got a second AMI distribution for region '${region}'; ` +
+        'put all AMI settings of a region in one distribution', this);
+    }
+    validateAmiDistribution(this, region, distribution);
+    this.allowTargetAccountsToUseKey(region, distribution);
+    if (distribution.launchPermissionPublic) {
+      Annotations.of(this).addWarningV2('cdk-imagebuilder:publicAmi',
+        `the AMI distributed to region ${region} is public (launchPermissionPublic): every AWS account can launch it and read ` +
+        'everything on it; make sure it holds no secrets, credentials or proprietary software');
+    }
+    this.entries.set(region, { ...entry, ami: distribution });
+  }
+
+  /**
+   * Distributes container images to one more region, or adds a repository to the region of an AMI
+   * distribution. A region takes one container distribution.
+   *
+   * @param distribution where to distribute the container image
+   */
+  public addContainerDistribution(distribution: ContainerDistribution): void {
+    const region = this.regionOf('containerDistributions', distribution.region);
+    const entry = this.entries.get(region) ?? {};
+    if (entry.container) {
+      throw validationError(
+        `containerDistributions must name each region once, got a second container distribution for region '${region}'`, this);
+    }
+    validateTextLength(this, `containerDistributions[${region}].description`, distribution.description);
+    validateRegionOfCreated(this, `containerDistributions[${region}].repository`, distribution.repository, region);
+    for (const tag of distribution.containerTags ?? []) {
+      if (!Token.isUnresolved(tag) && tag.length === 0) {
+        throw validationError(`containerDistributions[${region}].containerTags must not be empty strings, got ''`, this);
+      }
+    }
+    this.entries.set(region, { ...entry, container: distribution });
+  }
+
+  private regionOf(prop: string, region: string | undefined): string {
+    validateRegion(this, `${prop} region`, region);
+    return region ?? Stack.of(this).region;
+  }
+
+  /**
+   * Target accounts copy the AMI as themselves, so they need the key of the region. A key created in
+   * this app gets the statement in its policy; for any other key, the user is told what to add.
+   */
+  private allowTargetAccountsToUseKey(region: string, distribution: AmiDistribution): void {
+    const key = distribution.amiKmsKey;
+    const accounts = distribution.targetAccountIds ?? [];
+    if (!key || accounts.length === 0) {
+      return;
+    }
+    const statement = new iam.PolicyStatement({
+      principals: accounts.map((account) => new iam.AccountPrincipal(account)),
+      actions: CROSS_ACCOUNT_KEY_ACTIONS,
+      resources: ['*'],
+    });
+    if (isCreatedInApp(key) && key.addToResourcePolicy(statement).statementAdded) {
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-imagebuilder:amiKmsKey',
+      `amiKmsKey of region ${region} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
+      `the target accounts ${accounts.join(', ')} copy the AMI and need the key, so add the statement ` +
+      JSON.stringify({ Effect: 'Allow', Principal: { AWS: accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' }) +
+      ' to its policy, or the distribution fails');
+  }
+
+  private renderDistributions(): CfnDistributionConfiguration.DistributionProperty[] {
+    return [...this.entries.entries()].map(([region, entry]) => ({
+      region,
+      ...(entry.ami ? renderAmi(entry.ami) : {}),
+      containerDistributionConfiguration: entry.container ? renderContainer(entry.container) : undefined,
+    }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+function validateAmiDistribution(scope: Construct, region: string, d: AmiDistribution): void {
+  const prop = (name: string) => `amiDistributions[${region}].${name}`;
+  validateAmiName(scope, prop('amiName'), d.amiName);
+  validateTextLength(scope, prop('amiDescription'), d.amiDescription);
+  validateAccountList(scope, prop('targetAccountIds'), d.targetAccountIds);
+  if (d.targetAccountIds !== undefined && d.targetAccountIds.length > MAX_TARGET_ACCOUNTS) {
+    throw validationError(`${prop('targetAccountIds')} must list at most ${MAX_TARGET_ACCOUNTS} accounts, got ${d.targetAccountIds.length}`, scope);
+  }
+  validateAccountList(scope, prop('launchPermissionAccountIds'), d.launchPermissionAccountIds);
+  for (const arn of d.launchPermissionOrganizationArns ?? []) {
+    validateOrganizationArn(scope, prop('launchPermissionOrganizationArns'), arn);
+  }
+  for (const arn of d.launchPermissionOrganizationalUnitArns ?? []) {
+    validateOrganizationalUnitArn(scope, prop('launchPermissionOrganizationalUnitArns'), arn);
+  }
+  validateAmiTags(scope, prop('amiTags'), d.amiTags);
+  validateRegionOfCreated(scope, prop('amiKmsKey'), d.amiKmsKey, region);
+  for (const parameter of d.ssmParameters ?? []) {
+    validateSsmParameter(scope, prop('ssmParameters'), parameter, d.targetAccountIds);
+  }
+  for (const template of d.launchTemplates ?? []) {
+    validateAccountId(scope, prop('launchTemplates.accountId'), template.accountId);
+    validateRegionOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, region);
+    if (template.launchTemplate.launchTemplateId === undefined) {
+      throw validationError(
+        `${prop('launchTemplates')} must reference launch templates by ID, got ${template.launchTemplate.node.path} without a ` +
+        'launchTemplateId; import it with launchTemplateId', scope);
+    }
+  }
+  if (d.fastLaunch) {
+    validateFastLaunch(scope, prop('fastLaunch'), d.fastLaunch, region);
+  }
+  for (const arn of d.licenseConfigurationArns ?? []) {
+    if (!Token.isUnresolved(arn) && !LICENSE_CONFIGURATION_ARN.test(arn)) {
+      throw validationError(
+        `${prop('licenseConfigurationArns')} must be License Manager license configuration ARNs like ` +
+        `arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef, got '${arn}'`, scope);
+    }
+  }
+}
+
+/** The documented length and characters, and only the variables Image Builder replaces, with the build date among them. */
+function validateAmiName(scope: Construct, prop: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const matches = [...name.matchAll(AMI_NAME_VARIABLE)];
+  const variables = matches.map((match) => match[1].trim());
+  const unknown = matches.find((match) => !AMI_NAME_VARIABLES.includes(match[1].trim()));
+  if (unknown !== undefined) {
+    throw validationError(
+      `${prop} may only use the variables ${AMI_NAME_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}, got '${unknown[0]}' in '${name}'`, scope);
+  }
+  if (name.length > MAX_AMI_NAME_LENGTH) {
+    throw validationError(`${prop} must be at most ${MAX_AMI_NAME_LENGTH} characters, variables included, got ${name.length}: '${name}'`, scope);
+  }
+  if (!AMI_NAME.test(name)) {
+    throw validationError(
+      `${prop} must be letters, numbers, hyphens, underscores, spaces, colons, periods and {{ }} variables, starting with a letter, ` +
+      `number, hyphen, underscore or '{' and ending with a letter, number, hyphen, underscore or '}', got '${name}'`, scope);
+  }
+  if (!variables.includes(BUILD_DATE)) {
+    throw validationError(
+      `${prop} must contain {{ ${BUILD_DATE} }} so that each build's AMI gets a new name, got '${name}'`, scope);
+  }
+}
+
+function validateAccountList(scope: Construct, prop: string, accounts: string[] | undefined): void {
+  if (accounts === undefined) {
+    return;
+  }
+  if (accounts.length === 0) {
+    throw validationError(`${prop} must list at least one account when given, got none; omit it instead`, scope);
+  }
+  for (const account of accounts) {
+    validateAccountId(scope, prop, account);
+  }
+}
+
+function validateAmiTags(scope: Construct, prop: string, tags: { [key: string]: string } | undefined): void {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length > MAX_AMI_TAGS) {
+    throw validationError(`${prop} must have at most ${MAX_AMI_TAGS} tags, got ${entries.length}`, scope);
+  }
+  for (const [key, value] of entries) {
+    if (!Token.isUnresolved(key) && (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH || key.startsWith('aws:'))) {
+      throw validationError(`${prop} keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters and not start with 'aws:', got '${key}'`, scope);
+    }
+    if (!Token.isUnresolved(value) && value.length > MAX_TAG_VALUE_LENGTH) {
+      throw validationError(`${prop} values must be at most ${MAX_TAG_VALUE_LENGTH} characters, got ${value.length} for '${key}'`, scope);
+    }
+  }
+}
+
+/** The Image Builder pattern plus the Parameter Store naming rules the service applies when it writes the parameter. */
+function validateSsmParameter(scope: Construct, prop: string, parameter: AmiSsmParameter, targetAccountIds: string[] | undefined): void {
+  const name = parameter.parameterName;
+  if (!Token.isUnresolved(name)) {
+    if (name.length < 1 || name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
+      throw validationError(`${prop} parameterName must be 1 to ${MAX_SSM_PARAMETER_NAME_LENGTH} characters, got ${name.length}`, scope);
+    }
+    if (!SSM_PARAMETER_NAME.test(name)) {
+      throw validationError(`${prop} parameterName must be letters, numbers and _.-/ only, got '${name}'`, scope);
+    }
+    if (RESERVED_SSM_PREFIX.test(name)) {
+      throw validationError(`${prop} parameterName must not start with 'aws' or 'ssm' (in any case), which are reserved, got '${name}'`, scope);
+    }
+    if (name.includes('/') && !name.startsWith('/')) {
+      throw validationError(`${prop} parameterName in a hierarchy must start with '/', got '${name}'; use '/${name}'`, scope);
+    }
+    const depth = name.split('/').length - 1;
+    if (depth > MAX_SSM_HIERARCHY_DEPTH) {
+      throw validationError(`${prop} parameterName must have at most ${MAX_SSM_HIERARCHY_DEPTH} hierarchy levels, got ${depth} in '${name}'`, scope);
+    }
+  }
+  const account = parameter.accountId;
+  validateAccountId(scope, `${prop} accountId`, account);
+  if (account !== undefined && !Token.isUnresolved(account) && !(targetAccountIds ?? []).includes(account)) {
+    throw validationError(
+      `${prop} accountId must be one of the distribution's targetAccountIds, which own the AMI copies the parameter names, ` +
+      `got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
+  }
+}
+
+function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchOptions, region: string): void {
+  const { maxParallelLaunches, targetSnapshotCount, launchTemplate } = options;
+  if (maxParallelLaunches !== undefined && !Token.isUnresolved(maxParallelLaunches)
+    && !(Number.isInteger(maxParallelLaunches) && maxParallelLaunches >= MIN_PARALLEL_LAUNCHES)) {
+    throw validationError(
+      `${prop}.maxParallelLaunches must be a whole number of at least ${MIN_PARALLEL_LAUNCHES}, got ${maxParallelLaunches}`, scope);
+  }
+  if (targetSnapshotCount !== undefined && !Token.isUnresolved(targetSnapshotCount)
+    && !(Number.isInteger(targetSnapshotCount) && targetSnapshotCount >= 1)) {
+    throw validationError(`${prop}.targetSnapshotCount must be a whole number of at least 1, got ${targetSnapshotCount}`, scope);
+  }
+  validateAccountId(scope, `${prop}.accountId`, options.accountId);
+  validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
+}
+
+/**
+ * Resources this app creates live in their stack's region, which must be the distribution's. Imports
+ * are not checked: `fromXxxAttributes` gives them the importing stack's region, whatever region they
+ * are really in.
+ */
+function validateRegionOfCreated(scope: Construct, prop: string, resource: IConstruct | undefined, region: string): void {
+  if (!resource || !isCreatedInApp(resource)) {
+    return;
+  }
+  const resourceRegion = Stack.of(resource).region;
+  if (Token.isUnresolved(resourceRegion) || Token.isUnresolved(region)) {
+    return;
+  }
+  if (resourceRegion !== region) {
+    throw validationError(
+      `${prop} must be in region ${region}, where the image is distributed, got ${resource.node.path} of region ${resourceRegion}`, scope);
+  }
+}
+
+function isCreatedInApp(resource: IConstruct): boolean {
+  return CfnResource.isCfnResource(resource.node.defaultChild);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The L1 types `amiDistributionConfiguration` and `containerDistributionConfiguration` as `any`,
+ * and CloudFormation gets them as written: their keys are in CloudFormation's PascalCase here.
+ */
+function renderAmi(d: AmiDistribution): Omit<CfnDistributionConfiguration.DistributionProperty, 'region'> {
+  const launchPermission = compact({
+    UserIds: d.launchPermissionAccountIds,
+    UserGroups: d.launchPermissionPublic ? ['all'] : undefined,
+    OrganizationArns: d.launchPermissionOrganizationArns,
+    OrganizationalUnitArns: d.launchPermissionOrganizationalUnitArns,
+  });
+  const fastLaunch = d.fastLaunch;
+  return {
+    amiDistributionConfiguration: compact({
+      Name: d.amiName,
+      Description: d.amiDescription,
+      KmsKeyId: d.amiKmsKey?.keyArn,
+      TargetAccountIds: d.targetAccountIds,
+      LaunchPermissionConfiguration: launchPermission,
+      AmiTags: d.amiTags,
+    }) ?? {},
+    ssmParameterConfigurations: nonEmpty(d.ssmParameters?.map((parameter) => ({
+      parameterName: parameter.parameterName,
+      amiAccountId: parameter.accountId,
+      dataType: SSM_DATA_TYPE_AMI,
+    }))),
+    launchTemplateConfigurations: nonEmpty(d.launchTemplates?.map((template) => ({
+      launchTemplateId: template.launchTemplate.launchTemplateId,
+      setDefaultVersion: template.setDefaultVersion,
+      accountId: template.accountId,
+    }))),
+    fastLaunchConfigurations: fastLaunch ? [{
+      enabled: fastLaunch.enabled ?? true,
+      accountId: fastLaunch.accountId,
+      maxParallelLaunches: fastLaunch.maxParallelLaunches,
+      snapshotConfiguration: fastLaunch.targetSnapshotCount !== undefined
+        ? { targetResourceCount: fastLaunch.targetSnapshotCount } : undefined,
+      launchTemplate: fastLaunch.launchTemplate ? renderFastLaunchTemplate(fastLaunch.launchTemplate) : undefined,
+    }] : undefined,
+    licenseConfigurationArns: nonEmpty(d.licenseConfigurationArns),
+  };
+}
+
+/** EC2 takes the ID or the name of the template, not both. */
+function renderFastLaunchTemplate(template: ec2.ILaunchTemplate): CfnDistributionConfiguration.FastLaunchLaunchTemplateSpecificationProperty {
+  return {
+    launchTemplateId: template.launchTemplateId,
+    launchTemplateName: template.launchTemplateId === undefined ? template.launchTemplateName : undefined,
+    launchTemplateVersion: template.versionNumber,
+  };
+}
+
+function renderContainer(d: ContainerDistribution): object {
+  return compact({
+    Description: d.description,
+    ContainerTags: nonEmpty(d.containerTags),
+    TargetRepository: { Service: CONTAINER_SERVICE_ECR, RepositoryName: d.repository.repositoryName },
+  }) ?? {};
+}
+
+/** The object without its undefined values, or undefined when none is left. */
+function compact(o: { [key: string]: unknown }): object | undefined {
+  const entries = Object.entries(o).filter(([, value]) => value !== undefined);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports
+// ---------------------------------------------------------------------------------------------
+
+/** Works out the ARN and name of an imported distribution configuration, rejecting conflicting attributes. */
+function resolveImport(scope: Construct, attrs: DistributionConfigurationAttributes): { arn: string; name: string } {
+  const { distributionConfigurationArn: arn, distributionConfigurationName: name } = attrs;
+  validateImageBuilderArn(scope, 'distributionConfigurationArn', arn, ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION);
+  validateResourceName(scope, 'distributionConfigurationName', name);
+
+  if (arn === undefined) {
+    if (name === undefined) {
+      throw validationError(
+        'give distributionConfigurationArn or distributionConfigurationName to import a distribution configuration, got neither', scope);
+    }
+    return {
+      arn: Stack.of(scope).formatArn({
+        service: 'imagebuilder',
+        resource: ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION,
+        resourceName: arnSafeName(name),
+      }),
+      name,
+    };
+  }
+
+  if (Token.isUnresolved(arn)) {
+    return { arn, name: name ?? Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! };
+  }
+  const nameInArn = parseImageBuilderArn(arn)!.name;
+  if (name !== undefined && !Token.isUnresolved(name) && arnSafeName(name) !== nameInArn) {
+    throw validationError(
+      `distributionConfigurationName must be the name in distributionConfigurationArn, got '${name}' and ARN '${arn}' ` +
+      `with name '${nameInArn}'`, scope);
+  }
+  return { arn, name: name ?? nameInArn };
+}

@@ -1,0 +1,596 @@
+import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import {
+  AmiDistribution,
+  ContainerDistribution,
+  DistributionConfiguration,
+  DistributionConfigurationProps,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+import { expectNoNagErrors } from './helpers/nag';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const DIST = 'AWS::ImageBuilder::DistributionConfiguration';
+const AMI_NAME = 'web-{{ imagebuilder:buildDate }}';
+const ORG_ARN = 'arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5';
+const OU_ARN = 'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56';
+const LICENSE_ARN = 'arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef';
+const ARN = 'arn:aws:imagebuilder:us-east-1:123456789012:distribution-configuration/shared-dist';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: ENV });
+});
+
+function newDist(props: DistributionConfigurationProps, id = 'Dist'): DistributionConfiguration {
+  return new DistributionConfiguration(stack, id, props);
+}
+
+function ami(distribution: AmiDistribution = {}): DistributionConfiguration {
+  return newDist({ amiDistributions: [distribution] });
+}
+
+function expectValidAndNagClean(): void {
+  expectValidTemplate(stack);
+  expectNoNagErrors(app);
+}
+
+function distProperties(): any {
+  const [resource] = Object.values(Template.fromStack(stack).findResources(DIST));
+  return resource.Properties;
+}
+
+function logicalId(construct: Construct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function repository(id = 'Repo', scope: Stack = stack): ecr.Repository {
+  return new ecr.Repository(scope, id);
+}
+
+function key(id = 'Key', scope: Stack = stack): kms.Key {
+  return new kms.Key(scope, id, { enableKeyRotation: true });
+}
+
+describe('rendering', () => {
+  test('all props', () => {
+    const amiKey = key();
+    const template = new ec2.LaunchTemplate(stack, 'Template', { requireImdsv2: true });
+    const fastTemplate = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Fast', { launchTemplateName: 'fast-launch' });
+    const repo = repository();
+    newDist({
+      distributionConfigurationName: 'web-distribution',
+      description: 'Web server images',
+      amiDistributions: [{
+        amiName: 'web-{{ imagebuilder:buildVersion }}-{{ imagebuilder:buildDate }}',
+        amiDescription: 'Web server',
+        amiKmsKey: amiKey,
+        targetAccountIds: ['111111111111'],
+        launchPermissionAccountIds: ['222222222222'],
+        launchPermissionOrganizationArns: [ORG_ARN],
+        launchPermissionOrganizationalUnitArns: [OU_ARN],
+        amiTags: { Team: 'web', Version: '{{ imagebuilder:buildVersion }}' },
+        ssmParameters: [{ parameterName: '/images/web/latest' }, { parameterName: 'web-ami', accountId: '111111111111' }],
+        launchTemplates: [{ launchTemplate: template, setDefaultVersion: true, accountId: '123456789012' }],
+        fastLaunch: { launchTemplate: fastTemplate, maxParallelLaunches: 6, targetSnapshotCount: 5, accountId: '123456789012' },
+        licenseConfigurationArns: [LICENSE_ARN],
+      }],
+      containerDistributions: [{ repository: repo, containerTags: ['latest', 'stable'], description: 'Web container' }],
+      tags: { Owner: 'platform' },
+    });
+
+    Template.fromStack(stack).hasResourceProperties(DIST, Match.objectEquals({
+      Name: 'web-distribution',
+      Description: 'Web server images',
+      Tags: { Owner: 'platform' },
+      Distributions: [{
+        Region: 'us-east-1',
+        AmiDistributionConfiguration: {
+          Name: 'web-{{ imagebuilder:buildVersion }}-{{ imagebuilder:buildDate }}',
+          Description: 'Web server',
+          KmsKeyId: { 'Fn::GetAtt': [logicalId(amiKey), 'Arn'] },
+          TargetAccountIds: ['111111111111'],
+          LaunchPermissionConfiguration: {
+            UserIds: ['222222222222'],
+            OrganizationArns: [ORG_ARN],
+            OrganizationalUnitArns: [OU_ARN],
+          },
+          AmiTags: { Team: 'web', Version: '{{ imagebuilder:buildVersion }}' },
+        },
+        ContainerDistributionConfiguration: {
+          Description: 'Web container',
+          ContainerTags: ['latest', 'stable'],
+          TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalId(repo) } },
+        },
+        SsmParameterConfigurations: [
+          { ParameterName: '/images/web/latest', DataType: 'aws:ec2:image' },
+          { ParameterName: 'web-ami', AmiAccountId: '111111111111', DataType: 'aws:ec2:image' },
+        ],
+        LaunchTemplateConfigurations: [{
+          LaunchTemplateId: { Ref: logicalId(template) },
+          SetDefaultVersion: true,
+          AccountId: '123456789012',
+        }],
+        FastLaunchConfigurations: [{
+          Enabled: true,
+          AccountId: '123456789012',
+          MaxParallelLaunches: 6,
+          SnapshotConfiguration: { TargetResourceCount: 5 },
+          LaunchTemplate: { LaunchTemplateName: 'fast-launch', LaunchTemplateVersion: '$Default' },
+        }],
+        LicenseConfigurationArns: [LICENSE_ARN],
+      }],
+    }));
+    expectValidAndNagClean();
+  });
+
+  test('an AMI distribution without settings goes to the stack region with an empty AMI configuration', () => {
+    ami();
+    expect(distProperties().Distributions).toEqual([{ Region: 'us-east-1', AmiDistributionConfiguration: {} }]);
+    expectValidAndNagClean();
+  });
+
+  test('two regions, each with an SSM parameter', () => {
+    const dist = newDist({
+      amiDistributions: [
+        { amiName: AMI_NAME, ssmParameters: [{ parameterName: '/images/web' }] },
+        { region: 'eu-west-1', amiName: AMI_NAME, ssmParameters: [{ parameterName: '/images/web' }] },
+      ],
+    });
+    expect(dist.regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(distProperties().Distributions).toEqual(['us-east-1', 'eu-west-1'].map((region) => ({
+      Region: region,
+      AmiDistributionConfiguration: { Name: AMI_NAME },
+      SsmParameterConfigurations: [{ ParameterName: '/images/web', DataType: 'aws:ec2:image' }],
+    })));
+    expectValidAndNagClean();
+  });
+
+  test('a container distribution names its ECR repository', () => {
+    const repo = ecr.Repository.fromRepositoryName(stack, 'Imported', 'web');
+    newDist({ containerDistributions: [{ region: 'eu-west-1', repository: repo }] });
+    expect(distProperties().Distributions).toEqual([{
+      Region: 'eu-west-1',
+      ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: 'web' } },
+    }]);
+    expectValidAndNagClean();
+  });
+
+  test('AMI and container settings of one region merge into one entry, also when added later', () => {
+    const repo = repository();
+    const dist = newDist({ containerDistributions: [{ repository: repo }] });
+    dist.addAmiDistribution({ amiName: AMI_NAME });
+    dist.addContainerDistribution({ region: 'eu-west-1', repository: ecr.Repository.fromRepositoryName(stack, 'Eu', 'web') });
+
+    expect(dist.regions).toEqual(['us-east-1', 'eu-west-1']);
+    const distributions = distProperties().Distributions;
+    expect(distributions).toHaveLength(2);
+    expect(distributions[0]).toEqual({
+      Region: 'us-east-1',
+      AmiDistributionConfiguration: { Name: AMI_NAME },
+      ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalId(repo) } } },
+    });
+    expect(distributions[1].Region).toBe('eu-west-1');
+    expectValidAndNagClean();
+  });
+
+  test('fast launch is enabled by default and references a template with an ID by ID only', () => {
+    const template = new ec2.LaunchTemplate(stack, 'Template', { requireImdsv2: true });
+    ami({ fastLaunch: { launchTemplate: template } });
+    expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{
+      Enabled: true,
+      LaunchTemplate: {
+        LaunchTemplateId: { Ref: logicalId(template) },
+        LaunchTemplateVersion: { 'Fn::GetAtt': [logicalId(template), 'LatestVersionNumber'] },
+      },
+    }]);
+    expectValidAndNagClean();
+  });
+
+  test('fast launch can be turned off', () => {
+    ami({ fastLaunch: { enabled: false } });
+    expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{ Enabled: false }]);
+    expectValidAndNagClean();
+  });
+
+  test('an env-agnostic stack distributes to its own region', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ amiName: AMI_NAME }] });
+    Template.fromStack(agnostic).hasResourceProperties(DIST, {
+      Distributions: [{ Region: { Ref: 'AWS::Region' }, AmiDistributionConfiguration: { Name: AMI_NAME } }],
+    });
+    expectValidTemplate(agnostic);
+    expectNoNagErrors(agnostic);
+  });
+
+  test('a resource of an env-agnostic stack may go to any region: its own region is unknown', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    const amiKey = key('Key', agnostic);
+    new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ region: 'eu-west-1', amiName: AMI_NAME, amiKmsKey: amiKey }] });
+    Template.fromStack(agnostic).hasResourceProperties(DIST, {
+      Distributions: [{ Region: 'eu-west-1', AmiDistributionConfiguration: { KmsKeyId: { 'Fn::GetAtt': [logicalId(amiKey), 'Arn'] } } }],
+    });
+    expectValidTemplate(agnostic);
+    expectNoNagErrors(agnostic);
+  });
+
+  test('values known only at deployment are not checked', () => {
+    const name = new CfnParameter(stack, 'AmiName').valueAsString;
+    const parameter = new CfnParameter(stack, 'ParameterName').valueAsString;
+    ami({ amiName: name, ssmParameters: [{ parameterName: parameter }] });
+    Template.fromStack(stack).hasResourceProperties(DIST, {
+      Distributions: [{ AmiDistributionConfiguration: { Name: { Ref: 'AmiName' } } }],
+    });
+    expectValidAndNagClean();
+  });
+
+  test('the generated name is a valid Image Builder name', () => {
+    ami();
+    expect(distProperties().Name).toMatch(/^[-_A-Za-z0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z0-9]$/);
+    expectValidAndNagClean();
+  });
+});
+
+describe('warnings and key policies', () => {
+  test('a public AMI is rendered as launch group all, with a warning', () => {
+    ami({ launchPermissionPublic: true });
+    expect(distProperties().Distributions[0].AmiDistributionConfiguration).toEqual({
+      LaunchPermissionConfiguration: { UserGroups: ['all'] },
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Dist', Match.stringLikeRegexp('region us-east-1 is public'));
+    expectValidAndNagClean();
+  });
+
+  test('a private AMI gives no warning', () => {
+    ami({ launchPermissionAccountIds: ['222222222222'] });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    expectValidAndNagClean();
+  });
+
+  test('a key created in this app lets the target accounts copy the AMI, without a warning', () => {
+    ami({ amiKmsKey: key(), targetAccountIds: ['111111111111', '222222222222'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Principal: {
+            AWS: ['111111111111', '222222222222'].map((account) => ({
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]],
+            })),
+          },
+          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          Resource: '*',
+        }]),
+      },
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    expectValidAndNagClean();
+  });
+
+  test('a key without target accounts keeps its policy', () => {
+    const amiKey = key();
+    ami({ amiKmsKey: amiKey });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'));
+    expect(resource.Properties.KeyPolicy.Statement).toHaveLength(1);
+    expectValidAndNagClean();
+  });
+
+  test('an imported key gets a warning with the statement to add', () => {
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    ami({ amiKmsKey: imported, targetAccountIds: ['111111111111'] });
+    Annotations.fromStack(stack).hasWarning('/Stack/Dist', Match.stringLikeRegexp(
+      'amiKmsKey of region us-east-1 .*key/1234abcd.* was not created in this app.*' +
+      '"Principal":\\{"AWS":\\["111111111111"\\]\\},"Action":\\["kms:CreateGrant","kms:Decrypt","kms:DescribeKey","kms:GenerateDataKey\\*","kms:ReEncrypt\\*"\\]'));
+    expectValidAndNagClean();
+  });
+});
+
+describe('validation', () => {
+  test('fails without any distribution', () => {
+    newDist({});
+    expect(() => Template.fromStack(stack)).toThrow(/a distribution configuration needs at least one distribution, got none/);
+  });
+
+  test('fails on an invalid name', () => {
+    expect(() => newDist({ distributionConfigurationName: 'a!', amiDistributions: [{}] }))
+      .toThrow(/distributionConfigurationName must be 3 to 128 characters .*, got 'a!'/);
+  });
+
+  test('fails on a description that is too long', () => {
+    expect(() => newDist({ description: 'x'.repeat(1025), amiDistributions: [{}] })).toThrow(/description must be 1 to 1024 characters, got 1025/);
+  });
+
+  test('fails on an invalid region', () => {
+    expect(() => ami({ region: 'Europe' })).toThrow(/amiDistributions region must be a region code .*, got 'Europe'/);
+  });
+
+  test('fails on two AMI distributions for one region', () => {
+    expect(() => newDist({ amiDistributions: [{}, { region: 'us-east-1' }] }))
+      .toThrow(/amiDistributions must name each region once, got a second AMI distribution for region 'us-east-1'/);
+  });
+
+  test('fails on two container distributions for one region', () => {
+    const dist = newDist({ containerDistributions: [{ region: 'eu-west-1', repository: ecr.Repository.fromRepositoryName(stack, 'A', 'a') }] });
+    expect(() => dist.addContainerDistribution({ region: 'eu-west-1', repository: ecr.Repository.fromRepositoryName(stack, 'B', 'b') }))
+      .toThrow(/containerDistributions must name each region once, got a second container distribution for region 'eu-west-1'/);
+  });
+
+  describe('amiName', () => {
+    test('fails on a variable Image Builder does not replace', () => {
+      expect(() => ami({ amiName: 'web-{{ imagebuilder:buildDate }}-{{ imagebuilder:recipe }}' }))
+        .toThrow(/amiName may only use the variables \{\{ imagebuilder:buildDate \}\} and \{\{ imagebuilder:buildVersion \}\}, got '\{\{ imagebuilder:recipe \}\}'/);
+    });
+
+    test('fails on more than 127 characters', () => {
+      expect(() => ami({ amiName: `${'a'.repeat(99)}-{{ imagebuilder:buildDate }}` }))
+        .toThrow(/amiName must be at most 127 characters, variables included, got 128/);
+    });
+
+    test('fails on characters outside the pattern', () => {
+      expect(() => ami({ amiName: 'web/{{ imagebuilder:buildDate }}' }))
+        .toThrow(/amiName must be letters, numbers, hyphens, underscores, spaces, colons, periods and \{\{ \}\} variables.*got 'web\//);
+    });
+
+    test('fails without the build date', () => {
+      expect(() => ami({ amiName: 'web-{{ imagebuilder:buildVersion }}' }))
+        .toThrow(/amiName must contain \{\{ imagebuilder:buildDate \}\} so that each build's AMI gets a new name/);
+    });
+
+    test('accepts variables without spaces inside the braces', () => {
+      ami({ amiName: 'web-{{imagebuilder:buildDate}}' });
+      expectValidAndNagClean();
+    });
+  });
+
+  test('fails on an AMI description that is too long', () => {
+    expect(() => ami({ amiDescription: '' })).toThrow(/amiDistributions\[us-east-1\]\.amiDescription must be 1 to 1024 characters, got 0/);
+  });
+
+  test('fails on an empty list of target accounts', () => {
+    expect(() => ami({ targetAccountIds: [] })).toThrow(/targetAccountIds must list at least one account when given, got none/);
+  });
+
+  test('fails on an invalid target account', () => {
+    expect(() => ami({ targetAccountIds: ['1234'] })).toThrow(/targetAccountIds must be an AWS account ID of exactly 12 digits, .*got '1234'/);
+  });
+
+  test('fails on more than 1536 target accounts', () => {
+    const accounts = Array.from({ length: 1537 }, (_, i) => String(100000000000 + i));
+    expect(() => ami({ targetAccountIds: accounts })).toThrow(/targetAccountIds must list at most 1536 accounts, got 1537/);
+  });
+
+  test('fails on an invalid launch permission account', () => {
+    expect(() => ami({ launchPermissionAccountIds: ['all'] })).toThrow(/launchPermissionAccountIds must be an AWS account ID .*got 'all'/);
+  });
+
+  test('fails on an invalid organization ARN', () => {
+    expect(() => ami({ launchPermissionOrganizationArns: ['o-a1b2c3d4e5'] }))
+      .toThrow(/launchPermissionOrganizationArns must be an organization ARN .*got 'o-a1b2c3d4e5'/);
+  });
+
+  test('fails on an invalid organizational unit ARN', () => {
+    expect(() => ami({ launchPermissionOrganizationalUnitArns: [ORG_ARN] }))
+      .toThrow(/launchPermissionOrganizationalUnitArns must be an organizational unit ARN .*got 'arn:aws:organizations/);
+  });
+
+  test('fails on more than 50 AMI tags', () => {
+    const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    expect(() => ami({ amiTags: tags })).toThrow(/amiTags must have at most 50 tags, got 51/);
+  });
+
+  test('fails on an AMI tag key starting with aws:', () => {
+    expect(() => ami({ amiTags: { 'aws:owner': 'me' } })).toThrow(/amiTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:owner'/);
+  });
+
+  test('fails on an AMI tag value longer than 256 characters', () => {
+    expect(() => ami({ amiTags: { Owner: 'x'.repeat(257) } })).toThrow(/amiTags values must be at most 256 characters, got 257 for 'Owner'/);
+  });
+
+  test('fails on a key created in another region than the distribution', () => {
+    const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
+    expect(() => ami({ amiKmsKey: key('Key', other) }))
+      .toThrow(/amiKmsKey must be in region us-east-1, where the image is distributed, got Other\/Key of region eu-west-1/);
+  });
+
+  describe('ssmParameters', () => {
+    test('fails on a name longer than 1011 characters', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: 'a'.repeat(1012) }] }))
+        .toThrow(/ssmParameters parameterName must be 1 to 1011 characters, got 1012/);
+    });
+
+    test('fails on characters Parameter Store does not allow', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: '/images/web ami' }] }))
+        .toThrow(/ssmParameters parameterName must be letters, numbers and _.-\/ only, got '\/images\/web ami'/);
+    });
+
+    test('fails on the reserved prefixes aws and ssm', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: '/AWS/images' }] }))
+        .toThrow(/ssmParameters parameterName must not start with 'aws' or 'ssm' \(in any case\), which are reserved, got '\/AWS\/images'/);
+    });
+
+    test('fails on a hierarchy without a leading slash', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: 'images/web' }] }))
+        .toThrow(/ssmParameters parameterName in a hierarchy must start with '\/', got 'images\/web'; use '\/images\/web'/);
+    });
+
+    test('fails on more than 15 hierarchy levels', () => {
+      const name = '/a'.repeat(16);
+      expect(() => ami({ ssmParameters: [{ parameterName: name }] })).toThrow(/ssmParameters parameterName must have at most 15 hierarchy levels, got 16/);
+    });
+
+    test('fails on an invalid account', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: 'web', accountId: '12' }] }))
+        .toThrow(/ssmParameters accountId must be an AWS account ID .*got '12'/);
+    });
+
+    test('fails on an account that is not a target account', () => {
+      expect(() => ami({ targetAccountIds: ['111111111111'], ssmParameters: [{ parameterName: 'web', accountId: '222222222222' }] }))
+        .toThrow(/ssmParameters accountId must be one of the distribution's targetAccountIds.*got '222222222222' with targetAccountIds \[111111111111\]/);
+    });
+  });
+
+  describe('launchTemplates', () => {
+    test('fails on a template imported by name', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateName: 'web' });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template }] }))
+        .toThrow(/launchTemplates must reference launch templates by ID, got Stack\/Template without a launchTemplateId/);
+    });
+
+    test('fails on a template created in another region', () => {
+      const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
+      const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template }] }))
+        .toThrow(/launchTemplates.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
+    });
+
+    test('fails on an invalid account', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef0' });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template, accountId: 'me' }] }))
+        .toThrow(/launchTemplates.accountId must be an AWS account ID .*got 'me'/);
+    });
+  });
+
+  describe('fastLaunch', () => {
+    test('fails on fewer than 6 parallel launches', () => {
+      expect(() => ami({ fastLaunch: { maxParallelLaunches: 5 } })).toThrow(/fastLaunch.maxParallelLaunches must be a whole number of at least 6, got 5/);
+    });
+
+    test('fails on a target snapshot count below 1', () => {
+      expect(() => ami({ fastLaunch: { targetSnapshotCount: 0 } })).toThrow(/fastLaunch.targetSnapshotCount must be a whole number of at least 1, got 0/);
+    });
+
+    test('fails on an invalid account', () => {
+      expect(() => ami({ fastLaunch: { accountId: 'x' } })).toThrow(/fastLaunch.accountId must be an AWS account ID .*got 'x'/);
+    });
+
+    test('fails on a launch template created in another region', () => {
+      const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
+      const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
+      expect(() => ami({ fastLaunch: { launchTemplate: template } }))
+        .toThrow(/fastLaunch.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
+    });
+  });
+
+  test('fails on an invalid license configuration ARN', () => {
+    expect(() => ami({ licenseConfigurationArns: ['lic-0123'] }))
+      .toThrow(/licenseConfigurationArns must be License Manager license configuration ARNs like .*got 'lic-0123'/);
+  });
+
+  describe('containerDistributions', () => {
+    function container(distribution: Partial<ContainerDistribution>): void {
+      newDist({ containerDistributions: [{ repository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'web'), ...distribution }] });
+    }
+
+    test('fails on a description that is too long', () => {
+      expect(() => container({ description: 'x'.repeat(1025) }))
+        .toThrow(/containerDistributions\[us-east-1\]\.description must be 1 to 1024 characters, got 1025/);
+    });
+
+    test('fails on an empty tag', () => {
+      expect(() => container({ containerTags: ['latest', ''] })).toThrow(/containerTags must not be empty strings, got ''/);
+    });
+
+    test('fails on a repository created in another region', () => {
+      const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
+      expect(() => container({ repository: repository('Repo', other) }))
+        .toThrow(/repository must be in region us-east-1, .*got Other\/Repo of region eu-west-1/);
+    });
+
+    test('fails on an invalid region', () => {
+      expect(() => container({ region: 'mars-1' })).toThrow(/containerDistributions region must be a region code .*got 'mars-1'/);
+    });
+  });
+});
+
+describe('imports and grants', () => {
+  test('fromDistributionConfigurationArn takes the name from the ARN', () => {
+    const imported = DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported', ARN);
+    expect(imported.distributionConfigurationArn).toBe(ARN);
+    expect(imported.distributionConfigurationName).toBe('shared-dist');
+    expect(DistributionConfiguration.isDistributionConfiguration(imported)).toBe(false);
+  });
+
+  test('fromDistributionConfigurationName builds the ARN with the name as Image Builder writes it', () => {
+    const imported = DistributionConfiguration.fromDistributionConfigurationName(stack, 'Imported', 'Shared Dist');
+    expect(imported.distributionConfigurationName).toBe('Shared Dist');
+    expect(stack.resolve(imported.distributionConfigurationArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:distribution-configuration/shared-dist']],
+    });
+  });
+
+  test('fromDistributionConfigurationAttributes keeps a name that matches the ARN', () => {
+    const imported = DistributionConfiguration.fromDistributionConfigurationAttributes(stack, 'Imported', {
+      distributionConfigurationArn: ARN, distributionConfigurationName: 'Shared_Dist',
+    });
+    expect(imported.distributionConfigurationName).toBe('Shared_Dist');
+  });
+
+  test('an ARN known only at deployment gives its name through Fn::Split', () => {
+    const arn = new CfnParameter(stack, 'Arn').valueAsString;
+    const imported = DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported', arn);
+    expect(JSON.stringify(stack.resolve(imported.distributionConfigurationName))).toContain('Fn::Split');
+  });
+
+  test('fails on a name that is not the one in the ARN', () => {
+    expect(() => DistributionConfiguration.fromDistributionConfigurationAttributes(stack, 'Imported', {
+      distributionConfigurationArn: ARN, distributionConfigurationName: 'other',
+    })).toThrow(/distributionConfigurationName must be the name in distributionConfigurationArn, got 'other' .*with name 'shared-dist'/);
+  });
+
+  test('fails on an ARN of another resource type', () => {
+    expect(() => DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported',
+      'arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/x'))
+      .toThrow(/distributionConfigurationArn must be an Image Builder distribution-configuration ARN like/);
+  });
+
+  test('fails on an import without ARN or name', () => {
+    expect(() => DistributionConfiguration.fromDistributionConfigurationAttributes(stack, 'Imported', {}))
+      .toThrow(/give distributionConfigurationArn or distributionConfigurationName to import a distribution configuration, got neither/);
+  });
+
+  test('isDistributionConfiguration recognises created configurations', () => {
+    expect(DistributionConfiguration.isDistributionConfiguration(ami())).toBe(true);
+    expect(DistributionConfiguration.isDistributionConfiguration({})).toBe(false);
+    expect(DistributionConfiguration.isDistributionConfiguration(null)).toBe(false);
+  });
+
+  test('grantRead grants GetDistributionConfiguration on this configuration', () => {
+    const dist = ami();
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    dist.grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: 'imagebuilder:GetDistributionConfiguration',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Dist'), 'Arn'] },
+        }],
+      },
+    });
+    expectValidAndNagClean();
+  });
+
+  test('grant on an import grants the given actions on its ARN', () => {
+    const imported = DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported', ARN);
+    const role = new iam.Role(stack, 'Updater', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grant(role, 'imagebuilder:UpdateDistributionConfiguration', 'imagebuilder:GetDistributionConfiguration');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: ['imagebuilder:UpdateDistributionConfiguration', 'imagebuilder:GetDistributionConfiguration'],
+          Effect: 'Allow',
+          Resource: ARN,
+        }],
+      },
+    });
+    expectValidAndNagClean();
+  });
+});
