@@ -8,3 +8,4 @@ export * from './image-recipe';
 export * from './container-parent-image';
 export * from './container-recipe';
 export * from './infrastructure-configuration';
+export * from './distribution-configuration';
