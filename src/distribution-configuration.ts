@@ -16,6 +16,7 @@ import {
   validateOrganizationArn,
   validateOrganizationalUnitArn,
   validateRegion,
+  validateAmiTags,
   validateResourceName,
   validateTextLength,
 } from './private/validation';
@@ -36,10 +37,6 @@ const BUILD_VERSION = 'imagebuilder:buildVersion';
 /** The variables Image Builder replaces in AMI names (user guide, "Create and update AMI distribution configurations"). */
 const AMI_NAME_VARIABLES = [BUILD_DATE, BUILD_VERSION];
 
-/** AMI tags (`AmiDistributionConfiguration.amiTags`): at most 50, keys 1–128 not starting with `aws:`, values up to 256. */
-const MAX_AMI_TAGS = 50;
-const MAX_TAG_KEY_LENGTH = 128;
-const MAX_TAG_VALUE_LENGTH = 256;
 /** `AmiDistributionConfiguration.targetAccountIds`: 1 to 1,536 accounts. */
 const MAX_TARGET_ACCOUNTS = 1536;
 
@@ -685,21 +682,6 @@ function validateAccountList(scope: Construct, prop: string, accounts: string[] 
   }
   for (const account of accounts) {
     validateAccountId(scope, prop, account);
-  }
-}
-
-function validateAmiTags(scope: Construct, prop: string, tags: { [key: string]: string } | undefined): void {
-  const entries = Object.entries(tags ?? {});
-  if (entries.length > MAX_AMI_TAGS) {
-    throw validationError(`${prop} must have at most ${MAX_AMI_TAGS} tags, got ${entries.length}`, scope);
-  }
-  for (const [key, value] of entries) {
-    if (!Token.isUnresolved(key) && (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH || key.startsWith('aws:'))) {
-      throw validationError(`${prop} keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters and not start with 'aws:', got '${key}'`, scope);
-    }
-    if (!Token.isUnresolved(value) && value.length > MAX_TAG_VALUE_LENGTH) {
-      throw validationError(`${prop} values must be at most ${MAX_TAG_VALUE_LENGTH} characters, got ${value.length} for '${key}'`, scope);
-    }
   }
 }
 

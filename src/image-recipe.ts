@@ -11,13 +11,10 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
+import { ImageBuilderResourceType, generateResourceName, validateAmiTags, validateResourceName, validateTextLength } from './private/validation';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
 const DEFAULT_VERSION = '1.0.x';
-const MAX_AMI_TAGS = 50;
-/** AMI tag keys: 1–128 characters, not starting with `aws:` (CreateImageRecipe API reference). */
-const AMI_TAG_KEY = /^(?!aws:)[a-zA-Z0-9\s_.:/=+\-@]{1,128}$/;
 
 /**
  * An EC2 Image Builder image recipe: a parent image and the components that make a new AMI.
@@ -449,7 +446,7 @@ export class ImageRecipe extends ImageRecipeBase {
     validateRecipeVersion(this, version);
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
-    validateAmiTags(this, props.amiTags);
+    validateAmiTags(this, 'amiTags', props.amiTags);
     validateUniqueDevices(this, props.blockDevices ?? []);
 
     const parent = props.parentImage.bind(this);
@@ -493,21 +490,6 @@ export class ImageRecipe extends ImageRecipeBase {
     const entry = { component, parameters };
     validateRecipeComponent(this, entry, this.components, this.platform);
     this.components.push(entry);
-  }
-}
-
-function validateAmiTags(scope: Construct, tags: { [key: string]: string } | undefined): void {
-  const entries = Object.entries(tags ?? {});
-  if (entries.length > MAX_AMI_TAGS) {
-    throw validationError(`amiTags must have at most ${MAX_AMI_TAGS} tags, got ${entries.length}`, scope);
-  }
-  for (const [key, value] of entries) {
-    if (!Token.isUnresolved(key) && !AMI_TAG_KEY.test(key)) {
-      throw validationError(`amiTags keys must be 1 to 128 characters and not start with 'aws:', got '${key}'`, scope);
-    }
-    if (!Token.isUnresolved(value) && value.length > 256) {
-      throw validationError(`amiTags values must be at most 256 characters, got ${value.length} for '${key}'`, scope);
-    }
   }
 }
 

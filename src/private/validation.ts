@@ -298,3 +298,22 @@ export function validateTextLength(scope: IConstruct, prop: string, value: strin
     throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
   }
 }
+
+/** AMI tags: at most 50, keys 1 to 128 characters not starting with `aws:`, values up to 256 (ImageRecipe and AmiDistributionConfiguration API reference). */
+const AMI_TAGS = { maxCount: 50, maxKeyLength: 128, maxValueLength: 256 };
+
+/** Tags Image Builder puts on an AMI. */
+export function validateAmiTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
+  const entries = Object.entries(tags ?? {});
+  if (entries.length > AMI_TAGS.maxCount) {
+    throw validationError(`${prop} must have at most ${AMI_TAGS.maxCount} tags, got ${entries.length}`, scope);
+  }
+  for (const [key, value] of entries) {
+    if (!Token.isUnresolved(key) && (key.length < 1 || key.length > AMI_TAGS.maxKeyLength || key.startsWith('aws:'))) {
+      throw validationError(`${prop} keys must be 1 to ${AMI_TAGS.maxKeyLength} characters and not start with 'aws:', got '${key}'`, scope);
+    }
+    if (!Token.isUnresolved(value) && value.length > AMI_TAGS.maxValueLength) {
+      throw validationError(`${prop} values must be at most ${AMI_TAGS.maxValueLength} characters, got ${value.length} for '${key}'`, scope);
+    }
+  }
+}
