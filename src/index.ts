@@ -9,3 +9,8 @@ export * from './container-parent-image';
 export * from './container-recipe';
 export * from './infrastructure-configuration';
 export * from './distribution-configuration';
+export * from './pipeline-schedule';
+export * from './image-pipeline';
+export * from './image';
+export * from './workflow';
+export * from './aws-managed-workflow';

@@ -205,7 +205,9 @@ describe('Component', () => {
         assumedBy: new iam.AccountRootPrincipal(),
       }).roleArn);
 
-      expect(stack.resolve(imported.componentName)).toEqual({ 'Fn::Select': [0, { 'Fn::Split': ['/', expect.anything()] }] });
+      const roleArn = stack.resolve((stack.node.findChild('Role') as iam.Role).roleArn);
+      expect(stack.resolve(imported.componentName)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', roleArn] }] });
+      expect(stack.resolve(imported.componentVersion)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', roleArn] }] });
     });
 
     test('fromComponentName imports the latest version in this stack', () => {

@@ -41,9 +41,16 @@ export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): {
     if (parsed) {
       return { arn: i.arn, name: parsed.name, version: parsed.version! };
     }
-    const resourceName = Stack.of(scope).splitArn(i.arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-    const nameAndVersion = Fn.split('/', resourceName);
-    return { arn: i.arn, name: Fn.select(0, nameAndVersion), version: Fn.select(1, nameAndVersion) };
+    // An ARN with only its partition or region unresolved still splits at synth time.
+    const resourceName = Stack.of(scope).splitArn(i.arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
+    if (resourceName !== undefined && !Token.isUnresolved(resourceName)) {
+      const [name, version] = resourceName.split('/');
+      return { arn: i.arn, name, version };
+    }
+    // Otherwise split the whole `arn:...:<type>/<name>/<version>[/<build>]` at deployment: the
+    // resource name of a splitArn at deployment holds only the first segment after the type.
+    const segments = Fn.split('/', i.arn);
+    return { arn: i.arn, name: Fn.select(1, segments), version: Fn.select(2, segments) };
   }
 
   if (i.name === undefined) {

@@ -1,0 +1,509 @@
+import { ArnFormat, Duration, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { IContainerRecipe } from './container-recipe';
+import { IDistributionConfiguration } from './distribution-configuration';
+import { IImageRecipe } from './image-recipe';
+import { IInfrastructureConfiguration } from './infrastructure-configuration';
+import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
+import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
+import { validationError } from './private/errors';
+import { addNagSuppression } from './private/nag-suppressions';
+import {
+  ImageBuilderResourceType, arnSafeName, generateResourceName, parseImageBuilderArn, validateImageBuilderArn,
+  validateResourceName, validateTextLength,
+} from './private/validation';
+import { IWorkflow } from './workflow';
+
+const IMAGE_PIPELINE_SYMBOL = Symbol.for('cdk-imagebuilder.ImagePipeline');
+/** The managed policy Image Builder documents for the role that runs workflows. */
+const WORKFLOW_EXECUTION_POLICY = 'service-role/EC2ImageBuilderWorkflowExecutionPolicy';
+
+/**
+ * Whether a pipeline runs on its schedule.
+ */
+export enum PipelineStatus {
+  /** Runs on its schedule. */
+  ENABLED = 'ENABLED',
+  /** Runs only when started. */
+  DISABLED = 'DISABLED',
+}
+
+/**
+ * What the build does when a workflow fails.
+ */
+export enum WorkflowOnFailure {
+  /** Stop the build. */
+  ABORT = 'ABORT',
+  /** Go on with the build. */
+  CONTINUE = 'CONTINUE',
+}
+
+/**
+ * A workflow a pipeline runs, with its parameter values.
+ */
+export interface PipelineWorkflow {
+  /** The workflow. */
+  readonly workflow: IWorkflow;
+
+  /**
+   * Values of the workflow's parameters, by name.
+   *
+   * @default - every parameter takes its default
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
+   * What the build does when the workflow fails.
+   *
+   * @default WorkflowOnFailure.ABORT
+   */
+  readonly onFailure?: WorkflowOnFailure;
+
+  /**
+   * Workflows of the same group run in parallel.
+   *
+   * @default - runs on its own
+   */
+  readonly parallelGroup?: string;
+}
+
+/**
+ * An EC2 Image Builder image pipeline.
+ */
+export interface IImagePipeline extends IResource {
+  /**
+   * The pipeline's ARN.
+   *
+   * @attribute
+   */
+  readonly imagePipelineArn: string;
+
+  /**
+   * The pipeline's name.
+   *
+   * @attribute
+   */
+  readonly imagePipelineName: string;
+
+  /**
+   * Grants the given IAM actions on this pipeline.
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetImagePipeline`.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:StartImagePipelineExecution`.
+   */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * An EventBridge rule for CVE findings of this pipeline's image scans.
+   */
+  onCveDetected(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for when Image Builder disables this pipeline after failed runs.
+   */
+  onPipelineAutoDisabled(id: string, options?: events.OnEventOptions): events.Rule;
+}
+
+/**
+ * Properties of an {@link ImagePipeline}.
+ */
+export interface ImagePipelineProps {
+  /**
+   * The recipe of an AMI pipeline. Give this or `containerRecipe`.
+   *
+   * @default - a container pipeline
+   */
+  readonly imageRecipe?: IImageRecipe;
+
+  /**
+   * The recipe of a container pipeline. Give this or `imageRecipe`.
+   *
+   * @default - an AMI pipeline
+   */
+  readonly containerRecipe?: IContainerRecipe;
+
+  /**
+   * Where builds run.
+   *
+   * @default - a new InfrastructureConfiguration with its secure defaults (and push access to the
+   * container recipe's target repository)
+   */
+  readonly infrastructureConfiguration?: IInfrastructureConfiguration;
+
+  /**
+   * Where images go.
+   *
+   * @default - the image stays in this account and region
+   */
+  readonly distributionConfiguration?: IDistributionConfiguration;
+
+  /**
+   * When the pipeline runs.
+   *
+   * @default - only when started
+   */
+  readonly schedule?: PipelineSchedule;
+
+  /**
+   * Run the test phase of the components on a test instance.
+   *
+   * @default true
+   */
+  readonly imageTestsEnabled?: boolean;
+
+  /**
+   * How long tests may run, 60 to 1,440 minutes.
+   *
+   * @default - 720 minutes (Image Builder's default)
+   */
+  readonly imageTestsTimeout?: Duration;
+
+  /**
+   * Scan images with Amazon Inspector.
+   *
+   * @default false
+   */
+  readonly imageScanningEnabled?: boolean;
+
+  /**
+   * For container pipelines: the ECR repository Image Builder scans the image in.
+   *
+   * @default - a repository Image Builder creates
+   */
+  readonly imageScanningEcrRepository?: ecr.IRepository;
+
+  /**
+   * For container pipelines: tags of the scanned image.
+   *
+   * @default - none
+   */
+  readonly imageScanningEcrTags?: string[];
+
+  /**
+   * Collect the OS version and installed packages of each image.
+   *
+   * @default true
+   */
+  readonly enhancedImageMetadataEnabled?: boolean;
+
+  /**
+   * Workflows that replace the default build and test steps.
+   *
+   * @default - the default workflows
+   */
+  readonly workflows?: PipelineWorkflow[];
+
+  /**
+   * The role Image Builder runs workflows as.
+   *
+   * @default - created when `workflows` are given, with the managed workflow execution policy
+   */
+  readonly executionRole?: iam.IRole;
+
+  /**
+   * The log group for image build logs.
+   *
+   * @default - `/aws/imagebuilder/<image name>`
+   */
+  readonly imageLogGroup?: logs.ILogGroup;
+
+  /**
+   * The log group for pipeline logs.
+   *
+   * @default - `/aws/imagebuilder/pipeline/<pipeline name>`
+   */
+  readonly pipelineLogGroup?: logs.ILogGroup;
+
+  /**
+   * Whether the pipeline runs on its schedule.
+   *
+   * @default PipelineStatus.ENABLED
+   */
+  readonly status?: PipelineStatus;
+
+  /**
+   * The pipeline's name.
+   *
+   * @default - generated from the construct path
+   */
+  readonly imagePipelineName?: string;
+
+  /**
+   * What the pipeline builds.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Tags for the pipeline.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * How to refer to an existing pipeline.
+ */
+export interface ImagePipelineAttributes {
+  /**
+   * The pipeline's ARN. Give this or `imagePipelineName`.
+   *
+   * @default - built from `imagePipelineName`
+   */
+  readonly imagePipelineArn?: string;
+
+  /**
+   * The pipeline's name. Give this or `imagePipelineArn`.
+   *
+   * @default - taken from `imagePipelineArn`
+   */
+  readonly imagePipelineName?: string;
+}
+
+abstract class ImagePipelineBase extends Resource implements IImagePipeline {
+  public abstract readonly imagePipelineArn: string;
+  public abstract readonly imagePipelineName: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imagePipelineArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetImagePipeline');
+  }
+
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:StartImagePipelineExecution');
+  }
+
+  /** CVE events list the pipeline among their resources. */
+  public onCveDetected(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return imageBuilderRule(this, id, options, 'EC2 Image Builder CVE Detected', { resources: [this.imagePipelineArn] });
+  }
+
+  /** Auto-disable events have the pipeline as their resource. */
+  public onPipelineAutoDisabled(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return imageBuilderRule(this, id, options, 'EC2 Image Builder Image Pipeline Automatically Disabled', { resources: [this.imagePipelineArn] });
+  }
+}
+
+/**
+ * An EC2 Image Builder pipeline: builds images from a recipe, on a schedule or when started, then
+ * tests, scans and distributes them.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-pipelines.html
+ */
+export class ImagePipeline extends ImagePipelineBase {
+  /**
+   * Imports a pipeline by ARN.
+   */
+  public static fromImagePipelineArn(scope: Construct, id: string, imagePipelineArn: string): IImagePipeline {
+    return ImagePipeline.fromImagePipelineAttributes(scope, id, { imagePipelineArn });
+  }
+
+  /**
+   * Imports a pipeline of this stack's account and region by name.
+   */
+  public static fromImagePipelineName(scope: Construct, id: string, imagePipelineName: string): IImagePipeline {
+    return ImagePipeline.fromImagePipelineAttributes(scope, id, { imagePipelineName });
+  }
+
+  /**
+   * Imports a pipeline from its attributes.
+   */
+  public static fromImagePipelineAttributes(scope: Construct, id: string, attrs: ImagePipelineAttributes): IImagePipeline {
+    if ((attrs.imagePipelineArn === undefined) === (attrs.imagePipelineName === undefined)) {
+      throw validationError(`give imagePipelineArn or imagePipelineName, exactly one, got ${attrs.imagePipelineArn === undefined ? 'neither' : 'both'}`, scope);
+    }
+    validateImageBuilderArn(scope, 'imagePipelineArn', attrs.imagePipelineArn, ImageBuilderResourceType.IMAGE_PIPELINE);
+    validateResourceName(scope, 'imagePipelineName', attrs.imagePipelineName);
+    const arn = attrs.imagePipelineArn ?? Stack.of(scope).formatArn({
+      service: 'imagebuilder', resource: 'image-pipeline', resourceName: arnSafeName(attrs.imagePipelineName!),
+    });
+    const parsed = Token.isUnresolved(arn) ? undefined : parseImageBuilderArn(arn);
+    const name = attrs.imagePipelineName
+      ?? parsed?.name
+      ?? Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+
+    class Import extends ImagePipelineBase {
+      public readonly imagePipelineArn = arn;
+      public readonly imagePipelineName = name;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is an `ImagePipeline` created by this library.
+   */
+  public static isImagePipeline(x: any): x is ImagePipeline {
+    return x !== null && typeof x === 'object' && IMAGE_PIPELINE_SYMBOL in x;
+  }
+
+  public readonly imagePipelineArn: string;
+  public readonly imagePipelineName: string;
+  /** Where builds run. */
+  public readonly infrastructureConfiguration: IInfrastructureConfiguration;
+  /** The role that runs workflows, when there is one. */
+  public readonly executionRole?: iam.IRole;
+
+  /** The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`. */
+  private readonly imageArnPrefix: string;
+
+  public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
+    super(scope, id, {
+      physicalName: props.imagePipelineName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, IMAGE_PIPELINE_SYMBOL, { value: true });
+
+    const name = props.imagePipelineName ?? generateResourceName(this);
+    validateResourceName(this, 'imagePipelineName', name);
+    validateTextLength(this, 'description', props.description);
+    validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
+    validateTestTimeout(this, props.imageTestsTimeout);
+    props.schedule?._validate(this);
+    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags) && !props.containerRecipe) {
+      throw validationError('imageScanningEcrRepository and imageScanningEcrTags are only for container pipelines, got an image recipe', this);
+    }
+    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags) && props.imageScanningEnabled === false) {
+      throw validationError('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got false', this);
+    }
+
+    this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    this.executionRole = props.executionRole ?? (props.workflows?.length ? this.defaultExecutionRole() : undefined);
+
+    const recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
+    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
+    const recipeName = Fn.select(1, Fn.split('/', recipeArn));
+    this.imageArnPrefix = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${recipeName}/` });
+
+    const scanning = props.imageScanningEnabled ?? false;
+    const resource = new CfnImagePipeline(this, 'Resource', {
+      name,
+      description: props.description,
+      imageRecipeArn: props.imageRecipe?.imageRecipeArn,
+      containerRecipeArn: props.containerRecipe?.containerRecipeArn,
+      infrastructureConfigurationArn: this.infrastructureConfiguration.infrastructureConfigurationArn,
+      distributionConfigurationArn: props.distributionConfiguration?.distributionConfigurationArn,
+      schedule: props.schedule ? {
+        scheduleExpression: props.schedule.expressionString,
+        pipelineExecutionStartCondition: props.schedule.options.startCondition
+          ?? PipelineStartCondition.EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE,
+        autoDisablePolicy: props.schedule.options.autoDisableAfterFailures !== undefined
+          ? { failureCount: props.schedule.options.autoDisableAfterFailures } : undefined,
+      } : undefined,
+      imageTestsConfiguration: {
+        imageTestsEnabled: props.imageTestsEnabled ?? true,
+        timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
+      },
+      imageScanningConfiguration: {
+        imageScanningEnabled: scanning,
+        ecrConfiguration: props.imageScanningEcrRepository || props.imageScanningEcrTags ? {
+          repositoryName: props.imageScanningEcrRepository?.repositoryName,
+          containerTags: props.imageScanningEcrTags,
+        } : undefined,
+      },
+      enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
+      workflows: renderWorkflows(props.workflows),
+      executionRole: this.executionRole?.roleArn,
+      loggingConfiguration: props.imageLogGroup || props.pipelineLogGroup ? {
+        imageLogGroupName: props.imageLogGroup?.logGroupName,
+        pipelineLogGroupName: props.pipelineLogGroup?.logGroupName,
+      } : undefined,
+      status: props.status,
+      tags: props.tags,
+    });
+    if (props.schedule?.options.timezone !== undefined) {
+      // The registry schema has Schedule.Timezone; the L1 of this aws-cdk-lib version does not.
+      resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
+    }
+
+    this.imagePipelineArn = resource.attrArn;
+    this.imagePipelineName = resource.attrName;
+  }
+
+  /**
+   * An EventBridge rule for any Image Builder event about this pipeline's images.
+   */
+  public onEvent(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, undefined);
+  }
+
+  /**
+   * An EventBridge rule for state changes of this pipeline's images (BUILDING, TESTING, …).
+   */
+  public onImageBuildStateChange(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change');
+  }
+
+  /**
+   * An EventBridge rule for images of this pipeline that became AVAILABLE.
+   */
+  public onImageBuildSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE'] } });
+  }
+
+  /**
+   * An EventBridge rule for images of this pipeline whose build FAILED.
+   */
+  public onImageBuildFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['FAILED'] } });
+  }
+
+  /**
+   * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
+   */
+  public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Workflow Step Waiting');
+  }
+
+  /**
+   * Image events name the image, not the pipeline; the image's name is the recipe's, so the
+   * pattern matches the recipe's images only (a pipeline of another recipe never matches).
+   */
+  private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
+    const pattern: events.EventPattern = { resources: events.Match.prefix(this.imageArnPrefix), detail };
+    return imageBuilderRule(this, id, options, detailType, pattern);
+  }
+
+  private defaultExecutionRole(): iam.IRole {
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(WORKFLOW_EXECUTION_POLICY)],
+    });
+    addNagSuppression(role.node.defaultChild as any, 'AwsSolutions-IAM4',
+      'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
+      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${WORKFLOW_EXECUTION_POLICY}`]);
+    return role;
+  }
+}
+
+/** A rule for Image Builder events of `detailType` (any, when undefined) that also match `pattern`. */
+function imageBuilderRule(
+  scope: Construct, id: string, options: events.OnEventOptions, detailType: string | undefined, pattern: events.EventPattern,
+): events.Rule {
+  const rule = new events.Rule(scope, id, {
+    description: options.description,
+    ruleName: options.ruleName,
+    crossStackScope: options.crossStackScope,
+  });
+  rule.addEventPattern({ source: ['aws.imagebuilder'], detailType: detailType ? [detailType] : undefined, ...pattern });
+  rule.addEventPattern(options.eventPattern);
+  if (options.target) {
+    rule.addTarget(options.target);
+  }
+  return rule;
+}

@@ -1,0 +1,272 @@
+import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { IContainerRecipe } from './container-recipe';
+import { IDistributionConfiguration } from './distribution-configuration';
+import { PipelineWorkflow } from './image-pipeline';
+import { IImageRecipe } from './image-recipe';
+import { IInfrastructureConfiguration } from './infrastructure-configuration';
+import { ParentImage } from './parent-image';
+import { Platform } from './platform';
+import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
+import { validationError } from './private/errors';
+import { addNagSuppression } from './private/nag-suppressions';
+import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+
+const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
+/** AWS maintains this policy for deleting images and their AMIs, snapshots and containers. */
+const DELETION_POLICY = 'service-role/EC2ImageBuilderLifecycleExecutionPolicy';
+
+/**
+ * An image Image Builder built: an AMI or a container image.
+ */
+export interface IImage extends IResource {
+  /**
+   * The image's build version ARN, e.g. `.../image/golden/1.0.3/1`.
+   *
+   * @attribute
+   */
+  readonly imageArn: string;
+
+  /**
+   * The platform of the image, when known.
+   */
+  readonly platform?: Platform;
+
+  /**
+   * Grants the given IAM actions on this image.
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetImage`.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * This image as the parent image of another recipe.
+   */
+  toParentImage(): ParentImage;
+}
+
+/**
+ * Properties of an {@link Image}.
+ */
+export interface ImageProps {
+  /**
+   * The recipe of an AMI. Give this or `containerRecipe`.
+   *
+   * @default - a container image
+   */
+  readonly imageRecipe?: IImageRecipe;
+
+  /**
+   * The recipe of a container image. Give this or `imageRecipe`.
+   *
+   * @default - an AMI
+   */
+  readonly containerRecipe?: IContainerRecipe;
+
+  /**
+   * Where the build runs.
+   *
+   * @default - a new InfrastructureConfiguration with its secure defaults
+   */
+  readonly infrastructureConfiguration?: IInfrastructureConfiguration;
+
+  /**
+   * Where the image goes.
+   *
+   * @default - the image stays in this account and region
+   */
+  readonly distributionConfiguration?: IDistributionConfiguration;
+
+  /**
+   * Run the test phase of the components.
+   *
+   * @default true
+   */
+  readonly imageTestsEnabled?: boolean;
+
+  /**
+   * How long tests may run, 60 to 1,440 minutes.
+   *
+   * @default - 720 minutes
+   */
+  readonly imageTestsTimeout?: Duration;
+
+  /**
+   * Scan the image with Amazon Inspector.
+   *
+   * @default false
+   */
+  readonly imageScanningEnabled?: boolean;
+
+  /**
+   * Collect the OS version and installed packages of the image.
+   *
+   * @default true
+   */
+  readonly enhancedImageMetadataEnabled?: boolean;
+
+  /**
+   * Workflows that replace the default build and test steps.
+   *
+   * @default - the default workflows
+   */
+  readonly workflows?: PipelineWorkflow[];
+
+  /**
+   * The role Image Builder runs workflows as.
+   *
+   * @default - none; give one with `workflows`
+   */
+  readonly executionRole?: iam.IRole;
+
+  /**
+   * The log group for the build logs.
+   *
+   * @default - `/aws/imagebuilder/<image name>`
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * What happens to the image's AMIs, snapshots or container images when the stack deletes or
+   * replaces the image: `DESTROY` removes them too, `RETAIN` keeps everything.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Tags for the image.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+abstract class ImageBase extends Resource implements IImage {
+  public abstract readonly imageArn: string;
+  public abstract readonly platform?: Platform;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetImage');
+  }
+
+  public toParentImage(): ParentImage {
+    return ParentImage.fromImageArn(this.imageArn, { platform: this.platform });
+  }
+}
+
+/**
+ * An image built while the stack deploys (`AWS::ImageBuilder::Image`): the deployment waits for
+ * the build, and `imageId` is the new AMI ID or container URI. By default the AMIs and snapshots
+ * (or container images) it made are removed with the stack.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-images.html
+ */
+export class Image extends ImageBase {
+  /**
+   * Imports an image by ARN, e.g. `.../image/golden/x.x.x` for the latest build of `golden`.
+   */
+  public static fromImageArn(scope: Construct, id: string, imageArn: string, platform?: Platform): IImage {
+    validateImageBuilderArn(scope, 'imageArn', imageArn, ImageBuilderResourceType.IMAGE);
+    class Import extends ImageBase {
+      public readonly imageArn = imageArn;
+      public readonly platform = platform;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is an `Image` created by this library.
+   */
+  public static isImage(x: any): x is Image {
+    return x !== null && typeof x === 'object' && IMAGE_SYMBOL in x;
+  }
+
+  public readonly imageArn: string;
+  public readonly platform?: Platform;
+
+  /**
+   * The AMI ID (AMI images) of the image in this region.
+   *
+   * @attribute
+   */
+  public readonly imageId: string;
+
+  /**
+   * The container image URI (container images).
+   *
+   * @attribute
+   */
+  public readonly imageUri: string;
+
+  /**
+   * The image's name (its recipe's name).
+   *
+   * @attribute
+   */
+  public readonly imageName: string;
+
+  /** Where the build ran. */
+  public readonly infrastructureConfiguration: IInfrastructureConfiguration;
+
+  public constructor(scope: Construct, id: string, props: ImageProps) {
+    super(scope, id);
+    Object.defineProperty(this, IMAGE_SYMBOL, { value: true });
+
+    validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
+    validateTestTimeout(this, props.imageTestsTimeout);
+    if (props.workflows?.length && !props.executionRole) {
+      throw validationError('workflows need an executionRole that Image Builder runs them as, got none', this);
+    }
+
+    this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
+    this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+
+    const resource = new CfnImage(this, 'Resource', {
+      imageRecipeArn: props.imageRecipe?.imageRecipeArn,
+      containerRecipeArn: props.containerRecipe?.containerRecipeArn,
+      infrastructureConfigurationArn: this.infrastructureConfiguration.infrastructureConfigurationArn,
+      distributionConfigurationArn: props.distributionConfiguration?.distributionConfigurationArn,
+      imageTestsConfiguration: {
+        imageTestsEnabled: props.imageTestsEnabled ?? true,
+        timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
+      },
+      imageScanningConfiguration: { imageScanningEnabled: props.imageScanningEnabled ?? false },
+      enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
+      workflows: renderWorkflows(props.workflows),
+      executionRole: props.executionRole?.roleArn,
+      loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
+      deletionSettings: removalPolicy === RemovalPolicy.DESTROY ? { executionRole: this.deletionRole().roleArn } : undefined,
+      tags: props.tags,
+    });
+    resource.applyRemovalPolicy(removalPolicy);
+
+    this.imageArn = resource.attrArn;
+    this.imageId = resource.attrImageId;
+    this.imageUri = resource.attrImageUri;
+    this.imageName = resource.attrName;
+  }
+
+  /** The role Image Builder removes the image's AMIs, snapshots and containers with. */
+  private deletionRole(): iam.IRole {
+    const role = new iam.Role(this, 'DeletionRole', {
+      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(DELETION_POLICY)],
+    });
+    addNagSuppression(role.node.defaultChild as any, 'AwsSolutions-IAM4',
+      'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
+      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${DELETION_POLICY}`]);
+    return role;
+  }
+}

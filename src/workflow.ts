@@ -1,0 +1,874 @@
+import * as path from 'path';
+import { Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnWorkflow } from 'aws-cdk-lib/aws-imagebuilder';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct, IConstruct } from 'constructs';
+import * as yaml from 'yaml';
+import { validationError } from './private/errors';
+import { readLocalFile, s3ObjectUrl } from './private/files';
+import {
+  ImageBuilderResourceType,
+  VersionWildcards,
+  arnSafeName,
+  generateResourceName,
+  parseImageBuilderArn,
+  validateImageBuilderArn,
+  validateResourceName,
+  validateSemanticVersion,
+  validateTextLength,
+} from './private/validation';
+
+const WORKFLOW_SYMBOL = Symbol.for('cdk-imagebuilder.Workflow');
+const DEFAULT_VERSION = '1.0.0';
+const LATEST_VERSION = 'x.x.x';
+
+/** Limits of the `CreateWorkflow` API. */
+const MAX_INLINE_DATA_LENGTH = 16_000;
+
+/** Workflow documents: the only schema version (user guide, "Create a YAML workflow document"). */
+const SCHEMA_VERSION = '1.0';
+/** Step names, as the service reports them (`WorkflowStepMetadata.name`). */
+const STEP_NAME = /^[A-Za-z][A-Za-z0-9-_]{1,99}$/;
+/** What a step does when it fails. */
+const ON_FAILURE_VALUES = ['Abort', 'Continue'];
+
+/**
+ * An EC2 Image Builder workflow: owned by this app, imported, or AWS-managed.
+ */
+export interface IWorkflow extends IResource {
+  /**
+   * The workflow's version ARN (`.../workflow/build/name/1.0.0`, or with `x` wildcards for
+   * imports). Image Builder resolves it to the latest build of that version, so pipelines that use
+   * it keep working when the workflow's content changes.
+   *
+   * @attribute
+   */
+  readonly workflowArn: string;
+
+  /**
+   * The workflow's name.
+   *
+   * @attribute
+   */
+  readonly workflowName: string;
+
+  /**
+   * The workflow's semantic version, e.g. `1.0.0`, or a wildcard such as `x.x.x` for imports.
+   *
+   * @attribute
+   */
+  readonly workflowVersion: string;
+
+  /**
+   * The stage the workflow runs in: build, test or distribution.
+   */
+  readonly workflowType: WorkflowType;
+
+  /**
+   * Grants the given IAM actions on this workflow (every build of its version).
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `imagebuilder:GetWorkflow`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetWorkflow` on this workflow, and `kms:Decrypt` on its customer key if
+   * it has one.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Properties of a {@link Workflow}.
+ */
+export interface WorkflowProps {
+  /**
+   * The stage the workflow runs in.
+   */
+  readonly workflowType: WorkflowType;
+
+  /**
+   * The workflow document.
+   */
+  readonly data: WorkflowData;
+
+  /**
+   * The workflow's name: lowercase letters, numbers and hyphens, 3 to 128 characters, so that it
+   * appears unchanged in the workflow's ARN.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly workflowName?: string;
+
+  /**
+   * The workflow's semantic version, `major.minor.patch`. Changing the document without changing
+   * the version is fine: Image Builder gives the new content a new build number of the same version.
+   *
+   * @default 1.0.0
+   */
+  readonly workflowVersion?: string;
+
+  /**
+   * What the workflow does.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * What changed in this version of the workflow.
+   *
+   * @default - no change description
+   */
+  readonly changeDescription?: string;
+
+  /**
+   * The customer managed key that encrypts the workflow.
+   *
+   * @default - an AWS owned key
+   */
+  readonly kmsKey?: kms.IKey;
+
+  /**
+   * Tags for the workflow.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Check the document at synth time when its content is known (inline, object or local file):
+   * YAML syntax, `schemaVersion`, the `parameters` list and the `steps` list (names, actions,
+   * `onFailure`, `rollbackEnabled`, `timeoutSeconds`). Turn it off only for a document that Image
+   * Builder accepts and the check does not.
+   *
+   * @default true
+   */
+  readonly validateDocument?: boolean;
+}
+
+/**
+ * How to refer to an existing workflow.
+ */
+export interface WorkflowAttributes {
+  /**
+   * The workflow's ARN (version or build version). Give this or `workflowName`, not both.
+   *
+   * @default - built from `workflowType`, `workflowName` and `workflowVersion` in this stack's
+   * account and region
+   */
+  readonly workflowArn?: string;
+
+  /**
+   * The workflow's name. Give this or `workflowArn`, not both.
+   *
+   * @default - taken from `workflowArn`
+   */
+  readonly workflowName?: string;
+
+  /**
+   * The workflow's version, with trailing `x` wildcards allowed (`1.x.x`). Only with `workflowName`.
+   *
+   * @default x.x.x (the latest version)
+   */
+  readonly workflowVersion?: string;
+
+  /**
+   * The stage the workflow runs in. Needed with `workflowName` and with an ARN that is only known
+   * at deployment; when given with a literal ARN it must match the ARN's type segment.
+   *
+   * @default - taken from `workflowArn`
+   */
+  readonly workflowType?: WorkflowType;
+
+  /**
+   * The customer managed key that encrypts the workflow, so that `grantRead` also grants decrypt.
+   *
+   * @default - an AWS owned key
+   */
+  readonly kmsKey?: kms.IKey;
+}
+
+/**
+ * The stage of the image creation process that a workflow runs in.
+ */
+export enum WorkflowType {
+  /** Builds the image: launches the build instance, runs the build components, creates the image. */
+  BUILD = 'BUILD',
+  /** Tests the image: launches a test instance from it and runs the test components. */
+  TEST = 'TEST',
+  /** Distributes the image to the regions and accounts of the distribution configuration. */
+  DISTRIBUTION = 'DISTRIBUTION',
+}
+
+/**
+ * The data type of a workflow parameter, as the document writes it.
+ */
+export enum WorkflowParameterType {
+  /** A string. */
+  STRING = 'string',
+  /** A whole number. */
+  INTEGER = 'integer',
+  /** `true` or `false`. */
+  BOOLEAN = 'boolean',
+  /** A list of strings. */
+  STRING_LIST = 'stringList',
+}
+
+/**
+ * A parameter that a workflow document declares, which pipelines and images can set.
+ */
+export interface WorkflowParameterDeclaration {
+  /**
+   * The parameter's name.
+   */
+  readonly name: string;
+
+  /**
+   * The parameter's data type.
+   */
+  readonly parameterType: WorkflowParameterType;
+
+  /**
+   * Whether the document gives the parameter a default value; without one, every use of the
+   * workflow must set it.
+   */
+  readonly hasDefault: boolean;
+}
+
+/**
+ * Where a workflow's document lives once bound to a workflow: inline text or an S3 URL.
+ */
+export interface WorkflowDataConfig {
+  /**
+   * The document text, sent inline.
+   *
+   * @default - the document is read from `uri`
+   */
+  readonly data?: string;
+
+  /**
+   * The `s3://bucket/key` URL of the document.
+   *
+   * @default - the document is inline in `data`
+   */
+  readonly uri?: string;
+
+  /**
+   * The document text when it is known at synth time (inline text, a JSON object or a local
+   * file), so it can be checked before deployment.
+   *
+   * @default - not known until deployment (an S3 object)
+   */
+  readonly documentText?: string;
+
+  /**
+   * Where the document text came from, for messages (a file path).
+   *
+   * @default - written in code
+   */
+  readonly documentSource?: string;
+}
+
+/**
+ * The document of a workflow: the YAML that lists the steps Image Builder runs in a stage.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-workflow-create-document.html
+ */
+export abstract class WorkflowData {
+  /**
+   * A YAML (or JSON) document given as text.
+   *
+   * @param document the document text, at most 16,000 characters
+   */
+  public static fromInline(document: string): WorkflowData {
+    return new InlineWorkflowData(document);
+  }
+
+  /**
+   * A document given as an object, rendered to YAML.
+   *
+   * @param document the document, e.g. `{ schemaVersion: '1.0', steps: [...] }`
+   */
+  public static fromJsonObject(document: { [key: string]: any }): WorkflowData {
+    return new InlineWorkflowData(yaml.stringify(document, { indent: 2 }));
+  }
+
+  /**
+   * A local file, uploaded to the CDK assets bucket at deployment.
+   *
+   * @param filePath path to the YAML file
+   * @param options asset options
+   */
+  public static fromAsset(filePath: string, options: s3assets.AssetOptions = {}): WorkflowData {
+    return new AssetWorkflowData(filePath, options);
+  }
+
+  /**
+   * A document already in S3. Image Builder reads it with the credentials of the deployment,
+   * so the deploying role must be able to read the object.
+   *
+   * @param bucket the bucket that holds the document
+   * @param key the object key of the document
+   */
+  public static fromS3(bucket: s3.IBucket, key: string): WorkflowData {
+    return new S3WorkflowData(bucket, key);
+  }
+
+  /**
+   * Resolves the document for the workflow `scope`, creating an asset if needed.
+   *
+   * @param scope the workflow that uses this data
+   */
+  public abstract bind(scope: Construct): WorkflowDataConfig;
+}
+
+class InlineWorkflowData extends WorkflowData {
+  public constructor(private readonly document: string) {
+    super();
+  }
+
+  public bind(scope: Construct): WorkflowDataConfig {
+    if (isWholeToken(this.document)) {
+      return { data: this.document };
+    }
+    validateDocumentText(scope, 'data', this.document);
+    if (this.document.length > MAX_INLINE_DATA_LENGTH) {
+      throw validationError(
+        `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${this.document.length}; ` +
+        'put larger documents in S3 with WorkflowData.fromAsset or WorkflowData.fromS3', scope);
+    }
+    return { data: this.document, documentText: this.document };
+  }
+}
+
+class AssetWorkflowData extends WorkflowData {
+  private readonly assets = new Map<Construct, s3assets.Asset>();
+
+  public constructor(private readonly filePath: string, private readonly options: s3assets.AssetOptions) {
+    super();
+  }
+
+  public bind(scope: Construct): WorkflowDataConfig {
+    const text = readLocalFile(scope, 'data asset', this.filePath);
+    validateDocumentText(scope, `data asset '${this.filePath}'`, text);
+
+    // One asset per workflow that uses this data; a second bind to the same scope reuses it.
+    let asset = this.assets.get(scope);
+    if (!asset) {
+      asset = new s3assets.Asset(scope, 'Document', { ...this.options, path: path.resolve(this.filePath) });
+      this.assets.set(scope, asset);
+    }
+    return { uri: asset.s3ObjectUrl, documentText: text, documentSource: this.filePath };
+  }
+}
+
+class S3WorkflowData extends WorkflowData {
+  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+    super();
+  }
+
+  public bind(scope: Construct): WorkflowDataConfig {
+    return { uri: s3ObjectUrl(scope, 'data', this.bucket, this.key) };
+  }
+}
+
+abstract class WorkflowBase extends Resource implements IWorkflow {
+  public abstract readonly workflowArn: string;
+  public abstract readonly workflowName: string;
+  public abstract readonly workflowVersion: string;
+  public abstract readonly workflowType: WorkflowType;
+  protected abstract readonly kmsKey?: kms.IKey;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: this.iamResourceArns(),
+    });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.grant(grantee, 'imagebuilder:GetWorkflow');
+    this.kmsKey?.grantDecrypt(grantee);
+    return grant;
+  }
+
+  /**
+   * IAM knows workflows by build version ARN (`.../build/name/1.0.0/3`), so a grant covers the
+   * version ARN and every build under it; a wildcard version covers every version of the name.
+   */
+  private iamResourceArns(): string[] {
+    if (Token.isUnresolved(this.workflowVersion) || this.workflowVersion.includes('x')) {
+      return [this.workflowArn, Fn.join('', [this._workflowArnPrefix(), '/*'])];
+    }
+    return [this.workflowArn, `${this.workflowArn}/*`];
+  }
+
+  /**
+   * The ARN up to and including the name: `arn:...:workflow/build/name`.
+   *
+   * @internal
+   */
+  protected _workflowArnPrefix(): string {
+    if (!Token.isUnresolved(this.workflowArn) && parseImageBuilderArn(this.workflowArn)) {
+      return this.workflowArn.split('/').slice(0, 3).join('/');
+    }
+    // Split the whole ARN: `Stack.splitArn` of a token keeps only the first segment after the
+    // resource type as `resourceName`.
+    const segments = Fn.split('/', this.workflowArn);
+    return Fn.join('/', [Fn.select(0, segments), Fn.select(1, segments), Fn.select(2, segments)]);
+  }
+}
+
+/**
+ * What an import resolves to.
+ */
+interface ResolvedWorkflow {
+  readonly arn: string;
+  /** `arn:...:workflow/<type>/<name>`, when the import built the ARN itself. */
+  readonly arnPrefix?: string;
+  readonly name: string;
+  readonly version: string;
+  readonly workflowType: WorkflowType;
+  readonly kmsKey?: kms.IKey;
+}
+
+class ImportedWorkflow extends WorkflowBase {
+  public readonly workflowArn: string;
+  public readonly workflowName: string;
+  public readonly workflowVersion: string;
+  public readonly workflowType: WorkflowType;
+  protected readonly kmsKey?: kms.IKey;
+  private readonly arnPrefix?: string;
+
+  public constructor(scope: Construct, id: string, resolved: ResolvedWorkflow) {
+    super(scope, id);
+    this.workflowArn = resolved.arn;
+    this.arnPrefix = resolved.arnPrefix;
+    this.workflowName = resolved.name;
+    this.workflowVersion = resolved.version;
+    this.workflowType = resolved.workflowType;
+    this.kmsKey = resolved.kmsKey;
+  }
+
+  /** @internal */
+  protected _workflowArnPrefix(): string {
+    return this.arnPrefix ?? super._workflowArnPrefix();
+  }
+}
+
+/**
+ * An EC2 Image Builder workflow: the steps Image Builder runs in one stage of creating an image
+ * (build, test or distribution), in place of the default steps of that stage.
+ *
+ * The workflow's `workflowArn` is its version ARN. Image Builder resolves it to the newest build of
+ * that version, so changing the document and redeploying replaces the workflow with a new build of
+ * the same version and pipelines that use it need no change.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-image-workflows.html
+ */
+export class Workflow extends WorkflowBase {
+  /**
+   * Imports a workflow by ARN (version ARN, build version ARN or wildcard version ARN), e.g.
+   * `arn:aws:imagebuilder:us-east-1:123456789012:workflow/build/my-workflow/1.0.0`. For an ARN
+   * only known at deployment, use `fromWorkflowAttributes` with `workflowType`.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param workflowArn the workflow's ARN
+   */
+  public static fromWorkflowArn(scope: Construct, id: string, workflowArn: string): IWorkflow {
+    return Workflow.fromWorkflowAttributes(scope, id, { workflowArn });
+  }
+
+  /**
+   * Imports the latest version of a workflow of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param workflowName the workflow's name
+   * @param workflowType the stage the workflow runs in, part of its ARN
+   */
+  public static fromWorkflowName(scope: Construct, id: string, workflowName: string, workflowType: WorkflowType): IWorkflow {
+    return Workflow.fromWorkflowAttributes(scope, id, { workflowName, workflowType });
+  }
+
+  /**
+   * Imports a workflow from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the workflow's attributes
+   */
+  public static fromWorkflowAttributes(scope: Construct, id: string, attrs: WorkflowAttributes): IWorkflow {
+    return new ImportedWorkflow(scope, id, { ...resolveWorkflowImport(scope, attrs), kmsKey: attrs.kmsKey });
+  }
+
+  /**
+   * Imports a workflow of the given owner (an account, or `aws` for AWS-managed workflows) whose
+   * name, version and type are known, in this stack's partition and region.
+   *
+   * @internal
+   */
+  public static _fromOwner(scope: Construct, id: string, owner: string, workflowType: WorkflowType, name: string, version: string): IWorkflow {
+    const stack = Stack.of(scope);
+    const arnPrefix = stack.formatArn({
+      service: 'imagebuilder',
+      account: owner,
+      resource: 'workflow',
+      resourceName: `${workflowType.toLowerCase()}/${name}`,
+    });
+    return new ImportedWorkflow(scope, id, { arn: `${arnPrefix}/${version}`, arnPrefix, name, version, workflowType });
+  }
+
+  /**
+   * Whether `x` is a `Workflow` created by this library.
+   *
+   * @param x any value
+   */
+  public static isWorkflow(x: any): x is Workflow {
+    return x !== null && typeof x === 'object' && WORKFLOW_SYMBOL in x;
+  }
+
+  public readonly workflowArn: string;
+  public readonly workflowName: string;
+  public readonly workflowVersion: string;
+  public readonly workflowType: WorkflowType;
+
+  /**
+   * The ARN of the build this deployment created, e.g. `.../workflow/build/name/1.0.0/2`.
+   *
+   * @attribute
+   */
+  public readonly workflowBuildVersionArn: string;
+
+  /**
+   * Workflows are always encrypted, with `kmsKey` or an AWS owned key.
+   */
+  public readonly encrypted: boolean = true;
+
+  /**
+   * The customer managed key that encrypts the workflow, if any.
+   */
+  public readonly kmsKey?: kms.IKey;
+
+  /**
+   * The document text when it was known at synth time (inline, JSON object or local file).
+   */
+  public readonly documentText?: string;
+
+  /**
+   * The parameters the document declares, when the document was known at synth time.
+   */
+  public readonly documentParameters?: WorkflowParameterDeclaration[];
+
+  public constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id, {
+      physicalName: props.workflowName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, WORKFLOW_SYMBOL, { value: true });
+
+    const name = props.workflowName ?? generateResourceName(this);
+    validateWorkflowName(this, 'workflowName', name);
+    const version = props.workflowVersion ?? DEFAULT_VERSION;
+    validateSemanticVersion(this, 'workflowVersion', version, VersionWildcards.NONE);
+    validateTextLength(this, 'description', props.description);
+    validateTextLength(this, 'changeDescription', props.changeDescription);
+
+    const data = props.data.bind(this);
+    if (data.documentText !== undefined) {
+      const checked = checkWorkflowDocument(data.documentText);
+      if (props.validateDocument !== false && checked.errors.length > 0) {
+        const where = data.documentSource ? ` '${data.documentSource}'` : '';
+        const count = checked.errors.length;
+        throw validationError(
+          `workflow document${where} has ${count} error${count > 1 ? 's' : ''}:\n` +
+          checked.errors.map((e) => `  - ${e}`).join('\n') +
+          '\n(set validateDocument: false to skip this check for a document Image Builder accepts)', this);
+      }
+      this.documentParameters = checked.parameters;
+    }
+
+    const resource = new CfnWorkflow(this, 'Resource', {
+      name,
+      version,
+      type: props.workflowType,
+      data: data.data,
+      uri: data.uri,
+      description: props.description,
+      changeDescription: props.changeDescription,
+      kmsKeyId: props.kmsKey?.keyArn,
+      tags: props.tags,
+    });
+
+    // The resource has no Name attribute: take the name from its build version ARN
+    // (`arn:...:workflow/<type>/<name>/<version>/<build>`), so that users of the name and ARN
+    // depend on the workflow, yet the string stays the same when a content change replaces the
+    // workflow with a new build.
+    this.workflowName = Fn.select(2, Fn.split('/', resource.attrArn));
+    this.workflowVersion = version;
+    this.workflowType = props.workflowType;
+    this.kmsKey = props.kmsKey;
+    this.documentText = data.documentText;
+    this.workflowArn = Stack.of(this).formatArn({
+      service: 'imagebuilder',
+      resource: 'workflow',
+      resourceName: `${props.workflowType.toLowerCase()}/${this.workflowName}/${version}`,
+    });
+    this.workflowBuildVersionArn = resource.attrArn;
+  }
+}
+
+/**
+ * Checks the parameters that a pipeline or image passes to a workflow against the parameters its
+ * document declares: every name must be declared, and every parameter without a default must be
+ * set. Does nothing when the document is not known at synth time (imports, AWS-managed workflows,
+ * S3 documents).
+ *
+ * For the constructs of this library; not part of the jsii API.
+ *
+ * @param workflow the workflow the parameters are for
+ * @param parameters the parameter values by name
+ * @param scope the construct that passes the parameters, for errors
+ * @param prop the prop that holds the parameters, for errors
+ * @jsii ignore
+ */
+export function checkWorkflowParameters(
+  workflow: IWorkflow, parameters: { readonly [name: string]: unknown }, scope: IConstruct, prop: string = 'parameters'): void {
+  if (!Workflow.isWorkflow(workflow) || workflow.documentParameters === undefined) {
+    return;
+  }
+  const declared = workflow.documentParameters;
+  const declaredNames = declared.map((p) => `'${p.name}'`).join(', ') || 'none';
+  for (const name of Object.keys(parameters)) {
+    if (!Token.isUnresolved(name) && !declared.some((p) => p.name === name)) {
+      throw validationError(
+        `${prop} must be parameters that workflow '${workflow.node.path}' declares, got '${name}'; declared: ${declaredNames}`, scope);
+    }
+  }
+  const missing = declared.filter((p) => !p.hasDefault && !(p.name in parameters));
+  if (missing.length > 0) {
+    throw validationError(
+      `${prop} must set every parameter of workflow '${workflow.node.path}' that has no default, ` +
+      `missing ${missing.map((p) => `'${p.name}'`).join(', ')}`, scope);
+  }
+}
+
+/** Works out ARN, name, version and type of an imported workflow, rejecting conflicting or missing attributes. */
+function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omit<ResolvedWorkflow, 'kmsKey'> {
+  const { workflowArn: arn, workflowName: name, workflowVersion: version, workflowType } = attrs;
+  if (arn !== undefined && (name !== undefined || version !== undefined)) {
+    throw validationError(
+      `give workflowArn or workflowName (with workflowVersion), not both; got workflowArn '${arn}' ` +
+      `and workflowName '${name ?? ''}', workflowVersion '${version ?? ''}'`, scope);
+  }
+
+  if (arn !== undefined) {
+    validateImageBuilderArn(scope, 'workflowArn', arn, ImageBuilderResourceType.WORKFLOW);
+    const parsed = Token.isUnresolved(arn) ? undefined : parseImageBuilderArn(arn);
+    if (parsed) {
+      const typeInArn = parsed.workflowType!.toUpperCase() as WorkflowType;
+      if (workflowType !== undefined && workflowType !== typeInArn) {
+        throw validationError(
+          `workflowType must match the type in workflowArn, got workflowType '${workflowType}' and an ARN of type '${parsed.workflowType}'`, scope);
+      }
+      return { arn, name: parsed.name, version: parsed.version!, workflowType: typeInArn };
+    }
+    if (workflowType === undefined) {
+      throw validationError(
+        'workflowType is needed with a workflowArn that is only known at deployment, got a token workflowArn and no workflowType', scope);
+    }
+    // `arn:...:workflow/<type>/<name>/<version>[/<build>]`. The whole ARN is split, since
+    // `Stack.splitArn` of a token keeps only `<type>` as the resource name.
+    const segments = Fn.split('/', arn);
+    return { arn, name: Fn.select(2, segments), version: Fn.select(3, segments), workflowType };
+  }
+
+  if (name === undefined) {
+    if (version !== undefined) {
+      throw validationError(`workflowVersion needs a workflowName, got only workflowVersion '${version}'`, scope);
+    }
+    throw validationError('give workflowArn or workflowName to import a workflow, got neither', scope);
+  }
+  if (workflowType === undefined) {
+    throw validationError(`workflowType is needed with a workflowName, it is part of the ARN; got workflowName '${name}' and no workflowType`, scope);
+  }
+  validateWorkflowName(scope, 'workflowName', name);
+  const resolvedVersion = version ?? LATEST_VERSION;
+  validateSemanticVersion(scope, 'workflowVersion', resolvedVersion, VersionWildcards.TRAILING);
+  const arnPrefix = Stack.of(scope).formatArn({
+    service: 'imagebuilder',
+    resource: 'workflow',
+    resourceName: `${workflowType.toLowerCase()}/${name}`,
+  });
+  return { arn: `${arnPrefix}/${resolvedVersion}`, arnPrefix, name, version: resolvedVersion, workflowType };
+}
+
+/**
+ * Image Builder lowercases names and turns spaces and underscores into hyphens in ARNs; requiring
+ * that form keeps `workflowArn` exact.
+ */
+function validateWorkflowName(scope: IConstruct, prop: string, name: string): void {
+  validateResourceName(scope, prop, name);
+  if (!Token.isUnresolved(name) && arnSafeName(name) !== name) {
+    throw validationError(
+      `${prop} must use lowercase letters, numbers and hyphens so that it appears unchanged in ARNs, got '${name}'; ` +
+      `use '${arnSafeName(name)}'`, scope);
+  }
+}
+
+/** The result of checking a workflow document. */
+interface CheckedWorkflowDocument {
+  readonly errors: string[];
+  /** The declared parameters, when the document parses far enough to tell. */
+  readonly parameters?: WorkflowParameterDeclaration[];
+}
+
+/**
+ * Checks the structure of a workflow document: what the user guide lists as required, and the
+ * values of the step fields the service defines. Actions are not checked against a list, since
+ * Image Builder adds new ones; nor are their inputs.
+ */
+function checkWorkflowDocument(text: string): CheckedWorkflowDocument {
+  let document: unknown;
+  try {
+    document = yaml.parse(text);
+  } catch (e) {
+    return { errors: [`is not valid YAML: ${(e as Error).message.split('\n')[0]}`] };
+  }
+  if (!isMapping(document)) {
+    return { errors: [`must be a mapping with schemaVersion and steps, got ${describe(document)}`] };
+  }
+
+  const errors: string[] = [];
+  if (document.schemaVersion === undefined) {
+    errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got none`);
+  } else if (String(document.schemaVersion) !== SCHEMA_VERSION && document.schemaVersion !== 1) {
+    errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got '${String(document.schemaVersion)}'`);
+  }
+  const parameters = checkParameters(document.parameters, errors);
+  checkSteps(document.steps, errors);
+  return { errors, parameters };
+}
+
+function checkParameters(value: unknown, errors: string[]): WorkflowParameterDeclaration[] | undefined {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    errors.push(`parameters must be a list of parameters with name and type, got ${describe(value)}`);
+    return undefined;
+  }
+  const types: string[] = Object.values(WorkflowParameterType);
+  const declarations: WorkflowParameterDeclaration[] = [];
+  value.forEach((parameter, index) => {
+    const position = `parameter ${index + 1}`;
+    if (!isMapping(parameter)) {
+      errors.push(`${position} must be a mapping with name and type, got ${describe(parameter)}`);
+      return;
+    }
+    if (typeof parameter.name !== 'string' || parameter.name === '') {
+      errors.push(`${position} must have a name, got ${describe(parameter.name)}`);
+      return;
+    }
+    const name = parameter.name;
+    if (declarations.some((d) => d.name === name)) {
+      errors.push(`parameter '${name}' is declared more than once; parameter names must be unique`);
+      return;
+    }
+    if (typeof parameter.type !== 'string' || !types.includes(parameter.type)) {
+      errors.push(`parameter '${name}' type must be one of ${types.join(', ')}, got ${describe(parameter.type)}`);
+      return;
+    }
+    declarations.push({
+      name,
+      parameterType: parameter.type as WorkflowParameterType,
+      hasDefault: parameter.default !== undefined && parameter.default !== null,
+    });
+  });
+  return declarations;
+}
+
+function checkSteps(value: unknown, errors: string[]): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    errors.push(`steps must be a non-empty list of steps, got ${describe(value)}`);
+    return;
+  }
+  const seen = new Map<string, number>();
+  value.forEach((step, index) => {
+    const position = `step ${index + 1}`;
+    if (!isMapping(step)) {
+      errors.push(`${position} must be a mapping with name and action, got ${describe(step)}`);
+      return;
+    }
+    if (typeof step.name !== 'string' || step.name === '') {
+      errors.push(`${position} must have a name, got ${describe(step.name)}`);
+      return;
+    }
+    const name = step.name;
+    const where = `step '${name}'`;
+    if (!STEP_NAME.test(name)) {
+      errors.push(`${where} name must be 2 to 100 letters, numbers, hyphens and underscores, starting with a letter`);
+    }
+    const first = seen.get(name);
+    if (first !== undefined) {
+      errors.push(`${where} is step ${first} and step ${index + 1}; step names must be unique`);
+    } else {
+      seen.set(name, index + 1);
+    }
+    if (typeof step.action !== 'string' || step.action === '') {
+      errors.push(`${where} must have an action, e.g. LaunchInstance or CreateImage, got ${describe(step.action)}`);
+    }
+    if (step.onFailure !== undefined && !ON_FAILURE_VALUES.includes(step.onFailure as string)) {
+      errors.push(`${where} onFailure must be ${ON_FAILURE_VALUES.join(' or ')}, got ${describe(step.onFailure)}`);
+    }
+    if (step.rollbackEnabled !== undefined && typeof step.rollbackEnabled !== 'boolean') {
+      errors.push(`${where} rollbackEnabled must be true or false, got ${describe(step.rollbackEnabled)}`);
+    }
+    const timeout = step.timeoutSeconds;
+    if (timeout !== undefined && !(typeof timeout === 'number' && Number.isInteger(timeout) && timeout > 0)) {
+      errors.push(`${where} timeoutSeconds must be a whole number of seconds greater than 0, got ${describe(timeout)}`);
+    }
+  });
+}
+
+function isMapping(value: unknown): value is { [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value for messages: strings and numbers quoted, structures by kind. */
+function describe(value: unknown): string {
+  if (value === undefined || value === null) {
+    return 'none';
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0 ? 'an empty list' : 'a list';
+  }
+  if (typeof value === 'object') {
+    return 'a mapping';
+  }
+  return `'${String(value)}'`;
+}
+
+/** A value that is nothing but one token (an import, a parameter): its content is unknown at synth. */
+function isWholeToken(text: string): boolean {
+  const fragments = Tokenization.reverseString(text);
+  return fragments.length === 1 && fragments.tokens.length === 1;
+}
+
+/** The service rejects a blank document or one with a NUL character, inline or in S3. */
+function validateDocumentText(scope: Construct, what: string, text: string): void {
+  if (text.trim() === '') {
+    throw validationError(`${what} must be a workflow document, got an empty string`, scope);
+  }
+  if (text.includes('\0')) {
+    throw validationError(`${what} must not contain NUL characters`, scope);
+  }
+}

@@ -1,0 +1,132 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import {
+  AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, Image, ImageProps, ImageRecipe, ParentImage, Platform,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+import { expectNoNagErrors } from './helpers/nag';
+
+let stack: Stack;
+
+beforeEach(() => {
+  stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function recipe(id = 'Recipe') {
+  return new ImageRecipe(stack, id, {
+    parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+    components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+  });
+}
+
+function newImage(props: Partial<ImageProps> = {}, id = 'Image') {
+  return new Image(stack, id, { imageRecipe: props.containerRecipe ? undefined : recipe(`${id}Recipe`), ...props });
+}
+
+describe('Image', () => {
+  test('defaults: built at deployment with secure infrastructure; AMIs and snapshots removed with the stack', () => {
+    const image = newImage();
+
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::ImageBuilder::Image', {
+      DeletionPolicy: 'Delete',
+      Properties: {
+        ImageRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Recipe'), 'Arn'] },
+        DeletionSettings: { ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeletionRole'), 'Arn'] } },
+        ImageTestsConfiguration: { ImageTestsEnabled: true },
+        EnhancedImageMetadataEnabled: true,
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'imagebuilder.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy']] }],
+    });
+    expect(stack.resolve(image.imageId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'ImageId'] });
+    expect(Image.isImage(image)).toBe(true);
+    expect(image.platform).toBe(Platform.LINUX);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('removalPolicy RETAIN keeps the image and what it made', () => {
+    newImage({ removalPolicy: RemovalPolicy.RETAIN });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::ImageBuilder::Image', { DeletionPolicy: 'Retain', Properties: { DeletionSettings: Match.absent() } });
+    template.resourceCountIs('AWS::IAM::Role', 1); // only the build instance role
+  });
+
+  test('all properties', () => {
+    const role = new iam.Role(stack, 'Exec', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const logGroup = new logs.LogGroup(stack, 'Logs');
+    newImage({
+      imageTestsEnabled: false,
+      imageTestsTimeout: Duration.minutes(90),
+      imageScanningEnabled: true,
+      enhancedImageMetadataEnabled: false,
+      executionRole: role,
+      logGroup,
+      tags: { team: 'platform' },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+      ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: 90 },
+      ImageScanningConfiguration: { ImageScanningEnabled: true },
+      EnhancedImageMetadataEnabled: false,
+      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('Exec'), 'Arn'] },
+      LoggingConfiguration: { LogGroupName: { Ref: Match.stringLikeRegexp('Logs') } },
+      Tags: { team: 'platform' },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('a container image: the default infrastructure may push to the target repository', () => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+    const image = newImage({ containerRecipe });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Image', { ContainerRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Container'), 'Arn'] } });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('ecr:PutImage');
+    expect(stack.resolve(image.imageUri)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'ImageUri'] });
+    expectValidTemplate(stack);
+  });
+
+  test('toParentImage chains recipes', () => {
+    const base = newImage();
+    new ImageRecipe(stack, 'Child', {
+      parentImage: base.toParentImage(),
+      components: [{ component: AwsManagedComponent.reboot(stack, 'Reboot', { platform: Platform.LINUX }) }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      ParentImage: { 'Fn::GetAtt': [stack.getLogicalId(base.node.defaultChild as any), 'Arn'] },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('imports and grants', () => {
+    const imported = Image.fromImageArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', Platform.LINUX);
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
+    imported.grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImage', Effect: 'Allow', Resource: 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x' }] },
+    });
+    expect(Image.isImage(imported)).toBe(false);
+  });
+
+  test('fails without a recipe', () => {
+    expect(() => new Image(stack, 'I', {})).toThrow('give imageRecipe or containerRecipe, exactly one, got neither');
+  });
+
+  test('fails on a test timeout out of range', () => {
+    expect(() => newImage({ imageTestsTimeout: Duration.minutes(1441) })).toThrow('imageTestsTimeout must be whole minutes from 60 to 1440, got 1441 minutes');
+  });
+
+  test('fails on an imported ARN of another type', () => {
+    expect(() => Image.fromImageArn(stack, 'I', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/a-b/1.0.0')).toThrow(/imageArn must be an Image Builder image ARN/);
+  });
+});
