@@ -417,7 +417,7 @@ export class ImagePipeline extends ImagePipelineBase {
         } : undefined,
       },
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
-      workflows: renderWorkflows(props.workflows),
+      workflows: renderWorkflows(this, props.workflows),
       executionRole: this.executionRole?.roleArn,
       loggingConfiguration: props.imageLogGroup || props.pipelineLogGroup ? {
         imageLogGroupName: props.imageLogGroup?.logGroupName,

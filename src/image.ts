@@ -244,7 +244,7 @@ export class Image extends ImageBase {
       },
       imageScanningConfiguration: { imageScanningEnabled: props.imageScanningEnabled ?? false },
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
-      workflows: renderWorkflows(props.workflows),
+      workflows: renderWorkflows(this, props.workflows),
       executionRole: props.executionRole?.roleArn,
       loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
       deletionSettings: removalPolicy === RemovalPolicy.DESTROY ? { executionRole: this.deletionRole().roleArn } : undefined,

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImagePipeline, ImagePipelineProps, ImageRecipe,
-  ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, WorkflowOnFailure,
+  ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
@@ -141,6 +141,25 @@ describe('ImagePipeline', () => {
     expect(pipeline.executionRole).toBeDefined();
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
+  });
+
+  test('fails on a workflow parameter the workflow does not declare', () => {
+    const workflow = new Workflow(stack, 'Approval', {
+      workflowType: WorkflowType.BUILD,
+      data: WorkflowData.fromInline([
+        'name: approval',
+        'schemaVersion: 1.0',
+        'parameters:',
+        '  - name: approver',
+        '    type: string',
+        'steps:',
+        '  - name: WaitForApproval',
+        '    action: WaitForAction',
+        '',
+      ].join('\n')),
+    });
+    expect(() => newPipeline({ workflows: [{ workflow, parameters: { approver: 'a', colour: 'red' } }] }))
+      .toThrow(/workflows\[0\]\.parameters .*'colour'/);
   });
 
   test('log groups', () => {

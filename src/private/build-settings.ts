@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
+import { checkWorkflowParameters } from '../workflow';
 import { validationError } from './errors';
 
 /*
@@ -30,7 +31,9 @@ export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, conta
   }
 }
 
-export function renderWorkflows(workflows: PipelineWorkflow[] | undefined) {
+/** Workflows as CloudFormation takes them, after checking each one's parameters against its document. */
+export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined) {
+  workflows?.forEach((w, i) => checkWorkflowParameters(w.workflow, w.parameters ?? {}, scope, `workflows[${i}].parameters`));
   return workflows?.map((w) => ({
     workflowArn: w.workflow.workflowArn,
     onFailure: w.onFailure,
