@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
 import { buildApp } from '../examples/first-component/app';
+import { buildApp as buildImageFactory } from '../examples/image-factory/app';
 
 describe('examples/first-component', () => {
   let outdir: string;
@@ -31,5 +32,28 @@ describe('examples/first-component', () => {
   test('passes AWS CloudFormation Validate', () => {
     const app = buildApp(outdir);
     expectValidTemplate(app.node.findChild('FirstComponent') as any);
+  });
+});
+
+describe('examples/image-factory', () => {
+  test('a scheduled pipeline to two regions with an SSM parameter, a container pipeline and a deploy-time image pass CloudFormation Validate and cdk-nag', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+    try {
+      const app = buildImageFactory(outdir);
+      expectNoNagErrors(app);
+      const stack = app.node.findChild('ImageFactory') as any;
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::ImageBuilder::ImagePipeline', 2);
+      template.resourceCountIs('AWS::ImageBuilder::Image', 1);
+      template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+        Distributions: ['us-east-1', 'eu-west-1'].map((region) => Match.objectLike({
+          Region: region,
+          SsmParameterConfigurations: [{ ParameterName: '/images/golden-al2023/latest', DataType: 'aws:ec2:image' }],
+        })),
+      });
+      expectValidTemplate(stack);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
