@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnResource, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,13 +6,11 @@ import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from './private/errors';
+import { resolveUnversionedImport } from './private/imports';
 import {
   ImageBuilderResourceType,
-  arnSafeName,
   generateResourceName,
-  parseImageBuilderArn,
   validateAccountId,
-  validateImageBuilderArn,
   validateOrganizationArn,
   validateOrganizationalUnitArn,
   validateRegion,
@@ -452,7 +450,13 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
    */
   public static fromDistributionConfigurationAttributes(
     scope: Construct, id: string, attrs: DistributionConfigurationAttributes): IDistributionConfiguration {
-    const { arn, name } = resolveImport(scope, attrs);
+    const { arn, name } = resolveUnversionedImport(scope, {
+      type: ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION,
+      prop: 'distributionConfiguration',
+      label: 'a distribution configuration',
+      arn: attrs.distributionConfigurationArn,
+      name: attrs.distributionConfigurationName,
+    });
 
     class Import extends DistributionConfigurationBase {
       public readonly distributionConfigurationArn = arn;
@@ -832,34 +836,3 @@ function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
 // ---------------------------------------------------------------------------------------------
 
 /** Works out the ARN and name of an imported distribution configuration, rejecting conflicting attributes. */
-function resolveImport(scope: Construct, attrs: DistributionConfigurationAttributes): { arn: string; name: string } {
-  const { distributionConfigurationArn: arn, distributionConfigurationName: name } = attrs;
-  validateImageBuilderArn(scope, 'distributionConfigurationArn', arn, ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION);
-  validateResourceName(scope, 'distributionConfigurationName', name);
-
-  if (arn === undefined) {
-    if (name === undefined) {
-      throw validationError(
-        'give distributionConfigurationArn or distributionConfigurationName to import a distribution configuration, got neither', scope);
-    }
-    return {
-      arn: Stack.of(scope).formatArn({
-        service: 'imagebuilder',
-        resource: ImageBuilderResourceType.DISTRIBUTION_CONFIGURATION,
-        resourceName: arnSafeName(name),
-      }),
-      name,
-    };
-  }
-
-  if (Token.isUnresolved(arn)) {
-    return { arn, name: name ?? Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! };
-  }
-  const nameInArn = parseImageBuilderArn(arn)!.name;
-  if (name !== undefined && !Token.isUnresolved(name) && arnSafeName(name) !== nameInArn) {
-    throw validationError(
-      `distributionConfigurationName must be the name in distributionConfigurationArn, got '${name}' and ARN '${arn}' ` +
-      `with name '${nameInArn}'`, scope);
-  }
-  return { arn, name: name ?? nameInArn };
-}

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,9 +12,10 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
 import { validationError } from './private/errors';
+import { resolveUnversionedImport } from './private/imports';
 import { addNagSuppression } from './private/nag-suppressions';
 import {
-  ImageBuilderResourceType, arnSafeName, generateResourceName, parseImageBuilderArn, validateImageBuilderArn,
+  ImageBuilderResourceType, generateResourceName,
   validateResourceName, validateTextLength,
 } from './private/validation';
 import { IWorkflow } from './workflow';
@@ -260,14 +261,14 @@ export interface ImagePipelineProps {
  */
 export interface ImagePipelineAttributes {
   /**
-   * The pipeline's ARN. Give this or `imagePipelineName`.
+   * The pipeline's ARN.
    *
    * @default - built from `imagePipelineName`
    */
   readonly imagePipelineArn?: string;
 
   /**
-   * The pipeline's name. Give this or `imagePipelineArn`.
+   * The pipeline's name; with `imagePipelineArn`, it must be the name in the ARN.
    *
    * @default - taken from `imagePipelineArn`
    */
@@ -326,18 +327,13 @@ export class ImagePipeline extends ImagePipelineBase {
    * Imports a pipeline from its attributes.
    */
   public static fromImagePipelineAttributes(scope: Construct, id: string, attrs: ImagePipelineAttributes): IImagePipeline {
-    if ((attrs.imagePipelineArn === undefined) === (attrs.imagePipelineName === undefined)) {
-      throw validationError(`give imagePipelineArn or imagePipelineName, exactly one, got ${attrs.imagePipelineArn === undefined ? 'neither' : 'both'}`, scope);
-    }
-    validateImageBuilderArn(scope, 'imagePipelineArn', attrs.imagePipelineArn, ImageBuilderResourceType.IMAGE_PIPELINE);
-    validateResourceName(scope, 'imagePipelineName', attrs.imagePipelineName);
-    const arn = attrs.imagePipelineArn ?? Stack.of(scope).formatArn({
-      service: 'imagebuilder', resource: 'image-pipeline', resourceName: arnSafeName(attrs.imagePipelineName!),
+    const { arn, name } = resolveUnversionedImport(scope, {
+      type: ImageBuilderResourceType.IMAGE_PIPELINE,
+      prop: 'imagePipeline',
+      label: 'an image pipeline',
+      arn: attrs.imagePipelineArn,
+      name: attrs.imagePipelineName,
     });
-    const parsed = Token.isUnresolved(arn) ? undefined : parseImageBuilderArn(arn);
-    const name = attrs.imagePipelineName
-      ?? parsed?.name
-      ?? Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
 
     class Import extends ImagePipelineBase {
       public readonly imagePipelineArn = arn;

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CfnResource, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,13 +8,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
+import { resolveUnversionedImport } from './private/imports';
 import { NagAppliesTo, addNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType,
-  arnSafeName,
   generateResourceName,
-  parseImageBuilderArn,
-  validateImageBuilderArn,
   validateResourceName,
   validateTextLength,
 } from './private/validation';
@@ -349,7 +347,13 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    */
   public static fromInfrastructureConfigurationAttributes(
     scope: Construct, id: string, attrs: InfrastructureConfigurationAttributes): IInfrastructureConfiguration {
-    const { arn, name } = resolveImport(scope, attrs);
+    const { arn, name } = resolveUnversionedImport(scope, {
+      type: ImageBuilderResourceType.INFRASTRUCTURE_CONFIGURATION,
+      prop: 'infrastructureConfiguration',
+      label: 'an infrastructure configuration',
+      arn: attrs.infrastructureConfigurationArn,
+      name: attrs.infrastructureConfigurationName,
+    });
 
     class Import extends InfrastructureConfigurationBase {
       public readonly infrastructureConfigurationArn = arn;
@@ -674,37 +678,6 @@ function escapeRegex(text: string): string {
 }
 
 /** Works out the ARN and name of an imported infrastructure configuration, rejecting conflicting attributes. */
-function resolveImport(scope: Construct, attrs: InfrastructureConfigurationAttributes): { arn: string; name: string } {
-  const { infrastructureConfigurationArn: arn, infrastructureConfigurationName: name } = attrs;
-  validateImageBuilderArn(scope, 'infrastructureConfigurationArn', arn, ImageBuilderResourceType.INFRASTRUCTURE_CONFIGURATION);
-  validateResourceName(scope, 'infrastructureConfigurationName', name);
-
-  if (arn === undefined) {
-    if (name === undefined) {
-      throw validationError(
-        'give infrastructureConfigurationArn or infrastructureConfigurationName to import an infrastructure configuration, got neither', scope);
-    }
-    return {
-      arn: Stack.of(scope).formatArn({
-        service: 'imagebuilder',
-        resource: ImageBuilderResourceType.INFRASTRUCTURE_CONFIGURATION,
-        resourceName: arnSafeName(name),
-      }),
-      name,
-    };
-  }
-
-  if (Token.isUnresolved(arn)) {
-    return { arn, name: name ?? Stack.of(scope).splitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! };
-  }
-  const nameInArn = parseImageBuilderArn(arn)!.name;
-  if (name !== undefined && !Token.isUnresolved(name) && arnSafeName(name) !== nameInArn) {
-    throw validationError(
-      `infrastructureConfigurationName must be the name in infrastructureConfigurationArn, got '${name}' and ARN '${arn}' ` +
-      `with name '${nameInArn}'`, scope);
-  }
-  return { arn, name: name ?? nameInArn };
-}
 
 function validateInstanceTypes(scope: Construct, instanceTypes: ec2.InstanceType[] | undefined): void {
   if (instanceTypes === undefined) {

@@ -193,7 +193,7 @@ describe('ImagePipeline', () => {
     expect(stack.resolve(byName.imagePipelineArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image-pipeline/weekly']],
     });
-    expect(() => ImagePipeline.fromImagePipelineAttributes(stack, 'Neither', {})).toThrow('give imagePipelineArn or imagePipelineName, exactly one, got neither');
+    expect(() => ImagePipeline.fromImagePipelineAttributes(stack, 'Neither', {})).toThrow('give imagePipelineArn or imagePipelineName to import an image pipeline, got neither');
   });
 
   describe('events', () => {

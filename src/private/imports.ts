@@ -4,8 +4,10 @@ import { validationError } from './errors';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
+  arnSafeName,
   parseImageBuilderArn,
   validateImageBuilderArn,
+  validateResourceName,
   validateSemanticVersion,
 } from './validation';
 
@@ -65,4 +67,42 @@ export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): {
   validateSemanticVersion(scope, versionProp, version, VersionWildcards.TRAILING);
   const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: `${i.name}/${version}` });
   return { arn, name: i.name, version };
+}
+
+/** The attributes of an import of an unversioned resource (pipeline, infrastructure, distribution, lifecycle policy). */
+export interface UnversionedImport {
+  readonly type: ImageBuilderResourceType;
+  /** e.g. `infrastructureConfiguration`: the props are `infrastructureConfigurationArn` and `...Name`. */
+  readonly prop: string;
+  /** How messages name the resource, e.g. `an infrastructure configuration`. */
+  readonly label: string;
+  readonly arn?: string;
+  readonly name?: string;
+}
+
+/**
+ * Works out ARN and name of an imported unversioned resource. Both may be given when they agree:
+ * the name as written and the name as the ARN writes it (`arnSafeName`).
+ */
+export function resolveUnversionedImport(scope: IConstruct, i: UnversionedImport): { arn: string; name: string } {
+  const [arnProp, nameProp] = [`${i.prop}Arn`, `${i.prop}Name`];
+  validateImageBuilderArn(scope, arnProp, i.arn, i.type);
+  validateResourceName(scope, nameProp, i.name);
+
+  if (i.arn === undefined) {
+    if (i.name === undefined) {
+      throw validationError(`give ${arnProp} or ${nameProp} to import ${i.label}, got neither`, scope);
+    }
+    const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: arnSafeName(i.name) });
+    return { arn, name: i.name };
+  }
+
+  if (Token.isUnresolved(i.arn)) {
+    return { arn: i.arn, name: i.name ?? Stack.of(scope).splitArn(i.arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! };
+  }
+  const nameInArn = parseImageBuilderArn(i.arn)!.name;
+  if (i.name !== undefined && !Token.isUnresolved(i.name) && arnSafeName(i.name) !== nameInArn) {
+    throw validationError(`${nameProp} must be the name in ${arnProp}, got '${i.name}' and ARN '${i.arn}' with name '${nameInArn}'`, scope);
+  }
+  return { arn: i.arn, name: i.name ?? nameInArn };
 }
