@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
+import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
@@ -106,6 +107,15 @@ export abstract class ContainerParentImage {
       validateImageBuilderArn(scope, 'parentImage', imageArn, ImageBuilderResourceType.IMAGE);
       return { parentImage: imageArn, platform: options.platform ?? Platform.LINUX };
     });
+  }
+
+  /**
+   * A container image built by this app or imported, e.g. an `Image` of a container recipe.
+   *
+   * @param image the image
+   */
+  public static fromImage(image: IImage): ContainerParentImage {
+    return ContainerParentImage.fromImageArn(image.imageArn, { platform: image.platform });
   }
 
   /**

@@ -161,7 +161,7 @@ abstract class ImageBase extends Resource implements IImage {
   }
 
   public toParentImage(): ParentImage {
-    return ParentImage.fromImageArn(this.imageArn, { platform: this.platform });
+    return ParentImage.fromImage(this);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import type { IImage } from './image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, validateSemanticVersion } from './private/validation';
@@ -235,6 +236,15 @@ export abstract class ParentImage {
   public static fromImageArn(imageArn: string, options: ParentImageOptions = {}): ParentImage {
     return new ValueParentImage(imageArn, options.platform, (scope) =>
       validateImageBuilderArn(scope, 'parentImage', imageArn, ImageBuilderResourceType.IMAGE));
+  }
+
+  /**
+   * An image built by this app or imported, e.g. an `Image` built at deployment.
+   *
+   * @param image the image
+   */
+  public static fromImage(image: IImage): ParentImage {
+    return ParentImage.fromImageArn(image.imageArn, { platform: image.platform });
   }
 
   /**

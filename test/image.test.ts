@@ -108,6 +108,21 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  test('a container image is the parent of another container recipe', () => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    const recipeOf = (id: string, parentImage: ContainerParentImage) => new ContainerRecipe(stack, id, {
+      parentImage,
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+    });
+    const base = newImage({ containerRecipe: recipeOf('Base', ContainerParentImage.fromDockerHub('amazonlinux')) });
+    recipeOf('Child', ContainerParentImage.fromImage(base));
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+      ParentImage: { 'Fn::GetAtt': [stack.getLogicalId(base.node.defaultChild as any), 'Arn'] },
+    });
+    expectValidTemplate(stack);
+  });
+
   test('imports and grants', () => {
     const imported = Image.fromImageArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', Platform.LINUX);
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
