@@ -11,6 +11,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import { buildApp } from '../examples/first-component/app';
+import { buildApp as buildImageFactory } from '../examples/image-factory/app';
 import { Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
 
 const RUNS = 7;
@@ -69,13 +70,15 @@ function synth(build: (stack: Stack) => void): void {
   }
 }
 
-function synthExample(): void {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-  try {
-    buildApp(outdir).synth();
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+function synthApp(build: (outdir: string) => App): () => void {
+  return () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+    try {
+      build(outdir).synth();
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  };
 }
 
 const corpus = corpusDocuments();
@@ -94,7 +97,8 @@ const cases: Record<string, () => void> = {
   bigFromText: () => validateAll(big),
   bigModel: () => bigDocument.validate({ platform: Platform.LINUX }),
   bigSynth: synthBigStack,
-  example: synthExample,
+  example: synthApp(buildApp),
+  factory: synthApp(buildImageFactory),
 };
 
 // Warm up module loading and JIT, then alternate the cases run by run.
@@ -117,7 +121,9 @@ const rows: Array<[string, string, string]> = [
     `${share(m('bigFromText'), m('bigSynth'))} (synth of a stack with it as a component)`],
   ['Validate the same document built in code (no parsing)', ms(m('bigModel')),
     share(m('bigModel'), m('bigSynth'))],
-  ['Construct + synthesize the example app (examples/first-component)', ms(m('example')), ''],
+  ['Construct + synthesize examples/first-component (2 components, 1 recipe)', ms(m('example')), ''],
+  ['Construct + synthesize examples/image-factory (2 pipelines, 1 image, distribution)', ms(m('factory')),
+    `corpus validation is ${share(m('corpusValidate'), m('factory'))}`],
 ];
 
 const header = `# Benchmark results\n\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x ${os.cpus().length}, ` +
