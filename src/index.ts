@@ -14,3 +14,4 @@ export * from './image-pipeline';
 export * from './image';
 export * from './workflow';
 export * from './aws-managed-workflow';
+export * from './lifecycle-policy';

@@ -1,0 +1,760 @@
+import { CfnResource, Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
+import { Construct } from 'constructs';
+import { IContainerRecipe } from './container-recipe';
+import { IImageRecipe } from './image-recipe';
+import { validationError } from './private/errors';
+import { resolveUnversionedImport } from './private/imports';
+import { addNagSuppression } from './private/nag-suppressions';
+import {
+  ImageBuilderResourceType,
+  VersionWildcards,
+  generateResourceName,
+  validateAccountId,
+  validateAmiTags,
+  validateRegion,
+  validateResourceName,
+  validateSemanticVersion,
+  validateTextLength,
+} from './private/validation';
+
+const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
+
+/** The managed policy the user guide documents for the lifecycle execution role (image-lifecycle-prerequisites). */
+const LIFECYCLE_EXECUTION_POLICY = 'service-role/EC2ImageBuilderLifecycleExecutionPolicy';
+
+/** Every version of a recipe, past and future. */
+const ALL_VERSIONS = 'x.x.x';
+
+/** CreateLifecyclePolicy API reference: `policyDetails` has 1 to 3 items. */
+const MIN_RULES = 1;
+const MAX_RULES = 3;
+/** LifecyclePolicyResourceSelection API reference: `recipes` has 1 to 50 items. */
+const MAX_RECIPES = 50;
+/** LifecyclePolicyDetailFilter API reference: `value` is 1 to 1,000 (units of time, or images). */
+const MAX_FILTER_VALUE = 1000;
+/** LifecyclePolicyDetailFilter API reference: `retainAtLeast` is 1 to 10. */
+const MAX_RETAIN_AT_LEAST = 10;
+/** LifecyclePolicyDetailExclusionRulesAmisLastLaunched API reference: `value` is 1 to 365. */
+const MAX_LAST_LAUNCHED_VALUE = 365;
+/** LifecyclePolicyDetailExclusionRulesAmis API reference: `sharedAccounts` has 1 to 1,536 items. */
+const MAX_SHARED_ACCOUNTS = 1536;
+const DAYS_PER_WEEK = 7;
+
+/**
+ * An EC2 Image Builder lifecycle policy: rules that deprecate, disable or delete old images.
+ */
+export interface ILifecyclePolicy extends IResource {
+  /**
+   * The lifecycle policy's ARN.
+   *
+   * @attribute
+   */
+  readonly lifecyclePolicyArn: string;
+
+  /**
+   * The lifecycle policy's name.
+   *
+   * @attribute
+   */
+  readonly lifecyclePolicyName: string;
+
+  /**
+   * Grants the given IAM actions on this lifecycle policy.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `imagebuilder:GetLifecyclePolicy`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `imagebuilder:GetLifecyclePolicy` on this lifecycle policy.
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * The kind of images a lifecycle policy manages.
+ */
+export enum LifecycleResourceType {
+  /** Images that produce AMIs. */
+  AMI_IMAGE = 'AMI_IMAGE',
+  /** Images that produce container images. */
+  CONTAINER_IMAGE = 'CONTAINER_IMAGE',
+}
+
+/**
+ * Whether Image Builder runs a lifecycle policy.
+ */
+export enum LifecyclePolicyStatus {
+  /** The policy runs (once a day). */
+  ENABLED = 'ENABLED',
+  /** The policy does not run. */
+  DISABLED = 'DISABLED',
+}
+
+/**
+ * What a lifecycle rule does to the images it matches.
+ */
+export enum LifecycleAction {
+  /** Sets the image to Deprecated and, with `includeAmis`, deprecates its AMIs. Only for AMI images. */
+  DEPRECATE = 'DEPRECATE',
+  /** Sets the image to Disabled and, with `includeAmis`, disables its AMIs. Only for AMI images. */
+  DISABLE = 'DISABLE',
+  /** Deletes the image and, with `includeAmis`/`includeSnapshots`/`includeContainers`, what it distributed. */
+  DELETE = 'DELETE',
+}
+
+/**
+ * Units of time of lifecycle ages.
+ */
+export enum LifecycleTimeUnit {
+  /** Days. */
+  DAYS = 'DAYS',
+  /** Weeks. */
+  WEEKS = 'WEEKS',
+  /** Calendar months. */
+  MONTHS = 'MONTHS',
+  /** Calendar years. */
+  YEARS = 'YEARS',
+}
+
+/**
+ * A recipe whose images a lifecycle policy manages, with the versions it covers.
+ */
+export class LifecycleRecipeSelection {
+  /**
+   * The images of an image recipe, for `AMI_IMAGE` policies.
+   *
+   * @param recipe the recipe
+   * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.x.x`; default: every version (`x.x.x`),
+   *   which covers each new version a recipe of this library creates when it changes
+   */
+  public static imageRecipe(recipe: IImageRecipe, version?: string): LifecycleRecipeSelection {
+    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE);
+  }
+
+  /**
+   * The images of a container recipe, for `CONTAINER_IMAGE` policies.
+   *
+   * @param recipe the recipe
+   * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.x.x`; default: every version (`x.x.x`)
+   */
+  public static containerRecipe(recipe: IContainerRecipe, version?: string): LifecycleRecipeSelection {
+    return new LifecycleRecipeSelection(recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE);
+  }
+
+  /**
+   * Any recipe of this account and region by name, image or container recipe alike.
+   *
+   * @param recipeName the recipe's name
+   * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.0.x`; default: every version (`x.x.x`)
+   */
+  public static fromRecipeName(recipeName: string, version?: string): LifecycleRecipeSelection {
+    return new LifecycleRecipeSelection(recipeName, version ?? ALL_VERSIONS, undefined);
+  }
+
+  /** The recipe's name. */
+  public readonly recipeName: string;
+  /** The recipe versions covered, e.g. `x.x.x`. */
+  public readonly recipeVersion: string;
+  /** The policy type the recipe's images belong to, when known. */
+  private readonly kind?: LifecycleResourceType;
+
+  private constructor(recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined) {
+    this.recipeName = recipeName;
+    this.recipeVersion = recipeVersion;
+    this.kind = kind;
+  }
+
+  /**
+   * Checks the selection for a policy of `resourceType` and renders it for CloudFormation.
+   *
+   * @internal
+   */
+  public _render(scope: Construct, resourceType: LifecycleResourceType): CfnLifecyclePolicy.RecipeSelectionProperty {
+    if (this.kind !== undefined && this.kind !== resourceType) {
+      const factory = this.kind === LifecycleResourceType.AMI_IMAGE ? 'imageRecipe' : 'containerRecipe';
+      throw validationError(
+        `resourceSelection: recipe '${this.recipeName}' from LifecycleRecipeSelection.${factory} builds ${this.kind} images, ` +
+        `but resourceType is '${resourceType}'`, scope);
+    }
+    validateResourceName(scope, 'resourceSelection recipe name', this.recipeName);
+    validateSemanticVersion(scope, `resourceSelection recipe '${this.recipeName}' version`, this.recipeVersion, VersionWildcards.TRAILING);
+    return { name: this.recipeName, semanticVersion: this.recipeVersion };
+  }
+}
+
+/**
+ * Which images a lifecycle policy manages: those of some recipes, or those with some tags.
+ */
+export class LifecycleResourceSelection {
+  /**
+   * The images built from these recipes (1 to 50).
+   *
+   * @param recipes the recipes, with the versions to cover
+   */
+  public static fromRecipes(recipes: LifecycleRecipeSelection[]): LifecycleResourceSelection {
+    return new LifecycleResourceSelection(recipes, undefined);
+  }
+
+  /**
+   * The images that have any of these tags (1 to 50).
+   *
+   * @param tags the tags
+   */
+  public static fromTags(tags: { [key: string]: string }): LifecycleResourceSelection {
+    return new LifecycleResourceSelection(undefined, tags);
+  }
+
+  private readonly recipes?: LifecycleRecipeSelection[];
+  private readonly tags?: { [key: string]: string };
+
+  private constructor(recipes: LifecycleRecipeSelection[] | undefined, tags: { [key: string]: string } | undefined) {
+    this.recipes = recipes;
+    this.tags = tags;
+  }
+
+  /**
+   * Checks the selection and renders it for CloudFormation.
+   *
+   * @internal
+   */
+  public _render(scope: Construct, resourceType: LifecycleResourceType): CfnLifecyclePolicy.ResourceSelectionProperty {
+    if (this.recipes !== undefined) {
+      // LifecyclePolicyResourceSelection API reference: recipes has 1 to 50 items.
+      if (this.recipes.length < 1 || this.recipes.length > MAX_RECIPES) {
+        throw validationError(
+          `resourceSelection must have 1 to ${MAX_RECIPES} recipes, got ${this.recipes.length}`, scope);
+      }
+      return { recipes: this.recipes.map((recipe) => recipe._render(scope, resourceType)) };
+    }
+    const tags = this.tags ?? {};
+    if (Object.keys(tags).length === 0) {
+      throw validationError('resourceSelection must have 1 to 50 tags, got none', scope);
+    }
+    // LifecyclePolicyResourceSelection API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
+    validateAmiTags(scope, 'resourceSelection tags', tags);
+    return { tagMap: tags };
+  }
+}
+
+/**
+ * Which images a lifecycle rule acts on: those older than an age, or those beyond a number of the
+ * newest.
+ */
+export class LifecycleFilter {
+  /**
+   * Images older than `age`, a whole number of days: up to 1,000 days, or up to 1,000 weeks in
+   * whole weeks. Use `ageInUnits` for calendar months and years.
+   *
+   * @param age the age, e.g. `Duration.days(90)`
+   */
+  public static age(age: Duration): LifecycleFilter {
+    return new LifecycleFilter('AGE', undefined, undefined, age);
+  }
+
+  /**
+   * Images older than `value` units of time, e.g. 6 months.
+   *
+   * @param value the number of units, 1 to 1,000
+   * @param unit the unit
+   */
+  public static ageInUnits(value: number, unit: LifecycleTimeUnit): LifecycleFilter {
+    return new LifecycleFilter('AGE', value, unit, undefined);
+  }
+
+  /**
+   * Every image but the newest `count` ones.
+   *
+   * @param count how many of the newest images to keep out of the rule, 1 to 1,000
+   */
+  public static count(count: number): LifecycleFilter {
+    return new LifecycleFilter('COUNT', count, undefined, undefined);
+  }
+
+  private readonly filterType: string;
+  private readonly value?: number;
+  private readonly unit?: LifecycleTimeUnit;
+  private readonly duration?: Duration;
+
+  private constructor(filterType: string, value: number | undefined, unit: LifecycleTimeUnit | undefined, duration: Duration | undefined) {
+    this.filterType = filterType;
+    this.value = value;
+    this.unit = unit;
+    this.duration = duration;
+  }
+
+  /**
+   * Whether the filter selects images by age.
+   *
+   * @internal
+   */
+  public get _isAgeFilter(): boolean {
+    return this.filterType === 'AGE';
+  }
+
+  /**
+   * Checks the filter and renders it for CloudFormation.
+   *
+   * @internal
+   */
+  public _render(scope: Construct, where: string, retainAtLeast: number | undefined): CfnLifecyclePolicy.FilterProperty {
+    let value: number;
+    let unit: string | undefined;
+    if (this.duration !== undefined) {
+      ({ value, unit } = durationToAge(scope, `${where} filter age`, this.duration, MAX_FILTER_VALUE));
+    } else {
+      value = this.value!;
+      unit = this.unit;
+      // LifecyclePolicyDetailFilter API reference: value is 1 to 1,000.
+      const what = this.filterType === 'COUNT' ? 'filter count' : 'filter age';
+      checkWholeNumber(scope, `${where} ${what}`, value, 1, MAX_FILTER_VALUE);
+    }
+    return { type: this.filterType, value, unit, retainAtLeast };
+  }
+}
+
+/**
+ * A lifecycle rule: an action, the images it acts on, and the exceptions.
+ */
+export interface LifecycleRule {
+  /**
+   * What to do with the images the rule matches. A policy has at most one rule per action.
+   */
+  readonly action: LifecycleAction;
+
+  /**
+   * Which images the rule matches: by age or by count.
+   */
+  readonly filter: LifecycleFilter;
+
+  /**
+   * With an age filter, the number of the newest images the rule always leaves alone, even when
+   * they are old enough (1 to 10).
+   *
+   * @default - none: every image old enough is acted on
+   */
+  readonly retainAtLeast?: number;
+
+  /**
+   * Extend the action to the AMIs the image distributed: deprecate, disable, or deregister them.
+   * Only for `AMI_IMAGE` policies.
+   *
+   * @default false
+   */
+  readonly includeAmis?: boolean;
+
+  /**
+   * Delete the snapshots of the AMIs the rule deregisters. Only for `DELETE` rules of
+   * `AMI_IMAGE` policies, with `includeAmis`.
+   *
+   * @default false
+   */
+  readonly includeSnapshots?: boolean;
+
+  /**
+   * Delete the container images the image distributed to ECR. Only for `CONTAINER_IMAGE` policies.
+   *
+   * @default false
+   */
+  readonly includeContainers?: boolean;
+
+  /**
+   * Skip Image Builder images that have any of these tags (at most 50).
+   *
+   * @default - no images are skipped for their tags
+   */
+  readonly excludeImageTags?: { [key: string]: string };
+
+  /**
+   * Skip AMIs that are public. Only for `AMI_IMAGE` policies.
+   *
+   * @default false
+   */
+  readonly excludePublicAmis?: boolean;
+
+  /**
+   * Skip AMIs that launched an instance within this time, in whole days: up to 365 days, or up to
+   * 365 weeks in whole weeks. Only for `AMI_IMAGE` policies.
+   *
+   * @default - AMIs are not skipped for recent launches
+   */
+  readonly excludeAmisLaunchedWithin?: Duration;
+
+  /**
+   * Skip AMIs in these regions. Only for `AMI_IMAGE` policies.
+   *
+   * @default - AMIs are not skipped for their region
+   */
+  readonly excludeAmiRegions?: string[];
+
+  /**
+   * Skip AMIs shared with these accounts (1 to 1,536). Only for `AMI_IMAGE` policies.
+   *
+   * @default - AMIs are not skipped for whom they are shared with
+   */
+  readonly excludeAmiSharedAccounts?: string[];
+
+  /**
+   * Skip AMIs that have any of these tags (at most 50). Only for `AMI_IMAGE` policies.
+   *
+   * @default - AMIs are not skipped for their tags
+   */
+  readonly excludeAmiTags?: { [key: string]: string };
+}
+
+/**
+ * Properties of a {@link LifecyclePolicy}.
+ */
+export interface LifecyclePolicyProps {
+  /**
+   * The kind of images the policy manages.
+   */
+  readonly resourceType: LifecycleResourceType;
+
+  /**
+   * Which images the policy manages.
+   */
+  readonly resourceSelection: LifecycleResourceSelection;
+
+  /**
+   * The rules, 1 to 3, at most one per action.
+   */
+  readonly rules: LifecycleRule[];
+
+  /**
+   * The policy's name.
+   *
+   * @default - generated from the construct path: valid, deterministic and unique in the stack
+   */
+  readonly lifecyclePolicyName?: string;
+
+  /**
+   * What the policy is for.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Whether the policy runs.
+   *
+   * @default LifecyclePolicyStatus.ENABLED
+   */
+  readonly status?: LifecyclePolicyStatus;
+
+  /**
+   * The role Image Builder runs the policy's actions as.
+   *
+   * @default - a role Image Builder assumes, with the AWS-managed policy
+   * `service-role/EC2ImageBuilderLifecycleExecutionPolicy`
+   */
+  readonly executionRole?: iam.IRole;
+
+  /**
+   * Tags for the policy.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * How to refer to an existing lifecycle policy.
+ */
+export interface LifecyclePolicyAttributes {
+  /**
+   * The policy's ARN. Give this or `lifecyclePolicyName`, or both when they agree.
+   *
+   * @default - built from `lifecyclePolicyName` in this stack's account and region
+   */
+  readonly lifecyclePolicyArn?: string;
+
+  /**
+   * The policy's name. Give this or `lifecyclePolicyArn`, or both when they agree.
+   *
+   * @default - taken from `lifecyclePolicyArn`
+   */
+  readonly lifecyclePolicyName?: string;
+}
+
+abstract class LifecyclePolicyBase extends Resource implements ILifecyclePolicy {
+  public abstract readonly lifecyclePolicyArn: string;
+  public abstract readonly lifecyclePolicyName: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.lifecyclePolicyArn] });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'imagebuilder:GetLifecyclePolicy');
+  }
+}
+
+/**
+ * An EC2 Image Builder lifecycle policy: once a day, Image Builder deprecates, disables or
+ * deletes the images (and optionally their AMIs, snapshots or container images) that its rules
+ * match.
+ *
+ * By default it creates the execution role with the AWS-managed policy Image Builder documents
+ * for it.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-image-lifecycles.html
+ */
+export class LifecyclePolicy extends LifecyclePolicyBase {
+  /**
+   * Imports a lifecycle policy by ARN.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param lifecyclePolicyArn the policy's ARN
+   */
+  public static fromLifecyclePolicyArn(scope: Construct, id: string, lifecyclePolicyArn: string): ILifecyclePolicy {
+    return LifecyclePolicy.fromLifecyclePolicyAttributes(scope, id, { lifecyclePolicyArn });
+  }
+
+  /**
+   * Imports a lifecycle policy of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param lifecyclePolicyName the policy's name
+   */
+  public static fromLifecyclePolicyName(scope: Construct, id: string, lifecyclePolicyName: string): ILifecyclePolicy {
+    return LifecyclePolicy.fromLifecyclePolicyAttributes(scope, id, { lifecyclePolicyName });
+  }
+
+  /**
+   * Imports a lifecycle policy from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the policy's attributes
+   */
+  public static fromLifecyclePolicyAttributes(scope: Construct, id: string, attrs: LifecyclePolicyAttributes): ILifecyclePolicy {
+    const { arn, name } = resolveUnversionedImport(scope, {
+      type: ImageBuilderResourceType.LIFECYCLE_POLICY,
+      prop: 'lifecyclePolicy',
+      label: 'a lifecycle policy',
+      arn: attrs.lifecyclePolicyArn,
+      name: attrs.lifecyclePolicyName,
+    });
+
+    class Import extends LifecyclePolicyBase {
+      public readonly lifecyclePolicyArn = arn;
+      public readonly lifecyclePolicyName = name;
+    }
+    return new Import(scope, id);
+  }
+
+  /**
+   * Whether `x` is a `LifecyclePolicy` created by this library.
+   *
+   * @param x any value
+   */
+  public static isLifecyclePolicy(x: any): x is LifecyclePolicy {
+    return x !== null && typeof x === 'object' && LIFECYCLE_POLICY_SYMBOL in x;
+  }
+
+  public readonly lifecyclePolicyArn: string;
+  public readonly lifecyclePolicyName: string;
+
+  /**
+   * The role Image Builder runs the policy's actions as: the one given, or the one created.
+   */
+  public readonly executionRole: iam.IRole;
+
+  public constructor(scope: Construct, id: string, props: LifecyclePolicyProps) {
+    super(scope, id, {
+      physicalName: props.lifecyclePolicyName ?? Lazy.string({ produce: () => generateResourceName(this) }),
+    });
+    Object.defineProperty(this, LIFECYCLE_POLICY_SYMBOL, { value: true });
+
+    const name = props.lifecyclePolicyName ?? generateResourceName(this);
+    validateResourceName(this, 'lifecyclePolicyName', name);
+    validateTextLength(this, 'description', props.description);
+    validateRules(this, props.resourceType, props.rules);
+    const resourceSelection = props.resourceSelection._render(this, props.resourceType);
+    const policyDetails = props.rules.map((rule, i) => renderRule(this, props.resourceType, rule, i));
+
+    this.executionRole = props.executionRole ?? this.createExecutionRole();
+
+    const resource = new CfnLifecyclePolicy(this, 'Resource', {
+      name,
+      description: props.description,
+      status: props.status ?? LifecyclePolicyStatus.ENABLED,
+      executionRole: this.executionRole.roleArn,
+      resourceType: props.resourceType,
+      resourceSelection,
+      policyDetails,
+      tags: props.tags,
+    });
+
+    this.lifecyclePolicyArn = resource.attrArn;
+    this.lifecyclePolicyName = name;
+  }
+
+  private createExecutionRole(): iam.IRole {
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+      description: 'EC2 Image Builder lifecycle policy execution',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(LIFECYCLE_EXECUTION_POLICY)],
+    });
+    addNagSuppression(role.node.defaultChild as CfnResource, 'AwsSolutions-IAM4',
+      'the AWS-managed policy Image Builder documents for lifecycle execution roles: maintained by AWS as the service ' +
+      'changes, and limited by its conditions to resources Image Builder tagged as created by it',
+      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${LIFECYCLE_EXECUTION_POLICY}`]);
+    return role;
+  }
+}
+
+/** The rules across the policy: how many, and one per action. */
+function validateRules(scope: Construct, resourceType: LifecycleResourceType, rules: LifecycleRule[]): void {
+  // CreateLifecyclePolicy API reference (and the CLI's constraints): policyDetails has 1 to 3 items.
+  if (rules.length < MIN_RULES || rules.length > MAX_RULES) {
+    throw validationError(`rules must have ${MIN_RULES} to ${MAX_RULES} rules, got ${rules.length}`, scope);
+  }
+  // User guide, "How lifecycle management rules work": a policy has a deprecate, a disable and a
+  // delete rule type; the console offers each once, and three rules at most leave no room for more.
+  const seen = new Set<LifecycleAction>();
+  for (const rule of rules) {
+    if (seen.has(rule.action)) {
+      throw validationError(
+        `rules must have at most one rule per action, got more than one '${rule.action}' rule`, scope);
+    }
+    seen.add(rule.action);
+  }
+  rules.forEach((rule, i) => validateRule(scope, resourceType, rule, `rules[${i}]`));
+}
+
+/** The combinations the service documents for one rule. */
+function validateRule(scope: Construct, resourceType: LifecycleResourceType, rule: LifecycleRule, where: string): void {
+  const ami = resourceType === LifecycleResourceType.AMI_IMAGE;
+  // User guide, "How lifecycle management rules work": deprecate and disable rules are "not
+  // available for container images".
+  if (!ami && rule.action !== LifecycleAction.DELETE) {
+    throw validationError(
+      `${where}: action '${rule.action}' is only for AMI_IMAGE policies; CONTAINER_IMAGE policies allow only 'DELETE'`, scope);
+  }
+  // LifecyclePolicyDetailActionIncludeResources API reference: amis and snapshots are "distributed
+  // AMIs" and their snapshots, containers are "distributed containers".
+  for (const prop of ['includeAmis', 'includeSnapshots'] as const) {
+    if (rule[prop] && !ami) {
+      throw validationError(`${where}: ${prop} is only for AMI_IMAGE policies, got resourceType '${resourceType}'`, scope);
+    }
+  }
+  if (rule.includeContainers && ami) {
+    throw validationError(`${where}: includeContainers is only for CONTAINER_IMAGE policies, got resourceType '${resourceType}'`, scope);
+  }
+  // User guide, "How lifecycle management rules work": only the delete rule deletes snapshots, and
+  // only of the AMIs it deregisters.
+  if (rule.includeSnapshots && rule.action !== LifecycleAction.DELETE) {
+    throw validationError(`${where}: includeSnapshots is only for 'DELETE' rules, got action '${rule.action}'`, scope);
+  }
+  if (rule.includeSnapshots && !rule.includeAmis) {
+    throw validationError(
+      `${where}: includeSnapshots needs includeAmis true (snapshots of AMIs that stay registered cannot be deleted), ` +
+      `got includeAmis ${rule.includeAmis ?? 'unset'}`, scope);
+  }
+  // LifecyclePolicyDetailFilter API reference: retainAtLeast is "for age-based filters", 1 to 10.
+  if (rule.retainAtLeast !== undefined && !rule.filter._isAgeFilter) {
+    throw validationError(
+      `${where}: retainAtLeast is only for age filters (LifecycleFilter.age or ageInUnits), got a count filter`, scope);
+  }
+  checkWholeNumber(scope, `${where} retainAtLeast`, rule.retainAtLeast, 1, MAX_RETAIN_AT_LEAST);
+  // User guide, "AMI lifecycle exclusion rules" (LifecyclePolicyDetailExclusionRulesAmis): for AMIs only.
+  if (!ami) {
+    const amiExclusions = (['excludePublicAmis', 'excludeAmisLaunchedWithin', 'excludeAmiRegions', 'excludeAmiSharedAccounts', 'excludeAmiTags'] as const)
+      .filter((prop) => rule[prop] !== undefined);
+    if (amiExclusions.length > 0) {
+      throw validationError(
+        `${where}: ${amiExclusions.join(', ')} ${amiExclusions.length > 1 ? 'are' : 'is'} only for AMI_IMAGE policies, ` +
+        `got resourceType '${resourceType}'; use excludeImageTags`, scope);
+    }
+  }
+  if (rule.excludeAmiSharedAccounts !== undefined) {
+    const count = rule.excludeAmiSharedAccounts.length;
+    // LifecyclePolicyDetailExclusionRulesAmis API reference: sharedAccounts has 1 to 1,536 items of 12 digits.
+    if (count < 1 || count > MAX_SHARED_ACCOUNTS) {
+      throw validationError(
+        `${where} excludeAmiSharedAccounts must list 1 to ${MAX_SHARED_ACCOUNTS} accounts, got ${count}; omit it to skip no AMIs for sharing`, scope);
+    }
+    rule.excludeAmiSharedAccounts.forEach((account) => validateAccountId(scope, `${where} excludeAmiSharedAccounts`, account));
+  }
+  rule.excludeAmiRegions?.forEach((region) => validateRegion(scope, `${where} excludeAmiRegions`, region));
+  // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
+  validateAmiTags(scope, `${where} excludeImageTags`, rule.excludeImageTags);
+  validateAmiTags(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
+}
+
+function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule: LifecycleRule, i: number): CfnLifecyclePolicy.PolicyDetailProperty {
+  const where = `rules[${i}]`;
+  const includeResources: CfnLifecyclePolicy.IncludeResourcesProperty = {
+    amis: rule.includeAmis || undefined,
+    snapshots: rule.includeSnapshots || undefined,
+    containers: rule.includeContainers || undefined,
+  };
+  const amis: CfnLifecyclePolicy.AmiExclusionRulesProperty = {
+    isPublic: rule.excludePublicAmis || undefined,
+    // LifecyclePolicyDetailExclusionRulesAmisLastLaunched API reference: value is 1 to 365.
+    lastLaunched: rule.excludeAmisLaunchedWithin
+      ? durationToAge(scope, `${where} excludeAmisLaunchedWithin`, rule.excludeAmisLaunchedWithin, MAX_LAST_LAUNCHED_VALUE)
+      : undefined,
+    regions: rule.excludeAmiRegions?.length ? rule.excludeAmiRegions : undefined,
+    sharedAccounts: rule.excludeAmiSharedAccounts,
+    tagMap: nonEmpty(rule.excludeAmiTags),
+  };
+  const exclusionRules: CfnLifecyclePolicy.ExclusionRulesProperty = {
+    amis: resourceType === LifecycleResourceType.AMI_IMAGE ? definedOnly(amis) : undefined,
+    tagMap: nonEmpty(rule.excludeImageTags),
+  };
+  return {
+    action: { type: rule.action, includeResources: definedOnly(includeResources) },
+    filter: rule.filter._render(scope, where, rule.retainAtLeast),
+    exclusionRules: definedOnly(exclusionRules),
+  };
+}
+
+/**
+ * A `Duration` as a lifecycle age: whole days, in DAYS up to `max`, beyond that in WEEKS when it
+ * is whole weeks. Months and years are calendar units that no fixed duration equals.
+ */
+function durationToAge(scope: Construct, prop: string, duration: Duration, max: number): { value: number; unit: LifecycleTimeUnit } {
+  if (duration.isUnresolved()) {
+    return { value: duration.toDays(), unit: LifecycleTimeUnit.DAYS };
+  }
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw validationError(`${prop} must be a whole number of days, at least 1, got ${duration.toHumanString()}`, scope);
+  }
+  if (days <= max) {
+    return { value: days, unit: LifecycleTimeUnit.DAYS };
+  }
+  if (days % DAYS_PER_WEEK === 0 && days / DAYS_PER_WEEK <= max) {
+    return { value: days / DAYS_PER_WEEK, unit: LifecycleTimeUnit.WEEKS };
+  }
+  throw validationError(
+    `${prop} must be at most ${max} days, or at most ${max} weeks in whole weeks, got ${days} days`, scope);
+}
+
+function checkWholeNumber(scope: Construct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw validationError(`${prop} must be a whole number from ${min} to ${max}, got ${value}`, scope);
+  }
+}
+
+/** The object, or `undefined` when it has no defined values, so CloudFormation gets no empty structs. */
+function definedOnly<T extends object>(o: T): T | undefined {
+  return Object.values(o).some((v) => v !== undefined) ? o : undefined;
+}
+
+function nonEmpty(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  return tags && Object.keys(tags).length > 0 ? tags : undefined;
+}
