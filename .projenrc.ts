@@ -36,6 +36,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws/cloudformation-validate@1.9.0-beta',
     'cdk-nag@^2.36.0',
     'ts-node',
+    // The custom-resource handler's clients: provided by the Lambda runtime, so only needed to
+    // compile the handler and to run its tests against the local endpoint.
+    '@aws-sdk/client-imagebuilder@^3.1046.0',
+    '@aws-sdk/client-ram@^3.1048.0',
+    '@aws-sdk/client-lambda@^3.1046.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
 
   jestOptions: {
