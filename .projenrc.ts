@@ -82,6 +82,12 @@ project.addTask('bench', {
   description: 'Run the benchmarks; prints a table and writes bench/RESULTS.md',
   exec: 'ts-node --project test/tsconfig.json bench/bench.ts',
 });
+// Tests, the example and the benchmark synthesize the custom-resource handler, whose asset the
+// bundle task builds.
+const bundle = project.tasks.tryFind('bundle')!;
+project.testTask.prependSpawn(bundle);
+project.tasks.tryFind('synth:example')!.prependSpawn(bundle);
+project.tasks.tryFind('bench')!.prependSpawn(bundle);
 project.gitignore.exclude('/cdk.out/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/cdk.out/', '/.ci/');
 // Examples, scripts and benchmarks are type-checked and linted like tests; each folder needs a

@@ -18,6 +18,8 @@ import {
   validateSemanticVersion,
   validateTextLength,
 } from './private/validation';
+import { ResourcePolicy } from './custom-resources/resource-policy';
+import { ShareWithOptions } from './sharing';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
 const DEFAULT_VERSION = '1.0.0';
@@ -69,6 +71,25 @@ export interface IComponent extends IResource {
    * @param grantee the principal
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Adds a statement to this component's resource policy (the service's `PutComponentPolicy`), which the stack's
+   * custom-resource handler puts at deploy time before promoting the AWS RAM share the service
+   * creates from it, so the principals see the component. A statement without resources applies to
+   * this component. The policy may grant `imagebuilder:GetComponent` and `imagebuilder:ListComponents` to accounts, organizations and organizational units.
+   *
+   * @param statement the statement to add
+   */
+  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  /**
+   * Shares this component with accounts, organizations and organizational units: a resource policy
+   * statement granting `imagebuilder:GetComponent` and `imagebuilder:ListComponents`. Deleting the component or the
+   * sharing from the app removes the sharing.
+   *
+   * @param options who to share with
+   */
+  shareWith(options: ShareWithOptions): void;
 }
 
 /**
@@ -193,6 +214,23 @@ abstract class ComponentBase extends Resource implements IComponent {
   public abstract readonly componentVersion: string;
   public abstract readonly platform?: Platform;
   protected abstract readonly kmsKey?: kms.IKey;
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return ResourcePolicy.of(this, this._policyArn, ImageBuilderResourceType.COMPONENT).addStatement(statement);
+  }
+
+  public shareWith(options: ShareWithOptions): void {
+    this.addToResourcePolicy(ResourcePolicy.shareStatement(this, ImageBuilderResourceType.COMPONENT, options));
+  }
+
+  /**
+   * The ARN the service's `PutComponentPolicy` takes.
+   *
+   * @internal
+   */
+  protected get _policyArn(): string {
+    return this.componentArn;
+  }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -336,6 +374,15 @@ export class Component extends ComponentBase {
    * The document text when it was known at synth time (inline, JSON object or local file).
    */
   public readonly documentText?: string;
+
+  /**
+   * A component's policy is put on the build this deployment created.
+   *
+   * @internal
+   */
+  protected get _policyArn(): string {
+    return this.componentBuildVersionArn;
+  }
 
   public constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, id, {

@@ -18,6 +18,8 @@ import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
+import { ResourcePolicy } from './custom-resources/resource-policy';
+import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
 const DEFAULT_VERSION = '1.0.x';
@@ -82,6 +84,25 @@ export interface IContainerRecipe extends IResource {
    * @param grantee the principal
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Adds a statement to this container recipe's resource policy (the service's `PutContainerRecipePolicy`), which the stack's
+   * custom-resource handler puts at deploy time before promoting the AWS RAM share the service
+   * creates from it, so the principals see the container recipe. A statement without resources applies to
+   * this container recipe. The policy may grant `imagebuilder:GetContainerRecipe` and `imagebuilder:ListContainerRecipes` to accounts, organizations and organizational units.
+   *
+   * @param statement the statement to add
+   */
+  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  /**
+   * Shares this container recipe with accounts, organizations and organizational units: a resource policy
+   * statement granting `imagebuilder:GetContainerRecipe` and `imagebuilder:ListContainerRecipes`. Deleting the container recipe or the
+   * sharing from the app removes the sharing.
+   *
+   * @param options who to share with
+   */
+  shareWith(options: ShareWithOptions): void;
 }
 
 /**
@@ -292,6 +313,23 @@ abstract class ContainerRecipeBase extends Resource implements IContainerRecipe 
   public abstract readonly containerRecipeName: string;
   public abstract readonly containerRecipeVersion: string;
   public abstract readonly platform?: Platform;
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return ResourcePolicy.of(this, this._policyArn, ImageBuilderResourceType.CONTAINER_RECIPE).addStatement(statement);
+  }
+
+  public shareWith(options: ShareWithOptions): void {
+    this.addToResourcePolicy(ResourcePolicy.shareStatement(this, ImageBuilderResourceType.CONTAINER_RECIPE, options));
+  }
+
+  /**
+   * The ARN the service's `PutContainerRecipePolicy` takes.
+   *
+   * @internal
+   */
+  protected get _policyArn(): string {
+    return this.containerRecipeArn;
+  }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.containerRecipeArn] });

@@ -2,16 +2,18 @@ import { Duration, Fn, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnImagePipeline, CfnImagePipelineProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
+import { PipelineExecution, PipelineExecutionOptions } from './custom-resources/pipeline-execution';
 import { IDistributionConfiguration } from './distribution-configuration';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
 import { validationError } from './private/errors';
+import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
 import { addNagSuppression } from './private/nag-suppressions';
 import {
@@ -105,6 +107,14 @@ export interface IImagePipeline extends IResource {
    * Grants `imagebuilder:StartImagePipelineExecution`.
    */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Starts this pipeline when the stack deploys, and again when a trigger value changes
+   * (a custom resource; see {@link PipelineExecution}).
+   *
+   * @param options triggers, waiting for the image, cancelling on delete
+   */
+  startOnDeploy(options?: PipelineExecutionOptions): PipelineExecution;
 
   /**
    * An EventBridge rule for CVE findings of this pipeline's image scans.
@@ -287,6 +297,10 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
     return this.grant(grantee, 'imagebuilder:GetImagePipeline');
   }
 
+  public startOnDeploy(options: PipelineExecutionOptions = {}): PipelineExecution {
+    return new PipelineExecution(this, 'Execution', { ...options, pipeline: this });
+  }
+
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'imagebuilder:StartImagePipelineExecution');
   }
@@ -356,8 +370,20 @@ export class ImagePipeline extends ImagePipelineBase {
   /** The role that runs workflows, when there is one. */
   public readonly executionRole?: iam.IRole;
 
-  /** The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`. */
-  private readonly imageArnPrefix: string;
+  /**
+   * The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`.
+   *
+   * @internal
+   */
+  public readonly _imageArnPrefix: string;
+
+  /**
+   * What a start on deploy watches by default: the recipe's version ARN (a changed recipe gets a
+   * new version) and a fingerprint of this pipeline's configuration.
+   *
+   * @internal
+   */
+  public readonly _defaultExecutionTriggers: string[];
 
   public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
     super(scope, id, {
@@ -384,10 +410,10 @@ export class ImagePipeline extends ImagePipelineBase {
     const recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
     // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
     const recipeName = Fn.select(1, Fn.split('/', recipeArn));
-    this.imageArnPrefix = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${recipeName}/` });
+    this._imageArnPrefix = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${recipeName}/` });
 
     const scanning = props.imageScanningEnabled ?? false;
-    const resource = new CfnImagePipeline(this, 'Resource', {
+    const pipelineProperties: CfnImagePipelineProps = {
       name,
       description: props.description,
       imageRecipeArn: props.imageRecipe?.imageRecipeArn,
@@ -421,7 +447,11 @@ export class ImagePipeline extends ImagePipelineBase {
       } : undefined,
       status: props.status,
       tags: props.tags,
-    });
+    };
+    const resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
+    this._defaultExecutionTriggers = [recipeArn, Lazy.string({
+      produce: () => fingerprint(Stack.of(this).resolve({ ...pipelineProperties, timezone: props.schedule?.options.timezone })),
+    })];
     if (props.schedule?.options.timezone !== undefined) {
       // The registry schema has Schedule.Timezone; the L1 of this aws-cdk-lib version does not.
       resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
@@ -471,7 +501,7 @@ export class ImagePipeline extends ImagePipelineBase {
    * pattern matches the recipe's images only (a pipeline of another recipe never matches).
    */
   private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
-    const pattern: events.EventPattern = { resources: events.Match.prefix(this.imageArnPrefix), detail };
+    const pattern: events.EventPattern = { resources: events.Match.prefix(this._imageArnPrefix), detail };
     return imageBuilderRule(this, id, options, detailType, pattern);
   }
 

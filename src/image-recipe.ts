@@ -12,6 +12,8 @@ import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateAmiTags, validateResourceName, validateTextLength } from './private/validation';
+import { ResourcePolicy } from './custom-resources/resource-policy';
+import { ShareWithOptions } from './sharing';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
 const DEFAULT_VERSION = '1.0.x';
@@ -60,6 +62,25 @@ export interface IImageRecipe extends IResource {
    * @param grantee the principal
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Adds a statement to this image recipe's resource policy (the service's `PutImageRecipePolicy`), which the stack's
+   * custom-resource handler puts at deploy time before promoting the AWS RAM share the service
+   * creates from it, so the principals see the image recipe. A statement without resources applies to
+   * this image recipe. The policy may grant `imagebuilder:GetImageRecipe` and `imagebuilder:ListImageRecipes` to accounts, organizations and organizational units.
+   *
+   * @param statement the statement to add
+   */
+  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  /**
+   * Shares this image recipe with accounts, organizations and organizational units: a resource policy
+   * statement granting `imagebuilder:GetImageRecipe` and `imagebuilder:ListImageRecipes`. Deleting the image recipe or the
+   * sharing from the app removes the sharing.
+   *
+   * @param options who to share with
+   */
+  shareWith(options: ShareWithOptions): void;
 }
 
 /**
@@ -342,6 +363,23 @@ abstract class ImageRecipeBase extends Resource implements IImageRecipe {
   public abstract readonly imageRecipeName: string;
   public abstract readonly imageRecipeVersion: string;
   public abstract readonly platform?: Platform;
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return ResourcePolicy.of(this, this._policyArn, ImageBuilderResourceType.IMAGE_RECIPE).addStatement(statement);
+  }
+
+  public shareWith(options: ShareWithOptions): void {
+    this.addToResourcePolicy(ResourcePolicy.shareStatement(this, ImageBuilderResourceType.IMAGE_RECIPE, options));
+  }
+
+  /**
+   * The ARN the service's `PutImageRecipePolicy` takes.
+   *
+   * @internal
+   */
+  protected get _policyArn(): string {
+    return this.imageRecipeArn;
+  }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageRecipeArn] });

@@ -14,6 +14,8 @@ import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTest
 import { validationError } from './private/errors';
 import { addNagSuppression } from './private/nag-suppressions';
 import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+import { ResourcePolicy } from './custom-resources/resource-policy';
+import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
 /** AWS maintains this policy for deleting images and their AMIs, snapshots and containers. */
@@ -44,6 +46,25 @@ export interface IImage extends IResource {
    * Grants `imagebuilder:GetImage`.
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Adds a statement to this image's resource policy (the service's `PutImagePolicy`), which the stack's
+   * custom-resource handler puts at deploy time before promoting the AWS RAM share the service
+   * creates from it, so the principals see the image. A statement without resources applies to
+   * this image. The policy may grant `imagebuilder:GetImage` and `imagebuilder:ListImages` to accounts, organizations and organizational units.
+   *
+   * @param statement the statement to add
+   */
+  addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult;
+
+  /**
+   * Shares this image with accounts, organizations and organizational units: a resource policy
+   * statement granting `imagebuilder:GetImage` and `imagebuilder:ListImages`. Deleting the image or the
+   * sharing from the app removes the sharing.
+   *
+   * @param options who to share with
+   */
+  shareWith(options: ShareWithOptions): void;
 
   /**
    * This image as the parent image of another recipe.
@@ -151,6 +172,23 @@ export interface ImageProps {
 abstract class ImageBase extends Resource implements IImage {
   public abstract readonly imageArn: string;
   public abstract readonly platform?: Platform;
+
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return ResourcePolicy.of(this, this._policyArn, ImageBuilderResourceType.IMAGE).addStatement(statement);
+  }
+
+  public shareWith(options: ShareWithOptions): void {
+    this.addToResourcePolicy(ResourcePolicy.shareStatement(this, ImageBuilderResourceType.IMAGE, options));
+  }
+
+  /**
+   * The ARN the service's `PutImagePolicy` takes.
+   *
+   * @internal
+   */
+  protected get _policyArn(): string {
+    return this.imageArn;
+  }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageArn] });

@@ -15,3 +15,5 @@ export * from './image';
 export * from './workflow';
 export * from './aws-managed-workflow';
 export * from './lifecycle-policy';
+export * from './sharing';
+export * from './custom-resources/pipeline-execution';

@@ -13,6 +13,7 @@ export type NagAppliesTo = string | { regex: string };
 export function addNagSuppression(resource: CfnResource, id: string, reason: string, appliesTo: NagAppliesTo[]): void {
   const existing = resource.getMetadata(NAG_METADATA_KEY)?.rules_to_suppress ?? [];
   resource.addMetadata(NAG_METADATA_KEY, {
-    rules_to_suppress: [...existing, { id, reason, applies_to: appliesTo }],
+    // cdk-nag reads an empty applies_to as "no finding": leave it out for rules without findings.
+    rules_to_suppress: [...existing, { id, reason, ...(appliesTo.length > 0 ? { applies_to: appliesTo } : {}) }],
   });
 }

@@ -317,3 +317,23 @@ export function validateAmiTags(scope: IConstruct, prop: string, tags: { [key: s
     }
   }
 }
+
+/** IAM roles and users of an account, the other principals a resource policy may name. */
+const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::[0-9]{12}:(root|role/.+|user/.+)$`);
+
+/**
+ * What kind of principal a resource-policy principal string is, or `undefined` for one that an
+ * Image Builder resource policy cannot share with.
+ */
+export function sharingPrincipalKind(value: string): 'account' | 'organization' | 'organizational-unit' | 'iam' | undefined {
+  if (ACCOUNT_ID.test(value)) {
+    return 'account';
+  }
+  if (ORGANIZATION_ARN.test(value)) {
+    return 'organization';
+  }
+  if (OU_ARN.test(value)) {
+    return 'organizational-unit';
+  }
+  return IAM_PRINCIPAL_ARN.test(value) ? 'iam' : undefined;
+}

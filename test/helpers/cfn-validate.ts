@@ -47,6 +47,13 @@ export const ACCEPTED_WARNINGS: readonly AcceptedWarning[] = [
     reason: 'ARNs the user passes in (imports, parent images, resources shared from other accounts) name their '
       + 'account literally; the library never writes its own account into an ARN, it uses AWS::AccountId or the stack env',
   },
+  {
+    ruleId: 'W3005',
+    resourceType: 'AWS::Lambda::Function',
+    message: /dependency already enforced by a 'GetAtt' at 'Properties.Role'/,
+    reason: 'aws-cdk-lib makes every Lambda function depend on its role (and the role\'s policies) as well as '
+      + 'referencing it; the extra DependsOn is redundant, not wrong',
+  },
 ];
 
 const FAILING_SEVERITIES = new Set(['FATAL', 'ERROR', 'WARN']);

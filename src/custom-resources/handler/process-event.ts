@@ -1,0 +1,45 @@
+import { sendResponse } from './cfn-response';
+import { HandlerDependencies } from './dependencies';
+import { CustomResourceEvent, CustomResourceResult, InvocationContext, PIPELINE_EXECUTION_TYPE, RESOURCE_POLICY_TYPE } from './events';
+import { describeEvent } from './log';
+import { handlePipelineExecution } from './pipeline-execution';
+import { handleResourcePolicy } from './resource-policy';
+
+/**
+ * Handles one request of any of the library's custom resource types and answers CloudFormation,
+ * with the failure's reason when it fails (never an answer that leaves the stack waiting).
+ */
+export async function processEvent(event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies): Promise<void> {
+  deps.log({ level: 'info', message: 'request', event: describeEvent(event) });
+  let outcome: CustomResourceResult | 'handed-over';
+  try {
+    outcome = await dispatch(event, context, deps);
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    deps.log({ level: 'error', message: 'request failed', reason, requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
+    // A failed Create has no resource; this ID makes CloudFormation's rollback Delete a no-op.
+    const physicalResourceId = event.PhysicalResourceId ?? failedCreateId(event);
+    await sendResponse(event, { physicalResourceId, reason });
+    return;
+  }
+  if (outcome === 'handed-over') {
+    return;
+  }
+  deps.log({ level: 'info', message: 'request succeeded', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
+  await sendResponse(event, outcome);
+}
+
+function dispatch(event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies) {
+  switch (event.ResourceType) {
+    case RESOURCE_POLICY_TYPE:
+      return handleResourcePolicy(event, deps);
+    case PIPELINE_EXECUTION_TYPE:
+      return handlePipelineExecution(event, context, deps);
+    default:
+      throw new Error(`unknown resource type ${event.ResourceType}: this function serves ${RESOURCE_POLICY_TYPE} and ${PIPELINE_EXECUTION_TYPE}`);
+  }
+}
+
+function failedCreateId(event: CustomResourceEvent): string {
+  return `failed-create:${event.LogicalResourceId}:${event.RequestId}`;
+}

@@ -1,0 +1,195 @@
+import {
+  PutComponentPolicyCommand,
+  PutContainerRecipePolicyCommand,
+  PutImagePolicyCommand,
+  PutImageRecipePolicyCommand,
+} from '@aws-sdk/client-imagebuilder';
+import {
+  DeletePermissionCommand,
+  DeleteResourceShareCommand,
+  DisassociateResourceShareCommand,
+  GetResourceSharesCommand,
+  ListResourcesCommand,
+  ListResourceSharePermissionsCommand,
+  PromotePermissionCreatedFromPolicyCommand,
+  PromoteResourceShareCreatedFromPolicyCommand,
+  ResourceShare,
+  ResourceSharePermissionSummary,
+} from '@aws-sdk/client-ram';
+import { clientToken } from './client-token';
+import { HandlerDependencies } from './dependencies';
+import { isNotFound } from './errors';
+import { CustomResourceEvent, CustomResourceResult } from './events';
+import { callWithRetry } from './retry';
+
+/** The four resource types with a resource policy, by the resource segment of their ARN. */
+const PUT_POLICY: Record<string, { operation: string; command: (arn: string, policy: string) => any }> = {
+  'component': { operation: 'PutComponentPolicy', command: (componentArn, policy) => new PutComponentPolicyCommand({ componentArn, policy }) },
+  'image': { operation: 'PutImagePolicy', command: (imageArn, policy) => new PutImagePolicyCommand({ imageArn, policy }) },
+  'image-recipe': { operation: 'PutImageRecipePolicy', command: (imageRecipeArn, policy) => new PutImageRecipePolicyCommand({ imageRecipeArn, policy }) },
+  'container-recipe': { operation: 'PutContainerRecipePolicy', command: (containerRecipeArn, policy) => new PutContainerRecipePolicyCommand({ containerRecipeArn, policy }) },
+};
+
+/** Customer managed permissions promoted by this handler carry this prefix, so Delete finds them. */
+const PROMOTED_PERMISSION_PREFIX = 'imagebuilder-policy-';
+
+/** How many times to look for the share the service creates from a policy (it appears shortly after). */
+const SHARE_LOOKUPS = 6;
+
+/**
+ * Create and Update put the policy and promote the resource share the service created from it, so
+ * the principals can see the resource; Delete removes the sharing through RAM.
+ */
+export async function handleResourcePolicy(event: CustomResourceEvent, deps: HandlerDependencies): Promise<CustomResourceResult> {
+  const resourceArn: string = event.ResourceProperties.ResourceArn;
+  const physicalResourceId = `resource-policy:${resourceArn}`;
+  if (event.RequestType === 'Delete') {
+    if (event.PhysicalResourceId?.startsWith('resource-policy:')) {
+      await removeSharing(event.PhysicalResourceId.slice('resource-policy:'.length), event, deps);
+    }
+    return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
+  }
+  // An update of the policy alone keeps the resource: clear the old sharing so no principal it
+  // named keeps access, then share anew. A new resource ARN gets a new physical ID instead, and
+  // CloudFormation deletes the old one.
+  if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId) {
+    await removeSharing(resourceArn, event, deps);
+  }
+  const policy: string = event.ResourceProperties.Policy;
+  await putPolicy(resourceArn, policy, deps);
+  await promoteSharesCreatedFromPolicy(resourceArn, policy, deps);
+  return { physicalResourceId, data: { ResourceArn: resourceArn } };
+}
+
+async function putPolicy(resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+  const kind = PUT_POLICY[resourceKind(resourceArn)];
+  if (!kind) {
+    throw new Error(`cannot put a resource policy on ${resourceArn}: only components, images, image recipes and container recipes have one`);
+  }
+  await callWithRetry(kind.operation, resourceArn, () => deps.imagebuilder.send(kind.command(resourceArn, policy)), deps.retry);
+}
+
+/** `arn:aws:imagebuilder:region:account:image-recipe/name/1.0.0` → `image-recipe`. */
+function resourceKind(arn: string): string {
+  return arn.split(':')[5]?.split('/')[0] ?? '';
+}
+
+/**
+ * RAM promotes a share only when a customer managed permission matches the share's
+ * CREATED_FROM_POLICY permission exactly, so that permission is promoted first (a policy that
+ * matches an AWS managed permission has nothing to promote).
+ */
+async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+  for (let lookup = 1; ; lookup++) {
+    const shares = await sharesOf(resourceArn, deps);
+    const toPromote = shares.filter((share) => share.featureSet === 'CREATED_FROM_POLICY');
+    for (const share of toPromote) {
+      for (const permission of await permissionsOf(share.resourceShareArn!, deps)) {
+        if (permission.featureSet === 'CREATED_FROM_POLICY') {
+          await promotePermission(permission.arn!, resourceArn, policy, deps);
+        }
+      }
+      await callWithRetry('PromoteResourceShareCreatedFromPolicy', share.resourceShareArn!, () =>
+        deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn: share.resourceShareArn })), deps.retry);
+    }
+    if (shares.length > 0) {
+      deps.log({ level: 'info', message: 'shares visible', resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
+      return;
+    }
+    if (lookup >= SHARE_LOOKUPS) {
+      throw new Error(`PromoteResourceShareCreatedFromPolicy on ${resourceArn} failed: no AWS RAM resource share was created from the policy`);
+    }
+    await deps.retry.sleep(deps.retry.baseDelayMs * lookup);
+  }
+}
+
+async function promotePermission(permissionArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+  // One name per resource and policy text (36 characters, RAM's limit), so a retry reuses it.
+  const name = `${PROMOTED_PERMISSION_PREFIX}${clientToken(resourceArn, policy).replace(/-/g, '').slice(0, 16)}`;
+  await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
+    permissionArn, name, clientToken: clientToken(permissionArn, name),
+  })), deps.retry);
+}
+
+async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies): Promise<ResourceSharePermissionSummary[]> {
+  const permissions: ResourceSharePermissionSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callWithRetry('ListResourceSharePermissions', resourceShareArn, () =>
+      deps.ram.send(new ListResourceSharePermissionsCommand({ resourceShareArn, nextToken })), deps.retry);
+    permissions.push(...(page.permissions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return permissions;
+}
+
+/** Removes the resource from every share of this account that holds it; deletes shares it leaves empty. */
+async function removeSharing(resourceArn: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
+  for (const share of await sharesOf(resourceArn, deps)) {
+    const shareArn = share.resourceShareArn!;
+    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, shareArn);
+    const others = (await resourcesOf({ resourceShareArns: [shareArn] }, deps)).filter((r) => r.arn !== resourceArn);
+    try {
+      if (others.length === 0) {
+        const promoted = (await permissionsOf(shareArn, deps)).filter((p) => p.name?.startsWith(PROMOTED_PERMISSION_PREFIX));
+        await callWithRetry('DeleteResourceShare', shareArn, () =>
+          deps.ram.send(new DeleteResourceShareCommand({ resourceShareArn: shareArn, clientToken: token })), deps.retry);
+        for (const permission of promoted) {
+          await deletePermission(permission.arn!, token, deps);
+        }
+      } else {
+        await callWithRetry('DisassociateResourceShare', shareArn, () =>
+          deps.ram.send(new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token })), deps.retry);
+      }
+    } catch (error) {
+      if (!isNotFound((error as { cause?: unknown }).cause)) {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Deletes the permission promoted for a share this handler deleted. The sharing is already gone,
+ * so a permission RAM will not delete yet (still detaching from the deleting share) is only logged:
+ * it grants nothing on its own.
+ */
+async function deletePermission(permissionArn: string, token: string, deps: HandlerDependencies): Promise<void> {
+  try {
+    await callWithRetry('DeletePermission', permissionArn, () =>
+      deps.ram.send(new DeletePermissionCommand({ permissionArn, clientToken: token })), deps.retry);
+  } catch (error) {
+    if (!isNotFound((error as { cause?: unknown }).cause)) {
+      deps.log({ level: 'warn', message: 'promoted permission left in place', permissionArn, reason: (error as Error).message });
+    }
+  }
+}
+
+/** The shares owned by this account that hold the resource. */
+async function sharesOf(resourceArn: string, deps: HandlerDependencies): Promise<ResourceShare[]> {
+  const shareArns = [...new Set((await resourcesOf({ resourceArns: [resourceArn] }, deps)).map((r) => r.resourceShareArn!))];
+  if (shareArns.length === 0) {
+    return [];
+  }
+  const shares: ResourceShare[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callWithRetry('GetResourceShares', resourceArn, () =>
+      deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: shareArns, nextToken })), deps.retry);
+    shares.push(...(page.resourceShares ?? []).filter((s) => s.status !== 'DELETED' && s.status !== 'DELETING'));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return shares;
+}
+
+async function resourcesOf(filter: { resourceArns?: string[]; resourceShareArns?: string[] }, deps: HandlerDependencies) {
+  const resources: Array<{ arn?: string; resourceShareArn?: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callWithRetry('ListResources', (filter.resourceArns ?? filter.resourceShareArns ?? [])[0] ?? '', () =>
+      deps.ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', ...filter, nextToken })), deps.retry);
+    resources.push(...(page.resources ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return resources;
+}

@@ -1,0 +1,155 @@
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PIPELINE_EXECUTION_TYPE } from './handler/events';
+import { HandlerFunction } from './handler-function';
+import { IImagePipeline, ImagePipeline } from '../image-pipeline';
+import { validationError } from '../private/errors';
+
+/** A custom resource may wait an hour at most; keep room for starting and answering. */
+const MAX_WAIT = Duration.minutes(55);
+const DEFAULT_WAIT = Duration.minutes(55);
+/** Time the handler needs beyond the wait itself: start the build, answer CloudFormation. */
+const ANSWER_MARGIN = Duration.minutes(4);
+
+/**
+ * Options for starting a pipeline when the stack deploys.
+ */
+export interface PipelineExecutionOptions {
+  /**
+   * Values whose change starts the pipeline again when the stack updates. Any other update of the
+   * stack leaves the pipeline alone.
+   *
+   * @default - for a pipeline of this app: its recipe's version and its own configuration; for an
+   * imported pipeline: nothing (it starts when the execution is created only)
+   */
+  readonly triggers?: string[];
+
+  /**
+   * Wait for the image to be AVAILABLE before the deployment goes on, and fail the deployment with
+   * the image's failure reason if the build fails.
+   *
+   * @default false
+   */
+  readonly waitForCompletion?: boolean;
+
+  /**
+   * How long to wait for the image when `waitForCompletion` is set. A custom resource may run an
+   * hour at most, so at most 55 minutes.
+   *
+   * @default Duration.minutes(55)
+   */
+  readonly waitTimeout?: Duration;
+
+  /**
+   * Cancel a build that has not finished when this execution is deleted (the stack is deleted, or
+   * a new execution replaces this one).
+   *
+   * @default true
+   */
+  readonly cancelOnDelete?: boolean;
+}
+
+/**
+ * Properties of a {@link PipelineExecution}.
+ */
+export interface PipelineExecutionProps extends PipelineExecutionOptions {
+  /**
+   * The pipeline to start.
+   */
+  readonly pipeline: IImagePipeline;
+}
+
+/**
+ * Starts an Image Builder pipeline when the stack deploys (StartImagePipelineExecution), again
+ * whenever a trigger value changes, and optionally waits for the image. Deleting it cancels an
+ * unfinished build (CancelImageCreation).
+ *
+ * Use it to build an image with a pipeline's full configuration (schedule, workflows, distribution)
+ * right away; use the `Image` construct to build one image without a pipeline.
+ *
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_StartImagePipelineExecution.html
+ */
+export class PipelineExecution extends Construct {
+  /**
+   * The ARN of the image build this execution started, `.../image/<name>/<version>/<build>`.
+   *
+   * @attribute
+   */
+  public readonly imageBuildVersionArn: string;
+
+  private readonly resource: CustomResource;
+  private readonly waits: boolean;
+
+  public constructor(scope: Construct, id: string, props: PipelineExecutionProps) {
+    super(scope, id);
+    this.waits = props.waitForCompletion ?? false;
+    const waitTimeout = props.waitTimeout ?? DEFAULT_WAIT;
+    if (props.waitTimeout && !this.waits) {
+      throw validationError('waitTimeout needs waitForCompletion: true, got waitForCompletion unset or false', this);
+    }
+    if (!Token.isUnresolved(waitTimeout.toSeconds()) && (waitTimeout.toSeconds() < 60 || waitTimeout.toSeconds() > MAX_WAIT.toSeconds())) {
+      throw validationError(`waitTimeout must be between 1 and ${MAX_WAIT.toMinutes()} minutes (a custom resource runs an hour at most), ` +
+        `got ${waitTimeout.toHumanString()}`, this);
+    }
+    const ownPipeline = ImagePipeline.isImagePipeline(props.pipeline) ? props.pipeline : undefined;
+    const triggers = props.triggers ?? ownPipeline?._defaultExecutionTriggers ?? [];
+
+    const handler = HandlerFunction.of(this);
+    this.grantHandler(handler, props.pipeline.imagePipelineArn, ownPipeline?._imageArnPrefix);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: handler.serviceToken,
+      resourceType: PIPELINE_EXECUTION_TYPE,
+      serviceTimeout: this.waits ? waitTimeout.plus(ANSWER_MARGIN) : undefined,
+      properties: {
+        PipelineArn: props.pipeline.imagePipelineArn,
+        Triggers: triggers,
+        WaitForCompletion: this.waits,
+        WaitTimeoutSeconds: waitTimeout.toSeconds(),
+        CancelOnDelete: props.cancelOnDelete ?? true,
+      },
+    });
+    this.resource.node.addDependency(handler.role);
+    if (this.waits) {
+      this.resource.node.addDependency(handler.grantSelfInvoke());
+    }
+    this.imageBuildVersionArn = this.resource.getAttString('ImageBuildVersionArn');
+  }
+
+  /**
+   * The ID of the AMI the build made in `region` (default: the stack's region). Needs
+   * `waitForCompletion`.
+   *
+   * @param region the region of the distribution
+   */
+  public amiId(region?: string): string {
+    this.requireWait('amiId');
+    return this.resource.getAttString(region ? `AmiId.${region}` : 'AmiId');
+  }
+
+  /**
+   * The URI of the container image the build pushed. Needs `waitForCompletion`.
+   */
+  public get containerImageUri(): string {
+    this.requireWait('containerImageUri');
+    return this.resource.getAttString('ContainerImageUri');
+  }
+
+  private requireWait(attribute: string): void {
+    if (!this.waits) {
+      throw validationError(`${attribute} is only known when the execution waits for the image, set waitForCompletion: true`, this);
+    }
+  }
+
+  /** Start this pipeline; read and cancel its images (all images when the pipeline is imported). */
+  private grantHandler(handler: HandlerFunction, pipelineArn: string, imageArnPrefix: string | undefined): void {
+    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:StartImagePipelineExecution'], resources: [pipelineArn] }));
+    const images = imageArnPrefix
+      ? `${imageArnPrefix}*`
+      : Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
+    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }), {
+      reason: 'The image build version is created by the pipeline execution at deploy time; the grant covers the builds of this pipeline\'s image name',
+      appliesTo: [{ regex: '/^Resource::.*:image\\/.*\\*$/' }],
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { CustomResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { RESOURCE_POLICY_TYPE } from './handler/events';
+import { HandlerFunction } from './handler-function';
+import { ShareWithOptions } from '../sharing';
+import { validationError } from '../private/errors';
+import {
+  ImageBuilderResourceType,
+  parseImageBuilderArn,
+  sharingPrincipalKind,
+  validateAccountId,
+  validateOrganizationalUnitArn,
+  validateOrganizationArn,
+} from '../private/validation';
+
+/** The resources with a policy, and the read actions their policy may grant. */
+const SHAREABLE: Record<string, { name: string; operation: string; actions: string[] }> = {
+  [ImageBuilderResourceType.COMPONENT]: {
+    name: 'component', operation: 'PutComponentPolicy', actions: ['imagebuilder:GetComponent', 'imagebuilder:ListComponents'],
+  },
+  [ImageBuilderResourceType.IMAGE]: {
+    name: 'image', operation: 'PutImagePolicy', actions: ['imagebuilder:GetImage', 'imagebuilder:ListImages'],
+  },
+  [ImageBuilderResourceType.IMAGE_RECIPE]: {
+    name: 'image recipe', operation: 'PutImageRecipePolicy', actions: ['imagebuilder:GetImageRecipe', 'imagebuilder:ListImageRecipes'],
+  },
+  [ImageBuilderResourceType.CONTAINER_RECIPE]: {
+    name: 'container recipe', operation: 'PutContainerRecipePolicy', actions: ['imagebuilder:GetContainerRecipe', 'imagebuilder:ListContainerRecipes'],
+  },
+};
+
+/** What a ResourcePolicy applies to. */
+export interface ResourcePolicyProps {
+  /** The ARN the service's Put*Policy operation takes (a build version ARN for components and images). */
+  readonly resourceArn: string;
+  readonly resourceType: ImageBuilderResourceType;
+}
+
+/**
+ * The resource policy of an Image Builder component, image, image recipe or container recipe, put
+ * by the stack's custom-resource handler, which then promotes the AWS RAM share the service
+ * creates from it so the principals see the resource. Removing it removes the sharing.
+ */
+export class ResourcePolicy extends Construct {
+  /** The policy of `resource`, created on first use as its child. */
+  public static of(resource: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): ResourcePolicy {
+    return (resource.node.tryFindChild('ResourcePolicy') as ResourcePolicy | undefined)
+      ?? new ResourcePolicy(resource, 'ResourcePolicy', { resourceArn, resourceType });
+  }
+
+  /** The statement that shares a resource of this type with accounts, organizations and OUs. */
+  public static shareStatement(scope: Construct, resourceType: ImageBuilderResourceType, options: ShareWithOptions): iam.PolicyStatement {
+    const accounts = options.accounts ?? [];
+    const organizations = options.organizationArns ?? [];
+    const units = options.organizationalUnitArns ?? [];
+    accounts.forEach((a) => validateAccountId(scope, 'shareWith accounts', a));
+    organizations.forEach((o) => validateOrganizationArn(scope, 'shareWith organizationArns', o));
+    units.forEach((u) => validateOrganizationalUnitArn(scope, 'shareWith organizationalUnitArns', u));
+    if (accounts.length + organizations.length + units.length === 0) {
+      throw validationError('shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none', scope);
+    }
+    return new iam.PolicyStatement({
+      actions: SHAREABLE[resourceType].actions,
+      // Plain strings, not AccountPrincipal: RAM turns these principals into the share's principals.
+      principals: [...accounts, ...organizations, ...units].map((p) => new iam.ArnPrincipal(p)),
+    });
+  }
+
+  public readonly document = new iam.PolicyDocument();
+  private readonly resourceArn: string;
+  private readonly resourceType: ImageBuilderResourceType;
+
+  public constructor(scope: Construct, id: string, props: ResourcePolicyProps) {
+    super(scope, id);
+    this.resourceArn = props.resourceArn;
+    this.resourceType = props.resourceType;
+    this.validateResourceArn();
+
+    const handler = HandlerFunction.of(this);
+    this.grantHandler(handler);
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: handler.serviceToken,
+      resourceType: RESOURCE_POLICY_TYPE,
+      properties: {
+        ResourceArn: props.resourceArn,
+        Policy: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.document) }),
+      },
+    });
+    resource.node.addDependency(handler.role);
+    this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /** The statement applies to this resource: one without resources gets its ARN. */
+  public addStatement(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    if (statement.resources.length === 0) {
+      statement.addResources(this.resourceArn);
+    }
+    this.document.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+
+  private validateResourceArn(): void {
+    if (Token.isUnresolved(this.resourceArn)) {
+      // An ARN built around tokens (partition, region) still shows its owner when that is AWS.
+      const owner = this.resourceArn.split(':')[4];
+      if (owner === 'aws') {
+        throw validationError(`only ${SHAREABLE[this.resourceType].name}s of an AWS account can be shared, this one is owned by AWS`, this);
+      }
+      return;
+    }
+    const arn = parseImageBuilderArn(this.resourceArn);
+    const kind = SHAREABLE[this.resourceType];
+    const needsBuild = this.resourceType === ImageBuilderResourceType.COMPONENT || this.resourceType === ImageBuilderResourceType.IMAGE;
+    if (!arn || arn.resourceType !== this.resourceType || (needsBuild && arn.build === undefined) || arn.version?.includes('x')) {
+      throw validationError(`a ${kind.name} policy needs the ${kind.name}'s ARN${needsBuild ? ' with its build number (.../1.0.0/1)' : ''} ` +
+        `for ${kind.operation}, got '${this.resourceArn}'`, this);
+    }
+    if (!/^[0-9]{12}$/.test(arn.account)) {
+      throw validationError(`only ${kind.name}s of an AWS account can be shared, '${this.resourceArn}' is owned by '${arn.account}'`, this);
+    }
+  }
+
+  private grantHandler(handler: HandlerFunction): void {
+    const stack = Stack.of(this);
+    handler.grant(new iam.PolicyStatement({ actions: [`imagebuilder:${SHAREABLE[this.resourceType].operation}`], resources: [this.resourceArn] }));
+    handler.grant(new iam.PolicyStatement({ actions: ['ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions'], resources: ['*'] }), {
+      reason: 'RAM list and get operations support no resource-level permissions',
+      appliesTo: ['Resource::*'],
+    });
+    handler.grant(new iam.PolicyStatement({
+      actions: ['ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare'],
+      resources: [stack.formatArn({ service: 'ram', resource: 'resource-share', resourceName: '*' })],
+    }), {
+      reason: 'The service creates the resource share from the policy at deploy time; its ID is not known before',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
+    });
+    handler.grant(new iam.PolicyStatement({
+      actions: ['ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission'],
+      resources: [stack.formatArn({ service: 'ram', resource: 'permission', resourceName: '*' })],
+    }), {
+      reason: 'RAM creates the permission from the policy at deploy time; its name is not known before',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:permission\\/\\*$/' }],
+    });
+  }
+
+  /** The statements as the service accepts them: Allow, this resource's read actions, sharing principals. */
+  private validatePolicy(): string[] {
+    const kind = SHAREABLE[this.resourceType];
+    const errors: string[] = [];
+    const json = Stack.of(this).resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
+    for (const [index, statement] of (json?.Statement ?? []).entries()) {
+      const at = `resource policy statement ${index}`;
+      if (statement.Effect !== 'Allow') {
+        errors.push(`${at}: Effect must be Allow, got '${statement.Effect}'`);
+      }
+      for (const key of ['NotAction', 'NotPrincipal', 'NotResource']) {
+        if (statement[key] !== undefined) {
+          errors.push(`${at}: ${key} is not supported by ${kind.operation}, use ${key.slice(3)}`);
+        }
+      }
+      for (const action of asList(statement.Action)) {
+        if (!kind.actions.includes(action)) {
+          errors.push(`${at}: a ${kind.name} policy may grant ${kind.actions.join(' and ')}, got '${action}'`);
+        }
+      }
+      const principals = statement.Principal?.AWS;
+      if (principals === undefined || Object.keys(statement.Principal).some((k) => k !== 'AWS')) {
+        errors.push(`${at}: Principal must name AWS accounts, organizations or organizational units, got ${JSON.stringify(statement.Principal)}`);
+      }
+      for (const principal of asList(principals)) {
+        if (typeof principal === 'string' && !Token.isUnresolved(principal) && !sharingPrincipalKind(principal)) {
+          errors.push(`${at}: principal '${principal}' is not an account ID, organization ARN, organizational unit ARN or IAM ARN of an account`);
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+function asList(value: unknown): any[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

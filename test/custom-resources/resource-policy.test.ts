@@ -1,0 +1,176 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  AwsManagedComponent, AwsManagedImage, Component, ComponentData, ContainerParentImage, ContainerRecipe, Image, ImageRecipe,
+  ParentImage, Platform,
+} from '../../src';
+import { expectValidTemplate } from '../helpers/cfn-validate';
+import { expectNoNagErrors } from '../helpers/nag';
+
+const DOC = 'name: hello\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash\n        inputs:\n          commands: [echo hello]\n';
+const ORG = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+const OU = 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function component(id = 'Component') {
+  return new Component(stack, id, { platform: Platform.LINUX, data: ComponentData.fromInline(DOC) });
+}
+
+/** A policy property as JSON, its CloudFormation references shown as «LogicalId.Attribute». */
+function parsePolicy(property: any): any {
+  const text = typeof property === 'string' ? property : property['Fn::Join'][1]
+    .map((part: any) => (typeof part === 'string' ? part : `«${[part.Ref ?? part['Fn::GetAtt']].flat().join('.')}»`)).join('');
+  return JSON.parse(text);
+}
+
+function policyOf(logicalIdPrefix: string): any {
+  const resources = Template.fromStack(stack).findResources('Custom::ImageBuilderResourcePolicy');
+  const [, resource] = Object.entries(resources).find(([id]) => id.startsWith(logicalIdPrefix))!;
+  return parsePolicy(resource.Properties.Policy);
+}
+
+describe('sharing', () => {
+  test('shareWith puts a policy on the component build with the read actions and the principals', () => {
+    const c = component();
+    c.shareWith({ accounts: ['111111111111'], organizationArns: [ORG], organizationalUnitArns: [OU] });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::ImageBuilderResourcePolicy', {
+      ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Component'), 'Arn'] },
+    });
+    const policy = policyOf('ComponentResourcePolicy');
+    expect(policy.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: ['imagebuilder:GetComponent', 'imagebuilder:ListComponents'],
+      Principal: { AWS: ['111111111111', ORG, OU] },
+      Resource: expect.stringMatching(/^«Component[0-9A-F]+\.Arn»$/),
+    }]);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('each of the four resource types gets its own Put*Policy grant, scoped to the resource', () => {
+    const c = component();
+    const recipe = new ImageRecipe(stack, 'Recipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component: c }],
+    });
+    const containerRecipe = new ContainerRecipe(stack, 'ContainerRecipe', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', 'latest'),
+      components: [{ component: c }],
+      targetRepository: new (require('aws-cdk-lib/aws-ecr').Repository)(stack, 'Repo'),
+    });
+    const image = new Image(stack, 'Image', { imageRecipe: recipe });
+    for (const r of [c, recipe, containerRecipe, image]) {
+      r.shareWith({ accounts: ['111111111111'] });
+    }
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::ImageBuilderResourcePolicy', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    for (const action of ['PutComponentPolicy', 'PutImageRecipePolicy', 'PutContainerRecipePolicy', 'PutImagePolicy']) {
+      const statement = statements.find((s: any) => s.Action === `imagebuilder:${action}`);
+      expect(statement).toBeDefined();
+      expect(statement.Resource).not.toEqual('*');
+    }
+    expect(policyOf('ImageResourcePolicy').Statement[0].Action).toEqual(['imagebuilder:GetImage', 'imagebuilder:ListImages']);
+    expect(policyOf('RecipeResourcePolicy').Statement[0].Action).toEqual(['imagebuilder:GetImageRecipe', 'imagebuilder:ListImageRecipes']);
+    expect(policyOf('ContainerRecipeResourcePolicy').Statement[0].Action)
+      .toEqual(['imagebuilder:GetContainerRecipe', 'imagebuilder:ListContainerRecipes']);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('addToResourcePolicy adds statements to one policy per resource, the resource filled in', () => {
+    const c = component();
+    c.shareWith({ accounts: ['111111111111'] });
+    c.addToResourcePolicy(new iam.PolicyStatement({ actions: ['imagebuilder:GetComponent'], principals: [new iam.AccountPrincipal('222222222222')] }));
+
+    Template.fromStack(stack).resourceCountIs('Custom::ImageBuilderResourcePolicy', 1);
+    const policy = policyOf('ComponentResourcePolicy');
+    expect(policy.Statement).toHaveLength(2);
+    expect(policy.Statement[1].Resource).toEqual(policy.Statement[0].Resource);
+  });
+
+  test('an imported component with a build version ARN can be shared', () => {
+    const imported = Component.fromComponentArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3/4');
+    imported.shareWith({ accounts: ['111111111111'] });
+    Template.fromStack(stack).hasResourceProperties('Custom::ImageBuilderResourcePolicy', {
+      ResourceArn: 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3/4',
+    });
+  });
+
+  test('fails for an imported component without its build number', () => {
+    const imported = Component.fromComponentArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3');
+    expect(() => imported.shareWith({ accounts: ['111111111111'] }))
+      .toThrow(/a component policy needs the component's ARN with its build number \(\.\.\.\/1\.0\.0\/1\) for PutComponentPolicy, got 'arn:aws:imagebuilder:us-east-1:123456789012:component\/shared\/1\.2\.3'/);
+  });
+
+  test('fails for an AWS-managed component', () => {
+    const managed = AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX });
+    expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow(/component/);
+  });
+
+  test('fails for a malformed account ID', () => {
+    expect(() => component().shareWith({ accounts: ['12345'] }))
+      .toThrow(/shareWith accounts must be an AWS account ID of exactly 12 digits, e\.g\. 123456789012, got '12345'/);
+  });
+
+  test('fails for a malformed organization ARN', () => {
+    expect(() => component().shareWith({ organizationArns: ['o-a1b2c3d4e5'] }))
+      .toThrow(/shareWith organizationArns must be an organization ARN like .*, got 'o-a1b2c3d4e5'/);
+  });
+
+  test('fails for a malformed organizational unit ARN', () => {
+    expect(() => component().shareWith({ organizationalUnitArns: ['ou-ab12-cd34ef56'] }))
+      .toThrow(/shareWith organizationalUnitArns must be an organizational unit ARN like .*, got 'ou-ab12-cd34ef56'/);
+  });
+
+  test('fails when no one is named', () => {
+    expect(() => component().shareWith({})).toThrow(/shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none/);
+  });
+
+  test('fails for an action the resource type does not accept', () => {
+    component().addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:DeleteComponent'], principals: [new iam.AccountPrincipal('111111111111')],
+    }));
+    expect(() => app.synth()).toThrow(/resource policy statement 0: a component policy may grant imagebuilder:GetComponent and imagebuilder:ListComponents, got 'imagebuilder:DeleteComponent'/);
+  });
+
+  test('fails for a Deny statement', () => {
+    component().addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY, actions: ['imagebuilder:GetComponent'], principals: [new iam.AccountPrincipal('111111111111')],
+    }));
+    expect(() => app.synth()).toThrow(/resource policy statement 0: Effect must be Allow, got 'Deny'/);
+  });
+
+  test('fails for a service principal', () => {
+    component().addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:GetComponent'], principals: [new iam.ServicePrincipal('ec2.amazonaws.com')],
+    }));
+    expect(() => app.synth()).toThrow(/resource policy statement 0: Principal must name AWS accounts, organizations or organizational units, got \{"Service":"ec2.amazonaws.com"\}/);
+  });
+
+  test('fails for a principal that is no account, organization, OU or IAM ARN', () => {
+    component().addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:GetComponent'], principals: [new iam.ArnPrincipal('*')],
+    }));
+    expect(() => app.synth()).toThrow(/resource policy statement 0: principal '\*' is not an account ID/);
+  });
+
+  test('fails for NotAction', () => {
+    component().addToResourcePolicy(new iam.PolicyStatement({
+      notActions: ['imagebuilder:DeleteComponent'], principals: [new iam.AccountPrincipal('111111111111')],
+    }));
+    expect(() => app.synth()).toThrow(/resource policy statement 0: NotAction is not supported by PutComponentPolicy, use Action/);
+  });
+});
