@@ -4,6 +4,7 @@ import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ComponentData } from './component-data';
+import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
@@ -18,7 +19,6 @@ import {
   validateSemanticVersion,
   validateTextLength,
 } from './private/validation';
-import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ShareWithOptions } from './sharing';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');

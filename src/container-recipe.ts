@@ -9,6 +9,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { IComponent } from './component';
 import { ContainerParentImage } from './container-parent-image';
+import { ResourcePolicy } from './custom-resources/resource-policy';
 import { RecipeComponent, RecipeBlockDevice } from './image-recipe';
 import { ParentImage } from './parent-image';
 import { OsVersion, Platform } from './platform';
@@ -18,7 +19,6 @@ import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
-import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');

@@ -5,6 +5,7 @@ import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IComponent } from './component';
+import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
@@ -12,7 +13,6 @@ import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateAmiTags, validateResourceName, validateTextLength } from './private/validation';
-import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');

@@ -4,6 +4,7 @@ import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
+import { ResourcePolicy } from './custom-resources/resource-policy';
 import { IDistributionConfiguration } from './distribution-configuration';
 import { PipelineWorkflow } from './image-pipeline';
 import { IImageRecipe } from './image-recipe';
@@ -14,7 +15,6 @@ import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTest
 import { validationError } from './private/errors';
 import { addNagSuppression } from './private/nag-suppressions';
 import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
-import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');

@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RESOURCE_POLICY_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
-import { ShareWithOptions } from '../sharing';
 import { validationError } from '../private/errors';
 import {
   ImageBuilderResourceType,
@@ -13,6 +12,7 @@ import {
   validateOrganizationalUnitArn,
   validateOrganizationArn,
 } from '../private/validation';
+import { ShareWithOptions } from '../sharing';
 
 /** The resources with a policy, and the read actions their policy may grant. */
 const SHAREABLE: Record<string, { name: string; operation: string; actions: string[] }> = {

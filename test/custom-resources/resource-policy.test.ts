@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ContainerParentImage, ContainerRecipe, Image, ImageRecipe,
@@ -63,9 +64,9 @@ describe('sharing', () => {
       parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component: c }],
     });
     const containerRecipe = new ContainerRecipe(stack, 'ContainerRecipe', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', 'latest'),
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux'),
       components: [{ component: c }],
-      targetRepository: new (require('aws-cdk-lib/aws-ecr').Repository)(stack, 'Repo'),
+      targetRepository: new ecr.Repository(stack, 'Repo'),
     });
     const image = new Image(stack, 'Image', { imageRecipe: recipe });
     for (const r of [c, recipe, containerRecipe, image]) {

@@ -105,8 +105,15 @@ async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDe
       return;
     }
     const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId);
-    await callWithRetry('CancelImageCreation', imageBuildVersionArn!, () =>
-      deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
+    try {
+      await callWithRetry('CancelImageCreation', imageBuildVersionArn!, () =>
+        deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
+    } catch (error) {
+      // The build may have finished between the two calls; then there is nothing left to cancel.
+      if (!TERMINAL_STATES.has((await getImage(imageBuildVersionArn!, deps)).state?.status ?? '')) {
+        throw error;
+      }
+    }
     deps.log({ level: 'info', message: 'build cancelled', imageBuildVersionArn });
   } catch (error) {
     if (!isNotFound((error as { cause?: unknown }).cause)) {

@@ -89,8 +89,7 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
           await promotePermission(permission.arn!, resourceArn, policy, deps);
         }
       }
-      await callWithRetry('PromoteResourceShareCreatedFromPolicy', share.resourceShareArn!, () =>
-        deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn: share.resourceShareArn })), deps.retry);
+      await promoteShare(share.resourceShareArn!, deps);
     }
     if (shares.length > 0) {
       deps.log({ level: 'info', message: 'shares visible', resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
@@ -100,6 +99,21 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
       throw new Error(`PromoteResourceShareCreatedFromPolicy on ${resourceArn} failed: no AWS RAM resource share was created from the policy`);
     }
     await deps.retry.sleep(deps.retry.baseDelayMs * lookup);
+  }
+}
+
+/** Promotes a share; one that another attempt already promoted counts as done. */
+async function promoteShare(resourceShareArn: string, deps: HandlerDependencies): Promise<void> {
+  try {
+    await callWithRetry('PromoteResourceShareCreatedFromPolicy', resourceShareArn, () =>
+      deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })), deps.retry);
+  } catch (error) {
+    const shares = await callWithRetry('GetResourceShares', resourceShareArn, () =>
+      deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] })), deps.retry);
+    const [share] = shares.resourceShares ?? [];
+    if (share?.featureSet === 'CREATED_FROM_POLICY' || share === undefined) {
+      throw error;
+    }
   }
 }
 
@@ -138,8 +152,8 @@ async function removeSharing(resourceArn: string, event: CustomResourceEvent, de
           await deletePermission(permission.arn!, token, deps);
         }
       } else {
-        await callWithRetry('DisassociateResourceShare', shareArn, () =>
-          deps.ram.send(new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token })), deps.retry);
+        const disassociate = new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token });
+        await callWithRetry('DisassociateResourceShare', shareArn, () => deps.ram.send(disassociate), deps.retry);
       }
     } catch (error) {
       if (!isNotFound((error as { cause?: unknown }).cause)) {

@@ -1,0 +1,136 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
+} from '../../src';
+import { expectValidTemplate } from '../helpers/cfn-validate';
+import { expectNoNagErrors } from '../helpers/nag';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+function pipeline(id = 'Pipeline') {
+  const recipe = new ImageRecipe(stack, `${id}Recipe`, {
+    parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+    components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+  });
+  return new ImagePipeline(stack, id, { imageRecipe: recipe });
+}
+
+function executionProperties(): any {
+  return Object.values(Template.fromStack(stack).findResources('Custom::ImageBuilderPipelineExecution'))[0].Properties;
+}
+
+describe('PipelineExecution', () => {
+  test('startOnDeploy starts the pipeline, watching its recipe version and configuration', () => {
+    const p = pipeline();
+    p.startOnDeploy();
+
+    const props = executionProperties();
+    expect(stack.resolve(props.PipelineArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] });
+    expect(props.Triggers).toHaveLength(2);
+    expect(props.Triggers[0]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PipelineRecipe[0-9A-F]+$/), 'Arn'] });
+    expect(props.Triggers[1]).toMatch(/^[0-9a-f]{32}$/);
+    expect(props.WaitForCompletion).toBe(false);
+    expect(props.CancelOnDelete).toBe(true);
+    expect(props.ServiceTimeout).toBeUndefined();
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('the configuration fingerprint changes with the pipeline configuration, not with other resources', () => {
+    const fingerprintOf = (build: (s: Stack) => void) => {
+      const a = new App();
+      stack = new Stack(a, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+      build(stack);
+      return executionProperties().Triggers[1];
+    };
+    const base = fingerprintOf(() => pipeline().startOnDeploy());
+    const same = fingerprintOf((s) => {
+      pipeline().startOnDeploy();
+      new ImageRecipe(s, 'Unrelated', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(s, 'UnrelatedUpdate', { platform: Platform.LINUX }) }],
+      });
+    });
+    const changed = fingerprintOf((s) => {
+      const recipe = new ImageRecipe(s, 'PipelineRecipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(s, 'PipelineUpdate', { platform: Platform.LINUX }) }],
+      });
+      new ImagePipeline(s, 'Pipeline', { imageRecipe: recipe, imageTestsEnabled: false }).startOnDeploy();
+    });
+    expect(same).toEqual(base);
+    expect(changed).not.toEqual(base);
+  });
+
+  test('user triggers replace the default ones', () => {
+    pipeline().startOnDeploy({ triggers: ['release-42'] });
+    expect(executionProperties().Triggers).toEqual(['release-42']);
+  });
+
+  test('waiting sets the service timeout, lets the handler invoke itself and exposes the AMI', () => {
+    const execution = pipeline().startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.minutes(40) });
+
+    const props = executionProperties();
+    expect(props.WaitForCompletion).toBe(true);
+    expect(props.WaitTimeoutSeconds).toBe(2400);
+    expect(props.ServiceTimeout).toBe('2640');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkImageBuilderHandlerFunction'), 'Arn'] } }] },
+    });
+    const [executionId] = Object.keys(template.findResources('Custom::ImageBuilderPipelineExecution'));
+    const selfInvokeId = Object.keys(template.findResources('AWS::IAM::Policy')).find((id) => id.includes('SelfInvoke'))!;
+    expect(template.toJSON().Resources[executionId].DependsOn).toContain(selfInvokeId);
+    expect(stack.resolve(execution.amiId())).toEqual({ 'Fn::GetAtt': [executionId, 'AmiId'] });
+    expect(stack.resolve(execution.amiId('eu-west-1'))).toEqual({ 'Fn::GetAtt': [executionId, 'AmiId.eu-west-1'] });
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('the handler may start this pipeline and read or cancel its images only', () => {
+    pipeline().startOnDeploy();
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const start = statements.find((s: any) => s.Action === 'imagebuilder:StartImagePipelineExecution');
+    expect(start.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] });
+    const images = statements.find((s: any) => JSON.stringify(s.Action).includes('CancelImageCreation'));
+    expect(JSON.stringify(images.Resource)).toContain(':image/');
+    expect(JSON.stringify(images.Resource)).toContain('PipelineRecipe');
+  });
+
+  test('an imported pipeline starts once, and the handler may read the images of the account', () => {
+    const imported = ImagePipeline.fromImagePipelineArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/nightly');
+    new PipelineExecution(stack, 'Run', { pipeline: imported });
+    expect(executionProperties().Triggers).toEqual([]);
+    expect(executionProperties().PipelineArn).toEqual('arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/nightly');
+    expectNoNagErrors(stack);
+  });
+
+  test('fails for a wait timeout over 55 minutes', () => {
+    expect(() => pipeline().startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.minutes(90) }))
+      .toThrow(/waitTimeout must be between 1 and 55 minutes \(a custom resource runs an hour at most\), got 1 hour 30 minutes/);
+  });
+
+  test('fails for a wait timeout under a minute', () => {
+    expect(() => pipeline().startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.seconds(10) }))
+      .toThrow(/waitTimeout must be between 1 and 55 minutes .*, got 10 seconds/);
+  });
+
+  test('fails for a wait timeout without waiting', () => {
+    expect(() => pipeline().startOnDeploy({ waitTimeout: Duration.minutes(10) }))
+      .toThrow(/waitTimeout needs waitForCompletion: true, got waitForCompletion unset or false/);
+  });
+
+  test('fails to read the AMI of an execution that does not wait', () => {
+    const execution = pipeline().startOnDeploy();
+    expect(() => execution.amiId()).toThrow(/amiId is only known when the execution waits for the image, set waitForCompletion: true/);
+    expect(() => execution.containerImageUri).toThrow(/containerImageUri is only known when the execution waits for the image/);
+  });
+});

@@ -1,0 +1,644 @@
+import {
+  CallRateLimitExceededException,
+  CancelImageCreationCommand,
+  GetComponentPolicyCommand,
+  GetContainerRecipePolicyCommand,
+  GetImageCommand,
+  GetImagePolicyCommand,
+  GetImageRecipePolicyCommand,
+  IdempotentParameterMismatchException,
+  ImagebuilderClient,
+  InvalidParameterValueException,
+  PutComponentPolicyCommand,
+  PutContainerRecipePolicyCommand,
+  PutImagePolicyCommand,
+  PutImageRecipePolicyCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  ServiceException,
+  StartImagePipelineExecutionCommand,
+} from '@aws-sdk/client-imagebuilder';
+import { InvokeCommand, LambdaClient, ResourceNotFoundException as LambdaResourceNotFoundException } from '@aws-sdk/client-lambda';
+import {
+  DeleteResourceShareCommand,
+  DisassociateResourceShareCommand,
+  GetResourceSharesCommand,
+  InvalidNextTokenException,
+  InvalidStateTransitionException,
+  ListResourcesCommand,
+  OperationNotPermittedException,
+  paginateGetResourceShares,
+  paginateListResources,
+  PromoteResourceShareCreatedFromPolicyCommand,
+  RAMClient,
+  ThrottlingException,
+  UnknownResourceException,
+} from '@aws-sdk/client-ram';
+import { CfnResponseServer } from './cfn-response-server';
+import { FakeAwsEndpoint, FaultOptions } from './fake-aws-endpoint';
+
+const ARN_PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012';
+const COMPONENT = `${ARN_PREFIX}:component/hello/1.0.0/1`;
+const IMAGE = `${ARN_PREFIX}:image/golden/1.0.0/1`;
+const IMAGE_RECIPE = `${ARN_PREFIX}:image-recipe/golden/1.0.0`;
+const CONTAINER_RECIPE = `${ARN_PREFIX}:container-recipe/web/1.0.0`;
+const PIPELINE = `${ARN_PREFIX}:image-pipeline/golden`;
+const OTHER_PIPELINE = `${ARN_PREFIX}:image-pipeline/other`;
+
+const policyFor = (arn: string) => JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: ['111122223333'] }, Action: ['imagebuilder:GetComponent'], Resource: arn }],
+});
+
+const endpoint = new FakeAwsEndpoint();
+let imagebuilder: ImagebuilderClient;
+let ram: RAMClient;
+let lambda: LambdaClient;
+
+beforeAll(async () => {
+  const config = { endpoint: await endpoint.start(), region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
+  imagebuilder = new ImagebuilderClient(config);
+  ram = new RAMClient(config);
+  lambda = new LambdaClient(config);
+});
+
+afterAll(async () => {
+  imagebuilder.destroy();
+  ram.destroy();
+  lambda.destroy();
+  await endpoint.stop();
+});
+
+beforeEach(() => endpoint.reset());
+
+/** The error a call rejects with; fails the test if it succeeds. */
+async function errorOf(call: Promise<unknown>): Promise<any> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Registers the component and puts its policy; returns the share the policy created. */
+async function shareComponent(arn = COMPONENT): Promise<string> {
+  endpoint.addResource(arn);
+  await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: arn, policy: policyFor(arn) }));
+  return endpoint.shareOf(arn)!.resourceShareArn;
+}
+
+async function promotedShareOf(arn = COMPONENT): Promise<string> {
+  const resourceShareArn = await shareComponent(arn);
+  await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+  return resourceShareArn;
+}
+
+async function startBuild(imagePipelineArn = PIPELINE, clientToken?: string): Promise<string> {
+  const started = await imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken }));
+  return started.imageBuildVersionArn!;
+}
+
+async function statusesOver(imageBuildVersionArn: string, polls: number): Promise<Array<string | undefined>> {
+  const statuses = [];
+  for (let i = 0; i < polls; i++) {
+    statuses.push((await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn }))).image?.state?.status);
+  }
+  return statuses;
+}
+
+describe('resource policies', () => {
+  const kinds: Array<[string, string, (arn: string, policy: string) => Promise<unknown>, (arn: string) => Promise<{ policy?: string }>]> = [
+    ['component', COMPONENT,
+      (componentArn, policy) => imagebuilder.send(new PutComponentPolicyCommand({ componentArn, policy })),
+      (componentArn) => imagebuilder.send(new GetComponentPolicyCommand({ componentArn }))],
+    ['image', IMAGE,
+      (imageArn, policy) => imagebuilder.send(new PutImagePolicyCommand({ imageArn, policy })),
+      (imageArn) => imagebuilder.send(new GetImagePolicyCommand({ imageArn }))],
+    ['image recipe', IMAGE_RECIPE,
+      (imageRecipeArn, policy) => imagebuilder.send(new PutImageRecipePolicyCommand({ imageRecipeArn, policy })),
+      (imageRecipeArn) => imagebuilder.send(new GetImageRecipePolicyCommand({ imageRecipeArn }))],
+    ['container recipe', CONTAINER_RECIPE,
+      (containerRecipeArn, policy) => imagebuilder.send(new PutContainerRecipePolicyCommand({ containerRecipeArn, policy })),
+      (containerRecipeArn) => imagebuilder.send(new GetContainerRecipePolicyCommand({ containerRecipeArn }))],
+  ];
+
+  test.each(kinds)('%s: the policy is stored, read back and shared through a share created from it', async (_kind, arn, put, get) => {
+    endpoint.addResource(arn);
+
+    await put(arn, policyFor(arn));
+
+    expect((await get(arn)).policy).toBe(policyFor(arn));
+    expect(endpoint.shareOf(arn)).toMatchObject({ featureSet: 'CREATED_FROM_POLICY', status: 'ACTIVE', resourceArns: [arn] });
+    expect(endpoint.shareOf(arn)?.resourceShareArn).toMatch(/^arn:aws:ram:us-east-1:123456789012:resource-share\/[0-9a-f-]{36}$/);
+  });
+
+  test.each(kinds)('%s: putting a policy on an unregistered resource is ResourceNotFoundException (404)', async (_kind, arn, put) => {
+    const error = await errorOf(put(arn, policyFor(arn)));
+
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error.$metadata.httpStatusCode).toBe(404);
+    expect(endpoint.resourceShares()).toEqual([]);
+  });
+
+  test('the share is visible to the real RAM client', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }));
+    const { resources } = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [COMPONENT] }));
+
+    expect(resourceShares).toEqual([expect.objectContaining({
+      resourceShareArn, owningAccountId: '123456789012', status: 'ACTIVE', featureSet: 'CREATED_FROM_POLICY', allowExternalPrincipals: true,
+    })]);
+    expect(resources).toEqual([{ arn: COMPONENT, type: 'imagebuilder:Component', resourceShareArn, status: 'AVAILABLE' }]);
+  });
+
+  test('putting the policy again updates the policy and keeps the share', async () => {
+    const resourceShareArn = await shareComponent();
+    const updated = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+
+    await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: updated }));
+
+    expect(endpoint.policyOf(COMPONENT)).toBe(updated);
+    expect(endpoint.resourceShares().map((s) => s.resourceShareArn)).toEqual([resourceShareArn]);
+  });
+
+  test('an image built by a pipeline can take a policy without being registered', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = await startBuild();
+
+    await imagebuilder.send(new PutImagePolicyCommand({ imageArn, policy: policyFor(imageArn) }));
+
+    expect(endpoint.policyOf(imageArn)).toBe(policyFor(imageArn));
+  });
+
+  test('an ARN of another resource type is InvalidParameterValueException', async () => {
+    endpoint.addResource(IMAGE_RECIPE);
+
+    const error = await errorOf(imagebuilder.send(new PutComponentPolicyCommand({ componentArn: IMAGE_RECIPE, policy: policyFor(IMAGE_RECIPE) })));
+
+    expect(error).toBeInstanceOf(InvalidParameterValueException);
+    expect(error.message).toContain('componentArn must be a component build version ARN');
+  });
+
+  test('a component ARN without its build number is InvalidParameterValueException', async () => {
+    const versionArn = `${ARN_PREFIX}:component/hello/1.0.0`;
+    endpoint.addResource(versionArn);
+
+    const error = await errorOf(imagebuilder.send(new PutComponentPolicyCommand({ componentArn: versionArn, policy: policyFor(versionArn) })));
+
+    expect(error.name).toBe('InvalidParameterValueException');
+  });
+
+  test('a policy that is not JSON is InvalidParameterValueException (400) and is not stored', async () => {
+    endpoint.addResource(COMPONENT);
+
+    const error = await errorOf(imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: 'Allow everyone' })));
+
+    expect(error.name).toBe('InvalidParameterValueException');
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+  });
+
+  test('reading a policy that was never put is ResourceNotFoundException', async () => {
+    endpoint.addResource(COMPONENT);
+
+    const error = await errorOf(imagebuilder.send(new GetComponentPolicyCommand({ componentArn: COMPONENT })));
+
+    expect(error.name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('RAM sharing', () => {
+  test('promoting a share created from a policy makes it STANDARD', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const promoted = await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+
+    expect(promoted.returnValue).toBe(true);
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] }));
+    expect(resourceShares?.map((s) => s.featureSet)).toEqual(['STANDARD']);
+    expect(endpoint.requestsFor('PromoteResourceShareCreatedFromPolicy')[0].query).toEqual({ resourceShareArn });
+  });
+
+  test('promoting a STANDARD share again is InvalidStateTransitionException (400)', async () => {
+    const resourceShareArn = await promotedShareOf();
+
+    const error = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })));
+
+    expect(error).toBeInstanceOf(InvalidStateTransitionException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+  });
+
+  test('promoting an unknown share is UnknownResourceException (400)', async () => {
+    const error = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({
+      resourceShareArn: 'arn:aws:ram:us-east-1:123456789012:resource-share/missing',
+    })));
+
+    expect(error).toBeInstanceOf(UnknownResourceException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+  });
+
+  test('ListResources filters by resource ARN and by share ARN', async () => {
+    const componentShare = await shareComponent();
+    const recipeShare = await shareComponent(`${ARN_PREFIX}:component/other/2.0.0/3`);
+
+    const byArn = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [COMPONENT] }));
+    const byShare = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceShareArns: [recipeShare] }));
+    const all = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF' }));
+    const others = await ram.send(new ListResourcesCommand({ resourceOwner: 'OTHER-ACCOUNTS' }));
+
+    expect(byArn.resources?.map((r) => r.resourceShareArn)).toEqual([componentShare]);
+    expect(byShare.resources?.map((r) => r.arn)).toEqual([`${ARN_PREFIX}:component/other/2.0.0/3`]);
+    expect(all.resources).toHaveLength(2);
+    expect(others.resources).toEqual([]);
+  });
+
+  test('ListResources and GetResourceShares page by pageSize, and the SDK paginators follow nextToken', async () => {
+    for (let i = 1; i <= 5; i++) {
+      await shareComponent(`${ARN_PREFIX}:component/c${i}/1.0.0/1`);
+    }
+    endpoint.pageSize = 2;
+
+    const resources = [];
+    for await (const page of paginateListResources({ client: ram }, { resourceOwner: 'SELF' })) {
+      resources.push(...page.resources ?? []);
+    }
+    const shares = [];
+    for await (const page of paginateGetResourceShares({ client: ram }, { resourceOwner: 'SELF' })) {
+      shares.push(...page.resourceShares ?? []);
+    }
+
+    expect(resources.map((r) => r.arn)).toEqual([1, 2, 3, 4, 5].map((i) => `${ARN_PREFIX}:component/c${i}/1.0.0/1`));
+    expect(new Set(shares.map((s) => s.resourceShareArn)).size).toBe(5);
+    expect(endpoint.requestsFor('ListResources').map((r) => r.body.nextToken)).toEqual([undefined, 'offset-2', 'offset-4']);
+    expect(endpoint.requestsFor('GetResourceShares')).toHaveLength(3);
+  });
+
+  test('maxResults makes pages smaller than pageSize', async () => {
+    await shareComponent();
+    await shareComponent(`${ARN_PREFIX}:component/other/1.0.0/1`);
+
+    const page = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', maxResults: 1 }));
+
+    expect(page.resources).toHaveLength(1);
+    expect(page.nextToken).toBe('offset-1');
+  });
+
+  test('a nextToken the endpoint did not hand out is InvalidNextTokenException', async () => {
+    const error = await errorOf(ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', nextToken: 'forged' })));
+
+    expect(error).toBeInstanceOf(InvalidNextTokenException);
+  });
+
+  test('disassociating the resource from its promoted share removes the sharing and the policy', async () => {
+    const resourceShareArn = await promotedShareOf();
+
+    const result = await ram.send(new DisassociateResourceShareCommand({ resourceShareArn, resourceArns: [COMPONENT], clientToken: 'token-1' }));
+
+    expect(result.resourceShareAssociations).toEqual([expect.objectContaining({ associatedEntity: COMPONENT, associationType: 'RESOURCE', resourceShareArn })]);
+    expect(result.clientToken).toBe('token-1');
+    expect((await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [COMPONENT] }))).resources).toEqual([]);
+    expect((await errorOf(imagebuilder.send(new GetComponentPolicyCommand({ componentArn: COMPONENT })))).name).toBe('ResourceNotFoundException');
+  });
+
+  test('deleting a promoted share removes it, its resources and their policies', async () => {
+    const resourceShareArn = await promotedShareOf();
+
+    const result = await ram.send(new DeleteResourceShareCommand({ resourceShareArn, clientToken: 'token-1' }));
+
+    expect(result).toMatchObject({ returnValue: true, clientToken: 'token-1' });
+    expect(endpoint.requestsFor('DeleteResourceShare')[0]).toMatchObject({ method: 'DELETE', query: { resourceShareArn, clientToken: 'token-1' } });
+    expect((await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }))).resourceShares).toEqual([]);
+    expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+  });
+
+  test('deleting a share that is gone is UnknownResourceException', async () => {
+    const resourceShareArn = await promotedShareOf();
+    await ram.send(new DeleteResourceShareCommand({ resourceShareArn }));
+
+    const error = await errorOf(ram.send(new DeleteResourceShareCommand({ resourceShareArn })));
+
+    expect(error).toBeInstanceOf(UnknownResourceException);
+  });
+
+  test('a share still CREATED_FROM_POLICY cannot be disassociated or deleted through RAM', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const disassociate = await errorOf(ram.send(new DisassociateResourceShareCommand({ resourceShareArn, resourceArns: [COMPONENT] })));
+    const remove = await errorOf(ram.send(new DeleteResourceShareCommand({ resourceShareArn })));
+
+    expect(disassociate).toBeInstanceOf(OperationNotPermittedException);
+    expect(remove).toBeInstanceOf(OperationNotPermittedException);
+    expect(endpoint.shareOf(COMPONENT)?.resourceShareArn).toBe(resourceShareArn);
+  });
+});
+
+describe('pipeline executions', () => {
+  test('each GetImage moves a build one state along until AVAILABLE, with its AMIs', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0123' }, { region: 'eu-west-1', image: 'ami-0456' }] });
+
+    const imageArn = await startBuild();
+
+    expect(imageArn).toBe(`${ARN_PREFIX}:image/golden/1.0.0/1`);
+    expect(endpoint.image(imageArn)?.status).toBe('PENDING');
+    expect(await statusesOver(imageArn, 5)).toEqual(['BUILDING', 'TESTING', 'DISTRIBUTING', 'AVAILABLE', 'AVAILABLE']);
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+    expect(image).toMatchObject({ arn: imageArn, name: 'golden', version: '1.0.0/1', type: 'AMI', sourcePipelineArn: PIPELINE });
+    expect(image?.outputResources?.amis).toEqual([
+      { region: 'us-east-1', image: 'ami-0123', name: 'golden 1.0.0/1', accountId: '123456789012' },
+      { region: 'eu-west-1', image: 'ami-0456', name: 'golden 1.0.0/1', accountId: '123456789012' },
+    ]);
+  });
+
+  test('a build has no outputs before it is AVAILABLE', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0123' }] });
+
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: await startBuild() }));
+
+    expect(image?.state?.status).toBe('BUILDING');
+    expect(image?.outputResources).toBeUndefined();
+  });
+
+  test('a container build reports its image URI', async () => {
+    endpoint.addPipeline(PIPELINE, { containerUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1' });
+    const imageArn = await startBuild();
+    await statusesOver(imageArn, 3);
+
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+
+    expect(image?.type).toBe('DOCKER');
+    expect(image?.outputResources?.containers).toEqual([{ region: 'us-east-1', imageUris: ['123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1'] }]);
+  });
+
+  test('a failing pipeline ends FAILED with its reason', async () => {
+    endpoint.addPipeline(PIPELINE, { outcome: 'FAILED', failureReason: 'component hello failed: exit 1' });
+    const imageArn = await startBuild();
+
+    expect(await statusesOver(imageArn, 4)).toEqual(['BUILDING', 'TESTING', 'DISTRIBUTING', 'FAILED']);
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+    expect(image?.state).toEqual({ status: 'FAILED', reason: 'component hello failed: exit 1' });
+  });
+
+  test('stepsPerState keeps a build in each state for that many polls', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 2 });
+
+    expect(await statusesOver(await startBuild(), 4)).toEqual(['PENDING', 'BUILDING', 'BUILDING', 'TESTING']);
+  });
+
+  test('each execution gets the next build number', async () => {
+    endpoint.addPipeline(PIPELINE);
+
+    expect([await startBuild(), await startBuild()]).toEqual([`${ARN_PREFIX}:image/golden/1.0.0/1`, `${ARN_PREFIX}:image/golden/1.0.0/2`]);
+  });
+
+  test('the same clientToken for the same pipeline returns the same image and builds once', async () => {
+    endpoint.addPipeline(PIPELINE);
+
+    const first = await startBuild(PIPELINE, 'token-1');
+    const again = await startBuild(PIPELINE, 'token-1');
+    const next = await startBuild(PIPELINE, 'token-2');
+
+    expect(again).toBe(first);
+    expect(next).toBe(`${ARN_PREFIX}:image/golden/1.0.0/2`);
+    expect(endpoint.requestsFor('StartImagePipelineExecution').map((r) => r.body)).toEqual([
+      { imagePipelineArn: PIPELINE, clientToken: 'token-1' },
+      { imagePipelineArn: PIPELINE, clientToken: 'token-1' },
+      { imagePipelineArn: PIPELINE, clientToken: 'token-2' },
+    ]);
+  });
+
+  test('the same clientToken for another pipeline is IdempotentParameterMismatchException (400)', async () => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.addPipeline(OTHER_PIPELINE);
+    await startBuild(PIPELINE, 'token-1');
+
+    const error = await errorOf(startBuild(OTHER_PIPELINE, 'token-1'));
+
+    expect(error).toBeInstanceOf(IdempotentParameterMismatchException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+  });
+
+  test('starting an unregistered pipeline is ResourceNotFoundException (404)', async () => {
+    const error = await errorOf(startBuild(PIPELINE));
+
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error.$metadata.httpStatusCode).toBe(404);
+  });
+
+  test('cancelling a running build makes it CANCELLED for good', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = await startBuild();
+    await statusesOver(imageArn, 1);
+
+    const cancelled = await imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: imageArn, clientToken: 'cancel-1' }));
+
+    expect(cancelled).toMatchObject({ imageBuildVersionArn: imageArn, clientToken: 'cancel-1' });
+    expect(await statusesOver(imageArn, 5)).toEqual(Array(5).fill('CANCELLED'));
+  });
+
+  test('cancelling again with the same clientToken replays the answer; another image with it is a mismatch', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const first = await startBuild();
+    const second = await startBuild();
+    const cancelled = await imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: first, clientToken: 'cancel-1' }));
+
+    const replayed = await imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: first, clientToken: 'cancel-1' }));
+    const mismatch = await errorOf(imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: second, clientToken: 'cancel-1' })));
+
+    expect(replayed.requestId).toBe(cancelled.requestId);
+    expect(mismatch.name).toBe('IdempotentParameterMismatchException');
+    expect(endpoint.image(second)?.status).toBe('PENDING');
+  });
+
+  test('cancelling a finished build is InvalidParameterValueException (400)', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = await startBuild();
+    await statusesOver(imageArn, 4);
+
+    const error = await errorOf(imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: imageArn })));
+
+    expect(error).toBeInstanceOf(InvalidParameterValueException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(endpoint.image(imageArn)?.status).toBe('AVAILABLE');
+  });
+
+  test('cancelling or reading an unknown image is ResourceNotFoundException', async () => {
+    const imageBuildVersionArn = `${ARN_PREFIX}:image/missing/1.0.0/1`;
+
+    const cancel = await errorOf(imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn })));
+    const get = await errorOf(imagebuilder.send(new GetImageCommand({ imageBuildVersionArn })));
+
+    expect([cancel.name, get.name]).toEqual(['ResourceNotFoundException', 'ResourceNotFoundException']);
+  });
+
+  test('addPipeline rejects an ARN that is not an image pipeline', () => {
+    expect(() => endpoint.addPipeline(IMAGE_RECIPE)).toThrow(/pipelineArn must be an image pipeline ARN/);
+  });
+});
+
+describe('fault injection', () => {
+  test('a 429 injected twice is retried by the SDK and the third attempt succeeds', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.injectFault({ operation: 'PutComponentPolicy', status: 429, errorType: 'CallRateLimitExceededException', times: 2 });
+
+    await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: policyFor(COMPONENT) }));
+
+    expect(endpoint.requestsFor('PutComponentPolicy').map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(endpoint.policyOf(COMPONENT)).toBe(policyFor(COMPONENT));
+  });
+
+  const faults: Array<[string, FaultOptions, () => Promise<unknown>, new (...args: any[]) => Error, number]> = [
+    ['429 CallRateLimitExceededException on every attempt',
+      { operation: 'PutComponentPolicy', status: 429, errorType: 'CallRateLimitExceededException', times: Infinity },
+      () => imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: '{}' })), CallRateLimitExceededException, 3],
+    ['404 ResourceNotFoundException',
+      { operation: 'GetImage', status: 404, errorType: 'ResourceNotFoundException' },
+      () => imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: IMAGE })), ResourceNotFoundException, 1],
+    ['400 ResourceInUseException',
+      { operation: 'StartImagePipelineExecution', status: 400, errorType: 'ResourceInUseException' },
+      () => startBuild(), ResourceInUseException, 1],
+    ['500 ServiceException on every attempt',
+      { operation: 'CancelImageCreation', status: 500, errorType: 'ServiceException', times: Infinity },
+      () => imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn: IMAGE })), ServiceException, 3],
+    ['400 IdempotentParameterMismatchException',
+      { operation: 'StartImagePipelineExecution', status: 400, errorType: 'IdempotentParameterMismatchException' },
+      () => startBuild(), IdempotentParameterMismatchException, 1],
+    ['400 RAM UnknownResourceException',
+      { operation: 'GetResourceShares', status: 400, errorType: 'UnknownResourceException' },
+      () => ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' })), UnknownResourceException, 1],
+    ['429 RAM ThrottlingException on every attempt',
+      { operation: 'ListResources', status: 429, errorType: 'ThrottlingException', times: Infinity },
+      () => ram.send(new ListResourcesCommand({ resourceOwner: 'SELF' })), ThrottlingException, 3],
+    ['404 Lambda ResourceNotFoundException',
+      { operation: 'Invoke', status: 404, errorType: 'ResourceNotFoundException' },
+      () => lambda.send(new InvokeCommand({ FunctionName: 'handler', InvocationType: 'Event' })), LambdaResourceNotFoundException, 1],
+  ];
+
+  test.each(faults)('%s surfaces as the SDK exception after the SDK retries it or not', async (_name, fault, call, exception, attempts) => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.injectFault({ ...fault, message: `${fault.errorType} for the test` });
+
+    const error = await errorOf(call());
+
+    expect(error).toBeInstanceOf(exception);
+    expect(error.name).toBe(fault.errorType);
+    expect(error.message).toBe(`${fault.errorType} for the test`);
+    expect(error.$metadata.httpStatusCode).toBe(fault.status);
+    expect(endpoint.requestsFor(fault.operation).map((r) => r.status)).toEqual(Array(attempts).fill(fault.status));
+  });
+
+  test('after its last time a fault stops and normal behaviour resumes', async () => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.injectFault({ operation: 'StartImagePipelineExecution', status: 400, errorType: 'ResourceInUseException' });
+
+    expect((await errorOf(startBuild())).message).toBe('injected ResourceInUseException');
+    expect(await startBuild()).toBe(`${ARN_PREFIX}:image/golden/1.0.0/1`);
+  });
+
+  test('a fault fails only its own operation', async () => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.injectFault({ operation: 'GetImage', status: 404, errorType: 'ResourceNotFoundException', times: Infinity });
+
+    expect(await startBuild()).toBe(`${ARN_PREFIX}:image/golden/1.0.0/1`);
+  });
+});
+
+describe('Lambda Invoke', () => {
+  test('an Event invocation is answered 202 and recorded with its payload', async () => {
+    const result = await lambda.send(new InvokeCommand({
+      FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:image-handler',
+      InvocationType: 'Event',
+      Payload: Buffer.from(JSON.stringify({ RequestType: 'Create', attempt: 2 })),
+    }));
+
+    expect(result.StatusCode).toBe(202);
+    expect(endpoint.invocations).toEqual([{
+      functionName: 'arn:aws:lambda:us-east-1:123456789012:function:image-handler',
+      invocationType: 'Event',
+      payload: { RequestType: 'Create', attempt: 2 },
+    }]);
+  });
+
+  test('a RequestResponse invocation is answered 200', async () => {
+    const result = await lambda.send(new InvokeCommand({ FunctionName: 'image-handler', Payload: Buffer.from('{}') }));
+
+    expect(result.StatusCode).toBe(200);
+    expect(endpoint.invocations.map((i) => i.invocationType)).toEqual(['RequestResponse']);
+  });
+});
+
+describe('request log', () => {
+  test('records service, operation, method, path, query and parsed body', async () => {
+    endpoint.addResource(COMPONENT);
+    await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: '{}' }));
+    await imagebuilder.send(new GetComponentPolicyCommand({ componentArn: COMPONENT }));
+
+    expect(endpoint.requests).toEqual([
+      expect.objectContaining({ service: 'imagebuilder', operation: 'PutComponentPolicy', method: 'PUT', path: '/PutComponentPolicy', body: { componentArn: COMPONENT, policy: '{}' }, status: 200 }),
+      expect.objectContaining({ service: 'imagebuilder', operation: 'GetComponentPolicy', method: 'GET', path: '/GetComponentPolicy', query: { componentArn: COMPONENT }, body: undefined }),
+    ]);
+    expect(endpoint.requests[0].headers.authorization).toContain('/us-east-1/imagebuilder/aws4_request');
+  });
+
+  test('a route the endpoint does not serve is answered 404 UnknownOperationException and recorded', async () => {
+    const response = await fetch(`${endpoint.url}/ListImages`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(endpoint.requests).toEqual([expect.objectContaining({ service: 'unknown', operation: 'UnknownOperation', path: '/ListImages' })]);
+  });
+
+  test('reset forgets requests, state and faults', async () => {
+    await shareComponent();
+    endpoint.injectFault({ operation: 'GetResourceShares', status: 400, errorType: 'UnknownResourceException', times: Infinity });
+    endpoint.pageSize = 1;
+
+    endpoint.reset();
+
+    expect(endpoint.requests).toEqual([]);
+    expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+    expect(endpoint.pageSize).toBe(1000);
+    expect((await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }))).resourceShares).toEqual([]);
+  });
+});
+
+describe('CfnResponseServer', () => {
+  const server = new CfnResponseServer();
+  let url: string;
+
+  beforeAll(async () => {
+    url = await server.start();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  beforeEach(() => server.reset());
+
+  const put = (body: object) => fetch(`${url}/cfn-response?X-Amz-Signature=abc`, { method: 'PUT', body: JSON.stringify(body) });
+
+  test('records a PUT with its parsed body and answers 200', async () => {
+    const response = await put({ Status: 'SUCCESS', PhysicalResourceId: 'p-1' });
+
+    expect(response.status).toBe(200);
+    expect(await server.nextResponse()).toMatchObject({
+      method: 'PUT', path: '/cfn-response?X-Amz-Signature=abc', body: { Status: 'SUCCESS', PhysicalResourceId: 'p-1' },
+    });
+  });
+
+  test('nextResponse waits for a response sent later and hands each out once, in order', async () => {
+    const first = server.nextResponse();
+    await put({ Status: 'FAILED', Reason: 'first' });
+    await put({ Status: 'SUCCESS', Reason: 'second' });
+
+    expect((await first).body.Reason).toBe('first');
+    expect((await server.nextResponse()).body.Reason).toBe('second');
+    expect(server.responses).toHaveLength(2);
+  });
+
+  test('nextResponse rejects when no response arrives in time', async () => {
+    await expect(server.nextResponse(20)).rejects.toThrow('no custom-resource response within 20 ms (0 received so far)');
+  });
+});

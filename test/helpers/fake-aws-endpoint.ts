@@ -1,0 +1,735 @@
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+/**
+ * An in-memory stand-in for the parts of EC2 Image Builder, AWS RAM and Lambda that the
+ * custom-resource handler calls, spoken over the services' real restJson1 wire protocol so that
+ * tests run the real AWS SDK v3 clients against it:
+ *
+ *   new ImagebuilderClient({ endpoint: await fake.start(), region: 'us-east-1',
+ *     credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
+ *
+ * Routes, HTTP statuses and error names follow the SDK's own schemas
+ * (node_modules/@aws-sdk/client-{imagebuilder,ram,lambda}).
+ */
+
+export const FAKE_ACCOUNT = '123456789012';
+export const FAKE_REGION = 'us-east-1';
+
+export type FakeService = 'imagebuilder' | 'ram' | 'lambda';
+
+/** One request the endpoint received, with the status it was answered with. */
+export interface RecordedRequest {
+  /** `unknown` for a route the endpoint does not serve. */
+  readonly service: FakeService | 'unknown';
+  /** The API operation, e.g. `PutComponentPolicy`; `UnknownOperation` for an unknown route. */
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly headers: http.IncomingHttpHeaders;
+  /** The body parsed as JSON; undefined when empty or not JSON. */
+  readonly body: any;
+  readonly status: number;
+}
+
+/** Makes the next calls of one operation fail; see `FakeAwsEndpoint.injectFault`. */
+export interface FaultOptions {
+  /** The operation to fail, e.g. `PutComponentPolicy`, `ListResources`, `Invoke`. */
+  readonly operation: string;
+  /** The HTTP status the SDK models for `errorType` (e.g. 429 for `CallRateLimitExceededException`, 400 for `ResourceInUseException`). */
+  readonly status: number;
+  /** Sent as `x-amzn-errortype`; the SDK throws the exception class of this name. */
+  readonly errorType: string;
+  /** @default - `injected <errorType>` */
+  readonly message?: string;
+  /** How many calls fail before normal behaviour resumes; `Infinity` for every call. @default 1 */
+  readonly times?: number;
+}
+
+export interface FakeAmi {
+  readonly region: string;
+  readonly image: string;
+}
+
+export interface FakePipelineOptions {
+  /** The state every build of this pipeline ends in. @default 'AVAILABLE' */
+  readonly outcome?: 'AVAILABLE' | 'FAILED';
+  /** `state.reason` of a FAILED image. @default 'the build failed' */
+  readonly failureReason?: string;
+  /** The AMIs an AVAILABLE image reports in `outputResources.amis`. @default - none */
+  readonly amis?: readonly FakeAmi[];
+  /** The image URI an AVAILABLE image reports in `outputResources.containers` (in us-east-1). @default - none */
+  readonly containerUri?: string;
+  /** How many GetImage calls it takes to move the image one state along. @default 1 */
+  readonly stepsPerState?: number;
+}
+
+export type FakeImageStatus = 'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED';
+
+export interface FakeImage {
+  readonly arn: string;
+  readonly pipelineArn: string;
+  readonly status: FakeImageStatus;
+  readonly reason?: string;
+}
+
+export interface FakeResourceShare {
+  readonly resourceShareArn: string;
+  readonly name: string;
+  readonly featureSet: 'CREATED_FROM_POLICY' | 'STANDARD';
+  readonly status: 'ACTIVE';
+  readonly resourceArns: readonly string[];
+}
+
+export interface LambdaInvocation {
+  readonly functionName: string;
+  readonly invocationType: string;
+  /** The payload parsed as JSON; undefined when empty or not JSON. */
+  readonly payload: any;
+}
+
+export interface FakeAwsEndpointOptions {
+  /** The most items ListResources and GetResourceShares return per page. @default 1000 */
+  readonly pageSize?: number;
+}
+
+/** The Image Builder resources that take a resource policy, and how each is named on the wire and in RAM. */
+interface PolicyKind {
+  readonly arnField: string;
+  readonly arnPattern: RegExp;
+  readonly arnShape: string;
+  readonly ramType: string;
+}
+
+const imagebuilderArn = (resource: string, version: string) =>
+  new RegExp(`^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\\d{12}:${resource}/[a-z0-9_-]+/${version}$`);
+const SEMVER = '\\d+\\.\\d+\\.\\d+';
+
+const POLICY_KINDS = {
+  component: { arnField: 'componentArn', arnPattern: imagebuilderArn('component', `${SEMVER}/\\d+`), arnShape: 'a component build version ARN (…:component/<name>/x.y.z/N)', ramType: 'imagebuilder:Component' },
+  image: { arnField: 'imageArn', arnPattern: imagebuilderArn('image', `${SEMVER}/\\d+`), arnShape: 'an image build version ARN (…:image/<name>/x.y.z/N)', ramType: 'imagebuilder:Image' },
+  imageRecipe: { arnField: 'imageRecipeArn', arnPattern: imagebuilderArn('image-recipe', SEMVER), arnShape: 'an image recipe ARN (…:image-recipe/<name>/x.y.z)', ramType: 'imagebuilder:ImageRecipe' },
+  containerRecipe: { arnField: 'containerRecipeArn', arnPattern: imagebuilderArn('container-recipe', SEMVER), arnShape: 'a container recipe ARN (…:container-recipe/<name>/x.y.z)', ramType: 'imagebuilder:ContainerRecipe' },
+} satisfies Record<string, PolicyKind>;
+
+const PIPELINE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image-pipeline\/([a-z0-9_-]+)$/;
+
+/** The states an image passes through before its pipeline's outcome. */
+const BUILD_STATES: readonly FakeImageStatus[] = ['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'];
+const TERMINAL_STATES: ReadonlySet<FakeImageStatus> = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
+
+/** Lambda answers an invocation with a status that depends on its type. */
+const INVOKE_STATUS: Record<string, number> = { RequestResponse: 200, Event: 202, DryRun: 204 };
+
+/** Raised by a handler to answer with a service error. */
+class ServiceError extends Error {
+  constructor(readonly status: number, readonly errorType: string, message: string) {
+    super(message);
+  }
+}
+
+const notFound = (message: string) => new ServiceError(404, 'ResourceNotFoundException', message);
+const invalidValue = (message: string) => new ServiceError(400, 'InvalidParameterValueException', message);
+const unknownShare = (arn: string) => new ServiceError(400, 'UnknownResourceException', `resource share ${arn} does not exist`);
+
+interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/** What a handler sees of a request. */
+interface Call {
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: any;
+}
+
+interface Route {
+  readonly method: string;
+  readonly path: string | RegExp;
+  readonly operation: string;
+  readonly handle: (call: Call) => Reply;
+}
+
+interface PendingFault {
+  readonly operation: string;
+  readonly error: ServiceError;
+  remaining: number;
+}
+
+interface ShareState {
+  readonly resourceShareArn: string;
+  readonly name: string;
+  featureSet: FakeResourceShare['featureSet'];
+  readonly resourceArns: Set<string>;
+}
+
+interface PipelineState {
+  readonly name: string;
+  readonly options: FakePipelineOptions;
+  builds: number;
+}
+
+interface ImageState {
+  readonly arn: string;
+  readonly pipelineArn: string;
+  readonly pipeline: PipelineState;
+  readonly buildNumber: number;
+  status: FakeImageStatus;
+  reason?: string;
+  /** GetImage calls since the last change of state. */
+  polls: number;
+}
+
+export class FakeAwsEndpoint {
+  /** Every request received, in order, including those answered with an injected fault. */
+  public readonly requests: RecordedRequest[] = [];
+  /** Every Lambda Invoke that was not answered with a fault. */
+  public readonly invocations: LambdaInvocation[] = [];
+  /** The most items ListResources and GetResourceShares return per page; `reset()` restores the constructor's value. */
+  public pageSize: number;
+
+  private readonly defaultPageSize: number;
+  private readonly server = http.createServer((req, res) => this.onRequest(req, res));
+  private baseUrl?: string;
+
+  private readonly resources = new Set<string>();
+  private readonly policies = new Map<string, string>();
+  private readonly shares = new Map<string, ShareState>();
+  private readonly pipelines = new Map<string, PipelineState>();
+  private readonly images = new Map<string, ImageState>();
+  /** `<operation> <clientToken>` → what the first call was about and what it answered. */
+  private readonly tokens = new Map<string, { readonly subject: string; readonly reply: Reply }>();
+  private faults: PendingFault[] = [];
+
+  /** One table per service: (method, path) → operation → handler. The services' paths do not overlap. */
+  private readonly routes: Record<FakeService, Route[]> = {
+    imagebuilder: [
+      { method: 'PUT', path: '/PutComponentPolicy', operation: 'PutComponentPolicy', handle: (c) => this.putPolicy(c, POLICY_KINDS.component) },
+      { method: 'PUT', path: '/PutImagePolicy', operation: 'PutImagePolicy', handle: (c) => this.putPolicy(c, POLICY_KINDS.image) },
+      { method: 'PUT', path: '/PutImageRecipePolicy', operation: 'PutImageRecipePolicy', handle: (c) => this.putPolicy(c, POLICY_KINDS.imageRecipe) },
+      { method: 'PUT', path: '/PutContainerRecipePolicy', operation: 'PutContainerRecipePolicy', handle: (c) => this.putPolicy(c, POLICY_KINDS.containerRecipe) },
+      { method: 'GET', path: '/GetComponentPolicy', operation: 'GetComponentPolicy', handle: (c) => this.getPolicy(c, POLICY_KINDS.component) },
+      { method: 'GET', path: '/GetImagePolicy', operation: 'GetImagePolicy', handle: (c) => this.getPolicy(c, POLICY_KINDS.image) },
+      { method: 'GET', path: '/GetImageRecipePolicy', operation: 'GetImageRecipePolicy', handle: (c) => this.getPolicy(c, POLICY_KINDS.imageRecipe) },
+      { method: 'GET', path: '/GetContainerRecipePolicy', operation: 'GetContainerRecipePolicy', handle: (c) => this.getPolicy(c, POLICY_KINDS.containerRecipe) },
+      { method: 'PUT', path: '/StartImagePipelineExecution', operation: 'StartImagePipelineExecution', handle: (c) => this.startPipelineExecution(c) },
+      { method: 'GET', path: '/GetImage', operation: 'GetImage', handle: (c) => this.getImage(c) },
+      { method: 'PUT', path: '/CancelImageCreation', operation: 'CancelImageCreation', handle: (c) => this.cancelImageCreation(c) },
+    ],
+    ram: [
+      { method: 'POST', path: '/listresources', operation: 'ListResources', handle: (c) => this.listResources(c) },
+      { method: 'POST', path: '/getresourceshares', operation: 'GetResourceShares', handle: (c) => this.getResourceShares(c) },
+      { method: 'POST', path: '/promoteresourcesharecreatedfrompolicy', operation: 'PromoteResourceShareCreatedFromPolicy', handle: (c) => this.promoteShare(c) },
+      { method: 'POST', path: '/disassociateresourceshare', operation: 'DisassociateResourceShare', handle: (c) => this.disassociateShare(c) },
+      { method: 'DELETE', path: '/deleteresourceshare', operation: 'DeleteResourceShare', handle: (c) => this.deleteShare(c) },
+    ],
+    lambda: [
+      { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, operation: 'Invoke', handle: (c) => this.invoke(c) },
+    ],
+  };
+
+  constructor(options: FakeAwsEndpointOptions = {}) {
+    this.defaultPageSize = options.pageSize ?? 1000;
+    this.pageSize = this.defaultPageSize;
+  }
+
+  /** Listens on 127.0.0.1 on a free port and resolves the base URL to give the SDK clients as `endpoint`. */
+  public async start(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  /** Closes the server, including the keep-alive connections the SDK clients hold open. */
+  public async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  public get url(): string {
+    if (!this.baseUrl) {
+      throw new Error('the fake AWS endpoint is not started: call start() first');
+    }
+    return this.baseUrl;
+  }
+
+  /** Makes a component, image, image recipe or container recipe exist, so its policy can be put. */
+  public addResource(arn: string): void {
+    this.resources.add(arn);
+  }
+
+  /** Makes a pipeline exist, so StartImagePipelineExecution can build images from it. */
+  public addPipeline(pipelineArn: string, options: FakePipelineOptions = {}): void {
+    const name = PIPELINE_ARN.exec(pipelineArn)?.[1];
+    if (!name) {
+      throw new Error(`pipelineArn must be an image pipeline ARN (…:image-pipeline/<name>), got '${pipelineArn}'`);
+    }
+    this.pipelines.set(pipelineArn, { name, options, builds: 0 });
+  }
+
+  /**
+   * Makes the next `times` calls of `operation` fail with `status` and `errorType` before normal
+   * behaviour resumes. Faults on the same operation apply one after the other.
+   */
+  public injectFault(fault: FaultOptions): void {
+    const error = new ServiceError(fault.status, fault.errorType, fault.message ?? `injected ${fault.errorType}`);
+    this.faults.push({ operation: fault.operation, error, remaining: fault.times ?? 1 });
+  }
+
+  public requestsFor(operation: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.operation === operation);
+  }
+
+  public policyOf(resourceArn: string): string | undefined {
+    return this.policies.get(resourceArn);
+  }
+
+  public resourceShares(): FakeResourceShare[] {
+    return [...this.shares.values()].map(describeShare);
+  }
+
+  /** The share that holds the resource, if any. */
+  public shareOf(resourceArn: string): FakeResourceShare | undefined {
+    const share = this.shareHolding(resourceArn);
+    return share && describeShare(share);
+  }
+
+  public image(imageArn: string): FakeImage | undefined {
+    const image = this.images.get(imageArn);
+    return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason };
+  }
+
+  /** Forgets all resources, policies, shares, pipelines, images, tokens, faults and recorded requests. */
+  public reset(): void {
+    this.requests.length = 0;
+    this.invocations.length = 0;
+    this.pageSize = this.defaultPageSize;
+    this.resources.clear();
+    this.policies.clear();
+    this.shares.clear();
+    this.pipelines.clear();
+    this.images.clear();
+    this.tokens.clear();
+    this.faults = [];
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const call: Call = {
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body: parseJson(Buffer.concat(chunks).toString('utf8')),
+      };
+      const match = this.route(req.method ?? 'GET', call.path);
+      const reply = match ? this.answer(match.route, call) : errorReply(new ServiceError(404, 'UnknownOperationException', `no fake for ${req.method} ${call.path}`));
+      // Recorded before answering, so a test sees the request as soon as its SDK call returns.
+      this.requests.push({
+        service: match?.service ?? 'unknown',
+        operation: match?.route.operation ?? 'UnknownOperation',
+        method: req.method ?? 'GET',
+        ...call,
+        status: reply.status,
+      });
+      send(res, reply);
+    });
+  }
+
+  private route(method: string, path: string): { service: FakeService; route: Route } | undefined {
+    for (const service of Object.keys(this.routes) as FakeService[]) {
+      const route = this.routes[service].find((r) => r.method === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
+      if (route) {
+        return { service, route };
+      }
+    }
+    return undefined;
+  }
+
+  private answer(route: Route, call: Call): Reply {
+    try {
+      const fault = this.takeFault(route.operation);
+      if (fault) {
+        throw fault;
+      }
+      return route.handle(call);
+    } catch (error) {
+      // A bug in the fake surfaces as a 500 whose message names it, rather than as a hung request.
+      return errorReply(error instanceof ServiceError ? error : new ServiceError(500, 'InternalFailure', `fake endpoint failed: ${String(error)}`));
+    }
+  }
+
+  private takeFault(operation: string): ServiceError | undefined {
+    const fault = this.faults.find((f) => f.operation === operation);
+    if (!fault) {
+      return undefined;
+    }
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) {
+      this.faults = this.faults.filter((f) => f !== fault);
+    }
+    return fault.error;
+  }
+
+  /**
+   * A repeated clientToken replays the first answer; the same token for a different subject is
+   * the service's IdempotentParameterMismatchException. Only successful calls claim a token.
+   */
+  private idempotent(operation: string, token: string | undefined, subject: string, run: () => Reply): Reply {
+    if (token === undefined) {
+      return run();
+    }
+    const key = `${operation} ${token}`;
+    const earlier = this.tokens.get(key);
+    if (earlier) {
+      if (earlier.subject !== subject) {
+        throw new ServiceError(400, 'IdempotentParameterMismatchException',
+          `clientToken ${token} was used for ${earlier.subject}, not ${subject}`);
+      }
+      return earlier.reply;
+    }
+    const reply = run();
+    this.tokens.set(key, { subject, reply });
+    return reply;
+  }
+
+  // --- Image Builder: resource policies
+
+  private putPolicy(call: Call, kind: PolicyKind): Reply {
+    const arn = requiredString(call.body, kind.arnField);
+    const policy = requiredString(call.body, 'policy');
+    if (!kind.arnPattern.test(arn)) {
+      throw invalidValue(`${kind.arnField} must be ${kind.arnShape}, got '${arn}'`);
+    }
+    if (!this.resources.has(arn)) {
+      throw notFound(`the resource ${arn} does not exist`);
+    }
+    if (!isJsonObject(policy)) {
+      throw invalidValue(`policy must be a JSON policy document, got '${policy}'`);
+    }
+    this.policies.set(arn, policy);
+    this.shareFromPolicy(arn);
+    return ok({ requestId: randomUUID(), [kind.arnField]: arn });
+  }
+
+  private getPolicy(call: Call, kind: PolicyKind): Reply {
+    const arn = requiredString(call.query, kind.arnField);
+    const policy = this.policies.get(arn);
+    if (policy === undefined) {
+      throw notFound(`the resource ${arn} has no policy`);
+    }
+    return ok({ requestId: randomUUID(), policy });
+  }
+
+  /** Like the service: a policy is shared through a RAM share created from it, or through the share already holding the resource. */
+  private shareFromPolicy(resourceArn: string): void {
+    if (this.shareHolding(resourceArn)) {
+      return;
+    }
+    const id = randomUUID();
+    const resourceShareArn = `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:resource-share/${id}`;
+    this.shares.set(resourceShareArn, {
+      resourceShareArn,
+      name: `created-from-policy-${id}`,
+      featureSet: 'CREATED_FROM_POLICY',
+      resourceArns: new Set([resourceArn]),
+    });
+  }
+
+  private shareHolding(resourceArn: string): ShareState | undefined {
+    return [...this.shares.values()].find((s) => s.resourceArns.has(resourceArn));
+  }
+
+  // --- Image Builder: pipeline executions
+
+  private startPipelineExecution(call: Call): Reply {
+    const pipelineArn = requiredString(call.body, 'imagePipelineArn');
+    const clientToken = optionalString(call.body, 'clientToken');
+    return this.idempotent('StartImagePipelineExecution', clientToken, pipelineArn, () => {
+      const pipeline = this.pipelines.get(pipelineArn);
+      if (!pipeline) {
+        throw notFound(`the image pipeline ${pipelineArn} does not exist`);
+      }
+      pipeline.builds += 1;
+      const image: ImageState = {
+        arn: `arn:aws:imagebuilder:${FAKE_REGION}:${FAKE_ACCOUNT}:image/${pipeline.name}/1.0.0/${pipeline.builds}`,
+        pipelineArn,
+        pipeline,
+        buildNumber: pipeline.builds,
+        status: 'PENDING',
+        polls: 0,
+      };
+      this.images.set(image.arn, image);
+      // A built image is a resource like any other: PutImagePolicy can share it.
+      this.resources.add(image.arn);
+      return ok({ requestId: randomUUID(), clientToken, imageBuildVersionArn: image.arn });
+    });
+  }
+
+  /** Moves the image one state along (or every `stepsPerState` calls), then describes it. */
+  private getImage(call: Call): Reply {
+    const image = this.existingImage(requiredString(call.query, 'imageBuildVersionArn'));
+    advance(image);
+    return ok({ requestId: randomUUID(), image: describeImage(image) });
+  }
+
+  /**
+   * An image in a terminal state answers InvalidParameterValueException: the API reference lists
+   * only ResourceInUseException and InvalidRequestException, but AWS's own CloudFormation handler
+   * for AWS::ImageBuilder::Image catches InvalidParameterValueException for exactly this case.
+   */
+  private cancelImageCreation(call: Call): Reply {
+    const arn = requiredString(call.body, 'imageBuildVersionArn');
+    const clientToken = optionalString(call.body, 'clientToken');
+    return this.idempotent('CancelImageCreation', clientToken, arn, () => {
+      const image = this.existingImage(arn);
+      if (TERMINAL_STATES.has(image.status)) {
+        throw invalidValue(`the image ${arn} is ${image.status} and can no longer be cancelled`);
+      }
+      image.status = 'CANCELLED';
+      image.reason = 'cancelled by CancelImageCreation';
+      return ok({ requestId: randomUUID(), clientToken, imageBuildVersionArn: arn });
+    });
+  }
+
+  private existingImage(arn: string): ImageState {
+    const image = this.images.get(arn);
+    if (!image) {
+      throw notFound(`the image ${arn} does not exist`);
+    }
+    return image;
+  }
+
+  // --- RAM
+
+  private listResources(call: Call): Reply {
+    const byArn = optionalStrings(call.body, 'resourceArns');
+    const byShare = optionalStrings(call.body, 'resourceShareArns');
+    const resources = this.ownShares(call).flatMap((share) => [...share.resourceArns].map((arn) => ({
+      arn,
+      type: ramTypeOf(arn),
+      resourceShareArn: share.resourceShareArn,
+      status: 'AVAILABLE',
+    })));
+    const matching = resources.filter((r) => (!byArn || byArn.includes(r.arn)) && (!byShare || byShare.includes(r.resourceShareArn)));
+    const { items, nextToken } = this.page(matching, call.body);
+    return ok({ resources: items, nextToken });
+  }
+
+  private getResourceShares(call: Call): Reply {
+    const byArn = optionalStrings(call.body, 'resourceShareArns');
+    const matching = this.ownShares(call).filter((s) => !byArn || byArn.includes(s.resourceShareArn));
+    const { items, nextToken } = this.page(matching, call.body);
+    return ok({
+      resourceShares: items.map((share) => ({
+        resourceShareArn: share.resourceShareArn,
+        name: share.name,
+        owningAccountId: FAKE_ACCOUNT,
+        allowExternalPrincipals: true,
+        status: 'ACTIVE',
+        featureSet: share.featureSet,
+      })),
+      nextToken,
+    });
+  }
+
+  /** Every share is this account's: `resourceOwner: 'OTHER-ACCOUNTS'` sees none. */
+  private ownShares(call: Call): ShareState[] {
+    const owner = requiredString(call.body, 'resourceOwner', 'MissingRequiredParameterException');
+    return owner === 'SELF' ? [...this.shares.values()] : [];
+  }
+
+  /**
+   * Promoting a share that is already STANDARD answers InvalidStateTransitionException, whose
+   * documented meaning ("the requested operation isn't valid for the resource share in its current
+   * state") fits best among the operation's documented errors.
+   */
+  private promoteShare(call: Call): Reply {
+    const share = this.existingShare(requiredString(call.query, 'resourceShareArn', 'MissingRequiredParameterException'));
+    if (share.featureSet !== 'CREATED_FROM_POLICY') {
+      throw new ServiceError(400, 'InvalidStateTransitionException', `resource share ${share.resourceShareArn} is already ${share.featureSet}`);
+    }
+    share.featureSet = 'STANDARD';
+    return ok({ returnValue: true });
+  }
+
+  /** Removing a resource from its share also removes its policy: RAM manages the policy of a shared resource. */
+  private disassociateShare(call: Call): Reply {
+    const share = this.modifiableShare(requiredString(call.body, 'resourceShareArn', 'MissingRequiredParameterException'));
+    const removed = (optionalStrings(call.body, 'resourceArns') ?? []).filter((arn) => share.resourceArns.delete(arn));
+    removed.forEach((arn) => this.policies.delete(arn));
+    return ok({
+      resourceShareAssociations: removed.map((arn) => ({
+        resourceShareArn: share.resourceShareArn,
+        resourceShareName: share.name,
+        associatedEntity: arn,
+        associationType: 'RESOURCE',
+        status: 'DISASSOCIATING',
+        external: false,
+      })),
+      clientToken: optionalString(call.body, 'clientToken'),
+    });
+  }
+
+  private deleteShare(call: Call): Reply {
+    const share = this.modifiableShare(requiredString(call.query, 'resourceShareArn', 'MissingRequiredParameterException'));
+    share.resourceArns.forEach((arn) => this.policies.delete(arn));
+    this.shares.delete(share.resourceShareArn);
+    return ok({ returnValue: true, clientToken: call.query.clientToken });
+  }
+
+  /** RAM documents that a share created from a policy "can't be modified by using RAM" until it is promoted. */
+  private modifiableShare(arn: string): ShareState {
+    const share = this.existingShare(arn);
+    if (share.featureSet === 'CREATED_FROM_POLICY') {
+      throw new ServiceError(400, 'OperationNotPermittedException',
+        `resource share ${arn} was created from a resource policy: promote it with PromoteResourceShareCreatedFromPolicy first`);
+    }
+    return share;
+  }
+
+  private existingShare(arn: string): ShareState {
+    const share = this.shares.get(arn);
+    if (!share) {
+      throw unknownShare(arn);
+    }
+    return share;
+  }
+
+  /** `nextToken` is an opaque offset; a page holds at most `pageSize` or the request's `maxResults`. */
+  private page<T>(all: T[], body: any): { items: T[]; nextToken?: string } {
+    const token = optionalString(body, 'nextToken');
+    const start = token === undefined ? 0 : Number(/^offset-(\d+)$/.exec(token)?.[1] ?? NaN);
+    if (Number.isNaN(start)) {
+      throw new ServiceError(400, 'InvalidNextTokenException', `nextToken '${token}' is not valid`);
+    }
+    const end = start + Math.min(this.pageSize, body?.maxResults ?? Infinity);
+    return { items: all.slice(start, end), nextToken: end < all.length ? `offset-${end}` : undefined };
+  }
+
+  // --- Lambda
+
+  private invoke(call: Call): Reply {
+    const invocationType = String(call.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    const status = INVOKE_STATUS[invocationType];
+    if (status === undefined) {
+      throw invalidValue(`X-Amz-Invocation-Type must be one of ${Object.keys(INVOKE_STATUS).join(', ')}, got '${invocationType}'`);
+    }
+    const functionName = decodeURIComponent(call.path.split('/')[3]);
+    this.invocations.push({ functionName, invocationType, payload: call.body });
+    return { status, headers: status === 200 ? { 'x-amz-executed-version': '$LATEST' } : {} };
+  }
+}
+
+function advance(image: ImageState): void {
+  if (TERMINAL_STATES.has(image.status)) {
+    return;
+  }
+  image.polls += 1;
+  if (image.polls < (image.pipeline.options.stepsPerState ?? 1)) {
+    return;
+  }
+  image.polls = 0;
+  const next = BUILD_STATES[BUILD_STATES.indexOf(image.status) + 1];
+  if (next) {
+    image.status = next;
+  } else if (image.pipeline.options.outcome === 'FAILED') {
+    image.status = 'FAILED';
+    image.reason = image.pipeline.options.failureReason ?? 'the build failed';
+  } else {
+    image.status = 'AVAILABLE';
+  }
+}
+
+/** The `image` of a GetImage response; outputs exist once the image is AVAILABLE. */
+function describeImage(image: ImageState): object {
+  const { name, options } = image.pipeline;
+  const version = `1.0.0/${image.buildNumber}`;
+  return {
+    arn: image.arn,
+    name,
+    type: options.containerUri ? 'DOCKER' : 'AMI',
+    version,
+    sourcePipelineArn: image.pipelineArn,
+    state: { status: image.status, reason: image.reason },
+    outputResources: image.status !== 'AVAILABLE' ? undefined : {
+      amis: (options.amis ?? []).map((ami) => ({ region: ami.region, image: ami.image, name: `${name} ${version}`, accountId: FAKE_ACCOUNT })),
+      containers: options.containerUri ? [{ region: FAKE_REGION, imageUris: [options.containerUri] }] : [],
+    },
+  };
+}
+
+function describeShare(share: ShareState): FakeResourceShare {
+  return {
+    resourceShareArn: share.resourceShareArn,
+    name: share.name,
+    featureSet: share.featureSet,
+    status: 'ACTIVE',
+    resourceArns: [...share.resourceArns],
+  };
+}
+
+function ramTypeOf(arn: string): string | undefined {
+  return Object.values(POLICY_KINDS).find((kind) => kind.arnPattern.test(arn))?.ramType;
+}
+
+/** A missing parameter is InvalidParameterValueException in Image Builder; RAM callers pass its own error name. */
+function requiredString(source: any, name: string, errorType = 'InvalidParameterValueException'): string {
+  const value = source?.[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new ServiceError(400, errorType, `${name} is required`);
+  }
+  return value;
+}
+
+function optionalString(source: any, name: string): string | undefined {
+  const value = source?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function optionalStrings(source: any, name: string): string[] | undefined {
+  const value = source?.[name];
+  return Array.isArray(value) ? value.map(String) : undefined;
+}
+
+function parseJson(text: string): any {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  const value = parseJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** restJson1 errors: the status, the error name in `x-amzn-errortype`, the message in the body. */
+function errorReply(error: ServiceError): Reply {
+  return { status: error.status, headers: { 'x-amzn-errortype': error.errorType }, body: { message: error.message } };
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+    ...reply.headers,
+  });
+  res.end(body);
+}
