@@ -217,9 +217,10 @@ export interface ImagePipelineProps {
   readonly workflows?: PipelineWorkflow[];
 
   /**
-   * The role Image Builder runs workflows as.
+   * The role Image Builder runs workflows as and writes to custom log groups with.
    *
-   * @default - created when `workflows` are given, with the managed workflow execution policy
+   * @default - created when `workflows`, `imageLogGroup` or `pipelineLogGroup` are given, with the
+   * managed workflow execution policy and write access to those log groups
    */
   readonly executionRole?: iam.IRole;
 
@@ -405,7 +406,12 @@ export class ImagePipeline extends ImagePipelineBase {
     }
 
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
-    this.executionRole = props.executionRole ?? (props.workflows?.length ? this.defaultExecutionRole() : undefined);
+    const customLogGroups = [props.imageLogGroup, props.pipelineLogGroup].filter((g): g is logs.ILogGroup => g !== undefined);
+    this.executionRole = props.executionRole
+      ?? (props.workflows?.length || customLogGroups.length ? this.defaultExecutionRole() : undefined);
+    if (this.executionRole) {
+      customLogGroups.forEach((group) => group.grantWrite(this.executionRole!));
+    }
 
     const recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
     // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/

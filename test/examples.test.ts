@@ -36,7 +36,7 @@ describe('examples/first-component', () => {
 });
 
 describe('examples/image-factory', () => {
-  test('a scheduled pipeline to two regions with an SSM parameter, a container pipeline and a deploy-time image pass CloudFormation Validate and cdk-nag', () => {
+  test('a scheduled pipeline to two regions with an SSM parameter, a container pipeline, a deploy-time image and a lifecycle policy pass CloudFormation Validate and cdk-nag', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
     try {
       const app = buildImageFactory(outdir);
@@ -45,6 +45,11 @@ describe('examples/image-factory', () => {
       const template = Template.fromStack(stack);
       template.resourceCountIs('AWS::ImageBuilder::ImagePipeline', 2);
       template.resourceCountIs('AWS::ImageBuilder::Image', 1);
+      template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+        ResourceType: 'AMI_IMAGE',
+        ResourceSelection: { Recipes: [Match.objectLike({ SemanticVersion: Match.stringLikeRegexp('x') })] },
+        PolicyDetails: [Match.objectLike({ Action: Match.objectLike({ Type: 'DELETE' }), Filter: { Type: 'COUNT', Value: 5 } })],
+      });
       template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
         Distributions: ['us-east-1', 'eu-west-1'].map((region) => Match.objectLike({
           Region: region,

@@ -171,6 +171,40 @@ describe('ImagePipeline', () => {
     });
   });
 
+  test('custom log groups get an execution role that may write to them', () => {
+    const imageLogs = new logs.LogGroup(stack, 'ImageLogs');
+    const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs');
+    const pipeline = newPipeline({ imageLogGroup: imageLogs, pipelineLogGroup: pipelineLogs });
+
+    expect(pipeline.executionRole).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineExecutionRole'), 'Arn'] },
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('PipelineExecutionRole'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const written = statements.filter((st: any) => JSON.stringify(st.Action).includes('logs:PutLogEvents'))
+      .map((st: any) => JSON.stringify(st.Resource));
+    expect(written.some((r) => r.includes('ImageLogs'))).toBe(true);
+    expect(written.some((r) => r.includes('PipelineLogs'))).toBe(true);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('a given execution role gets write access to custom log groups', () => {
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    newPipeline({ imageLogGroup: new logs.LogGroup(stack, 'ImageLogs'), executionRole: role });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Given') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+    });
+  });
+
+  test('without workflows or custom log groups there is no execution role', () => {
+    expect(newPipeline().executionRole).toBeUndefined();
+  });
+
   test('grantStartExecution and grantRead', () => {
     const pipeline = newPipeline();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });

@@ -3,13 +3,14 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import {
   AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, DistributionConfiguration, Image, ImagePipeline,
-  ImageRecipe, ParentImage, PipelineSchedule, Platform,
+  ImageRecipe, LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection,
+  LifecycleResourceType, ParentImage, PipelineSchedule, Platform,
 } from '../../src';
 
 /**
  * An image factory: a weekly golden AMI pipeline that distributes to two regions and publishes the
- * newest AMI ID in SSM, a container pipeline for a web image, and a base AMI built while the stack
- * deploys.
+ * newest AMI ID in SSM, a container pipeline for a web image, a base AMI built while the stack
+ * deploys, and a lifecycle policy that keeps the last five golden AMIs.
  */
 export class ImageFactoryStack extends Stack {
   /** The golden AMI pipeline. */
@@ -40,6 +41,13 @@ export class ImageFactoryStack extends Stack {
       schedule: PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }, { timezone: 'Europe/Paris', autoDisableAfterFailures: 3 }),
       imageScanningEnabled: true,
       imageTestsTimeout: Duration.hours(2),
+    });
+
+    // Every version of the golden recipe stays covered: the selection uses a version wildcard.
+    new LifecyclePolicy(this, 'GoldenCleanup', {
+      resourceType: LifecycleResourceType.AMI_IMAGE,
+      resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.imageRecipe(golden)]),
+      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(5), includeAmis: true, includeSnapshots: true }],
     });
 
     const webRepository = new ecr.Repository(this, 'WebRepository', {
