@@ -17,3 +17,5 @@ export * from './aws-managed-workflow';
 export * from './lifecycle-policy';
 export * from './sharing';
 export * from './custom-resources/pipeline-execution';
+export * from './patterns/golden-ami-pipeline';
+export * from './patterns/container-image-pipeline';

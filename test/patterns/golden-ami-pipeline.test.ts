@@ -1,0 +1,160 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  AwsManagedComponent, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage, PipelineSchedule, Platform,
+} from '../../src';
+import { expectValidTemplate } from '../helpers/cfn-validate';
+import { expectNoNagErrors } from '../helpers/nag';
+
+const ORG = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+
+let app: App;
+let stack: Stack;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+});
+
+describe('GoldenAmiPipeline', () => {
+  test('from a shell script: recipe, secure infrastructure, distribution with SSM, weekly tested and scanned pipeline, lifecycle', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'dnf install -y nginx' });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ImageBuilder::Component', 1);
+    template.resourceCountIs('AWS::ImageBuilder::ImageRecipe', 1);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^GoldenLogBucket') }, S3KeyPrefix: 'golden/' } },
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^GoldenNotifications') },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [Match.objectLike({
+        Region: 'us-east-1',
+        AmiDistributionConfiguration: Match.objectLike({ Name: 'golden-{{ imagebuilder:buildDate }}' }),
+        SsmParameterConfigurations: [{ ParameterName: '/golden-ami/golden/latest', DataType: 'aws:ec2:image' }],
+      })],
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: { ScheduleExpression: 'cron(0 4 ? * MON *)', PipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' },
+      ImageTestsConfiguration: { ImageTestsEnabled: true },
+      ImageScanningConfiguration: { ImageScanningEnabled: true },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+      ResourceType: 'AMI_IMAGE',
+      PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 5 } })],
+    });
+    template.resourceCountIs('Custom::ImageBuilderPipelineExecution', 0);
+    expect(golden.execution).toBeUndefined();
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('components, a document and a script run in that order', () => {
+    const document = new ComponentDocument({ name: 'Harden' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('Harden', { commands: ['echo harden'] }));
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+      document,
+      shellScript: 'echo done',
+    });
+    expect(golden.components).toHaveLength(3);
+    const recipe = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'))[0];
+    const arns = recipe.Properties.Components.map((c: any) => JSON.stringify(c.ComponentArn));
+    expect(arns[0]).toContain('update-linux');
+    expect(arns[1]).toContain('GoldenDocumentComponent');
+    expect(arns[2]).toContain('GoldenShellComponent');
+  });
+
+  test('every default can be changed: regions, names, schedule, VPC, retention, image count', () => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi',
+      parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
+      vpc,
+      instanceTypes: [new ec2.InstanceType('t3.large')],
+      regions: ['us-east-1', 'eu-west-1'],
+      amiName: 'base-{{ imagebuilder:buildDate }}',
+      ssmParameterName: '/platform/base',
+      schedule: PipelineSchedule.expression('rate(1 day)'),
+      imageTestsTimeout: Duration.hours(2),
+      keepImages: 3,
+      logExpiration: Duration.days(30),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: ['us-east-1', 'eu-west-1'].map((region) => Match.objectLike({
+        Region: region,
+        AmiDistributionConfiguration: Match.objectLike({ Name: 'base-{{ imagebuilder:buildDate }}' }),
+        SsmParameterConfigurations: [{ ParameterName: '/platform/base', DataType: 'aws:ec2:image' }],
+      })),
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: Match.objectLike({ ScheduleExpression: 'rate(1 day)' }),
+      ImageTestsConfiguration: { ImageTestsEnabled: true, TimeoutMinutes: 120 },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      InstanceTypes: ['t3.large'],
+      SubnetId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', { PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 3 } })] });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
+    expectValidTemplate(stack);
+  });
+
+  test('sharing: AMI launch permissions in every region, the recipe and its own components', () => {
+    new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi',
+      regions: ['us-east-1', 'eu-west-1'],
+      shareWith: { accounts: ['111111111111'], organizationArns: [ORG] },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: ['us-east-1', 'eu-west-1'].map(() => Match.objectLike({
+        AmiDistributionConfiguration: Match.objectLike({
+          LaunchPermissionConfiguration: { UserIds: ['111111111111'], OrganizationArns: [ORG] },
+        }),
+      })),
+    });
+    // The recipe and the shell-script component.
+    template.resourceCountIs('Custom::ImageBuilderResourcePolicy', 2);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('start on deploy, waiting for the first AMI', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi', startOnDeploy: true, startOnDeployOptions: { waitForCompletion: true },
+    });
+    expect(golden.execution).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('Custom::ImageBuilderPipelineExecution', { WaitForCompletion: true });
+    expect(stack.resolve(golden.execution!.amiId())['Fn::GetAtt'][1]).toEqual('AmiId');
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('fails without anything to build', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', {}))
+      .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
+  });
+
+  test('fails for keepImages out of range', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', keepImages: 0 }))
+      .toThrow(/keepImages must be a whole number from 1 to 1000, got 0/);
+  });
+
+  test('fails for start options without starting', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', startOnDeployOptions: { waitForCompletion: true } }))
+      .toThrow(/startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false/);
+  });
+});
