@@ -7,10 +7,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { buildApp as containerImage } from '../examples/container-image/app';
 import { buildApp as firstComponent } from '../examples/first-component/app';
+import { buildApp as goldenAmi } from '../examples/golden-ami/app';
 import { buildApp as imageFactory } from '../examples/image-factory/app';
+import { buildApp as sharedComponent } from '../examples/shared-component/app';
+import { buildApp as startOnDeploy } from '../examples/start-on-deploy/app';
 
+/** The golden AMI first: it is the one the README's main command is about. */
 const EXAMPLES: Array<[string, (outdir: string) => App]> = [
+  ['golden-ami', goldenAmi],
+  ['container-image', containerImage],
+  ['shared-component', sharedComponent],
+  ['start-on-deploy', startOnDeploy],
   ['first-component', firstComponent],
   ['image-factory', imageFactory],
 ];
