@@ -100,6 +100,20 @@ const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('synth:example')!.prependSpawn(bundle);
 project.tasks.tryFind('bench')!.prependSpawn(bundle);
+// Integration tests: test/integ.*.ts apps with committed snapshots. `npm test` checks the snapshots
+// offline; `integ:update` rewrites them (without deploying); deploying them is for maintainers with
+// an AWS account (`npx integ-runner --language typescript --app ... --update-on-failed`).
+const integApp = 'ts-node --transpile-only --project test/tsconfig.json {filePath}';
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Check the integration test snapshots (no AWS account needed)',
+  exec: `integ-runner --language typescript --app "${integApp}"`,
+});
+integSnapshot.prependSpawn(bundle);
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots without deploying',
+  exec: `integ-runner --language typescript --app "${integApp}" --update-on-failed --dry-run`,
+}).prependSpawn(bundle);
+project.testTask.spawn(integSnapshot);
 project.gitignore.exclude('/cdk.out/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/cdk.out/', '/.ci/');
 // Examples, scripts and benchmarks are type-checked and linted like tests; each folder needs a

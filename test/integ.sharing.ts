@@ -1,0 +1,25 @@
+/**
+ * Integration test: a component, an image recipe and an image shared through resource policies
+ * whose AWS RAM shares are promoted. Set the account to share with in the context value
+ * `shareWithAccount` when deploying. `npm test` checks the synthesized snapshot.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { AwsManagedImage, Component, ComponentData, Image, ImageRecipe, ParentImage, Platform } from '../src';
+
+const app = new App();
+const account = app.node.tryGetContext('shareWithAccount') ?? '111122223333';
+const stack = new Stack(app, 'IntegSharing');
+const component = new Component(stack, 'Hello', {
+  platform: Platform.LINUX,
+  data: ComponentData.fromShellScript('echo "hello from a shared component"'),
+});
+const recipe = new ImageRecipe(stack, 'Recipe', {
+  parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+  components: [{ component }],
+});
+const image = new Image(stack, 'Image', { imageRecipe: recipe });
+for (const shared of [component, recipe, image]) {
+  shared.shareWith({ accounts: [account] });
+}
+new IntegTest(app, 'Sharing', { testCases: [stack] });
