@@ -1,14 +1,14 @@
 /**
  * Integration test: a component, an image recipe and an image shared through resource policies
- * whose AWS RAM shares are promoted. Set the account to share with in the context value
- * `shareWithAccount` when deploying. `npm test` checks the synthesized snapshot.
+ * whose AWS RAM shares are promoted. Set the account to share with in the environment variable
+ * SHARE_WITH_ACCOUNT when deploying. `npm test` checks the synthesized snapshot.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { AwsManagedImage, Component, ComponentData, Image, ImageRecipe, ParentImage, Platform } from '../src';
 
 const app = new App();
-const account = app.node.tryGetContext('shareWithAccount') ?? '111122223333';
+const account = process.env.SHARE_WITH_ACCOUNT ?? '111122223333';
 const stack = new Stack(app, 'IntegSharing');
 const component = new Component(stack, 'Hello', {
   platform: Platform.LINUX,
