@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
-import { NagAppliesTo, addNagSuppression } from './private/nag-suppressions';
+import { NagAppliesTo, addNagSuppression, addStackNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -666,8 +666,12 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
  * AWS maintains these policies as exactly what the SSM agent and AWSTOE need, and updates them
  * when the service does; a copy in this library would only fall behind.
  */
+/**
+ * Once per stack rather than per role: every instance role carries the same managed policies, and
+ * the suppression names exactly those policies.
+ */
 function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
-  addNagSuppression(role.node.defaultChild as CfnResource, 'AwsSolutions-IAM4',
+  addStackNagSuppression(role, 'AwsSolutions-IAM4',
     'AWS-managed policies that Image Builder documents for its instance profile: maintained by AWS, ' +
     'they grant exactly what the SSM agent and AWSTOE on build and test instances need',
     policies.map((policy) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}`));
