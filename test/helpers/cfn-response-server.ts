@@ -14,12 +14,14 @@ export interface RecordedResponse {
 
 /**
  * Stands in for the pre-signed S3 URL CloudFormation gives a custom resource as ResponseURL:
- * records every request and answers 200, as S3 does to a PUT. The URL is plain http, so the
- * code under test must pick http or https by the URL's protocol.
+ * records every request and answers 200 as S3 does to a PUT, or `statusCode`. The URL is plain
+ * http, so the code under test must pick http or https by the URL's protocol.
  */
 export class CfnResponseServer {
   /** Every response received, in order. */
   public readonly responses: RecordedResponse[] = [];
+  /** The HTTP status to answer with, e.g. 403 for an expired URL; `reset()` restores 200. */
+  public statusCode = 200;
 
   private readonly server = http.createServer((req, res) => this.onRequest(req, res));
   private baseUrl?: string;
@@ -71,10 +73,11 @@ export class CfnResponseServer {
     });
   }
 
-  /** Forgets the recorded responses; callers still waiting keep waiting for the next one. */
+  /** Forgets the recorded responses and answers 200 again; callers still waiting keep waiting for the next one. */
   public reset(): void {
     this.responses.length = 0;
     this.delivered = 0;
+    this.statusCode = 200;
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -89,7 +92,7 @@ export class CfnResponseServer {
         this.delivered += 1;
         waiter(response);
       }
-      res.writeHead(200, { 'content-length': 0 });
+      res.writeHead(this.statusCode, { 'content-length': 0 });
       res.end();
     });
   }

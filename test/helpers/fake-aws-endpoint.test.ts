@@ -20,19 +20,26 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException as LambdaResourceNotFoundException } from '@aws-sdk/client-lambda';
 import {
+  DeletePermissionCommand,
   DeleteResourceShareCommand,
   DisassociateResourceShareCommand,
   GetResourceSharesCommand,
+  IdempotentParameterMismatchException as RamIdempotentParameterMismatchException,
   InvalidNextTokenException,
+  InvalidParameterException,
   InvalidStateTransitionException,
   ListResourcesCommand,
+  ListResourceSharePermissionsCommand,
   OperationNotPermittedException,
   paginateGetResourceShares,
   paginateListResources,
+  PermissionAlreadyExistsException,
+  PromotePermissionCreatedFromPolicyCommand,
   PromoteResourceShareCreatedFromPolicyCommand,
   RAMClient,
   ThrottlingException,
   UnknownResourceException,
+  UnmatchedPolicyPermissionException,
 } from '@aws-sdk/client-ram';
 import { CfnResponseServer } from './cfn-response-server';
 import { FakeAwsEndpoint, FaultOptions } from './fake-aws-endpoint';
@@ -88,8 +95,22 @@ async function shareComponent(arn = COMPONENT): Promise<string> {
   return endpoint.shareOf(arn)!.resourceShareArn;
 }
 
+/** The permissions of a share, as the real RAM client lists them. */
+async function permissionsOf(resourceShareArn: string) {
+  return (await ram.send(new ListResourceSharePermissionsCommand({ resourceShareArn }))).permissions ?? [];
+}
+
+/** Promotes the share's CREATED_FROM_POLICY permission under `name`; returns the promoted permission's ARN. */
+async function promotePermissionOf(resourceShareArn: string, name = 'promoted', clientToken?: string): Promise<string> {
+  const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+  const promoted = await ram.send(new PromotePermissionCreatedFromPolicyCommand({ permissionArn, name, clientToken }));
+  return promoted.permission!.arn!;
+}
+
+/** Shares the component and promotes the share the way RAM requires: its permission first. */
 async function promotedShareOf(arn = COMPONENT): Promise<string> {
   const resourceShareArn = await shareComponent(arn);
+  await promotePermissionOf(resourceShareArn);
   await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
   return resourceShareArn;
 }
@@ -212,6 +233,7 @@ describe('resource policies', () => {
 describe('RAM sharing', () => {
   test('promoting a share created from a policy makes it STANDARD', async () => {
     const resourceShareArn = await shareComponent();
+    await promotePermissionOf(resourceShareArn);
 
     const promoted = await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
 
@@ -322,6 +344,28 @@ describe('RAM sharing', () => {
     expect(error).toBeInstanceOf(UnknownResourceException);
   });
 
+  test('a new share is missed by the first listingsBeforeShareAppears ListResources calls, and by GetResourceShares until then', async () => {
+    endpoint.options.listingsBeforeShareAppears = 2;
+    await shareComponent();
+    const listed = async () => [
+      (await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [COMPONENT] }))).resources?.length,
+      (await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }))).resourceShares?.length,
+    ];
+
+    expect([await listed(), await listed(), await listed()]).toEqual([[0, 0], [0, 1], [1, 1]]);
+  });
+
+  test('addToShare makes one share hold several resources; disassociating one leaves the others', async () => {
+    const other = `${ARN_PREFIX}:image-recipe/other/1.0.0`;
+    const resourceShareArn = await promotedShareOf();
+    endpoint.addToShare(resourceShareArn, other);
+
+    await ram.send(new DisassociateResourceShareCommand({ resourceShareArn, resourceArns: [COMPONENT] }));
+
+    const { resources } = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] }));
+    expect(resources).toEqual([expect.objectContaining({ arn: other, type: 'imagebuilder:ImageRecipe' })]);
+  });
+
   test('a share still CREATED_FROM_POLICY cannot be disassociated or deleted through RAM', async () => {
     const resourceShareArn = await shareComponent();
 
@@ -331,6 +375,175 @@ describe('RAM sharing', () => {
     expect(disassociate).toBeInstanceOf(OperationNotPermittedException);
     expect(remove).toBeInstanceOf(OperationNotPermittedException);
     expect(endpoint.shareOf(COMPONENT)?.resourceShareArn).toBe(resourceShareArn);
+  });
+});
+
+describe('RAM managed permissions', () => {
+  const PERMISSION_ARN = /^arn:aws:ram:us-east-1:123456789012:permission\/[\w-]+$/;
+
+  test('a share created from a policy has a CREATED_FROM_POLICY customer managed permission', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const permissions = await permissionsOf(resourceShareArn);
+
+    expect(permissions).toEqual([expect.objectContaining({
+      arn: expect.stringMatching(PERMISSION_ARN),
+      featureSet: 'CREATED_FROM_POLICY',
+      permissionType: 'CUSTOMER_MANAGED',
+      resourceType: 'imagebuilder:Component',
+      status: 'ATTACHABLE',
+      defaultVersion: true,
+      isResourceTypeDefault: false,
+    })]);
+    expect(permissions[0].creationTime).toBeInstanceOf(Date);
+    expect(endpoint.shareOf(COMPONENT)?.permissionArns).toEqual([permissions[0].arn]);
+    expect(endpoint.requestsFor('ListResourceSharePermissions')[0]).toMatchObject({ method: 'POST', path: '/listresourcesharepermissions', body: { resourceShareArn } });
+  });
+
+  test('promoting the share before its permission is UnmatchedPolicyPermissionException (400) and changes nothing', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const error = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })));
+
+    expect(error).toBeInstanceOf(UnmatchedPolicyPermissionException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('CREATED_FROM_POLICY');
+  });
+
+  test('PromotePermissionCreatedFromPolicy creates a STANDARD customer managed permission with the name', async () => {
+    const resourceShareArn = await shareComponent();
+    const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+
+    const result = await ram.send(new PromotePermissionCreatedFromPolicyCommand({ permissionArn, name: 'imagebuilder-policy-1', clientToken: 'token-1' }));
+
+    expect(result.clientToken).toBe('token-1');
+    expect(result.permission).toMatchObject({
+      arn: 'arn:aws:ram:us-east-1:123456789012:permission/imagebuilder-policy-1',
+      name: 'imagebuilder-policy-1',
+      featureSet: 'STANDARD',
+      permissionType: 'CUSTOMER_MANAGED',
+      resourceType: 'imagebuilder:Component',
+    });
+    expect(endpoint.requestsFor('PromotePermissionCreatedFromPolicy')[0]).toMatchObject({
+      method: 'POST', path: '/promotepermissioncreatedfrompolicy', body: { permissionArn, name: 'imagebuilder-policy-1', clientToken: 'token-1' },
+    });
+    // Promoting the permission leaves the share as it was.
+    expect(await permissionsOf(resourceShareArn)).toEqual([expect.objectContaining({ arn: permissionArn, featureSet: 'CREATED_FROM_POLICY' })]);
+  });
+
+  test('after its permission, the share is promoted and lists the promoted permission; the one created from the policy is gone', async () => {
+    const resourceShareArn = await shareComponent();
+    const [{ arn: createdFromPolicy }] = await permissionsOf(resourceShareArn);
+    const promoted = await promotePermissionOf(resourceShareArn);
+
+    await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+
+    expect(await permissionsOf(resourceShareArn)).toEqual([expect.objectContaining({ arn: promoted, featureSet: 'STANDARD', permissionType: 'CUSTOMER_MANAGED' })]);
+    expect(endpoint.permission(createdFromPolicy!)).toBeUndefined();
+    expect(endpoint.managedPermissions().map((p) => p.arn)).toEqual([promoted]);
+  });
+
+  test('a permission promoted from another policy does not match', async () => {
+    const otherComponent = `${ARN_PREFIX}:component/other/1.0.0/1`;
+    endpoint.addResource(otherComponent);
+    await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: otherComponent, policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+    await promotePermissionOf(endpoint.shareOf(otherComponent)!.resourceShareArn, 'for-other');
+    const resourceShareArn = await shareComponent();
+
+    const error = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })));
+
+    expect(error).toBeInstanceOf(UnmatchedPolicyPermissionException);
+  });
+
+  test('the same name with the same clientToken replays the answer; with another token the name is taken', async () => {
+    const resourceShareArn = await shareComponent();
+    const first = await promotePermissionOf(resourceShareArn, 'imagebuilder-policy-1', 'token-1');
+
+    const again = await promotePermissionOf(resourceShareArn, 'imagebuilder-policy-1', 'token-1');
+    const taken = await errorOf(promotePermissionOf(resourceShareArn, 'imagebuilder-policy-1', 'token-2'));
+    const mismatch = await errorOf(promotePermissionOf(resourceShareArn, 'imagebuilder-policy-2', 'token-1'));
+
+    expect(again).toBe(first);
+    expect(taken).toBeInstanceOf(PermissionAlreadyExistsException);
+    expect(taken.$metadata.httpStatusCode).toBe(409);
+    expect(mismatch).toBeInstanceOf(RamIdempotentParameterMismatchException);
+    expect(endpoint.managedPermissions().filter((p) => p.featureSet === 'STANDARD')).toHaveLength(1);
+  });
+
+  test('a name longer than 36 characters is InvalidParameterException', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const error = await errorOf(promotePermissionOf(resourceShareArn, 'x'.repeat(37)));
+
+    expect(error).toBeInstanceOf(InvalidParameterException);
+  });
+
+  test('promoting an unknown permission is UnknownResourceException; a STANDARD one is OperationNotPermittedException', async () => {
+    const promoted = await promotePermissionOf(await shareComponent());
+
+    const unknown = await errorOf(ram.send(new PromotePermissionCreatedFromPolicyCommand({
+      permissionArn: 'arn:aws:ram:us-east-1:123456789012:permission/missing', name: 'copy',
+    })));
+    const standard = await errorOf(ram.send(new PromotePermissionCreatedFromPolicyCommand({ permissionArn: promoted, name: 'copy' })));
+
+    expect(unknown).toBeInstanceOf(UnknownResourceException);
+    expect(standard).toBeInstanceOf(OperationNotPermittedException);
+  });
+
+  test('with policyMatchesAwsManagedPermission the share has an AWS managed permission and is promoted directly', async () => {
+    endpoint.options.policyMatchesAwsManagedPermission = true;
+    const resourceShareArn = await shareComponent();
+
+    const [permission] = await permissionsOf(resourceShareArn);
+    await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+
+    expect(permission).toMatchObject({
+      arn: 'arn:aws:ram::aws:permission/AWSRAMDefaultPermissionImageBuilderComponent',
+      featureSet: 'STANDARD',
+      permissionType: 'AWS_MANAGED',
+      isResourceTypeDefault: true,
+    });
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [permission.arn] });
+    expect(await errorOf(ram.send(new DeletePermissionCommand({ permissionArn: permission.arn! })))).toBeInstanceOf(OperationNotPermittedException);
+  });
+
+  test('reset restores the options', () => {
+    endpoint.options.policyMatchesAwsManagedPermission = true;
+    endpoint.options.listingsBeforeShareAppears = 3;
+
+    endpoint.reset();
+
+    expect(endpoint.options).toEqual({ policyMatchesAwsManagedPermission: false, listingsBeforeShareAppears: 0 });
+  });
+
+  test('ListResourceSharePermissions of an unknown share is UnknownResourceException', async () => {
+    const error = await errorOf(permissionsOf('arn:aws:ram:us-east-1:123456789012:resource-share/missing'));
+
+    expect(error).toBeInstanceOf(UnknownResourceException);
+  });
+
+  test('DeletePermission deletes a customer managed permission no share uses', async () => {
+    const resourceShareArn = await promotedShareOf();
+    const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+    await ram.send(new DeleteResourceShareCommand({ resourceShareArn }));
+
+    const result = await ram.send(new DeletePermissionCommand({ permissionArn, clientToken: 'token-1' }));
+
+    expect(result).toMatchObject({ returnValue: true, clientToken: 'token-1', permissionStatus: 'DELETED' });
+    expect(endpoint.requestsFor('DeletePermission')[0]).toMatchObject({ method: 'DELETE', path: '/deletepermission', query: { permissionArn, clientToken: 'token-1' } });
+    expect(endpoint.managedPermissions()).toEqual([]);
+  });
+
+  test('DeletePermission of an unknown permission is UnknownResourceException; of one a share uses, OperationNotPermittedException', async () => {
+    const resourceShareArn = await promotedShareOf();
+    const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+
+    const unknown = await errorOf(ram.send(new DeletePermissionCommand({ permissionArn: 'arn:aws:ram:us-east-1:123456789012:permission/missing' })));
+    const inUse = await errorOf(ram.send(new DeletePermissionCommand({ permissionArn })));
+
+    expect(unknown).toBeInstanceOf(UnknownResourceException);
+    expect(inUse).toBeInstanceOf(OperationNotPermittedException);
+    expect(endpoint.permission(permissionArn!)).toBeDefined();
   });
 });
 
@@ -636,6 +849,16 @@ describe('CfnResponseServer', () => {
     expect((await first).body.Reason).toBe('first');
     expect((await server.nextResponse()).body.Reason).toBe('second');
     expect(server.responses).toHaveLength(2);
+  });
+
+  test('answers with statusCode until reset', async () => {
+    server.statusCode = 403;
+    const refused = await put({ Status: 'SUCCESS' });
+
+    server.reset();
+
+    expect(refused.status).toBe(403);
+    expect((await put({ Status: 'SUCCESS' })).status).toBe(200);
   });
 
   test('nextResponse rejects when no response arrives in time', async () => {

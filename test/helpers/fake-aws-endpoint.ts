@@ -81,6 +81,18 @@ export interface FakeResourceShare {
   readonly featureSet: 'CREATED_FROM_POLICY' | 'STANDARD';
   readonly status: 'ACTIVE';
   readonly resourceArns: readonly string[];
+  /** The managed permissions associated with the share. */
+  readonly permissionArns: readonly string[];
+}
+
+/** A RAM managed permission, as `ListResourceSharePermissions` summarises it. */
+export interface FakePermission {
+  readonly arn: string;
+  readonly name: string;
+  /** The RAM resource type it applies to, e.g. `imagebuilder:Component`. */
+  readonly resourceType: string;
+  readonly permissionType: 'CUSTOMER_MANAGED' | 'AWS_MANAGED';
+  readonly featureSet: 'CREATED_FROM_POLICY' | 'STANDARD';
 }
 
 export interface LambdaInvocation {
@@ -91,8 +103,27 @@ export interface LambdaInvocation {
 }
 
 export interface FakeAwsEndpointOptions {
-  /** The most items ListResources and GetResourceShares return per page. @default 1000 */
+  /** The most items ListResources, GetResourceShares and ListResourceSharePermissions return per page. @default 1000 */
   readonly pageSize?: number;
+  /** @default false */
+  readonly policyMatchesAwsManagedPermission?: boolean;
+  /** @default 0 */
+  readonly listingsBeforeShareAppears?: number;
+}
+
+/** How RAM treats a resource policy; tests may change these between calls. */
+export interface FakeRamBehaviour {
+  /**
+   * The policies grant exactly what an AWS managed permission grants, so RAM gives the share
+   * created from a policy that STANDARD permission and the share can be promoted without first
+   * promoting a permission. Otherwise the share gets a CREATED_FROM_POLICY permission of its own.
+   */
+  policyMatchesAwsManagedPermission: boolean;
+  /**
+   * RAM creates the share for a policy shortly after the policy is put: this many ListResources
+   * calls miss a new share (GetResourceShares misses it too until then).
+   */
+  listingsBeforeShareAppears: number;
 }
 
 /** The Image Builder resources that take a resource policy, and how each is named on the wire and in RAM. */
@@ -133,6 +164,11 @@ class ServiceError extends Error {
 const notFound = (message: string) => new ServiceError(404, 'ResourceNotFoundException', message);
 const invalidValue = (message: string) => new ServiceError(400, 'InvalidParameterValueException', message);
 const unknownShare = (arn: string) => new ServiceError(400, 'UnknownResourceException', `resource share ${arn} does not exist`);
+const notPermitted = (message: string) => new ServiceError(400, 'OperationNotPermittedException', message);
+
+/** RAM's rule for a permission name (CreatePermission documents it; promotion creates one the same way). */
+const PERMISSION_NAME = /^[\w-]{1,36}$/;
+const customerPermissionArn = (name: string) => `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:permission/${name}`;
 
 interface Reply {
   readonly status: number;
@@ -168,6 +204,15 @@ interface ShareState {
   readonly name: string;
   featureSet: FakeResourceShare['featureSet'];
   readonly resourceArns: Set<string>;
+  permissionArns: string[];
+  /** ListResources calls that still miss the share. */
+  hiddenFor: number;
+}
+
+interface PermissionState extends FakePermission {
+  /** What the permission grants: a promoted permission matches the CREATED_FROM_POLICY one it was promoted from. */
+  readonly grants: string;
+  readonly creationTime: Date;
 }
 
 interface PipelineState {
@@ -192,16 +237,20 @@ export class FakeAwsEndpoint {
   public readonly requests: RecordedRequest[] = [];
   /** Every Lambda Invoke that was not answered with a fault. */
   public readonly invocations: LambdaInvocation[] = [];
-  /** The most items ListResources and GetResourceShares return per page; `reset()` restores the constructor's value. */
+  /** The most items a RAM list operation returns per page; `reset()` restores the constructor's value. */
   public pageSize: number;
+  /** `reset()` restores the constructor's values. */
+  public readonly options: FakeRamBehaviour;
 
   private readonly defaultPageSize: number;
+  private readonly defaultOptions: FakeRamBehaviour;
   private readonly server = http.createServer((req, res) => this.onRequest(req, res));
   private baseUrl?: string;
 
   private readonly resources = new Set<string>();
   private readonly policies = new Map<string, string>();
   private readonly shares = new Map<string, ShareState>();
+  private readonly permissions = new Map<string, PermissionState>();
   private readonly pipelines = new Map<string, PipelineState>();
   private readonly images = new Map<string, ImageState>();
   /** `<operation> <clientToken>` → what the first call was about and what it answered. */
@@ -229,6 +278,9 @@ export class FakeAwsEndpoint {
       { method: 'POST', path: '/promoteresourcesharecreatedfrompolicy', operation: 'PromoteResourceShareCreatedFromPolicy', handle: (c) => this.promoteShare(c) },
       { method: 'POST', path: '/disassociateresourceshare', operation: 'DisassociateResourceShare', handle: (c) => this.disassociateShare(c) },
       { method: 'DELETE', path: '/deleteresourceshare', operation: 'DeleteResourceShare', handle: (c) => this.deleteShare(c) },
+      { method: 'POST', path: '/listresourcesharepermissions', operation: 'ListResourceSharePermissions', handle: (c) => this.listSharePermissions(c) },
+      { method: 'POST', path: '/promotepermissioncreatedfrompolicy', operation: 'PromotePermissionCreatedFromPolicy', handle: (c) => this.promotePermission(c) },
+      { method: 'DELETE', path: '/deletepermission', operation: 'DeletePermission', handle: (c) => this.deletePermission(c) },
     ],
     lambda: [
       { method: 'POST', path: /^\/2015-03-31\/functions\/[^/]+\/invocations$/, operation: 'Invoke', handle: (c) => this.invoke(c) },
@@ -238,6 +290,11 @@ export class FakeAwsEndpoint {
   constructor(options: FakeAwsEndpointOptions = {}) {
     this.defaultPageSize = options.pageSize ?? 1000;
     this.pageSize = this.defaultPageSize;
+    this.defaultOptions = {
+      policyMatchesAwsManagedPermission: options.policyMatchesAwsManagedPermission ?? false,
+      listingsBeforeShareAppears: options.listingsBeforeShareAppears ?? 0,
+    };
+    this.options = { ...this.defaultOptions };
   }
 
   /** Listens on 127.0.0.1 on a free port and resolves the base URL to give the SDK clients as `endpoint`. */
@@ -299,10 +356,26 @@ export class FakeAwsEndpoint {
     return [...this.shares.values()].map(describeShare);
   }
 
+  /** Adds a resource to a share, as AssociateResourceShare would: one share can hold several resources. */
+  public addToShare(resourceShareArn: string, resourceArn: string): void {
+    this.resources.add(resourceArn);
+    this.existingShare(resourceShareArn).resourceArns.add(resourceArn);
+  }
+
   /** The share that holds the resource, if any. */
   public shareOf(resourceArn: string): FakeResourceShare | undefined {
     const share = this.shareHolding(resourceArn);
     return share && describeShare(share);
+  }
+
+  /** Every managed permission RAM holds for the account: created from a policy, promoted, or AWS managed in use. */
+  public managedPermissions(): FakePermission[] {
+    return [...this.permissions.values()].map(describePermission);
+  }
+
+  public permission(permissionArn: string): FakePermission | undefined {
+    const permission = this.permissions.get(permissionArn);
+    return permission && describePermission(permission);
   }
 
   public image(imageArn: string): FakeImage | undefined {
@@ -310,14 +383,16 @@ export class FakeAwsEndpoint {
     return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason };
   }
 
-  /** Forgets all resources, policies, shares, pipelines, images, tokens, faults and recorded requests. */
+  /** Forgets all resources, policies, shares, permissions, pipelines, images, tokens, faults and recorded requests. */
   public reset(): void {
     this.requests.length = 0;
     this.invocations.length = 0;
     this.pageSize = this.defaultPageSize;
+    Object.assign(this.options, this.defaultOptions);
     this.resources.clear();
     this.policies.clear();
     this.shares.clear();
+    this.permissions.clear();
     this.pipelines.clear();
     this.images.clear();
     this.tokens.clear();
@@ -421,7 +496,7 @@ export class FakeAwsEndpoint {
       throw invalidValue(`policy must be a JSON policy document, got '${policy}'`);
     }
     this.policies.set(arn, policy);
-    this.shareFromPolicy(arn);
+    this.shareFromPolicy(arn, kind.ramType, policy);
     return ok({ requestId: randomUUID(), [kind.arnField]: arn });
   }
 
@@ -434,19 +509,44 @@ export class FakeAwsEndpoint {
     return ok({ requestId: randomUUID(), policy });
   }
 
-  /** Like the service: a policy is shared through a RAM share created from it, or through the share already holding the resource. */
-  private shareFromPolicy(resourceArn: string): void {
+  /**
+   * Like the service: a policy is shared through a RAM share created from it, with a managed
+   * permission granting what the policy grants, or through the share already holding the resource.
+   */
+  private shareFromPolicy(resourceArn: string, resourceType: string, policy: string): void {
     if (this.shareHolding(resourceArn)) {
       return;
     }
     const id = randomUUID();
     const resourceShareArn = `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:resource-share/${id}`;
+    const permission = this.options.policyMatchesAwsManagedPermission
+      ? this.awsManagedPermission(resourceType)
+      : this.addPermission({
+        name: `created-from-policy-${id}`, resourceType, permissionType: 'CUSTOMER_MANAGED', featureSet: 'CREATED_FROM_POLICY', grants: policy,
+      });
     this.shares.set(resourceShareArn, {
       resourceShareArn,
       name: `created-from-policy-${id}`,
       featureSet: 'CREATED_FROM_POLICY',
       resourceArns: new Set([resourceArn]),
+      permissionArns: [permission.arn],
+      hiddenFor: this.options.listingsBeforeShareAppears,
     });
+  }
+
+  /** The resource type's default AWS managed permission, e.g. AWSRAMDefaultPermissionImageBuilderComponent. */
+  private awsManagedPermission(resourceType: string): PermissionState {
+    const name = `AWSRAMDefaultPermission${resourceType.replace(/[^A-Za-z]/g, '').replace(/^imagebuilder/, 'ImageBuilder')}`;
+    const arn = `arn:aws:ram::aws:permission/${name}`;
+    return this.permissions.get(arn) ?? this.addPermission({
+      arn, name, resourceType, permissionType: 'AWS_MANAGED', featureSet: 'STANDARD', grants: `the AWS managed ${resourceType} permission`,
+    });
+  }
+
+  private addPermission(permission: Omit<PermissionState, 'arn' | 'creationTime'> & { arn?: string }): PermissionState {
+    const state = { ...permission, arn: permission.arn ?? customerPermissionArn(permission.name), creationTime: new Date() };
+    this.permissions.set(state.arn, state);
+    return state;
   }
 
   private shareHolding(resourceArn: string): ShareState | undefined {
@@ -525,6 +625,7 @@ export class FakeAwsEndpoint {
       status: 'AVAILABLE',
     })));
     const matching = resources.filter((r) => (!byArn || byArn.includes(r.arn)) && (!byShare || byShare.includes(r.resourceShareArn)));
+    this.shares.forEach((share) => share.hiddenFor = Math.max(0, share.hiddenFor - 1));
     const { items, nextToken } = this.page(matching, call.body);
     return ok({ resources: items, nextToken });
   }
@@ -546,24 +647,51 @@ export class FakeAwsEndpoint {
     });
   }
 
-  /** Every share is this account's: `resourceOwner: 'OTHER-ACCOUNTS'` sees none. */
+  /** Every share is this account's: `resourceOwner: 'OTHER-ACCOUNTS'` sees none. A share not yet visible is left out. */
   private ownShares(call: Call): ShareState[] {
     const owner = requiredString(call.body, 'resourceOwner', 'MissingRequiredParameterException');
-    return owner === 'SELF' ? [...this.shares.values()] : [];
+    return owner === 'SELF' ? [...this.shares.values()].filter((s) => s.hiddenFor === 0) : [];
   }
 
   /**
    * Promoting a share that is already STANDARD answers InvalidStateTransitionException, whose
    * documented meaning ("the requested operation isn't valid for the resource share in its current
    * state") fits best among the operation's documented errors.
+   *
+   * As documented, promotion needs a STANDARD permission that grants exactly what each
+   * CREATED_FROM_POLICY permission of the share grants (UnmatchedPolicyPermissionException
+   * otherwise); the share then uses that permission, and a CREATED_FROM_POLICY permission no other
+   * share uses is deleted.
    */
   private promoteShare(call: Call): Reply {
     const share = this.existingShare(requiredString(call.query, 'resourceShareArn', 'MissingRequiredParameterException'));
     if (share.featureSet !== 'CREATED_FROM_POLICY') {
       throw new ServiceError(400, 'InvalidStateTransitionException', `resource share ${share.resourceShareArn} is already ${share.featureSet}`);
     }
+    const replacements = share.permissionArns.map((arn) => this.promotedEquivalent(this.permissions.get(arn)!));
+    const replaced = share.permissionArns.filter((arn, i) => replacements[i].arn !== arn);
+    share.permissionArns = replacements.map((p) => p.arn);
     share.featureSet = 'STANDARD';
+    replaced.filter((arn) => !this.isAssociated(arn)).forEach((arn) => this.permissions.delete(arn));
     return ok({ returnValue: true });
+  }
+
+  /** The permission a promoted share uses in place of `permission`. */
+  private promotedEquivalent(permission: PermissionState): PermissionState {
+    if (permission.featureSet !== 'CREATED_FROM_POLICY') {
+      return permission;
+    }
+    const match = [...this.permissions.values()].find((p) =>
+      p.featureSet === 'STANDARD' && p.resourceType === permission.resourceType && p.grants === permission.grants);
+    if (!match) {
+      throw new ServiceError(400, 'UnmatchedPolicyPermissionException',
+        `no managed permission matches ${permission.arn}: promote it with PromotePermissionCreatedFromPolicy first`);
+    }
+    return match;
+  }
+
+  private isAssociated(permissionArn: string): boolean {
+    return [...this.shares.values()].some((s) => s.permissionArns.includes(permissionArn));
   }
 
   /** Removing a resource from its share also removes its policy: RAM manages the policy of a shared resource. */
@@ -595,8 +723,7 @@ export class FakeAwsEndpoint {
   private modifiableShare(arn: string): ShareState {
     const share = this.existingShare(arn);
     if (share.featureSet === 'CREATED_FROM_POLICY') {
-      throw new ServiceError(400, 'OperationNotPermittedException',
-        `resource share ${arn} was created from a resource policy: promote it with PromoteResourceShareCreatedFromPolicy first`);
+      throw notPermitted(`resource share ${arn} was created from a resource policy: promote it with PromoteResourceShareCreatedFromPolicy first`);
     }
     return share;
   }
@@ -607,6 +734,67 @@ export class FakeAwsEndpoint {
       throw unknownShare(arn);
     }
     return share;
+  }
+
+  // --- RAM: managed permissions
+
+  private listSharePermissions(call: Call): Reply {
+    const share = this.existingShare(requiredString(call.body, 'resourceShareArn', 'MissingRequiredParameterException'));
+    const { items, nextToken } = this.page(share.permissionArns.map((arn) => this.permissions.get(arn)!), call.body);
+    return ok({ permissions: items.map(permissionSummary), nextToken });
+  }
+
+  /**
+   * Creates a STANDARD customer managed permission granting what a CREATED_FROM_POLICY one grants.
+   * A name already taken is PermissionAlreadyExistsException, as CreatePermission documents (the
+   * promotion's own error list leaves it out, but a name must be unique all the same); a repeated
+   * clientToken with the same permission and name replays the first answer.
+   */
+  private promotePermission(call: Call): Reply {
+    const permissionArn = requiredString(call.body, 'permissionArn', 'MissingRequiredParameterException');
+    const name = requiredString(call.body, 'name', 'MissingRequiredParameterException');
+    const clientToken = optionalString(call.body, 'clientToken');
+    return this.idempotent('PromotePermissionCreatedFromPolicy', clientToken, `${permissionArn} as ${name}`, () => {
+      const source = this.existingPermission(permissionArn);
+      if (source.featureSet !== 'CREATED_FROM_POLICY') {
+        throw notPermitted(`permission ${permissionArn} was not created from a policy`);
+      }
+      if (!PERMISSION_NAME.test(name)) {
+        throw new ServiceError(400, 'InvalidParameterException', `name must be 1 to 36 letters, digits, hyphens or underscores, got '${name}'`);
+      }
+      if (this.permissions.has(customerPermissionArn(name))) {
+        throw new ServiceError(409, 'PermissionAlreadyExistsException', `a permission named ${name} already exists`);
+      }
+      const promoted = this.addPermission({
+        name, resourceType: source.resourceType, permissionType: 'CUSTOMER_MANAGED', featureSet: 'STANDARD', grants: source.grants,
+      });
+      return ok({ permission: permissionSummary(promoted), clientToken });
+    });
+  }
+
+  /** Only a customer managed permission that no share uses can be deleted. */
+  private deletePermission(call: Call): Reply {
+    const permissionArn = requiredString(call.query, 'permissionArn', 'MissingRequiredParameterException');
+    const clientToken = call.query.clientToken;
+    return this.idempotent('DeletePermission', clientToken, permissionArn, () => {
+      const permission = this.existingPermission(permissionArn);
+      if (permission.permissionType === 'AWS_MANAGED') {
+        throw notPermitted(`permission ${permissionArn} is AWS managed and cannot be deleted`);
+      }
+      if (this.isAssociated(permissionArn)) {
+        throw notPermitted(`permission ${permissionArn} is associated with a resource share`);
+      }
+      this.permissions.delete(permissionArn);
+      return ok({ returnValue: true, clientToken, permissionStatus: 'DELETED' });
+    });
+  }
+
+  private existingPermission(arn: string): PermissionState {
+    const permission = this.permissions.get(arn);
+    if (!permission) {
+      throw new ServiceError(400, 'UnknownResourceException', `permission ${arn} does not exist`);
+    }
+    return permission;
   }
 
   /** `nextToken` is an opaque offset; a page holds at most `pageSize` or the request's `maxResults`. */
@@ -679,6 +867,25 @@ function describeShare(share: ShareState): FakeResourceShare {
     featureSet: share.featureSet,
     status: 'ACTIVE',
     resourceArns: [...share.resourceArns],
+    permissionArns: [...share.permissionArns],
+  };
+}
+
+function describePermission(permission: PermissionState): FakePermission {
+  const { arn, name, resourceType, permissionType, featureSet } = permission;
+  return { arn, name, resourceType, permissionType, featureSet };
+}
+
+/** A ResourceSharePermissionSummary; timestamps are epoch seconds on the restJson1 wire. */
+function permissionSummary(permission: PermissionState): object {
+  return {
+    ...describePermission(permission),
+    version: '1',
+    defaultVersion: true,
+    status: 'ATTACHABLE',
+    isResourceTypeDefault: permission.permissionType === 'AWS_MANAGED',
+    creationTime: permission.creationTime.getTime() / 1000,
+    lastUpdatedTime: permission.creationTime.getTime() / 1000,
   };
 }
 

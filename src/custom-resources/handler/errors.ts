@@ -36,3 +36,14 @@ export class OperationFailedError extends Error {
     this.name = 'OperationFailedError';
   }
 }
+
+/**
+ * A failure after the request created something (a started build): the response names it as the
+ * physical ID, so CloudFormation's rollback Delete cleans it up.
+ */
+export class FailedAfterCreatingError extends Error {
+  public constructor(public readonly physicalResourceId: string, public readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = 'FailedAfterCreatingError';
+  }
+}

@@ -7,7 +7,7 @@ import {
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
-import { isNotFound } from './errors';
+import { FailedAfterCreatingError, isNotFound } from './errors';
 import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext, numberProperty } from './events';
 import { callWithRetry } from './retry';
 
@@ -60,6 +60,17 @@ async function startPipeline(event: CustomResourceEvent, deps: HandlerDependenci
 }
 
 async function waitForImage(
+  event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
+): Promise<ExecutionOutcome> {
+  try {
+    return await pollImage(event, imageBuildVersionArn, deadline, context, deps);
+  } catch (error) {
+    // The build exists: a failed Create answers with its ARN, so the rollback Delete cancels it.
+    throw new FailedAfterCreatingError(imageBuildVersionArn, error);
+  }
+}
+
+async function pollImage(
   event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
   for (;;) {

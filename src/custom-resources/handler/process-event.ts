@@ -1,5 +1,6 @@
 import { sendResponse } from './cfn-response';
 import { HandlerDependencies } from './dependencies';
+import { FailedAfterCreatingError } from './errors';
 import { CustomResourceEvent, CustomResourceResult, InvocationContext, PIPELINE_EXECUTION_TYPE, RESOURCE_POLICY_TYPE } from './events';
 import { describeEvent } from './log';
 import { handlePipelineExecution } from './pipeline-execution';
@@ -17,8 +18,9 @@ export async function processEvent(event: CustomResourceEvent, context: Invocati
   } catch (error) {
     const reason = (error as Error)?.message ?? String(error);
     deps.log({ level: 'error', message: 'request failed', reason, requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
-    // A failed Create has no resource; this ID makes CloudFormation's rollback Delete a no-op.
-    const physicalResourceId = event.PhysicalResourceId ?? failedCreateId(event);
+    // A failed Create has no resource (unless it names one); this ID makes CloudFormation's rollback Delete a no-op.
+    const created = error instanceof FailedAfterCreatingError ? error.physicalResourceId : undefined;
+    const physicalResourceId = event.PhysicalResourceId ?? created ?? failedCreateId(event);
     await sendResponse(event, { physicalResourceId, reason });
     return;
   }

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
-import { isNotFound } from './errors';
+import { errorName, isNotFound } from './errors';
 import { CustomResourceEvent, CustomResourceResult } from './events';
 import { callWithRetry } from './retry';
 
@@ -120,9 +120,17 @@ async function promoteShare(resourceShareArn: string, deps: HandlerDependencies)
 async function promotePermission(permissionArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
   // One name per resource and policy text (36 characters, RAM's limit), so a retry reuses it.
   const name = `${PROMOTED_PERMISSION_PREFIX}${clientToken(resourceArn, policy).replace(/-/g, '').slice(0, 16)}`;
-  await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
-    permissionArn, name, clientToken: clientToken(permissionArn, name),
-  })), deps.retry);
+  try {
+    await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
+      permissionArn, name, clientToken: clientToken(permissionArn, name),
+    })), deps.retry);
+  } catch (error) {
+    // A permission of this name grants the same policy: one an earlier request promoted and could
+    // not delete (see deletePermission). The share's promotion matches it.
+    if (errorName((error as { cause?: unknown }).cause) !== 'PermissionAlreadyExistsException') {
+      throw error;
+    }
+  }
 }
 
 async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies): Promise<ResourceSharePermissionSummary[]> {

@@ -1,0 +1,404 @@
+import {
+  ARN_PREFIX, echoOf, FUNCTION_NAME, HAND_OVER_MARGIN_MS, outcomeOf, PIPELINE, PIPELINE_EXECUTION, POLL_INTERVAL_MS, RETRY_ATTEMPTS,
+  SUCCEEDED, useHarness,
+} from './harness';
+import { FakePipelineOptions } from '../../helpers/fake-aws-endpoint';
+
+const harness = useHarness();
+const { endpoint } = harness;
+
+const OTHER_PIPELINE = `${ARN_PREFIX}:image-pipeline/other`;
+const buildArn = (build: number, pipeline = 'golden') => `${ARN_PREFIX}:image/${pipeline}/1.0.0/${build}`;
+const FIRST_BUILD = buildArn(1);
+const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The properties PipelineExecution gives the custom resource, as CloudFormation passes them: strings. */
+const PROPS = {
+  PipelineArn: PIPELINE,
+  Triggers: [`${ARN_PREFIX}:image-recipe/golden/1.0.0`, '9f86d081884c7d659a2feaa0c55ad015'],
+  WaitForCompletion: 'false',
+  WaitTimeoutSeconds: '3300',
+  CancelOnDelete: 'true',
+};
+const WAITING = { ...PROPS, WaitForCompletion: 'true' };
+
+function createEvent(props: Record<string, any> = PROPS, requestId?: string) {
+  return harness.event({ RequestType: 'Create', ResourceType: PIPELINE_EXECUTION, ResourceProperties: props, RequestId: requestId });
+}
+
+function updateEvent(props: Record<string, any>, old: Record<string, any> = PROPS, physicalResourceId = FIRST_BUILD) {
+  return harness.event({
+    RequestType: 'Update', ResourceType: PIPELINE_EXECUTION, PhysicalResourceId: physicalResourceId, ResourceProperties: props, OldResourceProperties: old,
+  });
+}
+
+function deleteEvent(props: Record<string, any> = PROPS, physicalResourceId = FIRST_BUILD) {
+  return harness.event({ RequestType: 'Delete', ResourceType: PIPELINE_EXECUTION, PhysicalResourceId: physicalResourceId, ResourceProperties: props });
+}
+
+/** Starts a build through a Create without waiting; the request log starts empty afterwards. */
+async function started(options: FakePipelineOptions = {}): Promise<string> {
+  endpoint.addPipeline(PIPELINE, options);
+  const response = await harness.run(createEvent());
+  expect(response.PhysicalResourceId).toBe(FIRST_BUILD);
+  endpoint.requests.length = 0;
+  return FIRST_BUILD;
+}
+
+/** Moves a build along by reading it, as the service's own progress would. */
+async function progress(imageBuildVersionArn: string, steps: number): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    await fetch(`${endpoint.url}/GetImage?imageBuildVersionArn=${encodeURIComponent(imageBuildVersionArn)}`);
+  }
+  endpoint.requests.length = 0;
+}
+
+describe('Create', () => {
+  test('without waiting starts the pipeline once and answers with the build ARN', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const event = createEvent();
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({
+      Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event),
+    });
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution']);
+    expect(endpoint.requestsFor('StartImagePipelineExecution')[0].body).toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN) });
+    expect(harness.sleeps).toEqual([]);
+  });
+
+  test('waiting polls until the image is AVAILABLE and answers with its AMI in each region', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0aaa' }, { region: 'eu-west-1', image: 'ami-0bbb' }] });
+    const event = createEvent(WAITING);
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: FIRST_BUILD,
+      Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa', 'AmiId.eu-west-1': 'ami-0bbb' },
+      ...echoOf(event),
+    });
+    // PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE, one state a poll.
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'GetImage', 'GetImage', 'GetImage']);
+    expect(harness.sleeps).toEqual([POLL_INTERVAL_MS, POLL_INTERVAL_MS, POLL_INTERVAL_MS]);
+  });
+
+  test.each([
+    ['\'true\'', 'true', '600', true],
+    ['true', true, 600, true],
+    ['\'false\'', 'false', '600', false],
+    ['false', false, '600', false],
+    ['absent', undefined, undefined, false],
+  ])('WaitForCompletion %s waits or not', async (_label, waitForCompletion, waitTimeoutSeconds, waits) => {
+    endpoint.addPipeline(PIPELINE);
+
+    const response = await harness.run(createEvent({ ...PROPS, WaitForCompletion: waitForCompletion, WaitTimeoutSeconds: waitTimeoutSeconds }));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('GetImage').length > 0).toBe(waits);
+  });
+
+  test('a WaitTimeoutSeconds that is not a number waits the default 3300 seconds', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+    const start = harness.now;
+
+    const response = await harness.answer(createEvent({ ...WAITING, WaitTimeoutSeconds: 'soon' }));
+
+    expect(response.Reason).toContain('did not finish before the wait timed out');
+    expect(harness.now - start).toBe(3_300_000);
+  });
+
+  test('an image distributed only to other regions has no AmiId of its own', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'eu-west-1', image: 'ami-0bbb' }] });
+
+    const response = await harness.run(createEvent(WAITING));
+
+    expect(response.Data).toEqual({ 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId.eu-west-1': 'ami-0bbb' });
+  });
+
+  test('waiting for a container image answers with its URI', async () => {
+    const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1';
+    endpoint.addPipeline(PIPELINE, { containerUri: uri });
+
+    const response = await harness.run(createEvent(WAITING));
+
+    expect(response.Data).toEqual({ ImageBuildVersionArn: FIRST_BUILD, ContainerImageUri: uri });
+  });
+
+  test('a build that ends FAILED fails with the image\'s reason', async () => {
+    endpoint.addPipeline(PIPELINE, { outcome: 'FAILED', failureReason: 'component hello failed: exit status 1' });
+
+    const response = await harness.run(createEvent(WAITING));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`image build ${FIRST_BUILD} ended FAILED: component hello failed: exit status 1`);
+    expect(response.Data).toBeUndefined();
+  });
+
+  test('a build that does not finish before WaitTimeoutSeconds fails with its last state', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+
+    const response = await harness.run(createEvent({ ...WAITING, WaitTimeoutSeconds: '60' }));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`image build ${FIRST_BUILD} did not finish before the wait timed out (last state PENDING)`);
+    expect(harness.sleeps).toEqual([POLL_INTERVAL_MS, POLL_INTERVAL_MS]);
+  });
+
+  test('a wait that fails answers with the build ARN, so the rollback Delete cancels the build', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+    const create = await harness.run(createEvent({ ...WAITING, WaitTimeoutSeconds: '60' }));
+
+    const rollback = await harness.run(deleteEvent(WAITING, create.PhysicalResourceId));
+
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+    expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+    expect(endpoint.image(FIRST_BUILD)?.status).toBe('CANCELLED');
+  });
+
+  test('a pipeline that does not exist fails naming the operation, the pipeline and the 404', async () => {
+    const event = createEvent();
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: `StartImagePipelineExecution on ${PIPELINE} failed: ResourceNotFoundException: the image pipeline ${PIPELINE} does not exist`,
+      PhysicalResourceId: `failed-create:Resource:${event.RequestId}`,
+      ...echoOf(event),
+    });
+  });
+
+  test('run twice, the same Create starts one build with one client token', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const event = createEvent();
+
+    const first = await harness.run(event);
+    const again = await harness.run(event);
+
+    expect(again).toEqual(first);
+    const [start, repeat] = endpoint.requestsFor('StartImagePipelineExecution');
+    expect(repeat.body).toEqual(start.body);
+    expect(endpoint.image(buildArn(2))).toBeUndefined();
+  });
+
+  test('run twice with waiting, the same Create waits for the one build', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0aaa' }] });
+    const event = createEvent(WAITING);
+
+    const responses = [await harness.run(event), await harness.run(event)];
+
+    expect(responses.map((r) => r.Data?.AmiId)).toEqual(['ami-0aaa', 'ami-0aaa']);
+    expect(endpoint.image(buildArn(2))).toBeUndefined();
+  });
+
+  test('another request (a new RequestId) is another build', async () => {
+    endpoint.addPipeline(PIPELINE);
+
+    const first = await harness.run(createEvent(PROPS, 'request-a'));
+    const second = await harness.run(createEvent(PROPS, 'request-b'));
+
+    expect([first.PhysicalResourceId, second.PhysicalResourceId]).toEqual([FIRST_BUILD, buildArn(2)]);
+  });
+});
+
+describe('hand-over', () => {
+  /** Long enough for one poll interval plus the margin, not for two. */
+  const SHORT_INVOCATION_MS = POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000;
+
+  test('a wait longer than the invocation continues in a new invocation, which answers', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0aaa' }] });
+    const event = createEvent(WAITING);
+    const deadline = harness.now + 3300 * 1000;
+
+    const continuation = await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
+    const response = await harness.run(continuation);
+
+    expect(continuation).toEqual({ ...event, Continuation: { imageBuildVersionArn: FIRST_BUILD, deadline } });
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: FIRST_BUILD,
+      Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+      ...echoOf(event),
+    });
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'GetImage', 'Invoke', 'GetImage', 'GetImage']);
+    expect(harness.logs).toContainEqual(expect.objectContaining({ message: 'wait handed over', imageBuildVersionArn: FIRST_BUILD }));
+  });
+
+  test('a continuation that is short of time too hands over again', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 3 });
+
+    const second = await harness.runHandingOver(createEvent(WAITING), harness.context(SHORT_INVOCATION_MS));
+    const third = await harness.runHandingOver(second, harness.context(SHORT_INVOCATION_MS));
+
+    expect(third.Continuation).toEqual(second.Continuation);
+    expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+  });
+
+  test('a continuation after its deadline fails', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+    const continuation = await harness.runHandingOver(createEvent({ ...WAITING, WaitTimeoutSeconds: '120' }), harness.context(SHORT_INVOCATION_MS));
+    harness.now += 120_000;
+
+    const response = await harness.run(continuation);
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('did not finish before the wait timed out');
+  });
+
+  test('an invocation that cannot be started fails naming Invoke and the function', async () => {
+    endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+    endpoint.injectFault({ operation: 'Invoke', status: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded', times: Infinity });
+
+    const response = await harness.run(createEvent(WAITING), harness.context(SHORT_INVOCATION_MS));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`Invoke on ${FUNCTION_NAME} failed: TooManyRequestsException: Rate exceeded`);
+    expect(endpoint.requestsFor('Invoke')).toHaveLength(RETRY_ATTEMPTS);
+  });
+});
+
+describe('Update', () => {
+  test('with the same pipeline and triggers starts nothing and keeps the physical ID', async () => {
+    await started({ amis: [{ region: 'us-east-1', image: 'ami-0aaa' }] });
+    await progress(FIRST_BUILD, 4);
+    const event = updateEvent({ ...PROPS, WaitTimeoutSeconds: '600', CancelOnDelete: 'false' });
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: FIRST_BUILD,
+      Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+      ...echoOf(event),
+    });
+    expect(harness.operations()).toEqual(['GetImage']);
+  });
+
+  test.each([
+    ['changed triggers', { ...PROPS, Triggers: [PROPS.Triggers[0], 'a665a45920422f9d417e4867efdc4fb8'] }, PIPELINE, buildArn(2)],
+    ['one trigger more', { ...PROPS, Triggers: [...PROPS.Triggers, 'extra'] }, PIPELINE, buildArn(2)],
+    ['another pipeline', { ...PROPS, PipelineArn: OTHER_PIPELINE }, OTHER_PIPELINE, buildArn(1, 'other')],
+  ])('with %s starts a new build under a new physical ID', async (_change, props, pipelineArn, newBuild) => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.addPipeline(OTHER_PIPELINE);
+    await harness.run(createEvent());
+
+    const response = await harness.run(updateEvent(props));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newBuild, Data: { ImageBuildVersionArn: newBuild } });
+    const [create, update] = endpoint.requestsFor('StartImagePipelineExecution');
+    expect(update.body).toEqual({ imagePipelineArn: pipelineArn, clientToken: expect.stringMatching(TOKEN) });
+    expect(update.body.clientToken).not.toBe(create.body.clientToken);
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'StartImagePipelineExecution']);
+  });
+
+  test('of a resource whose Create failed starts the pipeline', async () => {
+    endpoint.addPipeline(PIPELINE);
+
+    const response = await harness.run(updateEvent(PROPS, PROPS, 'failed-create:Resource:request-0'));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD });
+  });
+});
+
+describe('Delete', () => {
+  test('cancels a build that has not finished', async () => {
+    const imageArn = await started();
+    const event = deleteEvent();
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: imageArn, ...echoOf(event) });
+    expect(harness.operations()).toEqual(['GetImage', 'CancelImageCreation']);
+    expect(endpoint.requestsFor('CancelImageCreation')[0].body).toEqual({ imageBuildVersionArn: imageArn, clientToken: expect.stringMatching(TOKEN) });
+    expect(endpoint.image(imageArn)?.status).toBe('CANCELLED');
+  });
+
+  test('leaves a finished build alone', async () => {
+    const imageArn = await started();
+    await progress(imageArn, 4);
+
+    const response = await harness.run(deleteEvent());
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['GetImage']);
+    expect(endpoint.image(imageArn)?.status).toBe('AVAILABLE');
+  });
+
+  test('with CancelOnDelete \'false\' calls nothing', async () => {
+    const imageArn = await started();
+
+    const response = await harness.run(deleteEvent({ ...PROPS, CancelOnDelete: 'false' }));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requests).toEqual([]);
+    expect(endpoint.image(imageArn)?.status).toBe('PENDING');
+  });
+
+  test('after a failed Create calls nothing', async () => {
+    const response = await harness.run(deleteEvent(PROPS, 'failed-create:Resource:request-0'));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'failed-create:Resource:request-0' });
+    expect(endpoint.requests).toEqual([]);
+  });
+
+  test('of a build that no longer exists succeeds', async () => {
+    const response = await harness.run(deleteEvent());
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('GetImage').map((r) => r.status)).toEqual([404]);
+  });
+
+  test('run twice, the same Delete cancels once', async () => {
+    await started();
+    const event = deleteEvent();
+
+    const responses = [await harness.run(event), await harness.run(event)];
+
+    expect(responses.map(outcomeOf)).toEqual([SUCCEEDED, SUCCEEDED]);
+    expect(endpoint.requestsFor('CancelImageCreation')).toHaveLength(1);
+  });
+
+  test('retried after a failed cancel, the same Delete cancels with the same client token', async () => {
+    const imageArn = await started();
+    endpoint.injectFault({ operation: 'CancelImageCreation', status: 500, errorType: 'ServiceException', times: RETRY_ATTEMPTS });
+    const event = deleteEvent();
+    expect((await harness.run(event)).Status).toBe('FAILED');
+
+    const response = await harness.run(event);
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    const tokens = endpoint.requestsFor('CancelImageCreation').map((r) => r.body.clientToken);
+    expect(tokens).toHaveLength(RETRY_ATTEMPTS + 1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(endpoint.image(imageArn)?.status).toBe('CANCELLED');
+  });
+
+  test('a build that finishes while being cancelled counts as done', async () => {
+    const imageArn = await started();
+    await progress(imageArn, 2);
+    // The cancel loses the race: the next read shows the build AVAILABLE.
+    endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidParameterValueException', message: 'the image is no longer in progress' });
+
+    const response = await harness.run(deleteEvent());
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['GetImage', 'CancelImageCreation', 'GetImage']);
+  });
+
+  test('a cancel refused for a build still running fails naming CancelImageCreation', async () => {
+    const imageArn = await started();
+    endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
+
+    const response = await harness.run(deleteEvent());
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: `CancelImageCreation on ${imageArn} failed: InvalidRequestException: not now`,
+      PhysicalResourceId: imageArn,
+    });
+  });
+});

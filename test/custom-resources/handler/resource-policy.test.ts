@@ -1,0 +1,327 @@
+import { CONTAINER_RECIPE, COMPONENT, echoOf, IMAGE, IMAGE_RECIPE, outcomeOf, RESOURCE_POLICY, RETRY_ATTEMPTS, SUCCEEDED, useHarness } from './harness';
+
+const harness = useHarness();
+const { endpoint } = harness;
+
+const PROMOTED_NAME = /^imagebuilder-policy-[0-9a-f]{16}$/;
+const CREATE_OPERATIONS = (putPolicy: string) => [
+  putPolicy, 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions',
+  'PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy',
+];
+const REMOVE_OPERATIONS = ['ListResources', 'GetResourceShares', 'ListResources', 'ListResourceSharePermissions', 'DeleteResourceShare', 'DeletePermission'];
+
+/** Each resource kind with a resource policy: its ARN, its Put*Policy operation and that operation's ARN field. */
+const KINDS: Array<[kind: string, arn: string, putPolicy: string, arnField: string]> = [
+  ['component', COMPONENT, 'PutComponentPolicy', 'componentArn'],
+  ['image', IMAGE, 'PutImagePolicy', 'imageArn'],
+  ['image recipe', IMAGE_RECIPE, 'PutImageRecipePolicy', 'imageRecipeArn'],
+  ['container recipe', CONTAINER_RECIPE, 'PutContainerRecipePolicy', 'containerRecipeArn'],
+];
+
+function policyFor(arn: string, account = '111122223333'): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${account}:root`] }, Action: ['imagebuilder:Get*'], Resource: arn }],
+  });
+}
+
+const physicalIdOf = (arn: string) => `resource-policy:${arn}`;
+
+function createEvent(arn: string, policy = policyFor(arn), requestId?: string) {
+  return harness.event({ RequestType: 'Create', ResourceType: RESOURCE_POLICY, ResourceProperties: { ResourceArn: arn, Policy: policy }, RequestId: requestId });
+}
+
+function updateEvent(arn: string, policy: string, old: { arn: string; policy: string }) {
+  return harness.event({
+    RequestType: 'Update',
+    ResourceType: RESOURCE_POLICY,
+    PhysicalResourceId: physicalIdOf(old.arn),
+    ResourceProperties: { ResourceArn: arn, Policy: policy },
+    OldResourceProperties: { ResourceArn: old.arn, Policy: old.policy },
+  });
+}
+
+function deleteEvent(arn: string, physicalResourceId = physicalIdOf(arn)) {
+  return harness.event({
+    RequestType: 'Delete', ResourceType: RESOURCE_POLICY, PhysicalResourceId: physicalResourceId, ResourceProperties: { ResourceArn: arn, Policy: policyFor(arn) },
+  });
+}
+
+/** Registers the resource and runs a successful Create for it; the request log starts empty afterwards. */
+async function created(arn: string, policy = policyFor(arn)) {
+  endpoint.addResource(arn);
+  expect(outcomeOf(await harness.run(createEvent(arn, policy)))).toEqual(SUCCEEDED);
+  endpoint.requests.length = 0;
+}
+
+/** The customer managed permissions promoted by the handler. */
+const promotedPermissions = () => endpoint.managedPermissions().filter((p) => p.featureSet === 'STANDARD' && p.permissionType === 'CUSTOMER_MANAGED');
+
+describe.each(KINDS)('%s', (_kind, arn, putPolicy, arnField) => {
+  test('Create puts the policy, promotes its permission and then its share', async () => {
+    endpoint.addResource(arn);
+    const event = createEvent(arn);
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(arn), Data: { ResourceArn: arn }, ...echoOf(event) });
+    expect(harness.operations()).toEqual(CREATE_OPERATIONS(putPolicy));
+    expect(endpoint.requestsFor(putPolicy)[0].body).toEqual({ [arnField]: arn, policy: policyFor(arn) });
+    expect(endpoint.policyOf(arn)).toBe(policyFor(arn));
+    const [promoted] = promotedPermissions();
+    expect(promoted.name).toMatch(PROMOTED_NAME);
+    expect(endpoint.shareOf(arn)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [promoted.arn] });
+  });
+
+  test('Update of the policy alone removes the old sharing, then puts and promotes the new policy', async () => {
+    const oldPolicy = policyFor(arn, '111122223333');
+    await created(arn, oldPolicy);
+    const oldShare = endpoint.shareOf(arn)!;
+    const newPolicy = policyFor(arn, '444455556666');
+    const event = updateEvent(arn, newPolicy, { arn, policy: oldPolicy });
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(arn), Data: { ResourceArn: arn }, ...echoOf(event) });
+    expect(harness.operations()).toEqual([...REMOVE_OPERATIONS, ...CREATE_OPERATIONS(putPolicy)]);
+    expect(endpoint.requestsFor('DeleteResourceShare')[0].query.resourceShareArn).toBe(oldShare.resourceShareArn);
+    expect(endpoint.requestsFor('DeletePermission')[0].query.permissionArn).toBe(oldShare.permissionArns[0]);
+    expect(endpoint.policyOf(arn)).toBe(newPolicy);
+    const newShare = endpoint.shareOf(arn)!;
+    expect(newShare.resourceShareArn).not.toBe(oldShare.resourceShareArn);
+    expect(newShare.featureSet).toBe('STANDARD');
+    expect(promotedPermissions().map((p) => p.arn)).toEqual(newShare.permissionArns);
+  });
+
+  test('Delete removes the share, the policy and the promoted permission', async () => {
+    await created(arn);
+    const event = deleteEvent(arn);
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(arn), ...echoOf(event) });
+    expect(harness.operations()).toEqual(REMOVE_OPERATIONS);
+    expect(endpoint.resourceShares()).toEqual([]);
+    expect(endpoint.policyOf(arn)).toBeUndefined();
+    expect(endpoint.managedPermissions()).toEqual([]);
+  });
+
+  test('Create of a resource that does not exist fails naming the operation, the resource and the 404', async () => {
+    const event = createEvent(arn);
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: `${putPolicy} on ${arn} failed: ResourceNotFoundException: the resource ${arn} does not exist`,
+      PhysicalResourceId: `failed-create:Resource:${event.RequestId}`,
+      ...echoOf(event),
+    });
+    expect(endpoint.requestsFor(putPolicy)).toHaveLength(1);
+  });
+});
+
+describe('Create', () => {
+  test('a policy matching an AWS managed permission promotes the share without promoting a permission', async () => {
+    endpoint.options.policyMatchesAwsManagedPermission = true;
+    endpoint.addResource(COMPONENT);
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual([
+      'PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromoteResourceShareCreatedFromPolicy',
+    ]);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [expect.stringContaining(':aws:permission/')] });
+  });
+
+  test('run twice, the same Create leaves one promoted share and one promoted permission', async () => {
+    endpoint.addResource(COMPONENT);
+    const event = createEvent(COMPONENT);
+
+    const first = await harness.run(event);
+    const second = await harness.run(event);
+
+    expect(second).toEqual(first);
+    expect(endpoint.resourceShares()).toHaveLength(1);
+    expect(promotedPermissions()).toHaveLength(1);
+  });
+
+  test('after a failed promotion, the repeated Create promotes the permission with the same name and client token', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+    const event = createEvent(COMPONENT);
+    expect((await harness.run(event)).Status).toBe('FAILED');
+
+    const response = await harness.run(event);
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    const [first, again] = endpoint.requestsFor('PromotePermissionCreatedFromPolicy');
+    expect(again.body).toEqual(first.body);
+    expect(first.body).toEqual({ permissionArn: expect.any(String), name: expect.stringMatching(PROMOTED_NAME), clientToken: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(promotedPermissions()).toHaveLength(1);
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('STANDARD');
+  });
+
+  test('a share the service creates shortly after the policy is looked for again, with growing pauses', async () => {
+    endpoint.options.listingsBeforeShareAppears = 2;
+    endpoint.addResource(COMPONENT);
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('ListResources')).toHaveLength(3);
+    expect(harness.sleeps).toEqual([1_000, 2_000]);
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('STANDARD');
+  });
+
+  test('a share that never appears fails after six lookups', async () => {
+    endpoint.options.listingsBeforeShareAppears = 100;
+    endpoint.addResource(COMPONENT);
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`PromoteResourceShareCreatedFromPolicy on ${COMPONENT} failed: no AWS RAM resource share was created from the policy`);
+    expect(endpoint.requestsFor('ListResources')).toHaveLength(6);
+    expect(harness.sleeps).toEqual([1_000, 2_000, 3_000, 4_000, 5_000]);
+  });
+
+  test('an ARN of a resource without a resource policy fails before calling anything', async () => {
+    const pipelineArn = 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/golden';
+
+    const response = await harness.run(createEvent(pipelineArn));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toBe(`cannot put a resource policy on ${pipelineArn}: only components, images, image recipes and container recipes have one`);
+    expect(endpoint.requests).toEqual([]);
+  });
+});
+
+describe('Update', () => {
+  test('a new resource ARN shares the new resource under a new physical ID and leaves the old one to the Delete', async () => {
+    const other = `${IMAGE_RECIPE.replace('golden', 'other')}`;
+    await created(IMAGE_RECIPE);
+    endpoint.addResource(other);
+
+    const response = await harness.run(updateEvent(other, policyFor(other), { arn: IMAGE_RECIPE, policy: policyFor(IMAGE_RECIPE) }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(other) });
+    expect(harness.operations()).toEqual(CREATE_OPERATIONS('PutImageRecipePolicy'));
+    expect(endpoint.shareOf(IMAGE_RECIPE)?.featureSet).toBe('STANDARD');
+    expect(endpoint.shareOf(other)?.featureSet).toBe('STANDARD');
+  });
+
+  test('back to an earlier policy after a permission was left in place reuses that permission', async () => {
+    // The Update to policy B cannot delete A's promoted permission (RAM may still be detaching it).
+    const policyA = policyFor(COMPONENT, '111122223333');
+    const policyB = policyFor(COMPONENT, '444455556666');
+    await created(COMPONENT, policyA);
+    const [leftOver] = promotedPermissions();
+    endpoint.injectFault({ operation: 'DeletePermission', status: 400, errorType: 'OperationNotPermittedException' });
+    expect(outcomeOf(await harness.run(updateEvent(COMPONENT, policyB, { arn: COMPONENT, policy: policyA })))).toEqual(SUCCEEDED);
+
+    const response = await harness.run(updateEvent(COMPONENT, policyA, { arn: COMPONENT, policy: policyB }));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [leftOver.arn] });
+    expect(endpoint.policyOf(COMPONENT)).toBe(policyA);
+  });
+});
+
+describe('Delete', () => {
+  test('of a resource whose share holds other resources too takes only this resource out of the share', async () => {
+    await created(COMPONENT);
+    const share = endpoint.shareOf(COMPONENT)!;
+    endpoint.addToShare(share.resourceShareArn, IMAGE_RECIPE);
+    const event = deleteEvent(COMPONENT);
+
+    const response = await harness.run(event);
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['ListResources', 'GetResourceShares', 'ListResources', 'DisassociateResourceShare']);
+    expect(endpoint.requestsFor('DisassociateResourceShare')[0].body).toEqual({
+      resourceShareArn: share.resourceShareArn, resourceArns: [COMPONENT], clientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(endpoint.shareOf(COMPONENT)).toBeUndefined();
+    expect(endpoint.shareOf(IMAGE_RECIPE)).toMatchObject({ resourceShareArn: share.resourceShareArn, permissionArns: share.permissionArns });
+  });
+
+  test('reads every page of RAM\'s answers', async () => {
+    await created(COMPONENT);
+    const share = endpoint.shareOf(COMPONENT)!;
+    endpoint.addToShare(share.resourceShareArn, IMAGE_RECIPE);
+    endpoint.addToShare(share.resourceShareArn, CONTAINER_RECIPE);
+    endpoint.pageSize = 1;
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    // The share's three resources come one a page; the other two keep it alive.
+    expect(endpoint.requestsFor('ListResources').map((r) => r.body.nextToken)).toEqual([undefined, undefined, 'offset-1', 'offset-2']);
+    expect(endpoint.requestsFor('DisassociateResourceShare')).toHaveLength(1);
+    expect(endpoint.shareOf(IMAGE_RECIPE)?.resourceArns).toEqual([IMAGE_RECIPE, CONTAINER_RECIPE]);
+  });
+
+  test('a policy matching an AWS managed permission leaves that permission alone', async () => {
+    endpoint.options.policyMatchesAwsManagedPermission = true;
+    await created(COMPONENT);
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).not.toContain('DeletePermission');
+    expect(endpoint.resourceShares()).toEqual([]);
+  });
+
+  test('of a resource no longer shared succeeds without changing anything', async () => {
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(harness.operations()).toEqual(['ListResources']);
+  });
+
+  test('after a failed Create succeeds without calling anything', async () => {
+    const response = await harness.run(deleteEvent(COMPONENT, 'failed-create:Resource:request-1'));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'failed-create:Resource:request-1' });
+    expect(endpoint.requests).toEqual([]);
+  });
+
+  test('run twice, the same Delete succeeds both times', async () => {
+    await created(COMPONENT);
+    const event = deleteEvent(COMPONENT);
+
+    const responses = [await harness.run(event), await harness.run(event)];
+
+    expect(responses.map((r) => r.Status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(endpoint.requestsFor('DeleteResourceShare')).toHaveLength(1);
+  });
+
+  test.each([
+    ['the share', 'DeleteResourceShare'],
+    ['the promoted permission', 'DeletePermission'],
+  ])('when %s is already gone (UnknownResourceException) succeeds', async (_what, operation) => {
+    await created(COMPONENT);
+    endpoint.injectFault({ operation, status: 400, errorType: 'UnknownResourceException' });
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor(operation).map((r) => r.status)).toEqual([400]);
+    expect(harness.logs.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  test('a promoted permission RAM will not delete yet is logged and left in place', async () => {
+    await created(COMPONENT);
+    const [permission] = promotedPermissions();
+    endpoint.injectFault({ operation: 'DeletePermission', status: 400, errorType: 'OperationNotPermittedException', message: 'still associated' });
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.logs).toContainEqual(expect.objectContaining({
+      level: 'warn', permissionArn: permission.arn, reason: expect.stringContaining('OperationNotPermittedException: still associated'),
+    }));
+  });
+});
