@@ -16,17 +16,17 @@ export enum PipelineStartCondition {
  * The fields of an AWS cron expression; each defaults as noted.
  */
 export interface PipelineCronOptions {
-  /** @default '0' */
+  /** Minute of the hour, 0 to 59. @default '0' */
   readonly minute?: string;
-  /** @default '0' */
+  /** Hour of the day, 0 to 23. @default '0' */
   readonly hour?: string;
   /** Day of the month; give this or `weekDay`. @default - every day ('*'), or '?' when `weekDay` is given */
   readonly day?: string;
-  /** @default '*' */
+  /** Month, 1 to 12 or JAN to DEC. @default '*' */
   readonly month?: string;
   /** Day of the week, e.g. 'MON' or '2'; give this or `day`. @default '?' */
   readonly weekDay?: string;
-  /** @default '*' */
+  /** Year, 1970 to 2199. @default '*' */
   readonly year?: string;
 }
 

@@ -148,13 +148,21 @@ export interface ContainerImagePipelineProps {
 export class ContainerImagePipeline extends Construct {
   /** The components the recipe runs, including those made from `document` and `shellScript`. */
   public readonly components: RecipeComponent[];
+  /** The repository the images are pushed to. */
   public readonly repository: ecr.IRepository;
+  /** The recipe the pipeline builds. */
   public readonly recipe: ContainerRecipe;
+  /** The bucket the build instances write their logs to. */
   public readonly logBucket: s3.Bucket;
+  /** The topic Image Builder publishes build notifications to. */
   public readonly notificationTopic: sns.Topic;
+  /** The key that encrypts the notification topic. */
   public readonly notificationKey: kms.Key;
+  /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
+  /** The scheduled pipeline. */
   public readonly pipeline: ImagePipeline;
+  /** The policy that deletes all but the newest images. */
   public readonly lifecyclePolicy: LifecyclePolicy;
   /** The start on deploy, with `startOnDeploy`. */
   public readonly execution?: PipelineExecution;

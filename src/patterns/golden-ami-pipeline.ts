@@ -174,13 +174,21 @@ export interface GoldenAmiPipelineProps {
 export class GoldenAmiPipeline extends Construct {
   /** The components the recipe runs, including those made from `document` and `shellScript`. */
   public readonly components: RecipeComponent[];
+  /** The recipe the pipeline builds. */
   public readonly recipe: ImageRecipe;
+  /** The bucket the build instances write their logs to. */
   public readonly logBucket: s3.Bucket;
+  /** The topic Image Builder publishes build notifications to. */
   public readonly notificationTopic: sns.Topic;
+  /** The key that encrypts the notification topic. */
   public readonly notificationKey: kms.Key;
+  /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
+  /** Where AMIs go: the regions, with the SSM parameter and launch permissions. */
   public readonly distributionConfiguration: DistributionConfiguration;
+  /** The scheduled pipeline. */
   public readonly pipeline: ImagePipeline;
+  /** The policy that deletes all but the newest images. */
   public readonly lifecyclePolicy: LifecyclePolicy;
   /** The start on deploy, with `startOnDeploy`. */
   public readonly execution?: PipelineExecution;
