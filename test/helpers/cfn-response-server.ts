@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenLocally } from './local-server';
 
 /** One response a custom resource sent to its ResponseURL. */
 export interface RecordedResponse {
@@ -31,18 +31,12 @@ export class CfnResponseServer {
 
   /** Listens on 127.0.0.1 on a free port and resolves the base URL; any path below it is accepted. */
   public async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.baseUrl = await listenLocally(this.server);
     return this.baseUrl;
   }
 
   public async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   public get url(): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenLocally } from './local-server';
 
 /**
  * An in-memory stand-in for the parts of EC2 Image Builder, AWS RAM and Lambda that the
@@ -299,19 +299,13 @@ export class FakeAwsEndpoint {
 
   /** Listens on 127.0.0.1 on a free port and resolves the base URL to give the SDK clients as `endpoint`. */
   public async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.baseUrl = await listenLocally(this.server);
     return this.baseUrl;
   }
 
   /** Closes the server, including the keep-alive connections the SDK clients hold open. */
   public async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   public get url(): string {
