@@ -19,3 +19,4 @@ export * from './sharing';
 export * from './custom-resources/pipeline-execution';
 export * from './patterns/golden-ami-pipeline';
 export * from './patterns/container-image-pipeline';
+export * from './patterns/pipeline-pattern-props';

@@ -1,17 +1,16 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createLogBucket, createNotificationTopic, patternComponents, shareOwnComponents, validateKeepImages,
+  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages,
 } from './pattern-resources';
-import { ComponentDocument } from '../component-document';
+import { PipelinePatternProps } from './pipeline-pattern-props';
 import { ContainerParentImage } from '../container-parent-image';
 import { ContainerRecipe, DockerfileTemplate } from '../container-recipe';
-import { PipelineExecution, PipelineExecutionOptions } from '../custom-resources/pipeline-execution';
+import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { ImagePipeline } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
@@ -20,35 +19,12 @@ import {
 } from '../lifecycle-policy';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
-import { validationError } from '../private/errors';
-import { ShareWithOptions } from '../sharing';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
  * and `shellScript`; they run in that order.
  */
-export interface ContainerImagePipelineProps {
-  /**
-   * Components to run, in order.
-   *
-   * @default - none
-   */
-  readonly components?: RecipeComponent[];
-
-  /**
-   * A component document to run, after `components`.
-   *
-   * @default - none
-   */
-  readonly document?: ComponentDocument;
-
-  /**
-   * A shell script to run as the last build step.
-   *
-   * @default - none
-   */
-  readonly shellScript?: string;
-
+export interface ContainerImagePipelineProps extends PipelinePatternProps {
   /**
    * The image to start from.
    *
@@ -72,68 +48,12 @@ export interface ContainerImagePipelineProps {
   readonly repository?: ecr.IRepository;
 
   /**
-   * The VPC to build in.
-   *
-   * @default - the default VPC of the region
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Where in `vpc` to build.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly subnetSelection?: ec2.SubnetSelection;
-
-  /**
-   * When the pipeline runs.
-   *
-   * @default - Mondays 04:00 UTC, when the parent image or a component has been updated
-   */
-  readonly schedule?: PipelineSchedule;
-
-  /**
-   * Scan images for vulnerabilities with Amazon Inspector.
-   *
-   * @default true
-   */
-  readonly imageScanningEnabled?: boolean;
-
-  /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
    * container images.
    *
    * @default 10
    */
   readonly keepImages?: number;
-
-  /**
-   * How long build logs stay in the log bucket.
-   *
-   * @default Duration.days(90)
-   */
-  readonly logExpiration?: Duration;
-
-  /**
-   * Share the container recipe and the components this pattern owns.
-   *
-   * @default - not shared
-   */
-  readonly shareWith?: ShareWithOptions;
-
-  /**
-   * Start the pipeline when the stack deploys.
-   *
-   * @default false
-   */
-  readonly startOnDeploy?: boolean;
-
-  /**
-   * How to start the pipeline on deploy, with `startOnDeploy`.
-   *
-   * @default - start without waiting, again when the recipe or the pipeline changes
-   */
-  readonly startOnDeployOptions?: PipelineExecutionOptions;
 }
 
 /**
@@ -171,7 +91,7 @@ export class ContainerImagePipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 10;
     validateKeepImages(this, keepImages);
-    const baseName = id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+    const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: Platform.LINUX });
     this.repository = props.repository ?? new ecr.Repository(this, 'Repository', {
@@ -186,15 +106,12 @@ export class ContainerImagePipeline extends Construct {
       dockerfileTemplate: props.dockerfileTemplate,
     });
 
-    this.logBucket = createLogBucket(this, props.logExpiration ?? Duration.days(90));
-    ({ topic: this.notificationTopic, key: this.notificationKey } = createNotificationTopic(this));
-    this.infrastructureConfiguration = new InfrastructureConfiguration(this, 'Infrastructure', {
-      vpc: props.vpc,
-      subnetSelection: props.subnetSelection,
+    ({
       logBucket: this.logBucket,
-      logPrefix: `${baseName}/`,
       notificationTopic: this.notificationTopic,
-    });
+      notificationKey: this.notificationKey,
+      infrastructureConfiguration: this.infrastructureConfiguration,
+    } = createPatternInfrastructure(this, props, baseName));
     this.infrastructureConfiguration.allowContainerBuilds(this.repository);
 
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
@@ -210,14 +127,6 @@ export class ContainerImagePipeline extends Construct {
       rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(keepImages), includeContainers: true }],
     });
 
-    if (props.shareWith) {
-      this.recipe.shareWith(props.shareWith);
-      shareOwnComponents(this.components, props.shareWith);
-    }
-    if (props.startOnDeploy) {
-      this.execution = this.pipeline.startOnDeploy(props.startOnDeployOptions);
-    } else if (props.startOnDeployOptions) {
-      throw validationError('startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false', this);
-    }
+    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
   }
 }

@@ -5,10 +5,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createLogBucket, createNotificationTopic, patternComponents, shareOwnComponents, validateKeepImages,
+  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages,
 } from './pattern-resources';
-import { ComponentDocument } from '../component-document';
-import { PipelineExecution, PipelineExecutionOptions } from '../custom-resources/pipeline-execution';
+import { PipelinePatternProps } from './pipeline-pattern-props';
+import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { DistributionConfiguration } from '../distribution-configuration';
 import { ImagePipeline } from '../image-pipeline';
 import { ImageRecipe, RecipeComponent } from '../image-recipe';
@@ -19,35 +19,12 @@ import {
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
-import { validationError } from '../private/errors';
-import { ShareWithOptions } from '../sharing';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
  * `shellScript`; they run in that order.
  */
-export interface GoldenAmiPipelineProps {
-  /**
-   * Components to run, in order.
-   *
-   * @default - none
-   */
-  readonly components?: RecipeComponent[];
-
-  /**
-   * A component document to run, after `components`.
-   *
-   * @default - none
-   */
-  readonly document?: ComponentDocument;
-
-  /**
-   * A shell script to run as the last build step (Bash on Linux, PowerShell on Windows).
-   *
-   * @default - none
-   */
-  readonly shellScript?: string;
-
+export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * The image to start from.
    *
@@ -61,20 +38,6 @@ export interface GoldenAmiPipelineProps {
    * @default Platform.LINUX
    */
   readonly platform?: Platform;
-
-  /**
-   * The VPC to build in.
-   *
-   * @default - the default VPC of the region
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Where in `vpc` to build.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly subnetSelection?: ec2.SubnetSelection;
 
   /**
    * Instance types to build and test on.
@@ -105,25 +68,11 @@ export interface GoldenAmiPipelineProps {
   readonly ssmParameterName?: string;
 
   /**
-   * When the pipeline runs.
-   *
-   * @default - Mondays 04:00 UTC, when the parent image or a component has been updated
-   */
-  readonly schedule?: PipelineSchedule;
-
-  /**
    * How long the image tests may run.
    *
    * @default Duration.hours(12), the service's default
    */
   readonly imageTestsTimeout?: Duration;
-
-  /**
-   * Scan images for vulnerabilities with Amazon Inspector.
-   *
-   * @default true
-   */
-  readonly imageScanningEnabled?: boolean;
 
   /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
@@ -132,34 +81,6 @@ export interface GoldenAmiPipelineProps {
    * @default 5
    */
   readonly keepImages?: number;
-
-  /**
-   * How long build logs stay in the log bucket.
-   *
-   * @default Duration.days(90)
-   */
-  readonly logExpiration?: Duration;
-
-  /**
-   * Share the AMIs (launch permissions), the recipe and the components this pattern owns.
-   *
-   * @default - not shared
-   */
-  readonly shareWith?: ShareWithOptions;
-
-  /**
-   * Start the pipeline when the stack deploys.
-   *
-   * @default false
-   */
-  readonly startOnDeploy?: boolean;
-
-  /**
-   * How to start the pipeline on deploy, with `startOnDeploy`.
-   *
-   * @default - start without waiting, again when the recipe or the pipeline changes
-   */
-  readonly startOnDeployOptions?: PipelineExecutionOptions;
 }
 
 /**
@@ -197,7 +118,7 @@ export class GoldenAmiPipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 5;
     validateKeepImages(this, keepImages);
-    const baseName = id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+    const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
     this.recipe = new ImageRecipe(this, 'Recipe', {
@@ -205,16 +126,12 @@ export class GoldenAmiPipeline extends Construct {
       components: this.components,
     });
 
-    this.logBucket = createLogBucket(this, props.logExpiration ?? Duration.days(90));
-    ({ topic: this.notificationTopic, key: this.notificationKey } = createNotificationTopic(this));
-    this.infrastructureConfiguration = new InfrastructureConfiguration(this, 'Infrastructure', {
-      vpc: props.vpc,
-      subnetSelection: props.subnetSelection,
-      instanceTypes: props.instanceTypes,
+    ({
       logBucket: this.logBucket,
-      logPrefix: `${baseName}/`,
       notificationTopic: this.notificationTopic,
-    });
+      notificationKey: this.notificationKey,
+      infrastructureConfiguration: this.infrastructureConfiguration,
+    } = createPatternInfrastructure(this, props, baseName, props.instanceTypes));
 
     this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
       amiDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
@@ -243,14 +160,6 @@ export class GoldenAmiPipeline extends Construct {
       rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(keepImages), includeAmis: true, includeSnapshots: true }],
     });
 
-    if (props.shareWith) {
-      this.recipe.shareWith(props.shareWith);
-      shareOwnComponents(this.components, props.shareWith);
-    }
-    if (props.startOnDeploy) {
-      this.execution = this.pipeline.startOnDeploy(props.startOnDeployOptions);
-    } else if (props.startOnDeployOptions) {
-      throw validationError('startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false', this);
-    }
+    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
   }
 }

@@ -1,12 +1,17 @@
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PipelinePatternProps } from './pipeline-pattern-props';
 import { Component, IComponent } from '../component';
 import { ComponentData } from '../component-data';
 import { ComponentDocument } from '../component-document';
+import { PipelineExecution } from '../custom-resources/pipeline-execution';
+import { ImagePipeline } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
+import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
@@ -39,7 +44,7 @@ export function patternComponents(scope: Construct, sources: PatternComponentSou
 }
 
 /** Shares the components this app owns (AWS-managed and imported ones are not ours to share). */
-export function shareOwnComponents(components: RecipeComponent[], options: ShareWithOptions): void {
+function shareOwnComponents(components: RecipeComponent[], options: ShareWithOptions): void {
   components.map((c) => c.component)
     .filter((c): c is IComponent => Component.isComponent(c))
     .forEach((c) => c.shareWith(options));
@@ -74,4 +79,52 @@ export function validateKeepImages(scope: Construct, keepImages: number): void {
   if (!Number.isInteger(keepImages) || keepImages < 1 || keepImages > 1000) {
     throw validationError(`keepImages must be a whole number from 1 to 1000, got ${keepImages}`, scope);
   }
+}
+
+/** The build infrastructure of a pattern, with the log bucket and notification topic it uses. */
+export interface PatternInfrastructure {
+  readonly logBucket: s3.Bucket;
+  readonly notificationTopic: sns.Topic;
+  readonly notificationKey: kms.Key;
+  readonly infrastructureConfiguration: InfrastructureConfiguration;
+}
+
+/**
+ * Secure build infrastructure: the configuration's own defaults (IMDSv2, least-privilege instance
+ * role), logs to a new bucket under `<baseName>/`, notifications to a new encrypted topic.
+ */
+export function createPatternInfrastructure(
+  scope: Construct, props: PipelinePatternProps, baseName: string, instanceTypes?: ec2.InstanceType[],
+): PatternInfrastructure {
+  const logBucket = createLogBucket(scope, props.logExpiration ?? Duration.days(90));
+  const { topic: notificationTopic, key: notificationKey } = createNotificationTopic(scope);
+  const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
+    vpc: props.vpc,
+    subnetSelection: props.subnetSelection,
+    instanceTypes,
+    logBucket,
+    logPrefix: `${baseName}/`,
+    notificationTopic,
+  });
+  return { logBucket, notificationTopic, notificationKey, infrastructureConfiguration };
+}
+
+/** The optional parts every pattern ends with: sharing, then the start on deploy. */
+export function sharePatternAndStart(
+  scope: Construct, props: PipelinePatternProps, recipe: { shareWith(options: ShareWithOptions): void },
+  components: RecipeComponent[], pipeline: ImagePipeline,
+): PipelineExecution | undefined {
+  if (props.shareWith) {
+    recipe.shareWith(props.shareWith);
+    shareOwnComponents(components, props.shareWith);
+  }
+  if (props.startOnDeployOptions && !props.startOnDeploy) {
+    throw validationError('startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false', scope);
+  }
+  return props.startOnDeploy ? pipeline.startOnDeploy(props.startOnDeployOptions) : undefined;
+}
+
+/** The name the pattern's generated names start with: its ID in lowercase, dashes for the rest. */
+export function patternBaseName(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 }
