@@ -19,6 +19,7 @@ import {
   validateSemanticVersion,
   validateTextLength,
 } from './private/validation';
+import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
@@ -246,16 +247,8 @@ abstract class ComponentBase extends Resource implements IComponent {
     return grant;
   }
 
-  /**
-   * IAM knows components by build version ARN (`.../name/1.0.0/3`), so a grant covers the version
-   * ARN and every build under it; a wildcard version covers every version of the name.
-   */
   private iamResourceArns(): string[] {
-    if (Token.isUnresolved(this.componentVersion) || this.componentVersion.includes('x')) {
-      const prefix = Fn.join('', [this.componentArnPrefix(), '/']);
-      return [this.componentArn, `${prefix}*`];
-    }
-    return [this.componentArn, `${this.componentArn}/*`];
+    return versionedResourceArns(this.componentArn, this.componentVersion, () => this.componentArnPrefix());
   }
 
   /** The ARN up to and including the name: `arn:...:component/name`. */

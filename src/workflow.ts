@@ -20,6 +20,7 @@ import {
   validateSemanticVersion,
   validateTextLength,
 } from './private/validation';
+import { versionedResourceArns } from './private/versioned-grants';
 
 const WORKFLOW_SYMBOL = Symbol.for('cdk-imagebuilder.Workflow');
 const DEFAULT_VERSION = '1.0.0';
@@ -400,15 +401,8 @@ abstract class WorkflowBase extends Resource implements IWorkflow {
     return grant;
   }
 
-  /**
-   * IAM knows workflows by build version ARN (`.../build/name/1.0.0/3`), so a grant covers the
-   * version ARN and every build under it; a wildcard version covers every version of the name.
-   */
   private iamResourceArns(): string[] {
-    if (Token.isUnresolved(this.workflowVersion) || this.workflowVersion.includes('x')) {
-      return [this.workflowArn, Fn.join('', [this._workflowArnPrefix(), '/*'])];
-    }
-    return [this.workflowArn, `${this.workflowArn}/*`];
+    return versionedResourceArns(this.workflowArn, this.workflowVersion, () => this._workflowArnPrefix());
   }
 
   /**

@@ -1,0 +1,14 @@
+import { Fn, Token } from 'aws-cdk-lib';
+
+/**
+ * The IAM resources of a versioned Image Builder resource (component, workflow). IAM knows them by
+ * build version ARN (`.../name/1.0.0/3`), so a grant covers the version ARN and every build under
+ * it; a wildcard or unknown version covers every version of the name. `nameArn` gives the ARN up
+ * to and including the name, and is only called when needed.
+ */
+export function versionedResourceArns(arn: string, version: string, nameArn: () => string): string[] {
+  if (Token.isUnresolved(version) || version.includes('x')) {
+    return [arn, Fn.join('', [nameArn(), '/*'])];
+  }
+  return [arn, `${arn}/*`];
+}
