@@ -18,6 +18,7 @@ import {
   StepOnFailure,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { parseSimpleYaml } from '../src/private/toe/simple-yaml';
 
 let stack: Stack;
 
@@ -366,6 +367,85 @@ describe('document validation in Component', () => {
       data: ComponentData.fromInline(broken),
       validateDocument: false,
     })).not.toThrow();
+  });
+});
+
+describe('large documents from YAML text', () => {
+  /** A 1,000-step document as text, with one line of it replaced. */
+  function largeDocumentLines(): string[] {
+    const document = new ComponentDocument({ name: 'large' });
+    document.addParameter('Greeting', { defaultValue: 'hello' });
+    for (let i = 0; i < 1000; i++) {
+      document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash(`Step${i}`, {
+        commands: [`echo "{{ Greeting }} from step ${i}"`, i > 0 ? `echo "{{ build.Step${i - 1}.outputs.stdout }}"` : 'true'],
+      }));
+    }
+    return document.toYaml().split('\n');
+  }
+
+  /** The 1-based line of `action:` in the step with this name. */
+  function actionLineOf(lines: string[], stepName: string): number {
+    const nameIndex = lines.indexOf(`      - name: ${stepName}`);
+    expect(lines[nameIndex + 1]).toBe('        action: ExecuteBash');
+    return nameIndex + 2;
+  }
+
+  test('a valid one has no findings', () => {
+    expect(ComponentDocument.fromYaml(largeDocumentLines().join('\n')).validate({ platform: Platform.LINUX })).toEqual([]);
+  });
+
+  test('a finding names its step and line', () => {
+    const lines = largeDocumentLines();
+    const line = actionLineOf(lines, 'Step700');
+    lines[line - 1] = '        action: ExecuteBsh';
+
+    const errors = ComponentDocument.fromYaml(lines.join('\n')).validate({ platform: Platform.LINUX }).filter((f) => f.severity === 'error');
+
+    expect(errors).toEqual([{
+      severity: 'error',
+      line,
+      message: `phase 'build', step 'Step700' (line ${line}): unknown action 'ExecuteBsh'; see the AWSTOE action modules for the list`,
+    }]);
+  });
+
+  test('a finding has the same line whether or not the text is plain block YAML', () => {
+    const lines = largeDocumentLines();
+    lines[actionLineOf(lines, 'Step500') - 1] = '        action: ExecuteBsh';
+    lines[lines.indexOf('      - name: Step900') + 4] = '            - echo "{{ Undeclared }}"';
+    const plain = lines.join('\n');
+    // A comment after a value is YAML the fast reader leaves to the `yaml` library; the lines stay put.
+    const withTrailingComment = plain.replace('name: large', 'name: large # a comment');
+
+    expect(parseSimpleYaml(plain)).toBeDefined();
+    expect(parseSimpleYaml(withTrailingComment)).toBeUndefined();
+
+    const findings = ComponentDocument.fromYaml(plain).validate({ platform: Platform.LINUX });
+
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^phase 'build', step 'Step500' \(line \d+\): unknown action 'ExecuteBsh'/),
+      expect.stringMatching(/^phase 'build', step 'Step900' \(line \d+\): '\{\{ Undeclared \}\}' is not a declared parameter/),
+    ]);
+    expect(ComponentDocument.fromYaml(withTrailingComment).validate({ platform: Platform.LINUX })).toEqual(findings);
+  });
+
+  test('a YAML syntax error names its line', () => {
+    const lines = largeDocumentLines();
+    const line = actionLineOf(lines, 'Step800');
+    lines[line - 1] = '        action: ExecuteBash: now';
+
+    expect(() => ComponentDocument.fromYaml(lines.join('\n')))
+      .toThrow(`component document is not valid YAML: line ${line}: YAML syntax error: Nested mappings are not allowed in compact mappings`);
+  });
+
+  test('a Component reading it from a file fails synthesis naming the step and line', () => {
+    const lines = largeDocumentLines();
+    const line = actionLineOf(lines, 'Step999');
+    lines[line - 1] = '        action: ExecuteBsh';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doc-')), 'large.yml');
+    fs.writeFileSync(file, lines.join('\n'));
+
+    expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromAsset(file) }))
+      .toThrow(new RegExp(`has 1 error:\\n {2}- phase 'build', step 'Step999' \\(line ${line}\\): unknown action 'ExecuteBsh'`));
   });
 });
 

@@ -403,9 +403,11 @@ export const TOE_ACTIONS: readonly ToeActionSpec[] = [
   },
 ];
 
+const ACTIONS_BY_NAME = new Map(TOE_ACTIONS.map((a) => [a.name, a]));
+
 /** The action with exactly this name (AWSTOE action names are case-sensitive). */
 export function findAction(name: string): ToeActionSpec | undefined {
-  return TOE_ACTIONS.find((a) => a.name === name);
+  return ACTIONS_BY_NAME.get(name);
 }
 
 /** The action whose name matches ignoring case, to suggest the right spelling. */

@@ -9,10 +9,12 @@ import {
   TOE_VARIABLE_NAME,
   ToeActionSpec,
   ToeInputSpec,
+  ToeInputType,
   findAction,
   findActionIgnoringCase,
 } from './action-catalogue';
 import { checkReferences } from './references';
+import { parseSimpleYaml } from './simple-yaml';
 
 /** Maps a path in the document (`['phases', 0, 'steps', 2]`) to its 1-based YAML line. */
 export type LineLocator = (path: Array<string | number>) => number | undefined;
@@ -53,10 +55,17 @@ export interface ParsedDocument {
   readonly syntaxWarnings: DocumentFinding[];
 }
 
-/** Parses YAML keeping line numbers; syntax errors come back as findings. */
+/**
+ * Parses YAML; syntax errors come back as findings. Plain block YAML, the common case, is read by
+ * a fast reader and parsed again with line numbers only if a finding needs one; anything else is
+ * parsed by the `yaml` library, which reports syntax errors with their lines.
+ */
 export function parseDocumentYaml(text: string): ParsedDocument {
-  const lineCounter = new yaml.LineCounter();
-  const parsed = yaml.parseDocument(text, { lineCounter });
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) {
+    return { document: simple, locate: locateOnDemand(text), syntaxErrors: [], syntaxWarnings: [] };
+  }
+  const { parsed, locate } = parseWithLines(text);
   const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']): DocumentFinding => ({
     severity,
     line: e.linePos?.[0].line,
@@ -64,11 +73,27 @@ export function parseDocumentYaml(text: string): ParsedDocument {
   });
   const syntaxErrors = parsed.errors.filter((e) => !RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'error'));
   const syntaxWarnings = parsed.errors.filter((e) => RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'warning'));
+  return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
+}
+
+/** Parses with the `yaml` library, keeping each node's position to map paths to lines. */
+function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: LineLocator } {
+  const lineCounter = new yaml.LineCounter();
+  const parsed = yaml.parseDocument(text, { lineCounter });
   const locate: LineLocator = (path) => {
     const node = parsed.getIn(path, true) as yaml.Node | undefined;
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
-  return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
+  return { parsed, locate };
+}
+
+/** A locator that parses the text with positions on its first use: documents without findings never do. */
+function locateOnDemand(text: string): LineLocator {
+  let locate: LineLocator | undefined;
+  return (path) => {
+    locate ??= parseWithLines(text).locate;
+    return locate(path);
+  };
 }
 
 /** Parses and checks document text: syntax first, then the document itself. */
@@ -114,7 +139,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
   }
 
   const seenPhases = new Set<string>();
-  const stepsByPhase = new Map<string, Array<{ name: string; action?: ToeActionSpec }>>();
+  const stepsByPhase = new Map<string, EarlierSteps>();
   document.phases.forEach((phase: any, i: number) => {
     const phaseWhere: Where = { label: `phase ${i + 1}`, path: ['phases', i] };
     if (!isMap(phase)) {
@@ -134,7 +159,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
       report('error', named, `steps must be a non-empty list, got ${describe(phase.steps)}`);
       return;
     }
-    const earlier: Array<{ name: string; action?: ToeActionSpec }> = [];
+    const earlier: EarlierSteps = new Map();
     stepsByPhase.set(phaseName, earlier);
     phase.steps.forEach((step: any, j: number) => {
       const stepPath = ['phases', i, 'steps', j];
@@ -155,7 +180,9 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
           hasLoop: step.loop !== undefined,
           report,
         });
-        earlier.push({ name: stepName, action });
+        if (!earlier.has(stepName)) {
+          earlier.set(stepName, { name: stepName, action }); // a duplicate name refers to the first step
+        }
       }
     });
   });
@@ -169,6 +196,9 @@ export interface Where {
 }
 
 export type Reporter = (severity: DocumentFinding['severity'], where: Where, message: string) => void;
+
+/** The steps of a phase seen so far, by name: looked up once per step and per reference. */
+export type EarlierSteps = Map<string, { readonly name: string; readonly action?: ToeActionSpec }>;
 
 function checkDeclarations(list: any, key: string, declared: Set<string>, report: Reporter): void {
   if (list === undefined) {
@@ -204,7 +234,7 @@ function checkDeclarations(list: any, key: string, declared: Set<string>, report
 }
 
 function checkStep(
-  step: any, where: Where, earlier: Array<{ name: string }>, platform: string | undefined, report: Reporter,
+  step: any, where: Where, earlier: EarlierSteps, platform: string | undefined, report: Reporter,
 ): ToeActionSpec | undefined {
   for (const key of Object.keys(step)) {
     if (!TOE_STEP_KEYS.includes(key)) {
@@ -214,7 +244,7 @@ function checkStep(
 
   if (typeof step.name !== 'string') {
     report('error', where, `name is required and must be a string, got ${describe(step.name)}`);
-  } else if (earlier.some((s) => s.name === step.name)) {
+  } else if (earlier.has(step.name)) {
     report('error', where, `duplicate step name '${step.name}' in this phase; step names must be unique within a phase`);
   } else if (!REFERENCEABLE_STEP_NAME.test(step.name)) {
     report('warning', where,
@@ -342,19 +372,21 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
   });
 }
 
+/** Whether a value fits an input type; plain scalars fit 'string' (AWSTOE examples write `permissions: 766`). */
+const INPUT_TYPE_CHECKS: Record<ToeInputType, (value: any) => boolean> = {
+  string: (value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean',
+  integer: (value) => Number.isInteger(value),
+  boolean: (value) => typeof value === 'boolean',
+  list: (value) => Array.isArray(value),
+  map: (value) => isMap(value),
+  any: () => true,
+};
+
 function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, where: Where, report: Reporter): void {
   if (isExpression(value)) {
     return; // resolved by AWSTOE at run time
   }
-  const ok = {
-    string: () => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean',
-    integer: () => Number.isInteger(value),
-    boolean: () => typeof value === 'boolean',
-    list: () => Array.isArray(value),
-    map: () => isMap(value),
-    any: () => true,
-  }[spec.type]();
-  if (!ok) {
+  if (!INPUT_TYPE_CHECKS[spec.type](value)) {
     report('error', where, `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
     return;
   }

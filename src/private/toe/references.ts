@@ -1,5 +1,5 @@
-import { TOE_CHAINING_REFERENCE, TOE_LOOP_REFERENCE_PREFIX, TOE_LOOP_VARIABLES, ToeActionSpec } from './action-catalogue';
-import type { Reporter, Where } from './document-validator';
+import { TOE_CHAINING_REFERENCE, TOE_LOOP_REFERENCE_PREFIX, TOE_LOOP_VARIABLES } from './action-catalogue';
+import type { EarlierSteps, Reporter, Where } from './document-validator';
 
 /** What a step can see when its `{{ ... }}` expressions are resolved. */
 export interface ReferenceScope {
@@ -7,7 +7,7 @@ export interface ReferenceScope {
   /** Declared parameter and constant names. */
   readonly declared: ReadonlySet<string>;
   /** The steps that ran before this one, by phase (the current phase holds only earlier steps). */
-  readonly stepsByPhase: ReadonlyMap<string, ReadonlyArray<{ name: string; action?: ToeActionSpec }>>;
+  readonly stepsByPhase: ReadonlyMap<string, EarlierSteps>;
   readonly phaseName: string;
   readonly hasLoop: boolean;
   readonly loopName?: string;
@@ -25,10 +25,10 @@ const PLAIN_REFERENCE = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$
  */
 export function checkReferences(step: any, scope: ReferenceScope): void {
   for (const key of ['inputs', 'loop', 'if']) {
-    for (const text of strings(step[key])) {
-      for (const match of text.matchAll(EXPRESSION)) {
-        checkExpression(match[1], { ...scope, where: { ...scope.where, path: [...scope.where.path, key] } });
-      }
+    const found = expressions(step[key], []);
+    if (found.length > 0) {
+      const keyScope = { ...scope, where: { ...scope.where, path: [...scope.where.path, key] } };
+      found.forEach((expression) => checkExpression(expression, keyScope));
     }
   }
 }
@@ -38,18 +38,19 @@ function checkExpression(expression: string, scope: ReferenceScope): void {
     scope.report('warning', scope.where, `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
     return;
   }
-  const parts = expression.split('.');
-  if (parts.length === 1 && scope.declared.has(expression)) {
+  if (!expression.includes('.') && scope.declared.has(expression)) {
     return;
   }
-  if (parts.length === 2 && TOE_LOOP_VARIABLES.includes(parts[1])
-    && ((parts[0] === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || parts[0] === scope.loopName)) {
-    return;
-  }
+  // Chained references have four parts and loop variables two, so the order of these checks does not matter.
   const chained = TOE_CHAINING_REFERENCE.exec(expression);
   if (chained) {
     const [, phase, stepName, direction, , name] = chained;
     checkChainedStep(phase, stepName, direction, name, expression, scope);
+    return;
+  }
+  const parts = expression.split('.');
+  if (parts.length === 2 && TOE_LOOP_VARIABLES.includes(parts[1])
+    && ((parts[0] === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || parts[0] === scope.loopName)) {
     return;
   }
   const loopHint = parts[0] === TOE_LOOP_REFERENCE_PREFIX && !scope.hasLoop ? ' (this step has no loop)' : '';
@@ -59,7 +60,7 @@ function checkExpression(expression: string, scope: ReferenceScope): void {
 
 /** `{{ phase.step.inputs.x }}` / `{{ phase.step.outputs.x }}`: the step must run earlier. */
 function checkChainedStep(phase: string, stepName: string, direction: string, output: string, expression: string, scope: ReferenceScope): void {
-  const step = scope.stepsByPhase.get(phase)?.find((s) => s.name === stepName);
+  const step = scope.stepsByPhase.get(phase)?.get(stepName);
   if (!step) {
     scope.report('error', scope.where,
       `'{{ ${expression} }}' refers to step '${stepName}' of phase '${phase}', which does not run before this step`);
@@ -78,13 +79,17 @@ function checkChainedStep(phase: string, stepName: string, direction: string, ou
   }
 }
 
-/** Every string inside a value, at any depth. */
-function* strings(value: any): Generator<string> {
+/** The inside of every `{{ ... }}` in the strings of a value, at any depth, appended to `found`. */
+function expressions(value: any, found: string[]): string[] {
   if (typeof value === 'string') {
-    yield value;
+    EXPRESSION.lastIndex = 0; // a global regular expression: each exec goes on from the last match
+    for (let match = EXPRESSION.exec(value); match; match = EXPRESSION.exec(value)) {
+      found.push(match[1]);
+    }
   } else if (Array.isArray(value)) {
-    for (const v of value) yield* strings(v);
+    value.forEach((v) => expressions(v, found));
   } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) yield* strings(v);
+    Object.values(value).forEach((v) => expressions(v, found));
   }
+  return found;
 }

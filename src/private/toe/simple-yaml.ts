@@ -1,0 +1,303 @@
+import * as yaml from 'yaml';
+
+/**
+ * A fast reader for the plain block YAML that component documents are written in: mappings with
+ * simple keys, sequences, single-line scalars (plain, 'single' and "double" quoted), `|` and `|-`
+ * literal blocks, comments on their own lines, and `[]` / `{}`.
+ *
+ * The `yaml` library spends most of its time building a concrete syntax tree with every token and
+ * offset, which validation needs only to name the line of a finding. This reader builds the plain
+ * value directly. It gives up on anything it does not fully understand (flow collections, anchors,
+ * tags, folded or indented block scalars, multi-line flow scalars, trailing comments, tabs, CRLF,
+ * duplicate keys, unusual characters, and any malformed line): the caller then parses with the
+ * library, which also reports the syntax errors. When it returns a value, that value equals what
+ * `yaml.parseDocument(text).toJS()` returns, and the library would report no error.
+ *
+ * @returns the document as plain values, or `undefined` when the text is outside this subset
+ */
+export function parseSimpleYaml(text: string): unknown {
+  if (UNSUPPORTED_CHARACTERS.test(text)) {
+    return undefined;
+  }
+  try {
+    return new SimpleYamlReader(text.split('\n')).document();
+  } catch (error) {
+    if (error instanceof OutsideSubset) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Thrown to give up on the text; never leaves this module. */
+class OutsideSubset extends Error {}
+
+/**
+ * Tabs (YAML allows them in some places and not in others), carriage returns, other control
+ * characters, line and byte-order marks, and surrogates (astral characters).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED_CHARACTERS = /[\t\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+/** A simple key followed by `:` and spaces or the end of the line; sticky, to match where a key may start. */
+const KEY = /([A-Za-z_][A-Za-z0-9_./-]*):(?: +|$)/y;
+/** The library accepts implicit keys of up to 1,024 characters; stay well below. */
+const MAX_KEY_LENGTH = 1000;
+/** A plain scalar starts with no indicator character, or with `-` followed by a non-space. */
+const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-\S)/;
+const DOUBLE_QUOTED_ESCAPES = new Map([['\\', '\\'], ['"', '"'], ['/', '/'], ['n', '\n'], ['t', '\t'], ['r', '\r']]);
+
+/**
+ * How the library types a plain scalar: the default schema's tags are tried in order and the
+ * string tag is the fallback (as the `yaml` composer does). Most scalars are strings, so one
+ * combined test of all the tags comes first.
+ */
+const DEFAULT_DOCUMENT = new yaml.Document();
+const PLAIN_SCALAR_TAGS = DEFAULT_DOCUMENT.schema.tags
+  .filter((tag): tag is yaml.ScalarTag => tag.default === true && tag.test !== undefined);
+const ANY_PLAIN_SCALAR_TAG = new RegExp(PLAIN_SCALAR_TAGS.map((tag) => `(?:${tag.test!.source})`).join('|'));
+
+function resolvePlainScalar(source: string): unknown {
+  const tag = ANY_PLAIN_SCALAR_TAG.test(source) ? PLAIN_SCALAR_TAGS.find((t) => t.test!.test(source)) : undefined;
+  if (!tag) {
+    return source;
+  }
+  const resolved = tag.resolve(source, () => { throw new OutsideSubset(); }, DEFAULT_DOCUMENT.options);
+  return yaml.isScalar(resolved) ? resolved.value : resolved;
+}
+
+/** The key (with its `:` and the spaces after it) that starts at `column` of the line, if any. */
+function keyAt(line: string, column: number): RegExpExecArray | null {
+  KEY.lastIndex = column;
+  return KEY.exec(line);
+}
+
+/** Where the spaces that start at `from` end. */
+function skipSpaces(line: string, from: number): number {
+  let i = from;
+  while (line.charCodeAt(i) === 32) {
+    i++;
+  }
+  return i;
+}
+
+/** Reads the lines top to bottom; each method consumes what it reads. */
+class SimpleYamlReader {
+  /** The leading spaces of each line. */
+  private readonly indents: number[];
+  /** Keys seen so far that the library reads as strings too (not `true`, `null` and the like). */
+  private readonly stringKeys = new Set<string>();
+  private index = 0;
+
+  public constructor(private readonly lines: string[]) {
+    this.indents = lines.map((line) => skipSpaces(line, 0));
+  }
+
+  /** The whole text: one mapping at column 0. */
+  public document(): Record<string, unknown> {
+    const first = this.nextStructuralLine();
+    if (first < 0 || this.indents[first] !== 0 || this.isSequenceItem(first)) {
+      throw new OutsideSubset();
+    }
+    return this.mapping(0, {});
+  }
+
+  /** The index of the next line that is not blank or a comment, without consuming it, or -1 at the end. */
+  private nextStructuralLine(): number {
+    for (; this.index < this.lines.length; this.index++) {
+      const line = this.lines[this.index];
+      const indent = this.indents[this.index];
+      if (indent < line.length && line[indent] !== '#') {
+        return this.index;
+      }
+    }
+    return -1;
+  }
+
+  private isSequenceItem(lineIndex: number): boolean {
+    const line = this.lines[lineIndex];
+    const indent = this.indents[lineIndex];
+    return line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
+  }
+
+  /** Entries at `indent` until a line indented less; `map` may hold an entry read already. */
+  private mapping(indent: number, map: Record<string, unknown>): Record<string, unknown> {
+    for (let i = this.nextStructuralLine(); i >= 0 && this.indents[i] >= indent; i = this.nextStructuralLine()) {
+      if (this.indents[i] > indent) {
+        throw new OutsideSubset(); // a continuation line or uneven indentation
+      }
+      this.index++;
+      this.mappingEntry(map, this.lines[i], indent);
+    }
+    return map;
+  }
+
+  /** The `key: value` of a line whose key starts at `column`; the value may continue on the next lines. */
+  private mappingEntry(map: Record<string, unknown>, line: string, column: number): void {
+    const match = keyAt(line, column);
+    if (!match || !this.isStringKey(match[1]) || Object.prototype.hasOwnProperty.call(map, match[1])) {
+      throw new OutsideSubset();
+    }
+    const valueStart = column + match[0].length;
+    map[match[1]] = valueStart === line.length ? this.valueBelow(column, true) : this.valueOnLine(line.slice(valueStart), column);
+  }
+
+  private isStringKey(key: string): boolean {
+    if (!this.stringKeys.has(key)) {
+      if (key.length > MAX_KEY_LENGTH || key === '__proto__' || typeof resolvePlainScalar(key) !== 'string') {
+        return false;
+      }
+      this.stringKeys.add(key);
+    }
+    return true;
+  }
+
+  /** Items at `indent`, until a line indented less or one that is not an item. */
+  private sequence(indent: number): unknown[] {
+    const items: unknown[] = [];
+    for (let i = this.nextStructuralLine(); i >= 0 && this.indents[i] >= indent; i = this.nextStructuralLine()) {
+      if (this.indents[i] > indent) {
+        throw new OutsideSubset();
+      }
+      if (!this.isSequenceItem(i)) {
+        break; // the next key of the mapping that holds this sequence
+      }
+      this.index++;
+      items.push(this.sequenceItem(this.lines[i], indent));
+    }
+    return items;
+  }
+
+  /** The item after `- `: a scalar, a mapping that starts on this line, or a value below. */
+  private sequenceItem(line: string, dashColumn: number): unknown {
+    const column = skipSpaces(line, dashColumn + 1);
+    if (column === line.length) {
+      return this.valueBelow(dashColumn, false);
+    }
+    if (keyAt(line, column)) {
+      const map: Record<string, unknown> = {};
+      this.mappingEntry(map, line, column);
+      return this.mapping(column, map);
+    }
+    return this.valueOnLine(line.slice(column), dashColumn);
+  }
+
+  /**
+   * The value of a key or item with nothing after it on its line: a block indented more, a
+   * sequence at the key's own indentation, or null.
+   */
+  private valueBelow(ownerColumn: number, sequenceMayAlign: boolean): unknown {
+    const i = this.nextStructuralLine();
+    if (i < 0) {
+      return null;
+    }
+    const indent = this.indents[i];
+    if (indent > ownerColumn) {
+      return this.isSequenceItem(i) ? this.sequence(indent) : this.mapping(indent, {});
+    }
+    if (sequenceMayAlign && indent === ownerColumn && this.isSequenceItem(i)) {
+      return this.sequence(indent);
+    }
+    return null;
+  }
+
+  /** A value that starts on the line of its key or dash (`rest` has no leading spaces). */
+  private valueOnLine(rest: string, ownerColumn: number): unknown {
+    const value = rest.trimEnd();
+    switch (value) {
+      case '|': return this.literalBlock(ownerColumn, true);
+      case '|-': return this.literalBlock(ownerColumn, false);
+      case '[]': return [];
+      case '{}': return {};
+    }
+    if (value[0] === '\'') {
+      return singleQuoted(value);
+    }
+    if (value[0] === '"') {
+      return doubleQuoted(value);
+    }
+    if (!PLAIN_START.test(value) || value.includes(' #') || value.includes(': ') || value.endsWith(':')) {
+      throw new OutsideSubset();
+    }
+    return resolvePlainScalar(value);
+  }
+
+  /**
+   * The lines of a `|` (keep one final newline) or `|-` (keep none) block, indented as its first
+   * line, which must be indented more than the block's owner.
+   */
+  private literalBlock(ownerColumn: number, keepFinalNewline: boolean): string {
+    const first = this.index;
+    const indent = this.indents[first];
+    if (first >= this.lines.length || indent === this.lines[first].length || indent <= ownerColumn) {
+      throw new OutsideSubset(); // empty, or indentation this reader does not guess
+    }
+    const content: string[] = [];
+    for (; this.index < this.lines.length; this.index++) {
+      const line = this.lines[this.index];
+      const lineIndent = this.indents[this.index];
+      if (lineIndent === line.length) {
+        if (lineIndent > indent) {
+          throw new OutsideSubset(); // spaces past the indentation are content; leave them to the library
+        }
+        content.push('');
+      } else if (lineIndent < indent) {
+        break;
+      } else {
+        content.push(line.slice(indent));
+      }
+    }
+    if (this.index === this.lines.length && this.lines[this.index - 1] !== '') {
+      throw new OutsideSubset(); // the text ends inside the block without a newline: leave it to the library
+    }
+    while (content[content.length - 1] === '') {
+      content.pop();
+    }
+    return content.join('\n') + (keepFinalNewline ? '\n' : '');
+  }
+}
+
+/** `'...'` on one line, `''` standing for a quote, and nothing after it. */
+function singleQuoted(value: string): string {
+  let text = '';
+  let start = 1;
+  for (;;) {
+    const quote = value.indexOf('\'', start);
+    if (quote < 0) {
+      throw new OutsideSubset(); // continues on the next line
+    }
+    text += value.slice(start, quote);
+    if (value[quote + 1] !== '\'') {
+      return endOfQuoted(value, quote, text);
+    }
+    text += '\'';
+    start = quote + 2;
+  }
+}
+
+/** `"..."` on one line with the common escapes, and nothing after it. */
+function doubleQuoted(value: string): string {
+  let text = '';
+  for (let i = 1; i < value.length; i++) {
+    const char = value[i];
+    if (char === '"') {
+      return endOfQuoted(value, i, text);
+    }
+    if (char === '\\') {
+      const escaped = DOUBLE_QUOTED_ESCAPES.get(value[++i]);
+      if (escaped === undefined) {
+        throw new OutsideSubset();
+      }
+      text += escaped;
+    } else {
+      text += char;
+    }
+  }
+  throw new OutsideSubset(); // continues on the next line
+}
+
+function endOfQuoted(value: string, closingQuote: number, text: string): string {
+  if (closingQuote !== value.length - 1) {
+    throw new OutsideSubset(); // something after the closing quote
+  }
+  return text;
+}
