@@ -340,20 +340,6 @@ export class Component extends ComponentBase {
   public readonly platform?: Platform;
 
   /**
-   * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
-   *
-   * @attribute
-   */
-  public readonly componentBuildVersionArn: string;
-
-  /**
-   * The component's type, `BUILD` or `TEST`, as Image Builder derives it from the document's phases.
-   *
-   * @attribute
-   */
-  public readonly componentType: string;
-
-  /**
    * Components are always encrypted, with `kmsKey` or an AWS owned key.
    */
   public readonly encrypted: boolean = true;
@@ -367,6 +353,27 @@ export class Component extends ComponentBase {
    * The document text when it was known at synth time (inline, JSON object or local file).
    */
   public readonly documentText?: string;
+
+  /** The build version ARN and the type are read from it when asked: each makes a token, and most apps read neither. */
+  private readonly resource: CfnComponent;
+
+  /**
+   * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
+   *
+   * @attribute
+   */
+  public get componentBuildVersionArn(): string {
+    return this.resource.attrArn;
+  }
+
+  /**
+   * The component's type, `BUILD` or `TEST`, as Image Builder derives it from the document's phases.
+   *
+   * @attribute
+   */
+  public get componentType(): string {
+    return this.resource.attrType;
+  }
 
   /**
    * A component's policy is put on the build this deployment created.
@@ -398,7 +405,7 @@ export class Component extends ComponentBase {
         : checkDocumentText(data.documentText, { platform: props.platform });
       reportDocumentFindings(this, findings, data.documentSource);
     }
-    const resource = new CfnComponent(this, 'Resource', {
+    this.resource = new CfnComponent(this, 'Resource', {
       name,
       version,
       platform: props.platform,
@@ -411,7 +418,7 @@ export class Component extends ComponentBase {
       tags: props.tags,
     });
 
-    this.componentName = resource.attrName;
+    this.componentName = this.resource.attrName;
     this.componentVersion = version;
     this.platform = props.platform;
     this.kmsKey = props.kmsKey;
@@ -421,10 +428,8 @@ export class Component extends ComponentBase {
     this.componentArn = Stack.of(this).formatArn({
       service: 'imagebuilder',
       resource: 'component',
-      resourceName: `${resource.attrName}/${version}`,
+      resourceName: `${this.componentName}/${version}`,
     });
-    this.componentBuildVersionArn = resource.attrArn;
-    this.componentType = resource.attrType;
   }
 }
 

@@ -475,10 +475,11 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
   }
 
   public readonly distributionConfigurationArn: string;
-  public readonly distributionConfigurationName: string;
 
   /** Entries by region, in the order the regions were first given. */
   private readonly entries = new Map<string, RegionEntry>();
+  /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
+  private readonly resource: CfnDistributionConfiguration;
 
   public constructor(scope: Construct, id: string, props: DistributionConfigurationProps = {}) {
     super(scope, id, {
@@ -503,14 +504,17 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
       ],
     });
 
-    const resource = new CfnDistributionConfiguration(this, 'Resource', {
+    this.resource = new CfnDistributionConfiguration(this, 'Resource', {
       name,
       description: props.description,
       distributions: Lazy.any({ produce: () => this.renderDistributions() }, { omitEmptyArray: true }),
       tags: props.tags,
     });
-    this.distributionConfigurationArn = resource.attrArn;
-    this.distributionConfigurationName = resource.attrName;
+    this.distributionConfigurationArn = this.resource.attrArn;
+  }
+
+  public get distributionConfigurationName(): string {
+    return this.resource.attrName;
   }
 
   /**

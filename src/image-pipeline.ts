@@ -365,26 +365,19 @@ export class ImagePipeline extends ImagePipelineBase {
   }
 
   public readonly imagePipelineArn: string;
-  public readonly imagePipelineName: string;
   /** Where builds run. */
   public readonly infrastructureConfiguration: IInfrastructureConfiguration;
   /** The role that runs workflows, when there is one. */
   public readonly executionRole?: iam.IRole;
 
-  /**
-   * The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`.
-   *
-   * @internal
-   */
-  public readonly _imageArnPrefix: string;
-
-  /**
-   * What a start on deploy watches by default: the recipe's version ARN (a changed recipe gets a
-   * new version) and a fingerprint of this pipeline's configuration.
-   *
-   * @internal
-   */
-  public readonly _defaultExecutionTriggers: string[];
+  /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
+  private readonly resource: CfnImagePipeline;
+  private readonly recipeArn: string;
+  /** What the default execution triggers fingerprint: the pipeline's properties and its schedule's time zone. */
+  private readonly configuration: object;
+  // Made on first use, as only event rules and starts on deploy need them: each holds tokens.
+  private imageArnPrefix?: string;
+  private executionTriggers?: string[];
 
   public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
     super(scope, id, {
@@ -413,10 +406,7 @@ export class ImagePipeline extends ImagePipelineBase {
       customLogGroups.forEach((group) => group.grantWrite(this.executionRole!));
     }
 
-    const recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
-    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
-    const recipeName = Fn.select(1, Fn.split('/', recipeArn));
-    this._imageArnPrefix = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: `${recipeName}/` });
+    this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
 
     const scanning = props.imageScanningEnabled ?? false;
     const pipelineProperties: CfnImagePipelineProps = {
@@ -454,17 +444,45 @@ export class ImagePipeline extends ImagePipelineBase {
       status: props.status,
       tags: props.tags,
     };
-    const resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
-    this._defaultExecutionTriggers = [recipeArn, Lazy.string({
-      produce: () => fingerprint(Stack.of(this).resolve({ ...pipelineProperties, timezone: props.schedule?.options.timezone })),
-    })];
+    this.resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
+    this.configuration = { ...pipelineProperties, timezone: props.schedule?.options.timezone };
     if (props.schedule?.options.timezone !== undefined) {
       // The registry schema has Schedule.Timezone; the L1 of this aws-cdk-lib version does not.
-      resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
+      this.resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
     }
+    this.imagePipelineArn = this.resource.attrArn;
+  }
 
-    this.imagePipelineArn = resource.attrArn;
-    this.imagePipelineName = resource.attrName;
+  public get imagePipelineName(): string {
+    return this.resource.attrName;
+  }
+
+  /**
+   * The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`.
+   *
+   * @internal
+   */
+  public get _imageArnPrefix(): string {
+    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
+    this.imageArnPrefix ??= Stack.of(this).formatArn({
+      service: 'imagebuilder',
+      resource: 'image',
+      resourceName: `${Fn.select(1, Fn.split('/', this.recipeArn))}/`,
+    });
+    return this.imageArnPrefix;
+  }
+
+  /**
+   * What a start on deploy watches by default: the recipe's version ARN (a changed recipe gets a
+   * new version) and a fingerprint of this pipeline's configuration.
+   *
+   * @internal
+   */
+  public get _defaultExecutionTriggers(): string[] {
+    this.executionTriggers ??= [this.recipeArn, Lazy.string({
+      produce: () => fingerprint(Stack.of(this).resolve(this.configuration)),
+    })];
+    return this.executionTriggers;
   }
 
   /**

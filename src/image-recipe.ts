@@ -459,18 +459,14 @@ export class ImageRecipe extends ImageRecipeBase {
   }
 
   public readonly imageRecipeArn: string;
-  public readonly imageRecipeName: string;
-  public readonly imageRecipeVersion: string;
   public readonly platform?: Platform;
 
-  /**
-   * An ARN that always refers to the newest version of this recipe (`.../name/x.x.x`).
-   *
-   * @attribute
-   */
-  public readonly imageRecipeLatestVersionArn: string;
-
   private readonly components: RecipeComponentEntry[] = [];
+  /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
+  private readonly resource: CfnImageRecipe;
+  private readonly givenVersion: string;
+  /** Made on first use, so that recipes whose version nobody reads carry no tokens for it. */
+  private versionFromArn?: string;
 
   public constructor(scope: Construct, id: string, props: ImageRecipeProps) {
     super(scope, id, {
@@ -494,7 +490,8 @@ export class ImageRecipe extends ImageRecipeBase {
     }
     this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
 
-    const resource = new CfnImageRecipe(this, 'Resource', {
+    this.givenVersion = version;
+    this.resource = new CfnImageRecipe(this, 'Resource', {
       name,
       version,
       parentImage: parent.parentImage,
@@ -511,11 +508,29 @@ export class ImageRecipe extends ImageRecipeBase {
       tags: props.tags,
     });
 
-    this.imageRecipeArn = resource.attrArn;
-    this.imageRecipeName = resource.attrName;
+    this.imageRecipeArn = this.resource.attrArn;
+  }
+
+  public get imageRecipeName(): string {
+    return this.resource.attrName;
+  }
+
+  public get imageRecipeVersion(): string {
+    if (!this.givenVersion.includes('x')) {
+      return this.givenVersion;
+    }
     // The version is only known after deployment when it has an `x`: read it from the ARN.
-    this.imageRecipeVersion = version.includes('x') ? Fn.select(2, Fn.split('/', resource.attrArn)) : version;
-    this.imageRecipeLatestVersionArn = resource.attrLatestVersionArn;
+    this.versionFromArn ??= Fn.select(2, Fn.split('/', this.imageRecipeArn));
+    return this.versionFromArn;
+  }
+
+  /**
+   * An ARN that always refers to the newest version of this recipe (`.../name/x.x.x`).
+   *
+   * @attribute
+   */
+  public get imageRecipeLatestVersionArn(): string {
+    return this.resource.attrLatestVersionArn;
   }
 
   /**

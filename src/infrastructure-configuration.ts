@@ -37,6 +37,11 @@ const REGION_SUFFIX_RESERVE = 20;
 
 /** What AWSTOE and the SSM agent on the build and test instances need (Image Builder user guide). */
 const INSTANCE_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'];
+/**
+ * Created once per module and shared by every instance role: a reference to an AWS-managed policy
+ * holds only its ARN, built from the partition pseudo-parameter, so it does not depend on the scope.
+ */
+const INSTANCE_MANAGED_POLICY_REFERENCES = INSTANCE_MANAGED_POLICIES.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy));
 /** The same, plus push and pull on every ECR repository, for container builds. */
 const CONTAINER_BUILD_MANAGED_POLICY = 'EC2InstanceProfileForImageBuilderECRContainerBuilds';
 /** Pull and push of image layers: what a container build does with its target repository. */
@@ -372,7 +377,6 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   }
 
   public readonly infrastructureConfigurationArn: string;
-  public readonly infrastructureConfigurationName: string;
 
   /**
    * The role of the build and test instances: the one created, the one given, or the role of the
@@ -390,6 +394,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    */
   public readonly securityGroups: ec2.ISecurityGroup[];
 
+  /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnInfrastructureConfiguration;
   /** Set when this construct created the role, so it may attach policies and cdk-nag suppressions to it. */
   private readonly createdRole?: iam.Role;
@@ -434,7 +439,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     this.resource = new CfnInfrastructureConfiguration(this, 'Resource', {
       name,
       description: props.description,
-      instanceProfileName: this.instanceProfile.instanceProfileName,
+      instanceProfileName: props.instanceProfile ? props.instanceProfile.instanceProfileName : instanceProfileRef(this.instanceProfile),
       instanceTypes: props.instanceTypes?.map((instanceType) => instanceType.toString()),
       instanceMetadataOptions: {
         httpTokens: this.imdsv2Required ? 'required' : 'optional',
@@ -453,7 +458,6 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       tags: props.tags,
     });
     this.infrastructureConfigurationArn = this.resource.attrArn;
-    this.infrastructureConfigurationName = this.resource.attrName;
 
     if (props.logBucket) {
       this.allowLogUploads(props.logBucket, props.logPrefix);
@@ -461,6 +465,10 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     if (props.notificationTopic?.masterKey) {
       this.allowServiceToUseTopicKey(props.notificationTopic.masterKey);
     }
+  }
+
+  public get infrastructureConfigurationName(): string {
+    return this.resource.attrName;
   }
 
   /**
@@ -587,7 +595,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'EC2 Image Builder build and test instances',
-      managedPolicies: INSTANCE_MANAGED_POLICIES.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
+      managedPolicies: INSTANCE_MANAGED_POLICY_REFERENCES,
     });
     suppressManagedPolicies(role, INSTANCE_MANAGED_POLICIES);
     return role;
@@ -675,6 +683,14 @@ function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
     'AWS-managed policies that Image Builder documents for its instance profile: maintained by AWS, ' +
     'they grant exactly what the SSM agent and AWSTOE on build and test instances need',
     policies.map((policy) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}`));
+}
+
+/**
+ * The Ref of an instance profile created in the same stack: what its `instanceProfileName` resolves
+ * to there, without the cross-environment token that attribute is built on.
+ */
+function instanceProfileRef(instanceProfile: iam.IInstanceProfile): string {
+  return (instanceProfile.node.defaultChild as iam.CfnInstanceProfile).ref;
 }
 
 function escapeRegex(text: string): string {

@@ -140,6 +140,12 @@ describe('ImageRecipe', () => {
     expect(ImageRecipe.isImageRecipe(recipe)).toBe(true);
   });
 
+  test('a version read from the ARN is made once: every read returns the same token', () => {
+    const recipe = newRecipe();
+
+    expect(recipe.imageRecipeVersion).toBe(recipe.imageRecipeVersion);
+  });
+
   test('grantRead grants GetImageRecipe on the recipe', () => {
     const recipe = newRecipe();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
