@@ -17,7 +17,7 @@ import { Component, ComponentData, ComponentDocument, ComponentPhaseName, Compon
 import { handlerSection, measureHandler } from './handler';
 import { runPipelineBenchmark } from './pipelines';
 
-const RUNS = 7;
+const RUNS = 15;
 /** What "a small fraction of a stack's synth time" means here. */
 const VALIDATION_SHARE_TARGET = 0.25;
 const CORPUS_DIR = path.join(__dirname, '..', '..', 'shared', 'corpus', 'awstoe');
