@@ -407,7 +407,9 @@ export class ContainerRecipe extends ContainerRecipeBase {
   /** The ECR repository that receives the images. */
   public readonly targetRepository: ecr.IRepository;
 
-  private readonly parentRepository?: ecr.IRepository;
+  /** The ECR repository of the parent image, when the parent image is in one this app knows. */
+  public readonly parentRepository?: ecr.IRepository;
+
   private readonly components: RecipeComponentEntry[] = [];
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {

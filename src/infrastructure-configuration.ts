@@ -54,6 +54,8 @@ const ECR_PULL_PUSH_ACTIONS = [
   'ecr:CompleteLayerUpload',
   'ecr:PutImage',
 ];
+/** Pulling image layers: what a container build does with its parent image's repository. */
+const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 /** The role Image Builder publishes notifications as. */
 const SERVICE_LINKED_ROLE_NAME = 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
@@ -493,12 +495,16 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * repository. A role not created in this app (imported, or unknown for an imported instance
    * profile) is left alone, with a warning that says what to grant.
    *
+   * With `parentRepository` (a parent image in a private ECR repository), the role may also pull
+   * from that repository.
+   *
    * Fails when IMDSv2 is required with a hop limit below 2: the container could not read instance
    * metadata and the build would fail.
    *
    * @param targetRepository the repository the build pushes its image to
+   * @param parentRepository the private ECR repository the parent image comes from
    */
-  public allowContainerBuilds(targetRepository?: ecr.IRepository): void {
+  public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository): void {
     if (this.imdsv2Required && !Token.isUnresolved(this.hopLimit) && this.hopLimit < CONTAINER_BUILD_MIN_HOP_LIMIT) {
       throw validationError(
         `httpPutResponseHopLimit must be at least ${CONTAINER_BUILD_MIN_HOP_LIMIT} for container builds when IMDSv2 is required, ` +
@@ -506,7 +512,11 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     }
     if (targetRepository) {
       this.allowRepositoryPullPush(targetRepository);
+      if (parentRepository && parentRepository !== targetRepository) {
+        this.allowRepositoryPull(parentRepository);
+      }
     } else {
+      // The managed policy covers every repository, the parent image's too.
       this.attachContainerBuildPolicy();
     }
   }
@@ -525,6 +535,12 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     } else {
       this.warnRoleNotChanged('containerBuildsRepository',
         `pull and push on ${repository.repositoryArn} (${ECR_PULL_PUSH_ACTIONS.join(', ')}) and ecr:GetAuthorizationToken`);
+    }
+  }
+
+  private allowRepositoryPull(repository: ecr.IRepository): void {
+    if (!this.addToInstanceRole(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: [repository.repositoryArn] }))) {
+      this.warnRoleNotChanged('containerBuildsParentRepository', `pull on ${repository.repositoryArn} (${ECR_PULL_ACTIONS.join(', ')})`);
     }
   }
 

@@ -171,6 +171,21 @@ describe('ImagePipeline', () => {
     });
   });
 
+  test('a container pipeline with the default infrastructure may pull the parent image from its private ECR repository', () => {
+    const base = new ecr.Repository(stack, 'Base');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromEcr(base),
+      targetRepository: new ecr.Repository(stack, 'Target'),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'U', { platform: Platform.LINUX }) }],
+    });
+    newPipeline({ containerRecipe });
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const pull = statements.find((st: any) => JSON.stringify(st.Resource).includes('Base'));
+    expect(pull.Action).toEqual(['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage']);
+    expectValidTemplate(stack);
+  });
+
   test('custom log groups get an execution role that may write to them', () => {
     const imageLogs = new logs.LogGroup(stack, 'ImageLogs');
     const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs');

@@ -532,6 +532,27 @@ describe('InfrastructureConfiguration', () => {
       expectValidAndNagClean();
     });
 
+    test('with a parent image repository too: pull on that repository as well', () => {
+      const target = new ecr.Repository(stack, 'Repository');
+      const parent = new ecr.Repository(stack, 'Parent');
+      newInfra().allowContainerBuilds(target, parent);
+
+      expect(instancePolicyStatements()).toEqual(expect.arrayContaining([{
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Parent/), 'Arn'] },
+      }]));
+      expect(instancePolicyStatements()).toHaveLength(3);
+      expectValidAndNagClean();
+    });
+
+    test('a role not created here is left alone for the parent repository, with a warning', () => {
+      const role = iam.Role.fromRoleArn(stack, 'Given', 'arn:aws:iam::123456789012:role/builder');
+      const infra = newInfra({ role });
+      infra.allowContainerBuilds(new ecr.Repository(stack, 'Repository'), new ecr.Repository(stack, 'Parent'));
+      Annotations.fromStack(stack).hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it pull on .* yourself'));
+    });
+
     test('without a repository: the AWS-managed container build policy, once', () => {
       const infra = newInfra();
       infra.allowContainerBuilds();

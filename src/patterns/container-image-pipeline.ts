@@ -112,7 +112,7 @@ export class ContainerImagePipeline extends Construct {
       notificationKey: this.notificationKey,
       infrastructureConfiguration: this.infrastructureConfiguration,
     } = createPatternInfrastructure(this, props, baseName));
-    this.infrastructureConfiguration.allowContainerBuilds(this.repository);
+    this.infrastructureConfiguration.allowContainerBuilds(this.repository, this.recipe.parentRepository);
 
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       containerRecipe: this.recipe,

@@ -46,7 +46,8 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
 export function defaultInfrastructure(scope: Construct, containerRecipe: IContainerRecipe | undefined): IInfrastructureConfiguration {
   const infrastructure = new InfrastructureConfiguration(scope, 'Infrastructure');
   if (containerRecipe) {
-    infrastructure.allowContainerBuilds(ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe.targetRepository : undefined);
+    const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
+    infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
   }
   return infrastructure;
 }

@@ -65,6 +65,17 @@ describe('ContainerImagePipeline', () => {
     expectNoNagErrors(stack);
   });
 
+  test('a parent image from a private ECR repository: the build instances may pull from it', () => {
+    const base = new ecr.Repository(stack, 'Base');
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', parentImage: ContainerParentImage.fromEcr(base) });
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.some((s: any) => [s.Action].flat().includes('ecr:BatchGetImage')
+      && JSON.stringify(s.Resource).includes('Base'))).toBe(true);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
   test('fails without anything to build', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', {}))
       .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
