@@ -116,7 +116,7 @@ export class ResourcePolicy extends Construct {
       throw validationError(`a ${kind.name} policy needs the ${kind.name}'s ARN${needsBuild ? ' with its build number (.../1.0.0/1)' : ''} ` +
         `for ${kind.operation}, got '${this.resourceArn}'`, this);
     }
-    if (!/^[0-9]{12}$/.test(arn.account)) {
+    if (sharingPrincipalKind(arn.account) !== 'account') {
       throw validationError(`only ${kind.name}s of an AWS account can be shared, '${this.resourceArn}' is owned by '${arn.account}'`, this);
     }
   }
