@@ -236,9 +236,9 @@ function checkDeclarations(list: any, key: string, declared: Set<string>, report
 function checkStep(
   step: any, where: Where, earlier: EarlierSteps, platform: string | undefined, report: Reporter,
 ): ToeActionSpec | undefined {
-  for (const key of Object.keys(step)) {
-    if (!TOE_STEP_KEYS.includes(key)) {
-      report('warning', { ...where, path: [...where.path, key] }, `unknown step key '${key}'; steps have ${TOE_STEP_KEYS.join(', ')}`);
+  for (const key in step) {
+    if (!STEP_KEYS.has(key)) {
+      report('warning', below(where, key), `unknown step key '${key}'; steps have ${TOE_STEP_KEYS.join(', ')}`);
     }
   }
 
@@ -252,44 +252,43 @@ function checkStep(
   }
 
   if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
-    report('error', { ...where, path: [...where.path, 'onFailure'] },
+    report('error', below(where, 'onFailure'),
       `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got '${step.onFailure}'`);
   }
   const timeout = step.timeoutSeconds;
   if (timeout !== undefined && !isExpression(timeout) && timeout !== TOE_TIMEOUT_SECONDS.noTimeout
     && !(Number.isInteger(timeout) && timeout >= TOE_TIMEOUT_SECONDS.min)) {
-    report('error', { ...where, path: [...where.path, 'timeoutSeconds'] },
+    report('error', below(where, 'timeoutSeconds'),
       `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
   }
   const attempts = step.maxAttempts;
   if (attempts !== undefined && !isExpression(attempts) && !(Number.isInteger(attempts) && attempts >= TOE_MAX_ATTEMPTS.min)) {
-    report('error', { ...where, path: [...where.path, 'maxAttempts'] },
+    report('error', below(where, 'maxAttempts'),
       `maxAttempts must be a whole number of at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'`);
   }
   if (step.loop !== undefined) {
-    checkLoop(step.loop, { ...where, path: [...where.path, 'loop'] }, report);
+    checkLoop(step.loop, below(where, 'loop'), report);
   }
   if (step.if !== undefined && !isMap(step.if)) {
-    report('error', { ...where, path: [...where.path, 'if'] }, `if must be a map of a condition, got ${describe(step.if)}`);
+    report('error', below(where, 'if'), `if must be a map of a condition, got ${describe(step.if)}`);
   }
 
   if (typeof step.action !== 'string') {
     report('error', where, `action is required and must be a string, got ${describe(step.action)}`);
     return undefined;
   }
-  const actionWhere = { ...where, path: [...where.path, 'action'] };
   const action = findAction(step.action);
   if (!action) {
     const sameIgnoringCase = findActionIgnoringCase(step.action);
-    report('error', actionWhere, sameIgnoringCase
+    report('error', below(where, 'action'), sameIgnoringCase
       ? `unknown action '${step.action}'; action names are case-sensitive: did you mean '${sameIgnoringCase.name}'?`
       : `unknown action '${step.action}'; see the AWSTOE action modules for the list`);
     return undefined;
   }
   if (platform && !action.platforms.includes(platform as any)) {
-    report('error', actionWhere, `action '${action.name}' does not run on ${platform}; it runs on ${action.platforms.join(', ')}`);
+    report('error', below(where, 'action'), `action '${action.name}' does not run on ${platform}; it runs on ${action.platforms.join(', ')}`);
   }
-  checkInputs(step.inputs, action, { ...where, path: [...where.path, 'inputs'] }, report);
+  checkInputs(step.inputs, action, below(where, 'inputs'), report);
   return action;
 }
 
@@ -321,8 +320,24 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
   }
 }
 
+/** An action's required inputs and its inputs by name, worked out once: every step of the action asks. */
+interface ActionInputs {
+  readonly required: readonly ToeInputSpec[];
+  readonly byName: ReadonlyMap<string, ToeInputSpec>;
+}
+const actionInputs = new WeakMap<ToeActionSpec, ActionInputs>();
+
+function inputsOf(action: ToeActionSpec): ActionInputs {
+  let found = actionInputs.get(action);
+  if (!found) {
+    found = { required: action.inputs.filter((i) => i.required), byName: new Map(action.inputs.map((i) => [i.name, i])) };
+    actionInputs.set(action, found);
+  }
+  return found;
+}
+
 function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: Reporter): void {
-  const required = action.inputs.filter((i) => i.required);
+  const { required, byName } = inputsOf(action);
   if (inputs === undefined || inputs === null) {
     if (required.length > 0) {
       report('error', where, `missing required input${required.length > 1 ? 's' : ''} ${required.map((i) => `'${i.name}'`).join(', ')} of ${action.name}`);
@@ -340,7 +355,7 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
   }
   const entries: any[] = isList ? inputs : [inputs];
   entries.forEach((entry, k) => {
-    const entryWhere = isList ? { ...where, path: [...where.path, k] } : where;
+    const entryWhere = isList ? below(where, k) : where;
     if (!isMap(entry)) {
       report('error', entryWhere, `each input of ${action.name} must be a map, got ${describe(entry)}`);
       return;
@@ -359,15 +374,15 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
           : `give only one of ${names} to ${action.name}, got ${given.length}`);
       }
     }
-    for (const [key, value] of Object.entries(entry)) {
-      const spec = action.inputs.find((i) => i.name === key);
+    for (const key in entry) {
+      const spec = byName.get(key);
       if (!spec) {
         const known = action.inputs.map((i) => i.name).join(', ') || 'none';
-        report(action.strictInputs ? 'error' : 'warning', { ...entryWhere, path: [...entryWhere.path, key] },
+        report(action.strictInputs ? 'error' : 'warning', below(entryWhere, key),
           `unknown input '${key}' of ${action.name}; its inputs are ${known}`);
         continue;
       }
-      checkInputValue(spec, value, action, { ...entryWhere, path: [...entryWhere.path, key] }, report);
+      checkInputValue(spec, entry[key], action, entryWhere, report);
     }
   });
 }
@@ -382,12 +397,13 @@ const INPUT_TYPE_CHECKS: Record<ToeInputType, (value: any) => boolean> = {
   any: () => true,
 };
 
-function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, where: Where, report: Reporter): void {
+/** Checks the value of one input; `entryWhere` is the input entry that holds it. */
+function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, entryWhere: Where, report: Reporter): void {
   if (isExpression(value)) {
     return; // resolved by AWSTOE at run time
   }
   if (!INPUT_TYPE_CHECKS[spec.type](value)) {
-    report('error', where, `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
+    report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
     return;
   }
   if (spec.allowedValues) {
@@ -397,7 +413,7 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
         ? spec.allowedValues.some((a) => a.toLowerCase() === String(v).toLowerCase())
         : spec.allowedValues.includes(v);
       if (typeof v === 'string' && !isExpression(v) && !allowed) {
-        report('error', where, `input '${spec.name}' of ${action.name} must be one of ${spec.allowedValues.join(', ')}, got '${v}'`);
+        report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be one of ${spec.allowedValues.join(', ')}, got '${v}'`);
       }
     }
   }
@@ -405,8 +421,15 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
 
 /** A value that is only a `{{ ... }}` expression, typed by AWSTOE when it runs. */
 function isExpression(value: any): boolean {
-  return typeof value === 'string' && /^\s*\{\{.*\}\}\s*$/.test(value);
+  return typeof value === 'string' && value.includes('{{') && /^\s*\{\{.*\}\}\s*$/.test(value);
 }
+
+/** The place of a key or index inside `where`, for a finding there. */
+function below(where: Where, key: string | number): Where {
+  return { label: where.label, path: [...where.path, key] };
+}
+
+const STEP_KEYS: ReadonlySet<string> = new Set(TOE_STEP_KEYS);
 
 export function isMap(value: any): value is Record<string, any> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

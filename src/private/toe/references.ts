@@ -24,7 +24,10 @@ const PLAIN_REFERENCE = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$
  * that are not plain references (other template syntax inside a script, say) only warn.
  */
 export function checkReferences(step: any, scope: ReferenceScope): void {
-  for (const key of ['inputs', 'loop', 'if']) {
+  for (const key of REFERENCING_KEYS) {
+    if (step[key] === undefined) {
+      continue;
+    }
     const found = expressions(step[key], []);
     if (found.length > 0) {
       const keyScope = { ...scope, where: { ...scope.where, path: [...scope.where.path, key] } };
@@ -32,6 +35,9 @@ export function checkReferences(step: any, scope: ReferenceScope): void {
     }
   }
 }
+
+/** The step keys whose strings may hold `{{ ... }}`. */
+const REFERENCING_KEYS = ['inputs', 'loop', 'if'];
 
 function checkExpression(expression: string, scope: ReferenceScope): void {
   if (!PLAIN_REFERENCE.test(expression)) {
@@ -82,14 +88,21 @@ function checkChainedStep(phase: string, stepName: string, direction: string, ou
 /** The inside of every `{{ ... }}` in the strings of a value, at any depth, appended to `found`. */
 function expressions(value: any, found: string[]): string[] {
   if (typeof value === 'string') {
+    if (!value.includes('{{')) {
+      return found; // most strings: no need to run the expression
+    }
     EXPRESSION.lastIndex = 0; // a global regular expression: each exec goes on from the last match
     for (let match = EXPRESSION.exec(value); match; match = EXPRESSION.exec(value)) {
       found.push(match[1]);
     }
   } else if (Array.isArray(value)) {
-    value.forEach((v) => expressions(v, found));
+    for (const item of value) {
+      expressions(item, found);
+    }
   } else if (value !== null && typeof value === 'object') {
-    Object.values(value).forEach((v) => expressions(v, found));
+    for (const key in value) {
+      expressions(value[key], found);
+    }
   }
   return found;
 }

@@ -20,7 +20,7 @@ export function parseSimpleYaml(text: string): unknown {
     return undefined;
   }
   try {
-    return new SimpleYamlReader(text.split('\n')).document();
+    return new SimpleYamlReader(text).document();
   } catch (error) {
     if (error instanceof OutsideSubset) {
       return undefined;
@@ -38,8 +38,6 @@ class OutsideSubset extends Error {}
  */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_CHARACTERS = /[\t\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
-/** A simple key followed by `:` and spaces or the end of the line; sticky, to match where a key may start. */
-const KEY = /([A-Za-z_][A-Za-z0-9_./-]*):(?: +|$)/y;
 /** The library accepts implicit keys of up to 1,024 characters; stay well below. */
 const MAX_KEY_LENGTH = 1000;
 /** A plain scalar starts with no indicator character, or with `-` followed by a non-space. */
@@ -56,7 +54,17 @@ const PLAIN_SCALAR_TAGS = DEFAULT_DOCUMENT.schema.tags
   .filter((tag): tag is yaml.ScalarTag => tag.default === true && tag.test !== undefined);
 const ANY_PLAIN_SCALAR_TAG = new RegExp(PLAIN_SCALAR_TAGS.map((tag) => `(?:${tag.test!.source})`).join('|'));
 
+/**
+ * The first characters of the plain scalars that the default schema reads as something other than
+ * a string (`~`, null, true/false, numbers, `.inf`, `.nan`): any other start is a string, with no
+ * need to try the tags. The tests compare the result with the library's.
+ */
+const NON_STRING_START = /^[~nNtTfF0-9+\-.]/;
+
 function resolvePlainScalar(source: string): unknown {
+  if (source.length > 0 && !NON_STRING_START.test(source)) {
+    return source;
+  }
   const tag = ANY_PLAIN_SCALAR_TAG.test(source) ? PLAIN_SCALAR_TAGS.find((t) => t.test!.test(source)) : undefined;
   if (!tag) {
     return source;
@@ -65,31 +73,44 @@ function resolvePlainScalar(source: string): unknown {
   return yaml.isScalar(resolved) ? resolved.value : resolved;
 }
 
-/** The key (with its `:` and the spaces after it) that starts at `column` of the line, if any. */
-function keyAt(line: string, column: number): RegExpExecArray | null {
-  KEY.lastIndex = column;
-  return KEY.exec(line);
+const COLON = 58;
+const SPACE = 32;
+const DASH = 45;
+const HASH = 35;
+
+/** Key characters: `[A-Za-z0-9_./-]`, the first not a digit, `.`, `/` or `-`. */
+function isKeyStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+}
+function isKeyChar(code: number): boolean {
+  return isKeyStart(code) || (code >= 45 && code <= 57); // - . / and the digits
 }
 
-/** Where the spaces that start at `from` end. */
-function skipSpaces(line: string, from: number): number {
-  let i = from;
-  while (line.charCodeAt(i) === 32) {
-    i++;
-  }
-  return i;
-}
-
-/** Reads the lines top to bottom; each method consumes what it reads. */
+/**
+ * Reads the lines top to bottom; each method consumes what it reads. Positions are offsets into
+ * the whole text (reading one flat string is much faster than reading thousands of line strings);
+ * columns are counted from the start of their line.
+ */
 class SimpleYamlReader {
-  /** The leading spaces of each line. */
-  private readonly indents: number[];
+  /** Where each line starts, where it ends (its newline or the end of the text), and its leading spaces. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly indents: number[] = [];
   /** Keys seen so far that the library reads as strings too (not `true`, `null` and the like). */
   private readonly stringKeys = new Set<string>();
   private index = 0;
 
-  public constructor(private readonly lines: string[]) {
-    this.indents = lines.map((line) => skipSpaces(line, 0));
+  public constructor(private readonly text: string) {
+    for (let start = 0; ;) {
+      const newline = text.indexOf('\n', start);
+      this.starts.push(start);
+      this.ends.push(newline < 0 ? text.length : newline);
+      this.indents.push(this.skipSpaces(start) - start);
+      if (newline < 0) {
+        break;
+      }
+      start = newline + 1;
+    }
   }
 
   /** The whole text: one mapping at column 0. */
@@ -101,22 +122,49 @@ class SimpleYamlReader {
     return this.mapping(0, {});
   }
 
+  /** Where the spaces that start at `from` end (a newline or the end of the text stops them too). */
+  private skipSpaces(from: number): number {
+    let i = from;
+    while (this.text.charCodeAt(i) === SPACE) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The offset of the first character after the indentation of line `i`. */
+  private contentStart(i: number): number {
+    return this.starts[i] + this.indents[i];
+  }
+
   /** The index of the next line that is not blank or a comment, without consuming it, or -1 at the end. */
   private nextStructuralLine(): number {
-    for (; this.index < this.lines.length; this.index++) {
-      const line = this.lines[this.index];
-      const indent = this.indents[this.index];
-      if (indent < line.length && line[indent] !== '#') {
+    for (; this.index < this.starts.length; this.index++) {
+      const content = this.contentStart(this.index);
+      if (content < this.ends[this.index] && this.text.charCodeAt(content) !== HASH) {
         return this.index;
       }
     }
     return -1;
   }
 
-  private isSequenceItem(lineIndex: number): boolean {
-    const line = this.lines[lineIndex];
-    const indent = this.indents[lineIndex];
-    return line[indent] === '-' && (line.length === indent + 1 || line[indent + 1] === ' ');
+  private isSequenceItem(i: number): boolean {
+    const content = this.contentStart(i);
+    return this.text.charCodeAt(content) === DASH && (content + 1 === this.ends[i] || this.text.charCodeAt(content + 1) === SPACE);
+  }
+
+  /**
+   * Where the `:` of a simple key that starts at `at` is, or -1 when no such key starts there: the
+   * `:` must end the line or be followed by a space.
+   */
+  private keyColon(at: number, lineEnd: number): number {
+    if (!isKeyStart(this.text.charCodeAt(at))) {
+      return -1;
+    }
+    let i = at + 1;
+    while (isKeyChar(this.text.charCodeAt(i))) {
+      i++;
+    }
+    return this.text.charCodeAt(i) === COLON && (i + 1 === lineEnd || this.text.charCodeAt(i + 1) === SPACE) ? i : -1;
   }
 
   /** Entries at `indent` until a line indented less; `map` may hold an entry read already. */
@@ -126,19 +174,22 @@ class SimpleYamlReader {
         throw new OutsideSubset(); // a continuation line or uneven indentation
       }
       this.index++;
-      this.mappingEntry(map, this.lines[i], indent);
+      this.mappingEntry(map, i, indent);
     }
     return map;
   }
 
-  /** The `key: value` of a line whose key starts at `column`; the value may continue on the next lines. */
-  private mappingEntry(map: Record<string, unknown>, line: string, column: number): void {
-    const match = keyAt(line, column);
-    if (!match || !this.isStringKey(match[1]) || Object.prototype.hasOwnProperty.call(map, match[1])) {
+  /** The `key: value` of line `i` whose key starts at `column`; the value may continue on the next lines. */
+  private mappingEntry(map: Record<string, unknown>, i: number, column: number): void {
+    const keyStart = this.starts[i] + column;
+    const lineEnd = this.ends[i];
+    const colon = this.keyColon(keyStart, lineEnd);
+    const key = colon < 0 ? '' : this.text.slice(keyStart, colon);
+    if (colon < 0 || !this.isStringKey(key) || Object.prototype.hasOwnProperty.call(map, key)) {
       throw new OutsideSubset();
     }
-    const valueStart = column + match[0].length;
-    map[match[1]] = valueStart === line.length ? this.valueBelow(column, true) : this.valueOnLine(line.slice(valueStart), column);
+    const valueStart = this.skipSpaces(colon + 1);
+    map[key] = valueStart === lineEnd ? this.valueBelow(column, true) : this.valueOnLine(valueStart, lineEnd, column);
   }
 
   private isStringKey(key: string): boolean {
@@ -162,23 +213,25 @@ class SimpleYamlReader {
         break; // the next key of the mapping that holds this sequence
       }
       this.index++;
-      items.push(this.sequenceItem(this.lines[i], indent));
+      items.push(this.sequenceItem(i, indent));
     }
     return items;
   }
 
-  /** The item after `- `: a scalar, a mapping that starts on this line, or a value below. */
-  private sequenceItem(line: string, dashColumn: number): unknown {
-    const column = skipSpaces(line, dashColumn + 1);
-    if (column === line.length) {
+  /** The item after `- ` on line `i`: a scalar, a mapping that starts on this line, or a value below. */
+  private sequenceItem(i: number, dashColumn: number): unknown {
+    const lineEnd = this.ends[i];
+    const itemStart = this.skipSpaces(this.starts[i] + dashColumn + 1);
+    if (itemStart === lineEnd) {
       return this.valueBelow(dashColumn, false);
     }
-    if (keyAt(line, column)) {
+    if (this.keyColon(itemStart, lineEnd) >= 0) {
+      const column = itemStart - this.starts[i];
       const map: Record<string, unknown> = {};
-      this.mappingEntry(map, line, column);
+      this.mappingEntry(map, i, column);
       return this.mapping(column, map);
     }
-    return this.valueOnLine(line.slice(column), dashColumn);
+    return this.valueOnLine(itemStart, lineEnd, dashColumn);
   }
 
   /**
@@ -200,9 +253,16 @@ class SimpleYamlReader {
     return null;
   }
 
-  /** A value that starts on the line of its key or dash (`rest` has no leading spaces). */
-  private valueOnLine(rest: string, ownerColumn: number): unknown {
-    const value = rest.trimEnd();
+  /**
+   * A value from `start` (not a space) to the end of its key's or dash's line. Only spaces end
+   * it: YAML keeps other white space, such as a no-break space, in the value.
+   */
+  private valueOnLine(start: number, lineEnd: number, ownerColumn: number): unknown {
+    let end = lineEnd;
+    while (this.text.charCodeAt(end - 1) === SPACE) {
+      end--;
+    }
+    const value = this.text.slice(start, end);
     switch (value) {
       case '|': return this.literalBlock(ownerColumn, true);
       case '|-': return this.literalBlock(ownerColumn, false);
@@ -226,16 +286,19 @@ class SimpleYamlReader {
    * line, which must be indented more than the block's owner.
    */
   private literalBlock(ownerColumn: number, keepFinalNewline: boolean): string {
+    const lineCount = this.starts.length;
     const first = this.index;
+    if (first >= lineCount) {
+      throw new OutsideSubset(); // empty
+    }
     const indent = this.indents[first];
-    if (first >= this.lines.length || indent === this.lines[first].length || indent <= ownerColumn) {
+    if (this.contentStart(first) === this.ends[first] || indent <= ownerColumn) {
       throw new OutsideSubset(); // empty, or indentation this reader does not guess
     }
     const content: string[] = [];
-    for (; this.index < this.lines.length; this.index++) {
-      const line = this.lines[this.index];
+    for (; this.index < lineCount; this.index++) {
       const lineIndent = this.indents[this.index];
-      if (lineIndent === line.length) {
+      if (this.contentStart(this.index) === this.ends[this.index]) {
         if (lineIndent > indent) {
           throw new OutsideSubset(); // spaces past the indentation are content; leave them to the library
         }
@@ -243,10 +306,10 @@ class SimpleYamlReader {
       } else if (lineIndent < indent) {
         break;
       } else {
-        content.push(line.slice(indent));
+        content.push(this.text.slice(this.starts[this.index] + indent, this.ends[this.index]));
       }
     }
-    if (this.index === this.lines.length && this.lines[this.index - 1] !== '') {
+    if (this.index === lineCount && this.ends[lineCount - 1] > this.starts[lineCount - 1]) {
       throw new OutsideSubset(); // the text ends inside the block without a newline: leave it to the library
     }
     while (content[content.length - 1] === '') {

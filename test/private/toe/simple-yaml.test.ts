@@ -107,6 +107,8 @@ describe('scalars', () => {
     '.inf', '-.Inf', '.NaN', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'on',
     '1_000', '2024-01-01', '12:30', 'a:b', 'http://x/#y', 'echo {{ x }}', 'a, b', 'a]', '-x', '--flag', '...', 'a #b',
     'a: b', 'a:', '@at', '`tick', '%pc', '&anchor', '*alias', '!tag', '? q', '- d', '[a, b]', '{a: 1}', '>', '|', '#',
+    // White space that YAML keeps: only spaces and tabs separate.
+    'no-break\u00a0', 'ideographic\u3000', 'mixed\u00a0 ', 'en\u2002quad\u2002', 'a\u00a0#b', '\u00a0lead',
   ];
   const quoted = [
     '\'single\'', '\'it\'\'s\'', '\'\'', '\'a # b: c\'', '"double"', '"a \\" b"', '"tab\\t new\\n back\\\\ slash\\/"',
@@ -216,7 +218,7 @@ describe('random documents', () => {
   const next = random(42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const pieces = ['a', 'B', '1', '0', ' ', ':', '-', '#', '\'', '"', '\\', '{', '}', '[', ']', ',', '|', '>', '&', '*', '!',
-    '%', '@', '`', '?', '.', 'e', 'x', 'o', '\n', '\t', 'é', 'true', 'null', '~', '{{ v }}', ': ', ' #', '\n  '];
+    '%', '@', '`', '?', '.', 'e', 'x', 'o', '\n', '\t', 'é', 'true', 'null', '~', '{{ v }}', ': ', ' #', '\n  ', '\u00a0', '\u3000'];
   const keys = ['name', 'action', 'inputs', 'commands', 'a', 'b-c', 'd_e', 'f.g', 'true', '1', 'x y', '-k', ''];
 
   const words = ['echo', 'name', '{{ v }}', '/opt/x', 'a-b', 'C:\\x', '$HOME', 'x=1', '--flag', 'it\'s', '"q"', 'a\nb'];
