@@ -1,23 +1,18 @@
 /**
  * L2 versus L1: an app of N AMI pipelines built with this library, against the same CloudFormation
- * resources written with aws-cdk-lib's `Cfn*` classes. Compares the time to construct and
+ * resources written with aws-cdk-lib's `Cfn*` classes, and against a skeleton of bare L2s around
+ * those L1s (what aws-cdk-lib's L2 machinery alone costs). Compares the time to construct and
  * synthesize the app (in this process, a fresh App each time) and the size of the templates.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App, Aws, Names, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as imagebuilder from 'aws-cdk-lib/aws-imagebuilder';
-import { Construct } from 'constructs';
-import {
-  Component, ComponentData, DistributionConfiguration, ImagePipeline, ImageRecipe, InfrastructureConfiguration,
-  ParentImage, PipelineSchedule, Platform,
-} from '../src';
+import { App, Stack } from 'aws-cdk-lib';
+import { AddPipeline, addL1Pipeline, addL2Pipeline, addSkeletonPipeline } from './pipeline-apps';
 
 const PIPELINE_COUNTS = [1, 20, 50, 200];
-const RUNS = 9;
+const RUNS = 15;
 /** CloudFormation allows 500 resources in a stack and a pipeline here has 7, so larger apps get more stacks. */
 const PIPELINES_PER_STACK = 50;
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -34,15 +29,6 @@ const TARGETS = {
   sizeRatio: 1.05,
 };
 
-const PARENT_IMAGE_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-const COMPONENT_VERSION = '1.0.0';
-const RECIPE_VERSION = '1.0.x';
-const SCHEDULE = 'cron(0 4 ? * MON *)';
-const INSTANCE_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'];
-
-/** Adds pipeline number `i` (component, recipe, infrastructure, distribution, pipeline) to `stack`. */
-export type AddPipeline = (stack: Stack, i: number) => void;
-
 /**
  * The figures of one pipeline count: medians of the runs (wall-clock time, and the CPU time of this
  * process, which other processes on a shared machine disturb less), template bytes of the app.
@@ -51,6 +37,7 @@ export interface PipelineCase {
   readonly pipelines: number;
   readonly l2Ms: number;
   readonly l1Ms: number;
+  readonly skeletonMs: number;
   readonly l2CpuMs: number;
   readonly l1CpuMs: number;
   readonly l2TemplateBytes: number;
@@ -62,138 +49,6 @@ export interface PipelineBenchmark {
   readonly runs: number;
   readonly cases: PipelineCase[];
   readonly markdown: string;
-}
-
-/** A small valid AWSTOE document; the pipeline number makes each component's content its own. */
-function componentYaml(i: number): string {
-  return [
-    `name: Hello${i}`,
-    'description: Says hello and checks the working directory',
-    'schemaVersion: 1.0',
-    'phases:',
-    '  - name: build',
-    '    steps:',
-    '      - name: Hello',
-    '        action: ExecuteBash',
-    '        inputs:',
-    '          commands:',
-    `            - echo "hello from pipeline ${i}"`,
-    '  - name: validate',
-    '    steps:',
-    '      - name: CheckTmp',
-    '        action: ExecuteBash',
-    '        inputs:',
-    '          commands:',
-    '            - test -d /tmp',
-    '',
-  ].join('\n');
-}
-
-const amiName = (i: number) => `pipeline-${i}-{{ imagebuilder:buildDate }}`;
-
-/** One pipeline with this library, every optional prop left to its default. */
-export const addL2Pipeline: AddPipeline = (stack, i) => {
-  const component = new Component(stack, `Component${i}`, {
-    platform: Platform.LINUX,
-    data: ComponentData.fromInline(componentYaml(i)),
-  });
-  const recipe = new ImageRecipe(stack, `Recipe${i}`, {
-    parentImage: ParentImage.fromSsmParameterName(PARENT_IMAGE_PARAMETER, { platform: Platform.LINUX }),
-    components: [{ component }],
-  });
-  new ImagePipeline(stack, `Pipeline${i}`, {
-    imageRecipe: recipe,
-    infrastructureConfiguration: new InfrastructureConfiguration(stack, `Infrastructure${i}`),
-    distributionConfiguration: new DistributionConfiguration(stack, `Distribution${i}`, {
-      amiDistributions: [{ amiName: amiName(i) }],
-    }),
-    schedule: PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
-  });
-};
-
-/**
- * The library's default names: unique in the app, lowercase. The L1 app computes the same names
- * so that both templates hold the same strings.
- */
-function uniqueName(scope: Construct, maxLength = 128): string {
-  return Names.uniqueResourceName(scope, { maxLength, separator: '-', allowedSpecialCharacters: '-' });
-}
-
-/**
- * The same pipeline with L1s: the resources, properties and values that the L2 app synthesizes,
- * including the instance role and instance profile that InfrastructureConfiguration creates and
- * the properties ImagePipeline sets to their defaults. The L1s sit at the construct paths of the
- * L2 app (`Component0/Resource`, `Infrastructure0/InstanceRole/Resource`, ...), so logical IDs and
- * generated names are the same strings and the templates differ only where the constructs do.
- *
- * The one difference left: the L2 instance role carries `Metadata.cdk_nag` (a suppression of
- * AwsSolutions-IAM4 for the two AWS-managed policies, with its reason), which CloudFormation does
- * not need and a plain L1 app does not write. It is counted in the L2 template size.
- */
-export const addL1Pipeline: AddPipeline = (stack, i) => {
-  const componentScope = new Construct(stack, `Component${i}`);
-  const component = new imagebuilder.CfnComponent(componentScope, 'Resource', {
-    name: uniqueName(componentScope).toLowerCase(),
-    version: COMPONENT_VERSION,
-    platform: 'Linux',
-    data: componentYaml(i),
-  });
-
-  // The component's version ARN, so that a changed document (a new build) does not replace the recipe.
-  const componentArn = stack.formatArn({
-    service: 'imagebuilder', resource: 'component', resourceName: `${component.attrName}/${COMPONENT_VERSION}`,
-  });
-  const recipeScope = new Construct(stack, `Recipe${i}`);
-  const recipe = new imagebuilder.CfnImageRecipe(recipeScope, 'Resource', {
-    name: uniqueName(recipeScope).toLowerCase(),
-    version: RECIPE_VERSION,
-    parentImage: `ssm:${PARENT_IMAGE_PARAMETER}`,
-    components: [{ componentArn }],
-  });
-
-  const infrastructure = addL1Infrastructure(stack, i);
-
-  const distributionScope = new Construct(stack, `Distribution${i}`);
-  const distribution = new imagebuilder.CfnDistributionConfiguration(distributionScope, 'Resource', {
-    name: uniqueName(distributionScope).toLowerCase(),
-    distributions: [{ region: stack.region, amiDistributionConfiguration: { Name: amiName(i) } }],
-  });
-
-  const pipelineScope = new Construct(stack, `Pipeline${i}`);
-  new imagebuilder.CfnImagePipeline(pipelineScope, 'Resource', {
-    name: uniqueName(pipelineScope).toLowerCase(),
-    imageRecipeArn: recipe.attrArn,
-    infrastructureConfigurationArn: infrastructure.attrArn,
-    distributionConfigurationArn: distribution.attrArn,
-    schedule: { scheduleExpression: SCHEDULE, pipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' },
-    imageTestsConfiguration: { imageTestsEnabled: true },
-    imageScanningConfiguration: { imageScanningEnabled: false },
-    enhancedImageMetadataEnabled: true,
-  });
-};
-
-/** The instance role with the two managed policies a build instance needs, its instance profile, IMDSv2 required. */
-function addL1Infrastructure(stack: Stack, i: number): imagebuilder.CfnInfrastructureConfiguration {
-  const scope = new Construct(stack, `Infrastructure${i}`);
-  const role = new iam.CfnRole(new Construct(scope, 'InstanceRole'), 'Resource', {
-    assumeRolePolicyDocument: {
-      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }],
-      Version: '2012-10-17',
-    },
-    description: 'EC2 Image Builder build and test instances',
-    managedPolicyArns: INSTANCE_MANAGED_POLICIES.map((policy) => `arn:${Aws.PARTITION}:iam::aws:policy/${policy}`),
-  });
-  // Instance profile names are global to the account: the region keeps two deployments apart.
-  const instanceProfile = new iam.CfnInstanceProfile(new Construct(scope, 'InstanceProfile'), 'Resource', {
-    instanceProfileName: `${uniqueName(scope, 108)}-${stack.region}`,
-    roles: [role.ref],
-  });
-  return new imagebuilder.CfnInfrastructureConfiguration(scope, 'Resource', {
-    name: uniqueName(scope).toLowerCase(),
-    instanceProfileName: instanceProfile.ref,
-    instanceMetadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
-    terminateInstanceOnFailure: true,
-  });
 }
 
 interface Measurement {
@@ -243,7 +98,10 @@ function synthesizeTemplates(addPipeline: AddPipeline): any[] {
   }
 }
 
-/** Keeps the comparison fair as the library changes: the L1 app must still write what the L2 app does. */
+/**
+ * Keeps the comparison fair as the library changes: the L1 app must still write what the L2 app
+ * does, and the skeleton exactly what the L1 app does.
+ */
 function sameTemplatesApartFromNagMetadata(): boolean {
   const withoutNag = (templates: any[]) => JSON.stringify(templates, (key, value) => {
     if (key !== 'Metadata' || typeof value !== 'object') {
@@ -252,7 +110,8 @@ function sameTemplatesApartFromNagMetadata(): boolean {
     const { cdk_nag: _, ...rest } = value;
     return Object.keys(rest).length > 0 ? rest : undefined;
   });
-  return withoutNag(synthesizeTemplates(addL2Pipeline)) === withoutNag(synthesizeTemplates(addL1Pipeline));
+  const l1 = JSON.stringify(synthesizeTemplates(addL1Pipeline));
+  return withoutNag(synthesizeTemplates(addL2Pipeline)) === l1 && JSON.stringify(synthesizeTemplates(addSkeletonPipeline)) === l1;
 }
 
 function templateBytes(outdir: string): number {
@@ -267,11 +126,11 @@ function median(values: number[]): number {
 }
 
 /**
- * Runs every pipeline count with L2 and L1 in turn, swapping which goes first each run so that
- * neither always pays for the other's garbage.
+ * Runs every pipeline count with each app in turn, reversing the order each run so that none
+ * always pays for another's garbage.
  */
 function measureCases(): PipelineCase[] {
-  const sides: Array<[string, AddPipeline]> = [['l2', addL2Pipeline], ['l1', addL1Pipeline]];
+  const sides: Array<[string, AddPipeline]> = [['l2', addL2Pipeline], ['skeleton', addSkeletonPipeline], ['l1', addL1Pipeline]];
   const times = new Map<string, number[]>();
   const bytes = new Map<string, number>();
   const record = (key: string, value: number) => times.set(key, [...times.get(key) ?? [], value]);
@@ -291,6 +150,7 @@ function measureCases(): PipelineCase[] {
     pipelines,
     l2Ms: median(times.get(`l2${pipelines}`)!),
     l1Ms: median(times.get(`l1${pipelines}`)!),
+    skeletonMs: median(times.get(`skeleton${pipelines}`)!),
     l2CpuMs: median(times.get(`l2${pipelines}cpu`)!),
     l1CpuMs: median(times.get(`l1${pipelines}cpu`)!),
     l2TemplateBytes: bytes.get(`l2${pipelines}`)!,
@@ -304,10 +164,15 @@ const met = (ok: boolean) => ok ? 'met' : '**not met**';
 const perPipeline = (value: number, c: PipelineCase) => value / c.pipelines;
 const sizeRatio = (c: PipelineCase) => c.l2TemplateBytes / c.l1TemplateBytes;
 
-function caseRow(c: PipelineCase): string {
-  return `| ${c.pipelines} | ${ms(c.l2Ms)} | ${ms(c.l1Ms)} | ${ratio(c.l2Ms / c.l1Ms)} | ${ratio(c.l2CpuMs / c.l1CpuMs)} | ` +
-    `${ms(perPipeline(c.l2Ms, c))} | ${ms(perPipeline(c.l1Ms, c))} | ` +
-    `${Math.round(perPipeline(c.l2TemplateBytes, c))} | ${Math.round(perPipeline(c.l1TemplateBytes, c))} | ${ratio(sizeRatio(c))} |`;
+function timeRow(c: PipelineCase): string {
+  return `| ${c.pipelines} | ${ms(c.l2Ms)} | ${ms(c.skeletonMs)} | ${ms(c.l1Ms)} | ${ratio(c.l2Ms / c.l1Ms)} | ` +
+    `${ratio(c.l2CpuMs / c.l1CpuMs)} | ${ratio(c.skeletonMs / c.l1Ms)} | ${ratio(c.l2Ms / c.skeletonMs)} | ` +
+    `${ms(perPipeline(c.l2Ms, c))} | ${ms(perPipeline(c.l1Ms, c))} |`;
+}
+
+function sizeRow(c: PipelineCase): string {
+  return `| ${c.pipelines} | ${Math.round(perPipeline(c.l2TemplateBytes, c))} | ${Math.round(perPipeline(c.l1TemplateBytes, c))} | ` +
+    `${ratio(sizeRatio(c))} |`;
 }
 
 function targetRows(cases: PipelineCase[]): string[] {
@@ -333,15 +198,23 @@ function markdown(cases: PipelineCase[], sameApartFromNag: boolean): string {
     'Each pipeline: a component (inline YAML), an image recipe (SSM parameter parent image), an infrastructure ' +
       'configuration (with the instance role and instance profile it creates), a distribution configuration (one AMI ' +
       'distribution) and a scheduled image pipeline; the L1 app writes the same resources with `aws_imagebuilder.Cfn*` ' +
-      'and `aws_iam.Cfn*`. Construction + `app.synth()` in this process, a fresh App each time, at most ' +
-      `${PIPELINES_PER_STACK} pipelines a stack; L2 and L1 alternated, median of ${RUNS} runs after a warm-up. ` +
+      'and `aws_iam.Cfn*`. The skeleton app puts each of those L1s in a bare aws-cdk-lib `Resource` and makes the ' +
+      'instance role and profile with `iam.Role` and `iam.InstanceProfile`, as any L2 of these resources does, and does ' +
+      'nothing else: skeleton/L1 is what aws-cdk-lib\'s L2 machinery costs, L2/skeleton what this library adds. ' +
+      'Construction + `app.synth()` in this process, a fresh App each time, at most ' +
+      `${PIPELINES_PER_STACK} pipelines a stack; the apps alternated, median of ${RUNS} runs after a warm-up. ` +
       'Times are wall-clock; the CPU-time ratio (this process only) is less disturbed by other work on the machine. ' +
       'Template bytes: all templates of the app divided by N. ' +
-      `Templates of one pipeline identical apart from the L2's \`cdk_nag\` metadata: ${sameApartFromNag ? 'yes' : '**no**'}.`,
+      `Templates of one pipeline identical apart from the L2's \`cdk_nag\` metadata (and the skeleton's identical to the L1's): ` +
+      `${sameApartFromNag ? 'yes' : '**no**'}.`,
     '',
-    '| Pipelines (N) | L2 | L1 | L2/L1 | L2/L1 CPU time | L2 per pipeline | L1 per pipeline | L2 bytes/pipeline | L1 bytes/pipeline | Size L2/L1 |',
+    '| Pipelines (N) | L2 | Skeleton | L1 | L2/L1 | L2/L1 CPU time | Skeleton/L1 | L2/skeleton | L2 per pipeline | L1 per pipeline |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...cases.map(caseRow),
+    ...cases.map(timeRow),
+    '',
+    '| Pipelines (N) | L2 bytes/pipeline | L1 bytes/pipeline | Size L2/L1 |',
+    '| ---: | ---: | ---: | ---: |',
+    ...cases.map(sizeRow),
     '',
     '| Target | Measured | Result |',
     '| --- | --- | --- |',
