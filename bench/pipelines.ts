@@ -205,7 +205,7 @@ function markdown(cases: PipelineCase[], sameApartFromNag: boolean): string {
       `${PIPELINES_PER_STACK} pipelines a stack; the apps alternated, median of ${RUNS} runs after a warm-up. ` +
       'Times are wall-clock; the CPU-time ratio (this process only) is less disturbed by other work on the machine. ' +
       'Template bytes: all templates of the app divided by N. ' +
-      `Templates of one pipeline identical apart from the L2's \`cdk_nag\` metadata (and the skeleton's identical to the L1's): ` +
+      'Templates of one pipeline identical apart from the L2\'s `cdk_nag` metadata (and the skeleton\'s identical to the L1\'s): ' +
       `${sameApartFromNag ? 'yes' : '**no**'}.`,
     '',
     '| Pipelines (N) | L2 | Skeleton | L1 | L2/L1 | L2/L1 CPU time | Skeleton/L1 | L2/skeleton | L2 per pipeline | L1 per pipeline |',
