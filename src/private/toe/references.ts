@@ -28,20 +28,23 @@ export function checkReferences(step: any, scope: ReferenceScope): void {
     if (step[key] === undefined) {
       continue;
     }
-    const found = expressions(step[key], []);
-    if (found.length > 0) {
-      const keyScope = { ...scope, where: { ...scope.where, path: [...scope.where.path, key] } };
-      found.forEach((expression) => checkExpression(expression, keyScope));
+    for (const expression of expressions(step[key], [])) {
+      checkExpression(expression, scope, key);
     }
   }
+}
+
+/** Where a finding in the step's `key` is; made only for a finding. */
+function inKey(scope: ReferenceScope, key: string): Where {
+  return { label: scope.where.label, path: [...scope.where.path, key] };
 }
 
 /** The step keys whose strings may hold `{{ ... }}`. */
 const REFERENCING_KEYS = ['inputs', 'loop', 'if'];
 
-function checkExpression(expression: string, scope: ReferenceScope): void {
+function checkExpression(expression: string, scope: ReferenceScope, key: string): void {
   if (!PLAIN_REFERENCE.test(expression)) {
-    scope.report('warning', scope.where, `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
+    scope.report('warning', inKey(scope, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
     return;
   }
   if (!expression.includes('.') && scope.declared.has(expression)) {
@@ -51,7 +54,7 @@ function checkExpression(expression: string, scope: ReferenceScope): void {
   const chained = TOE_CHAINING_REFERENCE.exec(expression);
   if (chained) {
     const [, phase, stepName, direction, , name] = chained;
-    checkChainedStep(phase, stepName, direction, name, expression, scope);
+    checkChainedStep(phase, stepName, direction, name, expression, scope, key);
     return;
   }
   const parts = expression.split('.');
@@ -60,15 +63,17 @@ function checkExpression(expression: string, scope: ReferenceScope): void {
     return;
   }
   const loopHint = parts[0] === TOE_LOOP_REFERENCE_PREFIX && !scope.hasLoop ? ' (this step has no loop)' : '';
-  scope.report('error', scope.where,
+  scope.report('error', inKey(scope, key),
     `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output${loopHint}`);
 }
 
 /** `{{ phase.step.inputs.x }}` / `{{ phase.step.outputs.x }}`: the step must run earlier. */
-function checkChainedStep(phase: string, stepName: string, direction: string, output: string, expression: string, scope: ReferenceScope): void {
+function checkChainedStep(
+  phase: string, stepName: string, direction: string, output: string, expression: string, scope: ReferenceScope, key: string,
+): void {
   const step = scope.stepsByPhase.get(phase)?.get(stepName);
   if (!step) {
-    scope.report('error', scope.where,
+    scope.report('error', inKey(scope, key),
       `'{{ ${expression} }}' refers to step '${stepName}' of phase '${phase}', which does not run before this step`);
     return;
   }
@@ -77,10 +82,10 @@ function checkChainedStep(phase: string, stepName: string, direction: string, ou
   }
   const outputs = step.action?.outputs ?? [];
   if (outputs.length > 0 && !outputs.includes(output)) {
-    scope.report('error', scope.where,
+    scope.report('error', inKey(scope, key),
       `'{{ ${expression} }}' refers to output '${output}' of ${step.action!.name}, whose outputs are ${outputs.join(', ')}`);
   } else if (outputs.length === 0 && step.action) {
-    scope.report('warning', scope.where,
+    scope.report('warning', inKey(scope, key),
       `'{{ ${expression} }}' refers to an output of ${step.action.name}, which documents no outputs`);
   }
 }
