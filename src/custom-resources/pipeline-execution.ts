@@ -43,7 +43,8 @@ export interface PipelineExecutionOptions {
 
   /**
    * Cancel a build that has not finished when this execution is deleted (the stack is deleted, or
-   * a new execution replaces this one).
+   * a new execution replaces this one), and the build an update started when waiting for it fails
+   * (CloudFormation keeps the previous execution, so nothing else would).
    *
    * @default true
    */

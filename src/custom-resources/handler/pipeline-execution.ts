@@ -65,8 +65,29 @@ async function waitForImage(
   try {
     return await pollImage(event, imageBuildVersionArn, deadline, context, deps);
   } catch (error) {
+    if (event.RequestType === 'Update') {
+      // A failed Update keeps the old physical ID, so no rollback would ever cancel the new build.
+      throw await cancelBuildOfFailedUpdate(event, imageBuildVersionArn, error as Error, deps);
+    }
     // The build exists: a failed Create answers with its ARN, so the rollback Delete cancels it.
     throw new FailedAfterCreatingError(imageBuildVersionArn, error);
+  }
+}
+
+/**
+ * Cancels the build a failed Update started, unless CancelOnDelete is off (the user wants builds
+ * to run to their end), and returns the error to answer with: the reason says what became of it.
+ */
+async function cancelBuildOfFailedUpdate(
+  event: CustomResourceEvent, imageBuildVersionArn: string, error: Error, deps: HandlerDependencies,
+): Promise<Error> {
+  if (!booleanProperty(event.ResourceProperties.CancelOnDelete, true)) {
+    return error;
+  }
+  try {
+    return await cancelIfUnfinished(event, imageBuildVersionArn, deps) ? new Error(`${error.message}; the build was cancelled`) : error;
+  } catch (cancelError) {
+    return new Error(`${error.message}; the build could not be cancelled: ${(cancelError as Error).message}`);
   }
 }
 
@@ -110,26 +131,37 @@ async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDe
   if (!isImageArn(imageBuildVersionArn) || !booleanProperty(event.ResourceProperties.CancelOnDelete, true)) {
     return;
   }
+  await cancelIfUnfinished(event, imageBuildVersionArn!, deps);
+}
+
+/**
+ * Cancels a build that has not finished; a build that has, or that no longer exists, is left as it
+ * is. Returns whether this call cancelled it.
+ */
+async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildVersionArn: string, deps: HandlerDependencies): Promise<boolean> {
   try {
-    const image = await getImage(imageBuildVersionArn!, deps);
+    const image = await getImage(imageBuildVersionArn, deps);
     if (TERMINAL_STATES.has(image.state?.status ?? '')) {
-      return;
+      return false;
     }
     const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId);
     try {
-      await callWithRetry('CancelImageCreation', imageBuildVersionArn!, () =>
+      await callWithRetry('CancelImageCreation', imageBuildVersionArn, () =>
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
     } catch (error) {
       // The build may have finished between the two calls; then there is nothing left to cancel.
-      if (!TERMINAL_STATES.has((await getImage(imageBuildVersionArn!, deps)).state?.status ?? '')) {
+      if (!TERMINAL_STATES.has((await getImage(imageBuildVersionArn, deps)).state?.status ?? '')) {
         throw error;
       }
+      return false;
     }
     deps.log({ level: 'info', message: 'build cancelled', imageBuildVersionArn });
+    return true;
   } catch (error) {
     if (!isNotFound((error as { cause?: unknown }).cause)) {
       throw error;
     }
+    return false;
   }
 }
 

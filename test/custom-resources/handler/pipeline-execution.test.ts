@@ -295,6 +295,75 @@ describe('Update', () => {
     expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'StartImagePipelineExecution']);
   });
 
+  describe('that waits for a new build and fails', () => {
+    const NEW_TRIGGERS = { ...WAITING, Triggers: [PROPS.Triggers[0], 'a665a45920422f9d417e4867efdc4fb8'], WaitTimeoutSeconds: '60' };
+    const NEW_BUILD = buildArn(2);
+
+    test('cancels the new build, which no rollback would, and keeps the old physical ID', async () => {
+      await started({ stepsPerState: 1_000 });
+
+      const response = await harness.run(updateEvent(NEW_TRIGGERS));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: FIRST_BUILD,
+        Reason: `image build ${NEW_BUILD} did not finish before the wait timed out (last state PENDING); the build was cancelled`,
+      });
+      expect(endpoint.requestsFor('CancelImageCreation').map((r) => r.body.imageBuildVersionArn)).toEqual([NEW_BUILD]);
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('CANCELLED');
+      expect(endpoint.image(FIRST_BUILD)?.status).toBe('PENDING');
+    });
+
+    test('cancels it when the wait fails in a continuation', async () => {
+      await started({ stepsPerState: 1_000 });
+      const continuation = await harness.runHandingOver(updateEvent(NEW_TRIGGERS), harness.context(POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000));
+      harness.now += 60_000;
+
+      const response = await harness.run(continuation);
+
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('CANCELLED');
+    });
+
+    test('leaves a new build that ended FAILED as it is', async () => {
+      await started({ outcome: 'FAILED', failureReason: 'component hello failed: exit status 1' });
+
+      const response = await harness.run(updateEvent({ ...NEW_TRIGGERS, WaitTimeoutSeconds: '3300' }));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: FIRST_BUILD,
+        Reason: `image build ${NEW_BUILD} ended FAILED: component hello failed: exit status 1`,
+      });
+      expect(endpoint.requestsFor('CancelImageCreation')).toEqual([]);
+    });
+
+    test('with CancelOnDelete \'false\' lets the new build run', async () => {
+      await started({ stepsPerState: 1_000 });
+
+      const response = await harness.run(updateEvent({ ...NEW_TRIGGERS, CancelOnDelete: 'false' }));
+
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+      expect(response.Reason).not.toContain('cancel');
+      expect(endpoint.requestsFor('CancelImageCreation')).toEqual([]);
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('PENDING');
+    });
+
+    test('says so when the cancel is refused', async () => {
+      await started({ stepsPerState: 1_000 });
+      endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
+
+      const response = await harness.run(updateEvent(NEW_TRIGGERS));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: FIRST_BUILD,
+        Reason: `image build ${NEW_BUILD} did not finish before the wait timed out (last state PENDING); ` +
+          `the build could not be cancelled: CancelImageCreation on ${NEW_BUILD} failed: InvalidRequestException: not now`,
+      });
+    });
+  });
+
   test('of a resource whose Create failed starts the pipeline', async () => {
     endpoint.addPipeline(PIPELINE);
 

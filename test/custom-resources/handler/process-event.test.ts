@@ -28,6 +28,13 @@ interface Flow {
   readonly subjectOf: (operation: string) => string;
   /** Checks the answer and the state of a request that succeeded. */
   readonly expectDone: (response: CfnResponse) => void;
+  /**
+   * What the reason adds when `operation` keeps failing: a failed Update cancels the build it
+   * started, and a fault on GetImage stops that too.
+   */
+  readonly reasonSuffixOf?: (operation: string, reason: string) => string;
+  /** How many bounded series of attempts a persistent fault on `operation` meets (default 1). */
+  readonly retriedCallsOf?: (operation: string) => number;
 }
 
 const shareOf = (arn: string) => endpoint.shareOf(arn)!;
@@ -165,6 +172,9 @@ const FLOWS: Record<string, Flow> = {
     },
     subjectOf: pipelineSubject(SECOND_BUILD),
     expectDone: (response) => expect(response).toMatchObject({ PhysicalResourceId: SECOND_BUILD, Data: { AmiId: 'ami-0aaa' } }),
+    reasonSuffixOf: (operation, reason) => operation === 'GetImage' ? `; the build could not be cancelled: ${reason}` : '',
+    // The wait's GetImage, then the cancel's.
+    retriedCallsOf: (operation) => operation === 'GetImage' ? 2 : 1,
   },
   'Delete of a pipeline execution': {
     operations: ['GetImage', 'CancelImageCreation'],
@@ -244,8 +254,10 @@ describe('a persistent fault fails the request after bounded attempts, naming th
     const { event, response } = await runWithFault(flow, { operation, status, errorType, times: Infinity, message: 'Rate exceeded' });
 
     expect(response).toMatchObject({ Status: 'FAILED', ...echoOf(event) });
-    expect(response.Reason).toBe(`${operation} on ${flow.subjectOf(operation)} failed: ${errorType}: Rate exceeded`);
-    expect(endpoint.requestsFor(operation).map((r) => r.status)).toEqual(Array(RETRY_ATTEMPTS).fill(status));
+    const reason = `${operation} on ${flow.subjectOf(operation)} failed: ${errorType}: Rate exceeded`;
+    expect(response.Reason).toBe(reason + (flow.reasonSuffixOf?.(operation, reason) ?? ''));
+    expect(endpoint.requestsFor(operation).map((r) => r.status))
+      .toEqual(Array(RETRY_ATTEMPTS * (flow.retriedCallsOf?.(operation) ?? 1)).fill(status));
   });
 
   test('Delete of a component policy: DeletePermission is logged and the Delete succeeds', async () => {
