@@ -15,6 +15,7 @@ import {
 } from './action-catalogue';
 import { checkReferences } from './references';
 import { parseSimpleYaml } from './simple-yaml';
+import { below, Where } from './where';
 
 /** Maps a path in the document (`['phases', 0, 'steps', 2]`) to its 1-based YAML line. */
 export type LineLocator = (path: Array<string | number>) => number | undefined;
@@ -187,12 +188,6 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     });
   });
   return findings;
-}
-
-/** A place in the document: how messages name it and where it is in the YAML. */
-export interface Where {
-  readonly label: string;
-  readonly path: Array<string | number>;
 }
 
 export type Reporter = (severity: DocumentFinding['severity'], where: Where, message: string) => void;
@@ -422,11 +417,6 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
 /** A value that is only a `{{ ... }}` expression, typed by AWSTOE when it runs. */
 function isExpression(value: any): boolean {
   return typeof value === 'string' && value.includes('{{') && /^\s*\{\{.*\}\}\s*$/.test(value);
-}
-
-/** The place of a key or index inside `where`, for a finding there. */
-function below(where: Where, key: string | number): Where {
-  return { label: where.label, path: [...where.path, key] };
 }
 
 const STEP_KEYS: ReadonlySet<string> = new Set(TOE_STEP_KEYS);

@@ -1,5 +1,6 @@
 import { TOE_CHAINING_REFERENCE, TOE_LOOP_REFERENCE_PREFIX, TOE_LOOP_VARIABLES } from './action-catalogue';
-import type { EarlierSteps, Reporter, Where } from './document-validator';
+import type { EarlierSteps, Reporter } from './document-validator';
+import { below, Where } from './where';
 
 /** What a step can see when its `{{ ... }}` expressions are resolved. */
 export interface ReferenceScope {
@@ -34,17 +35,13 @@ export function checkReferences(step: any, scope: ReferenceScope): void {
   }
 }
 
-/** Where a finding in the step's `key` is; made only for a finding. */
-function inKey(scope: ReferenceScope, key: string): Where {
-  return { label: scope.where.label, path: [...scope.where.path, key] };
-}
 
 /** The step keys whose strings may hold `{{ ... }}`. */
 const REFERENCING_KEYS = ['inputs', 'loop', 'if'];
 
 function checkExpression(expression: string, scope: ReferenceScope, key: string): void {
   if (!PLAIN_REFERENCE.test(expression)) {
-    scope.report('warning', inKey(scope, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
+    scope.report('warning', below(scope.where, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
     return;
   }
   if (!expression.includes('.') && scope.declared.has(expression)) {
@@ -63,7 +60,7 @@ function checkExpression(expression: string, scope: ReferenceScope, key: string)
     return;
   }
   const loopHint = parts[0] === TOE_LOOP_REFERENCE_PREFIX && !scope.hasLoop ? ' (this step has no loop)' : '';
-  scope.report('error', inKey(scope, key),
+  scope.report('error', below(scope.where, key),
     `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output${loopHint}`);
 }
 
@@ -73,7 +70,7 @@ function checkChainedStep(
 ): void {
   const step = scope.stepsByPhase.get(phase)?.get(stepName);
   if (!step) {
-    scope.report('error', inKey(scope, key),
+    scope.report('error', below(scope.where, key),
       `'{{ ${expression} }}' refers to step '${stepName}' of phase '${phase}', which does not run before this step`);
     return;
   }
@@ -82,10 +79,10 @@ function checkChainedStep(
   }
   const outputs = step.action?.outputs ?? [];
   if (outputs.length > 0 && !outputs.includes(output)) {
-    scope.report('error', inKey(scope, key),
+    scope.report('error', below(scope.where, key),
       `'{{ ${expression} }}' refers to output '${output}' of ${step.action!.name}, whose outputs are ${outputs.join(', ')}`);
   } else if (outputs.length === 0 && step.action) {
-    scope.report('warning', inKey(scope, key),
+    scope.report('warning', below(scope.where, key),
       `'{{ ${expression} }}' refers to an output of ${step.action.name}, which documents no outputs`);
   }
 }
