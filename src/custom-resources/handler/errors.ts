@@ -38,7 +38,7 @@ export class OperationFailedError extends Error {
 }
 
 /**
- * A failure after the request created something (a started build): the response names it as the
+ * A failure after the request created something (a started build, a policy put): the response names it as the
  * physical ID, so CloudFormation's rollback Delete cleans it up.
  */
 export class FailedAfterCreatingError extends Error {

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ram';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
-import { errorName, isNotFound } from './errors';
+import { errorName, FailedAfterCreatingError, isNotFound } from './errors';
 import { CustomResourceEvent, CustomResourceResult } from './events';
 import { callWithRetry } from './retry';
 
@@ -43,22 +43,51 @@ const SHARE_LOOKUPS = 6;
 export async function handleResourcePolicy(event: CustomResourceEvent, deps: HandlerDependencies): Promise<CustomResourceResult> {
   const resourceArn: string = event.ResourceProperties.ResourceArn;
   const physicalResourceId = `resource-policy:${resourceArn}`;
+  const policy: string = event.ResourceProperties.Policy;
   if (event.RequestType === 'Delete') {
     if (event.PhysicalResourceId?.startsWith('resource-policy:')) {
-      await removeSharing(event.PhysicalResourceId.slice('resource-policy:'.length), event, deps);
+      await removeSharing(event.PhysicalResourceId.slice('resource-policy:'.length), policy, event, deps);
     }
     return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
   }
   // An update of the policy alone keeps the resource: clear the old sharing so no principal it
   // named keeps access, then share anew. A new resource ARN gets a new physical ID instead, and
   // CloudFormation deletes the old one.
-  if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId) {
-    await removeSharing(resourceArn, event, deps);
+  const samePhysicalResource = event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId;
+  if (samePhysicalResource) {
+    await removeSharing(resourceArn, event.OldResourceProperties?.Policy ?? policy, event, deps);
   }
-  const policy: string = event.ResourceProperties.Policy;
   await putPolicy(resourceArn, policy, deps);
-  await promoteSharesCreatedFromPolicy(resourceArn, policy, deps);
+  try {
+    await promoteSharesCreatedFromPolicy(resourceArn, policy, deps);
+  } catch (error) {
+    throw await failedAfterPuttingPolicy(event, resourceArn, policy, samePhysicalResource, error as Error, deps);
+  }
   return { physicalResourceId, data: { ResourceArn: resourceArn } };
+}
+
+/**
+ * The error to answer with once the policy is on the resource, so that no failure leaves it shared
+ * without the stack knowing: a Create answers with its physical ID, so the rollback Delete removes
+ * the sharing; an Update of the same resource is cleaned up by the rollback Update, which removes
+ * the sharing before it puts the old policy back; an Update to another resource keeps the old
+ * physical ID, so nothing would clean up the new one: that sharing is removed here.
+ */
+async function failedAfterPuttingPolicy(
+  event: CustomResourceEvent, resourceArn: string, policy: string, samePhysicalResource: boolean, error: Error, deps: HandlerDependencies,
+): Promise<Error> {
+  if (event.RequestType === 'Create') {
+    return new FailedAfterCreatingError(`resource-policy:${resourceArn}`, error);
+  }
+  if (samePhysicalResource) {
+    return error;
+  }
+  try {
+    await removeSharing(resourceArn, policy, event, deps);
+    return new Error(`${error.message}; the sharing it had started was removed`);
+  } catch (cleanupError) {
+    return new Error(`${error.message}; the sharing it had started could not be removed: ${(cleanupError as Error).message}`);
+  }
 }
 
 async function putPolicy(resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
@@ -84,12 +113,7 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
     const shares = await sharesOf(resourceArn, deps);
     const toPromote = shares.filter((share) => share.featureSet === 'CREATED_FROM_POLICY');
     for (const share of toPromote) {
-      for (const permission of await permissionsOf(share.resourceShareArn!, deps)) {
-        if (permission.featureSet === 'CREATED_FROM_POLICY') {
-          await promotePermission(permission.arn!, resourceArn, policy, deps);
-        }
-      }
-      await promoteShare(share.resourceShareArn!, deps);
+      await promoteShareAndPermission(share.resourceShareArn!, resourceArn, policy, deps);
     }
     if (shares.length > 0) {
       deps.log({ level: 'info', message: 'shares visible', resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
@@ -100,6 +124,16 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
     }
     await deps.retry.sleep(deps.retry.baseDelayMs * lookup);
   }
+}
+
+/** Promotes a share created from the policy, after its permission. */
+async function promoteShareAndPermission(resourceShareArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+  for (const permission of await permissionsOf(resourceShareArn, deps)) {
+    if (permission.featureSet === 'CREATED_FROM_POLICY') {
+      await promotePermission(permission.arn!, resourceArn, policy, deps);
+    }
+  }
+  await promoteShare(resourceShareArn, deps);
 }
 
 /** Promotes a share; one that another attempt already promoted counts as done. */
@@ -145,10 +179,17 @@ async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies
   return permissions;
 }
 
-/** Removes the resource from every share of this account that holds it; deletes shares it leaves empty. */
-async function removeSharing(resourceArn: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
+/**
+ * Removes the resource from every share of this account that holds it; deletes shares it leaves
+ * empty. A share still as the service created it from `policy` (a request failed before promoting
+ * it) is promoted first: RAM changes no share before that.
+ */
+async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
   for (const share of await sharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
+    if (share.featureSet === 'CREATED_FROM_POLICY') {
+      await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
+    }
     const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, shareArn);
     const others = (await resourcesOf({ resourceShareArns: [shareArn] }, deps)).filter((r) => r.arn !== resourceArn);
     try {

@@ -272,17 +272,22 @@ describe('a persistent fault fails the request after bounded attempts, naming th
 });
 
 describe('an error that is not worth another attempt fails the request at once', () => {
-  test.each([
-    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 400, 'IdempotentParameterMismatchException'],
-    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 403, 'ForbiddenException'],
-    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 404, 'ResourceNotFoundException'],
-    ['Create of an image recipe policy', 'PutImageRecipePolicy', 400, 'InvalidParameterValueException'],
-    ['Create of an image recipe policy', 'PutImageRecipePolicy', 404, 'ResourceNotFoundException'],
-    ['Create of a component policy', 'PromotePermissionCreatedFromPolicy', 400, 'IdempotentParameterMismatchException'],
-    ['Create of a component policy', 'PromoteResourceShareCreatedFromPolicy', 400, 'UnmatchedPolicyPermissionException'],
-    ['Update of a component policy', 'DeleteResourceShare', 400, 'OperationNotPermittedException'],
-    ['Delete of a pipeline execution', 'CancelImageCreation', 400, 'ClientException'],
-  ])('%s: %s %s %s', async (name, operation, status, errorType) => {
+  /** What a failed Create answers with: no resource, or the policy it put (the rollback Delete removes that sharing). */
+  const NOTHING_CREATED = (event: CustomResourceEvent) => `failed-create:Resource:${event.RequestId}`;
+  const POLICY_PUT = () => `resource-policy:${COMPONENT}`;
+  type AnsweredId = (event: CustomResourceEvent) => string;
+
+  test.each<[string, string, number, string, AnsweredId]>([
+    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 400, 'IdempotentParameterMismatchException', NOTHING_CREATED],
+    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 403, 'ForbiddenException', NOTHING_CREATED],
+    ['Create of a pipeline execution that waits', 'StartImagePipelineExecution', 404, 'ResourceNotFoundException', NOTHING_CREATED],
+    ['Create of an image recipe policy', 'PutImageRecipePolicy', 400, 'InvalidParameterValueException', NOTHING_CREATED],
+    ['Create of an image recipe policy', 'PutImageRecipePolicy', 404, 'ResourceNotFoundException', NOTHING_CREATED],
+    ['Create of a component policy', 'PromotePermissionCreatedFromPolicy', 400, 'IdempotentParameterMismatchException', POLICY_PUT],
+    ['Create of a component policy', 'PromoteResourceShareCreatedFromPolicy', 400, 'UnmatchedPolicyPermissionException', POLICY_PUT],
+    ['Update of a component policy', 'DeleteResourceShare', 400, 'OperationNotPermittedException', NOTHING_CREATED],
+    ['Delete of a pipeline execution', 'CancelImageCreation', 400, 'ClientException', NOTHING_CREATED],
+  ])('%s: %s %s %s', async (name, operation, status, errorType, answeredId) => {
     const flow = FLOWS[name];
 
     const { event, response } = await runWithFault(flow, { operation, status, errorType, times: 1, message: 'refused' });
@@ -290,8 +295,8 @@ describe('an error that is not worth another attempt fails the request at once',
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toBe(`${operation} on ${flow.subjectOf(operation)} failed: ${errorType}: refused`);
     expect(endpoint.requestsFor(operation)).toHaveLength(1);
-    // A failed Create has no resource to delete, unless it started a build.
-    expect(response.PhysicalResourceId).toBe(event.PhysicalResourceId ?? `failed-create:Resource:${event.RequestId}`);
+    // An Update or Delete keeps its physical ID.
+    expect(response.PhysicalResourceId).toBe(event.PhysicalResourceId ?? answeredId(event));
   });
 });
 

@@ -163,6 +163,22 @@ describe('Create', () => {
     expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('STANDARD');
   });
 
+  test.each(['PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy'])(
+    'failing at %s after putting the policy answers with its physical ID, and the rollback Delete removes that sharing', async (operation) => {
+      endpoint.addResource(COMPONENT);
+      endpoint.injectFault({ operation, status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+      const create = await harness.run(createEvent(COMPONENT));
+      expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+      expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('CREATED_FROM_POLICY');
+
+      const rollback = await harness.run(deleteEvent(COMPONENT, create.PhysicalResourceId));
+
+      expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+      expect(endpoint.resourceShares()).toEqual([]);
+      expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+      expect(endpoint.managedPermissions()).toEqual([]);
+    });
+
   test('a share the service creates shortly after the policy is looked for again, with growing pauses', async () => {
     endpoint.options.listingsBeforeShareAppears = 2;
     endpoint.addResource(COMPONENT);
@@ -210,6 +226,38 @@ describe('Update', () => {
     expect(harness.operations()).toEqual(CREATE_OPERATIONS('PutImageRecipePolicy'));
     expect(endpoint.shareOf(IMAGE_RECIPE)?.featureSet).toBe('STANDARD');
     expect(endpoint.shareOf(other)?.featureSet).toBe('STANDARD');
+  });
+
+  test('to another resource that fails after putting its policy removes that sharing and keeps the old physical ID', async () => {
+    const other = `${IMAGE_RECIPE.replace('golden', 'other')}`;
+    await created(IMAGE_RECIPE);
+    endpoint.addResource(other);
+    endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+
+    const response = await harness.run(updateEvent(other, policyFor(other), { arn: IMAGE_RECIPE, policy: policyFor(IMAGE_RECIPE) }));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(IMAGE_RECIPE) });
+    expect(response.Reason).toMatch(/^PromoteResourceShareCreatedFromPolicy on \S+ failed: ServerInternalException: .*; the sharing it had started was removed$/);
+    expect(endpoint.shareOf(other)).toBeUndefined();
+    expect(endpoint.policyOf(other)).toBeUndefined();
+    expect(endpoint.shareOf(IMAGE_RECIPE)?.featureSet).toBe('STANDARD');
+  });
+
+  test('of the policy alone that fails after putting it is undone by the rollback Update', async () => {
+    const policyA = policyFor(COMPONENT, '111122223333');
+    const policyB = policyFor(COMPONENT, '444455556666');
+    await created(COMPONENT, policyA);
+    endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+    const failed = await harness.run(updateEvent(COMPONENT, policyB, { arn: COMPONENT, policy: policyA }));
+    expect(failed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('CREATED_FROM_POLICY');
+
+    const rollback = await harness.run(updateEvent(COMPONENT, policyA, { arn: COMPONENT, policy: policyB }));
+
+    expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+    expect(endpoint.policyOf(COMPONENT)).toBe(policyA);
+    expect(endpoint.resourceShares()).toHaveLength(1);
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('STANDARD');
   });
 
   test('back to an earlier policy after a permission was left in place reuses that permission', async () => {
