@@ -182,13 +182,19 @@ async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies
 /**
  * Removes the resource from every share of this account that holds it; deletes shares it leaves
  * empty. A share still as the service created it from `policy` (a request failed before promoting
- * it) is promoted first: RAM changes no share before that.
+ * it) is promoted first: RAM changes no share before that. One that cannot be promoted is logged
+ * and left: failing would only stop the rollback or the delete, and a new policy replaces it.
  */
 async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
   for (const share of await sharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
     if (share.featureSet === 'CREATED_FROM_POLICY') {
-      await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
+      try {
+        await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
+      } catch (error) {
+        deps.log({ level: 'warn', message: 'share created from the policy left in place', resourceShareArn: shareArn, reason: (error as Error).message });
+        continue;
+      }
     }
     const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, shareArn);
     const others = (await resourcesOf({ resourceShareArns: [shareArn] }, deps)).filter((r) => r.arn !== resourceArn);

@@ -179,6 +179,21 @@ describe('Create', () => {
       expect(endpoint.managedPermissions()).toEqual([]);
     });
 
+  test('a share that can never be promoted fails the Create, and the rollback Delete logs it and succeeds', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 400, errorType: 'UnmatchedPolicyPermissionException', times: Infinity });
+    const create = await harness.run(createEvent(COMPONENT));
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+
+    const rollback = await harness.run(deleteEvent(COMPONENT, create.PhysicalResourceId));
+
+    expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('DeleteResourceShare')).toEqual([]);
+    expect(harness.logs).toContainEqual(expect.objectContaining({
+      level: 'warn', message: 'share created from the policy left in place', resourceShareArn: endpoint.shareOf(COMPONENT)!.resourceShareArn,
+    }));
+  });
+
   test('a share the service creates shortly after the policy is looked for again, with growing pauses', async () => {
     endpoint.options.listingsBeforeShareAppears = 2;
     endpoint.addResource(COMPONENT);
