@@ -3,11 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ComponentData } from './component-data';
+import { ComponentData, ComponentDataConfig } from './component-data';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
+import { rememberSummary } from './private/toe/document-summary';
 import { DocumentFinding, checkDocumentText } from './private/toe/document-validator';
 import {
   ImageBuilderResourceType,
@@ -400,10 +401,7 @@ export class Component extends ComponentBase {
 
     const data = props.data.bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
-      const findings = data.document
-        ? data.document._findings(props.platform)
-        : checkDocumentText(data.documentText, { platform: props.platform });
-      reportDocumentFindings(this, findings, data.documentSource);
+      reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
     }
     this.resource = new CfnComponent(this, 'Resource', {
       name,
@@ -431,6 +429,21 @@ export class Component extends ComponentBase {
       resourceName: `${this.componentName}/${version}`,
     });
   }
+}
+
+/**
+ * The findings on a component's document. Text is parsed once: recipes read the parameters and
+ * phases of their components from the same parse.
+ */
+function checkComponentDocument(component: Component, data: ComponentDataConfig, platform: Platform): DocumentFinding[] {
+  if (data.document) {
+    return data.document._findings(platform);
+  }
+  const { findings, document } = checkDocumentText(data.documentText!, { platform });
+  if (document !== undefined) {
+    rememberSummary(component, document);
+  }
+  return findings;
 }
 
 /**

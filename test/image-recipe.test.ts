@@ -8,6 +8,7 @@ import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, EbsVolumeType, ImageRecipe, ImageRecipeProps,
   ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
+import * as simpleYaml from '../src/private/toe/simple-yaml';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
 const PARAMETERIZED = `schemaVersion: 1.0
@@ -210,6 +211,26 @@ describe('ImageRecipe', () => {
     test('fails when a parameter without default is missing', () => {
       const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
       expect(() => newRecipe({ components: [{ component: tools }] })).toThrow(/must give 'Version', which has no default/);
+    });
+
+    test('fails on a parameter a component without document validation does not declare', () => {
+      const tools = new Component(stack, 'Tools', {
+        platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED), validateDocument: false,
+      });
+      expect(() => newRecipe({ components: [{ component: tools, parameters: { Version: '1', Colour: 'red' } }] }))
+        .toThrow(/must be among those its document declares \(Version, Channel\), got 'Colour'/);
+    });
+
+    test('reads the parameters from the parse that validated the component: the text is parsed once', () => {
+      const parse = jest.spyOn(simpleYaml, 'parseSimpleYaml');
+      try {
+        const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
+        newRecipe({ components: [{ component: tools, parameters: { Version: '1' } }] });
+        app.synth();
+        expect(parse.mock.calls.filter(([text]) => text === PARAMETERIZED)).toHaveLength(1);
+      } finally {
+        parse.mockRestore();
+      }
     });
 
     test('fails on a malformed name', () => {

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
 import { Platform } from '../platform';
 import { validationError } from './errors';
-import { DocumentSummary, summarizeDocument } from './toe/document-summary';
+import { DocumentSummary, summaryOf } from './toe/document-summary';
 
 /** Image Builder runs at most 20 build and test components in a recipe (ImageRecipe API reference). */
 export const MAX_RECIPE_COMPONENTS = 20;
@@ -72,17 +72,11 @@ export function renderRecipeComponents(entries: readonly RecipeComponentEntry[])
   }));
 }
 
-/** Summaries by component: a component's text never changes, and recipes ask more than once. */
-const summaries = new WeakMap<Component, DocumentSummary | undefined>();
-
 function documentSummary(component: IComponent): DocumentSummary | undefined {
   if (!Component.isComponent(component) || component.documentText === undefined) {
     return undefined;
   }
-  if (!summaries.has(component)) {
-    summaries.set(component, summarizeDocument(component.documentText));
-  }
-  return summaries.get(component);
+  return summaryOf(component, component.documentText);
 }
 
 function componentLabel(component: IComponent): string {

@@ -11,7 +11,12 @@ export interface DocumentSummary {
 /** Reads parameters and phases from document text, or `undefined` if the text is not a document. */
 export function summarizeDocument(text: string): DocumentSummary | undefined {
   const { document, syntaxErrors } = parseDocumentYaml(text);
-  if (syntaxErrors.length > 0 || !isMap(document)) {
+  return syntaxErrors.length > 0 ? undefined : summarizeParsedDocument(document);
+}
+
+/** Reads parameters and phases from a parsed document, or `undefined` if it is not a document. */
+export function summarizeParsedDocument(document: unknown): DocumentSummary | undefined {
+  if (!isMap(document)) {
     return undefined;
   }
   const parameters = (Array.isArray(document.parameters) ? document.parameters : [])
@@ -22,4 +27,20 @@ export function summarizeDocument(text: string): DocumentSummary | undefined {
     .filter(isMap)
     .map((phase: Record<string, any>) => String(phase.name));
   return { parameters, phases };
+}
+
+/** Summaries by the component whose text they describe: the text never changes, and recipes ask more than once. */
+const summaries = new WeakMap<object, DocumentSummary | undefined>();
+
+/** Keeps the summary of a document its component has parsed already, so that recipes need not parse it again. */
+export function rememberSummary(component: object, document: unknown): void {
+  summaries.set(component, summarizeParsedDocument(document));
+}
+
+/** The summary of a component's document text, parsed on the first call unless the component gave it. */
+export function summaryOf(component: object, text: string): DocumentSummary | undefined {
+  if (!summaries.has(component)) {
+    summaries.set(component, summarizeDocument(text));
+  }
+  return summaries.get(component);
 }

@@ -97,13 +97,21 @@ function locateOnDemand(text: string): LineLocator {
   };
 }
 
-/** Parses and checks document text: syntax first, then the document itself. */
-export function checkDocumentText(text: string, options: Omit<ValidateDocumentOptions, 'locate'> = {}): DocumentFinding[] {
+/**
+ * Parses and checks document text: syntax first, then the document itself. Returns the findings,
+ * and the document when the text parsed.
+ */
+export function checkDocumentText(
+  text: string, options: Omit<ValidateDocumentOptions, 'locate'> = {},
+): { findings: DocumentFinding[]; document?: unknown } {
   const parsed = parseDocumentYaml(text);
   if (parsed.syntaxErrors.length > 0) {
-    return parsed.syntaxErrors;
+    return { findings: parsed.syntaxErrors };
   }
-  return [...parsed.syntaxWarnings, ...validateDocument(parsed.document, { ...options, locate: parsed.locate })];
+  return {
+    findings: [...parsed.syntaxWarnings, ...validateDocument(parsed.document, { ...options, locate: parsed.locate })],
+    document: parsed.document,
+  };
 }
 
 /** Checks a parsed document the way AWSTOE would before running it. */
