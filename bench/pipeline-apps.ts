@@ -81,7 +81,7 @@ function uniqueName(scope: Construct, maxLength = 128): string {
  */
 interface Wrapping {
   scope(stack: Stack, id: string): Construct;
-  instanceProfile(scope: Construct, stack: Stack): string;
+  instanceProfile(scope: Construct): string;
 }
 
 /**
@@ -168,7 +168,7 @@ function addWrittenOutPipeline(stack: Stack, i: number, wrapping: Wrapping): voi
   const infrastructureScope = wrapping.scope(stack, `Infrastructure${i}`);
   const infrastructure = new imagebuilder.CfnInfrastructureConfiguration(infrastructureScope, 'Resource', {
     name: uniqueName(infrastructureScope).toLowerCase(),
-    instanceProfileName: wrapping.instanceProfile(infrastructureScope, stack),
+    instanceProfileName: wrapping.instanceProfile(infrastructureScope),
     instanceMetadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
     terminateInstanceOnFailure: true,
   });
