@@ -30,6 +30,9 @@ const PUT_POLICY: Record<string, { operation: string; command: (arn: string, pol
   'container-recipe': { operation: 'PutContainerRecipePolicy', command: (containerRecipeArn, policy) => new PutContainerRecipePolicyCommand({ containerRecipeArn, policy }) },
 };
 
+/** The physical ID of a resource policy is this prefix and the resource's ARN. */
+const PHYSICAL_ID_PREFIX = 'resource-policy:';
+
 /** Customer managed permissions promoted by this handler carry this prefix, so Delete finds them. */
 const PROMOTED_PERMISSION_PREFIX = 'imagebuilder-policy-';
 
@@ -42,26 +45,25 @@ const SHARE_LOOKUPS = 6;
  */
 export async function handleResourcePolicy(event: CustomResourceEvent, deps: HandlerDependencies): Promise<CustomResourceResult> {
   const resourceArn: string = event.ResourceProperties.ResourceArn;
-  const physicalResourceId = `resource-policy:${resourceArn}`;
+  const physicalResourceId = `${PHYSICAL_ID_PREFIX}${resourceArn}`;
   const policy: string = event.ResourceProperties.Policy;
   if (event.RequestType === 'Delete') {
-    if (event.PhysicalResourceId?.startsWith('resource-policy:')) {
-      await removeSharing(event.PhysicalResourceId.slice('resource-policy:'.length), policy, event, deps);
+    if (event.PhysicalResourceId?.startsWith(PHYSICAL_ID_PREFIX)) {
+      await removeSharing(event.PhysicalResourceId.slice(PHYSICAL_ID_PREFIX.length), policy, event, deps);
     }
     return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
   }
   // An update of the policy alone keeps the resource: clear the old sharing so no principal it
   // named keeps access, then share anew. A new resource ARN gets a new physical ID instead, and
   // CloudFormation deletes the old one.
-  const samePhysicalResource = event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId;
-  if (samePhysicalResource) {
+  if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId) {
     await removeSharing(resourceArn, event.OldResourceProperties?.Policy ?? policy, event, deps);
   }
   await putPolicy(resourceArn, policy, deps);
   try {
     await promoteSharesCreatedFromPolicy(resourceArn, policy, deps);
   } catch (error) {
-    throw await failedAfterPuttingPolicy(event, resourceArn, policy, samePhysicalResource, error as Error, deps);
+    throw await failedAfterPuttingPolicy(event, physicalResourceId, resourceArn, policy, error as Error, deps);
   }
   return { physicalResourceId, data: { ResourceArn: resourceArn } };
 }
@@ -74,12 +76,12 @@ export async function handleResourcePolicy(event: CustomResourceEvent, deps: Han
  * physical ID, so nothing would clean up the new one: that sharing is removed here.
  */
 async function failedAfterPuttingPolicy(
-  event: CustomResourceEvent, resourceArn: string, policy: string, samePhysicalResource: boolean, error: Error, deps: HandlerDependencies,
+  event: CustomResourceEvent, physicalResourceId: string, resourceArn: string, policy: string, error: Error, deps: HandlerDependencies,
 ): Promise<Error> {
   if (event.RequestType === 'Create') {
-    return new FailedAfterCreatingError(`resource-policy:${resourceArn}`, error);
+    return new FailedAfterCreatingError(physicalResourceId, error);
   }
-  if (samePhysicalResource) {
+  if (event.PhysicalResourceId === physicalResourceId) {
     return error;
   }
   try {
