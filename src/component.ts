@@ -432,11 +432,12 @@ export class Component extends ComponentBase {
 }
 
 /**
- * The findings on a component's document. Text is parsed once: recipes read the parameters and
- * phases of their components from the same parse.
+ * The findings on a component's document. Recipes read the parameters and phases of their
+ * components from the document checked here, rather than parse the text again.
  */
 function checkComponentDocument(component: Component, data: ComponentDataConfig, platform: Platform): DocumentFinding[] {
   if (data.document) {
+    rememberSummary(component, data.document.toJsonObject());
     return data.document._findings(platform);
   }
   const { findings, document } = checkDocumentText(data.documentText!, { platform });

@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ComponentData, EbsVolumeType, ImageRecipe, ImageRecipeProps,
-  ParentImage, Platform, RecipeBlockDevice,
+  AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep,
+  EbsVolumeType, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import * as simpleYaml from '../src/private/toe/simple-yaml';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -228,6 +228,20 @@ describe('ImageRecipe', () => {
         newRecipe({ components: [{ component: tools, parameters: { Version: '1' } }] });
         app.synth();
         expect(parse.mock.calls.filter(([text]) => text === PARAMETERIZED)).toHaveLength(1);
+      } finally {
+        parse.mockRestore();
+      }
+    });
+
+    test('fails on a missing parameter of a document built in code, without parsing its YAML', () => {
+      const document = new ComponentDocument({ name: 'tools' });
+      document.addParameter('Version');
+      document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('Install', { commands: ['echo {{ Version }}'] }));
+      const parse = jest.spyOn(simpleYaml, 'parseSimpleYaml');
+      try {
+        const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
+        expect(() => newRecipe({ components: [{ component: tools }] })).toThrow(/must give 'Version', which has no default/);
+        expect(parse).not.toHaveBeenCalled();
       } finally {
         parse.mockRestore();
       }

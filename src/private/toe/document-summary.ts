@@ -9,13 +9,13 @@ export interface DocumentSummary {
 }
 
 /** Reads parameters and phases from document text, or `undefined` if the text is not a document. */
-export function summarizeDocument(text: string): DocumentSummary | undefined {
+function summarizeDocument(text: string): DocumentSummary | undefined {
   const { document, syntaxErrors } = parseDocumentYaml(text);
   return syntaxErrors.length > 0 ? undefined : summarizeParsedDocument(document);
 }
 
 /** Reads parameters and phases from a parsed document, or `undefined` if it is not a document. */
-export function summarizeParsedDocument(document: unknown): DocumentSummary | undefined {
+function summarizeParsedDocument(document: unknown): DocumentSummary | undefined {
   if (!isMap(document)) {
     return undefined;
   }
