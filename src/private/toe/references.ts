@@ -15,7 +15,6 @@ export interface ReferenceScope {
   readonly report: Reporter;
 }
 
-const EXPRESSION = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** A plain variable or a dotted path of names (with `[i]` indexes): what AWSTOE resolves as a reference. */
 const PLAIN_REFERENCE = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/;
 
@@ -40,18 +39,18 @@ export function checkReferences(step: any, scope: ReferenceScope): void {
 const REFERENCING_KEYS = ['inputs', 'loop', 'if'];
 
 function checkExpression(expression: string, scope: ReferenceScope, key: string): void {
-  if (!PLAIN_REFERENCE.test(expression)) {
-    scope.report('warning', below(scope.where, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
+  // The common references first, each with one lookup: a parameter or constant, or a step's output.
+  if (scope.declared.has(expression)) {
     return;
   }
-  if (!expression.includes('.') && scope.declared.has(expression)) {
-    return;
-  }
-  // Chained references have four parts and loop variables two, so the order of these checks does not matter.
   const chained = TOE_CHAINING_REFERENCE.exec(expression);
   if (chained) {
     const [, phase, stepName, direction, , name] = chained;
     checkChainedStep(phase, stepName, direction, name, expression, scope, key);
+    return;
+  }
+  if (!PLAIN_REFERENCE.test(expression)) {
+    scope.report('warning', below(scope.where, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
     return;
   }
   const parts = expression.split('.');
@@ -90,13 +89,7 @@ function checkChainedStep(
 /** The inside of every `{{ ... }}` in the strings of a value, at any depth, appended to `found`. */
 function expressions(value: any, found: string[]): string[] {
   if (typeof value === 'string') {
-    if (!value.includes('{{')) {
-      return found; // most strings: no need to run the expression
-    }
-    EXPRESSION.lastIndex = 0; // a global regular expression: each exec goes on from the last match
-    for (let match = EXPRESSION.exec(value); match; match = EXPRESSION.exec(value)) {
-      found.push(match[1]);
-    }
+    expressionsInText(value, found);
   } else if (Array.isArray(value)) {
     for (const item of value) {
       expressions(item, found);
@@ -108,3 +101,25 @@ function expressions(value: any, found: string[]): string[] {
   }
   return found;
 }
+
+/**
+ * The inside of each `{{ ... }}` in `text`, trimmed: what `/\{\{\s*([^{}]*?)\s*\}\}/g` captures,
+ * found with `indexOf` because this runs for every string of every step.
+ */
+export function expressionsInText(text: string, found: string[] = []): string[] {
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', open + 1)) {
+    // An expression holds no brace: it ends at the first brace after `{{`, which must start `}}`.
+    const close = text.indexOf('}', open + 2);
+    if (close < 0) {
+      break;
+    }
+    const brace = text.indexOf('{', open + 2);
+    if ((brace < 0 || brace > close) && text.charCodeAt(close + 1) === CLOSE_BRACE) {
+      found.push(text.slice(open + 2, close).trim());
+      open = close + 1; // the next search starts after this expression's `}}`
+    }
+  }
+  return found;
+}
+
+const CLOSE_BRACE = 125;

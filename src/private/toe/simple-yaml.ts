@@ -40,8 +40,11 @@ class OutsideSubset extends Error {}
 const UNSUPPORTED_CHARACTERS = /[\t\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 /** The library accepts implicit keys of up to 1,024 characters; stay well below. */
 const MAX_KEY_LENGTH = 1000;
-/** A plain scalar starts with no indicator character, or with `-` followed by a non-space. */
-const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-\S)/;
+/**
+ * A plain scalar this reader takes as it is: it starts with no indicator character, or with `-`
+ * followed by a non-space, and holds no `: `, ` #` (a comment) or final `:`.
+ */
+const PLAIN_SCALAR_ON_ONE_LINE = /^(?=[^-?:,[\]{}#&*!|>'"%@`\s]|-\S)(?:[^:#]|:(?! )|(?<! )#)*(?<!:)$/;
 const DOUBLE_QUOTED_ESCAPES = new Map([['\\', '\\'], ['"', '"'], ['/', '/'], ['n', '\n'], ['t', '\t'], ['r', '\r']]);
 
 /**
@@ -60,9 +63,16 @@ const ANY_PLAIN_SCALAR_TAG = new RegExp(PLAIN_SCALAR_TAGS.map((tag) => `(?:${tag
  * need to try the tags. The tests compare the result with the library's.
  */
 const NON_STRING_START = /^[~nNtTfF0-9+\-.]/;
+/** `NON_STRING_START` by character code, for the ASCII characters (no other character matches it). */
+const NON_STRING_FIRST = Array.from({ length: 128 }, (_, code) => NON_STRING_START.test(String.fromCharCode(code)));
+
+/** Whether a plain scalar that starts with this character may be something other than a string. */
+function mayBeNonString(firstCode: number): boolean {
+  return firstCode < 128 && NON_STRING_FIRST[firstCode];
+}
 
 function resolvePlainScalar(source: string): unknown {
-  if (source.length > 0 && !NON_STRING_START.test(source)) {
+  if (source.length > 0 && !mayBeNonString(source.charCodeAt(0))) {
     return source;
   }
   const tag = ANY_PLAIN_SCALAR_TAG.test(source) ? PLAIN_SCALAR_TAGS.find((t) => t.test!.test(source)) : undefined;
@@ -77,6 +87,11 @@ const COLON = 58;
 const SPACE = 32;
 const DASH = 45;
 const HASH = 35;
+const PIPE = 124;
+const OPEN_BRACKET = 91;
+const OPEN_BRACE = 123;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
 
 /** Key characters: `[A-Za-z0-9_./-]`, the first not a digit, `.`, `/` or `-`. */
 function isKeyStart(code: number): boolean {
@@ -87,39 +102,62 @@ function isKeyChar(code: number): boolean {
 }
 
 /**
- * Reads the lines top to bottom; each method consumes what it reads. Positions are offsets into
- * the whole text (reading one flat string is much faster than reading thousands of line strings);
- * columns are counted from the start of their line.
+ * Reads the text top to bottom in one pass; each method consumes what it reads. Positions are
+ * offsets into the whole text (reading one flat string is much faster than splitting it into
+ * line strings); columns are counted from the start of their line.
  */
 class SimpleYamlReader {
-  /** Where each line starts, where it ends (its newline or the end of the text), and its leading spaces. */
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly indents: number[] = [];
+  /** Where the next unread line starts. */
+  private position = 0;
+  /** The next line that is not blank or a comment, as found by `peek()` for `peekedAt`. */
+  private peekedAt = -1;
+  private lineStart = 0;
+  private contentStart = 0;
+  private lineEnd = 0;
+  private indent = -1;
   /** Keys seen so far that the library reads as strings too (not `true`, `null` and the like). */
   private readonly stringKeys = new Set<string>();
-  private index = 0;
 
-  public constructor(private readonly text: string) {
-    for (let start = 0; ;) {
-      const newline = text.indexOf('\n', start);
-      this.starts.push(start);
-      this.ends.push(newline < 0 ? text.length : newline);
-      this.indents.push(this.skipSpaces(start) - start);
-      if (newline < 0) {
-        break;
-      }
-      start = newline + 1;
-    }
-  }
+  public constructor(private readonly text: string) {}
 
   /** The whole text: one mapping at column 0. */
   public document(): Record<string, unknown> {
-    const first = this.nextStructuralLine();
-    if (first < 0 || this.indents[first] !== 0 || this.isSequenceItem(first)) {
+    if (this.peek() !== 0 || this.isSequenceItem()) {
       throw new OutsideSubset();
     }
     return this.mapping(0, {});
+  }
+
+  /**
+   * Finds the next line that is not blank or a comment, without consuming it, and returns its
+   * indentation, or -1 at the end of the text.
+   */
+  private peek(): number {
+    if (this.peekedAt === this.position) {
+      return this.indent;
+    }
+    const text = this.text;
+    this.peekedAt = this.position;
+    this.indent = -1;
+    for (let start = this.position; start < text.length;) {
+      const content = this.skipSpaces(start);
+      const newline = text.indexOf('\n', content);
+      const end = newline < 0 ? text.length : newline;
+      if (content < end && text.charCodeAt(content) !== HASH) {
+        this.lineStart = start;
+        this.contentStart = content;
+        this.lineEnd = end;
+        this.indent = content - start;
+        break;
+      }
+      start = end + 1;
+    }
+    return this.indent;
+  }
+
+  /** Consumes the line `peek()` found. */
+  private consumeLine(): void {
+    this.position = this.lineEnd + 1;
   }
 
   /** Where the spaces that start at `from` end (a newline or the end of the text stops them too). */
@@ -131,25 +169,10 @@ class SimpleYamlReader {
     return i;
   }
 
-  /** The offset of the first character after the indentation of line `i`. */
-  private contentStart(i: number): number {
-    return this.starts[i] + this.indents[i];
-  }
-
-  /** The index of the next line that is not blank or a comment, without consuming it, or -1 at the end. */
-  private nextStructuralLine(): number {
-    for (; this.index < this.starts.length; this.index++) {
-      const content = this.contentStart(this.index);
-      if (content < this.ends[this.index] && this.text.charCodeAt(content) !== HASH) {
-        return this.index;
-      }
-    }
-    return -1;
-  }
-
-  private isSequenceItem(i: number): boolean {
-    const content = this.contentStart(i);
-    return this.text.charCodeAt(content) === DASH && (content + 1 === this.ends[i] || this.text.charCodeAt(content + 1) === SPACE);
+  /** Whether the line `peek()` found is a sequence item: `-` alone or followed by a space. */
+  private isSequenceItem(): boolean {
+    const content = this.contentStart;
+    return this.text.charCodeAt(content) === DASH && (content + 1 === this.lineEnd || this.text.charCodeAt(content + 1) === SPACE);
   }
 
   /**
@@ -167,25 +190,34 @@ class SimpleYamlReader {
     return this.text.charCodeAt(i) === COLON && (i + 1 === lineEnd || this.text.charCodeAt(i + 1) === SPACE) ? i : -1;
   }
 
-  /** Entries at `indent` until a line indented less; `map` may hold an entry read already. */
-  private mapping(indent: number, map: Record<string, unknown>): Record<string, unknown> {
-    for (let i = this.nextStructuralLine(); i >= 0 && this.indents[i] >= indent; i = this.nextStructuralLine()) {
-      if (this.indents[i] > indent) {
+  /** Entries at `indent` until a line indented less; `map` may hold `entriesRead` entries read already. */
+  private mapping(indent: number, map: Record<string, unknown>, entriesRead = 0): Record<string, unknown> {
+    let entries = entriesRead;
+    for (let lineIndent = this.peek(); lineIndent >= indent; lineIndent = this.peek()) {
+      if (lineIndent > indent) {
         throw new OutsideSubset(); // a continuation line or uneven indentation
       }
-      this.index++;
-      this.mappingEntry(map, i, indent);
+      const keyStart = this.contentStart;
+      const lineEnd = this.lineEnd;
+      this.consumeLine();
+      this.mappingEntry(map, keyStart, lineEnd, indent);
+      entries++;
+    }
+    // A repeated key overwrote an entry: one count per mapping is cheaper than a lookup per key.
+    if (Object.keys(map).length !== entries) {
+      throw new OutsideSubset();
     }
     return map;
   }
 
-  /** The `key: value` of line `i` whose key starts at `column`; the value may continue on the next lines. */
-  private mappingEntry(map: Record<string, unknown>, i: number, column: number): void {
-    const keyStart = this.starts[i] + column;
-    const lineEnd = this.ends[i];
+  /**
+   * The `key: value` whose key starts at `keyStart`, in `column`, on a line (consumed already) that
+   * ends at `lineEnd`; the value may continue on the next lines.
+   */
+  private mappingEntry(map: Record<string, unknown>, keyStart: number, lineEnd: number, column: number): void {
     const colon = this.keyColon(keyStart, lineEnd);
     const key = colon < 0 ? '' : this.text.slice(keyStart, colon);
-    if (colon < 0 || !this.isStringKey(key) || Object.prototype.hasOwnProperty.call(map, key)) {
+    if (colon < 0 || !this.isStringKey(key)) {
       throw new OutsideSubset();
     }
     const valueStart = this.skipSpaces(colon + 1);
@@ -193,43 +225,48 @@ class SimpleYamlReader {
   }
 
   private isStringKey(key: string): boolean {
-    if (!this.stringKeys.has(key)) {
-      if (key.length > MAX_KEY_LENGTH || key === '__proto__' || typeof resolvePlainScalar(key) !== 'string') {
-        return false;
-      }
-      this.stringKeys.add(key);
+    if (key.length > MAX_KEY_LENGTH || key === '__proto__') {
+      return false;
     }
+    if (!mayBeNonString(key.charCodeAt(0)) || this.stringKeys.has(key)) {
+      return true;
+    }
+    if (typeof resolvePlainScalar(key) !== 'string') {
+      return false;
+    }
+    this.stringKeys.add(key);
     return true;
   }
 
   /** Items at `indent`, until a line indented less or one that is not an item. */
   private sequence(indent: number): unknown[] {
     const items: unknown[] = [];
-    for (let i = this.nextStructuralLine(); i >= 0 && this.indents[i] >= indent; i = this.nextStructuralLine()) {
-      if (this.indents[i] > indent) {
+    for (let lineIndent = this.peek(); lineIndent >= indent; lineIndent = this.peek()) {
+      if (lineIndent > indent) {
         throw new OutsideSubset();
       }
-      if (!this.isSequenceItem(i)) {
+      if (!this.isSequenceItem()) {
         break; // the next key of the mapping that holds this sequence
       }
-      this.index++;
-      items.push(this.sequenceItem(i, indent));
+      items.push(this.sequenceItem(indent));
     }
     return items;
   }
 
-  /** The item after `- ` on line `i`: a scalar, a mapping that starts on this line, or a value below. */
-  private sequenceItem(i: number, dashColumn: number): unknown {
-    const lineEnd = this.ends[i];
-    const itemStart = this.skipSpaces(this.starts[i] + dashColumn + 1);
+  /** The item after the `- ` that `peek()` found: a scalar, a mapping that starts on its line, or a value below. */
+  private sequenceItem(dashColumn: number): unknown {
+    const lineStart = this.lineStart;
+    const lineEnd = this.lineEnd;
+    const itemStart = this.skipSpaces(this.contentStart + 1);
+    this.consumeLine();
     if (itemStart === lineEnd) {
       return this.valueBelow(dashColumn, false);
     }
     if (this.keyColon(itemStart, lineEnd) >= 0) {
-      const column = itemStart - this.starts[i];
+      const column = itemStart - lineStart;
       const map: Record<string, unknown> = {};
-      this.mappingEntry(map, i, column);
-      return this.mapping(column, map);
+      this.mappingEntry(map, itemStart, lineEnd, column);
+      return this.mapping(column, map, 1);
     }
     return this.valueOnLine(itemStart, lineEnd, dashColumn);
   }
@@ -239,15 +276,11 @@ class SimpleYamlReader {
    * sequence at the key's own indentation, or null.
    */
   private valueBelow(ownerColumn: number, sequenceMayAlign: boolean): unknown {
-    const i = this.nextStructuralLine();
-    if (i < 0) {
-      return null;
-    }
-    const indent = this.indents[i];
+    const indent = this.peek();
     if (indent > ownerColumn) {
-      return this.isSequenceItem(i) ? this.sequence(indent) : this.mapping(indent, {});
+      return this.isSequenceItem() ? this.sequence(indent) : this.mapping(indent, {});
     }
-    if (sequenceMayAlign && indent === ownerColumn && this.isSequenceItem(i)) {
+    if (sequenceMayAlign && indent === ownerColumn && this.isSequenceItem()) {
       return this.sequence(indent);
     }
     return null;
@@ -263,19 +296,28 @@ class SimpleYamlReader {
       end--;
     }
     const value = this.text.slice(start, end);
-    switch (value) {
-      case '|': return this.literalBlock(ownerColumn, true);
-      case '|-': return this.literalBlock(ownerColumn, false);
-      case '[]': return [];
-      case '{}': return {};
+    switch (value.charCodeAt(0)) {
+      case PIPE:
+        if (value === '|' || value === '|-') {
+          return this.literalBlock(ownerColumn, value === '|');
+        }
+        break;
+      case OPEN_BRACKET:
+        if (value === '[]') {
+          return [];
+        }
+        break;
+      case OPEN_BRACE:
+        if (value === '{}') {
+          return {};
+        }
+        break;
+      case SINGLE_QUOTE:
+        return singleQuoted(value);
+      case DOUBLE_QUOTE:
+        return doubleQuoted(value);
     }
-    if (value[0] === '\'') {
-      return singleQuoted(value);
-    }
-    if (value[0] === '"') {
-      return doubleQuoted(value);
-    }
-    if (!PLAIN_START.test(value) || value.includes(' #') || value.includes(': ') || value.endsWith(':')) {
+    if (!PLAIN_SCALAR_ON_ONE_LINE.test(value)) {
       throw new OutsideSubset();
     }
     return resolvePlainScalar(value);
@@ -286,19 +328,17 @@ class SimpleYamlReader {
    * line, which must be indented more than the block's owner.
    */
   private literalBlock(ownerColumn: number, keepFinalNewline: boolean): string {
-    const lineCount = this.starts.length;
-    const first = this.index;
-    if (first >= lineCount) {
-      throw new OutsideSubset(); // empty
-    }
-    const indent = this.indents[first];
-    if (this.contentStart(first) === this.ends[first] || indent <= ownerColumn) {
+    const text = this.text;
+    let start = this.position;
+    const indent = this.skipSpaces(start) - start;
+    if (start >= text.length || this.skipSpaces(start) === lineEndAt(text, start) || indent <= ownerColumn) {
       throw new OutsideSubset(); // empty, or indentation this reader does not guess
     }
     const content: string[] = [];
-    for (; this.index < lineCount; this.index++) {
-      const lineIndent = this.indents[this.index];
-      if (this.contentStart(this.index) === this.ends[this.index]) {
+    while (start <= text.length) {
+      const end = lineEndAt(text, start);
+      const lineIndent = this.skipSpaces(start) - start;
+      if (start + lineIndent === end) {
         if (lineIndent > indent) {
           throw new OutsideSubset(); // spaces past the indentation are content; leave them to the library
         }
@@ -306,17 +346,25 @@ class SimpleYamlReader {
       } else if (lineIndent < indent) {
         break;
       } else {
-        content.push(this.text.slice(this.starts[this.index] + indent, this.ends[this.index]));
+        content.push(text.slice(start + indent, end));
       }
+      if (end === text.length && end > start) {
+        throw new OutsideSubset(); // the text ends inside the block without a newline: leave it to the library
+      }
+      start = end + 1;
     }
-    if (this.index === lineCount && this.ends[lineCount - 1] > this.starts[lineCount - 1]) {
-      throw new OutsideSubset(); // the text ends inside the block without a newline: leave it to the library
-    }
+    this.position = start;
     while (content[content.length - 1] === '') {
       content.pop();
     }
     return content.join('\n') + (keepFinalNewline ? '\n' : '');
   }
+}
+
+/** Where the line that starts at `start` ends: its newline or the end of the text. */
+function lineEndAt(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 ? text.length : newline;
 }
 
 /** `'...'` on one line, `''` standing for a quote, and nothing after it. */

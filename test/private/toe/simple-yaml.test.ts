@@ -6,6 +6,7 @@ import {
   ComponentDocument, ComponentPhaseName, ComponentStep, StepCondition, StepLoop, StepOnFailure,
 } from '../../../src';
 import { parseSimpleYaml } from '../../../src/private/toe/simple-yaml';
+import { seededRandom } from '../../helpers/seeded-random';
 
 /** Real AWSTOE documents published by AWS (read-only, shared between projects). */
 const CORPUS_DIR = path.join(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'awstoe');
@@ -34,15 +35,6 @@ function expectSameAsLibraryOrGivesUp(text: string): 'fast' | 'library' {
     expect({ text, fast }).toStrictEqual({ text, fast: expected });
   }
   return 'fast';
-}
-
-/** A small seeded generator (Park and Miller's), so that every run checks the same cases. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 16807) % 2147483647;
-    return (state - 1) / 2147483646;
-  };
 }
 
 describe('corpus documents', () => {
@@ -107,6 +99,7 @@ describe('scalars', () => {
     '.inf', '-.Inf', '.NaN', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'on',
     '1_000', '2024-01-01', '12:30', 'a:b', 'http://x/#y', 'echo {{ x }}', 'a, b', 'a]', '-x', '--flag', '...', 'a #b',
     'a: b', 'a:', '@at', '`tick', '%pc', '&anchor', '*alias', '!tag', '? q', '- d', '[a, b]', '{a: 1}', '>', '|', '#',
+    '-: x', '-:', '-#x', '-a: b', 'a#b', 'a :', 'a:: b', ':x', 'x:y:z', 'a  #b',
     // White space that YAML keeps: only spaces and tabs separate.
     'no-break\u00a0', 'ideographic\u3000', 'mixed\u00a0 ', 'en\u2002quad\u2002', 'a\u00a0#b', '\u00a0lead',
   ];
@@ -143,6 +136,8 @@ describe('structure', () => {
     'a continuation line': 'a: one\n  two\nb: 3\n',
     'a continuation in a list': 'a:\n  - one\n    two\n',
     'a duplicate key': 'a: 1\na: 2\n',
+    'a duplicate key in a list item': 'l:\n  - a: 1\n    b: 2\n    a: 3\n',
+    'a duplicate key in a nested map': 'a:\n  b:\n    c: 1\n    c:\n      - x\n',
     'tabs': 'a:\n\t- b\n',
     'a tab after a key': 'a:\tb\n',
     'CRLF line ends': 'a: 1\r\nb: 2\r\n',
@@ -215,7 +210,7 @@ describe('literal blocks', () => {
 });
 
 describe('random documents', () => {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const pieces = ['a', 'B', '1', '0', ' ', ':', '-', '#', '\'', '"', '\\', '{', '}', '[', ']', ',', '|', '>', '&', '*', '!',
     '%', '@', '`', '?', '.', 'e', 'x', 'o', '\n', '\t', 'é', 'true', 'null', '~', '{{ v }}', ': ', ' #', '\n  ', '\u00a0', '\u3000'];

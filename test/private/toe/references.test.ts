@@ -1,0 +1,36 @@
+import { expressionsInText } from '../../../src/private/toe/references';
+import { seededRandom } from '../../helpers/seeded-random';
+
+/** The pattern the scanner stands for: the inside of `{{ ... }}` without braces, trimmed. */
+const EXPRESSION = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const withPattern = (text: string) => [...text.matchAll(EXPRESSION)].map((match) => match[1]);
+
+describe('expressionsInText', () => {
+  test.each([
+    ['echo "{{ Greeting }} from step 1"', ['Greeting']],
+    ['{{build.Step0.outputs.stdout}}{{ x }}', ['build.Step0.outputs.stdout', 'x']],
+    ['{{}} and {{ }}}', ['', '']],
+    ['{{{ imagebuilder:parentImage }}}', ['imagebuilder:parentImage']],
+    ['{{ a {{ b }}', ['b']],
+    ['{{ a } }}', []],
+    ['{{ unclosed', []],
+    ['{{\u00a0spaced\n\t}}', ['spaced']],
+    ['no expressions', []],
+  ])('%j holds %j', (text, expected) => {
+    expect(expressionsInText(text)).toEqual(expected);
+    expect(withPattern(text)).toEqual(expected);
+  });
+
+  test('finds what the pattern finds in random text of braces, names and white space', () => {
+    const pieces = ['{', '}', '{{', '}}', ' ', '\u00a0', '\n', 'a', 'b.c', '[0]', ':'];
+    const next = seededRandom(7);
+    let withExpressions = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 20) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      const found = expressionsInText(text);
+      expect({ text, found }).toEqual({ text, found: withPattern(text) });
+      withExpressions += found.length > 0 ? 1 : 0;
+    }
+    expect(withExpressions).toBeGreaterThan(500); // the random texts do exercise matches
+  });
+});
