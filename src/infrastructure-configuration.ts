@@ -688,10 +688,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
 /**
  * AWS maintains these policies as exactly what the SSM agent and AWSTOE need, and updates them
- * when the service does; a copy in this library would only fall behind.
- */
-/**
- * Once per stack rather than per role: every instance role carries the same managed policies, and
+ * when the service does; a copy in this library would only fall behind. The suppression is written
+ * once per stack rather than per role: every instance role carries the same managed policies, and
  * the suppression names exactly those policies.
  */
 function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
