@@ -18,6 +18,7 @@ import {
   parseImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
+  validateTagMap,
   validateTextLength,
 } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
@@ -396,6 +397,7 @@ export class Component extends ComponentBase {
     const version = props.componentVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'componentVersion', version, VersionWildcards.NONE);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
     validateOsVersions(this, props.platform, props.supportedOsVersions);
 

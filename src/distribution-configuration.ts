@@ -14,8 +14,8 @@ import {
   validateOrganizationArn,
   validateOrganizationalUnitArn,
   validateRegion,
-  validateAmiTags,
   validateResourceName,
+  validateTagMap,
   validateTextLength,
 } from './private/validation';
 
@@ -490,6 +490,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const name = props.distributionConfigurationName ?? generateResourceName(this);
     validateResourceName(this, 'distributionConfigurationName', name);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
 
     for (const distribution of props.amiDistributions ?? []) {
       this.addAmiDistribution(distribution);
@@ -629,7 +630,7 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
   for (const arn of d.launchPermissionOrganizationalUnitArns ?? []) {
     validateOrganizationalUnitArn(scope, prop('launchPermissionOrganizationalUnitArns'), arn);
   }
-  validateAmiTags(scope, prop('amiTags'), d.amiTags);
+  validateTagMap(scope, prop('amiTags'), d.amiTags);
   validateRegionOfCreated(scope, prop('amiKmsKey'), d.amiKmsKey, region);
   for (const parameter of d.ssmParameters ?? []) {
     validateSsmParameter(scope, prop('ssmParameters'), parameter, d.targetAccountIds);

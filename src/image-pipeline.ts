@@ -18,7 +18,7 @@ import { resolveUnversionedImport } from './private/imports';
 import { addNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType, generateResourceName,
-  validateResourceName, validateTextLength,
+  validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
 import { IWorkflow } from './workflow';
 
@@ -388,6 +388,7 @@ export class ImagePipeline extends ImagePipelineBase {
     const name = props.imagePipelineName ?? generateResourceName(this);
     validateResourceName(this, 'imagePipelineName', name);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     validateTestTimeout(this, props.imageTestsTimeout);
     props.schedule?._validate(this);

@@ -12,7 +12,7 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateAmiTags, validateResourceName, validateTextLength } from './private/validation';
+import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
@@ -480,7 +480,7 @@ export class ImageRecipe extends ImageRecipeBase {
     validateRecipeVersion(this, version);
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
-    validateAmiTags(this, 'amiTags', props.amiTags);
+    validateTagMap(this, 'amiTags', props.amiTags);
     validateUniqueDevices(this, props.blockDevices ?? []);
 
     const parent = props.parentImage.bind(this);

@@ -14,7 +14,7 @@ import { Platform } from './platform';
 import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
 import { validationError } from './private/errors';
 import { addNagSuppression } from './private/nag-suppressions';
-import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+import { ImageBuilderResourceType, validateImageBuilderArn, validateTagMap } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
@@ -263,6 +263,7 @@ export class Image extends ImageBase {
 
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     validateTestTimeout(this, props.imageTestsTimeout);
+    validateTagMap(this, 'tags', props.tags);
     if (props.workflows?.length && !props.executionRole) {
       throw validationError('workflows need an executionRole that Image Builder runs them as, got none', this);
     }

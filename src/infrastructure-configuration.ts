@@ -14,6 +14,8 @@ import {
   ImageBuilderResourceType,
   generateResourceName,
   validateResourceName,
+  validateResourceTags,
+  validateTagMap,
   validateTextLength,
 } from './private/validation';
 
@@ -416,6 +418,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     const name = props.infrastructureConfigurationName ?? generateResourceName(this);
     validateResourceName(this, 'infrastructureConfigurationName', name);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
+    validateResourceTags(this, 'resourceTags', props.resourceTags);
     validateInstanceTypes(this, props.instanceTypes);
     validateInstanceIdentity(this, props);
     validateNetwork(this, props);

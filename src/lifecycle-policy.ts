@@ -12,10 +12,10 @@ import {
   VersionWildcards,
   generateResourceName,
   validateAccountId,
-  validateAmiTags,
   validateRegion,
   validateResourceName,
   validateSemanticVersion,
+  validateTagMap,
   validateTextLength,
 } from './private/validation';
 
@@ -237,7 +237,7 @@ export class LifecycleResourceSelection {
       throw validationError('resourceSelection must have 1 to 50 tags, got none', scope);
     }
     // LifecyclePolicyResourceSelection API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
-    validateAmiTags(scope, 'resourceSelection tags', tags);
+    validateTagMap(scope, 'resourceSelection tags', tags);
     return { tagMap: tags };
   }
 }
@@ -577,6 +577,7 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
     const name = props.lifecyclePolicyName ?? generateResourceName(this);
     validateResourceName(this, 'lifecyclePolicyName', name);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
     validateRules(this, props.resourceType, props.rules);
     const resourceSelection = props.resourceSelection._render(this, props.resourceType);
     const policyDetails = props.rules.map((rule, i) => renderRule(this, props.resourceType, rule, i));
@@ -687,8 +688,8 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   }
   rule.excludeAmiRegions?.forEach((region) => validateRegion(scope, `${where} excludeAmiRegions`, region));
   // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
-  validateAmiTags(scope, `${where} excludeImageTags`, rule.excludeImageTags);
-  validateAmiTags(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
+  validateTagMap(scope, `${where} excludeImageTags`, rule.excludeImageTags);
+  validateTagMap(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
 }
 
 function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule: LifecycleRule, i: number): CfnLifecyclePolicy.PolicyDetailProperty {

@@ -18,6 +18,7 @@ import {
   validateImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
+  validateTagMap,
   validateTextLength,
 } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
@@ -574,6 +575,7 @@ export class Workflow extends WorkflowBase {
     const version = props.workflowVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'workflowVersion', version, VersionWildcards.NONE);
     validateTextLength(this, 'description', props.description);
+    validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
 
     const data = props.data.bind(this);

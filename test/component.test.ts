@@ -263,6 +263,10 @@ describe('Component', () => {
       expect(() => newComponent({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
     });
 
+    test('fails on a tag key with characters Image Builder refuses', () => {
+      expect(() => newComponent({ tags: { 'team#1': 'x' } })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+    });
+
     test('fails when changeDescription is empty', () => {
       expect(() => newComponent({ changeDescription: '' })).toThrow('changeDescription must be 1 to 1024 characters, got 0');
     });

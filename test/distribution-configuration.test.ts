@@ -308,6 +308,10 @@ describe('validation', () => {
     expect(() => newDist({ description: 'x'.repeat(1025), amiDistributions: [{}] })).toThrow(/description must be 1 to 1024 characters, got 1025/);
   });
 
+  test('fails on a tag key with characters Image Builder refuses', () => {
+    expect(() => newDist({ tags: { 'team#1': 'x' }, amiDistributions: [{}] })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+  });
+
   test('fails on an invalid region', () => {
     expect(() => ami({ region: 'Europe' })).toThrow(/amiDistributions region must be a region code .*, got 'Europe'/);
   });

@@ -297,6 +297,10 @@ describe('ImagePipeline', () => {
       expect(() => new ImagePipeline(stack, 'P', {})).toThrow('give imageRecipe or containerRecipe, exactly one, got neither');
     });
 
+    test('fails on a tag key with characters Image Builder refuses', () => {
+      expect(() => newPipeline({ tags: { 'team#1': 'x' } })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+    });
+
     test('fails with both recipes', () => {
       const repository = new ecr.Repository(stack, 'Repo');
       const containerRecipe = new ContainerRecipe(stack, 'C', {

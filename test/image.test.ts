@@ -141,6 +141,10 @@ describe('Image', () => {
     expect(() => newImage({ imageTestsTimeout: Duration.minutes(1441) })).toThrow('imageTestsTimeout must be whole minutes from 60 to 1440, got 1441 minutes');
   });
 
+  test('fails on a tag key with characters Image Builder refuses', () => {
+    expect(() => newImage({ tags: { 'team#1': 'x' } })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+  });
+
   test('fails on an imported ARN of another type', () => {
     expect(() => Image.fromImageArn(stack, 'I', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/a-b/1.0.0')).toThrow(/imageArn must be an Image Builder image ARN/);
   });

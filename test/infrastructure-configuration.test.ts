@@ -650,6 +650,16 @@ describe('InfrastructureConfiguration', () => {
       expect(() => newInfra({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
     });
 
+    test.each(['tags', 'resourceTags'])('fails on a tag key with characters Image Builder refuses in %s', (prop) => {
+      expect(() => newInfra({ [prop]: { 'team#1': 'x' } }))
+        .toThrow(`${prop} keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'`);
+    });
+
+    test('fails on more than 30 resourceTags', () => {
+      const resourceTags = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v']));
+      expect(() => newInfra({ resourceTags })).toThrow('resourceTags must have at most 30 tags, got 31');
+    });
+
     test('fails when instanceTypes is empty', () => {
       expect(() => newInfra({ instanceTypes: [] })).toThrow(/instanceTypes must list at least one instance type when given, got none/);
     });

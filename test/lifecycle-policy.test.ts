@@ -342,6 +342,14 @@ describe('LifecyclePolicy', () => {
       expect(() => newPolicy({ description: 'x'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
     });
 
+    test.each([
+      [{ 'team#1': 'x' }, "tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'"],
+      [{ 'aws:owner': 'x' }, "tags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:owner'"],
+      [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])), 'tags must have at most 50 tags, got 51'],
+    ])('fails on the policy\'s own tags as on any tag map: %#', (tags, message) => {
+      expect(() => newPolicy({ tags })).toThrow(message);
+    });
+
     test('fails without rules or with more than 3', () => {
       expect(() => newPolicy({ rules: [] })).toThrow('rules must have 1 to 3 rules, got 0');
       const four = [DELETE_OLD, { ...DELETE_OLD, action: LifecycleAction.DEPRECATE }, { ...DELETE_OLD, action: LifecycleAction.DISABLE }, DELETE_OLD];
@@ -430,12 +438,17 @@ describe('LifecyclePolicy', () => {
 
     test('fails with an invalid region in excludeAmiRegions', () => {
       expect(() => policyWithRule({ excludeAmiRegions: ['Virginia'] }))
-        .toThrow("rules[0] excludeAmiRegions must be a region code such as us-east-1, eu-central-2, us-gov-west-1 or cn-north-1, got 'Virginia'");
+        .toThrow("rules[0] excludeAmiRegions must be a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1, got 'Virginia'");
     });
 
     test('fails with exclusion tag keys starting with aws:', () => {
       expect(() => policyWithRule({ excludeImageTags: { 'aws:owner': 'x' } }))
         .toThrow("rules[0] excludeImageTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:owner'");
+    });
+
+    test.each(['excludeImageTags', 'excludeAmiTags'])('fails with %s keys of characters Image Builder refuses', (prop) => {
+      expect(() => policyWithRule({ [prop]: { 'team#1': 'x' } }))
+        .toThrow(`rules[0] ${prop} keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'`);
     });
 
     test('fails with no recipes or more than 50', () => {
@@ -455,6 +468,18 @@ describe('LifecyclePolicy', () => {
       const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
       expect(() => newPolicy({ resourceSelection: LifecycleResourceSelection.fromTags(tags) }))
         .toThrow('resourceSelection tags must have at most 50 tags, got 51');
+    });
+
+    test('fails with selection tag keys of characters Image Builder refuses', () => {
+      expect(() => newPolicy({ resourceSelection: LifecycleResourceSelection.fromTags({ 'a,b': 'x' }) }))
+        .toThrow("resourceSelection tags keys may hold letters, digits, white space and _ . : / = + - @, got 'a,b'");
+    });
+
+    test('accepts eusc-de-east-1 among the excluded AMI regions', () => {
+      policyWithRule({ excludeAmiRegions: ['eusc-de-east-1'] });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+        PolicyDetails: [Match.objectLike({ ExclusionRules: { Amis: Match.objectLike({ Regions: ['eusc-de-east-1'] }) } })],
+      });
     });
 
     test('fails with a recipe of the other resource type', () => {

@@ -526,6 +526,10 @@ describe('Workflow', () => {
       expect(() => newWorkflow({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
     });
 
+    test('fails on a tag key with characters Image Builder refuses', () => {
+      expect(() => newWorkflow({ tags: { 'team#1': 'x' } })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+    });
+
     test('fails when changeDescription is empty', () => {
       expect(() => newWorkflow({ changeDescription: '' })).toThrow('changeDescription must be 1 to 1024 characters, got 0');
     });

@@ -25,8 +25,12 @@ const MAX_VERSION_NODE = 1_073_741_823;
 const PARTITION = 'aws(?:-[a-z]+)*';
 /** AWS account IDs are 12 digits (AWS Organizations API reference, `Account.Id`). */
 const ACCOUNT_ID = /^[0-9]{12}$/;
-/** Region codes: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, ... */
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$/;
+/**
+ * Region codes: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, and the
+ * European Sovereign Cloud's eusc-de-east-1 (the partitions' region patterns in the AWS SDKs'
+ * endpoint data).
+ */
+const REGION = /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-[0-9]{1,2}$/;
 /** Organization and OU ARNs (AWS Organizations API reference, `Organization.Arn`, `OrganizationalUnit.Arn`). */
 const ORGANIZATION_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$`);
 const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`);
@@ -257,7 +261,7 @@ export function validateAccountId(scope: IConstruct, prop: string, value: string
 
 /** Region codes such as us-east-1, us-gov-west-1 or cn-north-1. */
 export function validateRegion(scope: IConstruct, prop: string, value: string | undefined): void {
-  check(scope, prop, value, REGION, 'a region code such as us-east-1, eu-central-2, us-gov-west-1 or cn-north-1');
+  check(scope, prop, value, REGION, 'a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1');
 }
 
 /** AWS Organizations organization ARNs. */
@@ -299,21 +303,42 @@ export function validateTextLength(scope: IConstruct, prop: string, value: strin
   }
 }
 
-/** AMI tags: at most 50, keys 1 to 128 characters not starting with `aws:`, values up to 256 (ImageRecipe and AmiDistributionConfiguration API reference). */
-const AMI_TAGS = { maxCount: 50, maxKeyLength: 128, maxValueLength: 256 };
+/**
+ * Image Builder's tag maps: the tags of every resource, `amiTags`, `imageTags` and the lifecycle
+ * tag selections (`TagMap` in the Image Builder API: at most 50 entries, keys 1 to 128 characters
+ * of `[a-zA-Z0-9 _.:/=+-@]` and white space, not starting with `aws:`, values up to 256).
+ */
+const TAG_MAP = { maxCount: 50, maxKeyLength: 128, maxValueLength: 256 };
+/** `ResourceTagMap` (InfrastructureConfiguration `resourceTags`): the same keys and values, at most 30. */
+const RESOURCE_TAG_MAP = { ...TAG_MAP, maxCount: 30 };
+/** The key pattern of both (`\s` as in the service's pattern: ASCII white space). */
+const TAG_KEY = /^(?!aws:)[a-zA-Z0-9 \t\n\v\f\r_.:/=+\-@]*$/;
+const TAG_KEY_CHARACTERS = 'letters, digits, white space and _ . : / = + - @';
 
-/** Tags Image Builder puts on an AMI. */
-export function validateAmiTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
+/** A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection. */
+export function validateTagMap(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
+  checkTags(scope, prop, tags, TAG_MAP);
+}
+
+/** InfrastructureConfiguration `resourceTags`: the tags of the build instances and what they create. */
+export function validateResourceTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
+  checkTags(scope, prop, tags, RESOURCE_TAG_MAP);
+}
+
+function checkTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined, limits: typeof TAG_MAP): void {
   const entries = Object.entries(tags ?? {});
-  if (entries.length > AMI_TAGS.maxCount) {
-    throw validationError(`${prop} must have at most ${AMI_TAGS.maxCount} tags, got ${entries.length}`, scope);
+  if (entries.length > limits.maxCount) {
+    throw validationError(`${prop} must have at most ${limits.maxCount} tags, got ${entries.length}`, scope);
   }
   for (const [key, value] of entries) {
-    if (!Token.isUnresolved(key) && (key.length < 1 || key.length > AMI_TAGS.maxKeyLength || key.startsWith('aws:'))) {
-      throw validationError(`${prop} keys must be 1 to ${AMI_TAGS.maxKeyLength} characters and not start with 'aws:', got '${key}'`, scope);
+    if (!Token.isUnresolved(key) && (key.length < 1 || key.length > limits.maxKeyLength || key.startsWith('aws:'))) {
+      throw validationError(`${prop} keys must be 1 to ${limits.maxKeyLength} characters and not start with 'aws:', got '${key}'`, scope);
     }
-    if (!Token.isUnresolved(value) && value.length > AMI_TAGS.maxValueLength) {
-      throw validationError(`${prop} values must be at most ${AMI_TAGS.maxValueLength} characters, got ${value.length} for '${key}'`, scope);
+    if (!Token.isUnresolved(key) && !TAG_KEY.test(key)) {
+      throw validationError(`${prop} keys may hold ${TAG_KEY_CHARACTERS}, got '${key}'`, scope);
+    }
+    if (!Token.isUnresolved(value) && value.length > limits.maxValueLength) {
+      throw validationError(`${prop} values must be at most ${limits.maxValueLength} characters, got ${value.length} for '${key}'`, scope);
     }
   }
 }

@@ -12,7 +12,9 @@ import {
   validateOrganizationalUnitArn,
   validateRegion,
   validateResourceName,
+  validateResourceTags,
   validateSemanticVersion,
+  validateTagMap,
   validateTextLength,
 } from '../../src/private/validation';
 
@@ -389,7 +391,7 @@ describe('validateRegion', () => {
 
   test.each([
     'us-east-1', 'eu-central-2', 'ap-southeast-4', 'us-gov-west-1', 'cn-north-1',
-    'us-iso-east-1', 'us-isob-east-1', 'il-central-1', 'mx-central-1', 'ap-northeast-10',
+    'us-iso-east-1', 'us-isob-east-1', 'il-central-1', 'mx-central-1', 'ap-northeast-10', 'eusc-de-east-1',
   ])('accepts %p', (value) => {
     expect(validate(value)).not.toThrow();
   });
@@ -399,8 +401,44 @@ describe('validateRegion', () => {
     expect(validate(Aws.REGION)).not.toThrow();
   });
 
-  test.each(['us-east', 'US-EAST-1', 'useast1', 'us-east-100', 'usa-east-1', 'us-east-1a', '', 'us-foo-east-1'])('fails when a region code is malformed: %p', (value) => {
-    expect(validate(value)).toThrow(`region must be a region code such as us-east-1, eu-central-2, us-gov-west-1 or cn-north-1, got '${value}'`);
+  test.each(['us-east', 'US-EAST-1', 'useast1', 'us-east-100', 'usa-east-1', 'us-east-1a', '', 'us-foo-east-1', 'eusc-east-1'])('fails when a region code is malformed: %p', (value) => {
+    expect(validate(value)).toThrow(
+      `region must be a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1, got '${value}'`);
+  });
+});
+
+describe('validateTagMap', () => {
+  const validate = (tags: { [key: string]: string } | undefined) => () => validateTagMap(stack, 'tags', tags);
+
+  test.each([
+    [{ team: 'x' }], [{ 'cost center': 'x' }], [{ 'a_b.c:d/e=f+g-h@i': 'x' }], [{ Name: 'x'.repeat(256) }],
+    [{ [Lazy.string({ produce: () => 'aws:x' })]: 'x' }], [undefined], [{}],
+  ])('accepts %j', (tags) => {
+    expect(validate(tags)).not.toThrow();
+  });
+
+  test.each(['team#1', 'café', 'a,b', 'team!', 'x\u00a0y'])('fails on a key with other characters: %p', (key) => {
+    expect(validate({ [key]: 'x' })).toThrow(`tags keys may hold letters, digits, white space and _ . : / = + - @, got '${key}'`);
+  });
+
+  test('fails on aws: keys, long keys and long values, and more than 50 tags', () => {
+    expect(validate({ 'aws:owner': 'x' })).toThrow("tags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:owner'");
+    expect(validate({ ['k'.repeat(129)]: 'x' })).toThrow('tags keys must be 1 to 128 characters');
+    expect(validate({ k: 'v'.repeat(257) })).toThrow("tags values must be at most 256 characters, got 257 for 'k'");
+    expect(validate(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])))).toThrow('tags must have at most 50 tags, got 51');
+  });
+});
+
+describe('validateResourceTags', () => {
+  const validate = (tags: { [key: string]: string } | undefined) => () => validateResourceTags(stack, 'resourceTags', tags);
+
+  test('accepts up to 30 tags of the tag map form', () => {
+    expect(validate(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, 'v'])))).not.toThrow();
+  });
+
+  test('fails on more than 30 tags and on keys a tag map refuses', () => {
+    expect(validate(Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v'])))).toThrow('resourceTags must have at most 30 tags, got 31');
+    expect(validate({ 'a#b': 'x' })).toThrow("resourceTags keys may hold letters, digits, white space and _ . : / = + - @, got 'a#b'");
   });
 });
 
