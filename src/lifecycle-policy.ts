@@ -1,8 +1,9 @@
-import { CfnResource, Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Tags, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
-import { IContainerRecipe } from './container-recipe';
+import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
@@ -23,6 +24,9 @@ const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
 
 /** The managed policy the user guide documents for the lifecycle execution role (image-lifecycle-prerequisites). */
 const LIFECYCLE_EXECUTION_POLICY = 'service-role/EC2ImageBuilderLifecycleExecutionPolicy';
+/** The tag an ECR repository needs before lifecycle policies may delete its images. */
+const LIFECYCLE_ACCESS_TAG_KEY = 'LifecycleExecutionAccess';
+const LIFECYCLE_ACCESS_TAG_VALUE = 'EC2 Image Builder';
 
 /** Every version of a recipe, past and future. */
 const ALL_VERSIONS = 'x.x.x';
@@ -134,7 +138,7 @@ export class LifecycleRecipeSelection {
    *   which covers each new version a recipe of this library creates when it changes
    */
   public static imageRecipe(recipe: IImageRecipe, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE);
+    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE, undefined);
   }
 
   /**
@@ -144,7 +148,8 @@ export class LifecycleRecipeSelection {
    * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.x.x`; default: every version (`x.x.x`)
    */
   public static containerRecipe(recipe: IContainerRecipe, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE);
+    const repository = ContainerRecipe.isContainerRecipe(recipe) ? recipe.targetRepository : undefined;
+    return new LifecycleRecipeSelection(recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, repository);
   }
 
   /**
@@ -154,7 +159,7 @@ export class LifecycleRecipeSelection {
    * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.0.x`; default: every version (`x.x.x`)
    */
   public static fromRecipeName(recipeName: string, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipeName, version ?? ALL_VERSIONS, undefined);
+    return new LifecycleRecipeSelection(recipeName, version ?? ALL_VERSIONS, undefined, undefined);
   }
 
   /** The recipe's name. */
@@ -163,11 +168,20 @@ export class LifecycleRecipeSelection {
   public readonly recipeVersion: string;
   /** The policy type the recipe's images belong to, when known. */
   private readonly kind?: LifecycleResourceType;
+  /**
+   * The repository a container recipe of this app pushes to, whose images the policy may delete.
+   *
+   * @internal
+   */
+  public readonly _targetRepository?: ecr.IRepository;
 
-  private constructor(recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined) {
+  private constructor(
+    recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined, targetRepository: ecr.IRepository | undefined,
+  ) {
     this.recipeName = recipeName;
     this.recipeVersion = recipeVersion;
     this.kind = kind;
+    this._targetRepository = targetRepository;
   }
 
   /**
@@ -216,6 +230,15 @@ export class LifecycleResourceSelection {
   private constructor(recipes: LifecycleRecipeSelection[] | undefined, tags: { [key: string]: string } | undefined) {
     this.recipes = recipes;
     this.tags = tags;
+  }
+
+  /**
+   * The repositories the selected container recipes push to, where this app knows them.
+   *
+   * @internal
+   */
+  public _targetRepositories(): ecr.IRepository[] {
+    return (this.recipes ?? []).flatMap((recipe) => recipe._targetRepository ?? []);
   }
 
   /**
@@ -358,6 +381,10 @@ export interface LifecycleRule {
 
   /**
    * Delete the container images the image distributed to ECR. Only for `CONTAINER_IMAGE` policies.
+   *
+   * Image Builder deletes images from a repository only if it has the tag
+   * `LifecycleExecutionAccess: EC2 Image Builder`. The policy adds it to the target repositories
+   * of the container recipes it selects when this app creates them, and warns about the others.
    *
    * @default false
    */
@@ -597,6 +624,25 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
 
     this.lifecyclePolicyArn = resource.attrArn;
     this.lifecyclePolicyName = name;
+
+    if (props.rules.some((rule) => rule.includeContainers)) {
+      props.resourceSelection._targetRepositories().forEach((repository) => this.allowLifecycleAccess(repository));
+    }
+  }
+
+  /**
+   * Image Builder deletes images from an ECR repository only when the repository carries the tag
+   * `LifecycleExecutionAccess: EC2 Image Builder` (user guide, "Lifecycle management
+   * prerequisites"): repositories of this app get it; others are named in a warning.
+   */
+  private allowLifecycleAccess(repository: ecr.IRepository): void {
+    if (Resource.isOwnedResource(repository)) {
+      Tags.of(repository).add(LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE);
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
+      `includeContainers deletes images from ${repository.repositoryName} only if that repository has the tag ` +
+      `${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app did not create it, so add the tag where it is managed`);
   }
 
   private createExecutionRole(): iam.IRole {

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -146,6 +146,41 @@ describe('LifecyclePolicy', () => {
     }]);
     expectValidTemplate(stack);
     expectNoNagErrors(app);
+  });
+
+  describe('the ECR access tag that container lifecycle actions need', () => {
+    const deleteContainers = (recipe: ContainerRecipe, includeContainers: boolean) => new LifecyclePolicy(stack, 'Policy', {
+      resourceType: LifecycleResourceType.CONTAINER_IMAGE,
+      resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.containerRecipe(recipe)]),
+      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(5), includeContainers }],
+    });
+    const ACCESS_TAG = { Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' };
+
+    test('tags the target repository of a selected recipe when the policy deletes containers', () => {
+      deleteContainers(containerRecipe(), true);
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { Tags: Match.arrayWith([ACCESS_TAG]) });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('LifecycleExecutionAccess'))).toEqual([]);
+    });
+
+    test('leaves the repository untagged when the policy keeps containers', () => {
+      deleteContainers(containerRecipe(), false);
+
+      const [repository] = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'));
+      expect(repository.Properties?.Tags).toBeUndefined();
+    });
+
+    test('warns, naming the tag, when the repository was not created in this app', () => {
+      const recipe = new ContainerRecipe(stack, 'Imported', {
+        parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+        targetRepository: ecr.Repository.fromRepositoryName(stack, 'Repo', 'shared-images'),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+      });
+      deleteContainers(recipe, true);
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp(
+        'includeContainers deletes images from shared-images only if that repository has the tag LifecycleExecutionAccess: EC2 Image Builder'));
+    });
   });
 
   test('a tag selection', () => {

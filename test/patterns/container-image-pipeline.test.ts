@@ -21,6 +21,8 @@ describe('ContainerImagePipeline', () => {
     template.hasResourceProperties('AWS::ECR::Repository', {
       ImageScanningConfiguration: { ScanOnPush: true },
       ImageTagMutability: 'IMMUTABLE',
+      // Without this tag the lifecycle policy could not delete old images from the repository.
+      Tags: [{ Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' }],
     });
     template.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
