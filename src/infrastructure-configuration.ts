@@ -428,7 +428,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     validateHopLimit(this, this.hopLimit);
     validateLogging(this, props);
     validatePlacement(this, props);
-    validateTopicKeyAccount(this, props.notificationTopic?.masterKey);
+    validateNotificationTopic(this, props.notificationTopic);
     const subnet = props.vpc ? selectSubnet(this, props.vpc, props.subnetSelection) : undefined;
     validateAvailabilityZone(this, props.availabilityZone, subnet);
 
@@ -780,7 +780,9 @@ function validateLogging(scope: Construct, props: InfrastructureConfigurationPro
   }
   validateTextLength(scope, 'logPrefix', prefix);
   if (!Token.isUnresolved(prefix) && prefix.startsWith('/')) {
-    throw validationError(`logPrefix must not start with '/': S3 keys have no leading slash, got '${prefix}'`, scope);
+    // A valid S3 key, but rarely what was meant: the logs land under a folder with an empty name.
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:logPrefixSlash',
+      `logPrefix '${prefix}' starts with '/', which S3 keeps in the key: the logs land under a folder with an empty name`);
   }
 }
 
@@ -804,6 +806,17 @@ function validatePlacement(scope: Construct, props: InfrastructureConfigurationP
       'hostResourceGroupArn must be a resource group ARN like arn:aws:resource-groups:us-east-1:123456789012:group/my-hosts, ' +
       `got '${hostResourceGroupArn}'`, scope);
   }
+}
+
+/**
+ * Image Builder publishes to standard topics only ("Image Builder doesn't support FIFO topics",
+ * CreateInfrastructureConfiguration API reference), encrypted, if at all, with a key of its account.
+ */
+function validateNotificationTopic(scope: Construct, topic: sns.ITopic | undefined): void {
+  if (topic?.fifo) {
+    throw validationError(`notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got ${topic.topicArn}`, scope);
+  }
+  validateTopicKeyAccount(scope, topic?.masterKey);
 }
 
 /** Image Builder cannot publish to topics encrypted with keys of other accounts (Image Builder user guide). */

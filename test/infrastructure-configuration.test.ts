@@ -714,9 +714,21 @@ describe('InfrastructureConfiguration', () => {
       expect(() => newInfra({ logPrefix: 'builds/' })).toThrow("logPrefix needs a logBucket, got logPrefix 'builds/' without logBucket");
     });
 
-    test('fails when logPrefix starts with a slash', () => {
-      expect(() => newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: '/builds' }))
-        .toThrow("logPrefix must not start with '/': S3 keys have no leading slash, got '/builds'");
+    test('warns when logPrefix starts with a slash, which S3 allows in a key', () => {
+      newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: '/builds' });
+
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("logPrefix '/builds' starts with '/'"));
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+        Logging: { S3Logs: { S3BucketName: 'my-logs', S3KeyPrefix: '/builds' } },
+      });
+    });
+
+    test.each([
+      ['a FIFO topic of this app', () => new sns.Topic(stack, 'Fifo', { fifo: true, topicName: 'builds' })],
+      ['an imported FIFO topic', () => sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:us-east-1:123456789012:builds.fifo')],
+    ])('fails with %s as notificationTopic', (_, topic) => {
+      expect(() => newInfra({ notificationTopic: topic() }))
+        .toThrow(/notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got /);
     });
 
     test('fails when logPrefix is empty', () => {
