@@ -127,6 +127,30 @@ export enum LifecycleTimeUnit {
 }
 
 /**
+ * A number of days, weeks, calendar months or years, for exceptions that a `Duration` cannot
+ * express in months or years.
+ */
+export class LifecycleTimeSpan {
+  /**
+   * @param value a whole number of units
+   * @param unit the unit
+   */
+  public static of(value: number, unit: LifecycleTimeUnit): LifecycleTimeSpan {
+    return new LifecycleTimeSpan(value, unit);
+  }
+
+  /** The number of units. */
+  public readonly value: number;
+  /** The unit. */
+  public readonly unit: LifecycleTimeUnit;
+
+  private constructor(value: number, unit: LifecycleTimeUnit) {
+    this.value = value;
+    this.unit = unit;
+  }
+}
+
+/**
  * A recipe whose images a lifecycle policy manages, with the versions it covers.
  */
 export class LifecycleRecipeSelection {
@@ -411,6 +435,15 @@ export interface LifecycleRule {
    * @default - AMIs are not skipped for recent launches
    */
   readonly excludeAmisLaunchedWithin?: Duration;
+
+  /**
+   * Skip AMIs that launched an instance within this many days, weeks, calendar months or years (1
+   * to 365 of the unit), e.g. `LifecycleTimeSpan.of(6, LifecycleTimeUnit.MONTHS)`. Give this or
+   * `excludeAmisLaunchedWithin`, not both. Only for `AMI_IMAGE` policies.
+   *
+   * @default - AMIs are not skipped for recent launches
+   */
+  readonly excludeAmisLaunchedWithinSpan?: LifecycleTimeSpan;
 
   /**
    * Skip AMIs in these regions. Only for `AMI_IMAGE` policies.
@@ -715,7 +748,9 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   checkWholeNumber(scope, `${where} retainAtLeast`, rule.retainAtLeast, 1, MAX_RETAIN_AT_LEAST);
   // User guide, "AMI lifecycle exclusion rules" (LifecyclePolicyDetailExclusionRulesAmis): for AMIs only.
   if (!ami) {
-    const amiExclusions = (['excludePublicAmis', 'excludeAmisLaunchedWithin', 'excludeAmiRegions', 'excludeAmiSharedAccounts', 'excludeAmiTags'] as const)
+    const amiExclusions = ([
+      'excludePublicAmis', 'excludeAmisLaunchedWithin', 'excludeAmisLaunchedWithinSpan', 'excludeAmiRegions', 'excludeAmiSharedAccounts', 'excludeAmiTags',
+    ] as const)
       .filter((prop) => rule[prop] !== undefined);
     if (amiExclusions.length > 0) {
       throw validationError(
@@ -731,6 +766,13 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
         `${where} excludeAmiSharedAccounts must list 1 to ${MAX_SHARED_ACCOUNTS} accounts, got ${count}; omit it to skip no AMIs for sharing`, scope);
     }
     rule.excludeAmiSharedAccounts.forEach((account) => validateAccountId(scope, `${where} excludeAmiSharedAccounts`, account));
+  }
+  if (rule.excludeAmisLaunchedWithin !== undefined && rule.excludeAmisLaunchedWithinSpan !== undefined) {
+    throw validationError(`${where}: give excludeAmisLaunchedWithin or excludeAmisLaunchedWithinSpan, not both, got both`, scope);
+  }
+  if (rule.excludeAmisLaunchedWithinSpan !== undefined) {
+    // LifecyclePolicyDetailExclusionRulesAmisLastLaunched API reference: value is 1 to 365 of the unit.
+    checkWholeNumber(scope, `${where} excludeAmisLaunchedWithinSpan`, rule.excludeAmisLaunchedWithinSpan.value, 1, MAX_LAST_LAUNCHED_VALUE);
   }
   rule.excludeAmiRegions?.forEach((region) => validateRegion(scope, `${where} excludeAmiRegions`, region));
   // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
@@ -748,9 +790,7 @@ function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule:
   const amis: CfnLifecyclePolicy.AmiExclusionRulesProperty = {
     isPublic: rule.excludePublicAmis || undefined,
     // LifecyclePolicyDetailExclusionRulesAmisLastLaunched API reference: value is 1 to 365.
-    lastLaunched: rule.excludeAmisLaunchedWithin
-      ? durationToAge(scope, `${where} excludeAmisLaunchedWithin`, rule.excludeAmisLaunchedWithin, MAX_LAST_LAUNCHED_VALUE)
-      : undefined,
+    lastLaunched: lastLaunched(scope, where, rule),
     regions: rule.excludeAmiRegions?.length ? rule.excludeAmiRegions : undefined,
     sharedAccounts: rule.excludeAmiSharedAccounts,
     tagMap: nonEmpty(rule.excludeAmiTags),
@@ -770,6 +810,16 @@ function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule:
  * A `Duration` as a lifecycle age: whole days, in DAYS up to `max`, beyond that in WEEKS when it
  * is whole weeks. Months and years are calendar units that no fixed duration equals.
  */
+/** The AMI exception for recent launches, from a `Duration` or a span in units. */
+function lastLaunched(scope: Construct, where: string, rule: LifecycleRule): { value: number; unit: LifecycleTimeUnit } | undefined {
+  if (rule.excludeAmisLaunchedWithinSpan) {
+    return { value: rule.excludeAmisLaunchedWithinSpan.value, unit: rule.excludeAmisLaunchedWithinSpan.unit };
+  }
+  return rule.excludeAmisLaunchedWithin
+    ? durationToAge(scope, `${where} excludeAmisLaunchedWithin`, rule.excludeAmisLaunchedWithin, MAX_LAST_LAUNCHED_VALUE)
+    : undefined;
+}
+
 function durationToAge(scope: Construct, prop: string, duration: Duration, max: number): { value: number; unit: LifecycleTimeUnit } {
   if (duration.isUnresolved()) {
     return { value: duration.toDays(), unit: LifecycleTimeUnit.DAYS };

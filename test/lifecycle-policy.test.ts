@@ -14,6 +14,7 @@ import {
   LifecycleResourceSelection,
   LifecycleResourceType,
   LifecycleRule,
+  LifecycleTimeSpan,
   LifecycleTimeUnit,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -255,6 +256,15 @@ describe('LifecyclePolicy', () => {
     expectValidTemplate(stack);
   });
 
+  test.each([
+    [LifecycleTimeUnit.MONTHS, 6], [LifecycleTimeUnit.YEARS, 2], [LifecycleTimeUnit.DAYS, 365],
+  ])('AMIs launched within a span of %s are skipped', (unit, value) => {
+    policyWithRule({ excludeAmisLaunchedWithinSpan: LifecycleTimeSpan.of(value, unit) });
+
+    expect(policyProperties().PolicyDetails[0].ExclusionRules.Amis.LastLaunched).toEqual({ Value: value, Unit: unit });
+    expectValidTemplate(stack);
+  });
+
   test('a given execution role, status, description and tags; no role is created', () => {
     const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/lifecycle');
     const policy = newPolicy({
@@ -454,6 +464,24 @@ describe('LifecyclePolicy', () => {
     test('fails with excludeAmisLaunchedWithin beyond 365 days that is not whole weeks', () => {
       expect(() => policyWithRule({ excludeAmisLaunchedWithin: Duration.days(400) }))
         .toThrow('rules[0] excludeAmisLaunchedWithin must be at most 365 days, or at most 365 weeks in whole weeks, got 400 days');
+    });
+
+    test.each([0, 366, 1.5])('fails with an excludeAmisLaunchedWithinSpan of %d months', (value) => {
+      expect(() => policyWithRule({ excludeAmisLaunchedWithinSpan: LifecycleTimeSpan.of(value, LifecycleTimeUnit.MONTHS) }))
+        .toThrow(`rules[0] excludeAmisLaunchedWithinSpan must be a whole number from 1 to 365, got ${value}`);
+    });
+
+    test('fails with both forms of the launch exception', () => {
+      expect(() => policyWithRule({
+        excludeAmisLaunchedWithin: Duration.days(30),
+        excludeAmisLaunchedWithinSpan: LifecycleTimeSpan.of(1, LifecycleTimeUnit.MONTHS),
+      })).toThrow('rules[0]: give excludeAmisLaunchedWithin or excludeAmisLaunchedWithinSpan, not both, got both');
+    });
+
+    test('fails with a launch span in a container policy', () => {
+      expect(() => policyWithRule(
+        { excludeAmisLaunchedWithinSpan: LifecycleTimeSpan.of(1, LifecycleTimeUnit.YEARS) }, LifecycleResourceType.CONTAINER_IMAGE))
+        .toThrow("rules[0]: excludeAmisLaunchedWithinSpan is only for AMI_IMAGE policies, got resourceType 'CONTAINER_IMAGE'");
     });
 
     test('fails with AMI exclusions in a container policy', () => {
