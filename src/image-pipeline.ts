@@ -23,8 +23,11 @@ import {
 import { IWorkflow } from './workflow';
 
 const IMAGE_PIPELINE_SYMBOL = Symbol.for('cdk-imagebuilder.ImagePipeline');
-/** The managed policy Image Builder documents for the role that runs workflows. */
-const WORKFLOW_EXECUTION_POLICY = 'service-role/EC2ImageBuilderWorkflowExecutionPolicy';
+/**
+ * The managed policy AWS documents for the role Image Builder runs workflows as
+ * (arn:aws:iam::aws:policy/EC2ImageBuilderExecutionPolicy, AWS managed policy reference).
+ */
+const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
 
 /**
  * Whether a pipeline runs on its schedule.
