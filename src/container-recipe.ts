@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -18,7 +18,7 @@ import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTextLength } from './private/validation';
+import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
@@ -26,6 +26,11 @@ const DEFAULT_VERSION = '1.0.x';
 /** `dockerfileTemplateData` is at most 16,000 characters (CreateContainerRecipe API reference). */
 const MAX_DOCKERFILE_LENGTH = 16_000;
 const COMPONENTS_PLACEHOLDER = '{{{ imagebuilder:components }}}';
+/** The build instance's image is an AMI ID or an SSM parameter (Image Builder API reference, `InstanceConfiguration.image`). */
+const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SSM_PREFIX = 'ssm:';
+/** `PlatformOverride` takes these (CloudFormation reference, `AWS::ImageBuilder::ContainerRecipe`). */
+const OVERRIDE_PLATFORMS = [Platform.LINUX, Platform.WINDOWS];
 
 /**
  * The Dockerfile Image Builder uses when none is given: the parent image, then the environment
@@ -226,7 +231,9 @@ export interface ContainerRecipeProps {
   readonly description?: string;
 
   /**
-   * The AMI of the instance that builds the container image.
+   * The AMI of the instance that builds the container image: `ParentImage.fromAmiId`,
+   * `fromSsmParameter` or `fromSsmParameterName` (Image Builder takes an AMI ID or an SSM parameter
+   * here, not an Image Builder image or a Marketplace product).
    *
    * @default - the ECS-optimized AMI Image Builder picks
    */
@@ -247,7 +254,8 @@ export interface ContainerRecipeProps {
   readonly kmsKey?: kms.IKey;
 
   /**
-   * The platform of the parent image, when Image Builder cannot tell it from the image.
+   * The platform of the parent image, when Image Builder cannot tell it from the image: Linux or
+   * Windows.
    *
    * @default - the parent image's platform
    */
@@ -424,7 +432,11 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateRecipeVersion(this, version);
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
+    validateTagMap(this, 'tags', props.tags);
     validateUniqueDevices(this, props.instanceBlockDevices ?? []);
+    if (props.platformOverride !== undefined && !OVERRIDE_PLATFORMS.includes(props.platformOverride)) {
+      throw validationError(`platformOverride must be ${OVERRIDE_PLATFORMS.join(' or ')}, got '${props.platformOverride}'`, this);
+    }
     if (props.imageOsVersionOverride && props.platformOverride && props.imageOsVersionOverride.platform !== props.platformOverride) {
       throw validationError(`imageOsVersionOverride must be a ${props.platformOverride} version to match platformOverride, ` +
         `got '${props.imageOsVersionOverride.name}' (${props.imageOsVersionOverride.platform})`, this);
@@ -441,6 +453,9 @@ export class ContainerRecipe extends ContainerRecipeBase {
 
     const dockerfile = (props.dockerfileTemplate ?? DockerfileTemplate.fromInline(DEFAULT_DOCKERFILE)).bind(this);
     const instanceImage = props.instanceImage?.bind(this).parentImage;
+    if (instanceImage !== undefined) {
+      validateInstanceImage(this, instanceImage);
+    }
     const resource = new CfnContainerRecipe(this, 'Resource', {
       name,
       version,
@@ -453,7 +468,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
       description: props.description,
       instanceConfiguration: instanceImage || props.instanceBlockDevices ? {
         image: instanceImage,
-        blockDeviceMappings: props.instanceBlockDevices?.map((device) => device._render(this)),
+        blockDeviceMappings: props.instanceBlockDevices?.map((device) => device._render(this, 'instanceBlockDevices')),
       } : undefined,
       kmsKeyId: props.kmsKey?.keyArn,
       platformOverride: props.platformOverride,
@@ -533,6 +548,31 @@ class S3Dockerfile extends DockerfileTemplate {
   public bind(scope: Construct): DockerfileTemplateConfig {
     return { uri: s3ObjectUrl(scope, 'dockerfileTemplate', this.bucket, this.key) };
   }
+}
+
+/**
+ * The build instance's image must be an AMI ID or `ssm:` and a parameter. A value whose start is a
+ * token (an image built in this app) is left to the service.
+ */
+function validateInstanceImage(scope: Construct, image: string): void {
+  if (image.startsWith(SSM_PREFIX) || AMI_ID.test(image)) {
+    return;
+  }
+  let shown = image;
+  if (Token.isUnresolved(image)) {
+    const fragments = Tokenization.reverseString(image);
+    if (fragments.firstToken) {
+      return;
+    }
+    // A known start such as 'arn:' already tells the kind of image; `ami-` and a token may be an AMI ID.
+    const start: string = fragments.firstValue;
+    if (start.startsWith('ami-') || SSM_PREFIX.startsWith(start) || 'ami-'.startsWith(start)) {
+      return;
+    }
+    shown = fragments.mapTokens({ mapToken: () => '…' }).join({ join: (left: any, right: any) => `${left ?? ''}${right ?? ''}` });
+  }
+  throw validationError('instanceImage must be an AMI ID (\'ami-\' and 8 or 17 hexadecimal digits) or an SSM parameter ' +
+    `('ssm:' and its name), from ParentImage.fromAmiId, fromSsmParameter or fromSsmParameterName, got '${shown}'`, scope);
 }
 
 /** A Dockerfile needs a FROM; without the components placeholder the components would not run. */

@@ -125,7 +125,8 @@ export enum EbsVolumeType {
  */
 export interface EbsDeviceOptions {
   /**
-   * The size of the volume.
+   * The size of the volume: a whole number of GiB from 1 to 16,000 (at least 4 GiB for io1 and
+   * io2, at least 125 GiB for st1 and sc1, at most 1,024 GiB for magnetic volumes).
    *
    * @default - the size of the snapshot or of the parent image's volume
    */
@@ -139,14 +140,15 @@ export interface EbsDeviceOptions {
   readonly volumeType?: EbsVolumeType;
 
   /**
-   * Provisioned IOPS; only for io1 and io2 (where it is required) and gp3.
+   * Provisioned IOPS, 100 to 64,000 (at least 3,000 for gp3); only for io1 and io2 (where it is
+   * required) and gp3.
    *
    * @default - the volume type's baseline
    */
   readonly iops?: number;
 
   /**
-   * Throughput in MiB/s; only for gp3.
+   * Throughput in MiB/s, 125 to 1,000; only for gp3.
    *
    * @default - 125 MiB/s for gp3
    */
@@ -218,14 +220,16 @@ export class RecipeBlockDevice {
   /**
    * Checks the device and renders it for CloudFormation.
    *
+   * @param scope the recipe
+   * @param prop the recipe's prop that lists the device, for messages
    * @internal
    */
-  public _render(scope: Construct): CfnImageRecipe.InstanceBlockDeviceMappingProperty {
+  public _render(scope: Construct, prop = 'blockDevices'): CfnImageRecipe.InstanceBlockDeviceMappingProperty {
     if (this.suppressed) {
       return { deviceName: this.deviceName, noDevice: '' };
     }
     const o = this.ebsOptions!;
-    validateEbsOptions(scope, this.deviceName, o);
+    validateEbsOptions(scope, `${prop} '${this.deviceName}'`, o);
     return {
       deviceName: this.deviceName,
       ebs: {
@@ -297,14 +301,16 @@ export interface ImageRecipeProps {
 
   /**
    * User data for the build instance, replacing what Image Builder adds (which installs the SSM
-   * agent on Linux, so a replacement must make sure the agent runs).
+   * agent on Linux, so a replacement must make sure the agent runs). At most 16,383 bytes, which
+   * Image Builder receives base64-encoded.
    *
    * @default - Image Builder's user data
    */
   readonly userDataOverride?: ec2.UserData;
 
   /**
-   * Remove the SSM agent from the image after the build, when Image Builder installed it.
+   * Remove the SSM agent from the image after the build, when Image Builder installed it. Only for
+   * Linux and macOS parent images: Image Builder rejects the setting, true or false, for Windows.
    *
    * @default false
    */
@@ -481,10 +487,17 @@ export class ImageRecipe extends ImageRecipeBase {
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'amiTags', props.amiTags);
+    validateTagMap(this, 'tags', props.tags);
     validateUniqueDevices(this, props.blockDevices ?? []);
+    const userData = props.userDataOverride?.render();
+    validateUserData(this, userData);
 
     const parent = props.parentImage.bind(this);
     this.platform = parent.platform;
+    if (props.uninstallSsmAgentAfterBuild !== undefined && parent.platform === Platform.WINDOWS) {
+      throw validationError('uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, ' +
+        `got ${props.uninstallSsmAgentAfterBuild} with a Windows parent image; leave it unset`, this);
+    }
     for (const entry of props.components ?? []) {
       this.addComponent(entry.component, entry.parameters);
     }
@@ -499,8 +512,8 @@ export class ImageRecipe extends ImageRecipeBase {
       description: props.description,
       blockDeviceMappings: props.blockDevices?.map((device) => device._render(this)),
       workingDirectory: props.workingDirectory,
-      additionalInstanceConfiguration: props.userDataOverride || props.uninstallSsmAgentAfterBuild !== undefined ? {
-        userDataOverride: props.userDataOverride ? Fn.base64(props.userDataOverride.render()) : undefined,
+      additionalInstanceConfiguration: userData !== undefined || props.uninstallSsmAgentAfterBuild !== undefined ? {
+        userDataOverride: userData !== undefined ? Fn.base64(userData) : undefined,
         systemsManagerAgent: props.uninstallSsmAgentAfterBuild !== undefined
           ? { uninstallAfterBuild: props.uninstallSsmAgentAfterBuild } : undefined,
       } : undefined,
@@ -546,9 +559,34 @@ export class ImageRecipe extends ImageRecipeBase {
   }
 }
 
-/** The EBS combinations EC2 rejects at launch, caught before the build. */
-function validateEbsOptions(scope: Construct, deviceName: string, o: EbsDeviceOptions): void {
-  const where = `blockDevices '${deviceName}'`;
+/**
+ * Image Builder's ranges for every EBS volume (`EbsInstanceBlockDeviceSpecification` in the
+ * Image Builder API reference): IOPS, throughput in MiB/s and size in GiB.
+ */
+const EBS_RANGES = {
+  iops: { min: 100, max: 64_000 },
+  throughput: { min: 125, max: 1_000 },
+  volumeSize: { min: 1, max: 16_000 },
+};
+
+/**
+ * The volume types whose EC2 limits are narrower than Image Builder's ranges (supported IOPS and
+ * volume sizes of each type, EC2 API reference `EbsBlockDevice` and
+ * `LaunchTemplateEbsBlockDeviceRequest`): gp3 starts at 3,000 IOPS, io1
+ * and io2 at 4 GiB, st1 and sc1 at 125 GiB, and magnetic volumes stop at 1,024 GiB. Higher
+ * per-type maxima are left to the service, which raises them over time.
+ */
+const EBS_TYPE_RANGES: { [type: string]: { iops?: { min?: number }; volumeSize?: { min?: number; max?: number } } } = {
+  [EbsVolumeType.GP3]: { iops: { min: 3_000 } },
+  [EbsVolumeType.IO1]: { volumeSize: { min: 4 } },
+  [EbsVolumeType.IO2]: { volumeSize: { min: 4 } },
+  [EbsVolumeType.ST1]: { volumeSize: { min: 125 } },
+  [EbsVolumeType.SC1]: { volumeSize: { min: 125 } },
+  [EbsVolumeType.STANDARD]: { volumeSize: { max: 1_024 } },
+};
+
+/** The EBS combinations EC2 rejects at launch, caught before the build. `where` names the prop and device. */
+function validateEbsOptions(scope: Construct, where: string, o: EbsDeviceOptions): void {
   const type = o.volumeType;
   if (o.iops !== undefined && type !== undefined && ![EbsVolumeType.IO1, EbsVolumeType.IO2, EbsVolumeType.GP3].includes(type)) {
     throw validationError(`${where}: iops is only for io1, io2 and gp3 volumes, got volumeType '${type}'`, scope);
@@ -559,21 +597,47 @@ function validateEbsOptions(scope: Construct, deviceName: string, o: EbsDeviceOp
   if (o.throughput !== undefined && type !== EbsVolumeType.GP3) {
     throw validationError(`${where}: throughput is only for gp3 volumes, got volumeType '${type ?? 'unset'}'`, scope);
   }
-  for (const [prop, value] of [['iops', o.iops], ['throughput', o.throughput]] as const) {
-    if (value !== undefined && !Token.isUnresolved(value) && !(Number.isInteger(value) && value > 0)) {
-      throw validationError(`${where}: ${prop} must be a positive whole number, got ${value}`, scope);
-    }
-  }
+  const typeRanges = type !== undefined ? EBS_TYPE_RANGES[type] ?? {} : {};
+  validateEbsRange(scope, where, 'iops', o.iops, '', type, typeRanges.iops);
+  validateEbsRange(scope, where, 'throughput', o.throughput, '', type, undefined);
   if (o.volumeSize !== undefined && !o.volumeSize.isUnresolved()) {
-    const gib = o.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(gib) || gib < 1) {
-      throw validationError(`${where}: volumeSize must be a whole number of GiB, at least 1, got ${gib} GiB`, scope);
-    }
+    validateEbsRange(scope, where, 'volumeSize', o.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }), ' GiB', type, typeRanges.volumeSize);
   }
   if (o.kmsKey && o.encrypted === false) {
     throw validationError(`${where}: a kmsKey needs encrypted true, got encrypted false`, scope);
   }
   if (o.snapshotId !== undefined && !Token.isUnresolved(o.snapshotId) && !/^snap-[0-9a-f]{8}([0-9a-f]{9})?$/.test(o.snapshotId)) {
     throw validationError(`${where}: snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got '${o.snapshotId}'`, scope);
+  }
+}
+
+/** A whole number within Image Builder's range for `prop`, narrowed by the volume type's own limits. */
+function validateEbsRange(
+  scope: Construct, where: string, prop: keyof typeof EBS_RANGES, value: number | undefined, unit: string,
+  type: EbsVolumeType | undefined, typeRange: { min?: number; max?: number } | undefined,
+): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const min = Math.max(EBS_RANGES[prop].min, typeRange?.min ?? -Infinity);
+  const max = Math.min(EBS_RANGES[prop].max, typeRange?.max ?? Infinity);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const whole = unit ? `a whole number of${unit}` : 'a whole number';
+    const forType = typeRange ? ` for ${type} volumes` : '';
+    throw validationError(`${where}: ${prop} must be ${whole} from ${min} to ${max}${forType}, got ${value}${unit}`, scope);
+  }
+}
+
+/** `userDataOverride` is sent base64-encoded, at most 21,847 characters: 16,383 bytes before encoding. */
+const MAX_USER_DATA_BYTES = 16_383;
+
+function validateUserData(scope: Construct, userData: string | undefined): void {
+  if (userData === undefined || Token.isUnresolved(userData)) {
+    return;
+  }
+  const bytes = Buffer.byteLength(userData, 'utf8');
+  if (bytes < 1 || bytes > MAX_USER_DATA_BYTES) {
+    throw validationError(`userDataOverride must be 1 to ${MAX_USER_DATA_BYTES} bytes (UTF-8) so that it fits in ` +
+      `21847 base64 characters, got ${bytes} bytes`, scope);
   }
 }

@@ -1,15 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Size, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  AwsManagedComponent, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
+  AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
   OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -217,6 +218,69 @@ describe('ContainerRecipe', () => {
     test('fails on an OS version override of another platform', () => {
       expect(() => newRecipe({ platformOverride: Platform.LINUX, imageOsVersionOverride: OsVersion.WINDOWS_SERVER_2022 }))
         .toThrow("imageOsVersionOverride must be a Linux version to match platformOverride, got 'Microsoft Windows Server 2022' (Windows)");
+    });
+
+    test('fails on an instance image that is not an AMI ID or an SSM parameter', () => {
+      const allowed = "instanceImage must be an AMI ID ('ami-' and 8 or 17 hexadecimal digits) or an SSM parameter ('ssm:' and its name), " +
+        'from ParentImage.fromAmiId, fromSsmParameter or fromSsmParameterName, got ';
+      expect(() => newRecipe({ instanceImage: ParentImage.fromMarketplaceProduct('prod-abcdefghijklm') }, 'Marketplace'))
+        .toThrow(`${allowed}'prod-abcdefghijklm'`);
+      expect(() => newRecipe({ instanceImage: ParentImage.fromImageArn('arn:aws:imagebuilder:us-east-1:123456789012:image/ecs-base/x.x.x') }, 'Arn'))
+        .toThrow(`${allowed}'arn:aws:imagebuilder:us-east-1:123456789012:image/ecs-base/x.x.x'`);
+      expect(() => newRecipe({ instanceImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) }, 'Managed'))
+        .toThrow(`${allowed}'arn:…:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x'`);
+    });
+
+    test('accepts an instance image from an AMI ID, an SSM parameter, or known only at deployment', () => {
+      const parameter = new ssm.StringParameter(stack, 'Ami', { stringValue: 'ami-0123456789abcdef0', dataType: ssm.ParameterDataType.AWS_EC2_IMAGE });
+      newRecipe({ instanceImage: ParentImage.fromAmiId('ami-01234567') }, 'Ami8');
+      newRecipe({ instanceImage: ParentImage.fromSsmParameterName('/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id') }, 'Name');
+      newRecipe({ instanceImage: ParentImage.fromSsmParameter(parameter) }, 'Parameter');
+      newRecipe({ instanceImage: ParentImage.fromImageArn(Lazy.string({ produce: () => 'ami-0123456789abcdef0' })) }, 'Token');
+
+      const images = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ContainerRecipe'))
+        .map((recipe) => recipe.Properties.InstanceConfiguration.Image);
+      expect(images).toEqual([
+        'ami-01234567',
+        'ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
+        { 'Fn::Join': ['', ['ssm:', { Ref: stack.getLogicalId(parameter.node.defaultChild as ssm.CfnParameter) }]] },
+        'ami-0123456789abcdef0',
+      ]);
+    });
+
+    test('fails on a macOS platform override', () => {
+      expect(() => newRecipe({ platformOverride: Platform.MACOS })).toThrow("platformOverride must be Linux or Windows, got 'macOS'");
+    });
+
+    test('accepts a Windows platform override', () => {
+      newRecipe({
+        platformOverride: Platform.WINDOWS,
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'Win', { platform: Platform.WINDOWS }) }],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { PlatformOverride: 'Windows' });
+    });
+
+    test('fails on instance block device values outside the EBS ranges, naming instanceBlockDevices', () => {
+      expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 1_001 })] }))
+        .toThrow("instanceBlockDevices '/dev/xvda': throughput must be a whole number from 125 to 1000, got 1001");
+      expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.SC1, volumeSize: Size.gibibytes(100) })] }, 'Cold'))
+        .toThrow("instanceBlockDevices '/dev/xvda': volumeSize must be a whole number of GiB from 125 to 16000 for sc1 volumes, got 100 GiB");
+    });
+
+    test('accepts instance block devices at the edges of the EBS ranges', () => {
+      newRecipe({
+        instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', {
+          volumeType: EbsVolumeType.GP3, iops: 3_000, throughput: 1_000, volumeSize: Size.gibibytes(16_000),
+        })],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        InstanceConfiguration: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Iops: 3000, Throughput: 1000, VolumeSize: 16000 } }] },
+      });
+    });
+
+    test('fails on a tag key with characters tags do not allow', () => {
+      expect(() => newRecipe({ tags: { 'team#1': 'platform' } }))
+        .toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
     });
 
     test('fails on a version with a wildcard outside the patch number', () => {

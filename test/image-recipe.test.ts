@@ -1,4 +1,4 @@
-import { App, Size, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +8,8 @@ import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep,
   EbsVolumeType, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
-import * as simpleYaml from '../src/private/toe/simple-yaml';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import * as simpleYaml from '../src/private/toe/simple-yaml';
 
 const PARAMETERIZED = `schemaVersion: 1.0
 parameters:
@@ -27,6 +27,7 @@ phases:
           commands:
             - echo {{ Version }} {{ Channel }}
 `;
+const BUILD_ONLY = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Install\n        action: ExecuteBash\n        inputs:\n          commands: [true]\n';
 const TEST_ONLY = 'schemaVersion: 1.0\nphases:\n  - name: test\n    steps:\n      - name: Check\n        action: ExecuteBash\n        inputs:\n          commands: [true]\n';
 
 let app: App;
@@ -295,14 +296,80 @@ describe('ImageRecipe', () => {
         .toThrow("blockDevices '/dev/xvda': throughput is only for gp3 volumes, got volumeType 'io1'");
     });
 
-    test('fails on IOPS that are not a positive whole number', () => {
-      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops: 0 })] }))
-        .toThrow("blockDevices '/dev/xvda': iops must be a positive whole number, got 0");
+    test('fails on IOPS below 100', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO1, iops: 99 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops must be a whole number from 100 to 64000, got 99");
+    });
+
+    test('fails on IOPS above 64000', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO2, iops: 64_001 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops must be a whole number from 100 to 64000, got 64001");
+    });
+
+    test('fails on IOPS that are not a whole number', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO1, iops: 150.5 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops must be a whole number from 100 to 64000, got 150.5");
+    });
+
+    test('fails on gp3 IOPS below 3000', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops: 2_999 })] }))
+        .toThrow("blockDevices '/dev/xvda': iops must be a whole number from 3000 to 64000 for gp3 volumes, got 2999");
+    });
+
+    test('fails on throughput below 125 or above 1000', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 124 })] }))
+        .toThrow("blockDevices '/dev/xvda': throughput must be a whole number from 125 to 1000, got 124");
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 1_001 })] }, 'High'))
+        .toThrow("blockDevices '/dev/xvda': throughput must be a whole number from 125 to 1000, got 1001");
     });
 
     test('fails on a volume size below 1 GiB', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.mebibytes(512) })] }))
-        .toThrow("blockDevices '/dev/xvda': volumeSize must be a whole number of GiB, at least 1, got 0.5 GiB");
+        .toThrow("blockDevices '/dev/xvda': volumeSize must be a whole number of GiB from 1 to 16000, got 0.5 GiB");
+    });
+
+    test('fails on a volume size above 16000 GiB', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.gibibytes(16_001) })] }))
+        .toThrow("blockDevices '/dev/xvda': volumeSize must be a whole number of GiB from 1 to 16000, got 16001 GiB");
+    });
+
+    test('fails on an io2 volume below 4 GiB', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.IO2, iops: 100, volumeSize: Size.gibibytes(3) })] }))
+        .toThrow("blockDevices '/dev/xvdb': volumeSize must be a whole number of GiB from 4 to 16000 for io2 volumes, got 3 GiB");
+    });
+
+    test('fails on an st1 volume below 125 GiB', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.ST1, volumeSize: Size.gibibytes(124) })] }))
+        .toThrow("blockDevices '/dev/xvdb': volumeSize must be a whole number of GiB from 125 to 16000 for st1 volumes, got 124 GiB");
+    });
+
+    test('fails on a magnetic volume above 1024 GiB', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.STANDARD, volumeSize: Size.gibibytes(1_025) })] }))
+        .toThrow("blockDevices '/dev/xvdb': volumeSize must be a whole number of GiB from 1 to 1024 for standard volumes, got 1025 GiB");
+    });
+
+    test('accepts EBS values at the edges of their ranges, and tokens', () => {
+      newRecipe({
+        blockDevices: [
+          RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops: 3_000, throughput: 125, volumeSize: Size.gibibytes(16_000) }),
+          RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.GP3, iops: 64_000, throughput: 1_000, volumeSize: Size.gibibytes(1) }),
+          RecipeBlockDevice.ebs('/dev/xvdc', { volumeType: EbsVolumeType.IO1, iops: 100, volumeSize: Size.gibibytes(4) }),
+          RecipeBlockDevice.ebs('/dev/xvdd', { volumeType: EbsVolumeType.IO2, iops: 64_000, volumeSize: Size.gibibytes(4) }),
+          RecipeBlockDevice.ebs('/dev/xvde', { volumeType: EbsVolumeType.ST1, volumeSize: Size.gibibytes(125) }),
+          RecipeBlockDevice.ebs('/dev/xvdf', { volumeType: EbsVolumeType.SC1, volumeSize: Size.gibibytes(125) }),
+          RecipeBlockDevice.ebs('/dev/xvdg', { volumeType: EbsVolumeType.STANDARD, volumeSize: Size.gibibytes(1_024) }),
+          RecipeBlockDevice.ebs('/dev/xvdh', {
+            volumeType: EbsVolumeType.IO2,
+            iops: Token.asNumber(Lazy.number({ produce: () => 50 })),
+            volumeSize: Size.gibibytes(Token.asNumber(Lazy.number({ produce: () => 2 }))),
+          }),
+        ],
+      });
+
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+      expect(resource.Properties.BlockDeviceMappings.map((device: any) => device.Ebs.VolumeSize)).toEqual([16000, 1, 4, 4, 125, 125, 1024, 2]);
+      expect(resource.Properties.BlockDeviceMappings.map((device: any) => device.Ebs.Iops))
+        .toEqual([3000, 64000, 100, 64000, undefined, undefined, undefined, 50]);
     });
 
     test('fails on a KMS key with encryption off', () => {
@@ -314,6 +381,57 @@ describe('ImageRecipe', () => {
     test('fails on a malformed snapshot ID', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { snapshotId: 'snapshot-1' })] }))
         .toThrow("blockDevices '/dev/xvda': snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got 'snapshot-1'");
+    });
+
+    test('fails on uninstallSsmAgentAfterBuild, true or false, for a Windows parent image', () => {
+      const windows = (id: string, uninstallSsmAgentAfterBuild: boolean) => new ImageRecipe(stack, id, {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_CORE),
+        components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.WINDOWS }) }],
+        uninstallSsmAgentAfterBuild,
+      });
+      expect(() => windows('Uninstall', true)).toThrow(
+        'uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, got true with a Windows parent image; leave it unset');
+      expect(() => windows('Keep', false)).toThrow(
+        'uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, got false with a Windows parent image; leave it unset');
+    });
+
+    test('accepts uninstallSsmAgentAfterBuild for Linux, macOS and parent images of unknown platform', () => {
+      newRecipe({ uninstallSsmAgentAfterBuild: true }, 'Linux');
+      new ImageRecipe(stack, 'Mac', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.MACOS_15),
+        components: [{ component: new Component(stack, 'MacTools', { platform: Platform.MACOS, data: ComponentData.fromInline(BUILD_ONLY) }) }],
+        uninstallSsmAgentAfterBuild: true,
+      });
+      newRecipe({ parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'), uninstallSsmAgentAfterBuild: false }, 'Unknown');
+
+      Template.fromStack(stack).resourcePropertiesCountIs('AWS::ImageBuilder::ImageRecipe', {
+        AdditionalInstanceConfiguration: { SystemsManagerAgent: { UninstallAfterBuild: Match.anyValue() } },
+      }, 3);
+    });
+
+    test('fails on user data over 16383 bytes, counted in UTF-8', () => {
+      expect(() => newRecipe({ userDataOverride: ec2.UserData.custom('x'.repeat(16_384)) }))
+        .toThrow('userDataOverride must be 1 to 16383 bytes (UTF-8) so that it fits in 21847 base64 characters, got 16384 bytes');
+      expect(() => newRecipe({ userDataOverride: ec2.UserData.custom('é'.repeat(8_192)) }, 'Accents'))
+        .toThrow('userDataOverride must be 1 to 16383 bytes (UTF-8) so that it fits in 21847 base64 characters, got 16384 bytes');
+    });
+
+    test('fails on empty user data', () => {
+      expect(() => newRecipe({ userDataOverride: ec2.UserData.custom('') }))
+        .toThrow('userDataOverride must be 1 to 16383 bytes (UTF-8) so that it fits in 21847 base64 characters, got 0 bytes');
+    });
+
+    test('accepts user data of 16383 bytes, and user data known only at deployment', () => {
+      newRecipe({ userDataOverride: ec2.UserData.custom('x'.repeat(16_383)) });
+      newRecipe({ userDataOverride: ec2.UserData.custom(Lazy.string({ produce: () => 'x'.repeat(20_000) })) }, 'Token');
+
+      const recipes = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+      expect(recipes.map((r) => r.Properties.AdditionalInstanceConfiguration.UserDataOverride['Fn::Base64'].length)).toEqual([16_383, 20_000]);
+    });
+
+    test('fails on a tag key with characters tags do not allow', () => {
+      expect(() => newRecipe({ tags: { 'team#1': 'platform' } }))
+        .toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
     });
 
     test('fails on a device named twice', () => {
