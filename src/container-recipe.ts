@@ -433,7 +433,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'tags', props.tags);
-    validateUniqueDevices(this, props.instanceBlockDevices ?? []);
+    validateUniqueDevices(this, props.instanceBlockDevices ?? [], 'instanceBlockDevices');
     if (props.platformOverride !== undefined && !OVERRIDE_PLATFORMS.includes(props.platformOverride)) {
       throw validationError(`platformOverride must be ${OVERRIDE_PLATFORMS.join(' or ')}, got '${props.platformOverride}'`, this);
     }

@@ -267,6 +267,13 @@ describe('ContainerRecipe', () => {
         .toThrow("instanceBlockDevices '/dev/xvda': volumeSize must be a whole number of GiB from 125 to 16000 for sc1 volumes, got 100 GiB");
     });
 
+    test('fails on a device named twice or without a name, naming instanceBlockDevices', () => {
+      expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.noDevice('/dev/xvdb'), RecipeBlockDevice.noDevice('/dev/xvdb')] }))
+        .toThrow("instanceBlockDevices must name each device once, got '/dev/xvdb' twice");
+      expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.noDevice('')] }, 'Unnamed'))
+        .toThrow("instanceBlockDevices deviceName must be a device name such as '/dev/xvda', got ''");
+    });
+
     test('accepts instance block devices at the edges of the EBS ranges', () => {
       newRecipe({
         instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', {

@@ -12,14 +12,16 @@ export function validateRecipeVersion(scope: IConstruct, version: string): void 
 }
 
 
-export function validateUniqueDevices(scope: IConstruct, devices: ReadonlyArray<{ readonly deviceName: string }>): void {
+export function validateUniqueDevices(
+  scope: IConstruct, devices: ReadonlyArray<{ readonly deviceName: string }>, prop = 'blockDevices',
+): void {
   const seen = new Set<string>();
   for (const device of devices) {
     if (!Token.isUnresolved(device.deviceName) && device.deviceName.trim() === '') {
-      throw validationError("blockDevices deviceName must be a device name such as '/dev/xvda', got ''", scope);
+      throw validationError(`${prop} deviceName must be a device name such as '/dev/xvda', got ''`, scope);
     }
     if (seen.has(device.deviceName)) {
-      throw validationError(`blockDevices must name each device once, got '${device.deviceName}' twice`, scope);
+      throw validationError(`${prop} must name each device once, got '${device.deviceName}' twice`, scope);
     }
     seen.add(device.deviceName);
   }
