@@ -1,4 +1,4 @@
-import { Duration, Fn, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -57,11 +57,19 @@ export interface PipelineWorkflow {
   readonly workflow: IWorkflow;
 
   /**
-   * Values of the workflow's parameters, by name.
+   * Values of the workflow's `string`, `integer` and `boolean` parameters, by name.
    *
-   * @default - every parameter takes its default
+   * @default - every such parameter takes its default
    */
   readonly parameters?: { [name: string]: string };
+
+  /**
+   * Values of the workflow's `stringList` parameters, by name, each with all its values. A name
+   * goes in `parameters` or here, not both.
+   *
+   * @default - every `stringList` parameter takes its default
+   */
+  readonly listParameters?: { [name: string]: string[] };
 
   /**
    * What the build does when the workflow fails.
@@ -71,7 +79,8 @@ export interface PipelineWorkflow {
   readonly onFailure?: WorkflowOnFailure;
 
   /**
-   * Workflows of the same group run in parallel.
+   * For test workflows: workflows of the same group run in parallel. 1 to 100 letters, digits and
+   * `- _ + #`, starting with a letter or digit.
    *
    * @default - runs on its own
    */
@@ -192,14 +201,15 @@ export interface ImagePipelineProps {
   readonly imageScanningEnabled?: boolean;
 
   /**
-   * For container pipelines: the ECR repository Image Builder scans the image in.
+   * For container pipelines with `imageScanningEnabled`: the ECR repository Image Builder scans the
+   * image in.
    *
    * @default - a repository Image Builder creates
    */
   readonly imageScanningEcrRepository?: ecr.IRepository;
 
   /**
-   * For container pipelines: tags of the scanned image.
+   * For container pipelines with `imageScanningEnabled`: tags of the scanned image.
    *
    * @default - none
    */
@@ -398,8 +408,11 @@ export class ImagePipeline extends ImagePipelineBase {
     if ((props.imageScanningEcrRepository || props.imageScanningEcrTags) && !props.containerRecipe) {
       throw validationError('imageScanningEcrRepository and imageScanningEcrTags are only for container pipelines, got an image recipe', this);
     }
-    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags) && props.imageScanningEnabled === false) {
-      throw validationError('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got false', this);
+    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags)
+      && props.imageScanningEnabled !== true && !Token.isUnresolved(props.imageScanningEnabled)) {
+      throw validationError(
+        'imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got ' +
+        `${props.imageScanningEnabled ?? 'none (scanning is off by default)'}`, this);
     }
 
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);

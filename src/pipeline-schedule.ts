@@ -51,7 +51,7 @@ export interface PipelineScheduleOptions {
   /**
    * Disable the pipeline after this many consecutive failed scheduled runs (1 to 10).
    *
-   * @default - never disabled
+   * @default - Image Builder disables the pipeline after 5 consecutive failed scheduled runs
    */
   readonly autoDisableAfterFailures?: number;
 }
@@ -107,8 +107,9 @@ export class PipelineSchedule {
   public _validate(scope: IConstruct): void {
     validateScheduleExpression(scope, this.expressionString);
     const { timezone, autoDisableAfterFailures: failures } = this.options;
-    if (timezone !== undefined && !Token.isUnresolved(timezone) && !isIanaTimezone(timezone)) {
-      throw validationError(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}'`, scope);
+    const timezoneIssue = timezone === undefined || Token.isUnresolved(timezone) ? undefined : timezoneProblem(timezone);
+    if (timezoneIssue) {
+      throw validationError(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${timezoneIssue}`, scope);
     }
     if (failures !== undefined && !Token.isUnresolved(failures)
       && !(Number.isInteger(failures) && failures >= AUTO_DISABLE_RANGE.min && failures <= AUTO_DISABLE_RANGE.max)) {
@@ -121,15 +122,29 @@ export class PipelineSchedule {
 const CRON_FORM = 'cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *)';
 const RATE_FORM = 'rate(value unit) with unit minute(s), hour(s) or day(s), e.g. rate(7 days)';
 
-/** Per field: the allowed range and names (AWS cron, six fields). */
-const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: string[]; extra: RegExp }> = [
-  { name: 'minutes', min: 0, max: 59, extra: /^$/ },
-  { name: 'hours', min: 0, max: 23, extra: /^$/ },
-  { name: 'day-of-month', min: 1, max: 31, extra: /^(\?|L|LW|\d{1,2}W)$/ },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'], extra: /^$/ },
-  { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], extra: /^(\?|[1-7]L|[1-7]#[1-5]|L)$/ },
-  { name: 'year', min: 1970, max: 2199, extra: /^$/ },
+/**
+ * Per field: the allowed range, names and wildcards (user guide, "Use cron expressions in Image
+ * Builder": only day-of-month and day-of-week take `?`, only day-of-week takes `#` and not `/`).
+ */
+interface CronFieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: string[];
+  readonly wildcards: string;
+}
+
+const CRON_FIELDS: CronFieldSpec[] = [
+  { name: 'minutes', min: 0, max: 59, wildcards: ', - * /' },
+  { name: 'hours', min: 0, max: 23, wildcards: ', - * /' },
+  { name: 'day-of-month', min: 1, max: 31, wildcards: ', - * ? / L W' },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'], wildcards: ', - * /' },
+  { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], wildcards: ', - * ? L #' },
+  { name: 'year', min: 1970, max: 2199, wildcards: ', - * /' },
 ];
+const [, , DAY_OF_MONTH, , DAY_OF_WEEK] = CRON_FIELDS;
+/** `#` picks the nth weekday of the month, 1 to 5. */
+const NTH_WEEK = /^[1-5]$/;
 
 function validateScheduleExpression(scope: IConstruct, expression: string): void {
   if (Token.isUnresolved(expression)) {
@@ -150,7 +165,10 @@ function validateScheduleExpression(scope: IConstruct, expression: string): void
     fail('it is neither');
     return;
   }
-  const fields = cron![1].trim().split(/\s+/);
+  if (!/^\S+( \S+)*$/.test(cron![1])) {
+    fail('the fields must be separated by one space, with no leading or trailing spaces');
+  }
+  const fields = cron![1].split(' ');
   if (fields.length !== 6) {
     fail(`a cron expression has 6 fields, this one has ${fields.length}`);
   }
@@ -163,38 +181,114 @@ function validateScheduleExpression(scope: IConstruct, expression: string): void
   }
 }
 
-/** What is wrong with one cron field, or `undefined`. */
-function cronFieldProblem(field: string, spec: typeof CRON_FIELDS[number]): string | undefined {
-  if (spec.extra.test(field)) {
+/** What is wrong with one cron field, or `undefined`. Names and letters are case-insensitive. */
+function cronFieldProblem(field: string, spec: CronFieldSpec): string | undefined {
+  const upper = field.toUpperCase();
+  if (field === '?') {
+    return spec.wildcards.includes('?') ? undefined : "'?' is only for day-of-month and day-of-week";
+  }
+  // L and W stand for a whole field: the last day (or weekday) of the month, the weekday nearest a day.
+  if (spec === DAY_OF_MONTH && (upper === 'L' || upper === 'LW')) {
     return undefined;
   }
-  for (const part of field.split(',')) {
-    const [range, step] = part.split('/');
-    if (step !== undefined && !/^\d+$/.test(step)) {
+  if (spec === DAY_OF_MONTH && upper.endsWith('W')) {
+    const day = field.slice(0, -1);
+    return /^\d+$/.test(day) && !valueProblem(day, spec) ? undefined : `'${field}' needs a day ${spec.min}-${spec.max} before W`;
+  }
+  const parts = field.split(',');
+  let weeksOfNth = false;
+  for (const part of parts) {
+    const special: SpecialPart | undefined = spec === DAY_OF_WEEK ? dayOfWeekSpecialPart(part, parts.length, weeksOfNth) : undefined;
+    if (special) {
+      if (special.problem) return special.problem;
+      weeksOfNth = special.nth;
+      continue;
+    }
+    weeksOfNth = false;
+    const pieces = part.split('/');
+    if (pieces.length > 1 && !spec.wildcards.includes('/')) {
+      return `'${part}' uses '/', allowed are ${spec.wildcards}`;
+    }
+    const [range, step, extra] = pieces;
+    if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step))) {
       return `'${part}' has a step that is not a number`;
     }
     if (range === '*') {
       continue;
     }
-    for (const value of range.split('-')) {
-      const index = spec.names?.indexOf(value.toUpperCase()) ?? -1;
-      const n = index >= 0 ? spec.min + index : /^\d+$/.test(value) ? Number(value) : NaN;
-      if (Number.isNaN(n) || n < spec.min || n > spec.max) {
-        return `'${value}' is not ${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''}`;
-      }
+    const ends = range.split('-');
+    if (ends.length > 2) {
+      return `'${range}' is not a value or a range from-to`;
+    }
+    for (const value of ends) {
+      const problem = valueProblem(value, spec);
+      if (problem) return problem;
     }
   }
   return undefined;
 }
 
-function isIanaTimezone(timezone: string): boolean {
-  if (timezone === 'UTC' || timezone === 'Etc/UTC') {
-    return true;
+/** A day-of-week part with `#` or `L`, checked. */
+interface SpecialPart {
+  /** What is wrong with it. */
+  readonly problem?: string;
+  /** Whether it picks weeks of a day (`tue#2`, or the `4` of `sat#2,4`). */
+  readonly nth: boolean;
+}
+
+/**
+ * Checks a day-of-week part that uses `#` or `L`; `undefined` for a plain part (a value, a range
+ * or `*`). `weeksOfNth` says the part follows a `#` part, where a bare number is one more week of
+ * the same day (`sat#2,4`: the second and fourth Saturday).
+ */
+function dayOfWeekSpecialPart(part: string, partCount: number, weeksOfNth: boolean): SpecialPart | undefined {
+  const spec = DAY_OF_WEEK;
+  const isOneDay = (day: string) => /^[A-Za-z0-9]+$/.test(day) && !valueProblem(day, spec);
+  const nth = /^([^#]*)#(.*)$/.exec(part);
+  if (nth) {
+    const [, day, week] = nth;
+    if (!isOneDay(day)) {
+      return { nth: true, problem: `'${part}' needs one day ${spec.min}-${spec.max} or SUN-SAT before #` };
+    }
+    return { nth: true, problem: NTH_WEEK.test(week) ? undefined : `'${part}' needs a week 1-5 after #` };
+  }
+  if (weeksOfNth && /^\d+$/.test(part)) {
+    return { nth: true, problem: NTH_WEEK.test(part) ? undefined : `'${part}' follows a # part, so it is a week and must be 1-5` };
+  }
+  const last = /^(.*)L$/i.exec(part);
+  if (last) {
+    if (partCount > 1) {
+      return { nth: false, problem: `'${part}' uses L, which stands for the whole field, not one value of a list` };
+    }
+    const day = last[1];
+    return { nth: false, problem: day === '' || isOneDay(day) ? undefined : `'${part}' needs one day ${spec.min}-${spec.max} or SUN-SAT before L, or L alone` };
+  }
+  return undefined;
+}
+
+/** What is wrong with one value of a field (a number or a name), or `undefined`. */
+function valueProblem(value: string, spec: CronFieldSpec): string | undefined {
+  const index = spec.names?.indexOf(value.toUpperCase()) ?? -1;
+  const n = index >= 0 ? spec.min + index : /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(n) || n < spec.min || n > spec.max) {
+    return `'${value}' is not ${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''}`;
+  }
+  return undefined;
+}
+
+/** The `Schedule.Timezone` pattern of the Image Builder API reference. */
+const TIMEZONE_PATTERN = /^[a-zA-Z0-9]{2,}(?:\/[a-zA-Z0-9_+-]+)*$/;
+
+/** Why `timezone` is not an IANA time zone Image Builder takes, or `undefined`. */
+function timezoneProblem(timezone: string): string | undefined {
+  if (!TIMEZONE_PATTERN.test(timezone)) {
+    return "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +";
   }
   try {
+    // Intl knows the IANA names and their aliases (GMT, UTC, Japan); supportedValuesOf lists no aliases.
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return timezone.includes('/');
+    return undefined;
   } catch {
-    return false;
+    return 'which is not in the IANA time zone database';
   }
 }

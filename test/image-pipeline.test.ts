@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImagePipeline, ImagePipelineProps, ImageRecipe,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
+  PipelineWorkflow,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
@@ -28,6 +29,42 @@ function recipe(id = 'Recipe', imageRecipeName?: string) {
 
 function newPipeline(props: Partial<ImagePipelineProps> = {}, id = 'Pipeline') {
   return new ImagePipeline(stack, id, { imageRecipe: props.containerRecipe ? undefined : recipe(`${id}Recipe`), ...props });
+}
+
+function newContainerRecipe(id = 'C', repository = new ecr.Repository(stack, `${id}Repo`)) {
+  return new ContainerRecipe(stack, id, {
+    parentImage: ContainerParentImage.fromDockerHub('amazonlinux'),
+    targetRepository: repository,
+    components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+  });
+}
+
+/** A workflow whose document declares a required string and a required stringList parameter. */
+function workflowWithParameters(workflowType = WorkflowType.TEST, id = 'Tests') {
+  return new Workflow(stack, id, {
+    workflowType,
+    data: WorkflowData.fromInline([
+      'name: tests',
+      'schemaVersion: 1.0',
+      'parameters:',
+      '  - name: approver',
+      '    type: string',
+      '  - name: targets',
+      '    type: stringList',
+      '  - name: retries',
+      '    type: integer',
+      '    default: 1',
+      'steps:',
+      '  - name: WaitForApproval',
+      '    action: WaitForAction',
+      '',
+    ].join('\n')),
+  });
+}
+
+/** The schedule of the only pipeline of the stack. */
+function scheduleOf(): any {
+  return Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline'))[0].Properties.Schedule;
 }
 
 /** Evaluates the intrinsics a rule pattern holds here: Join, Select/Split of literals, the partition. */
@@ -361,8 +398,224 @@ describe('ImagePipeline', () => {
         .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got false');
     });
 
+    test('fails on ECR scanning settings when scanning is left at its default, off', () => {
+      const repository = new ecr.Repository(stack, 'Repo');
+      expect(() => newPipeline({ containerRecipe: newContainerRecipe('C', repository), imageScanningEcrRepository: repository }))
+        .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got none (scanning is off by default)');
+      expect(() => newPipeline({ containerRecipe: newContainerRecipe('C2'), imageScanningEcrTags: ['scan'] }, 'Again'))
+        .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got none (scanning is off by default)');
+    });
+
     test('fails on a malformed name', () => {
       expect(() => newPipeline({ imagePipelineName: 'x' })).toThrow(/imagePipelineName .*got 'x'/);
+    });
+  });
+
+  describe('schedule', () => {
+    test.each([
+      'cron(30 22 ? * tue#2 *)', // the user guide's "second Tuesday of every month"
+      'cron(0 0 ? * fri#2 *)',
+      'cron(0 0 ? * sat#2,4 *)', // the user guide's second and fourth Saturday
+      'cron(0 0 ? * 6#2,4 *)',
+      'cron(0 0 ? * MON,tue#2 *)',
+      'cron(0 0 ? * SUN#1,sat#5 *)',
+      'cron(0 0 ? * 1#5 *)',
+      'cron(0 0 ? * L *)',
+      'cron(0 0 ? * 5L *)',
+      'cron(0 0 ? * friL *)',
+    ])('accepts the day-of-week form %s', (expression) => {
+      newPipeline({ schedule: PipelineSchedule.expression(expression) });
+      expect(scheduleOf().ScheduleExpression).toBe(expression);
+      expectValidTemplate(stack);
+    });
+
+    test.each([
+      'cron(0 0 1W * ? *)',
+      'cron(0 0 31W * ? *)',
+      'cron(0 0 LW * ? *)',
+      'cron(0 0 */2 * ? *)',
+      'cron(*/5 0-23/2 * 1/3 ? 2026/2)',
+    ])('accepts the day-of-month and step form %s', (expression) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) })).not.toThrow();
+    });
+
+    test.each([
+      ['cron(0 0 ? * tue#0 *)', "day-of-week 'tue#0' needs a week 1-5 after #"],
+      ['cron(0 0 ? * tue#6 *)', "day-of-week 'tue#6' needs a week 1-5 after #"],
+      ['cron(0 0 ? * sat#2,6 *)', "day-of-week '6' follows a # part, so it is a week and must be 1-5"],
+      ['cron(0 0 ? * MON-FRI#2 *)', "day-of-week 'MON-FRI#2' needs one day 1-7 or SUN-SAT before #"],
+      ['cron(0 0 ? * XYZ#2 *)', "day-of-week 'XYZ#2' needs one day 1-7 or SUN-SAT before #"],
+      ['cron(0 0 ? * MON,5L *)', "day-of-week '5L' uses L, which stands for the whole field, not one value of a list"],
+      ['cron(0 0 ? * 8L *)', "day-of-week '8L' needs one day 1-7 or SUN-SAT before L, or L alone"],
+      ['cron(0 0 ? * */2 *)', "day-of-week '*/2' uses '/', allowed are , - * ? L #"],
+      ['cron(0 0 ? * MON/2 *)', "day-of-week 'MON/2' uses '/', allowed are , - * ? L #"],
+      ['cron(0 0 45W * ? *)', "day-of-month '45W' needs a day 1-31 before W"],
+      ['cron(0 0 0W * ? *)', "day-of-month '0W' needs a day 1-31 before W"],
+      ['cron(0 0 5#2 * ? *)', "day-of-month '5#2' is not 1-31"],
+      ['cron(0 ? * * ? *)', "hours '?' is only for day-of-month and day-of-week"],
+      ['cron( 0  0 * * ? *)', 'the fields must be separated by one space, with no leading or trailing spaces'],
+      ['cron(0 0 * * ? * )', 'the fields must be separated by one space, with no leading or trailing spaces'],
+      ['cron(0\t0 * * ? *)', 'the fields must be separated by one space, with no leading or trailing spaces'],
+    ])('fails on %s, naming the field and the value', (expression, why) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) }))
+        .toThrow(`; ${why}, got '${expression}'`);
+    });
+
+    test.each(['EST5EDT', 'GMT', 'UTC', 'Japan', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'America/Port-au-Prince'])(
+      'accepts the IANA time zone %s', (timezone) => {
+        newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) });
+        expect(scheduleOf().Timezone).toBe(timezone);
+        expectValidTemplate(stack);
+      });
+
+    test.each([
+      ['Nowhere', 'which is not in the IANA time zone database'],
+      ['Mars/Olympus', 'which is not in the IANA time zone database'],
+      ['GMT+0', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
+      ['Europe/Paris ', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
+      ['+01:00', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
+    ])('fails on the time zone %p', (timezone, why) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) }))
+        .toThrow(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${why}`);
+    });
+
+    test('a time zone only known at deployment is not checked', () => {
+      const timezone = new CfnParameter(stack, 'Zone').valueAsString;
+      newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) });
+      expect(scheduleOf().Timezone).toEqual({ Ref: 'Zone' });
+    });
+  });
+
+  describe('workflow configurations', () => {
+    test('empty parameters leave Parameters out, which takes at least one', () => {
+      newPipeline({
+        workflows: [
+          { workflow: AwsManagedWorkflow.buildImage(stack, 'Build'), parameters: {} },
+          { workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: {}, listParameters: {} },
+        ],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [
+          { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
+          { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
+        ],
+      });
+      expectValidTemplate(stack);
+    });
+
+    test('listParameters pass every value of stringList parameters', () => {
+      newPipeline({
+        workflows: [{
+          workflow: workflowWithParameters(),
+          parameters: { approver: 'team-a', retries: '3' },
+          listParameters: { targets: ['web', 'api'] },
+        }],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [{
+          WorkflowArn: Match.anyValue(),
+          Parameters: Match.exact([
+            { Name: 'approver', Value: ['team-a'] },
+            { Name: 'retries', Value: ['3'] },
+            { Name: 'targets', Value: ['web', 'api'] },
+          ]),
+        }],
+      });
+      expectValidTemplate(stack);
+    });
+
+    test('listParameters of a workflow whose document is unknown at synth are passed as given', () => {
+      newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), listParameters: { regions: ['us-east-1'] } }] });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [{ WorkflowArn: Match.anyValue(), Parameters: [{ Name: 'regions', Value: ['us-east-1'] }] }],
+      });
+    });
+
+    test('fails on a parameter in both parameters and listParameters', () => {
+      expect(() => newPipeline({
+        workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { a: 'x' }, listParameters: { a: ['x'] } }],
+      })).toThrow("workflows[0].parameters and workflows[0].listParameters must not set the same parameter, got 'a' in both");
+    });
+
+    test('fails on a stringList parameter given in parameters', () => {
+      expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(), parameters: { approver: 'a', targets: 'web' } }] }))
+        .toThrow("workflows[0].parameters must be string, integer or boolean parameters of workflow 'Stack/Tests', got 'targets', "
+          + 'a stringList; give its values in workflows[0].listParameters');
+    });
+
+    test('fails on a string parameter given in listParameters', () => {
+      expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(), listParameters: { approver: ['a'], targets: ['web'] } }] }))
+        .toThrow("workflows[0].listParameters must be stringList parameters of workflow 'Stack/Tests', got 'approver', a string; "
+          + 'give its value in workflows[0].parameters');
+    });
+
+    test('fails on a listParameters name the workflow does not declare, or a missing stringList parameter', () => {
+      expect(() => newPipeline({
+        workflows: [{ workflow: workflowWithParameters(), parameters: { approver: 'a' }, listParameters: { targets: ['web'], colour: ['red'] } }],
+      })).toThrow(/workflows\[0\]\.parameters and workflows\[0\]\.listParameters must be parameters that workflow 'Stack\/Tests' declares, got 'colour'/);
+      expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(WorkflowType.TEST, 'Tests2'), parameters: { approver: 'a' } }] }, 'Again'))
+        .toThrow(/workflows\[0\]\.parameters must set every parameter of workflow 'Stack\/Tests2' that has no default, missing 'targets'/);
+    });
+
+    test.each(['a', `a${'b'.repeat(99)}`, '0g#1+a_b-c'])('accepts the parallel group %p on a test workflow', (parallelGroup) => {
+      newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parallelGroup }] });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [{ WorkflowArn: Match.anyValue(), ParallelGroup: parallelGroup }],
+      });
+      expectValidTemplate(stack);
+    });
+
+    test.each(['', '-tests', '#1', 'tests!', 'two words', `a${'b'.repeat(100)}`])('fails on the parallel group %p', (parallelGroup) => {
+      expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parallelGroup }] }))
+        .toThrow(`workflows[0].parallelGroup must be 1 to 100 letters, digits and - _ + #, starting with a letter or digit, got '${parallelGroup}'`);
+    });
+
+    test('fails on a parallel group of a build or distribution workflow', () => {
+      expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build'), parallelGroup: 'tests' }] }))
+        .toThrow("workflows[0].parallelGroup only applies to test workflows, got 'tests' on a BUILD workflow");
+      expect(() => newPipeline({
+        workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test') }, { workflow: AwsManagedWorkflow.distributeImage(stack, 'Dist'), parallelGroup: 'g' }],
+      }, 'Again')).toThrow("workflows[1].parallelGroup only applies to test workflows, got 'g' on a DISTRIBUTION workflow");
+    });
+
+    test('one build workflow and ten test workflows pass', () => {
+      const workflows: PipelineWorkflow[] = [
+        { workflow: AwsManagedWorkflow.buildImage(stack, 'Build') },
+        ...Array.from({ length: 10 }, (_, i) => ({ workflow: AwsManagedWorkflow.testImage(stack, `Test${i}`), parallelGroup: 'tests' })),
+        { workflow: AwsManagedWorkflow.distributeImage(stack, 'Dist') },
+      ];
+      newPipeline({ workflows });
+      const [pipeline] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline'));
+      expect(pipeline.Properties.Workflows).toHaveLength(12);
+      expectValidTemplate(stack);
+    });
+
+    test('fails on two build workflows', () => {
+      expect(() => newPipeline({
+        workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }, { workflow: workflowWithParameters(WorkflowType.BUILD), parameters: { approver: 'a' }, listParameters: { targets: ['t'] } }],
+      })).toThrow('workflows may hold at most 1 build workflow and 10 test workflows, got 2 build and 0 test workflows');
+    });
+
+    test('fails on eleven test workflows', () => {
+      const workflows = Array.from({ length: 11 }, (_, i) => ({ workflow: AwsManagedWorkflow.testImage(stack, `Test${i}`) }));
+      expect(() => newPipeline({ workflows })).toThrow('workflows may hold at most 1 build workflow and 10 test workflows, got 0 build and 11 test workflows');
+    });
+
+    test('a workflow whose type is only known at deployment is neither counted nor checked for parallelGroup', () => {
+      const typeOnDeploy = (id: string) => Workflow.fromWorkflowAttributes(stack, id, {
+        workflowArn: new CfnParameter(stack, `${id}Arn`).valueAsString,
+        workflowType: new CfnParameter(stack, `${id}Type`).valueAsString as WorkflowType,
+      });
+      newPipeline({
+        workflows: [
+          { workflow: AwsManagedWorkflow.buildImage(stack, 'Build') },
+          { workflow: typeOnDeploy('A'), parallelGroup: 'g' },
+          { workflow: typeOnDeploy('B'), parallelGroup: 'g' },
+        ],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [{ WorkflowArn: Match.anyValue() }, { WorkflowArn: { Ref: 'AArn' }, ParallelGroup: 'g' }, { WorkflowArn: { Ref: 'BArn' }, ParallelGroup: 'g' }],
+      });
     });
   });
 });

@@ -4,7 +4,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, Image, ImageProps, ImageRecipe, ParentImage, Platform,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, Image, ImageProps, ImageRecipe, ParentImage,
+  Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
@@ -131,6 +132,32 @@ describe('Image', () => {
       PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImage', Effect: 'Allow', Resource: 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x' }] },
     });
     expect(Image.isImage(imported)).toBe(false);
+  });
+
+  test('workflows: empty parameters are left out, listParameters pass every value', () => {
+    const executionRole = new iam.Role(stack, 'Exec', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    newImage({
+      executionRole,
+      workflows: [
+        { workflow: AwsManagedWorkflow.buildImage(stack, 'Build'), parameters: {}, listParameters: {} },
+        { workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { a: 'b' }, listParameters: { targets: ['web', 'api'] } },
+      ],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+      Workflows: [
+        { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
+        { WorkflowArn: Match.anyValue(), Parameters: [{ Name: 'a', Value: ['b'] }, { Name: 'targets', Value: ['web', 'api'] }] },
+      ],
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails on two build workflows, as a pipeline does', () => {
+    const executionRole = new iam.Role(stack, 'Exec', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    expect(() => newImage({
+      executionRole,
+      workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }, { workflow: AwsManagedWorkflow.buildContainer(stack, 'Build2') }],
+    })).toThrow('workflows may hold at most 1 build workflow and 10 test workflows, got 2 build and 0 test workflows');
   });
 
   test('fails without a recipe', () => {

@@ -1,9 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
-import { checkWorkflowParameters } from '../workflow';
+import { Workflow, WorkflowParameterType, WorkflowType, checkWorkflowParameters } from '../workflow';
 import { validationError } from './errors';
 
 /*
@@ -31,15 +31,102 @@ export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, conta
   }
 }
 
-/** Workflows as CloudFormation takes them, after checking each one's parameters against its document. */
+/** WorkflowConfiguration.ParallelGroup (CloudFormation reference); it only applies to test workflows. */
+const PARALLEL_GROUP = /^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$/;
+/** A pipeline takes one build workflow and up to ten test workflows (user guide, pipeline workflows). */
+const MAX_WORKFLOWS = { build: 1, test: 10 };
+
+/** Workflows as CloudFormation takes them, after checking each one's settings and parameters. */
 export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined) {
-  workflows?.forEach((w, i) => checkWorkflowParameters(w.workflow, w.parameters ?? {}, scope, `workflows[${i}].parameters`));
-  return workflows?.map((w) => ({
-    workflowArn: w.workflow.workflowArn,
-    onFailure: w.onFailure,
-    parallelGroup: w.parallelGroup,
-    parameters: w.parameters ? Object.entries(w.parameters).map(([name, value]) => ({ name, value: [value] })) : undefined,
-  }));
+  if (workflows === undefined) {
+    return undefined;
+  }
+  validateWorkflowCounts(scope, workflows);
+  workflows.forEach((w, i) => {
+    validateParallelGroup(scope, w, i);
+    validateWorkflowParameters(scope, w, i);
+  });
+  return workflows.map((w) => {
+    // WorkflowConfiguration.Parameters takes at least one parameter: none is no property.
+    const parameters = [
+      ...Object.entries(w.parameters ?? {}).map(([name, value]) => ({ name, value: [value] })),
+      ...Object.entries(w.listParameters ?? {}).map(([name, value]) => ({ name, value })),
+    ];
+    return {
+      workflowArn: w.workflow.workflowArn,
+      onFailure: w.onFailure,
+      parallelGroup: w.parallelGroup,
+      parameters: parameters.length > 0 ? parameters : undefined,
+    };
+  });
+}
+
+/** The workflow's type, or `undefined` when it is only known at deployment. */
+function knownType(w: PipelineWorkflow): WorkflowType | undefined {
+  const type = w.workflow.workflowType;
+  return type === undefined || Token.isUnresolved(type) ? undefined : type;
+}
+
+function validateWorkflowCounts(scope: IConstruct, workflows: PipelineWorkflow[]): void {
+  const build = workflows.filter((w) => knownType(w) === WorkflowType.BUILD).length;
+  const test = workflows.filter((w) => knownType(w) === WorkflowType.TEST).length;
+  if (build > MAX_WORKFLOWS.build || test > MAX_WORKFLOWS.test) {
+    throw validationError(
+      `workflows may hold at most ${MAX_WORKFLOWS.build} build workflow and ${MAX_WORKFLOWS.test} test workflows, ` +
+      `got ${build} build and ${test} test workflows`, scope);
+  }
+}
+
+function validateParallelGroup(scope: IConstruct, w: PipelineWorkflow, index: number): void {
+  const group = w.parallelGroup;
+  if (group === undefined || Token.isUnresolved(group)) {
+    return;
+  }
+  const prop = `workflows[${index}].parallelGroup`;
+  if (!PARALLEL_GROUP.test(group)) {
+    throw validationError(
+      `${prop} must be 1 to 100 letters, digits and - _ + #, starting with a letter or digit, got '${group}'`, scope);
+  }
+  const type = knownType(w);
+  if (type !== undefined && type !== WorkflowType.TEST) {
+    throw validationError(`${prop} only applies to test workflows, got '${group}' on a ${type} workflow`, scope);
+  }
+}
+
+/**
+ * Single values go in `parameters` and lists in `listParameters`, each name once; when the document
+ * is known, `stringList` parameters must be in `listParameters` and the others in `parameters`.
+ */
+function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, index: number): void {
+  const prop = `workflows[${index}].parameters`;
+  const listProp = `workflows[${index}].listParameters`;
+  const parameters = w.parameters ?? {};
+  const listParameters = w.listParameters ?? {};
+  const both = Object.keys(listParameters).filter((name) => name in parameters);
+  if (both.length > 0) {
+    throw validationError(
+      `${prop} and ${listProp} must not set the same parameter, got ${both.map((n) => `'${n}'`).join(', ')} in both`, scope);
+  }
+
+  const declared = Workflow.isWorkflow(w.workflow) ? w.workflow.documentParameters : undefined;
+  const typeOf = (name: string) => declared?.find((p) => p.name === name)?.parameterType;
+  for (const name of Object.keys(parameters)) {
+    if (!Token.isUnresolved(name) && typeOf(name) === WorkflowParameterType.STRING_LIST) {
+      throw validationError(
+        `${prop} must be string, integer or boolean parameters of workflow '${w.workflow.node.path}', ` +
+        `got '${name}', a stringList; give its values in ${listProp}`, scope);
+    }
+  }
+  for (const name of Object.keys(listParameters)) {
+    const type = Token.isUnresolved(name) ? undefined : typeOf(name);
+    if (type !== undefined && type !== WorkflowParameterType.STRING_LIST) {
+      throw validationError(
+        `${listProp} must be stringList parameters of workflow '${w.workflow.node.path}', ` +
+        `got '${name}', a ${type}; give its value in ${prop}`, scope);
+    }
+  }
+  checkWorkflowParameters(w.workflow, { ...parameters, ...listParameters }, scope,
+    w.listParameters ? `${prop} and ${listProp}` : prop);
 }
 
 /** A secure default infrastructure; for container builds, with push access to the target repository. */
