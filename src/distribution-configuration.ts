@@ -4,6 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
@@ -35,24 +36,55 @@ const BUILD_VERSION = 'imagebuilder:buildVersion';
 /** The variables Image Builder replaces in AMI names (user guide, "Create and update AMI distribution configurations"). */
 const AMI_NAME_VARIABLES = [BUILD_DATE, BUILD_VERSION];
 
-/** `AmiDistributionConfiguration.targetAccountIds`: 1 to 1,536 accounts. */
-const MAX_TARGET_ACCOUNTS = 1536;
+/**
+ * `AccountList` (Image Builder API): 1 to 1,536 accounts, for `AmiDistributionConfiguration.targetAccountIds`
+ * and `LaunchPermissionConfiguration.userIds`.
+ */
+const MAX_ACCOUNTS = 1536;
+/** `LaunchPermissionConfiguration.organizationArns` and `organizationalUnitArns`: 1 to 25 ARNs each. */
+const MAX_LAUNCH_PERMISSION_ARNS = 25;
 
-/** `SsmParameterConfiguration.parameterName` (Image Builder API) and the Parameter Store naming rules. */
+/**
+ * `SsmParameterConfiguration.parameterName` (Image Builder API) and the Parameter Store naming rules:
+ * "The maximum length for a parameter name, including the full content of the parameter ARN, is 1011
+ * characters".
+ */
 const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
 const MAX_SSM_PARAMETER_NAME_LENGTH = 1011;
+/** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
+const DEFAULT_PARTITION = 'aws';
 const MAX_SSM_HIERARCHY_DEPTH = 15;
 const RESERVED_SSM_PREFIX = /^\/?(aws|ssm)/i;
 const SSM_DATA_TYPE_AMI = 'aws:ec2:image';
 
+/** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
+const LAUNCH_TEMPLATE_ID = /^lt-[a-z0-9-_]{17}$/;
+/** `Distribution.launchTemplateConfigurations`: at most 100. */
+const MAX_LAUNCH_TEMPLATES = 100;
+
 /** EC2 `EnableFastLaunch.MaxParallelLaunches`: "Value must be 6 or greater". */
 const MIN_PARALLEL_LAUNCHES = 6;
+/** `FastLaunchSnapshotConfiguration.targetResourceCount`: 1 to 10,000. */
+const MAX_TARGET_SNAPSHOTS = 10000;
 
-/** License Manager license configuration ARNs. */
-const LICENSE_CONFIGURATION_ARN = /^arn:aws(-[a-z]+)*:license-manager:[a-z0-9-]+:[0-9]{12}:license-configuration:lic-[0-9a-z]+$/;
+/** `Distribution.licenseConfigurationArns` (Image Builder API): this pattern, 1 to 50 of them. */
+const LICENSE_CONFIGURATION_ARN = /^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$/;
+const MAX_LICENSE_CONFIGURATIONS = 50;
 
-/** What an account that copies an AMI encrypted with a customer managed key needs on that key (user guide, cross-account distribution). */
-const CROSS_ACCOUNT_KEY_ACTIONS = ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+/**
+ * What the destination accounts of a cross-account distribution need on a customer managed key (user
+ * guide, "Set up cross-account AMI distribution", IAM policies).
+ */
+const CROSS_ACCOUNT_KEY_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+  'kms:CreateGrant',
+  'kms:ListGrants',
+  'kms:RevokeGrant',
+];
 
 /** The service that holds container images Image Builder distributes. */
 const CONTAINER_SERVICE_ECR = 'ECR';
@@ -162,9 +194,11 @@ export interface DistributionConfigurationAttributes {
  */
 export interface AmiSsmParameter {
   /**
-   * The parameter's name, e.g. `/images/web/latest` or `web-ami`: 1 to 1011 letters, numbers and
-   * `_.-/`; a name in a hierarchy starts with `/` and has at most 15 levels; it must not start with
-   * `aws` or `ssm`.
+   * The parameter's name, e.g. `/images/web/latest` or `web-ami`: letters, numbers and `_.-/`; a
+   * name in a hierarchy starts with `/` and has at most 15 levels; it must not start with `aws` or
+   * `ssm`. Systems Manager allows 1011 characters for the name together with its ARN
+   * (`arn:aws:ssm:us-east-1:123456789012:parameter/` is 45 of them), so the name itself has fewer;
+   * the ARN is counted when the region and account are known at synth time.
    */
   readonly parameterName: string;
 
@@ -232,7 +266,7 @@ export interface FastLaunchOptions {
   readonly maxParallelLaunches?: number;
 
   /**
-   * How many pre-provisioned snapshots EC2 keeps, at least 1.
+   * How many pre-provisioned snapshots EC2 keeps, 1 to 10,000.
    *
    * @default - EC2's default
    */
@@ -291,21 +325,21 @@ export interface AmiDistribution {
   readonly targetAccountIds?: string[];
 
   /**
-   * Accounts that may launch the AMI.
+   * Accounts that may launch the AMI, 1 to 1,536.
    *
    * @default - no accounts
    */
   readonly launchPermissionAccountIds?: string[];
 
   /**
-   * AWS Organizations organizations whose accounts may launch the AMI.
+   * AWS Organizations organizations whose accounts may launch the AMI, 1 to 25.
    *
    * @default - no organizations
    */
   readonly launchPermissionOrganizationArns?: string[];
 
   /**
-   * AWS Organizations organizational units whose accounts may launch the AMI.
+   * AWS Organizations organizational units whose accounts may launch the AMI, 1 to 25.
    *
    * @default - no organizational units
    */
@@ -335,7 +369,7 @@ export interface AmiDistribution {
   readonly ssmParameters?: AmiSsmParameter[];
 
   /**
-   * Launch templates to update with the AMI.
+   * Launch templates to update with the AMI, at most 100.
    *
    * @default - none
    */
@@ -350,7 +384,7 @@ export interface AmiDistribution {
   readonly fastLaunch?: FastLaunchOptions;
 
   /**
-   * License Manager license configurations to associate with the AMI.
+   * License Manager license configurations to associate with the AMI, 1 to 50 ARNs.
    *
    * @default - none
    */
@@ -536,14 +570,14 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const entry = this.entries.get(region) ?? {};
     if (entry.ami) {
       throw validationError(
-        `amiDistributions must name each region once, got a second AMI distribution for region '${region}'; ` +
+        `amiDistributions must name each region once, got a second AMI distribution for ${regionPhrase(this, region, true)}; ` +
         'put all AMI settings of a region in one distribution', this);
     }
     validateAmiDistribution(this, region, distribution);
     this.allowTargetAccountsToUseKey(region, distribution);
     if (distribution.launchPermissionPublic) {
       Annotations.of(this).addWarningV2('cdk-imagebuilder:publicAmi',
-        `the AMI distributed to region ${region} is public (launchPermissionPublic): every AWS account can launch it and read ` +
+        `the AMI distributed to ${regionPhrase(this, region)} is public (launchPermissionPublic): every AWS account can launch it and read ` +
         'everything on it; make sure it holds no secrets, credentials or proprietary software');
     }
     this.entries.set(region, { ...entry, ami: distribution });
@@ -560,13 +594,14 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const entry = this.entries.get(region) ?? {};
     if (entry.container) {
       throw validationError(
-        `containerDistributions must name each region once, got a second container distribution for region '${region}'`, this);
+        `containerDistributions must name each region once, got a second container distribution for ${regionPhrase(this, region, true)}`, this);
     }
-    validateTextLength(this, `containerDistributions[${region}].description`, distribution.description);
-    validateRegionOfCreated(this, `containerDistributions[${region}].repository`, distribution.repository, region);
+    const prop = (name: string) => `containerDistributions[${regionLabel(this, region)}].${name}`;
+    validateTextLength(this, prop('description'), distribution.description);
+    validateRegionOfCreated(this, prop('repository'), distribution.repository, region);
     for (const tag of distribution.containerTags ?? []) {
       if (!Token.isUnresolved(tag) && tag.length === 0) {
-        throw validationError(`containerDistributions[${region}].containerTags must not be empty strings, got ''`, this);
+        throw validationError(`${prop('containerTags')} must not be empty strings, got ''`, this);
       }
     }
     this.entries.set(region, { ...entry, container: distribution });
@@ -596,7 +631,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
       return;
     }
     Annotations.of(this).addWarningV2('cdk-imagebuilder:amiKmsKey',
-      `amiKmsKey of region ${region} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
+      `amiKmsKey of ${regionPhrase(this, region)} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
       `the target accounts ${accounts.join(', ')} copy the AMI and need the key, so add the statement ` +
       JSON.stringify({ Effect: 'Allow', Principal: { AWS: accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' }) +
       ' to its policy, or the distribution fails');
@@ -616,26 +651,31 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
 // ---------------------------------------------------------------------------------------------
 
 function validateAmiDistribution(scope: Construct, region: string, d: AmiDistribution): void {
-  const prop = (name: string) => `amiDistributions[${region}].${name}`;
+  const prop = (name: string) => `amiDistributions[${regionLabel(scope, region)}].${name}`;
   validateAmiName(scope, prop('amiName'), d.amiName);
   validateTextLength(scope, prop('amiDescription'), d.amiDescription);
   validateAccountList(scope, prop('targetAccountIds'), d.targetAccountIds);
-  if (d.targetAccountIds !== undefined && d.targetAccountIds.length > MAX_TARGET_ACCOUNTS) {
-    throw validationError(`${prop('targetAccountIds')} must list at most ${MAX_TARGET_ACCOUNTS} accounts, got ${d.targetAccountIds.length}`, scope);
-  }
   validateAccountList(scope, prop('launchPermissionAccountIds'), d.launchPermissionAccountIds);
+  validateListLength(scope, prop('launchPermissionOrganizationArns'), d.launchPermissionOrganizationArns,
+    MAX_LAUNCH_PERMISSION_ARNS, 'organization ARN');
   for (const arn of d.launchPermissionOrganizationArns ?? []) {
     validateOrganizationArn(scope, prop('launchPermissionOrganizationArns'), arn);
   }
+  validateListLength(scope, prop('launchPermissionOrganizationalUnitArns'), d.launchPermissionOrganizationalUnitArns,
+    MAX_LAUNCH_PERMISSION_ARNS, 'organizational unit ARN');
   for (const arn of d.launchPermissionOrganizationalUnitArns ?? []) {
     validateOrganizationalUnitArn(scope, prop('launchPermissionOrganizationalUnitArns'), arn);
   }
   validateTagMap(scope, prop('amiTags'), d.amiTags);
   validateRegionOfCreated(scope, prop('amiKmsKey'), d.amiKmsKey, region);
   for (const parameter of d.ssmParameters ?? []) {
-    validateSsmParameter(scope, prop('ssmParameters'), parameter, d.targetAccountIds);
+    validateSsmParameter(scope, prop('ssmParameters'), parameter, d.targetAccountIds, region);
   }
-  for (const template of d.launchTemplates ?? []) {
+  const templates = d.launchTemplates ?? [];
+  if (!Token.isUnresolved(templates) && templates.length > MAX_LAUNCH_TEMPLATES) {
+    throw validationError(`${prop('launchTemplates')} must list at most ${MAX_LAUNCH_TEMPLATES} launch templates, got ${templates.length}`, scope);
+  }
+  for (const template of templates) {
     validateAccountId(scope, prop('launchTemplates.accountId'), template.accountId);
     validateRegionOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, region);
     if (template.launchTemplate.launchTemplateId === undefined) {
@@ -643,16 +683,65 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
         `${prop('launchTemplates')} must reference launch templates by ID, got ${template.launchTemplate.node.path} without a ` +
         'launchTemplateId; import it with launchTemplateId', scope);
     }
+    validateLaunchTemplateId(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate);
   }
   if (d.fastLaunch) {
     validateFastLaunch(scope, prop('fastLaunch'), d.fastLaunch, region);
   }
+  validateListLength(scope, prop('licenseConfigurationArns'), d.licenseConfigurationArns,
+    MAX_LICENSE_CONFIGURATIONS, 'license configuration ARN');
   for (const arn of d.licenseConfigurationArns ?? []) {
     if (!Token.isUnresolved(arn) && !LICENSE_CONFIGURATION_ARN.test(arn)) {
       throw validationError(
         `${prop('licenseConfigurationArns')} must be License Manager license configuration ARNs like ` +
-        `arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef, got '${arn}'`, scope);
+        'arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef, ' +
+        `ending in lic- and 32 lowercase letters, digits, hyphens or underscores, got '${arn}'`, scope);
     }
+  }
+}
+
+/**
+ * A region as messages name it: its code, or what it is when only known at deployment, rather than a
+ * token's placeholder.
+ */
+function regionLabel(scope: IConstruct, region: string): string {
+  if (!Token.isUnresolved(region)) {
+    return region;
+  }
+  return region === Stack.of(scope).region ? "the stack's region" : 'a region known only at deployment';
+}
+
+/** A region in a sentence: `region us-east-1` (quoted when asked) or `the stack's region`. */
+function regionPhrase(scope: IConstruct, region: string, quoted = false): string {
+  if (Token.isUnresolved(region)) {
+    return regionLabel(scope, region);
+  }
+  return quoted ? `region '${region}'` : `region ${region}`;
+}
+
+/** A list the API takes with 1 to `max` items: an empty one must be left out, a longer one is refused. */
+function validateListLength(scope: IConstruct, prop: string, list: unknown[] | undefined, max: number, noun: string): void {
+  if (list === undefined || Token.isUnresolved(list)) {
+    return;
+  }
+  if (list.length === 0) {
+    throw validationError(`${prop} must list at least one ${noun} when given, got none; omit it instead`, scope);
+  }
+  if (list.length > max) {
+    throw validationError(`${prop} must list at most ${max} ${noun}s, got ${list.length}`, scope);
+  }
+}
+
+/** A launch template ID known at synth time must have the form the API takes. */
+function validateLaunchTemplateId(scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined): void {
+  const id = template?.launchTemplateId;
+  if (id === undefined || Token.isUnresolved(id)) {
+    return;
+  }
+  if (!LAUNCH_TEMPLATE_ID.test(id)) {
+    throw validationError(
+      `${prop} must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, ` +
+      `like lt-0123456789abcdef0, got '${id}'`, scope);
   }
 }
 
@@ -682,20 +771,17 @@ function validateAmiName(scope: Construct, prop: string, name: string | undefine
   }
 }
 
+/** `AccountList`: 1 to 1,536 account IDs. */
 function validateAccountList(scope: Construct, prop: string, accounts: string[] | undefined): void {
-  if (accounts === undefined) {
-    return;
-  }
-  if (accounts.length === 0) {
-    throw validationError(`${prop} must list at least one account when given, got none; omit it instead`, scope);
-  }
-  for (const account of accounts) {
+  validateListLength(scope, prop, accounts, MAX_ACCOUNTS, 'account');
+  for (const account of accounts ?? []) {
     validateAccountId(scope, prop, account);
   }
 }
 
 /** The Image Builder pattern plus the Parameter Store naming rules the service applies when it writes the parameter. */
-function validateSsmParameter(scope: Construct, prop: string, parameter: AmiSsmParameter, targetAccountIds: string[] | undefined): void {
+function validateSsmParameter(
+  scope: Construct, prop: string, parameter: AmiSsmParameter, targetAccountIds: string[] | undefined, region: string): void {
   const name = parameter.parameterName;
   if (!Token.isUnresolved(name)) {
     if (name.length < 1 || name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
@@ -722,6 +808,27 @@ function validateSsmParameter(scope: Construct, prop: string, parameter: AmiSsmP
       `${prop} accountId must be one of the distribution's targetAccountIds, which own the AMI copies the parameter names, ` +
       `got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
   }
+  validateSsmParameterArnLength(scope, prop, name, account, region);
+}
+
+/**
+ * Systems Manager counts the parameter's ARN in the 1,011 characters of its name. The ARN is known
+ * when the region and account are: the partition is the stack's, else the region's, else `aws`.
+ */
+function validateSsmParameterArnLength(
+  scope: Construct, prop: string, name: string, accountId: string | undefined, region: string): void {
+  const stack = Stack.of(scope);
+  const account = accountId ?? stack.account;
+  if (Token.isUnresolved(name) || Token.isUnresolved(account) || Token.isUnresolved(region)) {
+    return;
+  }
+  const partition = !Token.isUnresolved(stack.partition) ? stack.partition : RegionInfo.get(region).partition ?? DEFAULT_PARTITION;
+  const prefix = `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}`;
+  if (prefix.length + name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
+    throw validationError(
+      `${prop} parameterName must be at most ${MAX_SSM_PARAMETER_NAME_LENGTH - prefix.length} characters here: Systems Manager allows ` +
+      `${MAX_SSM_PARAMETER_NAME_LENGTH} for the name with its ARN prefix '${prefix}' (${prefix.length} characters), got ${name.length}`, scope);
+  }
 }
 
 function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchOptions, region: string): void {
@@ -732,11 +839,13 @@ function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchO
       `${prop}.maxParallelLaunches must be a whole number of at least ${MIN_PARALLEL_LAUNCHES}, got ${maxParallelLaunches}`, scope);
   }
   if (targetSnapshotCount !== undefined && !Token.isUnresolved(targetSnapshotCount)
-    && !(Number.isInteger(targetSnapshotCount) && targetSnapshotCount >= 1)) {
-    throw validationError(`${prop}.targetSnapshotCount must be a whole number of at least 1, got ${targetSnapshotCount}`, scope);
+    && !(Number.isInteger(targetSnapshotCount) && targetSnapshotCount >= 1 && targetSnapshotCount <= MAX_TARGET_SNAPSHOTS)) {
+    throw validationError(
+      `${prop}.targetSnapshotCount must be a whole number from 1 to ${MAX_TARGET_SNAPSHOTS}, got ${targetSnapshotCount}`, scope);
   }
   validateAccountId(scope, `${prop}.accountId`, options.accountId);
   validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
+  validateLaunchTemplateId(scope, `${prop}.launchTemplate`, launchTemplate);
 }
 
 /**
@@ -785,7 +894,8 @@ function renderAmi(d: AmiDistribution): Omit<CfnDistributionConfiguration.Distri
       KmsKeyId: d.amiKmsKey?.keyArn,
       TargetAccountIds: d.targetAccountIds,
       LaunchPermissionConfiguration: launchPermission,
-      AmiTags: d.amiTags,
+      // TagMap takes at least one tag: an empty map is left out.
+      AmiTags: d.amiTags && (Token.isUnresolved(d.amiTags) || Object.keys(d.amiTags).length > 0) ? d.amiTags : undefined,
     }) ?? {},
     ssmParameterConfigurations: nonEmpty(d.ssmParameters?.map((parameter) => ({
       parameterName: parameter.parameterName,

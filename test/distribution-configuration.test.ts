@@ -21,6 +21,37 @@ const ORG_ARN = 'arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5';
 const OU_ARN = 'arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cd34ef56';
 const LICENSE_ARN = 'arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef';
 const ARN = 'arn:aws:imagebuilder:us-east-1:123456789012:distribution-configuration/shared-dist';
+/** The user guide's list for the destination accounts of a cross-account distribution, in its order. */
+const CROSS_ACCOUNT_KEY_ACTIONS = [
+  'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant',
+];
+
+function accountIds(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(100000000000 + i));
+}
+
+function organizationArns(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `arn:aws:organizations::123456789012:organization/o-${String(i).padStart(10, '0')}`);
+}
+
+function organizationalUnitArns(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-${String(i).padStart(8, '0')}`);
+}
+
+function licenseArns(count: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    `arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-${String(i).padStart(30, '0')}-_`);
+}
+
+/** The message of the error `fn` throws. */
+function errorMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, got none');
+}
 
 let app: App;
 let stack: Stack;
@@ -232,6 +263,18 @@ describe('rendering', () => {
     expectValidAndNagClean();
   });
 
+  test('an empty amiTags map is left out', () => {
+    ami({ amiName: AMI_NAME, amiTags: {} });
+    expect(distProperties().Distributions[0].AmiDistributionConfiguration).toEqual({ Name: AMI_NAME });
+    expectValidAndNagClean();
+  });
+
+  test('a single AMI tag is still rendered', () => {
+    ami({ amiTags: { Team: 'web' } });
+    expect(distProperties().Distributions[0].AmiDistributionConfiguration).toEqual({ AmiTags: { Team: 'web' } });
+    expectValidAndNagClean();
+  });
+
   test('the generated name is a valid Image Builder name', () => {
     ami();
     expect(distProperties().Name).toMatch(/^[-_A-Za-z0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z0-9]$/);
@@ -266,7 +309,7 @@ describe('warnings and key policies', () => {
               'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]],
             })),
           },
-          Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          Action: CROSS_ACCOUNT_KEY_ACTIONS,
           Resource: '*',
         }]),
       },
@@ -288,7 +331,8 @@ describe('warnings and key policies', () => {
     ami({ amiKmsKey: imported, targetAccountIds: ['111111111111'] });
     Annotations.fromStack(stack).hasWarning('/Stack/Dist', Match.stringLikeRegexp(
       'amiKmsKey of region us-east-1 .*key/1234abcd.* was not created in this app.*' +
-      '"Principal":\\{"AWS":\\["111111111111"\\]\\},"Action":\\["kms:CreateGrant","kms:Decrypt","kms:DescribeKey","kms:GenerateDataKey\\*","kms:ReEncrypt\\*"\\]'));
+      '"Principal":\\{"AWS":\\["111111111111"\\]\\},"Action":\\["kms:Encrypt","kms:Decrypt","kms:ReEncrypt\\*","kms:GenerateDataKey\\*",' +
+      '"kms:DescribeKey","kms:CreateGrant","kms:ListGrants","kms:RevokeGrant"\\]'));
     expectValidAndNagClean();
   });
 });
@@ -385,6 +429,51 @@ describe('validation', () => {
       .toThrow(/launchPermissionOrganizationalUnitArns must be an organizational unit ARN .*got 'arn:aws:organizations/);
   });
 
+  describe('launch permission list sizes', () => {
+    test('fails on an empty list of organization ARNs', () => {
+      expect(() => ami({ launchPermissionOrganizationArns: [] })).toThrow(
+        /amiDistributions\[us-east-1\]\.launchPermissionOrganizationArns must list at least one organization ARN when given, got none; omit it instead/);
+    });
+
+    test('fails on an empty list of organizational unit ARNs', () => {
+      expect(() => ami({ launchPermissionOrganizationalUnitArns: [] })).toThrow(
+        /launchPermissionOrganizationalUnitArns must list at least one organizational unit ARN when given, got none; omit it instead/);
+    });
+
+    test('fails on an empty list of launch permission accounts', () => {
+      expect(() => ami({ launchPermissionAccountIds: [] }))
+        .toThrow(/launchPermissionAccountIds must list at least one account when given, got none; omit it instead/);
+    });
+
+    test('fails on more than 25 organization ARNs', () => {
+      expect(() => ami({ launchPermissionOrganizationArns: organizationArns(26) }))
+        .toThrow(/launchPermissionOrganizationArns must list at most 25 organization ARNs, got 26/);
+    });
+
+    test('fails on more than 25 organizational unit ARNs', () => {
+      expect(() => ami({ launchPermissionOrganizationalUnitArns: organizationalUnitArns(26) }))
+        .toThrow(/launchPermissionOrganizationalUnitArns must list at most 25 organizational unit ARNs, got 26/);
+    });
+
+    test('fails on more than 1536 launch permission accounts', () => {
+      expect(() => ami({ launchPermissionAccountIds: accountIds(1537) }))
+        .toThrow(/launchPermissionAccountIds must list at most 1536 accounts, got 1537/);
+    });
+
+    test('accepts 25 organization ARNs, 25 organizational unit ARNs and 1536 accounts', () => {
+      ami({
+        launchPermissionAccountIds: accountIds(1536),
+        launchPermissionOrganizationArns: organizationArns(25),
+        launchPermissionOrganizationalUnitArns: organizationalUnitArns(25),
+      });
+      const launchPermission = distProperties().Distributions[0].AmiDistributionConfiguration.LaunchPermissionConfiguration;
+      expect(launchPermission.UserIds).toHaveLength(1536);
+      expect(launchPermission.OrganizationArns).toHaveLength(25);
+      expect(launchPermission.OrganizationalUnitArns).toHaveLength(25);
+      expectValidAndNagClean();
+    });
+  });
+
   test('fails on more than 50 AMI tags', () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
     expect(() => ami({ amiTags: tags })).toThrow(/amiTags must have at most 50 tags, got 51/);
@@ -407,6 +496,43 @@ describe('validation', () => {
   describe('ssmParameters', () => {
     test('fails on a name longer than 1011 characters', () => {
       expect(() => ami({ ssmParameters: [{ parameterName: 'a'.repeat(1012) }] }))
+        .toThrow(/ssmParameters parameterName must be 1 to 1011 characters, got 1012/);
+    });
+
+    test('fails on a name that is too long once its ARN is counted', () => {
+      // arn:aws:ssm:us-east-1:123456789012:parameter is 44 characters: 967 are left for the name.
+      expect(() => ami({ ssmParameters: [{ parameterName: `/${'a'.repeat(967)}` }] })).toThrow(
+        /ssmParameters parameterName must be at most 967 characters here: Systems Manager allows 1011 for the name with its ARN prefix 'arn:aws:ssm:us-east-1:123456789012:parameter' \(44 characters\), got 968/);
+    });
+
+    test('fails on a name without a leading slash that is too long once its ARN and the / before it are counted', () => {
+      expect(() => ami({ ssmParameters: [{ parameterName: 'a'.repeat(967) }] })).toThrow(
+        /ssmParameters parameterName must be at most 966 characters here: .*'arn:aws:ssm:us-east-1:123456789012:parameter\/' \(45 characters\), got 967/);
+    });
+
+    test('accepts names that fill exactly 1011 characters with their ARN', () => {
+      ami({ ssmParameters: [{ parameterName: `/${'a'.repeat(966)}` }, { parameterName: 'b'.repeat(966) }] });
+      expect(distProperties().Distributions[0].SsmParameterConfigurations.map((c: any) => c.ParameterName.length)).toEqual([967, 966]);
+      expectValidAndNagClean();
+    });
+
+    test('counts the ARN in the partition of the region', () => {
+      const china = new Stack(app, 'China', { env: { account: ENV.account, region: 'cn-north-1' } });
+      // arn:aws-cn:ssm:cn-north-1:123456789012:parameter is 48 characters: 963 are left.
+      new DistributionConfiguration(china, 'Fits', { amiDistributions: [{ ssmParameters: [{ parameterName: `/${'a'.repeat(962)}` }] }] });
+      expect(() => new DistributionConfiguration(china, 'TooLong', {
+        amiDistributions: [{ ssmParameters: [{ parameterName: `/${'a'.repeat(963)}` }] }],
+      })).toThrow(/parameterName must be at most 963 characters here: .*'arn:aws-cn:ssm:cn-north-1:123456789012:parameter' \(48 characters\), got 964/);
+    });
+
+    test('checks the name alone when the region is not known at synth time', () => {
+      const agnostic = new Stack(app, 'Agnostic');
+      new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ ssmParameters: [{ parameterName: 'a'.repeat(1011) }] }] });
+      Template.fromStack(agnostic).hasResourceProperties(DIST, {
+        Distributions: [{ SsmParameterConfigurations: [{ ParameterName: 'a'.repeat(1011) }] }],
+      });
+      expectValidTemplate(agnostic);
+      expect(() => new DistributionConfiguration(agnostic, 'TooLong', { amiDistributions: [{ ssmParameters: [{ parameterName: 'a'.repeat(1012) }] }] }))
         .toThrow(/ssmParameters parameterName must be 1 to 1011 characters, got 1012/);
     });
 
@@ -455,6 +581,35 @@ describe('validation', () => {
         .toThrow(/launchTemplates.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
     });
 
+    test('fails on a launch template ID that is not lt- and 17 characters', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef' });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template }] })).toThrow(
+        /amiDistributions\[us-east-1\]\.launchTemplates\.launchTemplate must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, like lt-0123456789abcdef0, got 'lt-0123456789abcdef'/);
+    });
+
+    test('fails on a launch template ID with capital letters', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789ABCDEF0' });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template }] })).toThrow(/launchTemplates\.launchTemplate must have a launch template ID .*got 'lt-0123456789ABCDEF0'/);
+    });
+
+    test('fails on more than 100 launch templates', () => {
+      const templates = Array.from({ length: 101 }, (_, i) => ({
+        launchTemplate: ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, `Template${i}`, { launchTemplateId: `lt-${String(i).padStart(17, '0')}` }),
+      }));
+      expect(() => ami({ launchTemplates: templates })).toThrow(/amiDistributions\[us-east-1\]\.launchTemplates must list at most 100 launch templates, got 101/);
+    });
+
+    test('accepts 100 launch templates, with hyphens and underscores in their IDs', () => {
+      const templates = Array.from({ length: 100 }, (_, i) => ({
+        launchTemplate: ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, `Template${i}`, { launchTemplateId: `lt-${String(i).padStart(15, '0')}-_` }),
+      }));
+      ami({ launchTemplates: templates });
+      const configurations = distProperties().Distributions[0].LaunchTemplateConfigurations;
+      expect(configurations).toHaveLength(100);
+      expect(configurations[99]).toEqual({ LaunchTemplateId: 'lt-000000000000099-_' });
+      expectValidAndNagClean();
+    });
+
     test('fails on an invalid account', () => {
       const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef0' });
       expect(() => ami({ launchTemplates: [{ launchTemplate: template, accountId: 'me' }] }))
@@ -468,7 +623,32 @@ describe('validation', () => {
     });
 
     test('fails on a target snapshot count below 1', () => {
-      expect(() => ami({ fastLaunch: { targetSnapshotCount: 0 } })).toThrow(/fastLaunch.targetSnapshotCount must be a whole number of at least 1, got 0/);
+      expect(() => ami({ fastLaunch: { targetSnapshotCount: 0 } })).toThrow(/fastLaunch.targetSnapshotCount must be a whole number from 1 to 10000, got 0/);
+    });
+
+    test('fails on a target snapshot count above 10000', () => {
+      expect(() => ami({ fastLaunch: { targetSnapshotCount: 10001 } }))
+        .toThrow(/fastLaunch.targetSnapshotCount must be a whole number from 1 to 10000, got 10001/);
+    });
+
+    test('accepts a target snapshot count of 10000', () => {
+      ami({ fastLaunch: { targetSnapshotCount: 10000 } });
+      expect(distProperties().Distributions[0].FastLaunchConfigurations)
+        .toEqual([{ Enabled: true, SnapshotConfiguration: { TargetResourceCount: 10000 } }]);
+      expectValidAndNagClean();
+    });
+
+    test('fails on a launch template ID that is not lt- and 17 characters', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-1' });
+      expect(() => ami({ fastLaunch: { launchTemplate: template } }))
+        .toThrow(/fastLaunch\.launchTemplate must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, .*got 'lt-1'/);
+    });
+
+    test('accepts an imported launch template whose ID has the API form', () => {
+      const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef0' });
+      ami({ fastLaunch: { launchTemplate: template } });
+      expect(distProperties().Distributions[0].FastLaunchConfigurations[0].LaunchTemplate.LaunchTemplateId).toBe('lt-0123456789abcdef0');
+      expectValidAndNagClean();
     });
 
     test('fails on an invalid account', () => {
@@ -483,9 +663,76 @@ describe('validation', () => {
     });
   });
 
-  test('fails on an invalid license configuration ARN', () => {
-    expect(() => ami({ licenseConfigurationArns: ['lic-0123'] }))
-      .toThrow(/licenseConfigurationArns must be License Manager license configuration ARNs like .*got 'lic-0123'/);
+  describe('licenseConfigurationArns', () => {
+    test('fails on an invalid license configuration ARN', () => {
+      expect(() => ami({ licenseConfigurationArns: ['lic-0123'] }))
+        .toThrow(/licenseConfigurationArns must be License Manager license configuration ARNs like .*got 'lic-0123'/);
+    });
+
+    test('fails on a license configuration ID shorter than 32 characters', () => {
+      const arn = 'arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-abc';
+      expect(() => ami({ licenseConfigurationArns: [arn] })).toThrow(
+        /licenseConfigurationArns must be License Manager license configuration ARNs like .*ending in lic- and 32 lowercase letters, digits, hyphens or underscores, got 'arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-abc'/);
+    });
+
+    test('fails on an empty list', () => {
+      expect(() => ami({ licenseConfigurationArns: [] }))
+        .toThrow(/licenseConfigurationArns must list at least one license configuration ARN when given, got none; omit it instead/);
+    });
+
+    test('fails on more than 50', () => {
+      expect(() => ami({ licenseConfigurationArns: licenseArns(51) }))
+        .toThrow(/licenseConfigurationArns must list at most 50 license configuration ARNs, got 51/);
+    });
+
+    test('accepts 50, with - and _ in their IDs and in any partition', () => {
+      const arns = [...licenseArns(49), 'arn:aws-cn:license-manager:cn-north-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef'];
+      ami({ licenseConfigurationArns: arns });
+      expect(distProperties().Distributions[0].LicenseConfigurationArns).toEqual(arns);
+      expect(arns[0]).toMatch(/:lic-[0-9]{30}-_$/);
+      expectValidAndNagClean();
+    });
+  });
+
+  describe('in a stack without a fixed region', () => {
+    let agnostic: Stack;
+    beforeEach(() => {
+      agnostic = new Stack(app, 'Agnostic');
+    });
+
+    test('messages name the stack\'s region instead of a token', () => {
+      const message = errorMessage(() => new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ amiName: 'web' }] }));
+      expect(message).toMatch(/^amiDistributions\[the stack's region\]\.amiName must contain \{\{ imagebuilder:buildDate \}\}/);
+      expect(message).not.toMatch(/\$\{Token/);
+    });
+
+    test('a second AMI distribution for the stack\'s region names it without a token', () => {
+      const message = errorMessage(() => new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{}, {}] }));
+      expect(message).toMatch(/got a second AMI distribution for the stack's region; put all AMI settings/);
+      expect(message).not.toMatch(/\$\{Token/);
+    });
+
+    test('container messages name the stack\'s region instead of a token', () => {
+      const repo = ecr.Repository.fromRepositoryName(agnostic, 'Repo', 'web');
+      const message = errorMessage(() => new DistributionConfiguration(agnostic, 'Dist', { containerDistributions: [{ repository: repo, description: '' }] }));
+      expect(message).toMatch(/^containerDistributions\[the stack's region\]\.description must be 1 to 1024 characters, got 0/);
+      expect(message).not.toMatch(/\$\{Token/);
+    });
+
+    test('warnings name the stack\'s region instead of a token', () => {
+      new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ launchPermissionPublic: true }] });
+      const warnings = Annotations.fromStack(agnostic).findWarning('/Agnostic/Dist', Match.anyValue());
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0].entry.data)).toMatch(/the AMI distributed to the stack's region is public/);
+      expect(JSON.stringify(warnings[0].entry.data)).not.toMatch(/\$\{Token/);
+    });
+  });
+
+  test('messages name a region given as a deployment-time value without a token', () => {
+    const region = new CfnParameter(stack, 'Region').valueAsString;
+    const message = errorMessage(() => ami({ region, amiName: 'web' }));
+    expect(message).toMatch(/^amiDistributions\[a region known only at deployment\]\.amiName must contain/);
+    expect(message).not.toMatch(/\$\{Token/);
   });
 
   describe('containerDistributions', () => {
