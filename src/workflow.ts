@@ -36,6 +36,10 @@ const SCHEMA_VERSION = '1.0';
 const STEP_NAME = /^[A-Za-z][A-Za-z0-9-_]{1,99}$/;
 /** What a step does when it fails. */
 const ON_FAILURE_VALUES = ['Abort', 'Continue'];
+/** Workflow documents list at most this many steps (user guide, "Create a YAML workflow document"). */
+const MAX_STEPS = 15;
+/** A JSONPath variable, which `rollbackEnabled` may be instead of a boolean. */
+const JSON_PATH = /^\$\../;
 
 /**
  * An EC2 Image Builder workflow: owned by this app, imported, or AWS-managed.
@@ -580,7 +584,7 @@ export class Workflow extends WorkflowBase {
 
     const data = props.data.bind(this);
     if (data.documentText !== undefined) {
-      const checked = checkWorkflowDocument(data.documentText);
+      const checked = checkWorkflowDocument(data.documentText, props.workflowType);
       if (props.validateDocument !== false && checked.errors.length > 0) {
         const where = data.documentSource ? ` '${data.documentSource}'` : '';
         const count = checked.errors.length;
@@ -728,11 +732,61 @@ interface CheckedWorkflowDocument {
 }
 
 /**
- * Checks the structure of a workflow document: what the user guide lists as required, and the
- * values of the step fields the service defines. Actions are not checked against a list, since
- * Image Builder adds new ones; nor are their inputs.
+ * The stages the user guide restricts some actions to ("Supported step actions for your workflow
+ * document"); every other action may run in any stage.
  */
-function checkWorkflowDocument(text: string): CheckedWorkflowDocument {
+const ACTION_STAGES: { readonly [action: string]: WorkflowType[] } = {
+  ExecuteComponents: [WorkflowType.BUILD, WorkflowType.TEST],
+  CollectImageScanFindings: [WorkflowType.TEST],
+  DistributeImage: [WorkflowType.DISTRIBUTION],
+  ModifyImageAttributes: [WorkflowType.DISTRIBUTION],
+  ApplyImageConfigurations: [WorkflowType.DISTRIBUTION],
+  DistributeContainerImage: [WorkflowType.DISTRIBUTION],
+};
+
+/** A workflow distributes container images or AMIs, not both: these cannot share a workflow with it. */
+const CONTAINER_DISTRIBUTION_ACTION = 'DistributeContainerImage';
+const AMI_DISTRIBUTION_ACTIONS = ['DistributeImage', 'ModifyImageAttributes', 'ApplyImageConfigurations'];
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The largest `timeoutSeconds` of each action, the "Max Timeout" of the user guide ("Supported step
+ * actions for your workflow document"). Actions not listed here are not checked.
+ */
+const MAX_TIMEOUT_SECONDS: { readonly [action: string]: number } = {
+  ApplyImageConfigurations: 720 * MINUTE,
+  BootstrapInstanceForContainer: 720 * MINUTE,
+  CollectImageMetadata: 720 * MINUTE,
+  CollectImageScanFindings: 720 * MINUTE,
+  CreateImage: 3 * DAY,
+  CreateImageFromIso: 720 * MINUTE,
+  DistributeContainerImage: 720 * MINUTE,
+  DistributeImage: 720 * MINUTE,
+  ExecuteComponents: 24 * HOUR,
+  ExecuteStateMachine: 24 * HOUR,
+  LaunchInstance: 720 * MINUTE,
+  ModifyImageAttributes: 180 * MINUTE,
+  RegisterImage: 720 * MINUTE,
+  RunCommand: 720 * MINUTE,
+  RunSysPrep: 720 * MINUTE,
+  SanitizeInstance: 720 * MINUTE,
+  TerminateInstance: 720 * MINUTE,
+  WaitForAction: 7 * DAY,
+  WaitForSSMAgent: 180 * MINUTE,
+};
+
+/**
+ * Checks the structure of a workflow document: what the user guide lists as required, the values
+ * of the step fields the service defines, the stages and timeout maximums of the actions the guide
+ * lists, and that parameter defaults match their types. Unknown actions are accepted, since Image
+ * Builder adds new ones; the inputs of actions are not checked.
+ *
+ * @param workflowType the stage the workflow runs in, to check the actions that only some stages allow
+ */
+function checkWorkflowDocument(text: string, workflowType?: WorkflowType): CheckedWorkflowDocument {
   let document: unknown;
   try {
     document = yaml.parse(text);
@@ -750,7 +804,9 @@ function checkWorkflowDocument(text: string): CheckedWorkflowDocument {
     errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got '${String(document.schemaVersion)}'`);
   }
   const parameters = checkParameters(document.parameters, errors);
-  checkSteps(document.steps, errors);
+  // A workflowType known only at deployment (a token) skips the stage checks.
+  const stage = Object.values(WorkflowType).includes(workflowType as WorkflowType) ? workflowType : undefined;
+  checkSteps(document.steps, stage, errors);
   return { errors, parameters };
 }
 
@@ -783,21 +839,59 @@ function checkParameters(value: unknown, errors: string[]): WorkflowParameterDec
       errors.push(`parameter '${name}' type must be one of ${types.join(', ')}, got ${describe(parameter.type)}`);
       return;
     }
-    declarations.push({
-      name,
-      parameterType: parameter.type as WorkflowParameterType,
-      hasDefault: parameter.default !== undefined && parameter.default !== null,
-    });
+    const parameterType = parameter.type as WorkflowParameterType;
+    const hasDefault = parameter.default !== undefined && parameter.default !== null;
+    if (hasDefault) {
+      checkParameterDefault(name, parameterType, parameter.default, errors);
+    }
+    declarations.push({ name, parameterType, hasDefault });
   });
   return declarations;
 }
 
-function checkSteps(value: unknown, errors: string[]): void {
+/** A parameter's default matches the parameter's data type (user guide, "Workflow document parameters"). */
+function checkParameterDefault(name: string, parameterType: WorkflowParameterType, value: unknown, errors: string[]): void {
+  const where = `parameter '${name}' of type ${parameterType}`;
+  switch (parameterType) {
+    case WorkflowParameterType.INTEGER:
+      if (!Number.isInteger(value)) {
+        errors.push(`${where} must have a whole number as default, got ${describeTyped(value)}`);
+      }
+      break;
+    case WorkflowParameterType.BOOLEAN:
+      if (typeof value !== 'boolean') {
+        errors.push(`${where} must have true or false as default, got ${describeTyped(value)}`);
+      }
+      break;
+    case WorkflowParameterType.STRING:
+      if (typeof value !== 'string') {
+        errors.push(`${where} must have a string as default, got ${describeTyped(value)}`);
+      }
+      break;
+    case WorkflowParameterType.STRING_LIST:
+      if (!Array.isArray(value)) {
+        errors.push(`${where} must have a list of strings as default, got ${describeTyped(value)}`);
+      } else {
+        const index = value.findIndex((item) => typeof item !== 'string');
+        if (index >= 0) {
+          errors.push(`${where} must have a list of strings as default, got a list with ${describeTyped(value[index])} at position ${index + 1}`);
+        }
+      }
+      break;
+  }
+}
+
+function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: string[]): void {
   if (!Array.isArray(value) || value.length === 0) {
     errors.push(`steps must be a non-empty list of steps, got ${describe(value)}`);
     return;
   }
+  if (value.length > MAX_STEPS) {
+    errors.push(`steps must list at most ${MAX_STEPS} steps, got ${value.length}`);
+  }
   const seen = new Map<string, number>();
+  /** The steps with a name and an action, in document order, for the actions that cannot share a workflow. */
+  const actions: Array<{ readonly name: string; readonly action: string }> = [];
   value.forEach((step, index) => {
     const position = `step ${index + 1}`;
     if (!isMapping(step)) {
@@ -819,20 +913,47 @@ function checkSteps(value: unknown, errors: string[]): void {
     } else {
       seen.set(name, index + 1);
     }
-    if (typeof step.action !== 'string' || step.action === '') {
+    const action = typeof step.action === 'string' && step.action !== '' ? step.action : undefined;
+    if (action === undefined) {
       errors.push(`${where} must have an action, e.g. LaunchInstance or CreateImage, got ${describe(step.action)}`);
+    } else {
+      actions.push({ name, action });
+      const stages = ACTION_STAGES[action];
+      if (stage !== undefined && stages !== undefined && !stages.includes(stage)) {
+        errors.push(`${where} action ${action} is allowed only in ${stages.join(' or ')} workflows, got a ${stage} workflow`);
+      }
     }
     if (step.onFailure !== undefined && !ON_FAILURE_VALUES.includes(step.onFailure as string)) {
       errors.push(`${where} onFailure must be ${ON_FAILURE_VALUES.join(' or ')}, got ${describe(step.onFailure)}`);
     }
-    if (step.rollbackEnabled !== undefined && typeof step.rollbackEnabled !== 'boolean') {
-      errors.push(`${where} rollbackEnabled must be true or false, got ${describe(step.rollbackEnabled)}`);
+    const rollback = step.rollbackEnabled;
+    if (rollback !== undefined && typeof rollback !== 'boolean' && !(typeof rollback === 'string' && JSON_PATH.test(rollback))) {
+      errors.push(`${where} rollbackEnabled must be true or false, got ${describe(rollback)}; ` +
+        'a JSONPath variable that resolves to true or false, such as $.parameters.rollback, is also allowed');
     }
     const timeout = step.timeoutSeconds;
     if (timeout !== undefined && !(typeof timeout === 'number' && Number.isInteger(timeout) && timeout > 0)) {
       errors.push(`${where} timeoutSeconds must be a whole number of seconds greater than 0, got ${describe(timeout)}`);
+    } else if (typeof timeout === 'number' && action !== undefined && timeout > (MAX_TIMEOUT_SECONDS[action] ?? Infinity)) {
+      const max = MAX_TIMEOUT_SECONDS[action];
+      errors.push(`${where} timeoutSeconds must be at most ${max} (${describeSeconds(max)}) for action ${action}, got ${describe(timeout)}`);
     }
   });
+
+  const amiSteps = actions.filter((s) => AMI_DISTRIBUTION_ACTIONS.includes(s.action)).map((s) => `step '${s.name}' (${s.action})`);
+  const containerSteps = actions.filter((s) => s.action === CONTAINER_DISTRIBUTION_ACTION);
+  if (amiSteps.length > 0) {
+    for (const containerStep of containerSteps) {
+      errors.push(`step '${containerStep.name}' action ${CONTAINER_DISTRIBUTION_ACTION} cannot share a workflow with ` +
+        `${AMI_DISTRIBUTION_ACTIONS.slice(0, -1).join(', ')} or ${AMI_DISTRIBUTION_ACTIONS[AMI_DISTRIBUTION_ACTIONS.length - 1]}, ` +
+        `got ${amiSteps.join(', ')}`);
+    }
+  }
+}
+
+/** A duration in whole hours, or days when longer than a day. */
+function describeSeconds(seconds: number): string {
+  return seconds > DAY && seconds % DAY === 0 ? `${seconds / DAY} days` : `${seconds / HOUR} hours`;
 }
 
 function isMapping(value: unknown): value is { [key: string]: unknown } {
@@ -851,6 +972,16 @@ function describe(value: unknown): string {
     return 'a mapping';
   }
   return `'${String(value)}'`;
+}
+
+/** A value with its YAML type, for messages about types: `the string '8'`, `the number 3`. */
+function describeTyped(value: unknown): string {
+  switch (typeof value) {
+    case 'string': return `the string '${value}'`;
+    case 'number': return `the number ${value}`;
+    case 'boolean': return `the boolean ${value}`;
+    default: return describe(value);
+  }
 }
 
 /** A value that is nothing but one token (an import, a parameter): its content is unknown at synth. */

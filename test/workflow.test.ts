@@ -83,6 +83,58 @@ function documentWithSteps(...steps: object[]): WorkflowData {
   return WorkflowData.fromJsonObject({ schemaVersion: '1.0', steps });
 }
 
+/** A minimal document with the given parameters and one step. */
+function documentWithParameters(...parameters: object[]): WorkflowData {
+  return WorkflowData.fromJsonObject({ schemaVersion: '1.0', parameters, steps: [{ name: 'Launch', action: 'LaunchInstance' }] });
+}
+
+/** A workflow of the given type whose document has the given steps. */
+function newWorkflowWithSteps(workflowType: WorkflowType, steps: object[], id = 'Workflow'): Workflow {
+  return newWorkflow({ workflowType, data: documentWithSteps(...steps) }, id);
+}
+
+/** The stages the guide restricts some actions to; a workflow of each allowed type for each action. */
+const RESTRICTED_ACTIONS: Array<[string, WorkflowType[]]> = [
+  ['ExecuteComponents', [WorkflowType.BUILD, WorkflowType.TEST]],
+  ['CollectImageScanFindings', [WorkflowType.TEST]],
+  ['DistributeImage', [WorkflowType.DISTRIBUTION]],
+  ['ModifyImageAttributes', [WorkflowType.DISTRIBUTION]],
+  ['ApplyImageConfigurations', [WorkflowType.DISTRIBUTION]],
+  ['DistributeContainerImage', [WorkflowType.DISTRIBUTION]],
+];
+const ALL_TYPES = [WorkflowType.BUILD, WorkflowType.TEST, WorkflowType.DISTRIBUTION];
+
+/**
+ * The largest timeoutSeconds of each action ("Supported step actions for your workflow document"),
+ * with a workflow type the action may run in.
+ */
+const TIMEOUT_MAXIMA: Array<[string, number, WorkflowType]> = [
+  ['WaitForSSMAgent', 10_800, WorkflowType.BUILD],
+  ['ModifyImageAttributes', 10_800, WorkflowType.DISTRIBUTION],
+  ['ExecuteComponents', 86_400, WorkflowType.BUILD],
+  ['ExecuteStateMachine', 86_400, WorkflowType.TEST],
+  ['CreateImage', 259_200, WorkflowType.BUILD],
+  ['WaitForAction', 604_800, WorkflowType.BUILD],
+  ['LaunchInstance', 43_200, WorkflowType.TEST],
+  ['RunCommand', 43_200, WorkflowType.BUILD],
+  ['TerminateInstance', 43_200, WorkflowType.BUILD],
+  ['BootstrapInstanceForContainer', 43_200, WorkflowType.BUILD],
+  ['CollectImageMetadata', 43_200, WorkflowType.BUILD],
+  ['CollectImageScanFindings', 43_200, WorkflowType.TEST],
+  ['CreateImageFromIso', 43_200, WorkflowType.BUILD],
+  ['RegisterImage', 43_200, WorkflowType.BUILD],
+  ['RunSysPrep', 43_200, WorkflowType.BUILD],
+  ['SanitizeInstance', 43_200, WorkflowType.BUILD],
+  ['DistributeImage', 43_200, WorkflowType.DISTRIBUTION],
+  ['ApplyImageConfigurations', 43_200, WorkflowType.DISTRIBUTION],
+  ['DistributeContainerImage', 43_200, WorkflowType.DISTRIBUTION],
+];
+
+/** `count` steps with distinct names. */
+function launchSteps(count: number): object[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `Step${i + 1}`, action: 'WaitForAction' }));
+}
+
 function expectSynthesizesCleanly(scope: Stack = stack): void {
   expectValidTemplate(scope);
   expectNoNagErrors(scope);
@@ -175,7 +227,8 @@ describe('Workflow', () => {
     [WorkflowType.TEST, 'TEST', 'test'],
     [WorkflowType.DISTRIBUTION, 'DISTRIBUTION', 'distribution'],
   ])('type %s is written as the service writes it, and lowercase in the ARN', (workflowType, cfnType, arnType) => {
-    const workflow = newWorkflow({ workflowType });
+    // A step that every stage allows.
+    const workflow = newWorkflowWithSteps(workflowType, [{ name: 'Launch', action: 'LaunchInstance', inputs: { waitFor: 'ssmAgent' } }]);
 
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Workflow', { Type: cfnType });
     expect(JSON.stringify(stack.resolve(workflow.workflowArn))).toContain(`:workflow/${arnType}/`);
@@ -327,6 +380,81 @@ describe('Workflow', () => {
     test('schemaVersion may be written as the string 1.0', () => {
       expect(() => newWorkflow({ data: WorkflowData.fromInline(DOCUMENT.replace('schemaVersion: 1.0', "schemaVersion: '1.0'")) }))
         .not.toThrow();
+    });
+
+    test('rollbackEnabled may be a boolean or a JSONPath variable', () => {
+      const data = WorkflowData.fromJsonObject({
+        schemaVersion: '1.0',
+        parameters: [{ name: 'rollback', type: 'boolean', default: true }],
+        steps: [
+          { name: 'Launch', action: 'LaunchInstance', rollbackEnabled: false },
+          { name: 'Create', action: 'CreateImage', rollbackEnabled: '$.parameters.rollback' },
+        ],
+      });
+      expect(() => newWorkflow({ data })).not.toThrow();
+      expect(() => newWorkflow({ data: WorkflowData.fromInline(DOCUMENT.replace('rollbackEnabled: true', 'rollbackEnabled: $.parameters.waitForAction')) }, 'Inline'))
+        .not.toThrow();
+    });
+
+    test.each(RESTRICTED_ACTIONS.flatMap(([action, types]) => types.map((t): [string, WorkflowType] => [action, t])))(
+      '%s is accepted in a %s workflow', (action, workflowType) => {
+        expect(() => newWorkflowWithSteps(workflowType, [{ name: 'Restricted', action }])).not.toThrow();
+      });
+
+    test.each(ALL_TYPES)('actions the guide does not restrict, and unknown ones, are accepted in a %s workflow', (workflowType) => {
+      expect(() => newWorkflowWithSteps(workflowType, [
+        { name: 'Launch', action: 'LaunchInstance' },
+        { name: 'Run', action: 'RunCommand' },
+        { name: 'Wait', action: 'WaitForAction' },
+        { name: 'Create', action: 'CreateImage' },
+        { name: 'Terminate', action: 'TerminateInstance' },
+        { name: 'Future', action: 'SomeFutureAction' },
+      ])).not.toThrow();
+    });
+
+    test('a distribution workflow may combine the AMI distribution actions', () => {
+      expect(() => newWorkflowWithSteps(WorkflowType.DISTRIBUTION, [
+        { name: 'Copy', action: 'DistributeImage' },
+        { name: 'Share', action: 'ModifyImageAttributes' },
+        { name: 'Configure', action: 'ApplyImageConfigurations' },
+      ])).not.toThrow();
+      expect(() => newWorkflowWithSteps(WorkflowType.DISTRIBUTION, [
+        { name: 'Launch', action: 'LaunchInstance' },
+        { name: 'Push', action: 'DistributeContainerImage' },
+        { name: 'Terminate', action: 'TerminateInstance' },
+      ], 'Container')).not.toThrow();
+    });
+
+    test.each(TIMEOUT_MAXIMA)('%s accepts timeoutSeconds up to its maximum of %d', (action, max, workflowType) => {
+      expect(() => newWorkflowWithSteps(workflowType, [{ name: 'Timed', action, timeoutSeconds: max }])).not.toThrow();
+    });
+
+    test('an action the guide does not list has no timeoutSeconds maximum', () => {
+      expect(() => newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Future', action: 'SomeFutureAction', timeoutSeconds: 604_801 }]))
+        .not.toThrow();
+    });
+
+    test('a document may list 15 steps', () => {
+      expect(() => newWorkflow({ data: documentWithSteps(...launchSteps(15)) })).not.toThrow();
+    });
+
+    test('parameter defaults of their declared type are accepted', () => {
+      const workflow = newWorkflow({
+        data: documentWithParameters(
+          { name: 'count', type: 'integer', default: 0 },
+          { name: 'retries', type: 'integer', default: 3 },
+          { name: 'enabled', type: 'boolean', default: false },
+          { name: 'label', type: 'string', default: 'v1' },
+          { name: 'digits', type: 'string', default: '123' },
+          { name: 'regions', type: 'stringList', default: ['us-east-1', 'eu-west-1'] },
+          { name: 'none', type: 'stringList', default: [] },
+          { name: 'required', type: 'integer' }),
+      });
+      expect(workflow.documentParameters?.map((p) => p.hasDefault)).toEqual([true, true, true, true, true, true, true, false]);
+      expect(() => newWorkflow({
+        data: WorkflowData.fromInline('schemaVersion: 1.0\nparameters:\n  - name: size\n    type: integer\n    default: 8\n' +
+          '  - name: tags\n    type: stringList\n    default:\n      - a\n      - "1"\nsteps:\n  - name: Launch\n    action: LaunchInstance\n'),
+      }, 'Inline')).not.toThrow();
     });
 
     test('validateDocument: false skips the document check', () => {
@@ -638,6 +766,71 @@ describe('Workflow', () => {
     test('fails when a step timeoutSeconds is not a positive whole number', () => {
       expect(() => newWorkflow({ data: documentWithSteps({ name: 'Launch', action: 'LaunchInstance', timeoutSeconds: 1.5 }) }))
         .toThrow("step 'Launch' timeoutSeconds must be a whole number of seconds greater than 0, got '1.5'");
+    });
+
+    test('fails when a step rollbackEnabled is a string that is not a JSONPath variable', () => {
+      for (const value of ['true', '$', 'parameters.rollback']) {
+        expect(() => newWorkflow({ data: documentWithSteps({ name: 'Launch', action: 'LaunchInstance', rollbackEnabled: value }) }, `W${value}`))
+          .toThrow(`step 'Launch' rollbackEnabled must be true or false, got '${value}'; a JSONPath variable that resolves to true or false, ` +
+            'such as $.parameters.rollback, is also allowed');
+      }
+    });
+
+    test.each(RESTRICTED_ACTIONS.flatMap(([action, types]) =>
+      ALL_TYPES.filter((t) => !types.includes(t)).map((t): [string, WorkflowType, string] => [action, t, types.join(' or ')])))(
+      'fails when %s is in a %s workflow', (action, workflowType, allowed) => {
+        expect(() => newWorkflowWithSteps(workflowType, [{ name: 'Launch', action: 'LaunchInstance' }, { name: 'Restricted', action }]))
+          .toThrow(`step 'Restricted' action ${action} is allowed only in ${allowed} workflows, got a ${workflowType} workflow`);
+      });
+
+    test('fails when a workflow distributes both container images and AMIs', () => {
+      expect(() => newWorkflowWithSteps(WorkflowType.DISTRIBUTION, [
+        { name: 'Copy', action: 'DistributeImage' },
+        { name: 'Push', action: 'DistributeContainerImage' },
+        { name: 'Share', action: 'ModifyImageAttributes' },
+        { name: 'Configure', action: 'ApplyImageConfigurations' },
+      ]))
+        .toThrow("step 'Push' action DistributeContainerImage cannot share a workflow with DistributeImage, ModifyImageAttributes or " +
+          "ApplyImageConfigurations, got step 'Copy' (DistributeImage), step 'Share' (ModifyImageAttributes), step 'Configure' (ApplyImageConfigurations)");
+    });
+
+    test.each(TIMEOUT_MAXIMA)('fails when %s timeoutSeconds is over its maximum of %d', (action, max, workflowType) => {
+      expect(() => newWorkflowWithSteps(workflowType, [{ name: 'Timed', action, timeoutSeconds: max + 1 }]))
+        .toThrow(new RegExp(`step 'Timed' timeoutSeconds must be at most ${max} \\([0-9]+ (hours|days)\\) for action ${action}, got '${max + 1}'`));
+    });
+
+    test('fails when timeoutSeconds is over the maximum, naming it in hours or days', () => {
+      expect(() => newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Reboot', action: 'WaitForSSMAgent', timeoutSeconds: 10_801 }]))
+        .toThrow("step 'Reboot' timeoutSeconds must be at most 10800 (3 hours) for action WaitForSSMAgent, got '10801'");
+      expect(() => newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Approve', action: 'WaitForAction', timeoutSeconds: 604_801 }], 'Approval'))
+        .toThrow("step 'Approve' timeoutSeconds must be at most 604800 (7 days) for action WaitForAction, got '604801'");
+    });
+
+    test('fails when a document lists more than 15 steps', () => {
+      expect(() => newWorkflow({ data: documentWithSteps(...launchSteps(16)) }))
+        .toThrow('workflow document has 1 error:\n  - steps must list at most 15 steps, got 16');
+    });
+
+    test('fails when a parameter default does not match its type', () => {
+      expect(() => newWorkflow({
+        data: documentWithParameters(
+          { name: 'retries', type: 'integer', default: 1.5 },
+          { name: 'size', type: 'integer', default: '8' },
+          { name: 'enabled', type: 'boolean', default: 'true' },
+          { name: 'label', type: 'string', default: 3 },
+          { name: 'regions', type: 'stringList', default: 'us-east-1' },
+          { name: 'tags', type: 'stringList', default: ['a', 1] },
+          { name: 'nested', type: 'string', default: { a: 'b' } }),
+      })).toThrow([
+        'workflow document has 7 errors:',
+        "  - parameter 'retries' of type integer must have a whole number as default, got the number 1.5",
+        "  - parameter 'size' of type integer must have a whole number as default, got the string '8'",
+        "  - parameter 'enabled' of type boolean must have true or false as default, got the string 'true'",
+        "  - parameter 'label' of type string must have a string as default, got the number 3",
+        "  - parameter 'regions' of type stringList must have a list of strings as default, got the string 'us-east-1'",
+        "  - parameter 'tags' of type stringList must have a list of strings as default, got a list with the number 1 at position 2",
+        "  - parameter 'nested' of type string must have a string as default, got a mapping",
+      ].join('\n'));
     });
 
     test('fails when parameters is not a list', () => {
