@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as yaml from 'yaml';
 import { Platform } from './platform';
 import { unscopedValidationError } from './private/errors';
@@ -212,7 +212,13 @@ export interface ExecutePowerShellStepProps extends StepOptions {
   readonly commands: string[];
 
   /**
-   * The PowerShell execution policy for the script.
+   * The PowerShell execution policy for the rest of the script: `AllSigned`, `Bypass`, `Default`,
+   * `RemoteSigned`, `Restricted`, `Undefined` or `Unrestricted` (any other value fails synthesis).
+   *
+   * `ExecutePowerShell` has no input for it, so the step starts with the command
+   * `Set-ExecutionPolicy -ExecutionPolicy <value> -Scope Process -Force`: it applies to the scripts
+   * and modules that the commands run, for this step only. This step always runs `commands`; a
+   * step that runs a script `file` (with `ComponentStep.custom`) cannot set the policy this way.
    *
    * @default - the instance's policy
    */
@@ -407,8 +413,16 @@ export class ComponentStep {
 
   /** Runs PowerShell commands (Windows). */
   public static executePowerShell(name: string, props: ExecutePowerShellStepProps): ComponentStep {
-    return new ComponentStep(name, 'ExecutePowerShell',
-      { commands: props.commands, executionPolicy: props.executionPolicy }, props);
+    const policy = props.executionPolicy;
+    if (policy !== undefined && !Token.isUnresolved(policy)
+      && !POWERSHELL_EXECUTION_POLICIES.some((p) => p.toLowerCase() === policy.toLowerCase())) {
+      throw unscopedValidationError(
+        `executionPolicy of step '${name}' must be one of ${POWERSHELL_EXECUTION_POLICIES.join(', ')}, got '${policy}'`);
+    }
+    const commands = policy === undefined
+      ? props.commands
+      : [`Set-ExecutionPolicy -ExecutionPolicy ${policy} -Scope Process -Force`, ...props.commands];
+    return new ComponentStep(name, 'ExecutePowerShell', { commands }, props);
   }
 
   /** Runs an executable. */
@@ -683,6 +697,9 @@ export class ComponentDocument {
     this.syntaxWarnings = [];
   }
 }
+
+/** The values of PowerShell's `-ExecutionPolicy` (Microsoft.PowerShell.ExecutionPolicy), matched ignoring case as PowerShell does. */
+const POWERSHELL_EXECUTION_POLICIES = ['AllSigned', 'Bypass', 'Default', 'RemoteSigned', 'Restricted', 'Undefined', 'Unrestricted'];
 
 /** Drops keys whose value is `undefined`, so they do not appear in the YAML. */
 function withoutUndefined(value: any): any {

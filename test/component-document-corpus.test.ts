@@ -81,6 +81,12 @@ describe.each(corpus)('$file', ({ text, platform }) => {
     expect(errors(broken, platform).join('\n')).toMatch(new RegExp(`step '${step.name}' \\(line \\d+\\): ${escape(message)}`));
   });
 
+  test('rejects a step name with a space, naming the step', () => {
+    const broken = mutate(text, (d) => { firstStep(d).name = 'Loading ssh keys'; });
+    expect(errors(broken, platform).join('\n'))
+      .toMatch(/step 'Loading ssh keys' \(line \d+\): step name 'Loading ssh keys' is not allowed: Image Builder accepts only letters/);
+  });
+
   test('rejects an unknown phase, naming it', () => {
     const broken = mutate(text, (d) => { d.phases[0].name = 'deploy'; });
     expect(errors(broken, platform).join('\n')).toMatch(/phase 'deploy' \(line \d+\): unknown phase name 'deploy'/);

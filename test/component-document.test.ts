@@ -132,6 +132,26 @@ describe('ComponentDocument authoring', () => {
     expect(document.validate({ platform: Platform.LINUX }).filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  test('executePowerShell sets the execution policy with a first command, not an input', () => {
+    const document = new ComponentDocument();
+    document.addSteps(ComponentPhaseName.BUILD,
+      ComponentStep.executePowerShell('Policy', { commands: ['Import-Module .\\a.psm1', 'dir'], executionPolicy: 'Bypass' }),
+      ComponentStep.executePowerShell('NoPolicy', { commands: ['dir'] }));
+
+    const steps = yaml.parse(document.toYaml()).phases[0].steps;
+    expect(steps[0].inputs).toEqual({
+      commands: ['Set-ExecutionPolicy -ExecutionPolicy Bypass -Scope Process -Force', 'Import-Module .\\a.psm1', 'dir'],
+    });
+    expect(steps[1].inputs).toEqual({ commands: ['dir'] });
+    expect(document.validate({ platform: Platform.WINDOWS })).toEqual([]);
+  });
+
+  test('executePowerShell fails on an execution policy PowerShell does not have', () => {
+    expect(() => ComponentStep.executePowerShell('Policy', { commands: ['dir'], executionPolicy: 'Bypas' }))
+      .toThrow("executionPolicy of step 'Policy' must be one of AllSigned, Bypass, Default, RemoteSigned, Restricted, Undefined, Unrestricted, got 'Bypas'");
+    expect(() => ComponentStep.executePowerShell('Policy', { commands: ['dir'], executionPolicy: 'remotesigned' })).not.toThrow();
+  });
+
   test('loops and conditions', () => {
     const document = new ComponentDocument();
     document.addSteps(ComponentPhaseName.BUILD,
@@ -197,9 +217,21 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(VALID.replace('schemaVersion: 1.0\n', ''))).toEqual(['document (line 1): schemaVersion is required; use 1.0']);
   });
 
-  test('fails on an unknown phase', () => {
-    expect(errorsOf(VALID.replace('name: validate', 'name: verify')))
-      .toContainEqual("phase 'verify' (line 23): unknown phase name 'verify'; phases are build, validate, test, container-host-test");
+  test('fails on an unknown phase, saying that Image Builder never runs it', () => {
+    expect(errorsOf(VALID.replace('name: validate', 'name: verify'))).toContainEqual(
+      "phase 'verify' (line 23): unknown phase name 'verify'; Image Builder runs only the build, validate, test, container-host-test phases, "
+      + 'so another phase never runs (for a document meant for local AWSTOE runs, set validateDocument: false)');
+  });
+
+  test('fails when no phase is build, validate or test', () => {
+    const phases = (...names: string[]) => 'schemaVersion: 1.0\nphases:\n'
+      + names.map((name) => `  - name: ${name}\n    steps:\n      - name: Check\n        action: ExecuteBash\n        inputs:\n          commands: [id]\n`).join('');
+    expect(errorsOf(phases('container-host-test')))
+      .toEqual(["document (line 3): phases must include at least one of build, validate, test, got 'container-host-test'"]);
+    expect(errorsOf(phases('deploy')).join('\n'))
+      .toMatch(/document \(line 3\): phases must include at least one of build, validate, test, got 'deploy'/);
+    expect(errorsOf(phases('test', 'container-host-test'))).toEqual([]);
+    expect(errorsOf(phases('validate'))).toEqual([]);
   });
 
   test('fails when a phase appears twice', () => {
@@ -216,13 +248,16 @@ describe('ComponentDocument validation', () => {
       .toContainEqual("phase 'build', step 'MakeFolder' (line 18): duplicate step name 'MakeFolder' in this phase; step names must be unique within a phase");
   });
 
-  test('warns on a step name that references cannot name', () => {
-    const findings = ComponentDocument.fromYaml(VALID.replace('name: Install', 'name: Install.App')).validate();
-    expect(findings).toEqual([{
-      severity: 'warning',
-      line: 18,
-      message: "phase 'build', step 'Install.App' (line 18): use letters, numbers, hyphens and underscores in step names so that {{ phase.step.outputs.x }} can refer to them",
-    }]);
+  test('fails on a step name with characters Image Builder rejects, naming the step and the allowed characters', () => {
+    for (const name of ['Install.App', 'Loading ssh keys']) {
+      expect(ComponentDocument.fromYaml(VALID.replace('name: Install', `name: ${name}`)).validate()).toEqual([{
+        severity: 'error',
+        line: 18,
+        message: `phase 'build', step '${name}' (line 18): step name '${name}' is not allowed: `
+          + 'Image Builder accepts only letters (a-z, A-Z), numbers (0-9), hyphens (-) and underscores (_)',
+      }]);
+    }
+    expect(errorsOf(VALID.replace('name: Install', 'name: install_App-2'))).toEqual([]);
   });
 
   test('fails on a parameter name that is too short', () => {
@@ -233,6 +268,13 @@ describe('ComponentDocument validation', () => {
   test('fails when a name is both a parameter and a constant', () => {
     expect(errorsOf(VALID.replace('  - Folder:', '  - Version:').replace(/\{\{ Folder \}\}/g, '{{ Version }}')).join('\n'))
       .toMatch(/constant 'Version' \(line 8\): 'Version' is declared more than once/);
+  });
+
+  test('fails on an input ExecutePowerShell does not have', () => {
+    const ps = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Ps\n        action: ExecutePowerShell\n'
+      + '        inputs:\n          commands: [dir]\n          executionPolicy: Bypass\n';
+    expect(errorsOf(ps, Platform.WINDOWS))
+      .toEqual(["phase 'build', step 'Ps' (line 9): unknown input 'executionPolicy' of ExecutePowerShell; its inputs are commands, file"]);
   });
 
   test('fails when ExecutePowerShell has neither commands nor file, or both', () => {
@@ -305,8 +347,100 @@ describe('ComponentDocument validation', () => {
       .toMatch(/'\{\{ build.Install.outputs.stdout \}\}' refers to step 'Install' of phase 'build', which does not run before this step/);
   });
 
-  test('fails on a loop variable outside a loop', () => {
-    expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ loop.value }}')).join('\n')).toMatch(/this step has no loop/);
+  test('warns, not fails, on a loop variable in a step without a loop: AWSTOE leaves it unreplaced', () => {
+    for (const variable of ['loop.value', 'loop.index']) {
+      expect(ComponentDocument.fromYaml(VALID.replace('into {{ Folder }}', `into {{ ${variable} }}`)).validate()).toEqual([{
+        severity: 'warning',
+        line: 21,
+        message: `phase 'build', step 'Install' (line 21): '{{ ${variable} }}' refers to a loop, but this step has no loop: AWSTOE leaves the expression as written`,
+      }]);
+    }
+  });
+
+  test('fails on a loop variable that the loop of the step does not have', () => {
+    const withLoop = VALID.replace('        action: ExecuteBash\n        inputs:\n          commands:\n            - echo installing',
+      '        action: ExecuteBash\n        loop:\n          name: versions\n          forEach: [a]\n        inputs:\n          commands:\n            - echo installing');
+    expect(errorsOf(withLoop.replace('into {{ Folder }}', 'into {{ versions.value }} {{ loop.index }}'))).toEqual([]);
+    expect(errorsOf(withLoop.replace('into {{ Folder }}', 'into {{ other.value }} {{ loop.name }}'))).toEqual([
+      "phase 'build', step 'Install' (line 24): '{{ other.value }}' is not a declared parameter or constant, a loop variable or an earlier step's output",
+      "phase 'build', step 'Install' (line 24): '{{ loop.name }}' is not a declared parameter or constant, a loop variable or an earlier step's output",
+    ]);
+  });
+
+  describe('loop names', () => {
+    /** A step with a loop named as given (the YAML text of the name), in the given phase. */
+    const loopStep = (step: string, name: string, reference = 'loop.value') =>
+      `      - name: ${step}\n        action: ExecuteBash\n        loop:\n          name: ${name}\n          forEach: [a, b]\n`
+      + `        inputs:\n          commands:\n            - echo {{ ${reference} }}\n`;
+    const phase = (name: string, ...steps: string[]) => `  - name: ${name}\n    steps:\n${steps.join('')}`;
+    const doc = (...phases: string[]) => `schemaVersion: 1.0\nphases:\n${phases.join('')}`;
+
+    test('may be empty, as by default', () => {
+      expect(ComponentDocument.fromYaml(doc(phase('build', loopStep('A', '""'), loopStep('B', "''"), loopStep('C', '')))).validate()).toEqual([]);
+    });
+
+    test('warns on a name that {{ name.value }} cannot name', () => {
+      expect(ComponentDocument.fromYaml(doc(phase('build', loopStep('A', 'my.loop', 'my.loop.value')))).validate()).toEqual([{
+        severity: 'warning',
+        line: 8,
+        message: "phase 'build', step 'A' (line 8): use letters, numbers, hyphens and underscores in loop names so that {{ <name>.value }} can refer to them, got 'my.loop'",
+      }]);
+    });
+
+    test('fails on two loops with the same name in one phase', () => {
+      expect(errorsOf(doc(phase('build', loopStep('A', 'files', 'files.value'), loopStep('B', 'other'), loopStep('C', 'files'))))).toEqual([
+        "phase 'build', step 'C' (line 24): duplicate loop name 'files' in this phase; loop names must be unique within a phase",
+      ]);
+    });
+
+    test('may repeat in another phase', () => {
+      expect(errorsOf(doc(phase('build', loopStep('A', 'files')), phase('validate', loopStep('A', 'files'))))).toEqual([]);
+    });
+
+    test('fails on a name that is not a string', () => {
+      expect(errorsOf(doc(phase('build', loopStep('A', '[a, b]'))))).toEqual([
+        "phase 'build', step 'A' (line 8): loop name must be a string, got [\"a\",\"b\"]",
+      ]);
+    });
+  });
+
+  describe('if', () => {
+    const withIf = (condition: string) => VALID.replace('        action: CreateFolder', `        action: CreateFolder\n        if:\n${condition}`);
+
+    test('may be a map or a list of maps', () => {
+      expect(errorsOf(withIf('          stringEquals: a\n          value: a'))).toEqual([]);
+      expect(errorsOf(withIf('          - stringEquals: a\n            value: a'))).toEqual([]);
+      expect(errorsOf(withIf('          - and:\n              - stringEquals: a\n                value: a\n          - binaryExists: bash'))).toEqual([]);
+    });
+
+    test('fails when it is a scalar, or a list with a scalar', () => {
+      expect(errorsOf(withIf('          yes'))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 17): if must be a map of a condition, or a list of them, got \"yes\"",
+      ]);
+      expect(errorsOf(withIf('          - stringEquals: a\n            value: a\n          - always'))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 19): each item of an if list must be a map of a condition, got \"always\"",
+      ]);
+    });
+  });
+
+  describe('ExecuteDocument', () => {
+    const run = (settings: string) => 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Nested\n        action: ExecuteDocument\n'
+      + `${settings}        inputs:\n          document: s3://bucket/nested.yml\n`;
+
+    test('fails when timeoutSeconds or maxAttempts is set to another value than AWSTOE fixes', () => {
+      expect(errorsOf(run('        timeoutSeconds: 600\n        maxAttempts: 3\n'))).toEqual([
+        "phase 'build', step 'Nested' (line 7): ExecuteDocument fixes timeoutSeconds at -1; leave it out or set -1, got '600'",
+        "phase 'build', step 'Nested' (line 8): ExecuteDocument fixes maxAttempts at 1; leave it out or set 1, got '3'",
+      ]);
+      expect(errorsOf(run('        timeoutSeconds: 0\n'))).toEqual([
+        "phase 'build', step 'Nested' (line 7): ExecuteDocument fixes timeoutSeconds at -1; leave it out or set -1, got '0'",
+      ]);
+    });
+
+    test('accepts the fixed values, or none', () => {
+      expect(errorsOf(run(''))).toEqual([]);
+      expect(errorsOf(run('        timeoutSeconds: -1\n        maxAttempts: 1\n'))).toEqual([]);
+    });
   });
 
   test('fails on a loop with both for and forEach, or a zero step', () => {

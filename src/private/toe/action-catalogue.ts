@@ -133,14 +133,13 @@ export const TOE_ACTIONS: readonly ToeActionSpec[] = [
   },
   {
     // "Must specify `commands` or `file`, not both": neither is required on its own (see exactlyOneOf).
-    // Not strict: the docs read list only these two, and this library's typed step also emits an
-    // `executionPolicy` that the docs read do not mention.
+    // The input table lists only these two.
     name: 'ExecutePowerShell',
     platforms: ['Windows'],
     inputShape: 'object',
     inputs: [opt('commands', 'list'), opt('file')],
     exactlyOneOf: [['commands', 'file']],
-    strictInputs: false,
+    strictInputs: true,
     outputs: ['stdout'],
     docUrl: doc('executepowershell'),
   },
@@ -429,7 +428,8 @@ export const TOE_STEP_KEYS: readonly string[] = ['name', 'action', 'timeoutSecon
 
 /**
  * Phase names Image Builder runs: build and validate in the build stage, test and container-host-test
- * in the test stage (toe-use-documents.html). Phase names must be unique in a document.
+ * in the test stage (toe-use-documents.html). Phase names must be unique in a document. AWSTOE itself
+ * runs other phases too ("You can define many phases in your document"), but Image Builder never does.
  */
 export const TOE_PHASES: readonly string[] = ['build', 'validate', 'test', 'container-host-test'];
 /** "You must include at least one of the following phases" (toe-use-documents.html). */
@@ -460,14 +460,23 @@ export const TOE_MAX_ATTEMPTS: { readonly min: number; readonly max?: number; re
   default: 1,
 };
 
-/** ExecuteDocument: fixed timeoutSeconds and maxAttempts; at most three levels of nesting (toe-action-modules.html). */
+/**
+ * ExecuteDocument "sets the following default values, and returns an error if you try to change them":
+ * timeoutSeconds -1 and maxAttempts 1 (leaving them out is fine); at most three levels of nesting
+ * (toe-action-modules.html).
+ */
 export const TOE_EXECUTE_DOCUMENT_RULES = { timeoutSeconds: -1, maxAttempts: 1, maxNestingLevels: 3 } as const;
 
 /**
- * Step names: "unique for the phase"; the docs give no pattern or length for them
- * (toe-use-documents.html), so `pattern` is left undefined.
+ * Step names: "unique for the phase" (toe-use-documents.html). The AWSTOE pages give no pattern, but
+ * CreateComponent rejects other characters: "Invalid step name 'Loading ssh keys' in phase 'build'.
+ * Allowed characters are combinations of numbers [0-9], english letters [a-z,A-Z] and special
+ * characters [-_]." (reported in aws/aws-cdk#19909). No length limit is known.
  */
-export const TOE_STEP_NAME: { readonly uniqueWithin: 'phase'; readonly pattern?: RegExp } = { uniqueWithin: 'phase' };
+export const TOE_STEP_NAME: { readonly uniqueWithin: 'phase'; readonly pattern: RegExp } = {
+  uniqueWithin: 'phase',
+  pattern: /^[A-Za-z0-9_-]+$/,
+};
 
 /**
  * Parameter and constant names: 3 to 128 letters, digits, dashes or underscores, unique in the
@@ -487,7 +496,8 @@ export const TOE_INLINE_DATA_MAX_LENGTH = 16_000;
  * - `forEach: [strings]`: chaining expressions allowed;
  * - `forEach: { list, delimiter }`: `list` a string (chaining allowed); `delimiter` one character,
  *   default ','. The allowed characters are those of the schema example, `".,;:\n\t -_"`.
- * A loop may have a `name`, unique among the loop names of the phase.
+ * A loop may have a `name` ("Unique name of the loop. It must be unique compared to other loop names
+ * in the same phase", default ""); the docs give no pattern for it.
  */
 export const TOE_LOOP = {
   kinds: ['for', 'forEach'],
@@ -530,7 +540,8 @@ export const TOE_COMPARISON_OPERATORS_COMPLETE = false;
 
 /**
  * `if` syntax: a conditional expression with exactly one operator at the top level, and optional
- * `then` / `else` step actions. The stored page text stops after "Abort" and "Exe…", so only these
+ * `then` / `else` step actions. The syntax block writes it as a list (`if:` / `  - <conditional
+ * expression>:` / `      [then: <step action>]`), the examples as a map; both are accepted. The stored page text stops after "Abort" and "Exe…", so only these
  * two are listed; the list is incomplete (toe-conditional-constructs.html).
  */
 export const TOE_IF_STEP_ACTIONS: readonly string[] = ['Abort', 'Execute'];

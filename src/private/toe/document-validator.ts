@@ -1,10 +1,13 @@
 import * as yaml from 'yaml';
 import {
   TOE_DOCUMENT_KEYS,
+  TOE_EXECUTE_DOCUMENT_RULES,
   TOE_MAX_ATTEMPTS,
   TOE_ON_FAILURE_VALUES,
   TOE_PHASES,
+  TOE_PHASES_AT_LEAST_ONE_OF,
   TOE_STEP_KEYS,
+  TOE_STEP_NAME,
   TOE_TIMEOUT_SECONDS,
   TOE_VARIABLE_NAME,
   ToeActionSpec,
@@ -34,12 +37,10 @@ export interface ValidateDocumentOptions {
 }
 
 /**
- * Step names have no documented pattern, but they appear in `{{ phase.step.outputs.x }}`
- * references, so a name with other characters only warns.
+ * Loop names have no documented pattern, but they appear in `{{ name.value }}` references, so a name
+ * with other characters only warns.
  */
-const REFERENCEABLE_STEP_NAME = /^[A-Za-z0-9_-]+$/;
-/** Loop names are referenced the same way (`{{ name.value }}`). */
-const LOOP_NAME = /^[A-Za-z0-9_-]+$/;
+const REFERENCEABLE_LOOP_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * YAML errors after which the parser still recovers the intended value, such as a stray quote
@@ -158,7 +159,8 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     const phaseName = phase.name;
     const named: Where = { label: `phase '${phaseName}'`, path: ['phases', i] };
     if (!TOE_PHASES.includes(phaseName)) {
-      report('error', named, `unknown phase name '${phaseName}'; phases are ${TOE_PHASES.join(', ')}`);
+      report('error', named, `unknown phase name '${phaseName}'; Image Builder runs only the ${TOE_PHASES.join(', ')} phases, `
+        + 'so another phase never runs (for a document meant for local AWSTOE runs, set validateDocument: false)');
     } else if (seenPhases.has(phaseName)) {
       report('error', named, `phase '${phaseName}' appears more than once; put all its steps in one phase`);
     }
@@ -170,6 +172,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     }
     const earlier: EarlierSteps = new Map();
     stepsByPhase.set(phaseName, earlier);
+    const loopNames = new Set<string>();
     phase.steps.forEach((step: any, j: number) => {
       const stepPath = ['phases', i, 'steps', j];
       const stepName = isMap(step) && typeof step.name === 'string' ? step.name : undefined;
@@ -179,13 +182,21 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
         return;
       }
       const action = checkStep(step, where, earlier, options.platform, report);
+      const loopName = isMap(step.loop) && typeof step.loop.name === 'string' && step.loop.name !== '' ? step.loop.name : undefined;
+      if (loopName !== undefined) {
+        if (loopNames.has(loopName)) {
+          report('error', below(below(where, 'loop'), 'name'),
+            `duplicate loop name '${loopName}' in this phase; loop names must be unique within a phase`);
+        }
+        loopNames.add(loopName);
+      }
       if (stepName) {
         checkReferences(step, {
           where,
           declared,
           stepsByPhase,
           phaseName,
-          loopName: isMap(step.loop) && typeof step.loop.name === 'string' ? step.loop.name : undefined,
+          loopName,
           hasLoop: step.loop !== undefined,
           report,
         });
@@ -195,6 +206,10 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
       }
     });
   });
+  if (!TOE_PHASES_AT_LEAST_ONE_OF.some((name) => seenPhases.has(name))) {
+    report('error', { label: 'document', path: ['phases'] }, `phases must include at least one of ${TOE_PHASES_AT_LEAST_ONE_OF.join(', ')}, `
+      + `got ${seenPhases.size > 0 ? [...seenPhases].map((name) => `'${name}'`).join(', ') : 'none'}`);
+  }
   return findings;
 }
 
@@ -249,31 +264,25 @@ function checkStep(
     report('error', where, `name is required and must be a string, got ${describe(step.name)}`);
   } else if (earlier.has(step.name)) {
     report('error', where, `duplicate step name '${step.name}' in this phase; step names must be unique within a phase`);
-  } else if (!REFERENCEABLE_STEP_NAME.test(step.name)) {
-    report('warning', where,
-      'use letters, numbers, hyphens and underscores in step names so that {{ phase.step.outputs.x }} can refer to them');
+  } else if (!TOE_STEP_NAME.pattern.test(step.name)) {
+    report('error', where,
+      `step name '${step.name}' is not allowed: Image Builder accepts only letters (a-z, A-Z), numbers (0-9), hyphens (-) and underscores (_)`);
   }
 
   if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
     report('error', below(where, 'onFailure'),
       `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got '${step.onFailure}'`);
   }
-  const timeout = step.timeoutSeconds;
-  if (timeout !== undefined && !isExpression(timeout) && timeout !== TOE_TIMEOUT_SECONDS.noTimeout
-    && !(Number.isInteger(timeout) && timeout >= TOE_TIMEOUT_SECONDS.min)) {
-    report('error', below(where, 'timeoutSeconds'),
-      `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
-  }
-  const attempts = step.maxAttempts;
-  if (attempts !== undefined && !isExpression(attempts) && !(Number.isInteger(attempts) && attempts >= TOE_MAX_ATTEMPTS.min)) {
-    report('error', below(where, 'maxAttempts'),
-      `maxAttempts must be a whole number of at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'`);
+  if (step.action === EXECUTE_DOCUMENT) {
+    checkExecuteDocumentSettings(step, where, report);
+  } else {
+    checkRunSettings(step, where, report);
   }
   if (step.loop !== undefined) {
     checkLoop(step.loop, below(where, 'loop'), report);
   }
-  if (step.if !== undefined && !isMap(step.if)) {
-    report('error', below(where, 'if'), `if must be a map of a condition, got ${describe(step.if)}`);
+  if (step.if !== undefined) {
+    checkIf(step.if, below(where, 'if'), report);
   }
 
   if (typeof step.action !== 'string') {
@@ -295,13 +304,63 @@ function checkStep(
   return action;
 }
 
+const EXECUTE_DOCUMENT = 'ExecuteDocument';
+
+/** `timeoutSeconds` and `maxAttempts` of a step. */
+function checkRunSettings(step: any, where: Where, report: Reporter): void {
+  const timeout = step.timeoutSeconds;
+  if (timeout !== undefined && !isExpression(timeout) && timeout !== TOE_TIMEOUT_SECONDS.noTimeout
+    && !(Number.isInteger(timeout) && timeout >= TOE_TIMEOUT_SECONDS.min)) {
+    report('error', below(where, 'timeoutSeconds'),
+      `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
+  }
+  const attempts = step.maxAttempts;
+  if (attempts !== undefined && !isExpression(attempts) && !(Number.isInteger(attempts) && attempts >= TOE_MAX_ATTEMPTS.min)) {
+    report('error', below(where, 'maxAttempts'),
+      `maxAttempts must be a whole number of at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'`);
+  }
+}
+
+/** ExecuteDocument fixes `timeoutSeconds` and `maxAttempts`, and fails when a document sets other values. */
+function checkExecuteDocumentSettings(step: any, where: Where, report: Reporter): void {
+  for (const key of ['timeoutSeconds', 'maxAttempts'] as const) {
+    const value = step[key];
+    const fixed = TOE_EXECUTE_DOCUMENT_RULES[key];
+    if (value !== undefined && !isExpression(value) && value !== fixed) {
+      report('error', below(where, key), `${EXECUTE_DOCUMENT} fixes ${key} at ${fixed}; leave it out or set ${fixed}, got '${value}'`);
+    }
+  }
+}
+
+/** `if` is a condition map, or a list of them (the syntax block of toe-conditional-constructs.html). */
+function checkIf(condition: any, where: Where, report: Reporter): void {
+  if (isMap(condition)) {
+    return;
+  }
+  if (!Array.isArray(condition)) {
+    report('error', where, `if must be a map of a condition, or a list of them, got ${describe(condition)}`);
+    return;
+  }
+  condition.forEach((item, k) => {
+    if (!isMap(item)) {
+      report('error', below(where, k), `each item of an if list must be a map of a condition, got ${describe(item)}`);
+    }
+  });
+}
+
 function checkLoop(loop: any, where: Where, report: Reporter): void {
   if (!isMap(loop) || (loop.for === undefined) === (loop.forEach === undefined)) {
     report('error', where, `loop must have exactly one of for or forEach, got ${describe(loop)}`);
     return;
   }
-  if (loop.name !== undefined && (typeof loop.name !== 'string' || !LOOP_NAME.test(loop.name))) {
-    report('error', where, `loop name must be a name of letters, numbers, hyphens and underscores, got ${describe(loop.name)}`);
+  // The name is optional and "" by default; a blank `name:` reads as null.
+  if (loop.name !== undefined && loop.name !== null) {
+    if (typeof loop.name !== 'string') {
+      report('error', below(where, 'name'), `loop name must be a string, got ${describe(loop.name)}`);
+    } else if (loop.name !== '' && !REFERENCEABLE_LOOP_NAME.test(loop.name)) {
+      report('warning', below(where, 'name'),
+        `use letters, numbers, hyphens and underscores in loop names so that {{ <name>.value }} can refer to them, got '${loop.name}'`);
+    }
   }
   if (loop.for !== undefined) {
     const f = loop.for;

@@ -53,14 +53,23 @@ function checkExpression(expression: string, scope: ReferenceScope, key: string)
     scope.report('warning', below(scope.where, key), `'{{ ${expression} }}' is not a reference this library can check; AWSTOE resolves it when the step runs`);
     return;
   }
-  const parts = expression.split('.');
-  if (parts.length === 2 && TOE_LOOP_VARIABLES.includes(parts[1])
-    && ((parts[0] === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || parts[0] === scope.loopName)) {
+  // `{{ loop.value }}`, or `{{ <loop name>.value }}` (compared whole, as a loop name may hold a dot).
+  const lastDot = expression.lastIndexOf('.');
+  if (lastDot > 0 && TOE_LOOP_VARIABLES.includes(expression.slice(lastDot + 1))) {
+    const owner = expression.slice(0, lastDot);
+    if ((owner === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || owner === scope.loopName) {
+      return;
+    }
+  }
+  if (!scope.hasLoop && expression.startsWith(`${TOE_LOOP_REFERENCE_PREFIX}.`)) {
+    // "If reference expressions are used within a step that does not contain a loop, then AWS TOE does
+    // not resolve the expressions and they appear in the step with no replacement" (toe-looping-constructs.html).
+    scope.report('warning', below(scope.where, key),
+      `'{{ ${expression} }}' refers to a loop, but this step has no loop: AWSTOE leaves the expression as written`);
     return;
   }
-  const loopHint = parts[0] === TOE_LOOP_REFERENCE_PREFIX && !scope.hasLoop ? ' (this step has no loop)' : '';
   scope.report('error', below(scope.where, key),
-    `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output${loopHint}`);
+    `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output`);
 }
 
 /** `{{ phase.step.inputs.x }}` / `{{ phase.step.outputs.x }}`: the step must run earlier. */

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'yaml';
 import {
-  TOE_ACTIONS, TOE_ON_FAILURE_VALUES, TOE_PHASES, TOE_TIMEOUT_SECONDS, ToeInputSpec, ToePlatform,
-  findAction, findActionIgnoringCase,
+  TOE_ACTIONS, TOE_EXECUTE_DOCUMENT_RULES, TOE_ON_FAILURE_VALUES, TOE_PHASES, TOE_PHASES_AT_LEAST_ONE_OF, TOE_STEP_NAME,
+  TOE_TIMEOUT_SECONDS, ToeInputSpec, ToePlatform, findAction, findActionIgnoringCase,
 } from '../../../src/private/toe/action-catalogue';
 
 /** Real AWSTOE documents published by AWS (read-only, shared between projects). */
@@ -96,8 +96,28 @@ describe('facts from the docs', () => {
     expect(findAction('WebDownload')?.outputs).toEqual(['destination']);
   });
 
+  test('ExecutePowerShell has only commands and file, so other inputs are errors', () => {
+    const powerShell = findAction('ExecutePowerShell')!;
+    expect(powerShell.inputs.map((i) => i.name)).toEqual(['commands', 'file']);
+    expect(powerShell.strictInputs).toBe(true);
+  });
+
+  test('ExecuteDocument fixes timeoutSeconds at -1 and maxAttempts at 1', () => {
+    expect(TOE_EXECUTE_DOCUMENT_RULES).toMatchObject({ timeoutSeconds: -1, maxAttempts: 1 });
+  });
+
+  test('step names are letters, numbers, hyphens and underscores', () => {
+    for (const name of ['Install', 'install_App-2', '0']) {
+      expect(TOE_STEP_NAME.pattern.test(name)).toBe(true);
+    }
+    for (const name of ['Loading ssh keys', 'Install.App', '', 'Étape', 'a/b']) {
+      expect(TOE_STEP_NAME.pattern.test(name)).toBe(false);
+    }
+  });
+
   test('document-level facts', () => {
     expect(TOE_PHASES).toEqual(expect.arrayContaining(['build', 'validate', 'test']));
+    expect(TOE_PHASES_AT_LEAST_ONE_OF).toEqual(['build', 'validate', 'test']);
     expect(TOE_ON_FAILURE_VALUES).toEqual(['Abort', 'Continue', 'Ignore']);
     expect(TOE_TIMEOUT_SECONDS).toMatchObject({ min: 1, noTimeout: -1, default: 7200 });
   });
@@ -110,8 +130,9 @@ describe('the AWS sample documents', () => {
   });
 
   test.each(steps.map(({ file, platform, step }) => [`${file}: ${step.name} (${step.action})`, platform, step]))(
-    '%s uses a known action and inputs',
+    '%s uses a known action and inputs, under a name Image Builder accepts',
     (_label, platform, step) => {
+      expect(step.name).toMatch(TOE_STEP_NAME.pattern);
       const action = findAction(step.action);
       expect(action).toBeDefined();
       expect(action!.platforms).toContain(platform);
