@@ -10,7 +10,10 @@ import { ComponentDocument, ComponentPhaseName, ComponentStep } from './componen
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 
-/** Limits of the `CreateComponent` API. */
+/**
+ * Limits of the `CreateComponent` API and CloudFormation's `Data` (Maximum: 16000), counted in
+ * characters (Unicode code points), not UTF-16 code units: an emoji is one character.
+ */
 const MAX_INLINE_DATA_LENGTH = 16_000;
 
 /**
@@ -221,7 +224,7 @@ class DocumentComponentData extends ComponentData {
 
   public bind(scope: Construct): ComponentDataConfig {
     const text = this.document.toYaml();
-    if (text.length <= MAX_INLINE_DATA_LENGTH) {
+    if (characterCount(text) <= MAX_INLINE_DATA_LENGTH) {
       return { ...new InlineComponentData(text).bind(scope), document: this.document };
     }
     // Too long to send inline: stage it as a file and upload it like any asset.
@@ -303,11 +306,17 @@ function validateDocumentText(scope: Construct, what: string, text: string): voi
   }
 }
 
+/** The length of a text in characters (code points), as the service and CloudFormation count it. */
+function characterCount(text: string): number {
+  return [...text].length;
+}
+
 /** Inline `data` is limited to 16,000 characters; S3 documents are not. */
 function validateInlineLength(scope: Construct, text: string): void {
-  if (text.length > MAX_INLINE_DATA_LENGTH) {
+  const count = characterCount(text);
+  if (count > MAX_INLINE_DATA_LENGTH) {
     throw validationError(
-      `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${text.length}; ` +
+      `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${count}; ` +
       'put larger documents in S3 with ComponentData.fromAsset or ComponentData.fromS3', scope);
   }
 }

@@ -26,6 +26,9 @@ import { ShareWithOptions } from './sharing';
 
 const COMPONENT_SYMBOL = Symbol.for('cdk-imagebuilder.Component');
 const DEFAULT_VERSION = '1.0.0';
+/** `supportedOsVersions` holds 1 to 25 names (CreateComponent API reference). */
+const MIN_OS_VERSIONS = 1;
+const MAX_OS_VERSIONS = 25;
 
 /**
  * An EC2 Image Builder component: owned by this app, imported, or AWS-managed.
@@ -148,7 +151,8 @@ export interface ComponentProps {
 
   /**
    * The OS versions the component supports; Image Builder only lets recipes whose parent image
-   * matches one of them use the component. Each must belong to `platform`.
+   * matches one of them use the component. Each must belong to `platform` and have a name; give 1 to
+   * 25 of them.
    *
    * @default - every OS of the platform
    */
@@ -482,8 +486,23 @@ function validateComponentName(scope: Construct, name: string): void {
 }
 
 
+/**
+ * `supportedOsVersions` (CreateComponent API reference): 1 to 25 names of at least one character,
+ * each of the component's platform.
+ */
 function validateOsVersions(scope: Construct, platform: Platform, osVersions: OsVersion[] | undefined): void {
-  for (const os of osVersions ?? []) {
+  if (osVersions === undefined) {
+    return;
+  }
+  if (osVersions.length < MIN_OS_VERSIONS || osVersions.length > MAX_OS_VERSIONS) {
+    throw validationError(
+      `supportedOsVersions must have ${MIN_OS_VERSIONS} to ${MAX_OS_VERSIONS} OS versions, got ${osVersions.length}; ` +
+      'leave it out to support every OS of the platform', scope);
+  }
+  for (const os of osVersions) {
+    if (!Token.isUnresolved(os.name) && os.name.trim() === '') {
+      throw validationError(`supportedOsVersions names must not be empty or blank, got '${os.name}'`, scope);
+    }
     if (os.platform !== platform) {
       throw validationError(
         `supportedOsVersions must be ${platform} versions for a ${platform} component, got '${os.name}' (${os.platform})`, scope);

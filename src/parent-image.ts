@@ -9,6 +9,14 @@ import { ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, va
 const LATEST_VERSION = 'x.x.x';
 const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const MARKETPLACE_PRODUCT_ID = /^prod-[a-z0-9]+$/;
+/** SSM parameter names: `a-zA-Z0-9_.-`, and `/` between the levels of a hierarchy (PutParameter API reference). */
+const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
+/** SSM parameter ARNs; public parameters such as `/aws/service/...` have no account. */
+const SSM_PARAMETER_ARN = /^arn:aws(?:-[a-z]+)*:ssm:[a-z0-9-]+:(?:[0-9]{12})?:parameter\/[a-zA-Z0-9_.\-/]+$/;
+/** The prefix Image Builder reads an SSM parameter by; this library adds it. */
+const SSM_PREFIX = 'ssm:';
+/** The names in Image Builder image ARNs (`image/[a-z0-9-_]+/` in the Image Builder API reference). */
+const IMAGE_NAME = /^[a-z0-9_-]+$/;
 
 /**
  * The CPU architecture of an image.
@@ -77,7 +85,7 @@ export class AwsManagedImage {
   /**
    * An AWS-managed image this library has no constant for, by its Image Builder name.
    *
-   * @param imageName the name in the image's ARN, e.g. `amazon-linux-2023-x86`
+   * @param imageName the name in the image's ARN, e.g. `amazon-linux-2023-x86`: lowercase letters, digits, hyphens and underscores
    * @param osVersion the operating system of the image
    */
   public static of(imageName: string, osVersion: OsVersion): AwsManagedImage {
@@ -124,7 +132,7 @@ export interface AwsManagedParentImageOptions {
   readonly architecture?: ImageArchitecture;
 
   /**
-   * The version, with trailing `x` wildcards allowed (`2025.6.x`).
+   * The version, with trailing `x` wildcards allowed (`2025.06.x`).
    *
    * @default x.x.x (the latest, so each build starts from the newest release)
    */
@@ -189,21 +197,19 @@ export abstract class ParentImage {
    */
   public static fromSsmParameter(parameter: ssm.IParameter, options: ParentImageOptions = {}): ParentImage {
     // A parameter of this stack is named through a Ref, so CloudFormation creates it first.
-    return new ValueParentImage(`ssm:${parameter.parameterName}`, options.platform, () => undefined);
+    return new ValueParentImage(`${SSM_PREFIX}${parameter.parameterName}`, options.platform,
+      (scope) => validateSsmParameterName(scope, parameter.parameterName));
   }
 
   /**
    * An SSM parameter holding an AMI ID, by name or ARN; see `fromSsmParameter`.
    *
-   * @param parameterName e.g. `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`
+   * @param parameterName e.g. `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`,
+   *   without the `ssm:` prefix, which the library adds
    * @param options the platform of the AMI
    */
   public static fromSsmParameterName(parameterName: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(`ssm:${parameterName}`, options.platform, (scope) => {
-      if (!Token.isUnresolved(parameterName) && !/^(\/|arn:)?[a-zA-Z0-9_.\-/:]+$/.test(parameterName)) {
-        throw validationError(`parentImage SSM parameter name must be a parameter name or ARN, got '${parameterName}'`, scope);
-      }
-    });
+    return new ValueParentImage(`${SSM_PREFIX}${parameterName}`, options.platform, (scope) => validateSsmParameterName(scope, parameterName));
   }
 
   /**
@@ -217,8 +223,12 @@ export abstract class ParentImage {
     const version = options.imageVersion ?? LATEST_VERSION;
     return new BoundParentImage((scope) => {
       const name = image.imageNameFor(architecture);
-      if (!name) {
+      if (name === undefined) {
         throw validationError(`parentImage ${image.displayName} is not published for ${architecture}; use ${ImageArchitecture.X86_64}`, scope);
+      }
+      if (!Token.isUnresolved(name) && !IMAGE_NAME.test(name)) {
+        throw validationError(
+          `parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got '${name}'`, scope);
       }
       validateSemanticVersion(scope, 'imageVersion', version, VersionWildcards.TRAILING);
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${name}/${version}` });
@@ -287,4 +297,22 @@ class ValueParentImage extends BoundParentImage {
       return { parentImage: value, platform };
     });
   }
+}
+
+/**
+ * The name (or ARN) of an SSM parameter that holds the parent AMI, without the `ssm:` prefix this
+ * library adds.
+ */
+function validateSsmParameterName(scope: Construct, parameterName: string): void {
+  if (Token.isUnresolved(parameterName) || SSM_PARAMETER_NAME.test(parameterName) || SSM_PARAMETER_ARN.test(parameterName)) {
+    return;
+  }
+  if (parameterName.toLowerCase().startsWith(SSM_PREFIX)) {
+    throw validationError(
+      `parentImage SSM parameter name must be given without the '${SSM_PREFIX}' prefix, which the library adds, ` +
+      `got '${parameterName}'; use '${parameterName.slice(SSM_PREFIX.length)}'`, scope);
+  }
+  throw validationError(
+    'parentImage SSM parameter name must be a parameter name of letters, digits, _ . - and /, or a parameter ARN ' +
+    `like arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami, got '${parameterName}'`, scope);
 }

@@ -62,7 +62,7 @@ export class OsVersion {
    * An OS version this library has no constant for.
    *
    * @param platform the platform the OS belongs to
-   * @param name the OS name as Image Builder writes it, e.g. `Amazon Linux 2023`
+   * @param name the OS name as Image Builder writes it, e.g. `Amazon Linux 2023`; not empty or blank
    */
   public static of(platform: Platform, name: string): OsVersion {
     return new OsVersion(platform, name);

@@ -53,6 +53,14 @@ describe('AwsManagedComponent', () => {
     expect(arnOf(minor)).toBe('arn:aws:imagebuilder:eu-west-1:aws:component/aws-cli-version-2-linux/1.x.x');
   });
 
+  test('a version with leading zeros', () => {
+    const dated = AwsManagedComponent.fromName(stack, 'Dated', 'vendor-tool', { componentVersion: '2021.01.x', platform: Platform.LINUX });
+    const pinned = AwsManagedComponent.reboot(stack, 'Pinned', { platform: Platform.LINUX, componentVersion: '1.0.04' });
+
+    expect(arnOf(dated)).toBe('arn:aws:imagebuilder:eu-west-1:aws:component/vendor-tool/2021.01.x');
+    expect(pinned.componentVersion).toBe('1.0.04');
+  });
+
   test('fromName for any other component', () => {
     const component = AwsManagedComponent.fromName(stack, 'Chrony', 'chrony-time-configuration-test', { platform: Platform.LINUX });
 

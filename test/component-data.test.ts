@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
-import { Component, ComponentData, Platform } from '../src';
+import { Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'hello-component.yml');
@@ -96,6 +96,43 @@ describe('ComponentData', () => {
   test('inline data of exactly 16000 characters is accepted', () => {
     const text = `${HELLO}#`;
     expect(() => componentWith(ComponentData.fromInline(text + 'x'.repeat(16_000 - text.length)))).not.toThrow();
+  });
+
+  test('inline data is counted in characters, so 16000 characters of emoji are accepted', () => {
+    const text = `${HELLO}#`;
+    const document = text + '😀'.repeat(16_000 - text.length);
+    expect(document.length).toBeGreaterThan(16_000); // UTF-16 code units
+    componentWith(ComponentData.fromInline(document));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: document });
+    expectValidTemplate(stack);
+  });
+
+  test('inline data of 8178 characters, mostly emoji, is accepted', () => {
+    const text = `${HELLO}#`;
+    const document = text + '😀'.repeat(8_178 - text.length);
+    expect([...document]).toHaveLength(8_178);
+    expect(document.length).toBeGreaterThan(16_000);
+    expect(() => componentWith(ComponentData.fromInline(document))).not.toThrow();
+    expectValidTemplate(stack);
+  });
+
+  test('fromDocument keeps a document inline when it has at most 16000 characters, however many UTF-16 code units', () => {
+    const document = new ComponentDocument({ name: 'emoji' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('Hello', { commands: [`echo ${'😀'.repeat(9_000)}`] }));
+    const text = document.toYaml();
+    expect([...text].length).toBeLessThanOrEqual(16_000);
+    expect(text.length).toBeGreaterThan(16_000);
+    componentWith(ComponentData.fromDocument(document));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: text, Uri: Match.absent() });
+  });
+
+  test('fails when inline data is over 16000 characters of emoji, reporting the characters', () => {
+    const text = `${HELLO}#`;
+    const document = text + '😀'.repeat(16_001 - text.length);
+    expect(() => componentWith(ComponentData.fromInline(document)))
+      .toThrow('data must be at most 16000 characters when inline, got 16001; put larger documents in S3');
   });
 
   test('fails when inline data contains a NUL character', () => {

@@ -219,6 +219,28 @@ describe('Component', () => {
       });
     });
 
+    test('imports versions with leading zeros by name and by ARN', () => {
+      const byName = Component.fromComponentAttributes(stack, 'ByName', { componentName: 'shared-tools', componentVersion: '2021.01.x' });
+      const byArn = Component.fromComponentArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared-tools/2021.01.01/1');
+
+      expect(byName.componentVersion).toBe('2021.01.x');
+      expect(stack.resolve(byName.componentArn)).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:component/shared-tools/2021.01.x']],
+      });
+      expect(byArn.componentName).toBe('shared-tools');
+      expect(byArn.componentVersion).toBe('2021.01.01');
+    });
+
+    test('grant on a version with leading zeros covers its builds', () => {
+      const component = newComponent({ componentName: 'dated', componentVersion: '2021.01.01' });
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      component.grantRead(role);
+
+      const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      const resources = JSON.stringify(policy.Properties.PolicyDocument.Statement[0].Resource);
+      expect(resources).toContain('/2021.01.01/*');
+    });
+
     test('fromComponentAttributes keeps platform and version', () => {
       const imported = Component.fromComponentAttributes(stack, 'Imported', {
         componentName: 'shared-tools', componentVersion: '1.2.x', platform: Platform.WINDOWS,
@@ -255,6 +277,12 @@ describe('Component', () => {
       expect(() => newComponent({ componentVersion: '1.0.x' })).toThrow(/componentVersion .*wildcard.*'1\.0\.x'|componentVersion .*'1\.0\.x'.*wildcard/);
     });
 
+    test('accepts a componentVersion with leading zeros, such as a date', () => {
+      newComponent({ componentVersion: '2021.01.01' });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Version: '2021.01.01' });
+      expectValidTemplate(stack);
+    });
+
     test('fails when componentVersion is over the service bound', () => {
       expect(() => newComponent({ componentVersion: '1.0.1073741824' })).toThrow(/componentVersion .*1073741823/);
     });
@@ -269,6 +297,37 @@ describe('Component', () => {
 
     test('fails when changeDescription is empty', () => {
       expect(() => newComponent({ changeDescription: '' })).toThrow('changeDescription must be 1 to 1024 characters, got 0');
+    });
+
+    test('accepts 1 and 25 supportedOsVersions', () => {
+      newComponent({ supportedOsVersions: [OsVersion.AMAZON_LINUX_2023] }, 'One');
+      const many = Array.from({ length: 25 }, (_, i) => OsVersion.of(Platform.LINUX, `Custom Linux ${i}`));
+      newComponent({ supportedOsVersions: many }, 'TwentyFive');
+
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ImageBuilder::Component', { SupportedOsVersions: ['Amazon Linux 2023'] });
+      template.hasResourceProperties('AWS::ImageBuilder::Component', { SupportedOsVersions: many.map((os) => os.name) });
+      expectValidTemplate(stack);
+    });
+
+    test('accepts a one-character OS name', () => {
+      expect(() => newComponent({ supportedOsVersions: [OsVersion.of(Platform.LINUX, 'A')] })).not.toThrow();
+    });
+
+    test('fails when supportedOsVersions is empty', () => {
+      expect(() => newComponent({ supportedOsVersions: [] })).toThrow(
+        'supportedOsVersions must have 1 to 25 OS versions, got 0; leave it out to support every OS of the platform');
+    });
+
+    test('fails when supportedOsVersions has more than 25 entries', () => {
+      const many = Array.from({ length: 26 }, (_, i) => OsVersion.of(Platform.LINUX, `Custom Linux ${i}`));
+      expect(() => newComponent({ supportedOsVersions: many })).toThrow(
+        'supportedOsVersions must have 1 to 25 OS versions, got 26; leave it out to support every OS of the platform');
+    });
+
+    test.each(['', ' ', '\t'])('fails when a supportedOsVersions name is empty or blank: %p', (name) => {
+      expect(() => newComponent({ supportedOsVersions: [OsVersion.AMAZON_LINUX_2023, OsVersion.of(Platform.LINUX, name)] }))
+        .toThrow(`supportedOsVersions names must not be empty or blank, got '${name}'`);
     });
 
     test('fails when supportedOsVersions do not fit the platform', () => {
@@ -291,6 +350,11 @@ describe('Component', () => {
     test('fails when an import gives a version without a name', () => {
       expect(() => Component.fromComponentAttributes(stack, 'Imported', { componentVersion: '1.0.0' }))
         .toThrow("componentVersion needs a componentName, got only componentVersion '1.0.0'");
+    });
+
+    test('fails when an imported ARN has a malformed version, saying so', () => {
+      expect(() => Component.fromComponentArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/a-b/1.0'))
+        .toThrow(/^componentArn must be an Image Builder component ARN like .*; its version must be major\.minor\.patch .*, got '/);
     });
 
     test('fails when an imported ARN is of another resource type', () => {

@@ -142,7 +142,62 @@ describe('ParentImage', () => {
       .toThrow("parentImage Marketplace product ID must be 'prod-' and lowercase letters or digits, got 'ami-0123456789abcdef0'");
   });
 
-  test('fails on a malformed SSM parameter name', () => {
-    expect(() => recipeWith(ParentImage.fromSsmParameterName('my parameter'))).toThrow("parentImage SSM parameter name must be a parameter name or ARN, got 'my parameter'");
+  test.each([
+    'golden-ami',
+    'Golden_AMI.v1-2',
+    '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    'arn:aws:ssm:eu-west-1:123456789012:parameter/golden/ami',
+    'arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/golden',
+    'arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+  ])('fromSsmParameterName accepts the name or ARN %p and prefixes it once', (name) => {
+    recipeWith(ParentImage.fromSsmParameterName(name));
+    expect(parentImageOf()).toBe(`ssm:${name}`);
+  });
+
+  test.each(['ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', 'SSM:/golden/ami'])(
+    'fails on an SSM parameter name that carries the ssm: prefix: %p', (name) => {
+      expect(() => recipeWith(ParentImage.fromSsmParameterName(name))).toThrow(
+        `parentImage SSM parameter name must be given without the 'ssm:' prefix, which the library adds, got '${name}'; use '${name.slice(4)}'`);
+    });
+
+  test.each(['my parameter', 'golden:ami', 'golden#ami', 'ami/ü', '', 'arn:aws:ssm:eu-west-1:123456789012:document/golden', 'arn:aws:ssm:eu-west-1:12345:parameter/golden'])(
+    'fails on a malformed SSM parameter name: %p', (name) => {
+      expect(() => recipeWith(ParentImage.fromSsmParameterName(name))).toThrow(
+        'parentImage SSM parameter name must be a parameter name of letters, digits, _ . - and /, or a parameter ARN ' +
+        `like arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami, got '${name}'`);
+    });
+
+  test('fromSsmParameter fails on an imported parameter whose name carries the ssm: prefix', () => {
+    const parameter = ssm.StringParameter.fromStringParameterName(stack, 'Ami', 'ssm:golden-ami');
+    expect(() => recipeWith(ParentImage.fromSsmParameter(parameter)))
+      .toThrow("parentImage SSM parameter name must be given without the 'ssm:' prefix, which the library adds, got 'ssm:golden-ami'; use 'golden-ami'");
+  });
+
+  test('fromAwsManagedImage accepts a version with leading zeros', () => {
+    recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023, { imageVersion: '2025.06.x' }));
+    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/2025.06.x');
+    expectValidTemplate(stack);
+  });
+
+  test('fromImageArn accepts a build version ARN whose version is a date', () => {
+    recipeWith(ParentImage.fromImageArn('arn:aws:imagebuilder:eu-west-1:123456789012:image/my-example-image/2019.12.03/1'));
+    expect(parentImageOf()).toBe('arn:aws:imagebuilder:eu-west-1:123456789012:image/my-example-image/2019.12.03/1');
+    expectValidTemplate(stack);
+  });
+
+  test('fromImageArn says why an ARN is refused for its version', () => {
+    expect(() => recipeWith(ParentImage.fromImageArn('arn:aws:imagebuilder:eu-west-1:123456789012:image/golden/1.x.2')))
+      .toThrow(/^parentImage must be an Image Builder image ARN like .*; its version must be .*every node after the first x must be x too, got '/);
+  });
+
+  test.each(['a', 'rocky-linux-9-x86', 'custom_image-01'])('AwsManagedImage.of accepts the image name %p', (name) => {
+    recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.of(name, OsVersion.of(Platform.LINUX, 'Custom Linux'))));
+    expect(flatten(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
+  });
+
+  test.each(['Rocky Linux 9', 'Amazon-Linux-2023-x86', 'rocky/linux', 'rocky.linux', ''])('fails on an AwsManagedImage.of name outside image ARNs: %p', (name) => {
+    const image = AwsManagedImage.of(name, OsVersion.of(Platform.LINUX, 'Custom Linux'));
+    expect(() => recipeWith(ParentImage.fromAwsManagedImage(image))).toThrow(
+      `parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got '${name}'`);
   });
 });

@@ -16,8 +16,11 @@ import { validationError } from './errors';
 const RESOURCE_NAME = /^[-_A-Za-z0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z0-9]$/;
 const MAX_NAME_LENGTH = 128;
 
-/** A version node: a whole number without leading zeros. */
-const VERSION_NODE = /^(0|[1-9][0-9]*)$/;
+/**
+ * A version node: a whole number. Leading zeros are allowed: the API pattern is
+ * `^[0-9]+\.[0-9]+\.[0-9]+$`, and the user guide suggests dates such as 2021.01.01.
+ */
+const VERSION_NODE = /^[0-9]+$/;
 /** Each node of a semantic version is at most 2^30-1 (Image Builder API reference, "Semantic versioning"). */
 const MAX_VERSION_NODE = 1_073_741_823;
 
@@ -142,8 +145,9 @@ function versionProblem(value: string, wildcards: VersionWildcards): string | un
   }
   const numbers = firstWildcard >= 0 ? nodes.slice(0, firstWildcard) : nodes;
   if (numbers.some((node) => !VERSION_NODE.test(node))) {
-    return `${shape}, each a whole number without leading zeros`;
+    return `${shape}, each a whole number`;
   }
+  // Compared as numbers, so that leading zeros (2021.01.01) count for nothing.
   if (numbers.some((node) => Number(node) > MAX_VERSION_NODE)) {
     return `${shape}, each at most ${MAX_VERSION_NODE}`;
   }
@@ -209,6 +213,20 @@ export interface ParsedImageBuilderArn {
 
 /** Splits an Image Builder ARN known at synth time, or returns `undefined` if it is not one. */
 export function parseImageBuilderArn(arn: string): ParsedImageBuilderArn | undefined {
+  return readImageBuilderArn(arn)?.parsed;
+}
+
+/**
+ * An Image Builder ARN read at synth time: its parts, or, when only its version or build number is
+ * wrong, its resource type and what is wrong (as the end of "its ...").
+ */
+interface ArnReading {
+  readonly resourceType: ImageBuilderResourceType;
+  readonly parsed?: ParsedImageBuilderArn;
+  readonly versionProblem?: string;
+}
+
+function readImageBuilderArn(arn: string): ArnReading | undefined {
   const match = IMAGE_BUILDER_ARN.exec(arn);
   if (!match || !RESOURCE_TYPES.has(match[4])) {
     return undefined;
@@ -225,28 +243,40 @@ export function parseImageBuilderArn(arn: string): ParsedImageBuilderArn | undef
     return undefined;
   }
   if (!VERSIONED_TYPES.has(resourceType)) {
-    return version === undefined ? { partition, region, account, resourceType, name } : undefined;
+    return version === undefined ? { resourceType, parsed: { partition, region, account, resourceType, name } } : undefined;
   }
-  if (version === undefined || versionProblem(version, VersionWildcards.TRAILING) !== undefined) {
-    return undefined;
+  if (version === undefined) {
+    return { resourceType, versionProblem: 'version is missing after the name' };
+  }
+  const problem = versionProblem(version, VersionWildcards.TRAILING);
+  if (problem !== undefined) {
+    return { resourceType, versionProblem: `version ${problem}` };
   }
   // A build number only follows a fully numeric version.
-  if (build !== undefined && (!BUILD_NUMBER.test(build) || version.includes('x'))) {
-    return undefined;
+  if (build !== undefined && !BUILD_NUMBER.test(build)) {
+    return { resourceType, versionProblem: 'build number must be a whole number' };
   }
-  return { partition, region, account, resourceType, workflowType, name, version, build };
+  if (build !== undefined && version.includes('x')) {
+    return { resourceType, versionProblem: 'build number may only follow a version without x wildcards' };
+  }
+  return { resourceType, parsed: { partition, region, account, resourceType, workflowType, name, version, build } };
 }
 
-/** An Image Builder ARN of the given resource type. */
+/**
+ * An Image Builder ARN of the given resource type. When an ARN of that type is refused for its
+ * version or build number, the message says so.
+ */
 export function validateImageBuilderArn(
   scope: IConstruct, prop: string, value: string | undefined, type: ImageBuilderResourceType): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
-  if (parseImageBuilderArn(value)?.resourceType !== type) {
+  const reading = readImageBuilderArn(value);
+  if (reading?.parsed?.resourceType !== type) {
+    const why = reading?.resourceType === type && reading.versionProblem ? `; its ${reading.versionProblem}` : '';
     throw validationError(
       `${prop} must be an Image Builder ${type} ARN like ` +
-      `arn:aws:imagebuilder:us-east-1:123456789012:${ARN_EXAMPLES[type]}, got ${quote(value)}`, scope);
+      `arn:aws:imagebuilder:us-east-1:123456789012:${ARN_EXAMPLES[type]}${why}, got ${quote(value)}`, scope);
   }
 }
 

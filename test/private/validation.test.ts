@@ -198,18 +198,29 @@ describe('validateSemanticVersion', () => {
     expect(none('1.0')).toThrow("componentVersion must be major.minor.patch with numbers, got '1.0'");
   });
 
-  test.each(['01.0.0', '1.00.0', '1.0.007'])('fails when a version has a leading zero: %p', (value) => {
-    expect(none(value)).toThrow(/^componentVersion must be major\.minor\.patch with numbers, each a whole number without leading zeros, got '/);
+  // The user guide's semantic versioning page suggests dates such as 2021.01.01; the API pattern is ^[0-9]+\.[0-9]+\.[0-9]+$.
+  test.each(['2021.01.01', '01.0.0', '1.00.0', '1.0.007', '00.00.00', '01073741823.0.0'])('accepts %p with leading zeros', (value) => {
+    expect(none(value)).not.toThrow();
+    expect(trailing(value)).not.toThrow();
   });
 
-  test.each(['1..0', 'a.b.c', '1.0.-1', '1.0.1e3', '1.0. 1', 'v1.0.0', 'X.X.X'])('fails when a node is not a whole number: %p', (value) => {
-    expect(none(value)).toThrow(/each a whole number without leading zeros, got '/);
+  test.each(['2021.01.x', '2025.06.x', '07.x.x'])('accepts %p with leading zeros and trailing wildcards', (value) => {
+    expect(trailing(value)).not.toThrow();
+  });
+
+  test.each(['1..0', 'a.b.c', '1.0.-1', '1.0.1e3', '1.0. 1', 'v1.0.0', 'X.X.X', '+1.0.0', '0x1.0.0'])('fails when a node is not a whole number: %p', (value) => {
+    expect(none(value)).toThrow(new RegExp(`^componentVersion must be major\\.minor\\.patch with numbers, each a whole number, got '${literal(value)}'$`));
   });
 
   test('fails when a node is above 2^30-1', () => {
     expect(none('1.0.1073741824')).toThrow(
       "componentVersion must be major.minor.patch with numbers, each at most 1073741823, got '1.0.1073741824'");
     expect(trailing('99999999999999999999.x.x')).toThrow(/each at most 1073741823, got '99999999999999999999\.x\.x'/);
+  });
+
+  test('fails when a node with leading zeros is above 2^30-1', () => {
+    expect(none('2021.01.001073741824')).toThrow(
+      "componentVersion must be major.minor.patch with numbers, each at most 1073741823, got '2021.01.001073741824'");
   });
 
   test.each(['x.x.x', '1.0.x', '1.x.3'])('fails when a wildcard is given where none is allowed: %p', (value) => {
@@ -276,6 +287,18 @@ describe('parseImageBuilderArn', () => {
     });
   });
 
+  test('splits an image ARN whose version is a date with leading zeros', () => {
+    expect(parseImageBuilderArn('arn:aws:imagebuilder:us-west-2:123456789012:image/my-example-image/2019.12.03/1')).toEqual({
+      partition: 'aws',
+      region: 'us-west-2',
+      account: '123456789012',
+      resourceType: 'image',
+      name: 'my-example-image',
+      version: '2019.12.03',
+      build: '1',
+    });
+  });
+
   test.each([
     'arn:aws:s3:::bucket',
     'arn:aws:imagebuilder:us-east-1:123456789012:widget/my-widget',
@@ -311,6 +334,11 @@ describe('validateImageBuilderArn', () => {
     [ImageBuilderResourceType.WORKFLOW, arn('workflow/test/my-tests/x.x.x')],
     [ImageBuilderResourceType.WORKFLOW, arn('workflow/distribution/my-distribution/2.0.0')],
     [ImageBuilderResourceType.LIFECYCLE_POLICY, arn('lifecycle-policy/my-policy')],
+    [ImageBuilderResourceType.IMAGE, arn('image/my-example-image/2019.12.03/1')],
+    [ImageBuilderResourceType.IMAGE, arn('image/amazon-linux-2023-x86/2025.06.x', 'aws')],
+    [ImageBuilderResourceType.COMPONENT, arn('component/my-component/2021.01.01')],
+    [ImageBuilderResourceType.IMAGE_RECIPE, arn('image-recipe/my-recipe/2021.01.x')],
+    [ImageBuilderResourceType.WORKFLOW, arn('workflow/test/my-tests/01.0.0/01')],
   ])('accepts a %s ARN %p', (type, value) => {
     expect(validate(value, type)).not.toThrow();
   });
@@ -351,6 +379,30 @@ describe('validateImageBuilderArn', () => {
   ])('fails when a component ARN has %s', (_, value) => {
     expect(validate(value, ImageBuilderResourceType.COMPONENT))
       .toThrow(new RegExp(`^arn must be an Image Builder component ARN like .*, got '${literal(value)}'$`));
+  });
+
+  test.each([
+    ['no version', arn('component/my-component'), 'version is missing after the name'],
+    ['a two-node version', arn('component/my-component/1.0'),
+      'version must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x)'],
+    ['a wildcard followed by a number', arn('component/my-component/x.1.x'),
+      'version must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x); every node after the first x must be x too'],
+    ['a version node above 2^30-1', arn('component/my-component/2021.01.1073741824'),
+      'version must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x), each at most 1073741823'],
+    ['a version node that is not a number', arn('component/my-component/1.0.a'),
+      'version must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x), each a whole number'],
+    ['a build number after a wildcard', arn('component/my-component/1.0.x/1'), 'build number may only follow a version without x wildcards'],
+    ['a build number that is not a number', arn('component/my-component/1.0.0/one'), 'build number must be a whole number'],
+  ])('fails when a component ARN has %s, saying why', (_, value, why) => {
+    expect(validate(value, ImageBuilderResourceType.COMPONENT)).toThrow(
+      'arn must be an Image Builder component ARN like arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0; ' +
+      `its ${why}, got '${value}'`);
+  });
+
+  test('fails without a version reason when the ARN is of another type', () => {
+    expect(validate(arn('image-recipe/my-recipe/1.0'), ImageBuilderResourceType.COMPONENT)).toThrow(
+      'arn must be an Image Builder component ARN like arn:aws:imagebuilder:us-east-1:123456789012:component/my-component/1.0.0, ' +
+      `got '${arn('image-recipe/my-recipe/1.0')}'`);
   });
 
   test.each([
