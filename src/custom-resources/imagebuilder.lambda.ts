@@ -4,18 +4,22 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { HandlerDependencies } from './handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from './handler/events';
 import { jsonLogger } from './handler/log';
+import { handOverMarginMs } from './handler/pipeline-execution';
 import { processEvent } from './handler/process-event';
+import { LAMBDA_RETRY } from './handler/retry';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-// Retries are the handler's own (see handler/retry.ts), so every client makes one attempt per call.
+// Retries are the handler's own (see handler/retry.ts), so every client makes one attempt per call,
+// and abandons it after the attempt timeout the hand-over margin counts on.
+const clientConfig = { maxAttempts: 1, requestHandler: { requestTimeout: LAMBDA_RETRY.attemptTimeoutMs, throwOnRequestTimeout: true } };
 const dependencies: HandlerDependencies = {
-  imagebuilder: new ImagebuilderClient({ maxAttempts: 1 }),
-  ram: new RAMClient({ maxAttempts: 1 }),
-  lambda: new LambdaClient({ maxAttempts: 1 }),
-  retry: { attempts: 8, baseDelayMs: 1_000, maxTotalDelayMs: 120_000, sleep },
+  imagebuilder: new ImagebuilderClient(clientConfig),
+  ram: new RAMClient(clientConfig),
+  lambda: new LambdaClient(clientConfig),
+  retry: { ...LAMBDA_RETRY, sleep },
   pollIntervalMs: 30_000,
-  handOverMarginMs: 60_000,
+  handOverMarginMs: handOverMarginMs(LAMBDA_RETRY),
   now: Date.now,
   log: jsonLogger,
 };

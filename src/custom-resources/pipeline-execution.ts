@@ -11,6 +11,8 @@ const MAX_WAIT = Duration.minutes(55);
 const DEFAULT_WAIT = Duration.minutes(55);
 /** Time the handler needs beyond the wait itself: start the build, answer CloudFormation. */
 const ANSWER_MARGIN = Duration.minutes(4);
+/** The tag the handler puts on each build it starts (BUILD_INPUTS_TAG in ./handler/pipeline-execution). */
+const BUILD_INPUTS_TAG = 'cdk-imagebuilder:build-inputs';
 
 /**
  * Options for starting a pipeline when the stack deploys.
@@ -27,7 +29,8 @@ export interface PipelineExecutionOptions {
 
   /**
    * Wait for the image to be AVAILABLE before the deployment goes on, and fail the deployment with
-   * the image's failure reason if the build fails.
+   * the image's failure reason if the build fails. Turned on by an update that starts no build, it
+   * waits for the execution's current build.
    *
    * @default false
    */
@@ -142,15 +145,25 @@ export class PipelineExecution extends Construct {
     }
   }
 
-  /** Start this pipeline; read and cancel its images (all images when the pipeline is imported). */
+  /**
+   * Start this pipeline, tagging the build with what it was started for; read and cancel its images
+   * (all images when the pipeline is imported).
+   */
   private grantHandler(handler: HandlerFunction, pipelineArn: string, imageArnPrefix: string | undefined): void {
     handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:StartImagePipelineExecution'], resources: [pipelineArn] }));
     const images = imageArnPrefix
       ? `${imageArnPrefix}*`
       : Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
-    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }), {
+    const wildcard = {
       reason: 'The image build version is created by the pipeline execution at deploy time; the grant covers the builds of this pipeline\'s image name',
       appliesTo: [{ regex: '/^Resource::.*:image\\/.*\\*$/' }],
-    });
+    };
+    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }), wildcard);
+    // Tags given to StartImagePipelineExecution are put on the new image: the build-inputs tag only.
+    handler.grant(new iam.PolicyStatement({
+      actions: ['imagebuilder:TagResource'],
+      resources: [images],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
+    }), wildcard);
   }
 }

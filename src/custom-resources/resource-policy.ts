@@ -30,6 +30,12 @@ const SHAREABLE: Record<string, { name: string; operation: string; actions: stri
   },
 };
 
+/** The longest policy Put*Policy accepts, in characters. */
+const MAX_POLICY_LENGTH = 30_000;
+
+/** The tag the handler puts on the shares it promotes (PROMOTED_TAG_KEY in ./handler/resource-policy). */
+const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
+
 /** What a ResourcePolicy applies to. */
 export interface ResourcePolicyProps {
   /** The ARN the service's Put*Policy operation takes (a build version ARN for components and images). */
@@ -135,6 +141,15 @@ export class ResourcePolicy extends Construct {
       reason: 'The service creates the resource share from the policy at deploy time; its ID is not known before',
       appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
     });
+    // The tag marks the shares the handler promoted, the only STANDARD shares it may change.
+    handler.grant(new iam.PolicyStatement({
+      actions: ['ram:TagResource'],
+      resources: [stack.formatArn({ service: 'ram', resource: 'resource-share', resourceName: '*' })],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PROMOTED_TAG_KEY] } },
+    }), {
+      reason: 'The service creates the resource share from the policy at deploy time; its ID is not known before',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
+    });
     handler.grant(new iam.PolicyStatement({
       actions: ['ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission'],
       resources: [stack.formatArn({ service: 'ram', resource: 'permission', resourceName: '*' })],
@@ -144,10 +159,18 @@ export class ResourcePolicy extends Construct {
     });
   }
 
-  /** The statements as the service accepts them: Allow, this resource's read actions, sharing principals. */
+  /**
+   * The statements as the service accepts them: Allow, this resource's read actions, sharing
+   * principals; and the policy no longer than Put*Policy accepts.
+   */
   private validatePolicy(): string[] {
     const kind = SHAREABLE[this.resourceType];
     const errors: string[] = [];
+    const length = this.minimumPolicyLength();
+    if (length.characters > MAX_POLICY_LENGTH) {
+      errors.push(`the resource policy (shareWith and addToResourcePolicy) must be at most ${MAX_POLICY_LENGTH} characters for ${kind.operation}, ` +
+        `got ${length.exact ? '' : 'at least '}${length.characters}; share with organizations or organizational units rather than many accounts`);
+    }
     const json = Stack.of(this).resolve(this.document.toJSON()) as { Statement?: any[] } | undefined;
     for (const [index, statement] of (json?.Statement ?? []).entries()) {
       const at = `resource policy statement ${index}`;
@@ -175,6 +198,19 @@ export class ResourcePolicy extends Construct {
       }
     }
     return errors;
+  }
+
+  /**
+   * The length of the policy as the handler receives it. Where it holds references (the resource's
+   * ARN), only the text around them counts, so the length is a minimum.
+   */
+  private minimumPolicyLength(): { characters: number; exact: boolean } {
+    const stack = Stack.of(this);
+    const rendered = stack.resolve(stack.toJsonString(this.document));
+    const parts: unknown[] = typeof rendered === 'string' ? [rendered] : rendered?.['Fn::Join']?.[1] ?? [];
+    const text = parts.filter((p): p is string => typeof p === 'string').join('');
+    // Characters as the service counts them: one a code point, not a UTF-16 unit.
+    return { characters: [...text].length, exact: typeof rendered === 'string' };
   }
 }
 

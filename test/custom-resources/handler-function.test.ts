@@ -62,9 +62,9 @@ describe('the custom-resource handler', () => {
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'imagebuilder:PutComponentPolicy', 'imagebuilder:PutImagePolicy',
       'ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions',
-      'ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare',
+      'ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare', 'ram:TagResource',
       'ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission',
-      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation',
+      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation', 'imagebuilder:TagResource',
       'lambda:InvokeFunction',
     ]));
     // One PutComponentPolicy statement per component, each on that component's build.

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
 } from '../../src';
+import { BUILD_INPUTS_TAG } from '../../src/custom-resources/handler/pipeline-execution';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
 
@@ -103,6 +104,23 @@ describe('PipelineExecution', () => {
     const images = statements.find((s: any) => JSON.stringify(s.Action).includes('CancelImageCreation'));
     expect(JSON.stringify(images.Resource)).toContain(':image/');
     expect(JSON.stringify(images.Resource)).toContain('PipelineRecipe');
+  });
+
+  test('the handler may tag the images of this pipeline with the build-inputs tag, and with no other', () => {
+    pipeline().startOnDeploy();
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const images = statements.find((s: any) => JSON.stringify(s.Action).includes('CancelImageCreation'));
+
+    const tagging = statements.filter((s: any) => JSON.stringify(s.Action).includes('TagResource'));
+
+    expect(tagging).toEqual([{
+      Effect: 'Allow',
+      Action: 'imagebuilder:TagResource',
+      Resource: images.Resource,
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
+    }]);
+    expectNoNagErrors(stack);
   });
 
   test('an imported pipeline starts once, and the handler may read the images of the account', () => {

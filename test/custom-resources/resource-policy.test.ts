@@ -6,6 +6,8 @@ import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ContainerParentImage, ContainerRecipe, Image, ImageRecipe,
   ParentImage, Platform,
 } from '../../src';
+import { PROMOTED_TAG_KEY } from '../../src/custom-resources/handler/resource-policy';
+import { ResourcePolicy } from '../../src/custom-resources/resource-policy';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
 
@@ -30,6 +32,34 @@ function parsePolicy(property: any): any {
   const text = typeof property === 'string' ? property : property['Fn::Join'][1]
     .map((part: any) => (typeof part === 'string' ? part : `«${[part.Ref ?? part['Fn::GetAtt']].flat().join('.')}»`)).join('');
   return JSON.parse(text);
+}
+
+/** `count` distinct account IDs. */
+function accounts(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(111111111111 + i));
+}
+
+/**
+ * An app with an imported component shared with accounts and one IAM role, whose policy is exactly
+ * `length` characters: the accounts (15 characters each) come near, the role's name makes up the rest.
+ */
+function importedComponentWithPolicyOf(length: number): App {
+  const build = (accountCount: number, roleName: string) => {
+    const importApp = new App();
+    const importStack = new Stack(importApp, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+    const imported = Component.fromComponentArn(importStack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3/4');
+    imported.shareWith({ accounts: accounts(accountCount) });
+    imported.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:GetComponent'], principals: [new iam.ArnPrincipal(`arn:aws:iam::111111111111:role/${roleName}`)],
+    }));
+    const policy = imported.node.findChild('ResourcePolicy') as ResourcePolicy;
+    return { app: importApp, length: (importStack.resolve(importStack.toJsonString(policy.document)) as string).length };
+  };
+  const accountCount = 2 + Math.floor((length - build(2, 'r').length) / 15);
+  const near = build(accountCount, 'r');
+  const exact = build(accountCount, 'r'.repeat(1 + length - near.length));
+  expect(exact.length).toBe(length);
+  return exact.app;
 }
 
 function policyOf(logicalIdPrefix: string): any {
@@ -89,6 +119,39 @@ describe('sharing', () => {
       .toEqual(['imagebuilder:GetContainerRecipe', 'imagebuilder:ListContainerRecipes']);
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
+  });
+
+  test('the handler may tag resource shares with the key of the shares it promotes, and no other', () => {
+    component().shareWith({ accounts: ['111111111111'] });
+
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((s: any) => [s.Action].flat().includes('ram:TagResource'))).toEqual([{
+      Effect: 'Allow',
+      Action: 'ram:TagResource',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ram:us-east-1:123456789012:resource-share/*']] },
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PROMOTED_TAG_KEY] } },
+    }]);
+    expectNoNagErrors(stack);
+  });
+
+  test('an imported component\'s policy of exactly 30,000 characters is accepted', () => {
+    const app30000 = importedComponentWithPolicyOf(30_000);
+
+    expect(() => app30000.synth()).not.toThrow();
+  });
+
+  test('fails for an imported component\'s policy of 30,001 characters, naming its length', () => {
+    const app30001 = importedComponentWithPolicyOf(30_001);
+
+    expect(() => app30001.synth()).toThrow(/the resource policy \(shareWith and addToResourcePolicy\) must be at most 30000 characters for PutComponentPolicy, got 30001;/);
+  });
+
+  test('fails for a component shared with 2,000 accounts, whose policy is longer than the 30,000 characters Put*Policy accepts', () => {
+    component().shareWith({ accounts: accounts(2_000) });
+
+    expect(() => app.synth()).toThrow(new RegExp('the resource policy \\(shareWith and addToResourcePolicy\\) must be at most 30000 characters for ' +
+      'PutComponentPolicy, got at least 30\\d{3}; share with organizations or organizational units rather than many accounts'));
   });
 
   test('addToResourcePolicy adds statements to one policy per resource, the resource filled in', () => {

@@ -207,6 +207,8 @@ interface ShareState {
   permissionArns: string[];
   /** ListResources calls that still miss the share. */
   hiddenFor: number;
+  /** Set by TagResource, returned by GetResourceShares. */
+  tags?: Array<{ key: string; value: string }>;
 }
 
 interface PermissionState extends FakePermission {
@@ -278,6 +280,7 @@ export class FakeAwsEndpoint {
       { method: 'POST', path: '/promoteresourcesharecreatedfrompolicy', operation: 'PromoteResourceShareCreatedFromPolicy', handle: (c) => this.promoteShare(c) },
       { method: 'POST', path: '/disassociateresourceshare', operation: 'DisassociateResourceShare', handle: (c) => this.disassociateShare(c) },
       { method: 'DELETE', path: '/deleteresourceshare', operation: 'DeleteResourceShare', handle: (c) => this.deleteShare(c) },
+      { method: 'POST', path: '/tagresource', operation: 'TagResource', handle: (c) => this.tagResource(c) },
       { method: 'POST', path: '/listresourcesharepermissions', operation: 'ListResourceSharePermissions', handle: (c) => this.listSharePermissions(c) },
       { method: 'POST', path: '/promotepermissioncreatedfrompolicy', operation: 'PromotePermissionCreatedFromPolicy', handle: (c) => this.promotePermission(c) },
       { method: 'DELETE', path: '/deletepermission', operation: 'DeletePermission', handle: (c) => this.deletePermission(c) },
@@ -636,9 +639,18 @@ export class FakeAwsEndpoint {
         allowExternalPrincipals: true,
         status: 'ACTIVE',
         featureSet: share.featureSet,
+        tags: share.tags ?? [],
       })),
       nextToken,
     });
+  }
+
+  /** Tags a resource share; like any other change, not one created from a policy before its promotion. */
+  private tagResource(call: Call): Reply {
+    const share = this.modifiableShare(requiredString(call.body, 'resourceShareArn', 'MissingRequiredParameterException'));
+    const tags: Array<{ key: string; value: string }> = call.body?.tags ?? [];
+    share.tags = [...(share.tags ?? []).filter((t) => !tags.some((n) => n.key === t.key)), ...tags];
+    return { status: 200 };
   }
 
   /** Every share is this account's: `resourceOwner: 'OTHER-ACCOUNTS'` sees none. A share not yet visible is left out. */

@@ -2,26 +2,57 @@ import * as http from 'http';
 import * as https from 'https';
 import { CustomResourceEvent, CustomResourceResult } from './events';
 
-/** CloudFormation rejects responses over 4 KB; the reason is the only part that can grow. */
-const MAX_REASON_LENGTH = 2000;
+/** CloudFormation: "The total size of the response body can't exceed 4096 bytes." */
+const MAX_BODY_BYTES = 4096;
+/** Ends a reason that was shortened to fit. */
+const SHORTENED = '...';
 
 export interface FailureResponse {
   readonly physicalResourceId: string;
   readonly reason: string;
 }
 
-/** The body CloudFormation expects at the response URL. */
+/**
+ * The body CloudFormation expects at the response URL. A reason that would make the body, as sent
+ * (JSON-escaped, UTF-8), longer than CloudFormation accepts is shortened to the longest start that
+ * fits, ending in '...'.
+ */
 export function responseBody(event: CustomResourceEvent, outcome: CustomResourceResult | FailureResponse): string {
   const failed = 'reason' in outcome;
-  return JSON.stringify({
+  const body = (reason?: string) => JSON.stringify({
     Status: failed ? 'FAILED' : 'SUCCESS',
-    Reason: failed ? truncate(outcome.reason) : undefined,
+    Reason: reason,
     PhysicalResourceId: outcome.physicalResourceId,
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
     Data: failed ? undefined : outcome.data,
   });
+  if (!failed) {
+    return body();
+  }
+  const whole = body(outcome.reason);
+  if (fits(whole)) {
+    return whole;
+  }
+  // Code points, so that a cut never splits a surrogate pair; the longest fitting start, by bisection.
+  const chars = Array.from(outcome.reason);
+  const shortened = (length: number) => body(chars.slice(0, length).join('') + SHORTENED);
+  let low = 0;
+  let high = chars.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(shortened(mid))) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return shortened(low);
+}
+
+function fits(body: string): boolean {
+  return Buffer.byteLength(body) <= MAX_BODY_BYTES;
 }
 
 /** Sends the outcome to the pre-signed response URL (an HTTP URL is only used by tests). */
@@ -43,8 +74,4 @@ export function sendResponse(event: CustomResourceEvent, outcome: CustomResource
     request.on('error', reject);
     request.end(body);
   });
-}
-
-function truncate(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 3)}...`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   CancelImageCreationCommand,
   GetImageCommand,
@@ -9,19 +10,24 @@ import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
 import { FailedAfterCreatingError, isNotFound } from './errors';
 import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext, numberProperty } from './events';
-import { callWithRetry } from './retry';
+import { callWithRetry, longestCallMs, RetryOptions } from './retry';
 
 /** States after which an image build changes no more. */
 const TERMINAL_STATES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
+/** States of a build that made its image: a lifecycle policy may have deprecated or disabled it since. */
+const BUILT_STATES = new Set(['AVAILABLE', 'DEPRECATED', 'DISABLED']);
+
+/** The tag on each build that records what it was started for (see `buildInputs`). */
+export const BUILD_INPUTS_TAG = 'cdk-imagebuilder:build-inputs';
 
 /** The result of a request: answered now, or handed over to a fresh invocation that will answer. */
 export type ExecutionOutcome = CustomResourceResult | 'handed-over';
 
 /**
- * Create starts the pipeline; Update starts it again only when the pipeline or the trigger values
- * changed; Delete cancels a build that has not finished (unless told not to). With
- * `WaitForCompletion` the answer waits for the image, handing the wait over to a fresh invocation
- * of this function when the current one is about to time out.
+ * Create starts the pipeline; Update starts it again only when the current build was started for
+ * another pipeline or other trigger values; Delete cancels a build that has not finished (unless
+ * told not to). With `WaitForCompletion` the answer waits for the image, handing the wait over to
+ * a fresh invocation of this function when the current one is about to time out.
  */
 export async function handlePipelineExecution(
   event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies,
@@ -34,11 +40,11 @@ export async function handlePipelineExecution(
     await cancelUnfinishedBuild(event, deps);
     return { physicalResourceId: event.PhysicalResourceId! };
   }
-  const old = event.OldResourceProperties;
-  const unchanged = event.RequestType === 'Update' && old?.PipelineArn === props.PipelineArn
-    && JSON.stringify(old?.Triggers) === JSON.stringify(props.Triggers);
-  if (unchanged && isImageArn(event.PhysicalResourceId)) {
-    return resultFor(await getImage(event.PhysicalResourceId!, deps));
+  if (event.RequestType === 'Update' && isImageArn(event.PhysicalResourceId)) {
+    const current = await findImage(event.PhysicalResourceId!, deps);
+    if (!needsNewBuild(event, current)) {
+      return keepBuild(event, current, context, deps);
+    }
   }
 
   const imageBuildVersionArn = await startPipeline(event, deps);
@@ -46,27 +52,83 @@ export async function handlePipelineExecution(
   if (!booleanProperty(props.WaitForCompletion, false)) {
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
-  const deadline = deps.now() + numberProperty(props.WaitTimeoutSeconds, 3300) * 1000;
-  return waitForImage(event, imageBuildVersionArn, deadline, context, deps);
+  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps);
+}
+
+/**
+ * Whether an Update needs a build of its own: it does unless the current build was started for the
+ * new pipeline and trigger values. So the rollback of a failed Update, which returns to the values
+ * the current build carries, starts nothing. A build without the tag (started before builds were
+ * tagged) or no longer there is judged by the old and new properties instead.
+ */
+function needsNewBuild(event: CustomResourceEvent, current: Image | undefined): boolean {
+  const builtFor = current?.tags?.[BUILD_INPUTS_TAG];
+  const wanted = buildInputs(event.ResourceProperties);
+  return builtFor !== undefined ? builtFor !== wanted : buildInputs(event.OldResourceProperties) !== wanted;
+}
+
+/** A hash of what decides whether a new build is needed: the pipeline and the trigger values. */
+function buildInputs(props: Record<string, any> | undefined): string {
+  return createHash('sha256').update(JSON.stringify([props?.PipelineArn ?? null, props?.Triggers ?? null])).digest('hex');
+}
+
+/**
+ * Answers an Update that keeps the current build. With `WaitForCompletion` it waits for that build
+ * as a Create does (it may still be running, or the wait was just turned on). A build that no
+ * longer exists (a lifecycle policy deleted its image) keeps its ARN but has no AMI to give.
+ */
+async function keepBuild(
+  event: CustomResourceEvent, current: Image | undefined, context: InvocationContext, deps: HandlerDependencies,
+): Promise<ExecutionOutcome> {
+  const imageBuildVersionArn = event.PhysicalResourceId!;
+  if (!current || current.state?.status === 'DELETED') {
+    deps.log({
+      level: 'warn',
+      message: 'the image of this build no longer exists (a lifecycle policy may have deleted it): answering without AmiId or ContainerImageUri',
+      imageBuildVersionArn,
+    });
+    return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
+  }
+  if (!booleanProperty(event.ResourceProperties.WaitForCompletion, false)) {
+    return resultFor(current);
+  }
+  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps, current);
 }
 
 async function startPipeline(event: CustomResourceEvent, deps: HandlerDependencies): Promise<string> {
   const imagePipelineArn: string = event.ResourceProperties.PipelineArn;
   // Stable per request: a repeated invocation of the same request does not start a second build.
-  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId);
+  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'StartImagePipelineExecution');
+  const tags = { [BUILD_INPUTS_TAG]: buildInputs(event.ResourceProperties) };
   const response = await callWithRetry('StartImagePipelineExecution', imagePipelineArn, () =>
-    deps.imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken: token })), deps.retry);
+    deps.imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken: token, tags })), deps.retry);
   return response.imageBuildVersionArn!;
+}
+
+/**
+ * When a wait fails: `WaitTimeoutSeconds` after CloudFormation signed the response URL (its
+ * X-Amz-Date), which stays the same when Lambda retries an invocation; after now if it has none.
+ */
+function waitDeadline(event: CustomResourceEvent, deps: HandlerDependencies): number {
+  const signed = /[?&]X-Amz-Date=(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/.exec(event.ResponseURL);
+  const now = deps.now();
+  const start = signed ? Math.min(now, Date.UTC(+signed[1], +signed[2] - 1, +signed[3], +signed[4], +signed[5], +signed[6])) : now;
+  return start + numberProperty(event.ResourceProperties.WaitTimeoutSeconds, 3300) * 1000;
 }
 
 async function waitForImage(
   event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
+  first?: Image,
 ): Promise<ExecutionOutcome> {
   try {
-    return await pollImage(event, imageBuildVersionArn, deadline, context, deps);
+    return await pollImage(event, imageBuildVersionArn, deadline, context, deps, first);
   } catch (error) {
     if (event.RequestType === 'Update') {
-      // A failed Update keeps the old physical ID, so no rollback would ever cancel the new build.
+      // The build the resource already had stays its own (a Delete cancels it); one the Update
+      // started does not: a failed Update keeps the old physical ID, so no rollback would cancel it.
+      if (imageBuildVersionArn === event.PhysicalResourceId) {
+        throw error;
+      }
       throw await cancelBuildOfFailedUpdate(event, imageBuildVersionArn, error as Error, deps);
     }
     // The build exists: a failed Create answers with its ARN, so the rollback Delete cancels it.
@@ -93,11 +155,12 @@ async function cancelBuildOfFailedUpdate(
 
 async function pollImage(
   event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
+  first?: Image,
 ): Promise<ExecutionOutcome> {
+  let image = first ?? await getImage(imageBuildVersionArn, deps);
   for (;;) {
-    const image = await getImage(imageBuildVersionArn, deps);
     const status = image.state?.status ?? 'UNKNOWN';
-    if (status === 'AVAILABLE') {
+    if (BUILT_STATES.has(status)) {
       return resultFor(image);
     }
     if (TERMINAL_STATES.has(status)) {
@@ -106,12 +169,29 @@ async function pollImage(
     if (deps.now() >= deadline) {
       throw new Error(`image build ${imageBuildVersionArn} did not finish before the wait timed out (last state ${status})`);
     }
-    if (context.getRemainingTimeInMillis() < deps.pollIntervalMs + deps.handOverMarginMs) {
+    if (handsOver(context.getRemainingTimeInMillis(), deps)) {
       await handOver(event, { imageBuildVersionArn, deadline }, context, deps);
       return 'handed-over';
     }
     await deps.retry.sleep(deps.pollIntervalMs);
+    image = await getImage(imageBuildVersionArn, deps);
   }
+}
+
+/**
+ * Whether a wait hands over now rather than poll again: polling again takes the poll interval and
+ * then the time `handOverMarginMs` keeps in hand.
+ */
+export function handsOver(remainingMs: number, deps: Pick<HandlerDependencies, 'pollIntervalMs' | 'handOverMarginMs'>): boolean {
+  return remainingMs < deps.pollIntervalMs + deps.handOverMarginMs;
+}
+
+/**
+ * The time a wait keeps in hand before it polls again: for the next GetImage and then the Invoke
+ * that hands over (or the answer), each of which may take every attempt and back-off `retry` allows.
+ */
+export function handOverMarginMs(retry: Omit<RetryOptions, 'sleep'>): number {
+  return 2 * longestCallMs(retry);
 }
 
 /** Continues the wait in a new asynchronous invocation; that one answers CloudFormation. */
@@ -144,7 +224,8 @@ async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildVersionA
     if (TERMINAL_STATES.has(image.state?.status ?? '')) {
       return false;
     }
-    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId);
+    // Not the token of this request's StartImagePipelineExecution: a token is for one operation.
+    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'CancelImageCreation');
     try {
       await callWithRetry('CancelImageCreation', imageBuildVersionArn, () =>
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
@@ -169,6 +250,18 @@ async function getImage(imageBuildVersionArn: string, deps: HandlerDependencies)
   const response = await callWithRetry('GetImage', imageBuildVersionArn, () =>
     deps.imagebuilder.send(new GetImageCommand({ imageBuildVersionArn })), deps.retry);
   return response.image ?? {};
+}
+
+/** The image, or undefined when it no longer exists. */
+async function findImage(imageBuildVersionArn: string, deps: HandlerDependencies): Promise<Image | undefined> {
+  try {
+    return await getImage(imageBuildVersionArn, deps);
+  } catch (error) {
+    if (isNotFound((error as { cause?: unknown }).cause)) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** The attributes: the build ARN, and for a finished build its AMI per region or container URI. */

@@ -15,6 +15,7 @@ import {
   PromoteResourceShareCreatedFromPolicyCommand,
   ResourceShare,
   ResourceSharePermissionSummary,
+  TagResourceCommand,
 } from '@aws-sdk/client-ram';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
@@ -36,12 +37,22 @@ const PHYSICAL_ID_PREFIX = 'resource-policy:';
 /** Customer managed permissions promoted by this handler carry this prefix, so Delete finds them. */
 const PROMOTED_PERMISSION_PREFIX = 'imagebuilder-policy-';
 
+/**
+ * A share this handler promoted carries this tag, its value the resource's ARN. Promoted, it is a
+ * STANDARD share like those the account creates itself (AWS::RAM::ResourceShare, an organization
+ * share), and only the tag tells them apart: the handler changes no STANDARD share without it.
+ * The construct allows the handler to tag with this key only.
+ */
+export const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
+
 /** How many times to look for the share the service creates from a policy (it appears shortly after). */
 const SHARE_LOOKUPS = 6;
 
 /**
  * Create and Update put the policy and promote the resource share the service created from it, so
- * the principals can see the resource; Delete removes the sharing through RAM.
+ * the principals can see the resource; Delete removes the sharing through RAM. Only shares created
+ * from the policy and shares this handler promoted are changed; other shares of the resource are
+ * left as they are.
  */
 export async function handleResourcePolicy(event: CustomResourceEvent, deps: HandlerDependencies): Promise<CustomResourceResult> {
   const resourceArn: string = event.ResourceProperties.ResourceArn;
@@ -56,12 +67,13 @@ export async function handleResourcePolicy(event: CustomResourceEvent, deps: Han
   // An update of the policy alone keeps the resource: clear the old sharing so no principal it
   // named keeps access, then share anew. A new resource ARN gets a new physical ID instead, and
   // CloudFormation deletes the old one.
+  let removed: string[] = [];
   if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId) {
-    await removeSharing(resourceArn, event.OldResourceProperties?.Policy ?? policy, event, deps);
+    removed = await removeSharing(resourceArn, event.OldResourceProperties?.Policy ?? policy, event, deps);
   }
   await putPolicy(resourceArn, policy, deps);
   try {
-    await promoteSharesCreatedFromPolicy(resourceArn, policy, deps);
+    await promoteSharesCreatedFromPolicy(resourceArn, policy, removed, deps);
   } catch (error) {
     throw await failedAfterPuttingPolicy(event, physicalResourceId, resourceArn, policy, error as Error, deps);
   }
@@ -106,18 +118,19 @@ function resourceKind(arn: string): string {
 }
 
 /**
- * RAM promotes a share only when a customer managed permission matches the share's
- * CREATED_FROM_POLICY permission exactly, so that permission is promoted first (a policy that
- * matches an AWS managed permission has nothing to promote).
+ * Waits for the share the service creates from the policy and promotes it. Shares the account made
+ * itself are no sign of it and are ignored; a share this handler promoted for the resource is (a
+ * repeated request finds the one it promoted before), unless this request has just taken the
+ * resource out of it (`removed`).
  */
-async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, removed: string[], deps: HandlerDependencies): Promise<void> {
   for (let lookup = 1; ; lookup++) {
     const shares = await sharesOf(resourceArn, deps);
     const toPromote = shares.filter((share) => share.featureSet === 'CREATED_FROM_POLICY');
     for (const share of toPromote) {
       await promoteShareAndPermission(share.resourceShareArn!, resourceArn, policy, deps);
     }
-    if (shares.length > 0) {
+    if (toPromote.length > 0 || shares.some((s) => promotedHere(s, resourceArn) && !removed.includes(s.resourceShareArn!))) {
       deps.log({ level: 'info', message: 'shares visible', resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
       return;
     }
@@ -128,7 +141,11 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
   }
 }
 
-/** Promotes a share created from the policy, after its permission. */
+/**
+ * Promotes a share created from the policy, after its permission (RAM promotes a share only when
+ * a customer managed permission matches the share's CREATED_FROM_POLICY permission exactly; a
+ * policy that matches an AWS managed permission has nothing to promote), then tags it.
+ */
 async function promoteShareAndPermission(resourceShareArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
   for (const permission of await permissionsOf(resourceShareArn, deps)) {
     if (permission.featureSet === 'CREATED_FROM_POLICY') {
@@ -136,6 +153,7 @@ async function promoteShareAndPermission(resourceShareArn: string, resourceArn: 
     }
   }
   await promoteShare(resourceShareArn, deps);
+  await tagPromoted(resourceShareArn, resourceArn, deps);
 }
 
 /** Promotes a share; one that another attempt already promoted counts as done. */
@@ -151,6 +169,32 @@ async function promoteShare(resourceShareArn: string, deps: HandlerDependencies)
       throw error;
     }
   }
+}
+
+/**
+ * Tags a share right after its promotion (RAM changes no share before). Untagged, it would pass
+ * for one of the account's own and outlive the policy, so a share that cannot be tagged is deleted
+ * while its ARN is known: the request fails without leaving the resource shared.
+ */
+async function tagPromoted(resourceShareArn: string, resourceArn: string, deps: HandlerDependencies): Promise<void> {
+  try {
+    await callWithRetry('TagResource', resourceShareArn, () =>
+      deps.ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: PROMOTED_TAG_KEY, value: resourceArn }] })), deps.retry);
+  } catch (error) {
+    try {
+      await callWithRetry('DeleteResourceShare', resourceShareArn, () => deps.ram.send(new DeleteResourceShareCommand({
+        resourceShareArn, clientToken: clientToken('DeleteResourceShare', resourceShareArn),
+      })), deps.retry);
+    } catch (cleanupError) {
+      throw new Error(`${(error as Error).message}; the share could not be deleted either: ${(cleanupError as Error).message}`);
+    }
+    throw new Error(`${(error as Error).message}; the share was deleted`);
+  }
+}
+
+/** Whether this handler promoted the share for the resource. */
+function promotedHere(share: ResourceShare, resourceArn: string): boolean {
+  return share.tags?.some((tag) => tag.key === PROMOTED_TAG_KEY && tag.value === resourceArn) ?? false;
 }
 
 async function promotePermission(permissionArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
@@ -182,14 +226,23 @@ async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies
 }
 
 /**
- * Removes the resource from every share of this account that holds it; deletes shares it leaves
- * empty. A share still as the service created it from `policy` (a request failed before promoting
- * it) is promoted first: RAM changes no share before that. One that cannot be promoted is logged
- * and left: failing would only stop the rollback or the delete, and a new policy replaces it.
+ * Removes the resource from the shares created from its policy and those this handler promoted;
+ * deletes shares it leaves empty. Every other share of the account that holds the resource is the
+ * account's own and is left alone. A share still as the service created it from `policy` (a request
+ * failed before promoting it) is promoted first: RAM changes no share before that. One that cannot
+ * be promoted is logged and left: failing would only stop the rollback or the delete, and a new
+ * policy replaces it. Returns the shares it took the resource out of.
  */
-async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
+async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<string[]> {
+  // One token a call and target: RAM refuses a token it saw with other parameters.
+  const token = (...target: string[]) => clientToken(event.StackId, event.LogicalResourceId, event.RequestId, ...target);
+  const removed: string[] = [];
   for (const share of await sharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
+    if (share.featureSet !== 'CREATED_FROM_POLICY' && !promotedHere(share, resourceArn)) {
+      deps.log({ level: 'info', message: 'share of the account left alone', resourceShareArn: shareArn, resourceArn });
+      continue;
+    }
     if (share.featureSet === 'CREATED_FROM_POLICY') {
       try {
         await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
@@ -198,18 +251,20 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
         continue;
       }
     }
-    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, shareArn);
     const others = (await resourcesOf({ resourceShareArns: [shareArn] }, deps)).filter((r) => r.arn !== resourceArn);
     try {
       if (others.length === 0) {
         const promoted = (await permissionsOf(shareArn, deps)).filter((p) => p.name?.startsWith(PROMOTED_PERMISSION_PREFIX));
-        await callWithRetry('DeleteResourceShare', shareArn, () =>
-          deps.ram.send(new DeleteResourceShareCommand({ resourceShareArn: shareArn, clientToken: token })), deps.retry);
+        await callWithRetry('DeleteResourceShare', shareArn, () => deps.ram.send(new DeleteResourceShareCommand({
+          resourceShareArn: shareArn, clientToken: token('DeleteResourceShare', shareArn),
+        })), deps.retry);
         for (const permission of promoted) {
-          await deletePermission(permission.arn!, token, deps);
+          await deletePermission(permission.arn!, token('DeletePermission', permission.arn!), deps);
         }
       } else {
-        const disassociate = new DisassociateResourceShareCommand({ resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token });
+        const disassociate = new DisassociateResourceShareCommand({
+          resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token('DisassociateResourceShare', shareArn, resourceArn),
+        });
         await callWithRetry('DisassociateResourceShare', shareArn, () => deps.ram.send(disassociate), deps.retry);
       }
     } catch (error) {
@@ -217,7 +272,9 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
         throw error;
       }
     }
+    removed.push(shareArn);
   }
+  return removed;
 }
 
 /**
@@ -236,7 +293,7 @@ async function deletePermission(permissionArn: string, token: string, deps: Hand
   }
 }
 
-/** The shares owned by this account that hold the resource. */
+/** The shares owned by this account that hold the resource, with their tags. */
 async function sharesOf(resourceArn: string, deps: HandlerDependencies): Promise<ResourceShare[]> {
   const shareArns = [...new Set((await resourcesOf({ resourceArns: [resourceArn] }, deps)).map((r) => r.resourceShareArn!))];
   if (shareArns.length === 0) {

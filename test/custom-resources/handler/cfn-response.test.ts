@@ -26,14 +26,55 @@ describe('responseBody', () => {
     expect(body).toEqual({ Status: 'FAILED', Reason: 'GetImage on x failed', PhysicalResourceId: 'p-1', ...ECHO });
   });
 
-  test.each([
-    [2_000, 2_000, false],
-    [2_001, 2_000, true],
-  ])('a reason of %i characters is sent with %i', (length, sent, shortened) => {
-    const body = JSON.parse(responseBody(event, { physicalResourceId: 'p-1', reason: 'r'.repeat(length) }));
+  /** The bytes of a failure's body without its reason. */
+  const WITHOUT_REASON = Buffer.byteLength(responseBody(event, { physicalResourceId: 'p-1', reason: '' }));
+  /** The longest reason of plain characters whose body is exactly 4,096 bytes. */
+  const LONGEST = 4_096 - WITHOUT_REASON;
+  /** The size of the body with this reason, as sent: JSON-escaped, in UTF-8. */
+  const bodyBytesWith = (reason: string) => WITHOUT_REASON + Buffer.byteLength(JSON.stringify(reason)) - 2;
 
-    expect(body.Reason).toHaveLength(sent);
-    expect(body.Reason.endsWith('...')).toBe(shortened);
+  test('a reason that fits is sent whole, up to a body of exactly 4,096 bytes', () => {
+    const sent = responseBody(event, { physicalResourceId: 'p-1', reason: 'r'.repeat(LONGEST) });
+
+    expect(Buffer.byteLength(sent)).toBe(4_096);
+    expect(JSON.parse(sent).Reason).toBe('r'.repeat(LONGEST));
+  });
+
+  test('a reason one character too long is shortened to fit, ending in "..."', () => {
+    const sent = responseBody(event, { physicalResourceId: 'p-1', reason: 'r'.repeat(LONGEST + 1) });
+
+    expect(Buffer.byteLength(sent)).toBe(4_096);
+    expect(JSON.parse(sent).Reason).toBe(`${'r'.repeat(LONGEST - 3)}...`);
+  });
+
+  test.each([
+    ['quotes', '"'],
+    ['backslashes', '\\'],
+    ['newlines', '\n'],
+    ['accented letters', 'é'],
+    ['CJK characters', '構'],
+    ['control characters', '\u001b'],
+    ['emoji (surrogate pairs)', '🚀'],
+    ['a mix', 'a"\\\né構\u001b🚀\t'],
+  ])('a long reason of %s gives valid JSON of at most 4,096 bytes, shortened no more than needed', (_label, chars) => {
+    const reason = `GetImage failed: ${chars.repeat(3_000)}`;
+
+    const sent = responseBody(event, { physicalResourceId: 'p-1', reason });
+
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(4_096);
+    const sentReason: string = JSON.parse(sent).Reason;
+    expect(sentReason.endsWith('...')).toBe(true);
+    const kept = sentReason.slice(0, -3);
+    expect(reason.startsWith(kept)).toBe(true);
+    // One more character of the reason would not have fitted.
+    const next = Array.from(reason.slice(kept.length))[0];
+    expect(bodyBytesWith(`${kept}${next}...`)).toBeGreaterThan(4_096);
+  });
+
+  test('a success is never shortened', () => {
+    const data = { AmiId: 'ami-1' };
+
+    expect(JSON.parse(responseBody(event, { physicalResourceId: 'p-1', data }))).toMatchObject({ Data: data });
   });
 
   test('never contains the response URL', () => {

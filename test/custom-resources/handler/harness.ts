@@ -1,9 +1,12 @@
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { ImageTagsProxy } from './image-tags-proxy';
 import { HandlerDependencies } from '../../../src/custom-resources/handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from '../../../src/custom-resources/handler/events';
+import { handOverMarginMs } from '../../../src/custom-resources/handler/pipeline-execution';
 import { processEvent } from '../../../src/custom-resources/handler/process-event';
+import { RetryOptions } from '../../../src/custom-resources/handler/retry';
 import { CfnResponseServer } from '../../helpers/cfn-response-server';
 import { FakeAwsEndpoint } from '../../helpers/fake-aws-endpoint';
 
@@ -27,8 +30,11 @@ export const PIPELINE_EXECUTION = 'Custom::ImageBuilderPipelineExecution';
 
 /** Attempts per call, as the handler's own retry counts them. */
 export const RETRY_ATTEMPTS = 4;
+/** The handler's retry settings in these tests (the fake clock moves only when the handler sleeps). */
+const RETRY: Omit<RetryOptions, 'sleep'> = { attempts: RETRY_ATTEMPTS, baseDelayMs: 1_000, maxTotalDelayMs: 60_000, attemptTimeoutMs: 10_000 };
 export const POLL_INTERVAL_MS = 30_000;
-export const HAND_OVER_MARGIN_MS = 60_000;
+/** Derived from the retry settings, as the handler's function derives it. */
+export const HAND_OVER_MARGIN_MS = handOverMarginMs(RETRY);
 /** Lambda's longest timeout: plenty for any wait that is not meant to hand over. */
 const DEFAULT_INVOCATION_MS = 900_000;
 
@@ -60,6 +66,8 @@ export interface EventOptions {
 
 export class HandlerHarness {
   public readonly endpoint = new FakeAwsEndpoint();
+  /** Gives images the tags they were started with; the Image Builder client talks to the endpoint through it. */
+  public readonly imageTags = new ImageTagsProxy();
   public readonly responseServer = new CfnResponseServer();
   /** Every entry the handler logged. */
   public readonly logs: Array<Record<string, any>> = [];
@@ -80,16 +88,18 @@ export class HandlerHarness {
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       maxAttempts: 1,
     };
-    this.clients = { imagebuilder: new ImagebuilderClient(config), ram: new RAMClient(config), lambda: new LambdaClient(config) };
+    const imagebuilder = new ImagebuilderClient({ ...config, endpoint: await this.imageTags.start(config.endpoint) });
+    this.clients = { imagebuilder, ram: new RAMClient(config), lambda: new LambdaClient(config) };
   }
 
   public async stop(): Promise<void> {
     Object.values(this.clients ?? {}).forEach((client) => client.destroy());
-    await Promise.all([this.endpoint.stop(), this.responseServer.stop()]);
+    await Promise.all([this.endpoint.stop(), this.imageTags.stop(), this.responseServer.stop()]);
   }
 
   public reset(): void {
     this.endpoint.reset();
+    this.imageTags.reset();
     this.responseServer.reset();
     this.logs.length = 0;
     this.sleeps.length = 0;
@@ -103,9 +113,7 @@ export class HandlerHarness {
     return {
       ...this.clients!,
       retry: {
-        attempts: RETRY_ATTEMPTS,
-        baseDelayMs: 1_000,
-        maxTotalDelayMs: 60_000,
+        ...RETRY,
         sleep: async (ms) => {
           this.sleeps.push(ms);
           this.now += ms;

@@ -2,6 +2,10 @@ import {
   ARN_PREFIX, echoOf, FUNCTION_NAME, HAND_OVER_MARGIN_MS, outcomeOf, PIPELINE, PIPELINE_EXECUTION, POLL_INTERVAL_MS, RETRY_ATTEMPTS,
   SUCCEEDED, useHarness,
 } from './harness';
+import { CustomResourceEvent } from '../../../src/custom-resources/handler/events';
+import { BUILD_INPUTS_TAG, handOverMarginMs, handsOver } from '../../../src/custom-resources/handler/pipeline-execution';
+import { processEvent } from '../../../src/custom-resources/handler/process-event';
+import { callWithRetry, LAMBDA_RETRY } from '../../../src/custom-resources/handler/retry';
 import { FakePipelineOptions } from '../../helpers/fake-aws-endpoint';
 
 const harness = useHarness();
@@ -11,6 +15,10 @@ const OTHER_PIPELINE = `${ARN_PREFIX}:image-pipeline/other`;
 const buildArn = (build: number, pipeline = 'golden') => `${ARN_PREFIX}:image/${pipeline}/1.0.0/${build}`;
 const FIRST_BUILD = buildArn(1);
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The tags every build is started with: a hash of what decides whether an Update needs a new build. */
+const BUILD_TAGS = { [BUILD_INPUTS_TAG]: expect.stringMatching(/^[0-9a-f]{64}$/) };
+/** Long enough for one poll interval plus the margin, not for two. */
+const SHORT_INVOCATION_MS = POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000;
 
 /** The properties PipelineExecution gives the custom resource, as CloudFormation passes them: strings. */
 const PROPS = {
@@ -64,8 +72,29 @@ describe('Create', () => {
       Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event),
     });
     expect(harness.operations()).toEqual(['StartImagePipelineExecution']);
-    expect(endpoint.requestsFor('StartImagePipelineExecution')[0].body).toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN) });
+    expect(endpoint.requestsFor('StartImagePipelineExecution')[0].body)
+      .toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN), tags: BUILD_TAGS });
     expect(harness.sleeps).toEqual([]);
+  });
+
+  test('tags the build with the hash of the pipeline and the triggers, and of nothing else', async () => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.addPipeline(OTHER_PIPELINE);
+    const tagOf = async (props: Record<string, any>) => {
+      const response = await harness.run(createEvent(props));
+      return harness.imageTags.tagsOf(response.PhysicalResourceId)?.[BUILD_INPUTS_TAG];
+    };
+
+    const tags = [
+      await tagOf(PROPS),
+      await tagOf({ ...PROPS, WaitTimeoutSeconds: '600', CancelOnDelete: 'false' }),
+      await tagOf({ ...PROPS, Triggers: [...PROPS.Triggers, 'extra'] }),
+      await tagOf({ ...PROPS, PipelineArn: OTHER_PIPELINE }),
+    ];
+
+    expect(tags[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(tags[1]).toBe(tags[0]);
+    expect(new Set([tags[0], tags[2], tags[3]]).size).toBe(3);
   });
 
   test('waiting polls until the image is AVAILABLE and answers with its AMI in each region', async () => {
@@ -205,9 +234,6 @@ describe('Create', () => {
 });
 
 describe('hand-over', () => {
-  /** Long enough for one poll interval plus the margin, not for two. */
-  const SHORT_INVOCATION_MS = POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000;
-
   test('a wait longer than the invocation continues in a new invocation, which answers', async () => {
     endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0aaa' }] });
     const event = createEvent(WAITING);
@@ -258,6 +284,101 @@ describe('hand-over', () => {
     expect(response.Reason).toBe(`Invoke on ${FUNCTION_NAME} failed: TooManyRequestsException: Rate exceeded`);
     expect(endpoint.requestsFor('Invoke')).toHaveLength(RETRY_ATTEMPTS);
   });
+
+  describe('margin', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    const margin = handOverMarginMs(LAMBDA_RETRY);
+    /** The function's retry settings, on the fake clock. */
+    const lambdaRetry = () => ({ ...LAMBDA_RETRY, sleep: harness.deps().retry.sleep });
+
+    test('an invocation polls again only while a poll interval and the margin remain', () => {
+      const deps = { pollIntervalMs: POLL_INTERVAL_MS, handOverMarginMs: margin };
+
+      expect(handsOver(POLL_INTERVAL_MS + margin, deps)).toBe(false);
+      expect(handsOver(POLL_INTERVAL_MS + margin - 1, deps)).toBe(true);
+    });
+
+    test('covers the next GetImage and the Invoke that hands over, each taking every attempt and back-off the function allows', async () => {
+      // The longest jitter; every attempt runs into its timeout.
+      jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+      const retry = lambdaRetry();
+      const timingOut = async () => {
+        harness.now += LAMBDA_RETRY.attemptTimeoutMs;
+        throw Object.assign(new Error('a request has exceeded the configured requestTimeout'), { name: 'TimeoutError' });
+      };
+      const start = harness.now;
+
+      await expect(callWithRetry('GetImage', FIRST_BUILD, timingOut, retry)).rejects.toThrow('GetImage');
+      await expect(callWithRetry('Invoke', FUNCTION_NAME, timingOut, retry)).rejects.toThrow('Invoke');
+
+      // Well over the retry budget of 120 s alone.
+      expect(harness.now - start).toBeGreaterThan(LAMBDA_RETRY.maxTotalDelayMs + 2 * LAMBDA_RETRY.attemptTimeoutMs);
+      expect(harness.now - start).toBeLessThanOrEqual(margin);
+    });
+
+    test('a GetImage throttled for its whole retry budget still leaves time to hand over', async () => {
+      jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+      endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+      const deps = { ...harness.deps(), retry: lambdaRetry(), handOverMarginMs: margin };
+      // Just enough time to poll once more after the first poll.
+      const context = harness.context(POLL_INTERVAL_MS + margin);
+      // 1 + 2 + ... + 32 s of back-off; the next delay (64 s) would overrun the 120 s budget.
+      const throttled = { status: 429, times: 6 };
+      let asked = false;
+      const throttledAfterFirstPoll = {
+        ...context,
+        getRemainingTimeInMillis: () => {
+          if (!asked) {
+            asked = true;
+            endpoint.injectFault({ operation: 'GetImage', errorType: 'CallRateLimitExceededException', ...throttled });
+            endpoint.injectFault({ operation: 'Invoke', errorType: 'TooManyRequestsException', ...throttled });
+          }
+          return context.getRemainingTimeInMillis();
+        },
+      };
+
+      await processEvent(createEvent(WAITING), throttledAfterFirstPoll, deps);
+
+      expect(harness.responseServer.responses).toEqual([]);
+      expect(endpoint.invocations.map((i) => i.payload.Continuation.imageBuildVersionArn)).toEqual([FIRST_BUILD]);
+      expect(endpoint.requests.filter((r) => r.status === 429)).toHaveLength(12);
+      expect(context.getRemainingTimeInMillis()).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  describe('deadline', () => {
+    /** The ResponseURL as CloudFormation signs it, at `signedAt`. */
+    function signedAt(event: CustomResourceEvent, time: number): CustomResourceEvent {
+      const amzDate = new Date(time).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      return { ...event, ResponseURL: `${event.ResponseURL}&X-Amz-Date=${amzDate}&X-Amz-Expires=7200` };
+    }
+
+    test('counts from when CloudFormation signed the request, so a retried first invocation keeps it', async () => {
+      endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+      const requested = harness.now - (harness.now % 1_000);
+      const event = signedAt(createEvent(WAITING), requested);
+      // The first invocation ran for ten minutes and failed; Lambda runs the same event again.
+      harness.now = requested + 600_000;
+
+      const continuation = await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
+
+      expect(continuation.Continuation).toEqual({ imageBuildVersionArn: FIRST_BUILD, deadline: requested + 3_300_000 });
+    });
+
+    test('a request signed longer ago than the wait timeout fails its wait at the first poll', async () => {
+      endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+      const requested = harness.now - (harness.now % 1_000);
+      const event = signedAt(createEvent({ ...WAITING, WaitTimeoutSeconds: '600' }), requested);
+      harness.now = requested + 600_000;
+
+      const response = await harness.run(event);
+
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+      expect(response.Reason).toContain('did not finish before the wait timed out');
+      expect(endpoint.requestsFor('GetImage')).toHaveLength(1);
+    });
+  });
 });
 
 describe('Update', () => {
@@ -290,9 +411,11 @@ describe('Update', () => {
 
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newBuild, Data: { ImageBuildVersionArn: newBuild } });
     const [create, update] = endpoint.requestsFor('StartImagePipelineExecution');
-    expect(update.body).toEqual({ imagePipelineArn: pipelineArn, clientToken: expect.stringMatching(TOKEN) });
+    expect(update.body).toEqual({ imagePipelineArn: pipelineArn, clientToken: expect.stringMatching(TOKEN), tags: BUILD_TAGS });
     expect(update.body.clientToken).not.toBe(create.body.clientToken);
-    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'StartImagePipelineExecution']);
+    expect(update.body.tags).not.toEqual(create.body.tags);
+    // The current build's tag says what it was built for.
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'StartImagePipelineExecution']);
   });
 
   describe('that waits for a new build and fails', () => {
@@ -316,7 +439,7 @@ describe('Update', () => {
 
     test('cancels it when the wait fails in a continuation', async () => {
       await started({ stepsPerState: 1_000 });
-      const continuation = await harness.runHandingOver(updateEvent(NEW_TRIGGERS), harness.context(POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000));
+      const continuation = await harness.runHandingOver(updateEvent(NEW_TRIGGERS), harness.context(SHORT_INVOCATION_MS));
       harness.now += 60_000;
 
       const response = await harness.run(continuation);
@@ -361,6 +484,143 @@ describe('Update', () => {
         Reason: `image build ${NEW_BUILD} did not finish before the wait timed out (last state PENDING); ` +
           `the build could not be cancelled: CancelImageCreation on ${NEW_BUILD} failed: InvalidRequestException: not now`,
       });
+    });
+
+    test('starts and cancels with client tokens of their own', async () => {
+      await started({ stepsPerState: 1_000 });
+
+      const response = await harness.run(updateEvent(NEW_TRIGGERS));
+
+      expect(response.Reason).toContain('the build was cancelled');
+      const [start] = endpoint.requestsFor('StartImagePipelineExecution');
+      const [cancel] = endpoint.requestsFor('CancelImageCreation');
+      expect(cancel.body.clientToken).toMatch(TOKEN);
+      expect(cancel.body.clientToken).not.toBe(start.body.clientToken);
+    });
+
+    test.each([
+      ['without waiting', PROPS, {}],
+      ['waiting', WAITING, { 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' }],
+    ])('the rollback (%s) starts nothing and answers with the original build', async (_label, original, amis) => {
+      endpoint.addPipeline(PIPELINE, { stepsPerState: 3, amis: [{ region: 'us-east-1', image: 'ami-0aaa' }] });
+      const create = await harness.run(createEvent(original));
+      const update = await harness.run(updateEvent(NEW_TRIGGERS, original, create.PhysicalResourceId));
+      const event = updateEvent(original, NEW_TRIGGERS, update.PhysicalResourceId);
+
+      const rollback = await harness.run(event);
+
+      expect([create, update].map(outcomeOf)).toEqual([SUCCEEDED, expect.objectContaining({ Status: 'FAILED' })]);
+      expect(rollback).toEqual({
+        Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD, ...amis }, ...echoOf(event),
+      });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(2);
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('CANCELLED');
+    });
+  });
+
+  describe('of a build started without the build-inputs tag', () => {
+    /** A build as the handler started it before builds were tagged. */
+    async function untagged(): Promise<void> {
+      endpoint.addPipeline(PIPELINE);
+      await fetch(`${endpoint.url}/StartImagePipelineExecution`, {
+        method: 'PUT', body: JSON.stringify({ imagePipelineArn: PIPELINE, clientToken: 'before-tags' }),
+      });
+      endpoint.requests.length = 0;
+    }
+
+    test('starts nothing when the old and new pipeline and triggers are the same', async () => {
+      await untagged();
+
+      const response = await harness.run(updateEvent({ ...PROPS, CancelOnDelete: 'false' }));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD });
+      expect(harness.operations()).toEqual(['GetImage']);
+    });
+
+    test('starts a build when they differ, even for a rollback', async () => {
+      await untagged();
+      const NEW_TRIGGERS = { ...PROPS, Triggers: [PROPS.Triggers[0], 'a665a45920422f9d417e4867efdc4fb8'] };
+
+      const response = await harness.run(updateEvent(PROPS, NEW_TRIGGERS));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: buildArn(2) });
+    });
+  });
+
+  describe('that starts no build', () => {
+    const AMIS = [{ region: 'us-east-1', image: 'ami-0aaa' }];
+
+    test('turning WaitForCompletion on waits for the current build as a Create does, and answers with its AMI', async () => {
+      await started({ amis: AMIS });
+      const event = updateEvent(WAITING);
+
+      const response = await harness.run(event);
+
+      expect(response).toEqual({
+        Status: 'SUCCESS',
+        PhysicalResourceId: FIRST_BUILD,
+        Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+        ...echoOf(event),
+      });
+      // PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE, one state a poll.
+      expect(harness.operations()).toEqual(['GetImage', 'GetImage', 'GetImage', 'GetImage']);
+      expect(harness.sleeps).toEqual([POLL_INTERVAL_MS, POLL_INTERVAL_MS, POLL_INTERVAL_MS]);
+    });
+
+    test('hands a long wait for the current build over like a Create', async () => {
+      await started({ amis: AMIS });
+
+      const continuation = await harness.runHandingOver(updateEvent(WAITING), harness.context(SHORT_INVOCATION_MS));
+      const response = await harness.run(continuation);
+
+      expect(continuation.Continuation?.imageBuildVersionArn).toBe(FIRST_BUILD);
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { AmiId: 'ami-0aaa' } });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toEqual([]);
+    });
+
+    test('fails when the current build failed, and leaves it as it is', async () => {
+      await started({ outcome: 'FAILED', failureReason: 'component hello failed: exit status 1' });
+
+      const response = await harness.run(updateEvent(WAITING));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED', PhysicalResourceId: FIRST_BUILD, Reason: `image build ${FIRST_BUILD} ended FAILED: component hello failed: exit status 1`,
+      });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toEqual([]);
+    });
+
+    test('fails when the wait for the current build times out, without cancelling the build the resource still has', async () => {
+      await started({ stepsPerState: 1_000 });
+
+      const response = await harness.run(updateEvent({ ...WAITING, WaitTimeoutSeconds: '60' }));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED', PhysicalResourceId: FIRST_BUILD, Reason: `image build ${FIRST_BUILD} did not finish before the wait timed out (last state PENDING)`,
+      });
+      expect(endpoint.requestsFor('CancelImageCreation')).toEqual([]);
+      expect(endpoint.image(FIRST_BUILD)?.status).toBe('PENDING');
+    });
+
+    test.each([
+      ['without waiting', PROPS],
+      ['waiting', WAITING],
+    ])('of a build whose image is gone answers, %s, with the build ARN only; so does its rollback', async (_label, props) => {
+      await started({ amis: AMIS });
+      // A lifecycle policy deleted the image.
+      endpoint.injectFault({ operation: 'GetImage', status: 404, errorType: 'ResourceNotFoundException', times: Infinity });
+      const changed = { ...props, CancelOnDelete: 'false' };
+      const update = updateEvent(changed, props);
+      const rollback = updateEvent(props, changed);
+
+      const responses = [await harness.run(update), await harness.run(rollback)];
+
+      expect(responses).toEqual([update, rollback].map((event) => ({
+        Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event),
+      })));
+      expect(harness.operations()).toEqual(['GetImage', 'GetImage']);
+      expect(harness.logs).toContainEqual(expect.objectContaining({
+        level: 'warn', imageBuildVersionArn: FIRST_BUILD, message: expect.stringMatching(/no longer exists .*without AmiId/),
+      }));
     });
   });
 

@@ -170,8 +170,18 @@ const FLOWS: Record<string, Flow> = {
       await startedBuild();
       return pipelineEvent('Update', { ...PIPELINE_PROPS, Triggers: ['recipe-1.0.1'] }, FIRST_BUILD);
     },
-    subjectOf: pipelineSubject(SECOND_BUILD),
+    // GetImage first reads what the current build was started for.
+    subjectOf: (operation) => pipelineSubject(operation === 'GetImage' ? FIRST_BUILD : SECOND_BUILD)(operation),
     expectDone: (response) => expect(response).toMatchObject({ PhysicalResourceId: SECOND_BUILD, Data: { AmiId: 'ami-0aaa' } }),
+  },
+  'Update of a pipeline execution whose Create failed': {
+    operations: ['StartImagePipelineExecution', 'GetImage'],
+    prepare: async () => {
+      endpoint.addPipeline(PIPELINE, { amis: AMIS });
+      return pipelineEvent('Update', PIPELINE_PROPS, 'failed-create:Resource:request-0');
+    },
+    subjectOf: pipelineSubject(FIRST_BUILD),
+    expectDone: (response) => expect(response).toMatchObject({ PhysicalResourceId: FIRST_BUILD, Data: { AmiId: 'ami-0aaa' } }),
     reasonSuffixOf: (operation, reason) => operation === 'GetImage' ? `; the build could not be cancelled: ${reason}` : '',
     // The wait's GetImage, then the cancel's.
     retriedCallsOf: (operation) => operation === 'GetImage' ? 2 : 1,
@@ -355,14 +365,21 @@ describe('the response', () => {
     expect(Number(sent.headers['content-length'])).toBe(Buffer.byteLength(sent.rawBody));
   });
 
-  test('shortens a long reason so the body stays under CloudFormation\'s 4 KB', async () => {
-    endpoint.addPipeline(PIPELINE, { outcome: 'FAILED', failureReason: 'x'.repeat(5_000) });
+  test.each([
+    ['x', 'x'],
+    ['quotes', '"'],
+    ['accented letters', 'é'],
+    ['CJK characters', '構'],
+  ])('shortens a long reason of %s so the body stays within CloudFormation\'s 4,096 bytes', async (_label, char) => {
+    endpoint.addPipeline(PIPELINE, { outcome: 'FAILED', failureReason: char.repeat(5_000) });
 
     const response = await harness.run(pipelineEvent('Create', PIPELINE_PROPS));
 
-    expect(response.Reason).toHaveLength(2_000);
-    expect(response.Reason).toMatch(/^image build .* ended FAILED: x+\.\.\.$/);
-    expect(Buffer.byteLength(harness.responseServer.responses[0].rawBody)).toBeLessThan(4_096);
+    const sent = harness.responseServer.responses[0].rawBody;
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(4_096);
+    expect(Buffer.byteLength(sent)).toBeGreaterThan(4_096 - 12);
+    expect(response.Reason?.startsWith(`image build ${FIRST_BUILD} ended FAILED: ${char}`)).toBe(true);
+    expect(response.Reason?.endsWith(`${char}...`)).toBe(true);
   });
 
   test('a response URL that refuses the answer fails the invocation, so Lambda retries it', async () => {

@@ -1,13 +1,18 @@
 import { CONTAINER_RECIPE, COMPONENT, echoOf, IMAGE, IMAGE_RECIPE, outcomeOf, RESOURCE_POLICY, RETRY_ATTEMPTS, SUCCEEDED, useHarness } from './harness';
+import { PROMOTED_TAG_KEY } from '../../../src/custom-resources/handler/resource-policy';
+import { FAKE_ACCOUNT, FAKE_REGION, FakeAwsEndpoint } from '../../helpers/fake-aws-endpoint';
 
 const harness = useHarness();
 const { endpoint } = harness;
+const ram = fakeRamTagsAndOwnShares(endpoint);
 
 const PROMOTED_NAME = /^imagebuilder-policy-[0-9a-f]{16}$/;
 const CREATE_OPERATIONS = (putPolicy: string) => [
   putPolicy, 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions',
-  'PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy',
+  'PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy', 'TagResource',
 ];
+/** Calls that change a share. */
+const SHARE_CHANGES = ['PromoteResourceShareCreatedFromPolicy', 'TagResource', 'DisassociateResourceShare', 'DeleteResourceShare'];
 const REMOVE_OPERATIONS = ['ListResources', 'GetResourceShares', 'ListResources', 'ListResourceSharePermissions', 'DeleteResourceShare', 'DeletePermission'];
 
 /** Each resource kind with a resource policy: its ARN, its Put*Policy operation and that operation's ARN field. */
@@ -70,7 +75,9 @@ describe.each(KINDS)('%s', (_kind, arn, putPolicy, arnField) => {
     expect(endpoint.policyOf(arn)).toBe(policyFor(arn));
     const [promoted] = promotedPermissions();
     expect(promoted.name).toMatch(PROMOTED_NAME);
-    expect(endpoint.shareOf(arn)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [promoted.arn] });
+    const share = endpoint.shareOf(arn)!;
+    expect(share).toMatchObject({ featureSet: 'STANDARD', permissionArns: [promoted.arn] });
+    expect(ram.tagsOf(share.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: arn }]);
   });
 
   test('Update of the policy alone removes the old sharing, then puts and promotes the new policy', async () => {
@@ -130,7 +137,7 @@ describe('Create', () => {
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
     expect(harness.operations()).toEqual([
-      'PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromoteResourceShareCreatedFromPolicy',
+      'PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromoteResourceShareCreatedFromPolicy', 'TagResource',
     ]);
     expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [expect.stringContaining(':aws:permission/')] });
   });
@@ -388,3 +395,234 @@ describe('Delete', () => {
     }));
   });
 });
+
+describe('shares the handler did not promote', () => {
+  test('Create promotes the share created from the policy although the account\'s own share of the resource is listed before it appears', async () => {
+    endpoint.addResource(COMPONENT);
+    const own = ram.addOwnShare(COMPONENT);
+    endpoint.options.listingsBeforeShareAppears = 2;
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('ListResources')).toHaveLength(3);
+    const share = endpoint.shareOf(COMPONENT)!;
+    expect(share).toMatchObject({ featureSet: 'STANDARD', resourceArns: [COMPONENT] });
+    expect(ram.tagsOf(share.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
+    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(changesTo(own)).toEqual([]);
+  });
+
+  test('Delete removes the share the handler promoted and leaves the account\'s own share of the resource as it is', async () => {
+    await created(COMPONENT);
+    const promoted = endpoint.shareOf(COMPONENT)!;
+    const own = ram.addOwnShare(COMPONENT);
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('DeleteResourceShare').map((r) => r.query.resourceShareArn)).toEqual([promoted.resourceShareArn]);
+    expect(endpoint.resourceShares().map((s) => s.resourceShareArn)).toEqual([own]);
+    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(changesTo(own)).toEqual([]);
+    expect(promotedPermissions()).toEqual([]);
+    expect(harness.logs).toContainEqual(expect.objectContaining({ message: 'share of the account left alone', resourceShareArn: own }));
+  });
+
+  test('Update of the policy replaces the share the handler promoted and leaves the account\'s own share of the resource as it is', async () => {
+    const oldPolicy = policyFor(COMPONENT, '111122223333');
+    await created(COMPONENT, oldPolicy);
+    const oldShare = endpoint.shareOf(COMPONENT)!;
+    const own = ram.addOwnShare(COMPONENT);
+    const newPolicy = policyFor(COMPONENT, '444455556666');
+
+    const response = await harness.run(updateEvent(COMPONENT, newPolicy, { arn: COMPONENT, policy: oldPolicy }));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(endpoint.requestsFor('DeleteResourceShare').map((r) => r.query.resourceShareArn)).toEqual([oldShare.resourceShareArn]);
+    const newShare = endpoint.shareOf(COMPONENT)!;
+    expect(newShare.resourceShareArn).not.toBe(oldShare.resourceShareArn);
+    expect(newShare.featureSet).toBe('STANDARD');
+    expect(ram.tagsOf(newShare.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
+    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(changesTo(own)).toEqual([]);
+  });
+
+  test('Delete of a resource only the account\'s own share holds changes no share', async () => {
+    const own = ram.addOwnShare(COMPONENT, IMAGE_RECIPE);
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['ListResources', 'GetResourceShares']);
+    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+  });
+
+  test('a share the handler promoted for another resource is left alone when this resource is in it too', async () => {
+    await created(IMAGE_RECIPE);
+    const recipeShare = endpoint.shareOf(IMAGE_RECIPE)!;
+    endpoint.addToShare(recipeShare.resourceShareArn, COMPONENT);
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(changesTo(recipeShare.resourceShareArn)).toEqual([]);
+    expect(endpoint.shareOf(IMAGE_RECIPE)?.resourceArns).toEqual([IMAGE_RECIPE, COMPONENT]);
+  });
+
+  test('a share that cannot be tagged after its promotion is deleted, and the Create fails naming TagResource', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.injectFault({ operation: 'TagResource', status: 400, errorType: 'TagPolicyViolationException', message: 'tag not allowed' });
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(response.Reason).toMatch(/^TagResource on arn:aws:ram:\S+ failed: TagPolicyViolationException: tag not allowed; the share was deleted$/);
+    expect(endpoint.resourceShares()).toEqual([]);
+    expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+  });
+});
+
+describe('client tokens', () => {
+  test('each call of a removal has a token of its own: the share\'s deletion and each of its permissions\'', async () => {
+    // A permission the handler promoted for another resource, left over and then associated with this share too.
+    await created(IMAGE_RECIPE);
+    const [recipePermission] = promotedPermissions();
+    endpoint.injectFault({ operation: 'DeletePermission', status: 400, errorType: 'OperationNotPermittedException' });
+    expect(outcomeOf(await harness.run(deleteEvent(IMAGE_RECIPE)))).toEqual(SUCCEEDED);
+    await created(COMPONENT);
+    const share = endpoint.shareOf(COMPONENT)!;
+    ram.associatePermission(share.resourceShareArn, recipePermission.arn);
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    const deletions = endpoint.requestsFor('DeletePermission');
+    expect(deletions.map((r) => r.query.permissionArn)).toEqual([...share.permissionArns, recipePermission.arn]);
+    const tokens = [...endpoint.requestsFor('DeleteResourceShare'), ...deletions].map((r) => r.query.clientToken);
+    expect(tokens).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.any(String), expect.any(String)]);
+    expect(new Set(tokens).size).toBe(3);
+    expect(deletions.map((r) => r.status)).toEqual([200, 200]);
+    expect(endpoint.managedPermissions()).toEqual([]);
+  });
+
+  test('a repeated Delete sends the tokens of its first attempt', async () => {
+    await created(COMPONENT);
+    endpoint.injectFault({ operation: 'DeleteResourceShare', status: 400, errorType: 'OperationNotPermittedException' });
+    const event = deleteEvent(COMPONENT);
+    expect((await harness.run(event)).Status).toBe('FAILED');
+
+    const response = await harness.run(event);
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    const [failed, again] = endpoint.requestsFor('DeleteResourceShare');
+    expect(again.query).toEqual(failed.query);
+    expect(again.status).toBe(200);
+  });
+});
+
+/** The calls that changed the share. */
+function changesTo(resourceShareArn: string): string[] {
+  return endpoint.requests
+    .filter((r) => SHARE_CHANGES.includes(r.operation) && (r.query.resourceShareArn ?? r.body?.resourceShareArn) === resourceShareArn)
+    .map((r) => r.operation);
+}
+
+/**
+ * What the fake endpoint does not model yet: RAM tags on resource shares (TagResource, and the
+ * `tags` GetResourceShares returns), and STANDARD shares the account creates itself
+ * (AWS::RAM::ResourceShare, an organization share), next to which Image Builder still creates a
+ * share from a policy put on the resource.
+ */
+function fakeRamTagsAndOwnShares(fake: FakeAwsEndpoint) {
+  interface Tag { key: string; value: string }
+  interface Share {
+    resourceShareArn: string;
+    name: string;
+    featureSet: string;
+    resourceArns: Set<string>;
+    permissionArns: string[];
+    hiddenFor: number;
+  }
+  type Reply = { status: number; body?: any; headers?: Record<string, string> };
+  type Route = { method: string; path: string; operation: string; handle: (call: { body: any; query: Record<string, string> }) => Reply };
+  const internals = fake as unknown as {
+    routes: { ram: Route[] };
+    shares: Map<string, Share>;
+    shareHolding: (resourceArn: string) => Share | undefined;
+    awsManagedPermission: (resourceType: string) => { arn: string };
+  };
+  const tags = new Map<string, Tag[]>();
+  const own = new Map<string, object>();
+  beforeEach(() => {
+    tags.clear();
+    own.clear();
+  });
+  const error = (status: number, errorType: string, message: string): Reply => ({ status, headers: { 'x-amzn-errortype': errorType }, body: { message } });
+  const snapshot = (share: Share) => ({ ...share, resourceArns: [...share.resourceArns], permissionArns: [...share.permissionArns] });
+
+  const tagResource: Route = {
+    method: 'POST',
+    path: '/tagresource',
+    operation: 'TagResource',
+    handle: ({ body }) => {
+      const share = internals.shares.get(body?.resourceShareArn);
+      if (!share) {
+        return error(400, 'UnknownResourceException', `resource share ${body?.resourceShareArn} does not exist`);
+      }
+      if (share.featureSet === 'CREATED_FROM_POLICY') {
+        return error(400, 'OperationNotPermittedException', `resource share ${share.resourceShareArn} was created from a resource policy: promote it first`);
+      }
+      const kept = (tags.get(share.resourceShareArn) ?? []).filter((t) => !body.tags.some((n: Tag) => n.key === t.key));
+      tags.set(share.resourceShareArn, [...kept, ...body.tags]);
+      return { status: 200 };
+    },
+  };
+  // Replaces the endpoint's own TagResource, should it have one, so that these tags are the ones GetResourceShares returns.
+  const tagRoute = internals.routes.ram.findIndex((r) => r.operation === 'TagResource');
+  internals.routes.ram.splice(tagRoute < 0 ? internals.routes.ram.length : tagRoute, 1, tagResource);
+  const index = internals.routes.ram.findIndex((r) => r.operation === 'GetResourceShares');
+  const getResourceShares = internals.routes.ram[index];
+  internals.routes.ram[index] = {
+    ...getResourceShares,
+    handle: (call) => {
+      const reply = getResourceShares.handle(call);
+      reply.body?.resourceShares?.forEach((s: any) => s.tags = tags.get(s.resourceShareArn) ?? []);
+      return reply;
+    },
+  };
+  // Image Builder shares a policy through a new share unless one created from a policy holds the resource.
+  internals.shareHolding = (resourceArn) =>
+    [...internals.shares.values()].find((s) => s.resourceArns.has(resourceArn) && !own.has(s.resourceShareArn));
+
+  return {
+    tagsOf: (resourceShareArn: string) => tags.get(resourceShareArn) ?? [],
+    /** A STANDARD share of the account's own holding the resources, with the AWS managed permission of the first; returns its ARN. */
+    addOwnShare: (...resourceArns: string[]) => {
+      const resourceShareArn = `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:resource-share/own-${own.size + 1}`;
+      resourceArns.forEach((arn) => fake.addResource(arn));
+      const resourceType = resourceArns[0] === COMPONENT ? 'imagebuilder:Component' : 'imagebuilder:ImageRecipe';
+      const share = {
+        resourceShareArn,
+        name: 'platform-team',
+        featureSet: 'STANDARD',
+        resourceArns: new Set(resourceArns),
+        permissionArns: [internals.awsManagedPermission(resourceType).arn],
+        hiddenFor: 0,
+      };
+      internals.shares.set(resourceShareArn, share);
+      tags.set(resourceShareArn, [{ key: 'team', value: 'platform' }]);
+      own.set(resourceShareArn, snapshot(share));
+      return resourceShareArn;
+    },
+    ownShare: (resourceShareArn: string) => {
+      const share = internals.shares.get(resourceShareArn);
+      return share && { ...snapshot(share), tags: tags.get(resourceShareArn) };
+    },
+    ownShareAsCreated: (resourceShareArn: string) => ({ ...own.get(resourceShareArn), tags: [{ key: 'team', value: 'platform' }] }),
+    /** Associates a managed permission with a share, as AssociateResourceSharePermission would. */
+    associatePermission: (resourceShareArn: string, permissionArn: string) => {
+      internals.shares.get(resourceShareArn)!.permissionArns.push(permissionArn);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { isNotFound, isRetryable, OperationFailedError } from '../../../src/custom-resources/handler/errors';
-import { callWithRetry, RetryOptions } from '../../../src/custom-resources/handler/retry';
+import { callWithRetry, longestCallMs, RetryOptions } from '../../../src/custom-resources/handler/retry';
 
 const ARN = 'arn:aws:imagebuilder:us-east-1:123456789012:component/hello/1.0.0/1';
 
@@ -25,7 +25,7 @@ let options: RetryOptions;
 
 beforeEach(() => {
   sleeps = [];
-  options = { attempts: 4, baseDelayMs: 1_000, maxTotalDelayMs: 60_000, sleep: async (ms) => { sleeps.push(ms); } };
+  options = { attempts: 4, baseDelayMs: 1_000, maxTotalDelayMs: 60_000, attemptTimeoutMs: 10_000, sleep: async (ms) => { sleeps.push(ms); } };
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -55,6 +55,15 @@ test.each([
 
   expect(call).toHaveBeenCalledTimes(3);
   expect(sleeps).toHaveLength(2);
+});
+
+test('an attempt the client abandoned after its timeout (TimeoutError, no status) is retried', async () => {
+  const timedOut = () => Object.assign(new Error('a request has exceeded the configured 10000 ms requestTimeout'), { name: 'TimeoutError' });
+  const call = failing(timedOut(), timedOut());
+
+  await expect(callWithRetry('GetImage', ARN, call, options)).resolves.toBe('done');
+
+  expect(call).toHaveBeenCalledTimes(3);
 });
 
 test.each([
@@ -103,6 +112,31 @@ test('no more attempts are made than maxTotalDelayMs allows', async () => {
   // 1 s + 2 s fit into 3 s; the next 4 s would not.
   expect(sleeps).toEqual([1_000, 2_000]);
   expect(call).toHaveBeenCalledTimes(3);
+});
+
+describe('longestCallMs', () => {
+  test.each([
+    // 1 + 2 + 4 s of back-off, 4 attempts of 10 s.
+    [{ attempts: 4, baseDelayMs: 1_000, maxTotalDelayMs: 60_000, attemptTimeoutMs: 10_000 }, 47_000],
+    // 1 + 2 + ... + 64 s would be 127 s: the budget caps it at 120 s.
+    [{ attempts: 8, baseDelayMs: 1_000, maxTotalDelayMs: 120_000, attemptTimeoutMs: 10_000 }, 200_000],
+  ])('%j: %i ms', (settings, expected) => {
+    expect(longestCallMs(settings)).toBe(expected);
+  });
+
+  test('is never exceeded by a call that keeps failing, with the longest jitter', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+    const settings = { attempts: 8, baseDelayMs: 1_000, maxTotalDelayMs: 120_000, attemptTimeoutMs: 10_000 };
+    let elapsed = 0;
+    const call = async () => {
+      elapsed += settings.attemptTimeoutMs;
+      throw serviceError('ThrottlingException', 429);
+    };
+
+    await expect(callWithRetry('GetImage', ARN, call, { ...settings, sleep: async (ms) => { elapsed += ms; } })).rejects.toThrow(OperationFailedError);
+
+    expect(elapsed).toBeLessThanOrEqual(longestCallMs(settings));
+  });
 });
 
 describe('errors', () => {
