@@ -37,6 +37,7 @@ import {
   PromotePermissionCreatedFromPolicyCommand,
   PromoteResourceShareCreatedFromPolicyCommand,
   RAMClient,
+  TagResourceCommand,
   ThrottlingException,
   UnknownResourceException,
   UnmatchedPolicyPermissionException,
@@ -376,6 +377,104 @@ describe('RAM sharing', () => {
     expect(remove).toBeInstanceOf(OperationNotPermittedException);
     expect(endpoint.shareOf(COMPONENT)?.resourceShareArn).toBe(resourceShareArn);
   });
+
+  test('TagResource tags a promoted share, a tag of the same key replacing the old; GetResourceShares returns the tags', async () => {
+    const resourceShareArn = await promotedShareOf();
+
+    await ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'team', value: 'build' }, { key: 'stage', value: 'dev' }] }));
+    await ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'stage', value: 'prod' }] }));
+
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] }));
+    expect(resourceShares?.map((s) => s.tags)).toEqual([[{ key: 'team', value: 'build' }, { key: 'stage', value: 'prod' }]]);
+    expect(endpoint.shareOf(COMPONENT)?.tags).toEqual([{ key: 'team', value: 'build' }, { key: 'stage', value: 'prod' }]);
+  });
+
+  test('a share has no tags until tagged, and one still CREATED_FROM_POLICY cannot be tagged', async () => {
+    const resourceShareArn = await shareComponent();
+
+    const error = await errorOf(ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'team', value: 'build' }] })));
+
+    expect(error).toBeInstanceOf(OperationNotPermittedException);
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }));
+    expect(resourceShares?.map((s) => s.tags)).toEqual([[]]);
+    expect(endpoint.shareOf(COMPONENT)?.tags).toEqual([]);
+  });
+});
+
+describe('the account\'s own resource shares', () => {
+  test('addOwnResourceShare creates a STANDARD share of the account holding the resource, with the AWS managed permission and the tags', async () => {
+    const resourceShareArn = endpoint.addOwnResourceShare(IMAGE_RECIPE, { tags: [{ key: 'team', value: 'platform' }] });
+
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }));
+    const { resources } = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [IMAGE_RECIPE] }));
+    const permissions = await permissionsOf(resourceShareArn);
+
+    expect(resourceShareArn).toMatch(/^arn:aws:ram:us-east-1:123456789012:resource-share\/[0-9a-f-]{36}$/);
+    expect(resourceShares).toEqual([expect.objectContaining({
+      resourceShareArn, owningAccountId: '123456789012', status: 'ACTIVE', featureSet: 'STANDARD', tags: [{ key: 'team', value: 'platform' }],
+    })]);
+    expect(resources).toEqual([{ arn: IMAGE_RECIPE, type: 'imagebuilder:ImageRecipe', resourceShareArn, status: 'AVAILABLE' }]);
+    expect(permissions.map((p) => [p.arn, p.permissionType])).toEqual([['arn:aws:ram::aws:permission/AWSRAMDefaultPermissionImageBuilderImageRecipe', 'AWS_MANAGED']]);
+    expect(endpoint.resourceShare(resourceShareArn)).toEqual({
+      resourceShareArn,
+      name: expect.any(String),
+      featureSet: 'STANDARD',
+      status: 'ACTIVE',
+      resourceArns: [IMAGE_RECIPE],
+      permissionArns: [permissions[0].arn],
+      tags: [{ key: 'team', value: 'platform' }],
+    });
+  });
+
+  test('without tags the share has none', async () => {
+    const resourceShareArn = endpoint.addOwnResourceShare(COMPONENT);
+
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' }));
+
+    expect(resourceShares?.map((s) => [s.resourceShareArn, s.tags])).toEqual([[resourceShareArn, []]]);
+  });
+
+  test('a policy put on the resource is shared through a new share created from it, which shareOf returns; the own share is unchanged', async () => {
+    const own = endpoint.addOwnResourceShare(COMPONENT, { tags: [{ key: 'team', value: 'platform' }] });
+    const ownAsCreated = endpoint.resourceShare(own);
+
+    await imagebuilder.send(new PutComponentPolicyCommand({ componentArn: COMPONENT, policy: policyFor(COMPONENT) }));
+
+    const fromPolicy = endpoint.shareOf(COMPONENT);
+    expect(fromPolicy).toMatchObject({ featureSet: 'CREATED_FROM_POLICY', resourceArns: [COMPONENT] });
+    expect(fromPolicy?.resourceShareArn).not.toBe(own);
+    expect(endpoint.resourceShares().map((s) => s.resourceShareArn)).toEqual([own, fromPolicy?.resourceShareArn]);
+    expect(endpoint.resourceShare(own)).toEqual(ownAsCreated);
+    const { resources } = await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', resourceArns: [COMPONENT] }));
+    expect(resources?.map((r) => r.resourceShareArn)).toEqual([own, fromPolicy?.resourceShareArn]);
+  });
+
+  test('the own share can be tagged and changed through RAM like any STANDARD share', async () => {
+    const resourceShareArn = endpoint.addOwnResourceShare(COMPONENT);
+
+    await ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'team', value: 'platform' }] }));
+    await ram.send(new DisassociateResourceShareCommand({ resourceShareArn, resourceArns: [COMPONENT] }));
+
+    expect(endpoint.resourceShare(resourceShareArn)).toMatchObject({ resourceArns: [], tags: [{ key: 'team', value: 'platform' }] });
+  });
+
+  test('addOwnResourceShare rejects an ARN without a resource policy or of another account', () => {
+    expect(() => endpoint.addOwnResourceShare(PIPELINE)).toThrow(/resourceArn must be a component, image, image recipe or container recipe of account 123456789012/);
+    expect(() => endpoint.addOwnResourceShare(COMPONENT.replace('123456789012', '111122223333'))).toThrow(/resourceArn must be/);
+    expect(endpoint.resourceShares()).toEqual([]);
+  });
+
+  test('resourceShare of an unknown ARN is undefined', () => {
+    expect(endpoint.resourceShare('arn:aws:ram:us-east-1:123456789012:resource-share/missing')).toBeUndefined();
+  });
+
+  test('reset forgets the own shares', () => {
+    const resourceShareArn = endpoint.addOwnResourceShare(COMPONENT);
+
+    endpoint.reset();
+
+    expect(endpoint.resourceShare(resourceShareArn)).toBeUndefined();
+  });
 });
 
 describe('RAM managed permissions', () => {
@@ -545,6 +644,27 @@ describe('RAM managed permissions', () => {
     expect(inUse).toBeInstanceOf(OperationNotPermittedException);
     expect(endpoint.permission(permissionArn!)).toBeDefined();
   });
+
+  test('addPermissionToShare associates a permission with a share, and DeletePermission then refuses it', async () => {
+    const otherPermission = await promotePermissionOf(await shareComponent(`${ARN_PREFIX}:component/other/1.0.0/1`), 'other');
+    const resourceShareArn = await promotedShareOf();
+    const [{ arn: ownPermission }] = await permissionsOf(resourceShareArn);
+
+    endpoint.addPermissionToShare(resourceShareArn, otherPermission);
+
+    expect((await permissionsOf(resourceShareArn)).map((p) => p.arn)).toEqual([ownPermission, otherPermission]);
+    expect(await errorOf(ram.send(new DeletePermissionCommand({ permissionArn: otherPermission })))).toBeInstanceOf(OperationNotPermittedException);
+  });
+
+  test('addPermissionToShare rejects an unknown permission, an unknown share and a share still CREATED_FROM_POLICY', async () => {
+    const resourceShareArn = await shareComponent();
+    const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+
+    expect(() => endpoint.addPermissionToShare(resourceShareArn, 'arn:aws:ram:us-east-1:123456789012:permission/missing')).toThrow(/permission \S+ does not exist/);
+    expect(() => endpoint.addPermissionToShare('arn:aws:ram:us-east-1:123456789012:resource-share/missing', permissionArn!)).toThrow(/resource share \S+ does not exist/);
+    expect(() => endpoint.addPermissionToShare(resourceShareArn, permissionArn!)).toThrow(/was created from a resource policy/);
+    expect(endpoint.shareOf(COMPONENT)?.permissionArns).toEqual([permissionArn]);
+  });
 });
 
 describe('pipeline executions', () => {
@@ -597,6 +717,39 @@ describe('pipeline executions', () => {
     endpoint.addPipeline(PIPELINE, { stepsPerState: 2 });
 
     expect(await statusesOver(await startBuild(), 4)).toEqual(['PENDING', 'BUILDING', 'BUILDING', 'TESTING']);
+  });
+
+  test('a build keeps the tags it was started with, and GetImage returns them', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const tags = { 'cdk-imagebuilder:build-inputs': 'abc123', 'team': 'platform' };
+
+    const started = await imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken: 'token-1', tags }));
+
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: started.imageBuildVersionArn }));
+    expect(image?.tags).toEqual(tags);
+    expect(endpoint.image(started.imageBuildVersionArn!)?.tags).toEqual(tags);
+  });
+
+  test('a build started without tags has none', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = await startBuild();
+
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+
+    expect(image?.tags).toBeUndefined();
+    expect(endpoint.image(imageArn)?.tags).toBeUndefined();
+  });
+
+  test('the same clientToken with other tags returns the first image, which keeps the first call\'s tags', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const start = (tags: Record<string, string>) =>
+      imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn: PIPELINE, clientToken: 'token-1', tags }));
+    const first = await start({ team: 'platform' });
+
+    const again = await start({ team: 'other' });
+
+    expect(again.imageBuildVersionArn).toBe(first.imageBuildVersionArn);
+    expect((await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: first.imageBuildVersionArn }))).image?.tags).toEqual({ team: 'platform' });
   });
 
   test('each execution gets the next build number', async () => {

@@ -73,6 +73,20 @@ export interface FakeImage {
   readonly pipelineArn: string;
   readonly status: FakeImageStatus;
   readonly reason?: string;
+  /** The `tags` StartImagePipelineExecution was called with, which GetImage returns. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A tag of a RAM resource share. */
+export interface FakeTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** An account's own resource share; see `FakeAwsEndpoint.addOwnResourceShare`. */
+export interface FakeOwnShareOptions {
+  /** @default - none */
+  readonly tags?: readonly FakeTag[];
 }
 
 export interface FakeResourceShare {
@@ -83,6 +97,8 @@ export interface FakeResourceShare {
   readonly resourceArns: readonly string[];
   /** The managed permissions associated with the share. */
   readonly permissionArns: readonly string[];
+  /** As GetResourceShares returns them. */
+  readonly tags: readonly FakeTag[];
 }
 
 /** A RAM managed permission, as `ListResourceSharePermissions` summarises it. */
@@ -205,10 +221,12 @@ interface ShareState {
   featureSet: FakeResourceShare['featureSet'];
   readonly resourceArns: Set<string>;
   permissionArns: string[];
+  /** Whether RAM created the share from a resource policy (promoted since or not) rather than the account in RAM. */
+  readonly fromPolicy: boolean;
   /** ListResources calls that still miss the share. */
   hiddenFor: number;
   /** Set by TagResource, returned by GetResourceShares. */
-  tags?: Array<{ key: string; value: string }>;
+  tags: FakeTag[];
 }
 
 interface PermissionState extends FakePermission {
@@ -230,6 +248,7 @@ interface ImageState {
   readonly buildNumber: number;
   status: FakeImageStatus;
   reason?: string;
+  readonly tags?: Readonly<Record<string, string>>;
   /** GetImage calls since the last change of state. */
   polls: number;
 }
@@ -359,9 +378,47 @@ export class FakeAwsEndpoint {
     this.existingShare(resourceShareArn).resourceArns.add(resourceArn);
   }
 
-  /** The share that holds the resource, if any. */
+  /**
+   * Creates a STANDARD share of the resource owned by this account, as the account's own
+   * AWS::RAM::ResourceShare would, with the resource type's AWS managed permission; returns its ARN.
+   * A policy put on the resource later is still shared through a share created from it.
+   */
+  public addOwnResourceShare(resourceArn: string, options: FakeOwnShareOptions = {}): string {
+    const resourceType = ramTypeOf(resourceArn);
+    if (!resourceType || resourceArn.split(':')[4] !== FAKE_ACCOUNT) {
+      throw new Error(`resourceArn must be a component, image, image recipe or container recipe of account ${FAKE_ACCOUNT}, got '${resourceArn}'`);
+    }
+    const id = randomUUID();
+    const resourceShareArn = `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:resource-share/${id}`;
+    this.resources.add(resourceArn);
+    this.shares.set(resourceShareArn, {
+      resourceShareArn,
+      name: `own-share-${id}`,
+      featureSet: 'STANDARD',
+      resourceArns: new Set([resourceArn]),
+      permissionArns: [this.awsManagedPermission(resourceType).arn],
+      fromPolicy: false,
+      hiddenFor: 0,
+      tags: [...options.tags ?? []],
+    });
+    return resourceShareArn;
+  }
+
+  /** Associates a managed permission with a share, as AssociateResourceSharePermission would. */
+  public addPermissionToShare(resourceShareArn: string, permissionArn: string): void {
+    this.existingPermission(permissionArn);
+    this.modifiableShare(resourceShareArn).permissionArns.push(permissionArn);
+  }
+
+  /** The share created from a policy (promoted since or not) that holds the resource, if any; shares of `addOwnResourceShare` are left out. */
   public shareOf(resourceArn: string): FakeResourceShare | undefined {
     const share = this.shareHolding(resourceArn);
+    return share && describeShare(share);
+  }
+
+  /** The share with this ARN, if it exists. */
+  public resourceShare(resourceShareArn: string): FakeResourceShare | undefined {
+    const share = this.shares.get(resourceShareArn);
     return share && describeShare(share);
   }
 
@@ -377,7 +434,7 @@ export class FakeAwsEndpoint {
 
   public image(imageArn: string): FakeImage | undefined {
     const image = this.images.get(imageArn);
-    return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason };
+    return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason, tags: image.tags };
   }
 
   /** Forgets all resources, policies, shares, permissions, pipelines, images, tokens, faults and recorded requests. */
@@ -527,7 +584,9 @@ export class FakeAwsEndpoint {
       featureSet: 'CREATED_FROM_POLICY',
       resourceArns: new Set([resourceArn]),
       permissionArns: [permission.arn],
+      fromPolicy: true,
       hiddenFor: this.options.listingsBeforeShareAppears,
+      tags: [],
     });
   }
 
@@ -546,12 +605,14 @@ export class FakeAwsEndpoint {
     return state;
   }
 
+  /** Image Builder shares a policy through a new share unless one created from a policy holds the resource. */
   private shareHolding(resourceArn: string): ShareState | undefined {
-    return [...this.shares.values()].find((s) => s.resourceArns.has(resourceArn));
+    return [...this.shares.values()].find((s) => s.fromPolicy && s.resourceArns.has(resourceArn));
   }
 
   // --- Image Builder: pipeline executions
 
+  /** The image keeps the request's `tags`; a repeated clientToken answers with the first call's image and tags. */
   private startPipelineExecution(call: Call): Reply {
     const pipelineArn = requiredString(call.body, 'imagePipelineArn');
     const clientToken = optionalString(call.body, 'clientToken');
@@ -567,6 +628,7 @@ export class FakeAwsEndpoint {
         pipeline,
         buildNumber: pipeline.builds,
         status: 'PENDING',
+        tags: optionalStringMap(call.body, 'tags'),
         polls: 0,
       };
       this.images.set(image.arn, image);
@@ -639,7 +701,7 @@ export class FakeAwsEndpoint {
         allowExternalPrincipals: true,
         status: 'ACTIVE',
         featureSet: share.featureSet,
-        tags: share.tags ?? [],
+        tags: share.tags,
       })),
       nextToken,
     });
@@ -648,8 +710,8 @@ export class FakeAwsEndpoint {
   /** Tags a resource share; like any other change, not one created from a policy before its promotion. */
   private tagResource(call: Call): Reply {
     const share = this.modifiableShare(requiredString(call.body, 'resourceShareArn', 'MissingRequiredParameterException'));
-    const tags: Array<{ key: string; value: string }> = call.body?.tags ?? [];
-    share.tags = [...(share.tags ?? []).filter((t) => !tags.some((n) => n.key === t.key)), ...tags];
+    const tags: FakeTag[] = call.body?.tags ?? [];
+    share.tags = [...share.tags.filter((t) => !tags.some((n) => n.key === t.key)), ...tags];
     return { status: 200 };
   }
 
@@ -859,6 +921,7 @@ function describeImage(image: ImageState): object {
     version,
     sourcePipelineArn: image.pipelineArn,
     state: { status: image.status, reason: image.reason },
+    tags: image.tags,
     outputResources: image.status !== 'AVAILABLE' ? undefined : {
       amis: (options.amis ?? []).map((ami) => ({ region: ami.region, image: ami.image, name: `${name} ${version}`, accountId: FAKE_ACCOUNT })),
       containers: options.containerUri ? [{ region: FAKE_REGION, imageUris: [options.containerUri] }] : [],
@@ -874,6 +937,7 @@ function describeShare(share: ShareState): FakeResourceShare {
     status: 'ACTIVE',
     resourceArns: [...share.resourceArns],
     permissionArns: [...share.permissionArns],
+    tags: share.tags.map((t) => ({ ...t })),
   };
 }
 
@@ -916,6 +980,13 @@ function optionalString(source: any, name: string): string | undefined {
 function optionalStrings(source: any, name: string): string[] | undefined {
   const value = source?.[name];
   return Array.isArray(value) ? value.map(String) : undefined;
+}
+
+function optionalStringMap(source: any, name: string): Record<string, string> | undefined {
+  const value = source?.[name];
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]))
+    : undefined;
 }
 
 function parseJson(text: string): any {

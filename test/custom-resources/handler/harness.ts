@@ -1,7 +1,6 @@
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RAMClient } from '@aws-sdk/client-ram';
-import { ImageTagsProxy } from './image-tags-proxy';
 import { HandlerDependencies } from '../../../src/custom-resources/handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from '../../../src/custom-resources/handler/events';
 import { handOverMarginMs } from '../../../src/custom-resources/handler/pipeline-execution';
@@ -66,8 +65,6 @@ export interface EventOptions {
 
 export class HandlerHarness {
   public readonly endpoint = new FakeAwsEndpoint();
-  /** Gives images the tags they were started with; the Image Builder client talks to the endpoint through it. */
-  public readonly imageTags = new ImageTagsProxy();
   public readonly responseServer = new CfnResponseServer();
   /** Every entry the handler logged. */
   public readonly logs: Array<Record<string, any>> = [];
@@ -88,18 +85,16 @@ export class HandlerHarness {
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       maxAttempts: 1,
     };
-    const imagebuilder = new ImagebuilderClient({ ...config, endpoint: await this.imageTags.start(config.endpoint) });
-    this.clients = { imagebuilder, ram: new RAMClient(config), lambda: new LambdaClient(config) };
+    this.clients = { imagebuilder: new ImagebuilderClient(config), ram: new RAMClient(config), lambda: new LambdaClient(config) };
   }
 
   public async stop(): Promise<void> {
     Object.values(this.clients ?? {}).forEach((client) => client.destroy());
-    await Promise.all([this.endpoint.stop(), this.imageTags.stop(), this.responseServer.stop()]);
+    await Promise.all([this.endpoint.stop(), this.responseServer.stop()]);
   }
 
   public reset(): void {
     this.endpoint.reset();
-    this.imageTags.reset();
     this.responseServer.reset();
     this.logs.length = 0;
     this.sleeps.length = 0;

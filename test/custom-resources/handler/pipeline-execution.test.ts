@@ -82,7 +82,7 @@ describe('Create', () => {
     endpoint.addPipeline(OTHER_PIPELINE);
     const tagOf = async (props: Record<string, any>) => {
       const response = await harness.run(createEvent(props));
-      return harness.imageTags.tagsOf(response.PhysicalResourceId)?.[BUILD_INPUTS_TAG];
+      return endpoint.image(response.PhysicalResourceId)?.tags?.[BUILD_INPUTS_TAG];
     };
 
     const tags = [

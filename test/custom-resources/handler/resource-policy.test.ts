@@ -1,10 +1,8 @@
 import { CONTAINER_RECIPE, COMPONENT, echoOf, IMAGE, IMAGE_RECIPE, outcomeOf, RESOURCE_POLICY, RETRY_ATTEMPTS, SUCCEEDED, useHarness } from './harness';
 import { PROMOTED_TAG_KEY } from '../../../src/custom-resources/handler/resource-policy';
-import { FAKE_ACCOUNT, FAKE_REGION, FakeAwsEndpoint } from '../../helpers/fake-aws-endpoint';
 
 const harness = useHarness();
 const { endpoint } = harness;
-const ram = fakeRamTagsAndOwnShares(endpoint);
 
 const PROMOTED_NAME = /^imagebuilder-policy-[0-9a-f]{16}$/;
 const CREATE_OPERATIONS = (putPolicy: string) => [
@@ -14,6 +12,8 @@ const CREATE_OPERATIONS = (putPolicy: string) => [
 /** Calls that change a share. */
 const SHARE_CHANGES = ['PromoteResourceShareCreatedFromPolicy', 'TagResource', 'DisassociateResourceShare', 'DeleteResourceShare'];
 const REMOVE_OPERATIONS = ['ListResources', 'GetResourceShares', 'ListResources', 'ListResourceSharePermissions', 'DeleteResourceShare', 'DeletePermission'];
+/** The tags of the account's own share: none of them says the handler promoted it. */
+const TEAM_TAGS = [{ key: 'team', value: 'platform' }];
 
 /** Each resource kind with a resource policy: its ARN, its Put*Policy operation and that operation's ARN field. */
 const KINDS: Array<[kind: string, arn: string, putPolicy: string, arnField: string]> = [
@@ -77,7 +77,7 @@ describe.each(KINDS)('%s', (_kind, arn, putPolicy, arnField) => {
     expect(promoted.name).toMatch(PROMOTED_NAME);
     const share = endpoint.shareOf(arn)!;
     expect(share).toMatchObject({ featureSet: 'STANDARD', permissionArns: [promoted.arn] });
-    expect(ram.tagsOf(share.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: arn }]);
+    expect(share.tags).toEqual([{ key: PROMOTED_TAG_KEY, value: arn }]);
   });
 
   test('Update of the policy alone removes the old sharing, then puts and promotes the new policy', async () => {
@@ -399,7 +399,8 @@ describe('Delete', () => {
 describe('shares the handler did not promote', () => {
   test('Create promotes the share created from the policy although the account\'s own share of the resource is listed before it appears', async () => {
     endpoint.addResource(COMPONENT);
-    const own = ram.addOwnShare(COMPONENT);
+    const own = endpoint.addOwnResourceShare(COMPONENT, { tags: TEAM_TAGS });
+    const ownAsCreated = endpoint.resourceShare(own);
     endpoint.options.listingsBeforeShareAppears = 2;
 
     const response = await harness.run(createEvent(COMPONENT));
@@ -408,22 +409,23 @@ describe('shares the handler did not promote', () => {
     expect(endpoint.requestsFor('ListResources')).toHaveLength(3);
     const share = endpoint.shareOf(COMPONENT)!;
     expect(share).toMatchObject({ featureSet: 'STANDARD', resourceArns: [COMPONENT] });
-    expect(ram.tagsOf(share.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
-    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(share.tags).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
+    expect(endpoint.resourceShare(own)).toEqual(ownAsCreated);
     expect(changesTo(own)).toEqual([]);
   });
 
   test('Delete removes the share the handler promoted and leaves the account\'s own share of the resource as it is', async () => {
     await created(COMPONENT);
     const promoted = endpoint.shareOf(COMPONENT)!;
-    const own = ram.addOwnShare(COMPONENT);
+    const own = endpoint.addOwnResourceShare(COMPONENT, { tags: TEAM_TAGS });
+    const ownAsCreated = endpoint.resourceShare(own);
 
     const response = await harness.run(deleteEvent(COMPONENT));
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
     expect(endpoint.requestsFor('DeleteResourceShare').map((r) => r.query.resourceShareArn)).toEqual([promoted.resourceShareArn]);
     expect(endpoint.resourceShares().map((s) => s.resourceShareArn)).toEqual([own]);
-    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(endpoint.resourceShare(own)).toEqual(ownAsCreated);
     expect(changesTo(own)).toEqual([]);
     expect(promotedPermissions()).toEqual([]);
     expect(harness.logs).toContainEqual(expect.objectContaining({ message: 'share of the account left alone', resourceShareArn: own }));
@@ -433,7 +435,8 @@ describe('shares the handler did not promote', () => {
     const oldPolicy = policyFor(COMPONENT, '111122223333');
     await created(COMPONENT, oldPolicy);
     const oldShare = endpoint.shareOf(COMPONENT)!;
-    const own = ram.addOwnShare(COMPONENT);
+    const own = endpoint.addOwnResourceShare(COMPONENT, { tags: TEAM_TAGS });
+    const ownAsCreated = endpoint.resourceShare(own);
     const newPolicy = policyFor(COMPONENT, '444455556666');
 
     const response = await harness.run(updateEvent(COMPONENT, newPolicy, { arn: COMPONENT, policy: oldPolicy }));
@@ -443,19 +446,21 @@ describe('shares the handler did not promote', () => {
     const newShare = endpoint.shareOf(COMPONENT)!;
     expect(newShare.resourceShareArn).not.toBe(oldShare.resourceShareArn);
     expect(newShare.featureSet).toBe('STANDARD');
-    expect(ram.tagsOf(newShare.resourceShareArn)).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
-    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(newShare.tags).toEqual([{ key: PROMOTED_TAG_KEY, value: COMPONENT }]);
+    expect(endpoint.resourceShare(own)).toEqual(ownAsCreated);
     expect(changesTo(own)).toEqual([]);
   });
 
   test('Delete of a resource only the account\'s own share holds changes no share', async () => {
-    const own = ram.addOwnShare(COMPONENT, IMAGE_RECIPE);
+    const own = endpoint.addOwnResourceShare(COMPONENT, { tags: TEAM_TAGS });
+    endpoint.addToShare(own, IMAGE_RECIPE);
+    const ownAsCreated = endpoint.resourceShare(own);
 
     const response = await harness.run(deleteEvent(COMPONENT));
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
     expect(harness.operations()).toEqual(['ListResources', 'GetResourceShares']);
-    expect(ram.ownShare(own)).toEqual(ram.ownShareAsCreated(own));
+    expect(endpoint.resourceShare(own)).toEqual(ownAsCreated);
   });
 
   test('a share the handler promoted for another resource is left alone when this resource is in it too', async () => {
@@ -492,7 +497,7 @@ describe('client tokens', () => {
     expect(outcomeOf(await harness.run(deleteEvent(IMAGE_RECIPE)))).toEqual(SUCCEEDED);
     await created(COMPONENT);
     const share = endpoint.shareOf(COMPONENT)!;
-    ram.associatePermission(share.resourceShareArn, recipePermission.arn);
+    endpoint.addPermissionToShare(share.resourceShareArn, recipePermission.arn);
 
     const response = await harness.run(deleteEvent(COMPONENT));
 
@@ -526,103 +531,4 @@ function changesTo(resourceShareArn: string): string[] {
   return endpoint.requests
     .filter((r) => SHARE_CHANGES.includes(r.operation) && (r.query.resourceShareArn ?? r.body?.resourceShareArn) === resourceShareArn)
     .map((r) => r.operation);
-}
-
-/**
- * What the fake endpoint does not model yet: RAM tags on resource shares (TagResource, and the
- * `tags` GetResourceShares returns), and STANDARD shares the account creates itself
- * (AWS::RAM::ResourceShare, an organization share), next to which Image Builder still creates a
- * share from a policy put on the resource.
- */
-function fakeRamTagsAndOwnShares(fake: FakeAwsEndpoint) {
-  interface Tag { key: string; value: string }
-  interface Share {
-    resourceShareArn: string;
-    name: string;
-    featureSet: string;
-    resourceArns: Set<string>;
-    permissionArns: string[];
-    hiddenFor: number;
-  }
-  type Reply = { status: number; body?: any; headers?: Record<string, string> };
-  type Route = { method: string; path: string; operation: string; handle: (call: { body: any; query: Record<string, string> }) => Reply };
-  const internals = fake as unknown as {
-    routes: { ram: Route[] };
-    shares: Map<string, Share>;
-    shareHolding: (resourceArn: string) => Share | undefined;
-    awsManagedPermission: (resourceType: string) => { arn: string };
-  };
-  const tags = new Map<string, Tag[]>();
-  const own = new Map<string, object>();
-  beforeEach(() => {
-    tags.clear();
-    own.clear();
-  });
-  const error = (status: number, errorType: string, message: string): Reply => ({ status, headers: { 'x-amzn-errortype': errorType }, body: { message } });
-  const snapshot = (share: Share) => ({ ...share, resourceArns: [...share.resourceArns], permissionArns: [...share.permissionArns] });
-
-  const tagResource: Route = {
-    method: 'POST',
-    path: '/tagresource',
-    operation: 'TagResource',
-    handle: ({ body }) => {
-      const share = internals.shares.get(body?.resourceShareArn);
-      if (!share) {
-        return error(400, 'UnknownResourceException', `resource share ${body?.resourceShareArn} does not exist`);
-      }
-      if (share.featureSet === 'CREATED_FROM_POLICY') {
-        return error(400, 'OperationNotPermittedException', `resource share ${share.resourceShareArn} was created from a resource policy: promote it first`);
-      }
-      const kept = (tags.get(share.resourceShareArn) ?? []).filter((t) => !body.tags.some((n: Tag) => n.key === t.key));
-      tags.set(share.resourceShareArn, [...kept, ...body.tags]);
-      return { status: 200 };
-    },
-  };
-  // Replaces the endpoint's own TagResource, should it have one, so that these tags are the ones GetResourceShares returns.
-  const tagRoute = internals.routes.ram.findIndex((r) => r.operation === 'TagResource');
-  internals.routes.ram.splice(tagRoute < 0 ? internals.routes.ram.length : tagRoute, 1, tagResource);
-  const index = internals.routes.ram.findIndex((r) => r.operation === 'GetResourceShares');
-  const getResourceShares = internals.routes.ram[index];
-  internals.routes.ram[index] = {
-    ...getResourceShares,
-    handle: (call) => {
-      const reply = getResourceShares.handle(call);
-      reply.body?.resourceShares?.forEach((s: any) => s.tags = tags.get(s.resourceShareArn) ?? []);
-      return reply;
-    },
-  };
-  // Image Builder shares a policy through a new share unless one created from a policy holds the resource.
-  internals.shareHolding = (resourceArn) =>
-    [...internals.shares.values()].find((s) => s.resourceArns.has(resourceArn) && !own.has(s.resourceShareArn));
-
-  return {
-    tagsOf: (resourceShareArn: string) => tags.get(resourceShareArn) ?? [],
-    /** A STANDARD share of the account's own holding the resources, with the AWS managed permission of the first; returns its ARN. */
-    addOwnShare: (...resourceArns: string[]) => {
-      const resourceShareArn = `arn:aws:ram:${FAKE_REGION}:${FAKE_ACCOUNT}:resource-share/own-${own.size + 1}`;
-      resourceArns.forEach((arn) => fake.addResource(arn));
-      const resourceType = resourceArns[0] === COMPONENT ? 'imagebuilder:Component' : 'imagebuilder:ImageRecipe';
-      const share = {
-        resourceShareArn,
-        name: 'platform-team',
-        featureSet: 'STANDARD',
-        resourceArns: new Set(resourceArns),
-        permissionArns: [internals.awsManagedPermission(resourceType).arn],
-        hiddenFor: 0,
-      };
-      internals.shares.set(resourceShareArn, share);
-      tags.set(resourceShareArn, [{ key: 'team', value: 'platform' }]);
-      own.set(resourceShareArn, snapshot(share));
-      return resourceShareArn;
-    },
-    ownShare: (resourceShareArn: string) => {
-      const share = internals.shares.get(resourceShareArn);
-      return share && { ...snapshot(share), tags: tags.get(resourceShareArn) };
-    },
-    ownShareAsCreated: (resourceShareArn: string) => ({ ...own.get(resourceShareArn), tags: [{ key: 'team', value: 'platform' }] }),
-    /** Associates a managed permission with a share, as AssociateResourceSharePermission would. */
-    associatePermission: (resourceShareArn: string, permissionArn: string) => {
-      internals.shares.get(resourceShareArn)!.permissionArns.push(permissionArn);
-    },
-  };
 }
