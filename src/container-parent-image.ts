@@ -126,7 +126,8 @@ export abstract class ContainerParentImage {
    */
   public static fromAwsManagedImage(imageName: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
     return new Bound((scope) => {
-      check(scope, /^[a-z0-9-]+$/, imageName, 'parentImage AWS-managed image name must be lowercase letters, digits and hyphens');
+      check(scope, /^[a-z0-9_-]+$/, imageName,
+        'parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs');
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${imageName}/x.x.x` });
       return { parentImage: arn, platform: options.platform ?? Platform.LINUX };
     });

@@ -162,6 +162,12 @@ describe('ContainerRecipe', () => {
       expectValidTemplate(stack);
     });
 
+    test('an AWS-managed image name may hold underscores, as image ARNs do, and nothing else but lowercase letters, digits and hyphens', () => {
+      newRecipe({ parentImage: ContainerParentImage.fromAwsManagedImage('windows-server-2022_x86') }, 'Underscore');
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromAwsManagedImage('Amazon Linux 2') }, 'Spaces')).toThrow(
+        "parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got 'Amazon Linux 2'");
+    });
+
     test('fails on a malformed Docker Hub repository', () => {
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub('Amazon Linux') }))
         .toThrow("parentImage Docker Hub repository must be lowercase path components like 'library/ubuntu', got 'Amazon Linux'");
