@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
-import { ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
 
 /** Docker Hub repository names: optional namespace, lowercase path components (Docker reference grammar). */
 const DOCKER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
@@ -126,7 +126,7 @@ export abstract class ContainerParentImage {
    */
   public static fromAwsManagedImage(imageName: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
     return new Bound((scope) => {
-      check(scope, /^[a-z0-9_-]+$/, imageName,
+      check(scope, IMAGE_BUILDER_IMAGE_NAME, imageName,
         'parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs');
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${imageName}/x.x.x` });
       return { parentImage: arn, platform: options.platform ?? Platform.LINUX };

@@ -18,7 +18,9 @@ import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength } from './private/validation';
+import {
+  AMI_ID, ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
+} from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
@@ -27,7 +29,6 @@ const DEFAULT_VERSION = '1.0.x';
 const MAX_DOCKERFILE_LENGTH = 16_000;
 const COMPONENTS_PLACEHOLDER = '{{{ imagebuilder:components }}}';
 /** The build instance's image is an AMI ID or an SSM parameter (Image Builder API reference, `InstanceConfiguration.image`). */
-const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SSM_PREFIX = 'ssm:';
 /** `PlatformOverride` takes these (CloudFormation reference, `AWS::ImageBuilder::ContainerRecipe`). */
 const OVERRIDE_PLATFORMS = [Platform.LINUX, Platform.WINDOWS];

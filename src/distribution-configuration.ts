@@ -10,6 +10,7 @@ import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import {
   ImageBuilderResourceType,
+  SSM_PARAMETER_NAME,
   generateResourceName,
   validateAccountId,
   validateOrganizationArn,
@@ -18,6 +19,7 @@ import {
   validateResourceName,
   validateTagMap,
   validateTextLength,
+  validateWholeNumber,
 } from './private/validation';
 
 const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.DistributionConfiguration');
@@ -49,7 +51,6 @@ const MAX_LAUNCH_PERMISSION_ARNS = 25;
  * "The maximum length for a parameter name, including the full content of the parameter ARN, is 1011
  * characters".
  */
-const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
 const MAX_SSM_PARAMETER_NAME_LENGTH = 1011;
 /** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
 const DEFAULT_PARTITION = 'aws';
@@ -838,11 +839,7 @@ function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchO
     throw validationError(
       `${prop}.maxParallelLaunches must be a whole number of at least ${MIN_PARALLEL_LAUNCHES}, got ${maxParallelLaunches}`, scope);
   }
-  if (targetSnapshotCount !== undefined && !Token.isUnresolved(targetSnapshotCount)
-    && !(Number.isInteger(targetSnapshotCount) && targetSnapshotCount >= 1 && targetSnapshotCount <= MAX_TARGET_SNAPSHOTS)) {
-    throw validationError(
-      `${prop}.targetSnapshotCount must be a whole number from 1 to ${MAX_TARGET_SNAPSHOTS}, got ${targetSnapshotCount}`, scope);
-  }
+  validateWholeNumber(scope, `${prop}.targetSnapshotCount`, targetSnapshotCount, 1, MAX_TARGET_SNAPSHOTS);
   validateAccountId(scope, `${prop}.accountId`, options.accountId);
   validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
   validateLaunchTemplateId(scope, `${prop}.launchTemplate`, launchTemplate);

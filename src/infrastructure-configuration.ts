@@ -17,6 +17,7 @@ import {
   validateResourceTags,
   validateTagMap,
   validateTextLength,
+  validateWholeNumber,
 } from './private/validation';
 
 const INFRASTRUCTURE_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.InfrastructureConfiguration');
@@ -425,7 +426,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     validateNetwork(this, props);
     this.imdsv2Required = props.requireImdsv2 ?? true;
     this.hopLimit = props.httpPutResponseHopLimit ?? DEFAULT_HOP_LIMIT;
-    validateHopLimit(this, this.hopLimit);
+    validateWholeNumber(this, 'httpPutResponseHopLimit', this.hopLimit, MIN_HOP_LIMIT, MAX_HOP_LIMIT);
     validateLogging(this, props);
     validatePlacement(this, props);
     validateNotificationTopic(this, props.notificationTopic);
@@ -715,8 +716,6 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** Works out the ARN and name of an imported infrastructure configuration, rejecting conflicting attributes. */
-
 function validateInstanceTypes(scope: Construct, instanceTypes: ec2.InstanceType[] | undefined): void {
   if (instanceTypes === undefined) {
     return;
@@ -757,16 +756,6 @@ function validateNetwork(scope: Construct, props: InfrastructureConfigurationPro
   }
   if (props.securityGroups?.length === 0) {
     throw validationError('securityGroups must list at least one security group when given, got none; omit it for a new one', scope);
-  }
-}
-
-function validateHopLimit(scope: Construct, hopLimit: number): void {
-  if (Token.isUnresolved(hopLimit)) {
-    return;
-  }
-  if (!Number.isInteger(hopLimit) || hopLimit < MIN_HOP_LIMIT || hopLimit > MAX_HOP_LIMIT) {
-    throw validationError(
-      `httpPutResponseHopLimit must be a whole number from ${MIN_HOP_LIMIT} to ${MAX_HOP_LIMIT}, got ${hopLimit}`, scope);
   }
 }
 

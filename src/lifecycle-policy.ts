@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
@@ -18,6 +18,7 @@ import {
   validateSemanticVersion,
   validateTagMap,
   validateTextLength,
+  validateWholeNumber,
 } from './private/validation';
 
 const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
@@ -359,7 +360,7 @@ export class LifecycleFilter {
       unit = this.unit;
       // LifecyclePolicyDetailFilter API reference: value is 1 to 1,000.
       const what = this.filterType === 'COUNT' ? 'filter count' : 'filter age';
-      checkWholeNumber(scope, `${where} ${what}`, value, 1, MAX_FILTER_VALUE);
+      validateWholeNumber(scope, `${where} ${what}`, value, 1, MAX_FILTER_VALUE);
     }
     return { type: this.filterType, value, unit, retainAtLeast };
   }
@@ -745,7 +746,7 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
     throw validationError(
       `${where}: retainAtLeast is only for age filters (LifecycleFilter.age or ageInUnits), got a count filter`, scope);
   }
-  checkWholeNumber(scope, `${where} retainAtLeast`, rule.retainAtLeast, 1, MAX_RETAIN_AT_LEAST);
+  validateWholeNumber(scope, `${where} retainAtLeast`, rule.retainAtLeast, 1, MAX_RETAIN_AT_LEAST);
   // User guide, "AMI lifecycle exclusion rules" (LifecyclePolicyDetailExclusionRulesAmis): for AMIs only.
   if (!ami) {
     const amiExclusions = ([
@@ -772,7 +773,7 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   }
   if (rule.excludeAmisLaunchedWithinSpan !== undefined) {
     // LifecyclePolicyDetailExclusionRulesAmisLastLaunched API reference: value is 1 to 365 of the unit.
-    checkWholeNumber(scope, `${where} excludeAmisLaunchedWithinSpan`, rule.excludeAmisLaunchedWithinSpan.value, 1, MAX_LAST_LAUNCHED_VALUE);
+    validateWholeNumber(scope, `${where} excludeAmisLaunchedWithinSpan`, rule.excludeAmisLaunchedWithinSpan.value, 1, MAX_LAST_LAUNCHED_VALUE);
   }
   rule.excludeAmiRegions?.forEach((region) => validateRegion(scope, `${where} excludeAmiRegions`, region));
   // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
@@ -836,15 +837,6 @@ function durationToAge(scope: Construct, prop: string, duration: Duration, max: 
   }
   throw validationError(
     `${prop} must be at most ${max} days, or at most ${max} weeks in whole weeks, got ${days} days`, scope);
-}
-
-function checkWholeNumber(scope: Construct, prop: string, value: number | undefined, min: number, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw validationError(`${prop} must be a whole number from ${min} to ${max}, got ${value}`, scope);
-  }
 }
 
 /** The object, or `undefined` when it has no defined values, so CloudFormation gets no empty structs. */

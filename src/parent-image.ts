@@ -4,19 +4,16 @@ import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
-import { ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, validateSemanticVersion } from './private/validation';
+import {
+  AMI_ID, IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, SSM_PARAMETER_NAME, VersionWildcards, validateImageBuilderArn, validateSemanticVersion,
+} from './private/validation';
 
 const LATEST_VERSION = 'x.x.x';
-const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const MARKETPLACE_PRODUCT_ID = /^prod-[a-z0-9]+$/;
-/** SSM parameter names: `a-zA-Z0-9_.-`, and `/` between the levels of a hierarchy (PutParameter API reference). */
-const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
 /** SSM parameter ARNs; public parameters such as `/aws/service/...` have no account. */
 const SSM_PARAMETER_ARN = /^arn:aws(?:-[a-z]+)*:ssm:[a-z0-9-]+:(?:[0-9]{12})?:parameter\/[a-zA-Z0-9_.\-/]+$/;
 /** The prefix Image Builder reads an SSM parameter by; this library adds it. */
 const SSM_PREFIX = 'ssm:';
-/** The names in Image Builder image ARNs (`image/[a-z0-9-_]+/` in the Image Builder API reference). */
-const IMAGE_NAME = /^[a-z0-9_-]+$/;
 
 /**
  * The CPU architecture of an image.
@@ -226,7 +223,7 @@ export abstract class ParentImage {
       if (name === undefined) {
         throw validationError(`parentImage ${image.displayName} is not published for ${architecture}; use ${ImageArchitecture.X86_64}`, scope);
       }
-      if (!Token.isUnresolved(name) && !IMAGE_NAME.test(name)) {
+      if (!Token.isUnresolved(name) && !IMAGE_BUILDER_IMAGE_NAME.test(name)) {
         throw validationError(
           `parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got '${name}'`, scope);
       }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './private/errors';
+import { validateWholeNumber } from './private/validation';
 
 /**
  * When a scheduled pipeline runs.
@@ -111,11 +112,7 @@ export class PipelineSchedule {
     if (timezoneIssue) {
       throw validationError(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${timezoneIssue}`, scope);
     }
-    if (failures !== undefined && !Token.isUnresolved(failures)
-      && !(Number.isInteger(failures) && failures >= AUTO_DISABLE_RANGE.min && failures <= AUTO_DISABLE_RANGE.max)) {
-      throw validationError(
-        `schedule autoDisableAfterFailures must be a whole number from ${AUTO_DISABLE_RANGE.min} to ${AUTO_DISABLE_RANGE.max}, got ${failures}`, scope);
-    }
+    validateWholeNumber(scope, 'schedule autoDisableAfterFailures', failures, AUTO_DISABLE_RANGE.min, AUTO_DISABLE_RANGE.max);
   }
 }
 

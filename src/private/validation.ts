@@ -34,6 +34,12 @@ const ACCOUNT_ID = /^[0-9]{12}$/;
  * endpoint data).
  */
 const REGION = /^(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-[0-9]{1,2}$/;
+/** AMI IDs: `ami-` and 8 or 17 hexadecimal digits. */
+export const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** SSM parameter names: `a-zA-Z0-9_.-`, and `/` between the levels of a hierarchy (PutParameter API reference). */
+export const SSM_PARAMETER_NAME = /^[a-zA-Z0-9_.\-/]+$/;
+/** The names in Image Builder image ARNs (`image/[a-z0-9-_]+/` in the Image Builder API reference). */
+export const IMAGE_BUILDER_IMAGE_NAME = /^[a-z0-9_-]+$/;
 /** Organization and OU ARNs (AWS Organizations API reference, `Organization.Arn`, `OrganizationalUnit.Arn`). */
 const ORGANIZATION_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$`);
 const OU_ARN = new RegExp(`^arn:${PARTITION}:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`);
@@ -324,6 +330,16 @@ function quote(value: string): string {
 const MAX_TEXT_LENGTH = 1024;
 
 /** A text prop of the service's usual length, 1 to 1,024 characters. */
+/** A whole number from `min` to `max`; undefined and unresolved values pass. */
+export function validateWholeNumber(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw validationError(`${prop} must be a whole number from ${min} to ${max}, got ${value}`, scope);
+  }
+}
+
 export function validateTextLength(scope: IConstruct, prop: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
