@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3.1046.0',
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The benchmark's reference: the official module, on the same app as this library's L2s.
+    '@aws-cdk/aws-imagebuilder-alpha@2.270.0-alpha.0',
   ],
 
   jestOptions: {
@@ -77,6 +79,11 @@ project.addTask('synth:example', {
   exec: 'ts-node --project test/tsconfig.json scripts/synth-example.ts',
   receiveArgs: true,
 });
+// The registry serves only 2.270.0-alpha.0 of the official module, which asks for aws-cdk-lib
+// ^2.270; the benchmark runs it on this project's aws-cdk-lib, like for like with the L2s it is
+// compared with (its templates for the benchmark app are checked to be the L1 app's).
+project.package.addField('overrides', { '@aws-cdk/aws-imagebuilder-alpha': { 'aws-cdk-lib': '$aws-cdk-lib' } });
+
 project.addTask('bench', {
   description: 'Run the benchmarks; prints a table and writes bench/RESULTS.md',
   exec: 'ts-node --project test/tsconfig.json bench/bench.ts',
@@ -122,6 +129,7 @@ project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/cdk.out/', '/
 // tsconfig of its own for eslint's project service to find.
 for (const dir of ['examples', 'scripts', 'bench']) {
   project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',

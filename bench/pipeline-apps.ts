@@ -11,17 +11,17 @@ import {
   ParentImage, PipelineSchedule, Platform,
 } from '../src';
 
-const PARENT_IMAGE_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+export const PARENT_IMAGE_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 const COMPONENT_VERSION = '1.0.0';
 const RECIPE_VERSION = '1.0.x';
-const SCHEDULE = 'cron(0 4 ? * MON *)';
-const INSTANCE_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'];
+export const SCHEDULE = 'cron(0 4 ? * MON *)';
+export const INSTANCE_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'EC2InstanceProfileForImageBuilder'];
 
 /** Adds pipeline number `i` (component, recipe, infrastructure, distribution, pipeline) to `stack`. */
 export type AddPipeline = (stack: Stack, i: number) => void;
 
 /** A small valid AWSTOE document; the pipeline number makes each component's content its own. */
-function componentYaml(i: number): string {
+export function componentYaml(i: number): string {
   return [
     `name: Hello${i}`,
     'description: Says hello and checks the working directory',
@@ -45,7 +45,7 @@ function componentYaml(i: number): string {
   ].join('\n');
 }
 
-const amiName = (i: number) => `pipeline-${i}-{{ imagebuilder:buildDate }}`;
+export const amiName = (i: number) => `pipeline-${i}-{{ imagebuilder:buildDate }}`;
 
 /** One pipeline with this library, every optional prop left to its default. */
 export const addL2Pipeline: AddPipeline = (stack, i) => {
@@ -71,7 +71,7 @@ export const addL2Pipeline: AddPipeline = (stack, i) => {
  * The library's default names: unique in the app, lowercase. The L1 app computes the same names
  * so that both templates hold the same strings.
  */
-function uniqueName(scope: Construct, maxLength = 128): string {
+export function uniqueName(scope: Construct, maxLength = 128): string {
   return Names.uniqueResourceName(scope, { maxLength, separator: '-', allowedSpecialCharacters: '-' });
 }
 
