@@ -2,9 +2,9 @@
  * Integration test: a container image pipeline pushing to its own ECR repository.
  * `npm test` checks the synthesized snapshot; deploying it needs an AWS account (see README).
  */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { ContainerImagePipeline } from '../src';
 
 const app = new App();

@@ -3,8 +3,8 @@
  * publishes its AMI ID. `npm test` checks the synthesized snapshot; deploying it needs an AWS
  * account (see README).
  */
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, Platform } from '../src';
 
 const app = new App();

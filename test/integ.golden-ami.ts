@@ -2,8 +2,8 @@
  * Integration test: a golden AMI pipeline that starts on deploy and waits for its first AMI.
  * `npm test` checks the synthesized snapshot; deploying it needs an AWS account (see README).
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, GoldenAmiPipeline, Platform } from '../src';
 
 const app = new App();

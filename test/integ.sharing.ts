@@ -3,8 +3,8 @@
  * whose AWS RAM shares are promoted. Set the account to share with in the environment variable
  * SHARE_WITH_ACCOUNT when deploying. `npm test` checks the synthesized snapshot.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Stack } from 'aws-cdk-lib';
 import { AwsManagedImage, Component, ComponentData, Image, ImageRecipe, ParentImage, Platform } from '../src';
 
 const app = new App();
