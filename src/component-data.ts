@@ -306,10 +306,15 @@ function validateDocumentText(scope: Construct, what: string, text: string): voi
   }
 }
 
-/** The length of a text in characters (code points), as the service and CloudFormation count it. */
+/**
+ * The length of a text in characters (code points), as the service and CloudFormation count it: a
+ * surrogate pair is one character. (Counting the pairs spares making an array of the characters.)
+ */
 function characterCount(text: string): number {
-  return [...text].length;
+  return text.length - (text.match(SURROGATE_PAIRS)?.length ?? 0);
 }
+
+const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
 
 /** Inline `data` is limited to 16,000 characters; S3 documents are not. */
 function validateInlineLength(scope: Construct, text: string): void {

@@ -680,6 +680,15 @@ export class ComponentDocument {
     return [...this.syntaxWarnings, ...validateDocument(this.document, { platform, locate: this.locate })];
   }
 
+  /**
+   * The document itself, not a copy, for a reader that changes nothing and keeps no part of it.
+   *
+   * @internal
+   */
+  public _content(): any {
+    return this.document;
+  }
+
   /** The document as YAML. Text read with `fromYaml` is returned unchanged. */
   public toYaml(): string {
     return this.sourceText ?? yaml.stringify(this.document, { indent: 2, lineWidth: 0 });

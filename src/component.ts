@@ -443,7 +443,7 @@ export class Component extends ComponentBase {
  */
 function checkComponentDocument(component: Component, data: ComponentDataConfig, platform: Platform): DocumentFinding[] {
   if (data.document) {
-    rememberSummary(component, data.document.toJsonObject());
+    rememberSummary(component, data.document._content());
     return data.document._findings(platform);
   }
   const { findings, document } = checkDocumentText(data.documentText!, { platform });

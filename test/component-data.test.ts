@@ -135,6 +135,15 @@ describe('ComponentData', () => {
       .toThrow('data must be at most 16000 characters when inline, got 16001; put larger documents in S3');
   });
 
+  test('inline data is counted as the characters JavaScript iterates: a surrogate without its pair is one character', () => {
+    const text = `${HELLO}# \udc00\ud800`; // a low surrogate, then a high one: no pair
+    const withCharacters = (count: number) => text + '😀'.repeat(count - [...text].length);
+    expect([...withCharacters(16_000)]).toHaveLength(16_000);
+    expect(() => componentWith(ComponentData.fromInline(withCharacters(16_000)))).not.toThrow();
+    expect(() => componentWith(ComponentData.fromInline(withCharacters(16_001)), 'Other'))
+      .toThrow('data must be at most 16000 characters when inline, got 16001; put larger documents in S3');
+  });
+
   test('fails when inline data contains a NUL character', () => {
     expect(() => componentWith(ComponentData.fromInline('schemaVersion: 1.0\0'))).toThrow('data must not contain NUL characters');
   });

@@ -174,9 +174,8 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     stepsByPhase.set(phaseName, earlier);
     const loopNames = new Set<string>();
     phase.steps.forEach((step: any, j: number) => {
-      const stepPath = ['phases', i, 'steps', j];
       const stepName = isMap(step) && typeof step.name === 'string' ? step.name : undefined;
-      const where: Where = { label: `phase '${phaseName}', step ${stepName ? `'${stepName}'` : j + 1}`, path: stepPath };
+      const where = new StepPlace(phaseName, i, stepName, j);
       if (!isMap(step)) {
         report('error', where, `must be a map with name, action and inputs, got ${describe(step)}`);
         return;
@@ -211,6 +210,24 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
       + `got ${seenPhases.size > 0 ? [...seenPhases].map((name) => `'${name}'`).join(', ') : 'none'}`);
   }
   return findings;
+}
+
+/** Where a step is; its label and path are built when a finding asks for them, as most steps have none. */
+class StepPlace implements Where {
+  public constructor(
+    private readonly phaseName: unknown,
+    private readonly phaseIndex: number,
+    private readonly stepName: string | undefined,
+    private readonly stepIndex: number,
+  ) {}
+
+  public get label(): string {
+    return `phase '${this.phaseName}', step ${this.stepName ? `'${this.stepName}'` : this.stepIndex + 1}`;
+  }
+
+  public get path(): Array<string | number> {
+    return ['phases', this.phaseIndex, 'steps', this.stepIndex];
+  }
 }
 
 export type Reporter = (severity: DocumentFinding['severity'], where: Where, message: string) => void;

@@ -24,19 +24,21 @@ const PLAIN_REFERENCE = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$
  * that are not plain references (other template syntax inside a script, say) only warn.
  */
 export function checkReferences(step: any, scope: ReferenceScope): void {
-  for (const key of REFERENCING_KEYS) {
-    if (step[key] === undefined) {
-      continue;
-    }
-    for (const expression of expressions(step[key], [])) {
-      checkExpression(expression, scope, key);
-    }
-  }
+  // The step keys whose strings may hold `{{ ... }}`, each read by name: faster than a loop over the names.
+  checkReferencesIn(step.inputs, 'inputs', scope);
+  checkReferencesIn(step.loop, 'loop', scope);
+  checkReferencesIn(step.if, 'if', scope);
 }
 
-
-/** The step keys whose strings may hold `{{ ... }}`. */
-const REFERENCING_KEYS = ['inputs', 'loop', 'if'];
+/** Checks the expressions in the value of the step key `key`. */
+function checkReferencesIn(value: unknown, key: string, scope: ReferenceScope): void {
+  if (value === undefined) {
+    return;
+  }
+  for (const expression of expressions(value, [])) {
+    checkExpression(expression, scope, key);
+  }
+}
 
 function checkExpression(expression: string, scope: ReferenceScope, key: string): void {
   // The common references first, each with one lookup: a parameter or constant, or a step's output.

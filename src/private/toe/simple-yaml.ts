@@ -32,6 +32,16 @@ export function parseSimpleYaml(text: string): unknown {
 /** Thrown to give up on the text; never leaves this module. */
 class OutsideSubset extends Error {}
 
+const COLON = 58;
+const SPACE = 32;
+const DASH = 45;
+const HASH = 35;
+const PIPE = 124;
+const OPEN_BRACKET = 91;
+const OPEN_BRACE = 123;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+
 /**
  * Tabs (YAML allows them in some places and not in others), carriage returns, other control
  * characters, line and byte-order marks, and surrogates (astral characters).
@@ -45,7 +55,27 @@ const MAX_KEY_LENGTH = 1000;
  * followed by a non-space, and holds no `: `, ` #` (a comment) or final `:`. (Runs of other
  * characters are matched in one go, which spares a backtracking entry per character.)
  */
-const PLAIN_SCALAR_ON_ONE_LINE = /^(?=[^-?:,[\]{}#&*!|>'"%@`\s]|-\S)[^:#]*(?:(?::(?! )|(?<! )#)[^:#]*)*(?<!:)$/;
+export const PLAIN_SCALAR_ON_ONE_LINE = /^(?=[^-?:,[\]{}#&*!|>'"%@`\s]|-\S)[^:#]*(?:(?::(?! )|(?<! )#)[^:#]*)*(?<!:)$/;
+/**
+ * The ASCII characters that start a plain scalar whatever follows them (not `-`, which must be
+ * followed by a non-space): by character code, taken from the pattern.
+ */
+const PLAIN_SCALAR_FIRST = Array.from({ length: 128 }, (_, code) =>
+  code !== DASH && PLAIN_SCALAR_ON_ONE_LINE.test(`${String.fromCharCode(code)}x`));
+
+/**
+ * Whether `value` matches `PLAIN_SCALAR_ON_ONE_LINE`. Most values start with a letter and hold no
+ * `:` or `#`: the first character settles those, with two `indexOf` calls that cost less than the
+ * pattern (the tests compare the two).
+ */
+export function isPlainScalarOnOneLine(value: string): boolean {
+  const first = value.charCodeAt(0);
+  if (first < 128 && PLAIN_SCALAR_FIRST[first] && value.indexOf(':') < 0 && value.indexOf('#') < 0) {
+    return true;
+  }
+  return PLAIN_SCALAR_ON_ONE_LINE.test(value);
+}
+
 const DOUBLE_QUOTED_ESCAPES = new Map([['\\', '\\'], ['"', '"'], ['/', '/'], ['n', '\n'], ['t', '\t'], ['r', '\r']]);
 
 /**
@@ -84,15 +114,23 @@ function resolvePlainScalar(source: string): unknown {
   return yaml.isScalar(resolved) ? resolved.value : resolved;
 }
 
-const COLON = 58;
-const SPACE = 32;
-const DASH = 45;
-const HASH = 35;
-const PIPE = 124;
-const OPEN_BRACKET = 91;
-const OPEN_BRACE = 123;
-const SINGLE_QUOTE = 39;
-const DOUBLE_QUOTE = 34;
+/** Whether the library reads a simple key as this string too (not `true`, `null` and the like), and takes it. */
+function isStringKey(key: string): boolean {
+  return key.length <= MAX_KEY_LENGTH && key !== '__proto__' && (!mayBeNonString(key.charCodeAt(0)) || typeof resolvePlainScalar(key) === 'string');
+}
+
+/**
+ * The last key read that starts with each two ASCII characters, by `keySlot`. Documents repeat a
+ * few keys thousands of times: finding the key string again spares scanning, cutting and checking
+ * a new one, and a key used before is a faster property name. Each use compares the key with the
+ * text, so all readers share the table.
+ */
+const KEYS_READ: Array<string | undefined> = new Array(128 * 128).fill(undefined);
+
+/** Where `KEYS_READ` keeps a key that starts with these characters; 0, which no key uses, for others. */
+function keySlot(first: number, second: number): number {
+  return first < 128 && second < 128 ? first * 128 + second : 0;
+}
 
 /** Key characters: `[A-Za-z0-9_./-]`, the first not a digit, `.`, `/` or `-`. */
 function isKeyStart(code: number): boolean {
@@ -116,8 +154,6 @@ class SimpleYamlReader {
   private contentStart = 0;
   private lineEnd = 0;
   private indent = -1;
-  /** Keys seen so far that the library reads as strings too (not `true`, `null` and the like). */
-  private readonly stringKeys = new Set<string>();
 
   public constructor(private readonly text: string) {}
 
@@ -163,8 +199,9 @@ class SimpleYamlReader {
 
   /** Where the spaces that start at `from` end (a newline or the end of the text stops them too). */
   private skipSpaces(from: number): number {
+    const text = this.text;
     let i = from;
-    while (this.text.charCodeAt(i) === SPACE) {
+    while (text.charCodeAt(i) === SPACE) {
       i++;
     }
     return i;
@@ -177,18 +214,55 @@ class SimpleYamlReader {
   }
 
   /**
-   * Where the `:` of a simple key that starts at `at` is, or -1 when no such key starts there: the
-   * `:` must end the line or be followed by a space.
+   * The simple key that starts at `at`, on a line that ends at `lineEnd`, or `undefined` when no
+   * such key starts there: key characters, then a `:` that ends the line or is followed by a space.
    */
+  private keyAt(at: number, lineEnd: number): string | undefined {
+    const text = this.text;
+    const slot = keySlot(text.charCodeAt(at), text.charCodeAt(at + 1));
+    const known = KEYS_READ[slot];
+    if (known !== undefined && this.isAt(known, at) && this.isKeyEnd(at + known.length, lineEnd)) {
+      return known;
+    }
+    const colon = this.keyColon(at, lineEnd);
+    if (colon < 0) {
+      return undefined;
+    }
+    const key = text.slice(at, colon);
+    if (!isStringKey(key)) {
+      throw new OutsideSubset();
+    }
+    KEYS_READ[slot] = key;
+    return key;
+  }
+
+  /** Where the `:` of a simple key that starts at `at` is, or -1 when no such key starts there. */
   private keyColon(at: number, lineEnd: number): number {
-    if (!isKeyStart(this.text.charCodeAt(at))) {
+    const text = this.text;
+    if (!isKeyStart(text.charCodeAt(at))) {
       return -1;
     }
     let i = at + 1;
-    while (isKeyChar(this.text.charCodeAt(i))) {
+    while (isKeyChar(text.charCodeAt(i))) {
       i++;
     }
-    return this.text.charCodeAt(i) === COLON && (i + 1 === lineEnd || this.text.charCodeAt(i + 1) === SPACE) ? i : -1;
+    return this.isKeyEnd(i, lineEnd) ? i : -1;
+  }
+
+  /** Whether a key ends at `at`: a `:` there ends the line or is followed by a space. */
+  private isKeyEnd(at: number, lineEnd: number): boolean {
+    return this.text.charCodeAt(at) === COLON && (at + 1 === lineEnd || this.text.charCodeAt(at + 1) === SPACE);
+  }
+
+  /** Whether `word` is in the text at `at`, as `startsWith` says: comparing the few characters of a key here is faster. */
+  private isAt(word: string, at: number): boolean {
+    const text = this.text;
+    for (let i = 0; i < word.length; i++) {
+      if (word.charCodeAt(i) !== text.charCodeAt(at + i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Entries at `indent` until a line indented less; `map` may hold `entriesRead` entries read already. */
@@ -200,8 +274,12 @@ class SimpleYamlReader {
       }
       const keyStart = this.contentStart;
       const lineEnd = this.lineEnd;
+      const key = this.keyAt(keyStart, lineEnd);
+      if (key === undefined) {
+        throw new OutsideSubset();
+      }
       this.consumeLine();
-      this.mappingEntry(map, keyStart, lineEnd, indent);
+      this.mappingEntry(map, key, keyStart, lineEnd, indent);
       entries++;
     }
     // A repeated key overwrote an entry: one count per mapping is cheaper than a lookup per key.
@@ -212,31 +290,12 @@ class SimpleYamlReader {
   }
 
   /**
-   * The `key: value` whose key starts at `keyStart`, in `column`, on a line (consumed already) that
+   * The entry of `key`, which starts at `keyStart`, in `column`, on a line (consumed already) that
    * ends at `lineEnd`; the value may continue on the next lines.
    */
-  private mappingEntry(map: Record<string, unknown>, keyStart: number, lineEnd: number, column: number): void {
-    const colon = this.keyColon(keyStart, lineEnd);
-    const key = colon < 0 ? '' : this.text.slice(keyStart, colon);
-    if (colon < 0 || !this.isStringKey(key)) {
-      throw new OutsideSubset();
-    }
-    const valueStart = this.skipSpaces(colon + 1);
+  private mappingEntry(map: Record<string, unknown>, key: string, keyStart: number, lineEnd: number, column: number): void {
+    const valueStart = this.skipSpaces(keyStart + key.length + 1);
     map[key] = valueStart === lineEnd ? this.valueBelow(column, true) : this.valueOnLine(valueStart, lineEnd, column);
-  }
-
-  private isStringKey(key: string): boolean {
-    if (key.length > MAX_KEY_LENGTH || key === '__proto__') {
-      return false;
-    }
-    if (!mayBeNonString(key.charCodeAt(0)) || this.stringKeys.has(key)) {
-      return true;
-    }
-    if (typeof resolvePlainScalar(key) !== 'string') {
-      return false;
-    }
-    this.stringKeys.add(key);
-    return true;
   }
 
   /** Items at `indent`, until a line indented less or one that is not an item. */
@@ -263,10 +322,11 @@ class SimpleYamlReader {
     if (itemStart === lineEnd) {
       return this.valueBelow(dashColumn, false);
     }
-    if (this.keyColon(itemStart, lineEnd) >= 0) {
+    const key = this.keyAt(itemStart, lineEnd);
+    if (key !== undefined) {
       const column = itemStart - lineStart;
       const map: Record<string, unknown> = {};
-      this.mappingEntry(map, itemStart, lineEnd, column);
+      this.mappingEntry(map, key, itemStart, lineEnd, column);
       return this.mapping(column, map, 1);
     }
     return this.valueOnLine(itemStart, lineEnd, dashColumn);
@@ -318,7 +378,7 @@ class SimpleYamlReader {
       case DOUBLE_QUOTE:
         return doubleQuoted(value);
     }
-    if (!PLAIN_SCALAR_ON_ONE_LINE.test(value)) {
+    if (!isPlainScalarOnOneLine(value)) {
       throw new OutsideSubset();
     }
     return resolvePlainScalar(value);

@@ -5,9 +5,21 @@ export interface Where {
 }
 
 /**
- * The place of a key or index inside `where`, named as `where` is. Made only for a finding: most
- * documents have none, and the checks look at thousands of places.
+ * The place of a key or index inside `where`, named as `where` is. Its path is built when a
+ * finding asks for it: most documents have none, and the checks make such places for every step.
  */
 export function below(where: Where, key: string | number): Where {
-  return { label: where.label, path: [...where.path, key] };
+  return new PlaceBelow(where, key);
+}
+
+class PlaceBelow implements Where {
+  public constructor(private readonly parent: Where, private readonly key: string | number) {}
+
+  public get label(): string {
+    return this.parent.label;
+  }
+
+  public get path(): Array<string | number> {
+    return [...this.parent.path, this.key];
+  }
 }

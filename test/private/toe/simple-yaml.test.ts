@@ -5,7 +5,7 @@ import * as yaml from 'yaml';
 import {
   ComponentDocument, ComponentPhaseName, ComponentStep, StepCondition, StepLoop, StepOnFailure,
 } from '../../../src';
-import { parseSimpleYaml } from '../../../src/private/toe/simple-yaml';
+import { isPlainScalarOnOneLine, parseSimpleYaml, PLAIN_SCALAR_ON_ONE_LINE } from '../../../src/private/toe/simple-yaml';
 import { seededRandom } from '../../helpers/seeded-random';
 
 /** Real AWSTOE documents published by AWS (read-only, shared between projects). */
@@ -263,5 +263,59 @@ describe('random documents', () => {
     }
     expect(paths.fast).toBeGreaterThan(500);
     expect(paths.library).toBeGreaterThan(100);
+  });
+});
+
+describe('plain scalars checked without the pattern', () => {
+  test.each(['word', 'echo "{{ x }}" from 1', 'a:b', 'a: b', 'a #b', 'a#b', 'x:', '-x', '- x', '-', '--', ':x', '#x', '? x', 'a\u00a0b',
+    '\u00a0x', '\u3000x', 'é', 'x\t', '\tx', '~', '1', ' x', ''])('%j as the pattern says', (value) => {
+    expect(isPlainScalarOnOneLine(value)).toBe(PLAIN_SCALAR_ON_ONE_LINE.test(value));
+  });
+
+  test('random values as the pattern says', () => {
+    const next = seededRandom(11);
+    const pieces = ['a', 'Z', '1', ' ', ':', '#', '-', '?', '[', '{', '"', '\'', '|', '>', '!', '&', '*', '%', '@', '`', ',', '.',
+      '\t', '\u00a0', '\u3000', 'é', '~', '/'];
+    let plain = 0;
+    for (let i = 0; i < 20000; i++) {
+      const value = Array.from({ length: 1 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      const expected = PLAIN_SCALAR_ON_ONE_LINE.test(value);
+      expect({ value, plain: isPlainScalarOnOneLine(value) }).toEqual({ value, plain: expected });
+      plain += expected ? 1 : 0;
+    }
+    expect(plain).toBeGreaterThan(2000); // both answers are exercised
+  });
+});
+
+describe('keys', () => {
+  // Keys that share their first two characters, start with one another, or hold the characters
+  // that keys may hold: the reader finds keys it read before by their first two characters.
+  const keys = ['na', 'nam', 'name', 'names', 'name-x', 'name.x', 'name/x', 'n_', 'a', 'ab', 'a.b', 'a-b', 'a_', 'A', 'Step0', 'Step1',
+    'St', 'x'.repeat(20), 'x'.repeat(21), 'true', 'tr', 'nu', 'null', 'No', 'no', '_', '__proto__', 'inputs', 'in'];
+
+  test('documents of keys that look alike read as the library reads them', () => {
+    const next = seededRandom(5);
+    const pick = () => keys[Math.floor(next() * keys.length)];
+    const paths = { fast: 0, library: 0 };
+    for (let i = 0; i < 1500; i++) {
+      const lines: string[] = [];
+      for (let j = 1 + Math.floor(next() * 6); j > 0; j--) {
+        const separator = pick() === 'a' ? ' :' : ':'; // a space before the colon: no simple key
+        lines.push(next() < 0.3 ? `${pick()}${separator}\n  ${pick()}: ${pick()}\n  ${pick()}: x` : `${pick()}${separator} ${pick()}`);
+      }
+      paths[expectSameAsLibraryOrGivesUp(`${lines.join('\n')}\n`)]++;
+    }
+    expect(paths.fast).toBeGreaterThan(200);
+    expect(paths.library).toBeGreaterThan(200);
+  });
+
+  test('a key read in one document does not change how another one is read', () => {
+    const texts = ['name: 1\nnames: 2\nnam: 3\n', 'names: 1\nname: 2\n', 'name:x\n', 'name : 1\n', 'nameX: 1\nname: 2\nname: 3\n',
+      'list:\n  - name: a\n    names: b\n  - names: c\n    name: d\n', 'a: 1\na.b: 2\nab: 3\n', 'a.b: 1\na: 2\n'];
+    for (const text of [...texts, ...texts.reverse()]) {
+      expectSameAsLibraryOrGivesUp(text);
+    }
+    expect(parseSimpleYaml('name: 1\nnames: 2\n')).toEqual({ name: 1, names: 2 });
+    expect(parseSimpleYaml('names: 1\nname: 2\n')).toEqual({ names: 1, name: 2 });
   });
 });
