@@ -48,7 +48,8 @@ function documentationGaps(): Gap[] {
   const gap = (node: ts.Node, what: string) => gaps.push({ where: where(node), what });
 
   for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(entry)!)) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    // `export * from` gives the declarations' own symbols; `export { X } from` gives aliases of them.
+    const symbol = exported.declarations?.some(ts.isExportSpecifier) ? checker.getAliasedSymbol(exported) : exported;
     for (const declaration of symbol.declarations ?? []) {
       const name = symbol.name;
       if (!hasDocComment(declaration)) {
