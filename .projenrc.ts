@@ -65,6 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 const packagePython = project.tasks.tryFind('package:python')!;
 packagePython.reset('rm -rf dist/python dist/python-src');
 packagePython.exec('jsii-pacmak --target python --code-only --outdir dist/python-src');
+// The README's Python examples must match the generated signatures (names, keyword arguments).
+packagePython.exec('/usr/bin/python3 scripts/check_readme_python.py dist/python-src/python/src/cdk_imagebuilder/__init__.py README.md');
 packagePython.exec('/usr/bin/python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/python-src/python');
 packagePython.exec('/usr/bin/python3 -m twine check --strict dist/python/*');
 packagePython.exec('/usr/bin/python3 -m compileall -q dist/python-src/python/src');
