@@ -516,7 +516,7 @@ export const TOE_LOOP_REFERENCE_PREFIX = 'loop';
  * Input/output chaining: `{{ phase.step.inputs.x }}`, `{{ phase.step.inputs[i].x }}` (0-based) and the
  * same with `outputs` (toe-use-documents.html).
  */
-export const TOE_CHAINING_REFERENCE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(inputs|outputs)(\[\d+\])?\.([A-Za-z0-9_-]+)$/;
+export const TOE_CHAINING_REFERENCE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.(inputs|outputs)(?:\[\d+\])?\.([A-Za-z0-9_-]+)$/;
 
 /** Built-in variables: the pages read document none beyond the loop variables above. */
 export const TOE_BUILT_IN_VARIABLES: readonly string[] = [];

@@ -16,7 +16,7 @@ import {
   findAction,
   findActionIgnoringCase,
 } from './action-catalogue';
-import { checkReferences } from './references';
+import { checkReferences, DeclaredNames } from './references';
 import { parseSimpleYaml } from './simple-yaml';
 import { below, Where } from './where';
 
@@ -139,7 +139,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
     report('error', { label: 'document', path: ['schemaVersion'] }, `schemaVersion must be 1.0, got '${document.schemaVersion}'`);
   }
 
-  const declared = new Set<string>();
+  const declared = new DeclaredNames();
   checkDeclarations(document.parameters, 'parameters', declared, report);
   checkDeclarations(document.constants, 'constants', declared, report);
 
@@ -180,7 +180,9 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
         report('error', where, `must be a map with name, action and inputs, got ${describe(step)}`);
         return;
       }
-      const action = checkStep(step, where, earlier, options.platform, report);
+      // A later step with the name of an earlier one is an error, and references reach the first.
+      const duplicateName = stepName !== undefined && earlier.has(stepName);
+      const action = checkStep(step, where, duplicateName, options.platform, report);
       const loopName = isMap(step.loop) && typeof step.loop.name === 'string' && step.loop.name !== '' ? step.loop.name : undefined;
       if (loopName !== undefined) {
         if (loopNames.has(loopName)) {
@@ -199,8 +201,8 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
           hasLoop: step.loop !== undefined,
           report,
         });
-        if (!earlier.has(stepName)) {
-          earlier.set(stepName, { name: stepName, action }); // a duplicate name refers to the first step
+        if (!duplicateName) {
+          earlier.set(stepName, { name: stepName, action });
         }
       }
     });
@@ -235,7 +237,7 @@ export type Reporter = (severity: DocumentFinding['severity'], where: Where, mes
 /** The steps of a phase seen so far, by name: looked up once per step and per reference. */
 export type EarlierSteps = Map<string, { readonly name: string; readonly action?: ToeActionSpec }>;
 
-function checkDeclarations(list: any, key: string, declared: Set<string>, report: Reporter): void {
+function checkDeclarations(list: any, key: string, declared: DeclaredNames, report: Reporter): void {
   if (list === undefined) {
     return;
   }
@@ -269,7 +271,7 @@ function checkDeclarations(list: any, key: string, declared: Set<string>, report
 }
 
 function checkStep(
-  step: any, where: Where, earlier: EarlierSteps, platform: string | undefined, report: Reporter,
+  step: any, where: Where, duplicateName: boolean, platform: string | undefined, report: Reporter,
 ): ToeActionSpec | undefined {
   for (const key in step) {
     if (!STEP_KEYS.has(key)) {
@@ -279,7 +281,7 @@ function checkStep(
 
   if (typeof step.name !== 'string') {
     report('error', where, `name is required and must be a string, got ${describe(step.name)}`);
-  } else if (earlier.has(step.name)) {
+  } else if (duplicateName) {
     report('error', where, `duplicate step name '${step.name}' in this phase; step names must be unique within a phase`);
   } else if (!TOE_STEP_NAME.pattern.test(step.name)) {
     report('error', where,
@@ -416,7 +418,8 @@ function inputsOf(action: ToeActionSpec): ActionInputs {
 }
 
 function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: Reporter): void {
-  const { required, byName } = inputsOf(action);
+  const specs = inputsOf(action);
+  const required = specs.required;
   if (inputs === undefined || inputs === null) {
     if (required.length > 0) {
       report('error', where, `missing required input${required.length > 1 ? 's' : ''} ${required.map((i) => `'${i.name}'`).join(', ')} of ${action.name}`);
@@ -432,38 +435,44 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
     report('error', where, `inputs of ${action.name} must be ${action.inputShape === 'list' ? 'a list of maps' : 'a map'}, got ${describe(inputs)}`);
     return;
   }
-  const entries: any[] = isList ? inputs : [inputs];
-  entries.forEach((entry, k) => {
-    const entryWhere = isList ? below(where, k) : where;
-    if (!isMap(entry)) {
-      report('error', entryWhere, `each input of ${action.name} must be a map, got ${describe(entry)}`);
-      return;
+  if (isList) {
+    inputs.forEach((entry: any, k: number) => checkInputEntry(entry, action, specs, below(where, k), report));
+  } else {
+    checkInputEntry(inputs, action, specs, where, report); // called directly: most actions take a map, once per step
+  }
+}
+
+/** Checks one map of inputs (the only one, or an item of a list), at `entryWhere`. */
+function checkInputEntry(entry: any, action: ToeActionSpec, specs: ActionInputs, entryWhere: Where, report: Reporter): void {
+  if (!isMap(entry)) {
+    report('error', entryWhere, `each input of ${action.name} must be a map, got ${describe(entry)}`);
+    return;
+  }
+  const { required, byName } = specs;
+  for (const spec of required) {
+    if (entry[spec.name] === undefined) {
+      report('error', entryWhere, `missing required input '${spec.name}' of ${action.name}`);
     }
-    for (const spec of required) {
-      if (entry[spec.name] === undefined) {
-        report('error', entryWhere, `missing required input '${spec.name}' of ${action.name}`);
-      }
+  }
+  for (const group of action.exactlyOneOf ?? []) {
+    const given = group.filter((name) => entry[name] !== undefined);
+    if (given.length !== 1) {
+      const names = group.map((n) => `'${n}'`).join(' or ');
+      report('error', entryWhere, given.length === 0
+        ? `missing required input ${names} of ${action.name}`
+        : `give only one of ${names} to ${action.name}, got ${given.length}`);
     }
-    for (const group of action.exactlyOneOf ?? []) {
-      const given = group.filter((name) => entry[name] !== undefined);
-      if (given.length !== 1) {
-        const names = group.map((n) => `'${n}'`).join(' or ');
-        report('error', entryWhere, given.length === 0
-          ? `missing required input ${names} of ${action.name}`
-          : `give only one of ${names} to ${action.name}, got ${given.length}`);
-      }
+  }
+  for (const key in entry) {
+    const spec = byName.get(key);
+    if (!spec) {
+      const known = action.inputs.map((i) => i.name).join(', ') || 'none';
+      report(action.strictInputs ? 'error' : 'warning', below(entryWhere, key),
+        `unknown input '${key}' of ${action.name}; its inputs are ${known}`);
+      continue;
     }
-    for (const key in entry) {
-      const spec = byName.get(key);
-      if (!spec) {
-        const known = action.inputs.map((i) => i.name).join(', ') || 'none';
-        report(action.strictInputs ? 'error' : 'warning', below(entryWhere, key),
-          `unknown input '${key}' of ${action.name}; its inputs are ${known}`);
-        continue;
-      }
-      checkInputValue(spec, entry[key], action, entryWhere, report);
-    }
-  });
+    checkInputValue(spec, entry[key], action, entryWhere, report);
+  }
 }
 
 /** Whether a value fits an input type; plain scalars fit 'string' (AWSTOE examples write `permissions: 766`). */

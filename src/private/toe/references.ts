@@ -6,13 +6,32 @@ import { below, Where } from './where';
 export interface ReferenceScope {
   readonly where: Where;
   /** Declared parameter and constant names. */
-  readonly declared: ReadonlySet<string>;
+  readonly declared: DeclaredNames;
   /** The steps that ran before this one, by phase (the current phase holds only earlier steps). */
   readonly stepsByPhase: ReadonlyMap<string, EarlierSteps>;
   readonly phaseName: string;
   readonly hasLoop: boolean;
   readonly loopName?: string;
   readonly report: Reporter;
+}
+
+/**
+ * Declared parameter and constant names. `has` rules out an expression longer than every name
+ * before looking it up, which spares hashing it: most expressions that are not names are longer
+ * (`build.StepName.outputs.stdout`).
+ */
+export class DeclaredNames {
+  private readonly names = new Set<string>();
+  private longest = 0;
+
+  public add(name: string): void {
+    this.names.add(name);
+    this.longest = Math.max(this.longest, name.length);
+  }
+
+  public has(name: string): boolean {
+    return name.length <= this.longest && this.names.has(name);
+  }
 }
 
 /** A plain variable or a dotted path of names (with `[i]` indexes): what AWSTOE resolves as a reference. */
@@ -30,13 +49,18 @@ export function checkReferences(step: any, scope: ReferenceScope): void {
   checkReferencesIn(step.if, 'if', scope);
 }
 
-/** Checks the expressions in the value of the step key `key`. */
+/** Checks each expression in the strings of `value` (the value of the step key `key`, or inside it) as it is found. */
 function checkReferencesIn(value: unknown, key: string, scope: ReferenceScope): void {
-  if (value === undefined) {
-    return;
-  }
-  for (const expression of expressions(value, [])) {
-    checkExpression(expression, scope, key);
+  if (typeof value === 'string') {
+    forEachExpressionInText(value, checkExpression, scope, key);
+  } else if (Array.isArray(value)) {
+    for (const item of value) {
+      checkReferencesIn(item, key, scope);
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const inner in value) {
+      checkReferencesIn((value as Record<string, unknown>)[inner], key, scope);
+    }
   }
 }
 
@@ -47,7 +71,7 @@ function checkExpression(expression: string, scope: ReferenceScope, key: string)
   }
   const chained = TOE_CHAINING_REFERENCE.exec(expression);
   if (chained) {
-    const [, phase, stepName, direction, , name] = chained;
+    const [, phase, stepName, direction, name] = chained;
     checkChainedStep(phase, stepName, direction, name, expression, scope, key);
     return;
   }
@@ -97,27 +121,23 @@ function checkChainedStep(
   }
 }
 
-/** The inside of every `{{ ... }}` in the strings of a value, at any depth, appended to `found`. */
-function expressions(value: any, found: string[]): string[] {
-  if (typeof value === 'string') {
-    expressionsInText(value, found);
-  } else if (Array.isArray(value)) {
-    for (const item of value) {
-      expressions(item, found);
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const key in value) {
-      expressions(value[key], found);
-    }
-  }
+/**
+ * The inside of each `{{ ... }}` in `text`, trimmed: what `/\{\{\s*([^{}]*?)\s*\}\}/g` captures.
+ */
+export function expressionsInText(text: string): string[] {
+  const found: string[] = [];
+  forEachExpressionInText(text, (expression, into: string[]) => into.push(expression), found, '');
   return found;
 }
 
 /**
- * The inside of each `{{ ... }}` in `text`, trimmed: what `/\{\{\s*([^{}]*?)\s*\}\}/g` captures,
- * found with `indexOf` because this runs for every string of every step.
+ * Calls `visit(expression, context, key)` with the inside of each `{{ ... }}` in `text`, trimmed, as
+ * `expressionsInText` lists them. Found with `indexOf` because this runs for every string of every
+ * step; `context` and `key` are passed through, which spares a closure per string.
  */
-export function expressionsInText(text: string, found: string[] = []): string[] {
+function forEachExpressionInText<T>(
+  text: string, visit: (expression: string, context: T, key: string) => void, context: T, key: string,
+): void {
   for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', open + 1)) {
     // An expression holds no brace: it ends at the first brace after `{{`, which must start `}}`.
     const close = text.indexOf('}', open + 2);
@@ -126,11 +146,10 @@ export function expressionsInText(text: string, found: string[] = []): string[] 
     }
     const brace = text.indexOf('{', open + 2);
     if ((brace < 0 || brace > close) && text.charCodeAt(close + 1) === CLOSE_BRACE) {
-      found.push(text.slice(open + 2, close).trim());
+      visit(text.slice(open + 2, close).trim(), context, key);
       open = close + 1; // the next search starts after this expression's `}}`
     }
   }
-  return found;
 }
 
 const CLOSE_BRACE = 125;

@@ -87,3 +87,69 @@ describe('findings inside steps', () => {
     expect(findings.map((f) => f.message)).toContain("phase 'build', step 3: name is required and must be a string, got nothing");
   });
 });
+
+describe('a duplicate step name', () => {
+  const steps: Record<string, string[]> = {
+    ExecuteBash: ['        action: ExecuteBash', '        inputs:', '          commands:', '            - echo'],
+    Reboot: ['        action: Reboot'],
+  };
+  /** Two steps named `Twice`, then a step that reads the stdout of `Twice`. */
+  const document = (firstAction: string, secondAction: string) => [
+    'schemaVersion: 1.0',
+    'phases:',
+    '  - name: build',
+    '    steps:',
+    '      - name: Twice',
+    ...steps[firstAction],
+    '      - name: Twice',
+    ...steps[secondAction],
+    '      - name: Reader',
+    '        action: ExecuteBash',
+    '        inputs:',
+    '          commands:',
+    '            - echo "{{ build.Twice.outputs.stdout }}"',
+    '',
+  ].join('\n');
+  const messages = (text: string) => ComponentDocument.fromYaml(text).validate({ platform: Platform.LINUX }).map((f) => f.message);
+  const duplicate = (line: number) =>
+    `phase 'build', step 'Twice' (line ${line}): duplicate step name 'Twice' in this phase; step names must be unique within a phase`;
+
+  test('is an error on the later step, and references reach the first step (ExecuteBash, which has stdout)', () => {
+    expect(messages(document('ExecuteBash', 'Reboot'))).toEqual([duplicate(10)]);
+  });
+
+  test('is an error on the later step, and references reach the first step (Reboot, which has no outputs)', () => {
+    expect(messages(document('Reboot', 'ExecuteBash'))).toEqual([
+      duplicate(7),
+      "phase 'build', step 'Reader' (line 15): '{{ build.Twice.outputs.stdout }}' refers to an output of Reboot, which documents no outputs",
+    ]);
+  });
+});
+
+describe('a reference to an output with an index', () => {
+  const document = (reference: string) => [
+    'schemaVersion: 1.0',
+    'phases:',
+    '  - name: build',
+    '    steps:',
+    '      - name: Run',
+    '        action: ExecuteBash',
+    '        inputs:',
+    '          commands:',
+    '            - echo',
+    '      - name: Reader',
+    '        action: ExecuteBash',
+    '        inputs:',
+    '          commands:',
+    `            - echo "{{ ${reference} }}"`,
+    '',
+  ].join('\n');
+  const messages = (text: string) => ComponentDocument.fromYaml(text).validate({ platform: Platform.LINUX }).map((f) => f.message);
+
+  test('reads the output name after the index', () => {
+    expect(messages(document('build.Run.outputs[0].stdout'))).toEqual([]);
+    expect(messages(document('build.Run.outputs[0].nope'))).toEqual([
+      "phase 'build', step 'Reader' (line 13): '{{ build.Run.outputs[0].nope }}' refers to output 'nope' of ExecuteBash, whose outputs are stdout",
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { expressionsInText } from '../../../src/private/toe/references';
+import { DeclaredNames, expressionsInText } from '../../../src/private/toe/references';
 import { seededRandom } from '../../helpers/seeded-random';
 
 /** The pattern the scanner stands for: the inside of `{{ ... }}` without braces, trimmed. */
@@ -32,5 +32,29 @@ describe('expressionsInText', () => {
       withExpressions += found.length > 0 ? 1 : 0;
     }
     expect(withExpressions).toBeGreaterThan(500); // the random texts do exercise matches
+  });
+});
+
+describe('DeclaredNames', () => {
+  test('answers as a Set of the same names, for names and expressions of every length', () => {
+    const next = seededRandom(11);
+    const word = (length: number) => Array.from({ length }, () => 'ab.'[Math.floor(next() * 3)]).join('');
+    let hits = 0;
+    for (let round = 0; round < 200; round++) {
+      const declared = new DeclaredNames();
+      const set = new Set<string>();
+      for (let n = Math.floor(next() * 4); n > 0; n--) {
+        const name = word(Math.floor(next() * 6));
+        expect(declared.has(name)).toBe(set.has(name));
+        declared.add(name);
+        set.add(name);
+      }
+      for (let q = 0; q < 50; q++) {
+        const expression = word(Math.floor(next() * 8));
+        expect({ expression, has: declared.has(expression) }).toEqual({ expression, has: set.has(expression) });
+        hits += set.has(expression) ? 1 : 0;
+      }
+    }
+    expect(hits).toBeGreaterThan(100); // the random queries do find names
   });
 });
