@@ -214,8 +214,8 @@ function alphaRow(c: PipelineCase): string {
 }
 
 /**
- * The target's premise, measured: the issue sets 1.15 because the official alpha module "measures
- * about 1.1 on the same kind of app". Here it runs the same app, alternated with the others.
+ * The premise of the time target, measured: 1.15 was set because the official alpha module was
+ * said to measure about 1.1 on the same kind of app. Here it runs the same app, alternated with the others.
  */
 function alphaSection(cases: PipelineCase[], sameTemplates: boolean): string[] {
   const alphaVersion = packageVersion('@aws-cdk/aws-imagebuilder-alpha');
