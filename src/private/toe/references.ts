@@ -122,20 +122,11 @@ function checkChainedStep(
 }
 
 /**
- * The inside of each `{{ ... }}` in `text`, trimmed: what `/\{\{\s*([^{}]*?)\s*\}\}/g` captures.
+ * Calls `visit(expression, context, key)` with the inside of each `{{ ... }}` in `text`, trimmed:
+ * what `/\{\{\s*([^{}]*?)\s*\}\}/g` captures. Found with `indexOf` because this runs for every
+ * string of every step; `context` and `key` are passed through, which spares a closure per string.
  */
-export function expressionsInText(text: string): string[] {
-  const found: string[] = [];
-  forEachExpressionInText(text, (expression, into: string[]) => into.push(expression), found, '');
-  return found;
-}
-
-/**
- * Calls `visit(expression, context, key)` with the inside of each `{{ ... }}` in `text`, trimmed, as
- * `expressionsInText` lists them. Found with `indexOf` because this runs for every string of every
- * step; `context` and `key` are passed through, which spares a closure per string.
- */
-function forEachExpressionInText<T>(
+export function forEachExpressionInText<T>(
   text: string, visit: (expression: string, context: T, key: string) => void, context: T, key: string,
 ): void {
   for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', open + 1)) {

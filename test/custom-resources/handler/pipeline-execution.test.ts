@@ -14,6 +14,8 @@ const { endpoint } = harness;
 const OTHER_PIPELINE = `${ARN_PREFIX}:image-pipeline/other`;
 const buildArn = (build: number, pipeline = 'golden') => `${ARN_PREFIX}:image/${pipeline}/1.0.0/${build}`;
 const FIRST_BUILD = buildArn(1);
+/** The answer's Data for the first build once it has made one AMI, in us-east-1. */
+const FIRST_BUILD_AMI_DATA = { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' };
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The tags every build is started with: a hash of what decides whether an Update needs a new build. */
 const BUILD_TAGS = { [BUILD_INPUTS_TAG]: expect.stringMatching(/^[0-9a-f]{64}$/) };
@@ -246,7 +248,7 @@ describe('hand-over', () => {
     expect(response).toEqual({
       Status: 'SUCCESS',
       PhysicalResourceId: FIRST_BUILD,
-      Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+      Data: FIRST_BUILD_AMI_DATA,
       ...echoOf(event),
     });
     expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'GetImage', 'Invoke', 'GetImage', 'GetImage']);
@@ -392,7 +394,7 @@ describe('Update', () => {
     expect(response).toEqual({
       Status: 'SUCCESS',
       PhysicalResourceId: FIRST_BUILD,
-      Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+      Data: FIRST_BUILD_AMI_DATA,
       ...echoOf(event),
     });
     expect(harness.operations()).toEqual(['GetImage']);
@@ -559,7 +561,7 @@ describe('Update', () => {
       expect(response).toEqual({
         Status: 'SUCCESS',
         PhysicalResourceId: FIRST_BUILD,
-        Data: { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' },
+        Data: FIRST_BUILD_AMI_DATA,
         ...echoOf(event),
       });
       // PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE, one state a poll.

@@ -1,11 +1,18 @@
-import { DeclaredNames, expressionsInText } from '../../../src/private/toe/references';
+import { DeclaredNames, forEachExpressionInText } from '../../../src/private/toe/references';
 import { seededRandom } from '../../helpers/seeded-random';
 
 /** The pattern the scanner stands for: the inside of `{{ ... }}` without braces, trimmed. */
 const EXPRESSION = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const withPattern = (text: string) => [...text.matchAll(EXPRESSION)].map((match) => match[1]);
 
-describe('expressionsInText', () => {
+/** What the scanner visits in `text`, in order. */
+function expressionsInText(text: string): string[] {
+  const found: string[] = [];
+  forEachExpressionInText(text, (expression, into: string[]) => into.push(expression), found, '');
+  return found;
+}
+
+describe('forEachExpressionInText', () => {
   test.each([
     ['echo "{{ Greeting }} from step 1"', ['Greeting']],
     ['{{build.Step0.outputs.stdout}}{{ x }}', ['build.Step0.outputs.stdout', 'x']],
