@@ -142,7 +142,7 @@ export class StepCondition {
   }
 
   /**
-   * Any other condition, as AWSTOE writes it, e.g. `{ platform: 'linux' }`.
+   * Any other comparison, as AWSTOE writes it, e.g. `{ patternMatches: '^v[0-9]+', value: '{{ Version }}' }`.
    */
   public static fromObject(condition: { [key: string]: any }): StepCondition {
     return new StepCondition(condition);

@@ -162,6 +162,12 @@ describe('ComponentDocument authoring', () => {
         commands: ['uname'],
         condition: StepCondition.and(StepCondition.stringEquals('{{ loop.value }}', 'x'), StepCondition.not(StepCondition.numberEquals('1', 2))),
         loop: StepLoop.forEach(['x']),
+      }),
+      ComponentStep.executeBash('Tagged', {
+        commands: ['echo tagged'],
+        condition: StepCondition.or(
+          StepCondition.stringEquals('{{ build.Each.outputs.stdout }}', 'ok'),
+          StepCondition.fromObject({ patternMatches: '^v[0-9]+', value: '{{ build.Count.outputs.stdout }}' })),
       }));
 
     const steps = yaml.parse(document.toYaml()).phases[0].steps;
@@ -169,6 +175,9 @@ describe('ComponentDocument authoring', () => {
     expect(steps[1].loop).toEqual({ name: 'counter', for: { start: 1, end: 5, updateBy: 2 } });
     expect(steps[2].loop).toEqual({ forEach: { list: 'a,b', delimiter: ',' } });
     expect(steps[3].if).toEqual({ and: [{ stringEquals: 'x', value: '{{ loop.value }}' }, { not: { numberEquals: 2, value: '1' } }] });
+    expect(steps[4].if).toEqual({
+      or: [{ stringEquals: 'ok', value: '{{ build.Each.outputs.stdout }}' }, { patternMatches: '^v[0-9]+', value: '{{ build.Count.outputs.stdout }}' }],
+    });
     expect(document.validate().filter((f) => f.severity === 'error')).toEqual([]);
   });
 
@@ -443,6 +452,111 @@ describe('ComponentDocument validation', () => {
     });
   });
 
+  describe('the shape of the document', () => {
+    /** A document of one build phase with these step lines. */
+    const withSteps = (steps: string) => `schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n${steps}`;
+    /** A valid document of one Reboot step after these top-level lines. */
+    const withTop = (top: string) => `schemaVersion: 1.0\n${top}phases:\n  - name: build\n    steps:\n      - name: Restart\n        action: Reboot\n`;
+    const findingsOf = (text: string) => ComponentDocument.fromYaml(text).validate({ platform: Platform.LINUX });
+
+    test('fails when the document is not a map', () => {
+      expect(errorsOf('- a\n- b\n')).toEqual(['document (line 1): must be a map with schemaVersion and phases, got ["a","b"]']);
+      expect(errorsOf('hello\n')).toEqual(['document (line 1): must be a map with schemaVersion and phases, got "hello"']);
+      // An empty text has no line to point at.
+      expect(ComponentDocument.fromYaml('').validate())
+        .toEqual([{ severity: 'error', line: undefined, message: 'document: must be a map with schemaVersion and phases, got null' }]);
+    });
+
+    test('warns, not fails, on an unknown top-level key', () => {
+      expect(findingsOf(withTop('author: me\n'))).toEqual([{
+        severity: 'warning',
+        line: 2,
+        message: "document (line 2): unknown top-level key 'author'; AWSTOE documents have name, description, schemaVersion, parameters, constants, phases",
+      }]);
+    });
+
+    test('fails when phases are missing or not a list', () => {
+      expect(errorsOf('schemaVersion: 1.0\n'))
+        .toEqual(['document (line 1): phases must be a non-empty list of phases (build, validate, test), got nothing']);
+      expect(errorsOf('schemaVersion: 1.0\nphases:\n  build: {}\n'))
+        .toEqual(['document (line 1): phases must be a non-empty list of phases (build, validate, test), got {"build":{}}']);
+    });
+
+    test('fails on a phase that is not a map', () => {
+      expect(errorsOf('schemaVersion: 1.0\nphases:\n  - build\n')).toEqual([
+        'phase 1 (line 3): must be a map with name and steps, got "build"',
+        'document (line 3): phases must include at least one of build, validate, test, got none',
+      ]);
+    });
+
+    test('fails on a step that is not a map', () => {
+      expect(errorsOf(withSteps('      - echo hi\n')))
+        .toEqual(["phase 'build', step 1 (line 5): must be a map with name, action and inputs, got \"echo hi\""]);
+    });
+
+    test('fails when parameters are not a list of single-key maps', () => {
+      expect(errorsOf(withTop('parameters:\n  Version: x\n')))
+        .toEqual(['parameters (line 3): parameters must be a list of single-key maps, got {"Version":"x"}']);
+      expect(errorsOf(withTop('parameters:\n  - Version:\n      type: string\n    Other:\n      type: string\n'))).toEqual([
+        'parameters entry 1 (line 3): must be a map with exactly one name, got {"Version":{"type":"string"},"Other":{"type":"string"}}',
+      ]);
+    });
+
+    test('fails on a parameter that is not of type string', () => {
+      expect(errorsOf(withTop('parameters:\n  - Version:\n      type: integer\n      default: 1\n')))
+        .toEqual(['parameter \'Version\' (line 3): must have type: string, got "integer"']);
+      expect(errorsOf(withTop('parameters:\n  - Version:\n'))).toEqual(["parameter 'Version' (line 3): must have type: string, got null"]);
+    });
+
+    test('fails on a constant without a value', () => {
+      expect(errorsOf(withTop('constants:\n  - Folder:\n      type: string\n'))).toEqual(["constant 'Folder' (line 3): a constant needs a value"]);
+    });
+
+    test('warns, not fails, on an unknown step key', () => {
+      expect(findingsOf(withSteps('      - name: Restart\n        action: Reboot\n        timeout: 5\n'))).toEqual([{
+        severity: 'warning',
+        line: 7,
+        message: "phase 'build', step 'Restart' (line 7): unknown step key 'timeout'; "
+          + 'steps have name, action, timeoutSeconds, onFailure, maxAttempts, inputs, loop, if',
+      }]);
+    });
+
+    test('fails on a step without an action, or with one that is not a string', () => {
+      expect(errorsOf(withSteps('      - name: Check\n        inputs:\n          commands: [id]\n')))
+        .toEqual(["phase 'build', step 'Check' (line 5): action is required and must be a string, got nothing"]);
+      expect(errorsOf(withSteps('      - name: Check\n        action: 5\n')))
+        .toEqual(["phase 'build', step 'Check' (line 5): action is required and must be a string, got 5"]);
+    });
+
+    test('fails on a step without inputs when its action requires some, with the line of the step', () => {
+      expect(findingsOf(withSteps('      - name: Get\n        action: S3Download\n'))).toEqual([{
+        severity: 'error',
+        line: 5,
+        message: "phase 'build', step 'Get' (line 5): missing required inputs 'source', 'destination' of S3Download",
+      }]);
+      expect(errorsOf(withSteps('      - name: Check\n        action: ExecuteBash\n')))
+        .toEqual(["phase 'build', step 'Check' (line 5): missing required input 'commands' of ExecuteBash"]);
+    });
+
+    test('fails on an item of an input list that is not a map', () => {
+      expect(errorsOf(withSteps('      - name: MakeFolder\n        action: CreateFolder\n        inputs:\n          - /tmp/a\n')))
+        .toEqual(["phase 'build', step 'MakeFolder' (line 8): each input of CreateFolder must be a map, got \"/tmp/a\""]);
+    });
+
+    test('fails on a loop for whose start, end or updateBy is not a whole number', () => {
+      const loop = (start: string) => withSteps('      - name: Count\n        action: ExecuteBash\n        loop:\n          for:\n'
+        + `            start: ${start}\n            end: 2\n            updateBy: 1\n        inputs:\n          commands: [id]\n`);
+      expect(errorsOf(loop('a'))).toEqual([
+        'phase \'build\', step \'Count\' (line 8): loop for needs whole numbers start, end and updateBy, got {"start":"a","end":2,"updateBy":1}',
+      ]);
+      expect(errorsOf(loop('0.5')).join('\n')).toMatch(/loop for needs whole numbers start, end and updateBy, got \{"start":0.5,/);
+      // An expression is resolved when the step runs: only the reference itself is checked.
+      expect(errorsOf(loop("'{{ First }}'"))).toEqual([
+        "phase 'build', step 'Count' (line 8): '{{ First }}' is not a declared parameter or constant, a loop variable or an earlier step's output",
+      ]);
+    });
+  });
+
   test('fails on a loop with both for and forEach, or a zero step', () => {
     const withLoop = (loop: string) => VALID.replace('        action: CreateFolder', `        action: CreateFolder\n        loop:\n${loop}`);
     expect(errorsOf(withLoop('          forEach: [a]\n          for: {start: 1, end: 2, updateBy: 1}')).join('\n'))
@@ -492,6 +606,13 @@ describe('document validation in Component', () => {
       data: ComponentData.fromInline(VALID.replace('echo installing', 'docker inspect -f {{.State}}; echo')),
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Component', Match.stringLikeRegexp('is not a reference this library can check'));
+  });
+
+  test('fails synthesis on a YAML syntax error in inline text, naming the line', () => {
+    expect(() => new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromInline('schemaVersion: 1.0\nphases:\n  - name: build: x\n'),
+    })).toThrow(/component document has 1 error:\n {2}- line 3: YAML syntax error: Nested mappings are not allowed in compact mappings\n/);
   });
 
   test('validateDocument: false turns the check off', () => {

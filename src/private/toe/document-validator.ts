@@ -78,13 +78,21 @@ export function parseDocumentYaml(text: string): ParsedDocument {
   return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
 }
 
-/** Parses with the `yaml` library, keeping each node's position to map paths to lines. */
+/**
+ * Parses with the `yaml` library, keeping each node's position to map paths to lines. A path to
+ * something the text lacks (a missing `inputs`, say) gets the line of the nearest part that it has.
+ */
 function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: LineLocator } {
   const lineCounter = new yaml.LineCounter();
   const parsed = yaml.parseDocument(text, { lineCounter });
   const locate: LineLocator = (path) => {
-    const node = parsed.getIn(path, true) as yaml.Node | undefined;
-    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = parsed.getIn(path.slice(0, depth), true) as yaml.Node | undefined;
+      if (node?.range) {
+        return lineCounter.linePos(node.range[0]).line;
+      }
+    }
+    return undefined;
   };
   return { parsed, locate };
 }
