@@ -222,6 +222,14 @@ describe('ImageRecipe', () => {
         .toThrow(/must be among those its document declares \(Version, Channel\), got 'Colour'/);
     });
 
+    test('leaves the parameters of an unchecked component to the service when its text is not a document', () => {
+      // With validateDocument: false nothing has checked the text; what it declares is unknown.
+      const raw = new Component(stack, 'Raw', {
+        platform: Platform.LINUX, data: ComponentData.fromInline('- not\n- a document\n'), validateDocument: false,
+      });
+      expect(() => newRecipe({ components: [{ component: raw, parameters: { Anything: 'x' } }] })).not.toThrow();
+    });
+
     test('reads the parameters from the parse that validated the component: the text is parsed once', () => {
       const parse = jest.spyOn(simpleYaml, 'parseSimpleYaml');
       try {
