@@ -538,6 +538,26 @@ describe('ComponentDocument validation', () => {
         .toEqual(["phase 'build', step 'Check' (line 5): missing required input 'commands' of ExecuteBash"]);
     });
 
+    test('fails on a list of inputs for an action that takes a map', () => {
+      expect(errorsOf(withSteps('      - name: Run\n        action: ExecuteBash\n        inputs:\n          - commands: [id]\n')))
+        .toEqual(['phase \'build\', step \'Run\' (line 8): inputs of ExecuteBash must be a map, got [{"commands":["id"]}]']);
+    });
+
+    test('warns, not fails, on an unknown input of an action whose documented inputs may be incomplete', () => {
+      expect(findingsOf(withSteps('      - name: Remove\n        action: DeleteFile\n        inputs:\n          - path: /tmp/a\n            recursive: true\n')))
+        .toEqual([{
+          severity: 'warning',
+          line: 9,
+          message: "phase 'build', step 'Remove' (line 9): unknown input 'recursive' of DeleteFile; its inputs are path, force",
+        }]);
+    });
+
+    test('shortens a long value in a message', () => {
+      const long = 'x'.repeat(80);
+      expect(errorsOf(withSteps(`      - name: Run\n        action: ExecuteBash\n        inputs:\n          commands: ${long}\n`)))
+        .toEqual([`phase 'build', step 'Run' (line 8): input 'commands' of ExecuteBash must be a list, got "${'x'.repeat(56)}...`]);
+    });
+
     test('fails on an item of an input list that is not a map', () => {
       expect(errorsOf(withSteps('      - name: MakeFolder\n        action: CreateFolder\n        inputs:\n          - /tmp/a\n')))
         .toEqual(["phase 'build', step 'MakeFolder' (line 8): each input of CreateFolder must be a map, got \"/tmp/a\""]);

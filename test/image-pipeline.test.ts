@@ -461,6 +461,23 @@ describe('ImagePipeline', () => {
         .toThrow(`; ${why}, got '${expression}'`);
     });
 
+    test.each([
+      ['*/x', 'cron(*/x 0 * * ? *)'],
+      ['1/2/3', 'cron(1/2/3 0 * * ? *)'],
+    ])('fails on a cron step that is not a number (%s)', (part, expression) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) }))
+        .toThrow('schedule expression must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *), ' +
+          'or rate(value unit) with unit minute(s), hour(s) or day(s), e.g. rate(7 days); ' +
+          `minutes '${part}' has a step that is not a number, got '${expression}'`);
+    });
+
+    test('fails on a cron range with more than two ends', () => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.cron({ hour: '1-2-3' }) }))
+        .toThrow('schedule expression must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *), ' +
+          'or rate(value unit) with unit minute(s), hour(s) or day(s), e.g. rate(7 days); ' +
+          "hours '1-2-3' is not a value or a range from-to, got 'cron(0 1-2-3 * * ? *)'");
+    });
+
     test.each(['EST5EDT', 'GMT', 'UTC', 'Japan', 'Etc/GMT+5', 'America/Argentina/Buenos_Aires', 'America/Port-au-Prince'])(
       'accepts the IANA time zone %s', (timezone) => {
         newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) });

@@ -160,6 +160,11 @@ describe('Image', () => {
     })).toThrow('workflows may hold at most 1 build workflow and 10 test workflows, got 2 build and 0 test workflows');
   });
 
+  test('fails on workflows without an executionRole', () => {
+    expect(() => newImage({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }] }))
+      .toThrow('workflows need an executionRole that Image Builder runs them as, got none');
+  });
+
   test('fails without a recipe', () => {
     expect(() => new Image(stack, 'I', {})).toThrow('give imageRecipe or containerRecipe, exactly one, got neither');
   });

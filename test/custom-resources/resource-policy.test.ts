@@ -184,6 +184,21 @@ describe('sharing', () => {
     expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow(/component/);
   });
 
+  test.each(['aws', 'aws-marketplace', 'third-party'])('fails for an imported component build owned by \'%s\', naming the owner', (owner) => {
+    const arn = `arn:aws:imagebuilder:us-east-1:${owner}:component/update-linux/1.0.0/1`;
+    const imported = Component.fromComponentArn(stack, 'Imported', arn);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] }))
+      .toThrow(`only components of an AWS account can be shared, '${arn}' is owned by '${owner}'`);
+  });
+
+  test('fails for an imported AWS-owned image build given a statement with addToResourcePolicy', () => {
+    const arn = 'arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/2025.1.1/1';
+    const imported = Image.fromImageArn(stack, 'Imported', arn);
+    expect(() => imported.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['imagebuilder:GetImage'], principals: [new iam.AccountPrincipal('111111111111')],
+    }))).toThrow(`only images of an AWS account can be shared, '${arn}' is owned by 'aws'`);
+  });
+
   test('fails for a malformed account ID', () => {
     expect(() => component().shareWith({ accounts: ['12345'] }))
       .toThrow(/shareWith accounts must be an AWS account ID of exactly 12 digits, e\.g\. 123456789012, got '12345'/);

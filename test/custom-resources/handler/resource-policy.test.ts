@@ -265,6 +265,28 @@ describe('Update', () => {
     expect(endpoint.shareOf(IMAGE_RECIPE)?.featureSet).toBe('STANDARD');
   });
 
+  test('to another resource that fails after putting its policy, and then fails to remove that sharing, names both failures', async () => {
+    const other = `${IMAGE_RECIPE.replace('golden', 'other')}`;
+    await created(IMAGE_RECIPE);
+    const oldShare = endpoint.shareOf(IMAGE_RECIPE)!;
+    endpoint.addResource(other);
+    endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+    endpoint.injectFault({ operation: 'DeleteResourceShare', status: 400, errorType: 'OperationNotPermittedException', message: 'share is busy' });
+
+    const response = await harness.run(updateEvent(other, policyFor(other), { arn: IMAGE_RECIPE, policy: policyFor(IMAGE_RECIPE) }));
+
+    const share = endpoint.shareOf(other)!;
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(IMAGE_RECIPE) });
+    expect(response.Reason).toBe(
+      `PromoteResourceShareCreatedFromPolicy on ${share.resourceShareArn} failed: ServerInternalException: injected ServerInternalException; ` +
+      `the sharing it had started could not be removed: DeleteResourceShare on ${share.resourceShareArn} failed: OperationNotPermittedException: share is busy`);
+    expect(endpoint.requestsFor('DeleteResourceShare').map((r) => [r.query.resourceShareArn, r.status])).toEqual([[share.resourceShareArn, 400]]);
+    // The cleanup promoted and tagged the share before it failed to delete it: it is still there, as the reason says.
+    expect(share).toMatchObject({ featureSet: 'STANDARD', resourceArns: [other], tags: [{ key: PROMOTED_TAG_KEY, value: other }] });
+    expect(endpoint.policyOf(other)).toBe(policyFor(other));
+    expect(endpoint.shareOf(IMAGE_RECIPE)).toEqual(oldShare);
+  });
+
   test('of the policy alone that fails after putting it is undone by the rollback Update', async () => {
     const policyA = policyFor(COMPONENT, '111122223333');
     const policyB = policyFor(COMPONENT, '444455556666');
@@ -485,6 +507,23 @@ describe('shares the handler did not promote', () => {
     expect(response.Reason).toMatch(/^TagResource on arn:aws:ram:\S+ failed: TagPolicyViolationException: tag not allowed; the share was deleted$/);
     expect(endpoint.resourceShares()).toEqual([]);
     expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+  });
+
+  test('a share that can be neither tagged nor deleted after its promotion fails the Create naming both failures', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.injectFault({ operation: 'TagResource', status: 400, errorType: 'TagPolicyViolationException', message: 'tag not allowed' });
+    endpoint.injectFault({ operation: 'DeleteResourceShare', status: 400, errorType: 'OperationNotPermittedException', message: 'share is busy' });
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    const share = endpoint.shareOf(COMPONENT)!;
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(response.Reason).toBe(`TagResource on ${share.resourceShareArn} failed: TagPolicyViolationException: tag not allowed; ` +
+      `the share could not be deleted either: DeleteResourceShare on ${share.resourceShareArn} failed: OperationNotPermittedException: share is busy`);
+    expect(endpoint.requestsFor('DeleteResourceShare').map((r) => [r.query.resourceShareArn, r.status])).toEqual([[share.resourceShareArn, 400]]);
+    // Neither deleted nor tagged: the promoted share and the policy are still there.
+    expect(share).toMatchObject({ featureSet: 'STANDARD', resourceArns: [COMPONENT], tags: [] });
+    expect(endpoint.policyOf(COMPONENT)).toBe(policyFor(COMPONENT));
   });
 });
 
