@@ -49,10 +49,17 @@ export interface ResourcePolicyProps {
  * creates from it so the principals see the resource. Removing it removes the sharing.
  */
 export class ResourcePolicy extends Construct {
-  /** The policy of `resource`, created on first use as its child. */
+  /**
+   * The policy of `resource`, created on first use as its child. The ARN is checked before: a
+   * policy that failed its check must not stay in the tree for a later call to find.
+   */
   public static of(resource: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): ResourcePolicy {
-    return (resource.node.tryFindChild('ResourcePolicy') as ResourcePolicy | undefined)
-      ?? new ResourcePolicy(resource, 'ResourcePolicy', { resourceArn, resourceType });
+    const existing = resource.node.tryFindChild('ResourcePolicy') as ResourcePolicy | undefined;
+    if (existing) {
+      return existing;
+    }
+    validateResourceArn(resource, resourceArn, resourceType);
+    return new ResourcePolicy(resource, 'ResourcePolicy', { resourceArn, resourceType });
   }
 
   /** The statement that shares a resource of this type with accounts, organizations and OUs. */
@@ -77,11 +84,10 @@ export class ResourcePolicy extends Construct {
   private readonly resourceArn: string;
   private readonly resourceType: ImageBuilderResourceType;
 
-  public constructor(scope: Construct, id: string, props: ResourcePolicyProps) {
+  private constructor(scope: Construct, id: string, props: ResourcePolicyProps) {
     super(scope, id);
     this.resourceArn = props.resourceArn;
     this.resourceType = props.resourceType;
-    this.validateResourceArn();
 
     const handler = HandlerFunction.of(this);
     this.grantHandler(handler);
@@ -104,27 +110,6 @@ export class ResourcePolicy extends Construct {
     }
     this.document.addStatements(statement);
     return { statementAdded: true, policyDependable: this };
-  }
-
-  private validateResourceArn(): void {
-    if (Token.isUnresolved(this.resourceArn)) {
-      // An ARN built around tokens (partition, region) still shows its owner when that is AWS.
-      const owner = this.resourceArn.split(':')[4];
-      if (owner === 'aws') {
-        throw validationError(`only ${SHAREABLE[this.resourceType].name}s of an AWS account can be shared, this one is owned by AWS`, this);
-      }
-      return;
-    }
-    const arn = parseImageBuilderArn(this.resourceArn);
-    const kind = SHAREABLE[this.resourceType];
-    const needsBuild = this.resourceType === ImageBuilderResourceType.COMPONENT || this.resourceType === ImageBuilderResourceType.IMAGE;
-    if (!arn || arn.resourceType !== this.resourceType || (needsBuild && arn.build === undefined) || arn.version?.includes('x')) {
-      throw validationError(`a ${kind.name} policy needs the ${kind.name}'s ARN${needsBuild ? ' with its build number (.../1.0.0/1)' : ''} ` +
-        `for ${kind.operation}, got '${this.resourceArn}'`, this);
-    }
-    if (sharingPrincipalKind(arn.account) !== 'account') {
-      throw validationError(`only ${kind.name}s of an AWS account can be shared, '${this.resourceArn}' is owned by '${arn.account}'`, this);
-    }
   }
 
   private grantHandler(handler: HandlerFunction): void {
@@ -216,4 +201,26 @@ export class ResourcePolicy extends Construct {
 
 function asList(value: unknown): any[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
+function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
+  if (Token.isUnresolved(resourceArn)) {
+    // An ARN built around tokens (partition, region) still shows its owner when that is AWS.
+    const owner = resourceArn.split(':')[4];
+    if (owner === 'aws') {
+      throw validationError(`only ${SHAREABLE[resourceType].name}s of an AWS account can be shared, this one is owned by AWS`, scope);
+    }
+    return;
+  }
+  const arn = parseImageBuilderArn(resourceArn);
+  const kind = SHAREABLE[resourceType];
+  const needsBuild = resourceType === ImageBuilderResourceType.COMPONENT || resourceType === ImageBuilderResourceType.IMAGE;
+  if (!arn || arn.resourceType !== resourceType || (needsBuild && arn.build === undefined) || arn.version?.includes('x')) {
+    throw validationError(`a ${kind.name} policy needs the ${kind.name}'s ARN${needsBuild ? ' with its build number (.../1.0.0/1)' : ''} ` +
+      `for ${kind.operation}, got '${resourceArn}'`, scope);
+  }
+  if (sharingPrincipalKind(arn.account) !== 'account') {
+    throw validationError(`only ${kind.name}s of an AWS account can be shared, '${resourceArn}' is owned by '${arn.account}'`, scope);
+  }
 }

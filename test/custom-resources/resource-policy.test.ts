@@ -191,6 +191,14 @@ describe('sharing', () => {
       .toThrow(`only components of an AWS account can be shared, '${arn}' is owned by '${owner}'`);
   });
 
+  test('fails again on a second try after a caught failure: no policy is left behind to take the statement', () => {
+    const arn = 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.0/1';
+    const imported = Component.fromComponentArn(stack, 'Imported', arn);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(/is owned by 'aws'/);
+    expect(imported.node.tryFindChild('ResourcePolicy')).toBeUndefined();
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(/is owned by 'aws'/);
+  });
+
   test('fails for an imported AWS-owned image build given a statement with addToResourcePolicy', () => {
     const arn = 'arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/2025.1.1/1';
     const imported = Image.fromImageArn(stack, 'Imported', arn);
