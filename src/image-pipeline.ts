@@ -11,11 +11,10 @@ import { IDistributionConfiguration } from './distribution-configuration';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
-import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
+import { defaultInfrastructure, executionRoleFor, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
 import { validationError } from './private/errors';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
-import { addNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType, generateResourceName,
   validateResourceName, validateTagMap, validateTextLength,
@@ -23,11 +22,6 @@ import {
 import { IWorkflow } from './workflow';
 
 const IMAGE_PIPELINE_SYMBOL = Symbol.for('cdk-imagebuilder.ImagePipeline');
-/**
- * The managed policy AWS documents for the role Image Builder runs workflows as
- * (arn:aws:iam::aws:policy/EC2ImageBuilderExecutionPolicy, AWS managed policy reference).
- */
-const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
 
 /**
  * Whether a pipeline runs on its schedule.
@@ -416,12 +410,7 @@ export class ImagePipeline extends ImagePipelineBase {
     }
 
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
-    const customLogGroups = [props.imageLogGroup, props.pipelineLogGroup].filter((g): g is logs.ILogGroup => g !== undefined);
-    this.executionRole = props.executionRole
-      ?? (props.workflows?.length || customLogGroups.length ? this.defaultExecutionRole() : undefined);
-    if (this.executionRole) {
-      customLogGroups.forEach((group) => group.grantWrite(this.executionRole!));
-    }
+    this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 
     this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
 
@@ -544,17 +533,6 @@ export class ImagePipeline extends ImagePipelineBase {
   private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
     const pattern: events.EventPattern = { resources: events.Match.prefix(this._imageArnPrefix), detail };
     return imageBuilderRule(this, id, options, detailType, pattern);
-  }
-
-  private defaultExecutionRole(): iam.IRole {
-    const role = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(WORKFLOW_EXECUTION_POLICY)],
-    });
-    addNagSuppression(role.node.defaultChild as any, 'AwsSolutions-IAM4',
-      'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
-      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${WORKFLOW_EXECUTION_POLICY}`]);
-    return role;
   }
 }
 

@@ -11,8 +11,7 @@ import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
-import { defaultInfrastructure, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
-import { validationError } from './private/errors';
+import { defaultInfrastructure, executionRoleFor, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
 import { addNagSuppression } from './private/nag-suppressions';
 import { ImageBuilderResourceType, validateImageBuilderArn, validateTagMap } from './private/validation';
 import { ShareWithOptions } from './sharing';
@@ -140,9 +139,10 @@ export interface ImageProps {
   readonly workflows?: PipelineWorkflow[];
 
   /**
-   * The role Image Builder runs workflows as.
+   * The role Image Builder runs workflows as and writes to a custom log group with.
    *
-   * @default - none; give one with `workflows`
+   * @default - created when `workflows` or `logGroup` is given, with the managed workflow execution
+   * policy and write access to that log group
    */
   readonly executionRole?: iam.IRole;
 
@@ -256,6 +256,8 @@ export class Image extends ImageBase {
 
   /** Where the build ran. */
   public readonly infrastructureConfiguration: IInfrastructureConfiguration;
+  /** The role that runs workflows and writes to the custom log group, when there is one. */
+  public readonly executionRole?: iam.IRole;
 
   public constructor(scope: Construct, id: string, props: ImageProps) {
     super(scope, id);
@@ -264,12 +266,9 @@ export class Image extends ImageBase {
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     validateTestTimeout(this, props.imageTestsTimeout);
     validateTagMap(this, 'tags', props.tags);
-    if (props.workflows?.length && !props.executionRole) {
-      throw validationError('workflows need an executionRole that Image Builder runs them as, got none', this);
-    }
-
     this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
     const resource = new CfnImage(this, 'Resource', {
@@ -284,7 +283,7 @@ export class Image extends ImageBase {
       imageScanningConfiguration: { imageScanningEnabled: props.imageScanningEnabled ?? false },
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
       workflows: renderWorkflows(this, props.workflows),
-      executionRole: props.executionRole?.roleArn,
+      executionRole: this.executionRole?.roleArn,
       loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
       deletionSettings: removalPolicy === RemovalPolicy.DESTROY ? { executionRole: this.deletionRole().roleArn } : undefined,
       tags: props.tags,

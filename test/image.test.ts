@@ -160,9 +160,43 @@ describe('Image', () => {
     })).toThrow('workflows may hold at most 1 build workflow and 10 test workflows, got 2 build and 0 test workflows');
   });
 
-  test('fails on workflows without an executionRole', () => {
-    expect(() => newImage({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }] }))
-      .toThrow('workflows need an executionRole that Image Builder runs them as, got none');
+  test('workflows without an executionRole get one with the managed workflow policy, suppressed in cdk-nag with its reason', () => {
+    const image = newImage({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }] });
+    expect(image.executionRole).toBeDefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Image', {
+      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ImageExecutionRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'imagebuilder.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2ImageBuilderExecutionPolicy']] }],
+    });
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('a custom log group gets an execution role that may write to it; a given role gets that access too', () => {
+    expect(newImage({ logGroup: new logs.LogGroup(stack, 'Logs') }).executionRole).toBeDefined();
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    expect(newImage({ logGroup: new logs.LogGroup(stack, 'MoreLogs'), executionRole: role }, 'Second').executionRole).toBe(role);
+    const template = Template.fromStack(stack);
+    for (const [roleId, logsId] of [['^ImageExecutionRole', '^Logs'], ['^Given', '^MoreLogs']]) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp(roleId) }],
+        PolicyDocument: {
+          Statement: [Match.objectLike({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp(logsId), 'Arn'] },
+          })],
+        },
+      });
+    }
+    expectValidTemplate(stack);
+  });
+
+  test('without workflows or a custom log group there is no execution role', () => {
+    expect(newImage().executionRole).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', { ExecutionRole: Match.absent() });
   });
 
   test('fails without a recipe', () => {

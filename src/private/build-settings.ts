@@ -1,13 +1,17 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
 import { Workflow, WorkflowParameterType, WorkflowType, checkWorkflowParameters } from '../workflow';
 import { validationError } from './errors';
+import { addNagSuppression } from './nag-suppressions';
 
 /*
- * What pipelines and deploy-time images share: test timeouts, workflows, the default infrastructure.
+ * What pipelines and deploy-time images share: test timeouts, workflows, the execution role, the
+ * default infrastructure.
  */
 
 /** Image tests may run 60 to 1,440 minutes (ImageTestsConfiguration API reference). */
@@ -137,4 +141,37 @@ export function defaultInfrastructure(scope: Construct, containerRecipe: IContai
     infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
   }
   return infrastructure;
+}
+
+/**
+ * The managed policy AWS documents for the role Image Builder runs workflows as
+ * (arn:aws:iam::aws:policy/EC2ImageBuilderExecutionPolicy, AWS managed policy reference).
+ */
+const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
+
+/**
+ * The role Image Builder runs workflows as and writes custom log groups with: the one given, or one
+ * created with the managed workflow execution policy when workflows or custom log groups need it
+ * (created as `ExecutionRole` in `scope`). It may write to the log groups either way.
+ */
+export function executionRoleFor(
+  scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
+): iam.IRole | undefined {
+  const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
+  const role = given ?? (workflows?.length || customLogGroups.length ? createExecutionRole(scope) : undefined);
+  if (role) {
+    customLogGroups.forEach((group) => group.grantWrite(role));
+  }
+  return role;
+}
+
+function createExecutionRole(scope: Construct): iam.IRole {
+  const role = new iam.Role(scope, 'ExecutionRole', {
+    assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(WORKFLOW_EXECUTION_POLICY)],
+  });
+  addNagSuppression(role.node.defaultChild as iam.CfnRole, 'AwsSolutions-IAM4',
+    'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
+    [`Policy::arn:<AWS::Partition>:iam::aws:policy/${WORKFLOW_EXECUTION_POLICY}`]);
+  return role;
 }
