@@ -15,7 +15,6 @@ import {
   VersionWildcards,
   arnSafeName,
   generateResourceName,
-  parseImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
   validateTagMap,
@@ -259,10 +258,7 @@ abstract class ComponentBase extends Resource implements IComponent {
 
   /** The ARN up to and including the name: `arn:...:component/name`. */
   private componentArnPrefix(): string {
-    const parsed = Token.isUnresolved(this.componentArn) ? undefined : parseImageBuilderArn(this.componentArn);
-    if (parsed) {
-      return this.componentArn.split('/').slice(0, 2).join('/');
-    }
+    // Literal ARNs come out literal: the split and select of a string known at synth time are resolved then.
     const parts = Stack.of(this).splitArn(this.componentArn, ArnFormat.SLASH_RESOURCE_NAME);
     return Stack.of(this).formatArn({
       ...parts,

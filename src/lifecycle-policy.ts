@@ -823,6 +823,10 @@ function lastLaunched(scope: Construct, where: string, rule: LifecycleRule): { v
 
 function durationToAge(scope: Construct, prop: string, duration: Duration, max: number): { value: number; unit: LifecycleTimeUnit } {
   if (duration.isUnresolved()) {
+    // A token can only be passed on in the unit it was given in, and the age is written in days.
+    if (duration.unitLabel() !== 'days') {
+      throw validationError(`${prop} known only at deployment must be given in days (Duration.days), got one in ${duration.unitLabel()}`, scope);
+    }
     return { value: duration.toDays(), unit: LifecycleTimeUnit.DAYS };
   }
   const days = duration.toDays({ integral: false });

@@ -416,10 +416,8 @@ abstract class WorkflowBase extends Resource implements IWorkflow {
    * @internal
    */
   protected _workflowArnPrefix(): string {
-    if (!Token.isUnresolved(this.workflowArn) && parseImageBuilderArn(this.workflowArn)) {
-      return this.workflowArn.split('/').slice(0, 3).join('/');
-    }
-    // Split the whole ARN: `Stack.splitArn` of a token keeps only the first segment after the
+    // Literal ARNs come out literal: the split, select and join of a string known at synth time
+    // are resolved then. Split the whole ARN: `Stack.splitArn` of a token keeps only the first segment after the
     // resource type as `resourceName`.
     const segments = Fn.split('/', this.workflowArn);
     return Fn.join('/', [Fn.select(0, segments), Fn.select(1, segments), Fn.select(2, segments)]);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
@@ -28,6 +28,18 @@ describe('ComponentData', () => {
       Uri: Match.absent(),
     });
     expect(component.documentText).toBe(HELLO);
+    expectValidTemplate(stack);
+  });
+
+  test('fromInline with a value known only at deployment passes it to Data unchecked, with no document text', () => {
+    const document = new CfnParameter(stack, 'Document', { type: 'String' }).valueAsString;
+    const component = componentWith(ComponentData.fromInline(document));
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', {
+      Data: { Ref: 'Document' },
+      Uri: Match.absent(),
+    });
+    expect(component.documentText).toBeUndefined();
     expectValidTemplate(stack);
   });
 

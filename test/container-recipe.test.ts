@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Lazy, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -252,6 +252,28 @@ describe('ContainerRecipe', () => {
         { 'Fn::Join': ['', ['ssm:', { Ref: stack.getLogicalId(parameter.node.defaultChild as ssm.CfnParameter) }]] },
         'ami-0123456789abcdef0',
       ]);
+    });
+
+    test("accepts an instance image of 'ami-' and a value known only at deployment", () => {
+      const digits = new CfnParameter(stack, 'AmiDigits', { type: 'String' }).valueAsString;
+      newRecipe({ instanceImage: ParentImage.fromAmiId(`ami-${digits}`) });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        InstanceConfiguration: { Image: { 'Fn::Join': ['', ['ami-', { Ref: 'AmiDigits' }]] } },
+      });
+      expectValidTemplate(stack);
+    });
+
+    test('accepts an inline Dockerfile known only at deployment, unchecked and passed as given', () => {
+      const dockerfile = new CfnParameter(stack, 'Dockerfile', { type: 'String' }).valueAsString;
+      newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline(dockerfile) });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        DockerfileTemplateData: { Ref: 'Dockerfile' },
+        DockerfileTemplateUri: Match.absent(),
+      });
+      Annotations.fromStack(stack).hasNoWarning('/Stack/Recipe', Match.stringLikeRegexp('components will not run'));
+      expectValidTemplate(stack);
     });
 
     test('fails on a macOS platform override', () => {

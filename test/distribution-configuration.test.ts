@@ -762,6 +762,12 @@ describe('validation', () => {
 });
 
 describe('imports and grants', () => {
+  test('a created configuration gives its ARN and name from its attributes', () => {
+    const dist = ami();
+    expect(stack.resolve(dist.distributionConfigurationArn)).toEqual({ 'Fn::GetAtt': [logicalId(dist), 'Arn'] });
+    expect(stack.resolve(dist.distributionConfigurationName)).toEqual({ 'Fn::GetAtt': [logicalId(dist), 'Name'] });
+  });
+
   test('fromDistributionConfigurationArn takes the name from the ARN', () => {
     const imported = DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported', ARN);
     expect(imported.distributionConfigurationArn).toBe(ARN);

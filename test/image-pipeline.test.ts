@@ -1,8 +1,11 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImagePipeline, ImagePipelineProps, ImageRecipe,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
@@ -272,6 +275,13 @@ describe('ImagePipeline', () => {
     });
   });
 
+  test('imagePipelineArn and imagePipelineName are the Arn and Name attributes', () => {
+    const pipeline = newPipeline();
+    const logicalId = stack.getLogicalId(pipeline.node.defaultChild as CfnImagePipeline);
+    expect(stack.resolve(pipeline.imagePipelineArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+    expect(stack.resolve(pipeline.imagePipelineName)).toEqual({ 'Fn::GetAtt': [logicalId, 'Name'] });
+  });
+
   test('imports', () => {
     const byArn = ImagePipeline.fromImagePipelineArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/weekly');
     expect(byArn.imagePipelineName).toBe('weekly');
@@ -325,6 +335,19 @@ describe('ImagePipeline', () => {
       expect(rules[5].resources).toEqual(rules[4].resources);
       expect(JSON.stringify(rules[0].resources)).toContain('prefix');
       expect(rules.every((p) => p.source[0] === 'aws.imagebuilder')).toBe(true);
+      expectValidTemplate(stack);
+    });
+
+    test('a helper given a target adds it to the rule', () => {
+      const topic = new sns.Topic(stack, 'Topic');
+      newPipeline().onImageBuildFailed('Failed', { target: new targets.SnsTopic(topic) });
+
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({ 'detail-type': ['EC2 Image Builder Image State Change'] }),
+        Targets: [{ Arn: { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) }, Id: 'Target0' }],
+      });
       expectValidTemplate(stack);
     });
   });
@@ -494,6 +517,13 @@ describe('ImagePipeline', () => {
     ])('fails on the time zone %p', (timezone, why) => {
       expect(() => newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) }))
         .toThrow(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${why}`);
+    });
+
+    test('an expression only known at deployment is not checked and is passed as given', () => {
+      const expression = new CfnParameter(stack, 'Expression', { type: 'String' }).valueAsString;
+      newPipeline({ schedule: PipelineSchedule.expression(expression) });
+      expect(scheduleOf().ScheduleExpression).toEqual({ Ref: 'Expression' });
+      expectValidTemplate(stack);
     });
 
     test('a time zone only known at deployment is not checked', () => {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -254,6 +254,23 @@ describe('LifecyclePolicy', () => {
     expect(detail.Filter).toEqual({ Type: 'AGE', Value: 200, Unit: 'WEEKS' });
     expect(detail.ExclusionRules.Amis.LastLaunched).toEqual({ Value: 100, Unit: 'WEEKS' });
     expectValidTemplate(stack);
+  });
+
+  test('ages known only at deployment are not checked and are written in days', () => {
+    const age = new CfnParameter(stack, 'MaxAgeDays', { type: 'Number' }).valueAsNumber;
+    const launched = new CfnParameter(stack, 'LaunchedDays', { type: 'Number' }).valueAsNumber;
+    policyWithRule({ filter: LifecycleFilter.age(Duration.days(age)), excludeAmisLaunchedWithin: Duration.days(launched) });
+
+    const [detail] = policyProperties().PolicyDetails;
+    expect(detail.Filter).toEqual({ Type: 'AGE', Value: { Ref: 'MaxAgeDays' }, Unit: 'DAYS' });
+    expect(detail.ExclusionRules.Amis.LastLaunched).toEqual({ Value: { Ref: 'LaunchedDays' }, Unit: 'DAYS' });
+    expectValidTemplate(stack);
+  });
+
+  test('fails on an age known only at deployment in another unit than days', () => {
+    const hours = new CfnParameter(stack, 'MaxAgeHours', { type: 'Number' }).valueAsNumber;
+    expect(() => policyWithRule({ filter: LifecycleFilter.age(Duration.hours(hours)) }))
+      .toThrow('rules[0] filter age known only at deployment must be given in days (Duration.days), got one in hours');
   });
 
   test.each([

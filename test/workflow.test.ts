@@ -518,6 +518,17 @@ describe('Workflow', () => {
       expectSynthesizesCleanly();
     });
 
+    test('grant on a build version ARN import covers that one build', () => {
+      const arn = 'arn:aws:imagebuilder:us-east-1:111122223333:workflow/test/shared/1.0.0/2';
+      const imported = Workflow.fromWorkflowArn(stack, 'Imported', arn);
+      const role = newGranteeRole();
+      imported.grantRead(role);
+
+      const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      expect(policy.Properties.PolicyDocument.Statement[0].Resource).toEqual(arn);
+      expectSynthesizesCleanly();
+    });
+
     test('grant on a literal wildcard ARN keeps the type segment in the prefix', () => {
       const imported = Workflow.fromWorkflowArn(stack, 'Imported',
         'arn:aws:imagebuilder:us-east-1:111122223333:workflow/distribution/shared/x.x.x');
