@@ -69,6 +69,7 @@ export async function handleResourcePolicy(event: CustomResourceEvent, deps: Han
   // CloudFormation deletes the old one.
   let removed: string[] = [];
   if (event.RequestType === 'Update' && event.PhysicalResourceId === physicalResourceId) {
+    await undoFailedMove(event, resourceArn, deps);
     removed = await removeSharing(resourceArn, event.OldResourceProperties?.Policy ?? policy, event, deps);
   }
   await putPolicy(resourceArn, policy, deps);
@@ -81,11 +82,30 @@ export async function handleResourcePolicy(event: CustomResourceEvent, deps: Han
 }
 
 /**
+ * The rollback of an Update that moved the policy to another resource and failed: the physical ID
+ * did not change, so no Delete will come for the resource the move had started to share, and any
+ * sharing the failed Update could not remove from it is removed here. Best effort: the resource is
+ * no longer the stack's, and a failure here must not fail the rollback.
+ */
+async function undoFailedMove(event: CustomResourceEvent, resourceArn: string, deps: HandlerDependencies): Promise<void> {
+  const movedTo: string | undefined = event.OldResourceProperties?.ResourceArn;
+  if (movedTo === undefined || movedTo === resourceArn) {
+    return;
+  }
+  try {
+    await removeSharing(movedTo, event.OldResourceProperties!.Policy, event, deps);
+  } catch (error) {
+    deps.log({ level: 'warn', message: 'sharing of the resource a failed update had moved to left in place', resourceArn: movedTo, reason: (error as Error).message });
+  }
+}
+
+/**
  * The error to answer with once the policy is on the resource, so that no failure leaves it shared
  * without the stack knowing: a Create answers with its physical ID, so the rollback Delete removes
  * the sharing; an Update of the same resource is cleaned up by the rollback Update, which removes
  * the sharing before it puts the old policy back; an Update to another resource keeps the old
- * physical ID, so nothing would clean up the new one: that sharing is removed here.
+ * physical ID, so no Delete will clean up the new one: that sharing is removed here (and, should
+ * that fail, by the rollback Update).
  */
 async function failedAfterPuttingPolicy(
   event: CustomResourceEvent, physicalResourceId: string, resourceArn: string, policy: string, error: Error, deps: HandlerDependencies,

@@ -287,6 +287,58 @@ describe('Update', () => {
     expect(endpoint.shareOf(IMAGE_RECIPE)).toEqual(oldShare);
   });
 
+  describe('the rollback of a move to another resource that failed and could not remove that sharing', () => {
+    const other = `${IMAGE_RECIPE.replace('golden', 'other')}`;
+    /** CloudFormation's rollback Update: the old properties back, under the physical ID the failed Update kept. */
+    const rollbackEvent = () => harness.event({
+      RequestType: 'Update',
+      ResourceType: RESOURCE_POLICY,
+      PhysicalResourceId: physicalIdOf(IMAGE_RECIPE),
+      ResourceProperties: { ResourceArn: IMAGE_RECIPE, Policy: policyFor(IMAGE_RECIPE) },
+      OldResourceProperties: { ResourceArn: other, Policy: policyFor(other) },
+    });
+
+    beforeEach(async () => {
+      await created(IMAGE_RECIPE);
+      endpoint.addResource(other);
+      endpoint.injectFault({ operation: 'PromoteResourceShareCreatedFromPolicy', status: 500, errorType: 'ServerInternalException', times: RETRY_ATTEMPTS });
+      endpoint.injectFault({ operation: 'DeleteResourceShare', status: 400, errorType: 'OperationNotPermittedException', message: 'share is busy' });
+      const failed = await harness.run(updateEvent(other, policyFor(other), { arn: IMAGE_RECIPE, policy: policyFor(IMAGE_RECIPE) }));
+      expect(failed.Reason).toMatch(/the sharing it had started could not be removed/);
+      expect(endpoint.shareOf(other)).toBeDefined();
+    });
+
+    test('removes that sharing, since no Delete will come for it, and shares the old resource again', async () => {
+      const stranded = endpoint.shareOf(other)!;
+
+      const response = await harness.run(rollbackEvent());
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(IMAGE_RECIPE) });
+      expect(endpoint.requestsFor('DeleteResourceShare').map((r) => [r.query.resourceShareArn, r.status]))
+        .toContainEqual([stranded.resourceShareArn, 200]);
+      expect(endpoint.shareOf(other)).toBeUndefined();
+      expect(endpoint.policyOf(other)).toBeUndefined();
+      expect(endpoint.policyOf(IMAGE_RECIPE)).toBe(policyFor(IMAGE_RECIPE));
+      expect(endpoint.shareOf(IMAGE_RECIPE)).toMatchObject({ featureSet: 'STANDARD', tags: [{ key: PROMOTED_TAG_KEY, value: IMAGE_RECIPE }] });
+    });
+
+    test('logs it and still succeeds when that sharing cannot be removed this time either', async () => {
+      endpoint.injectFault({ operation: 'DeleteResourceShare', status: 400, errorType: 'OperationNotPermittedException', message: 'share is busy' });
+
+      const response = await harness.run(rollbackEvent());
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalIdOf(IMAGE_RECIPE) });
+      expect(harness.logs).toContainEqual(expect.objectContaining({
+        level: 'warn',
+        message: 'sharing of the resource a failed update had moved to left in place',
+        resourceArn: other,
+        reason: expect.stringMatching(/^DeleteResourceShare on \S+ failed: OperationNotPermittedException: share is busy$/),
+      }));
+      expect(endpoint.shareOf(other)).toBeDefined();
+      expect(endpoint.shareOf(IMAGE_RECIPE)).toMatchObject({ featureSet: 'STANDARD', tags: [{ key: PROMOTED_TAG_KEY, value: IMAGE_RECIPE }] });
+    });
+  });
+
   test('of the policy alone that fails after putting it is undone by the rollback Update', async () => {
     const policyA = policyFor(COMPONENT, '111122223333');
     const policyB = policyFor(COMPONENT, '444455556666');
