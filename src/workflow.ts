@@ -416,9 +416,9 @@ abstract class WorkflowBase extends Resource implements IWorkflow {
    * @internal
    */
   protected _workflowArnPrefix(): string {
-    // Literal ARNs come out literal: the split, select and join of a string known at synth time
-    // are resolved then. Split the whole ARN: `Stack.splitArn` of a token keeps only the first segment after the
-    // resource type as `resourceName`.
+    // The whole ARN is split: `Stack.splitArn` of a token keeps only the first segment after the
+    // resource type as `resourceName`. A literal ARN comes out literal, as the split, select and
+    // join of a string known at synth time are resolved then.
     const segments = Fn.split('/', this.workflowArn);
     return Fn.join('/', [Fn.select(0, segments), Fn.select(1, segments), Fn.select(2, segments)]);
   }
