@@ -2,6 +2,7 @@ export * from './platform';
 export * from './component-data';
 export * from './component';
 export * from './aws-managed-component';
+export * from './aws-marketplace-component';
 export * from './component-document';
 export * from './parent-image';
 export * from './image-recipe';

@@ -5,11 +5,11 @@ import type { IImage } from './image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import {
-  AMI_ID, IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, SSM_PARAMETER_NAME, VersionWildcards, validateImageBuilderArn, validateSemanticVersion,
+  AMI_ID, IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, SSM_PARAMETER_NAME, VersionWildcards,
+  isMarketplaceProductId, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
 
 const LATEST_VERSION = 'x.x.x';
-const MARKETPLACE_PRODUCT_ID = /^prod-[a-z0-9]+$/;
 /** SSM parameter ARNs; public parameters such as `/aws/service/...` have no account. */
 const SSM_PARAMETER_ARN = /^arn:aws(?:-[a-z]+)*:ssm:[a-z0-9-]+:(?:[0-9]{12})?:parameter\/[a-zA-Z0-9_.\-/]+$/;
 /** The prefix Image Builder reads an SSM parameter by; this library adds it. */
@@ -262,7 +262,7 @@ export abstract class ParentImage {
    */
   public static fromMarketplaceProduct(productId: string, options: ParentImageOptions = {}): ParentImage {
     return new ValueParentImage(productId, options.platform, (scope) => {
-      if (!Token.isUnresolved(productId) && !MARKETPLACE_PRODUCT_ID.test(productId)) {
+      if (!isMarketplaceProductId(productId)) {
         throw validationError(`parentImage Marketplace product ID must be 'prod-' and lowercase letters or digits, got '${productId}'`, scope);
       }
     });

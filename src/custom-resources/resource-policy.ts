@@ -206,10 +206,11 @@ function asList(value: unknown): any[] {
 /** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
 function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
   if (Token.isUnresolved(resourceArn)) {
-    // An ARN built around tokens (partition, region) still shows its owner when that is AWS.
+    // An ARN built around tokens (partition, region) still shows its owner when that is written out
+    // (AWS, AWS Marketplace).
     const owner = resourceArn.split(':')[4];
-    if (owner === 'aws') {
-      throw validationError(`only ${SHAREABLE[resourceType].name}s of an AWS account can be shared, this one is owned by AWS`, scope);
+    if (owner !== undefined && !Token.isUnresolved(owner) && sharingPrincipalKind(owner) !== 'account') {
+      throw validationError(`only ${SHAREABLE[resourceType].name}s of an AWS account can be shared, this one is owned by '${owner}'`, scope);
     }
     return;
   }

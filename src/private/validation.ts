@@ -28,6 +28,13 @@ const MAX_VERSION_NODE = 1_073_741_823;
 const PARTITION = 'aws(?:-[a-z]+)*';
 /** AWS account IDs are 12 digits (AWS Organizations API reference, `Account.Id`). */
 const ACCOUNT_ID = /^[0-9]{12}$/;
+/** AWS Marketplace product IDs: `prod-` and lowercase letters or digits. */
+const MARKETPLACE_PRODUCT_ID = /^prod-[a-z0-9]+$/;
+
+/** Whether a value is an AWS Marketplace product ID (tokens are taken as one). */
+export function isMarketplaceProductId(value: string): boolean {
+  return Token.isUnresolved(value) || MARKETPLACE_PRODUCT_ID.test(value);
+}
 /**
  * Region codes: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, and the
  * European Sovereign Cloud's eusc-de-east-1 (the partitions' region patterns in the AWS SDKs'

@@ -182,7 +182,7 @@ describe('sharing', () => {
   test('fails for an AWS-managed component', () => {
     const managed = AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX });
     // Its ARN holds the stack's partition and region as tokens; the owner field still reads 'aws'.
-    expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow('only components of an AWS account can be shared, this one is owned by AWS');
+    expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow("only components of an AWS account can be shared, this one is owned by 'aws'");
   });
 
   test.each(['aws', 'aws-marketplace', 'third-party'])('fails for an imported component build owned by \'%s\', naming the owner', (owner) => {
