@@ -1,8 +1,8 @@
-import { Duration, IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { IDistributionConfiguration } from './distribution-configuration';
@@ -12,8 +12,10 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { defaultInfrastructure, executionRoleFor, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
+import { validationError } from './private/errors';
+import { resolveVersionedImport } from './private/imports';
 import { addNagSuppression } from './private/nag-suppressions';
-import { ImageBuilderResourceType, validateImageBuilderArn, validateTagMap } from './private/validation';
+import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
@@ -30,6 +32,20 @@ export interface IImage extends IResource {
    * @attribute
    */
   readonly imageArn: string;
+
+  /**
+   * The image's name as its ARN writes it (lowercase, hyphens for spaces and underscores).
+   *
+   * @attribute
+   */
+  readonly imageName: string;
+
+  /**
+   * The image's version, e.g. `1.0.3`, or a wildcard version (`1.0.x`) of an import.
+   *
+   * @attribute
+   */
+  readonly imageVersion: string;
 
   /**
    * The platform of the image, when known.
@@ -169,8 +185,44 @@ export interface ImageProps {
   readonly tags?: { [key: string]: string };
 }
 
+/**
+ * An existing image, by ARN or by name and version.
+ */
+export interface ImageAttributes {
+  /**
+   * The image's ARN, e.g. `.../image/golden/1.0.3/1`. Give this or `imageName`, not both.
+   *
+   * @default - built from `imageName` and `imageVersion` in this stack's account and region
+   */
+  readonly imageArn?: string;
+
+  /**
+   * The image's name as its ARN writes it (lowercase, hyphens for spaces and underscores). Give
+   * this or `imageArn`, not both.
+   *
+   * @default - taken from `imageArn`
+   */
+  readonly imageName?: string;
+
+  /**
+   * The image's version, with trailing `x` wildcards allowed. Only with `imageName`.
+   *
+   * @default x.x.x (the latest version)
+   */
+  readonly imageVersion?: string;
+
+  /**
+   * The platform of the image.
+   *
+   * @default - unknown
+   */
+  readonly platform?: Platform;
+}
+
 abstract class ImageBase extends Resource implements IImage {
   public abstract readonly imageArn: string;
+  public abstract readonly imageName: string;
+  public abstract readonly imageVersion: string;
   public abstract readonly platform?: Platform;
 
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
@@ -215,10 +267,42 @@ export class Image extends ImageBase {
    * Imports an image by ARN, e.g. `.../image/golden/x.x.x` for the latest build of `golden`.
    */
   public static fromImageArn(scope: Construct, id: string, imageArn: string, platform?: Platform): IImage {
-    validateImageBuilderArn(scope, 'imageArn', imageArn, ImageBuilderResourceType.IMAGE);
+    return Image.fromImageAttributes(scope, id, { imageArn, platform });
+  }
+
+  /**
+   * Imports the latest version of an image of this stack's account and region by name.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param imageName the image's name as its ARN writes it
+   * @param platform the platform of the image, when known
+   */
+  public static fromImageName(scope: Construct, id: string, imageName: string, platform?: Platform): IImage {
+    return Image.fromImageAttributes(scope, id, { imageName, platform });
+  }
+
+  /**
+   * Imports an image from its attributes.
+   *
+   * @param scope the scope of the import
+   * @param id the id of the import
+   * @param attrs the image's attributes
+   */
+  public static fromImageAttributes(scope: Construct, id: string, attrs: ImageAttributes): IImage {
+    const { arn, name, version } = resolveVersionedImport(scope, {
+      type: ImageBuilderResourceType.IMAGE,
+      prop: 'image',
+      arn: attrs.imageArn,
+      name: attrs.imageName,
+      version: attrs.imageVersion,
+      validateName: validateImageName,
+    });
     class Import extends ImageBase {
-      public readonly imageArn = imageArn;
-      public readonly platform = platform;
+      public readonly imageArn = arn;
+      public readonly imageName = name;
+      public readonly imageVersion = version;
+      public readonly platform = attrs.platform;
     }
     return new Import(scope, id);
   }
@@ -253,6 +337,13 @@ export class Image extends ImageBase {
    * @attribute
    */
   public readonly imageName: string;
+
+  /**
+   * The image's version, e.g. `1.0.3`: its recipe's version.
+   *
+   * @attribute
+   */
+  public readonly imageVersion: string;
 
   /** Where the build ran. */
   public readonly infrastructureConfiguration: IInfrastructureConfiguration;
@@ -294,6 +385,8 @@ export class Image extends ImageBase {
     this.imageId = resource.attrImageId;
     this.imageUri = resource.attrImageUri;
     this.imageName = resource.attrName;
+    // The Arn attribute is the build version ARN, `arn:...:image/<name>/<version>/<build>`.
+    this.imageVersion = Fn.select(2, Fn.split('/', resource.attrArn));
   }
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */
@@ -306,5 +399,13 @@ export class Image extends ImageBase {
       'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
       [`Policy::arn:<AWS::Partition>:iam::aws:policy/${DELETION_POLICY}`]);
     return role;
+  }
+}
+
+/** Names in image ARNs are lowercase, with hyphens: the form the name must be given in to build the ARN. */
+function validateImageName(scope: IConstruct, name: string): void {
+  if (!Token.isUnresolved(name) && !IMAGE_BUILDER_IMAGE_NAME.test(name)) {
+    throw validationError(
+      `imageName must be the name as image ARNs write it, lowercase letters, digits, hyphens and underscores, got '${name}'`, scope);
   }
 }

@@ -134,6 +134,53 @@ describe('Image', () => {
     expect(Image.isImage(imported)).toBe(false);
   });
 
+  test('imports by build version ARN, by name and by attributes, with name and version', () => {
+    const byArn = Image.fromImageArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/1.0.3/2');
+    expect([byArn.imageName, byArn.imageVersion]).toEqual(['golden', '1.0.3']);
+
+    const byName = Image.fromImageName(stack, 'ByName', 'golden', Platform.LINUX);
+    expect(stack.resolve(byName.imageArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/golden/x.x.x']],
+    });
+    expect([byName.imageName, byName.imageVersion, byName.platform]).toEqual(['golden', 'x.x.x', Platform.LINUX]);
+
+    const pinned = Image.fromImageAttributes(stack, 'Pinned', { imageName: 'golden', imageVersion: '1.2.x' });
+    expect(stack.resolve(pinned.imageArn)['Fn::Join'][1][2]).toBe(':imagebuilder:us-east-1:123456789012:image/golden/1.2.x');
+
+    // A recipe may start from it.
+    new ImageRecipe(stack, 'Child', {
+      parentImage: pinned.toParentImage(),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'ChildUpdate', { platform: Platform.LINUX }) }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      ParentImage: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/golden/1.2.x']] },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('a created image names its version after the build ARN', () => {
+    const image = newImage();
+    const arn = { 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Arn'] };
+    expect(stack.resolve(image.imageVersion)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', arn] }] });
+    expect(stack.resolve(image.imageName)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Name'] });
+  });
+
+  test('fails on an import by a name that image ARNs cannot hold', () => {
+    expect(() => Image.fromImageName(stack, 'I', 'Golden Image'))
+      .toThrow("imageName must be the name as image ARNs write it, lowercase letters, digits, hyphens and underscores, got 'Golden Image'");
+  });
+
+  test('fails on an import given both an ARN and a name, or neither', () => {
+    expect(() => Image.fromImageAttributes(stack, 'Both', { imageArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', imageName: 'golden' }))
+      .toThrow(/give imageArn or imageName \(with imageVersion\), not both/);
+    expect(() => Image.fromImageAttributes(stack, 'Neither', {})).toThrow('give imageArn or imageName to import an image, got neither');
+  });
+
+  test('fails on an import version with a wildcard before a number', () => {
+    expect(() => Image.fromImageAttributes(stack, 'I', { imageName: 'golden', imageVersion: 'x.1.0' }))
+      .toThrow(/imageVersion must be major\.minor\.patch with numbers or trailing x wildcards/);
+  });
+
   test('workflows: empty parameters are left out, listParameters pass every value', () => {
     const executionRole = new iam.Role(stack, 'Exec', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     newImage({

@@ -59,7 +59,8 @@ export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): {
     if (i.version !== undefined) {
       throw validationError(`${versionProp} needs a ${nameProp}, got only ${versionProp} '${i.version}'`, scope);
     }
-    throw validationError(`give ${arnProp} or ${nameProp} to import a ${i.type}, got neither`, scope);
+    const article = /^[aeiou]/.test(i.type) ? 'an' : 'a';
+    throw validationError(`give ${arnProp} or ${nameProp} to import ${article} ${i.type}, got neither`, scope);
   }
 
   i.validateName(scope, i.name);
