@@ -420,6 +420,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
   public readonly parentRepository?: ecr.IRepository;
 
   private readonly components: RecipeComponentEntry[] = [];
+  private readonly instanceBlockDevices: RecipeBlockDevice[] = [];
+  private readonly instanceBlockDeviceMappings: CfnContainerRecipe.InstanceBlockDeviceMappingProperty[] = [];
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
     super(scope, id, {
@@ -434,7 +436,6 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateTextLength(this, 'description', props.description);
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'tags', props.tags);
-    validateUniqueDevices(this, props.instanceBlockDevices ?? [], 'instanceBlockDevices');
     if (props.platformOverride !== undefined && !OVERRIDE_PLATFORMS.includes(props.platformOverride)) {
       throw validationError(`platformOverride must be ${OVERRIDE_PLATFORMS.join(' or ')}, got '${props.platformOverride}'`, this);
     }
@@ -451,6 +452,9 @@ export class ContainerRecipe extends ContainerRecipeBase {
       this.addComponent(entry.component, entry.parameters);
     }
     this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+    for (const device of props.instanceBlockDevices ?? []) {
+      this.addInstanceBlockDevice(device);
+    }
 
     const dockerfile = (props.dockerfileTemplate ?? DockerfileTemplate.fromInline(DEFAULT_DOCKERFILE)).bind(this);
     const instanceImage = props.instanceImage?.bind(this).parentImage;
@@ -467,10 +471,12 @@ export class ContainerRecipe extends ContainerRecipeBase {
       dockerfileTemplateData: dockerfile.data,
       dockerfileTemplateUri: dockerfile.uri,
       description: props.description,
-      instanceConfiguration: instanceImage || props.instanceBlockDevices ? {
-        image: instanceImage,
-        blockDeviceMappings: props.instanceBlockDevices?.map((device) => device._render(this, 'instanceBlockDevices')),
-      } : undefined,
+      instanceConfiguration: Lazy.any({
+        produce: () => (instanceImage || this.instanceBlockDeviceMappings.length > 0 ? {
+          image: instanceImage,
+          blockDeviceMappings: this.instanceBlockDeviceMappings.length > 0 ? this.instanceBlockDeviceMappings : undefined,
+        } : undefined),
+      }),
       kmsKeyId: props.kmsKey?.keyArn,
       platformOverride: props.platformOverride,
       imageOsVersionOverride: props.imageOsVersionOverride?.name,
@@ -494,6 +500,17 @@ export class ContainerRecipe extends ContainerRecipeBase {
     const entry = { component, parameters };
     validateRecipeComponent(this, entry, this.components, this.platform);
     this.components.push(entry);
+  }
+
+  /**
+   * Adds a block device to the instance that builds the container image.
+   *
+   * @param device the device; each device name once
+   */
+  public addInstanceBlockDevice(device: RecipeBlockDevice): void {
+    validateUniqueDevices(this, [...this.instanceBlockDevices, device], 'instanceBlockDevices');
+    this.instanceBlockDeviceMappings.push(device._render(this, 'instanceBlockDevices'));
+    this.instanceBlockDevices.push(device);
   }
 
   /**

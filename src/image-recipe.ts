@@ -468,6 +468,8 @@ export class ImageRecipe extends ImageRecipeBase {
   public readonly platform?: Platform;
 
   private readonly components: RecipeComponentEntry[] = [];
+  private readonly blockDevices: RecipeBlockDevice[] = [];
+  private readonly blockDeviceMappings: CfnImageRecipe.InstanceBlockDeviceMappingProperty[] = [];
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnImageRecipe;
   private readonly givenVersion: string;
@@ -488,7 +490,6 @@ export class ImageRecipe extends ImageRecipeBase {
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'amiTags', props.amiTags);
     validateTagMap(this, 'tags', props.tags);
-    validateUniqueDevices(this, props.blockDevices ?? []);
     const userData = props.userDataOverride?.render();
     validateUserData(this, userData);
 
@@ -502,6 +503,9 @@ export class ImageRecipe extends ImageRecipeBase {
       this.addComponent(entry.component, entry.parameters);
     }
     this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+    for (const device of props.blockDevices ?? []) {
+      this.addBlockDevice(device);
+    }
 
     this.givenVersion = version;
     this.resource = new CfnImageRecipe(this, 'Resource', {
@@ -510,7 +514,7 @@ export class ImageRecipe extends ImageRecipeBase {
       parentImage: parent.parentImage,
       components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
       description: props.description,
-      blockDeviceMappings: props.blockDevices?.map((device) => device._render(this)),
+      blockDeviceMappings: Lazy.any({ produce: () => this.blockDeviceMappings }, { omitEmptyArray: true }),
       workingDirectory: props.workingDirectory,
       additionalInstanceConfiguration: userData !== undefined || props.uninstallSsmAgentAfterBuild !== undefined ? {
         userDataOverride: userData !== undefined ? Fn.base64(userData) : undefined,
@@ -556,6 +560,17 @@ export class ImageRecipe extends ImageRecipeBase {
     const entry = { component, parameters };
     validateRecipeComponent(this, entry, this.components, this.platform);
     this.components.push(entry);
+  }
+
+  /**
+   * Adds a block device to the build instance and to the images of this recipe.
+   *
+   * @param device the device; each device name once
+   */
+  public addBlockDevice(device: RecipeBlockDevice): void {
+    validateUniqueDevices(this, [...this.blockDevices, device]);
+    this.blockDeviceMappings.push(device._render(this));
+    this.blockDevices.push(device);
   }
 }
 

@@ -295,6 +295,27 @@ describe('ContainerRecipe', () => {
         .toThrow("instanceBlockDevices '/dev/xvda': volumeSize must be a whole number of GiB from 125 to 16000 for sc1 volumes, got 100 GiB");
     });
 
+    test('addInstanceBlockDevice gives the build instance devices, with or without an instance image', () => {
+      const plain = newRecipe({}, 'Plain');
+      const recipe = newRecipe();
+      recipe.addInstanceBlockDevice(RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.gibibytes(50) }));
+
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const properties = (r: ContainerRecipe) => resources[stack.getLogicalId(r.node.defaultChild as CfnContainerRecipe)].Properties;
+      expect(properties(plain).InstanceConfiguration).toBeUndefined();
+      expect(properties(recipe).InstanceConfiguration).toEqual({ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 50 } }] });
+      expectValidTemplate(stack);
+      expect(() => recipe.addInstanceBlockDevice(RecipeBlockDevice.noDevice('/dev/xvda')))
+        .toThrow("instanceBlockDevices must name each device once, got '/dev/xvda' twice");
+    });
+
+    test('an instance image alone makes an instance configuration without devices', () => {
+      newRecipe({ instanceImage: ParentImage.fromAmiId('ami-0123456789abcdef0') });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        InstanceConfiguration: { Image: 'ami-0123456789abcdef0', BlockDeviceMappings: Match.absent() },
+      });
+    });
+
     test('fails on a device named twice or without a name, naming instanceBlockDevices', () => {
       expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.noDevice('/dev/xvdb'), RecipeBlockDevice.noDevice('/dev/xvdb')] }))
         .toThrow("instanceBlockDevices must name each device once, got '/dev/xvdb' twice");

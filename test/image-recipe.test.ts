@@ -442,6 +442,24 @@ describe('ImageRecipe', () => {
         .toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
     });
 
+    test('addBlockDevice adds devices after those of the props, checked as they are', () => {
+      const recipe = newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeSize: Size.gibibytes(30) })] });
+      recipe.addBlockDevice(RecipeBlockDevice.noDevice('/dev/sdb'));
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 30 } }, { DeviceName: '/dev/sdb', NoDevice: '' }],
+      });
+      expectValidTemplate(stack);
+      expect(() => recipe.addBlockDevice(RecipeBlockDevice.ebs('/dev/sdb'))).toThrow("blockDevices must name each device once, got '/dev/sdb' twice");
+      expect(() => recipe.addBlockDevice(RecipeBlockDevice.ebs('/dev/sdc', { volumeType: EbsVolumeType.IO2 })))
+        .toThrow("blockDevices '/dev/sdc': io2 volumes need iops");
+    });
+
+    test('without block devices the recipe has no mappings', () => {
+      newRecipe();
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { BlockDeviceMappings: Match.absent() });
+    });
+
     test('fails on a device named twice', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda'), RecipeBlockDevice.noDevice('/dev/xvda')] }))
         .toThrow("blockDevices must name each device once, got '/dev/xvda' twice");
