@@ -520,6 +520,13 @@ export class ImagePipeline extends ImagePipelineBase {
   }
 
   /**
+   * An EventBridge rule for images of this pipeline whose build ended: AVAILABLE, CANCELLED or FAILED.
+   */
+  public onImageBuildCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE', 'CANCELLED', 'FAILED'] } });
+  }
+
+  /**
    * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
    */
   public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {

@@ -338,6 +338,14 @@ describe('ImagePipeline', () => {
       expectValidTemplate(stack);
     });
 
+    test('onImageBuildCompleted matches builds that ended, however they ended, and keeps an event pattern given with it', () => {
+      newPipeline().onImageBuildCompleted('Completed', { eventPattern: { detail: { 'previous-state': { status: ['TESTING'] } } } });
+      const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+      expect(rule.Properties.EventPattern['detail-type']).toEqual(['EC2 Image Builder Image State Change']);
+      expect(rule.Properties.EventPattern.detail).toEqual({ 'state': { status: ['AVAILABLE', 'CANCELLED', 'FAILED'] }, 'previous-state': { status: ['TESTING'] } });
+      expectValidTemplate(stack);
+    });
+
     test('a helper given a target adds it to the rule', () => {
       const topic = new sns.Topic(stack, 'Topic');
       newPipeline().onImageBuildFailed('Failed', { target: new targets.SnsTopic(topic) });
