@@ -158,6 +158,12 @@ describe('ImageRecipe', () => {
     });
   });
 
+  test('an import by a name with capitals and spaces gets the ARN the service writes for it', () => {
+    const recipe = ImageRecipe.fromImageRecipeName(stack, 'Spaced', 'Golden Base_Recipe');
+    expect(recipe.imageRecipeName).toBe('Golden Base_Recipe');
+    expect(stack.resolve(recipe.imageRecipeArn)['Fn::Join'][1][2]).toBe(':imagebuilder:us-east-1:123456789012:image-recipe/golden-base-recipe/x.x.x');
+  });
+
   test('imports', () => {
     const byArn = ImageRecipe.fromImageRecipeArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden/1.2.3');
     const byName = ImageRecipe.fromImageRecipeName(stack, 'ByName', 'golden');

@@ -66,7 +66,8 @@ export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): {
   i.validateName(scope, i.name);
   const version = i.version ?? LATEST_VERSION;
   validateSemanticVersion(scope, versionProp, version, VersionWildcards.TRAILING);
-  const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: `${i.name}/${version}` });
+  // The service writes names in ARNs lowercase, with hyphens for spaces and underscores.
+  const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: `${arnSafeName(i.name)}/${version}` });
   return { arn, name: i.name, version };
 }
 
