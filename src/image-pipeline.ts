@@ -1,4 +1,4 @@
-import { Duration, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,8 +11,9 @@ import { IDistributionConfiguration } from './distribution-configuration';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
-import { defaultInfrastructure, executionRoleFor, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
-import { validationError } from './private/errors';
+import {
+  defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+} from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
 import {
@@ -399,22 +400,13 @@ export class ImagePipeline extends ImagePipelineBase {
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     validateTestTimeout(this, props.imageTestsTimeout);
     props.schedule?._validate(this);
-    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags) && !props.containerRecipe) {
-      throw validationError('imageScanningEcrRepository and imageScanningEcrTags are only for container pipelines, got an image recipe', this);
-    }
-    if ((props.imageScanningEcrRepository || props.imageScanningEcrTags)
-      && props.imageScanningEnabled !== true && !Token.isUnresolved(props.imageScanningEnabled)) {
-      throw validationError(
-        'imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got ' +
-        `${props.imageScanningEnabled ?? 'none (scanning is off by default)'}`, this);
-    }
+    const imageScanningConfiguration = renderScanning(this, props, props.containerRecipe, 'pipelines');
 
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 
     this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
 
-    const scanning = props.imageScanningEnabled ?? false;
     const pipelineProperties: CfnImagePipelineProps = {
       name,
       description: props.description,
@@ -433,13 +425,7 @@ export class ImagePipeline extends ImagePipelineBase {
         imageTestsEnabled: props.imageTestsEnabled ?? true,
         timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
       },
-      imageScanningConfiguration: {
-        imageScanningEnabled: scanning,
-        ecrConfiguration: props.imageScanningEcrRepository || props.imageScanningEcrTags ? {
-          repositoryName: props.imageScanningEcrRepository?.repositoryName,
-          containerTags: props.imageScanningEcrTags,
-        } : undefined,
-      },
+      imageScanningConfiguration,
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
       workflows: renderWorkflows(this, props.workflows),
       executionRole: this.executionRole?.roleArn,

@@ -1,4 +1,5 @@
 import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,7 +12,9 @@ import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
-import { defaultInfrastructure, executionRoleFor, renderWorkflows, validateOneRecipe, validateTestTimeout } from './private/build-settings';
+import {
+  defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+} from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { addNagSuppression } from './private/nag-suppressions';
@@ -141,6 +144,21 @@ export interface ImageProps {
   readonly imageScanningEnabled?: boolean;
 
   /**
+   * For container images with `imageScanningEnabled`: the ECR repository Image Builder scans the
+   * image in.
+   *
+   * @default - a repository Image Builder creates
+   */
+  readonly imageScanningEcrRepository?: ecr.IRepository;
+
+  /**
+   * For container images with `imageScanningEnabled`: tags of the scanned image.
+   *
+   * @default - none
+   */
+  readonly imageScanningEcrTags?: string[];
+
+  /**
    * Collect the OS version and installed packages of the image.
    *
    * @default true
@@ -168,6 +186,14 @@ export interface ImageProps {
    * @default - `/aws/imagebuilder/<image name>`
    */
   readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * The role Image Builder removes the image's AMIs, snapshots or container images with, when the
+   * removal policy is `DESTROY`.
+   *
+   * @default - a role with the AWS-managed lifecycle execution policy
+   */
+  readonly deletionExecutionRole?: iam.IRole;
 
   /**
    * What happens to the image's AMIs, snapshots or container images when the stack deletes or
@@ -361,6 +387,9 @@ export class Image extends ImageBase {
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw validationError(`deletionExecutionRole is only used with removalPolicy DESTROY, got ${removalPolicy.toUpperCase()}; leave it out`, this);
+    }
 
     const resource = new CfnImage(this, 'Resource', {
       imageRecipeArn: props.imageRecipe?.imageRecipeArn,
@@ -371,12 +400,13 @@ export class Image extends ImageBase {
         imageTestsEnabled: props.imageTestsEnabled ?? true,
         timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
       },
-      imageScanningConfiguration: { imageScanningEnabled: props.imageScanningEnabled ?? false },
+      imageScanningConfiguration: renderScanning(this, props, props.containerRecipe, 'images'),
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
       workflows: renderWorkflows(this, props.workflows),
       executionRole: this.executionRole?.roleArn,
       loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
-      deletionSettings: removalPolicy === RemovalPolicy.DESTROY ? { executionRole: this.deletionRole().roleArn } : undefined,
+      deletionSettings: removalPolicy === RemovalPolicy.DESTROY
+        ? { executionRole: (props.deletionExecutionRole ?? this.deletionRole()).roleArn } : undefined,
       tags: props.tags,
     });
     resource.applyRemovalPolicy(removalPolicy);

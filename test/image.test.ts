@@ -97,6 +97,51 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  test('a given deletion role removes what the image made, and no other is created', () => {
+    const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    newImage({ deletionExecutionRole: role });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Image', {
+      DeletionSettings: { ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cleaner'), 'Arn'] } },
+    });
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('DeletionRole'))).toEqual([]);
+    expectValidTemplate(stack);
+  });
+
+  test('fails on a deletion role with removalPolicy RETAIN', () => {
+    const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    expect(() => newImage({ deletionExecutionRole: role, removalPolicy: RemovalPolicy.RETAIN }))
+      .toThrow('deletionExecutionRole is only used with removalPolicy DESTROY, got RETAIN; leave it out');
+  });
+
+  test('a container image scanned in a repository of its own, with tags', () => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    const scans = new ecr.Repository(stack, 'Scans');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+    newImage({ containerRecipe, imageScanningEnabled: true, imageScanningEcrRepository: scans, imageScanningEcrTags: ['scan'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+      ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { RepositoryName: { Ref: Match.stringLikeRegexp('^Scans') }, ContainerTags: ['scan'] } },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails on ECR scanning settings for an AMI, or without scanning', () => {
+    const scans = new ecr.Repository(stack, 'Scans');
+    expect(() => newImage({ imageScanningEnabled: true, imageScanningEcrRepository: scans }))
+      .toThrow('imageScanningEcrRepository and imageScanningEcrTags are only for container images, got an image recipe');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+      targetRepository: new ecr.Repository(stack, 'Repo'),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+    expect(() => newImage({ containerRecipe, imageScanningEcrTags: ['scan'] }, 'Unscanned'))
+      .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got none (scanning is off by default)');
+  });
+
   test('toParentImage chains recipes', () => {
     const base = newImage();
     new ImageRecipe(stack, 'Child', {

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
@@ -10,8 +11,8 @@ import { validationError } from './errors';
 import { addNagSuppression } from './nag-suppressions';
 
 /*
- * What pipelines and deploy-time images share: test timeouts, workflows, the execution role, the
- * default infrastructure.
+ * What pipelines and deploy-time images share: test timeouts, scanning, workflows, the execution
+ * role, the default infrastructure.
  */
 
 /** Image tests may run 60 to 1,440 minutes (ImageTestsConfiguration API reference). */
@@ -26,6 +27,36 @@ export function validateTestTimeout(scope: IConstruct, timeout: Duration | undef
     throw validationError(
       `imageTestsTimeout must be whole minutes from ${TEST_TIMEOUT_MINUTES.min} to ${TEST_TIMEOUT_MINUTES.max}, got ${minutes} minutes`, scope);
   }
+}
+
+/** How an image is scanned: the props of a pipeline or an image. */
+export interface ScanningSettings {
+  readonly imageScanningEnabled?: boolean;
+  readonly imageScanningEcrRepository?: ecr.IRepository;
+  readonly imageScanningEcrTags?: string[];
+}
+
+/**
+ * The scanning configuration, after checking that the ECR settings come with a container recipe
+ * and with scanning on (`what` names the construct kind in messages, e.g. `pipelines`).
+ */
+export function renderScanning(scope: IConstruct, settings: ScanningSettings, containerRecipe: unknown, what: string) {
+  const ecrSettings = settings.imageScanningEcrRepository !== undefined || settings.imageScanningEcrTags !== undefined;
+  if (ecrSettings && containerRecipe === undefined) {
+    throw validationError(`imageScanningEcrRepository and imageScanningEcrTags are only for container ${what}, got an image recipe`, scope);
+  }
+  if (ecrSettings && settings.imageScanningEnabled !== true && !Token.isUnresolved(settings.imageScanningEnabled)) {
+    throw validationError(
+      'imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got ' +
+      `${settings.imageScanningEnabled ?? 'none (scanning is off by default)'}`, scope);
+  }
+  return {
+    imageScanningEnabled: settings.imageScanningEnabled ?? false,
+    ecrConfiguration: ecrSettings ? {
+      repositoryName: settings.imageScanningEcrRepository?.repositoryName,
+      containerTags: settings.imageScanningEcrTags,
+    } : undefined,
+  };
 }
 
 /** Exactly one recipe: an image recipe or a container recipe. */
