@@ -61,7 +61,8 @@ interface Measurement {
   readonly templateBytes: number;
 }
 
-function cpuMs(since: NodeJS.CpuUsage): number {
+/** The CPU time of this process since `since`, in ms. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
   const { user, system } = process.cpuUsage(since);
   return (user + system) / 1000;
 }
