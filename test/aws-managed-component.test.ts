@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, IComponent, Platform } from '../src';
+import { inAwsPartition } from './helpers/arns';
 
 let stack: Stack;
 
@@ -8,9 +9,7 @@ beforeEach(() => {
 });
 
 function arnOf(component: IComponent): string {
-  const resolved = stack.resolve(component.componentArn);
-  // formatArn renders the partition as a Ref; flatten it to compare with the published ARN.
-  return resolved['Fn::Join'][1].map((part: any) => (part.Ref === 'AWS::Partition' ? 'aws' : part)).join('');
+  return inAwsPartition(stack.resolve(component.componentArn));
 }
 
 describe('AwsManagedComponent', () => {

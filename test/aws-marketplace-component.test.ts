@@ -1,6 +1,7 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsMarketplaceComponent, IComponent, ImageRecipe, ParentImage, Platform } from '../src';
+import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
 let stack: Stack;
@@ -10,9 +11,7 @@ beforeEach(() => {
 });
 
 function arnOf(component: IComponent): string {
-  const resolved = stack.resolve(component.componentArn);
-  // formatArn renders the partition as a Ref; flatten it to compare with the ARN AWS Marketplace publishes.
-  return resolved['Fn::Join'][1].map((part: any) => (part.Ref === 'AWS::Partition' ? 'aws' : part)).join('');
+  return inAwsPartition(stack.resolve(component.componentArn));
 }
 
 const CIS = { componentName: 'cis-hardening', marketplaceProductId: 'prod-abc123def456' };

@@ -4,6 +4,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ImageArchitecture, ImageRecipe, OsVersion, ParentImage, Platform,
 } from '../src';
+import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
 let stack: Stack;
@@ -24,9 +25,6 @@ function parentImageOf(): any {
   return stack.resolve(recipe.Properties.ParentImage);
 }
 
-function flatten(value: any): string {
-  return typeof value === 'string' ? value : value['Fn::Join'][1].map((p: any) => (p.Ref === 'AWS::Partition' ? 'aws' : p)).join('');
-}
 
 describe('ParentImage', () => {
   test('fromAmiId', () => {
@@ -83,13 +81,13 @@ describe('ParentImage', () => {
   ])('fromAwsManagedImage %s %s', (image, architecture, name, platform) => {
     const recipe = recipeWith(ParentImage.fromAwsManagedImage(image, { architecture }), platform);
     expect(recipe.platform).toBe(platform);
-    expect(flatten(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
+    expect(inAwsPartition(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
     expectValidTemplate(stack);
   });
 
   test('fromAwsManagedImage renders the aws-owned ARN in the stack region, latest version by default', () => {
     recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023));
-    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/x.x.x');
+    expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/x.x.x');
     expectValidTemplate(stack);
   });
 
@@ -97,7 +95,7 @@ describe('ParentImage', () => {
     recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.of('rocky-linux-9-x86', OsVersion.of(Platform.LINUX, 'Rocky Linux 9')), {
       imageVersion: '2025.1.x',
     }));
-    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/rocky-linux-9-x86/2025.1.x');
+    expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/rocky-linux-9-x86/2025.1.x');
   });
 
   test('fromImageArn and fromMarketplaceProduct', () => {
@@ -175,7 +173,7 @@ describe('ParentImage', () => {
 
   test('fromAwsManagedImage accepts a version with leading zeros', () => {
     recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023, { imageVersion: '2025.06.x' }));
-    expect(flatten(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/2025.06.x');
+    expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/2025.06.x');
     expectValidTemplate(stack);
   });
 
@@ -192,7 +190,7 @@ describe('ParentImage', () => {
 
   test.each(['a', 'rocky-linux-9-x86', 'custom_image-01'])('AwsManagedImage.of accepts the image name %p', (name) => {
     recipeWith(ParentImage.fromAwsManagedImage(AwsManagedImage.of(name, OsVersion.of(Platform.LINUX, 'Custom Linux'))));
-    expect(flatten(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
+    expect(inAwsPartition(parentImageOf())).toBe(`arn:aws:imagebuilder:eu-west-1:aws:image/${name}/x.x.x`);
   });
 
   test.each(['Rocky Linux 9', 'Amazon-Linux-2023-x86', 'rocky/linux', 'rocky.linux', ''])('fails on an AwsManagedImage.of name outside image ARNs: %p', (name) => {

@@ -19,6 +19,7 @@ import {
   WorkflowType,
   checkWorkflowParameters,
 } from '../src';
+import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
 
@@ -140,10 +141,8 @@ function expectSynthesizesCleanly(scope: Stack = stack): void {
   expectNoNagErrors(scope);
 }
 
-/** A resolved `Fn::Join` ARN with the partition flattened, to compare with a published ARN. */
 function arnOf(workflow: IWorkflow, scope: Stack = stack): string {
-  const resolved = scope.resolve(workflow.workflowArn);
-  return resolved['Fn::Join'][1].map((part: any) => (part.Ref === 'AWS::Partition' ? 'aws' : part)).join('');
+  return inAwsPartition(scope.resolve(workflow.workflowArn));
 }
 
 /**
