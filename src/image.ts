@@ -17,13 +17,11 @@ import {
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
-import { addNagSuppression } from './private/nag-suppressions';
+import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
-/** AWS maintains this policy for deleting images and their AMIs, snapshots and containers. */
-const DELETION_POLICY = 'service-role/EC2ImageBuilderLifecycleExecutionPolicy';
 
 /**
  * An image Image Builder built: an AMI or a container image.
@@ -421,14 +419,10 @@ export class Image extends ImageBase {
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */
   private deletionRole(): iam.IRole {
-    const role = new iam.Role(this, 'DeletionRole', {
-      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(DELETION_POLICY)],
+    return imageBuilderServiceRole(this, 'DeletionRole', {
+      managedPolicy: LIFECYCLE_EXECUTION_POLICY,
+      suppressionReason: 'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
     });
-    addNagSuppression(role.node.defaultChild as any, 'AwsSolutions-IAM4',
-      'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
-      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${DELETION_POLICY}`]);
-    return role;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Tags } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Lazy, Resource, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
@@ -7,7 +7,7 @@ import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
-import { addNagSuppression } from './private/nag-suppressions';
+import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
@@ -23,8 +23,6 @@ import {
 
 const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
 
-/** The managed policy the user guide documents for the lifecycle execution role (image-lifecycle-prerequisites). */
-const LIFECYCLE_EXECUTION_POLICY = 'service-role/EC2ImageBuilderLifecycleExecutionPolicy';
 /** The tag an ECR repository needs before lifecycle policies may delete its images. */
 const LIFECYCLE_ACCESS_TAG_KEY = 'LifecycleExecutionAccess';
 const LIFECYCLE_ACCESS_TAG_VALUE = 'EC2 Image Builder';
@@ -680,16 +678,12 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
   }
 
   private createExecutionRole(): iam.IRole {
-    const role = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+    return imageBuilderServiceRole(this, 'ExecutionRole', {
+      managedPolicy: LIFECYCLE_EXECUTION_POLICY,
       description: 'EC2 Image Builder lifecycle policy execution',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(LIFECYCLE_EXECUTION_POLICY)],
+      suppressionReason: 'the AWS-managed policy Image Builder documents for lifecycle execution roles: maintained by AWS as the service ' +
+        'changes, and limited by its conditions to resources Image Builder tagged as created by it',
     });
-    addNagSuppression(role.node.defaultChild as CfnResource, 'AwsSolutions-IAM4',
-      'the AWS-managed policy Image Builder documents for lifecycle execution roles: maintained by AWS as the service ' +
-      'changes, and limited by its conditions to resources Image Builder tagged as created by it',
-      [`Policy::arn:<AWS::Partition>:iam::aws:policy/${LIFECYCLE_EXECUTION_POLICY}`]);
-    return role;
   }
 }
 

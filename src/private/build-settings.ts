@@ -8,7 +8,7 @@ import type { PipelineWorkflow } from '../image-pipeline';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
 import { Workflow, WorkflowParameterType, WorkflowType, checkWorkflowParameters } from '../workflow';
 import { validationError } from './errors';
-import { addNagSuppression } from './nag-suppressions';
+import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
 
 /*
  * What pipelines and deploy-time images share: test timeouts, scanning, workflows, the execution
@@ -175,12 +175,6 @@ export function defaultInfrastructure(scope: Construct, containerRecipe: IContai
 }
 
 /**
- * The managed policy AWS documents for the role Image Builder runs workflows as
- * (arn:aws:iam::aws:policy/EC2ImageBuilderExecutionPolicy, AWS managed policy reference).
- */
-const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
-
-/**
  * The role Image Builder runs workflows as and writes custom log groups with: the one given, or one
  * created with the managed workflow execution policy when workflows or custom log groups need it
  * (created as `ExecutionRole` in `scope`). It may write to the log groups either way.
@@ -197,12 +191,8 @@ export function executionRoleFor(
 }
 
 function createExecutionRole(scope: Construct): iam.IRole {
-  const role = new iam.Role(scope, 'ExecutionRole', {
-    assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(WORKFLOW_EXECUTION_POLICY)],
+  return imageBuilderServiceRole(scope, 'ExecutionRole', {
+    managedPolicy: WORKFLOW_EXECUTION_POLICY,
+    suppressionReason: 'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
   });
-  addNagSuppression(role.node.defaultChild as iam.CfnRole, 'AwsSolutions-IAM4',
-    'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
-    [`Policy::arn:<AWS::Partition>:iam::aws:policy/${WORKFLOW_EXECUTION_POLICY}`]);
-  return role;
 }
