@@ -17,7 +17,7 @@ import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
-import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
   AMI_ID, ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
@@ -420,8 +420,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
   public readonly parentRepository?: ecr.IRepository;
 
   private readonly components: RecipeComponentEntry[] = [];
-  private readonly instanceBlockDevices: RecipeBlockDevice[] = [];
-  private readonly instanceBlockDeviceMappings: CfnContainerRecipe.InstanceBlockDeviceMappingProperty[] = [];
+  private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
     super(scope, id, {
@@ -472,10 +471,10 @@ export class ContainerRecipe extends ContainerRecipeBase {
       dockerfileTemplateUri: dockerfile.uri,
       description: props.description,
       instanceConfiguration: Lazy.any({
-        produce: () => (instanceImage || this.instanceBlockDeviceMappings.length > 0 ? {
-          image: instanceImage,
-          blockDeviceMappings: this.instanceBlockDeviceMappings.length > 0 ? this.instanceBlockDeviceMappings : undefined,
-        } : undefined),
+        produce: () => {
+          const blockDeviceMappings = this.instanceBlockDevices.render();
+          return instanceImage || blockDeviceMappings ? { image: instanceImage, blockDeviceMappings } : undefined;
+        },
       }),
       kmsKeyId: props.kmsKey?.keyArn,
       platformOverride: props.platformOverride,
@@ -508,9 +507,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    * @param device the device; each device name once
    */
   public addInstanceBlockDevice(device: RecipeBlockDevice): void {
-    validateUniqueDevices(this, [...this.instanceBlockDevices, device], 'instanceBlockDevices');
-    this.instanceBlockDeviceMappings.push(device._render(this, 'instanceBlockDevices'));
-    this.instanceBlockDevices.push(device);
+    this.instanceBlockDevices.add(this, device);
   }
 
   /**

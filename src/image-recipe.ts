@@ -11,7 +11,7 @@ import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
-import { validateRecipeVersion, validateUniqueDevices } from './private/recipe-rules';
+import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
 import { ShareWithOptions } from './sharing';
 
@@ -468,8 +468,7 @@ export class ImageRecipe extends ImageRecipeBase {
   public readonly platform?: Platform;
 
   private readonly components: RecipeComponentEntry[] = [];
-  private readonly blockDevices: RecipeBlockDevice[] = [];
-  private readonly blockDeviceMappings: CfnImageRecipe.InstanceBlockDeviceMappingProperty[] = [];
+  private readonly blockDevices = new BlockDeviceList('blockDevices');
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnImageRecipe;
   private readonly givenVersion: string;
@@ -514,7 +513,7 @@ export class ImageRecipe extends ImageRecipeBase {
       parentImage: parent.parentImage,
       components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
       description: props.description,
-      blockDeviceMappings: Lazy.any({ produce: () => this.blockDeviceMappings }, { omitEmptyArray: true }),
+      blockDeviceMappings: Lazy.any({ produce: () => this.blockDevices.render() }),
       workingDirectory: props.workingDirectory,
       additionalInstanceConfiguration: userData !== undefined || props.uninstallSsmAgentAfterBuild !== undefined ? {
         userDataOverride: userData !== undefined ? Fn.base64(userData) : undefined,
@@ -568,9 +567,7 @@ export class ImageRecipe extends ImageRecipeBase {
    * @param device the device; each device name once
    */
   public addBlockDevice(device: RecipeBlockDevice): void {
-    validateUniqueDevices(this, [...this.blockDevices, device]);
-    this.blockDeviceMappings.push(device._render(this));
-    this.blockDevices.push(device);
+    this.blockDevices.add(this, device);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import { Construct, IConstruct } from 'constructs';
 import { validationError } from './errors';
+import type { RecipeBlockDevice } from '../image-recipe';
 import { VersionWildcards, validateSemanticVersion } from './validation';
 
 /** Recipes may let the service number the patch (`1.0.x`), nothing else. */
@@ -11,19 +13,30 @@ export function validateRecipeVersion(scope: IConstruct, version: string): void 
   }
 }
 
+/**
+ * The block devices of a recipe or of its build instance, rendered as they are added (which checks
+ * each against the EBS rules) and each device name once. `prop` names them in messages.
+ */
+export class BlockDeviceList {
+  private readonly mappings: CfnImageRecipe.InstanceBlockDeviceMappingProperty[] = [];
+  private readonly names = new Set<string>();
 
-export function validateUniqueDevices(
-  scope: IConstruct, devices: ReadonlyArray<{ readonly deviceName: string }>, prop = 'blockDevices',
-): void {
-  const seen = new Set<string>();
-  for (const device of devices) {
+  public constructor(private readonly prop: string) {}
+
+  public add(scope: Construct, device: RecipeBlockDevice): void {
     if (!Token.isUnresolved(device.deviceName) && device.deviceName.trim() === '') {
-      throw validationError(`${prop} deviceName must be a device name such as '/dev/xvda', got ''`, scope);
+      throw validationError(`${this.prop} deviceName must be a device name such as '/dev/xvda', got ''`, scope);
     }
-    if (seen.has(device.deviceName)) {
-      throw validationError(`${prop} must name each device once, got '${device.deviceName}' twice`, scope);
+    if (this.names.has(device.deviceName)) {
+      throw validationError(`${this.prop} must name each device once, got '${device.deviceName}' twice`, scope);
     }
-    seen.add(device.deviceName);
+    this.mappings.push(device._render(scope, this.prop));
+    this.names.add(device.deviceName);
+  }
+
+  /** The mappings, or `undefined` when there are none. */
+  public render(): CfnImageRecipe.InstanceBlockDeviceMappingProperty[] | undefined {
+    return this.mappings.length > 0 ? this.mappings : undefined;
   }
 }
 
