@@ -1,11 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { Component, IComponent } from './component';
+import { IComponent } from './component';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
-import { VersionWildcards, validateSemanticVersion } from './private/validation';
-
-const LATEST_VERSION = 'x.x.x';
+import { importOwnedComponent, validateOwnedComponentName } from './private/owned-components';
 
 /**
  * Options for an AWS-managed component that exists for Linux and Windows.
@@ -115,19 +112,8 @@ export class AwsManagedComponent {
    * @param options version and platform
    */
   public static fromName(scope: Construct, id: string, componentName: string, options: AwsManagedComponentNameOptions = {}): IComponent {
-    const componentVersion = options.componentVersion ?? LATEST_VERSION;
-    validateSemanticVersion(scope, 'componentVersion', componentVersion, VersionWildcards.TRAILING);
-    if (!Token.isUnresolved(componentName) && !/^[a-z0-9][a-z0-9-]*$/.test(componentName)) {
-      throw validationError(
-        `componentName must be an AWS-managed component name of lowercase letters, numbers and hyphens, got '${componentName}'`, scope);
-    }
-    const componentArn = Stack.of(scope).formatArn({
-      service: 'imagebuilder',
-      account: 'aws',
-      resource: 'component',
-      resourceName: `${componentName}/${componentVersion}`,
-    });
-    return Component.fromComponentAttributes(scope, id, { componentArn, platform: options.platform });
+    validateOwnedComponentName(scope, componentName, 'an AWS-managed');
+    return importOwnedComponent(scope, id, 'aws', componentName, options);
   }
 
   private constructor() {}
@@ -141,3 +127,4 @@ function fromCatalogue(scope: Construct, id: string, method: string, names: Plat
   }
   return AwsManagedComponent.fromName(scope, id, name, { componentVersion: options.componentVersion, platform: options.platform });
 }
+

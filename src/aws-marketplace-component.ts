@@ -1,11 +1,10 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { Component, IComponent } from './component';
+import { IComponent } from './component';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
-import { VersionWildcards, isMarketplaceProductId, validateSemanticVersion } from './private/validation';
+import { importOwnedComponent, validateOwnedComponentName } from './private/owned-components';
+import { isMarketplaceProductId } from './private/validation';
 
-const LATEST_VERSION = 'x.x.x';
 /** The owner field of Marketplace component ARNs. */
 const MARKETPLACE_OWNER = 'aws-marketplace';
 
@@ -53,22 +52,11 @@ export class AwsMarketplaceComponent {
    * @param attrs the component's name, product, version and platform
    */
   public static fromAwsMarketplaceComponentAttributes(scope: Construct, id: string, attrs: AwsMarketplaceComponentAttributes): IComponent {
-    const componentVersion = attrs.componentVersion ?? LATEST_VERSION;
-    validateSemanticVersion(scope, 'componentVersion', componentVersion, VersionWildcards.TRAILING);
-    if (!Token.isUnresolved(attrs.componentName) && !/^[a-z0-9][a-z0-9-]*$/.test(attrs.componentName)) {
-      throw validationError(
-        `componentName must be a Marketplace component name of lowercase letters, numbers and hyphens, got '${attrs.componentName}'`, scope);
-    }
+    validateOwnedComponentName(scope, attrs.componentName, 'a Marketplace');
     if (!isMarketplaceProductId(attrs.marketplaceProductId)) {
       throw validationError(`marketplaceProductId must be 'prod-' and lowercase letters or digits, got '${attrs.marketplaceProductId}'`, scope);
     }
-    const componentArn = Stack.of(scope).formatArn({
-      service: 'imagebuilder',
-      account: MARKETPLACE_OWNER,
-      resource: 'component',
-      resourceName: `${attrs.componentName}-${attrs.marketplaceProductId}/${componentVersion}`,
-    });
-    return Component.fromComponentAttributes(scope, id, { componentArn, platform: attrs.platform });
+    return importOwnedComponent(scope, id, MARKETPLACE_OWNER, `${attrs.componentName}-${attrs.marketplaceProductId}`, attrs);
   }
 
   private constructor() {}
