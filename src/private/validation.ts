@@ -30,11 +30,6 @@ const PARTITION = 'aws(?:-[a-z]+)*';
 const ACCOUNT_ID = /^[0-9]{12}$/;
 /** AWS Marketplace product IDs: `prod-` and lowercase letters or digits. */
 const MARKETPLACE_PRODUCT_ID = /^prod-[a-z0-9]+$/;
-
-/** Whether a value is an AWS Marketplace product ID (tokens are taken as one). */
-export function isMarketplaceProductId(value: string): boolean {
-  return Token.isUnresolved(value) || MARKETPLACE_PRODUCT_ID.test(value);
-}
 /**
  * Region codes: us-east-1, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, and the
  * European Sovereign Cloud's eusc-de-east-1 (the partitions' region patterns in the AWS SDKs'
@@ -414,4 +409,9 @@ export function sharingPrincipalKind(value: string): 'account' | 'organization' 
     return 'organizational-unit';
   }
   return IAM_PRINCIPAL_ARN.test(value) ? 'iam' : undefined;
+}
+
+/** Whether a value is an AWS Marketplace product ID (tokens are taken as one). */
+export function isMarketplaceProductId(value: string): boolean {
+  return Token.isUnresolved(value) || MARKETPLACE_PRODUCT_ID.test(value);
 }
