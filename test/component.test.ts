@@ -189,25 +189,23 @@ describe('Component', () => {
       expect(resources).toContain('component/shared/*');
     });
 
+    /** The statements of the policy that `grantRead` on an import of `arn` gives a new role. */
+    function grantReadStatementsOn(arn: string): unknown[] {
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      Component.fromComponentArn(stack, 'Imported', arn).grantRead(role);
+      const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      return policy.Properties.PolicyDocument.Statement;
+    }
+
     test('grant on a build version ARN import covers that one build', () => {
       const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared-tools/1.2.3/4';
-      const imported = Component.fromComponentArn(stack, 'Imported', arn);
-      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-      imported.grantRead(role);
-
-      const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-      expect(policy.Properties.PolicyDocument.Statement).toEqual([{ Action: 'imagebuilder:GetComponent', Effect: 'Allow', Resource: arn }]);
+      expect(grantReadStatementsOn(arn)).toEqual([{ Action: 'imagebuilder:GetComponent', Effect: 'Allow', Resource: arn }]);
       expectValidTemplate(stack);
     });
 
     test('grant on a wildcard ARN import covers every version of the name, in literal ARNs', () => {
       const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared-tools/1.x.x';
-      const imported = Component.fromComponentArn(stack, 'Imported', arn);
-      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-      imported.grantRead(role);
-
-      const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-      expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      expect(grantReadStatementsOn(arn)).toEqual([{
         Action: 'imagebuilder:GetComponent',
         Effect: 'Allow',
         Resource: [arn, 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared-tools/*'],
