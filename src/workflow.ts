@@ -624,41 +624,6 @@ export class Workflow extends WorkflowBase {
   }
 }
 
-/**
- * Checks the parameters that a pipeline or image passes to a workflow against the parameters its
- * document declares: every name must be declared, and every parameter without a default must be
- * set. Does nothing when the document is not known at synth time (imports, AWS-managed workflows,
- * S3 documents).
- *
- * For the constructs of this library; not part of the jsii API.
- *
- * @param workflow the workflow the parameters are for
- * @param parameters the parameter values by name
- * @param scope the construct that passes the parameters, for errors
- * @param prop the prop that holds the parameters, for errors
- * @jsii ignore
- */
-export function checkWorkflowParameters(
-  workflow: IWorkflow, parameters: { readonly [name: string]: unknown }, scope: IConstruct, prop: string = 'parameters'): void {
-  if (!Workflow.isWorkflow(workflow) || workflow.documentParameters === undefined) {
-    return;
-  }
-  const declared = workflow.documentParameters;
-  const declaredNames = declared.map((p) => `'${p.name}'`).join(', ') || 'none';
-  for (const name of Object.keys(parameters)) {
-    if (!Token.isUnresolved(name) && !declared.some((p) => p.name === name)) {
-      throw validationError(
-        `${prop} must be parameters that workflow '${workflow.node.path}' declares, got '${name}'; declared: ${declaredNames}`, scope);
-    }
-  }
-  const missing = declared.filter((p) => !p.hasDefault && !(p.name in parameters));
-  if (missing.length > 0) {
-    throw validationError(
-      `${prop} must set every parameter of workflow '${workflow.node.path}' that has no default, ` +
-      `missing ${missing.map((p) => `'${p.name}'`).join(', ')}`, scope);
-  }
-}
-
 /** Works out ARN, name, version and type of an imported workflow, rejecting conflicting or missing attributes. */
 function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omit<ResolvedWorkflow, 'kmsKey'> {
   const { workflowArn: arn, workflowName: name, workflowVersion: version, workflowType } = attrs;

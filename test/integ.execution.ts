@@ -3,8 +3,8 @@
  * publishes its AMI ID. `npm test` checks the synthesized snapshot; deploying it needs an AWS
  * account (see README).
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, Platform } from '../src';
 
 const app = new App();
@@ -13,7 +13,22 @@ const recipe = new ImageRecipe(stack, 'Recipe', {
   parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
   components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateOs', { platform: Platform.LINUX }) }],
 });
-new ImagePipeline(stack, 'FireAndForget', { imageRecipe: recipe }).startOnDeploy();
+const fireAndForget = new ImagePipeline(stack, 'FireAndForget', { imageRecipe: recipe }).startOnDeploy();
 const waited = new ImagePipeline(stack, 'Waited', { imageRecipe: recipe }).startOnDeploy({ waitForCompletion: true });
 new CfnOutput(stack, 'AmiId', { value: waited.amiId() });
-new IntegTest(app, 'PipelineExecution', { testCases: [stack] });
+const integ = new IntegTest(app, 'PipelineExecution', { testCases: [stack] });
+
+// GetImage answers more than a custom resource may return (4 KB), so single fields are asserted at
+// a path, with anchored regexps (this version's handler does not decode ExpectedResult.exact).
+
+// The waiting execution finished with its build AVAILABLE, and reports that build's AMI.
+integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: waited.imageBuildVersionArn })
+  .assertAtPath('image.state.status', ExpectedResult.stringLikeRegexp('^AVAILABLE$'));
+integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: waited.imageBuildVersionArn })
+  .assertAtPath('image.outputResources.amis.0.image', ExpectedResult.stringLikeRegexp(`^${waited.amiId()}$`));
+
+// The other execution only started its build: poll until it is AVAILABLE, within the hour
+// CloudFormation gives a custom resource.
+integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: fireAndForget.imageBuildVersionArn })
+  .assertAtPath('image.state.status', ExpectedResult.stringLikeRegexp('^AVAILABLE$'))
+  .waitForAssertions({ totalTimeout: Duration.minutes(50), interval: Duration.minutes(1) });

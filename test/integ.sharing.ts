@@ -3,7 +3,7 @@
  * whose AWS RAM shares are promoted. Set the account to share with in the environment variable
  * SHARE_WITH_ACCOUNT when deploying. `npm test` checks the synthesized snapshot.
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import { AwsManagedImage, Component, ComponentData, Image, ImageRecipe, ParentImage, Platform } from '../src';
 
@@ -22,4 +22,14 @@ const image = new Image(stack, 'Image', { imageRecipe: recipe });
 for (const shared of [component, recipe, image]) {
   shared.shareWith({ accounts: [account] });
 }
-new IntegTest(app, 'Sharing', { testCases: [stack] });
+const integ = new IntegTest(app, 'Sharing', { testCases: [stack] });
+
+// Each policy, as the service returns it (a JSON string), names the account shared with. Components
+// and images have their policy on the build version ARN, as the construct puts it.
+const namesAccount = ExpectedResult.objectLike({ policy: Match.stringLikeRegexp(account) });
+integ.assertions.awsApiCall('imagebuilder', 'GetComponentPolicy', { componentArn: component.componentBuildVersionArn })
+  .expect(namesAccount);
+integ.assertions.awsApiCall('imagebuilder', 'GetImageRecipePolicy', { imageRecipeArn: recipe.imageRecipeArn })
+  .expect(namesAccount);
+integ.assertions.awsApiCall('imagebuilder', 'GetImagePolicy', { imageArn: image.imageArn })
+  .expect(namesAccount);

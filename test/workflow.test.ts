@@ -17,11 +17,11 @@ import {
   WorkflowParameterType,
   WorkflowProps,
   WorkflowType,
-  checkWorkflowParameters,
 } from '../src';
 import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
+import { checkWorkflowParameters } from '../src/private/workflow-parameters';
 
 const DOCUMENT = `name: build-with-pause
 description: Builds an image and optionally waits before creating it

@@ -8,6 +8,7 @@ import {
   createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
+import { shareRepositoryImages } from './repository-sharing';
 import { ContainerParentImage } from '../container-parent-image';
 import { ContainerRecipe, DockerfileTemplate } from '../container-recipe';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
@@ -73,11 +74,11 @@ export class ContainerImagePipeline extends Construct {
   /** The recipe the pipeline builds. */
   public readonly recipe: ContainerRecipe;
   /** The bucket the build instances write their logs to. */
-  public readonly logBucket: s3.Bucket;
+  public readonly logBucket: s3.IBucket;
   /** The topic Image Builder publishes build notifications to. */
-  public readonly notificationTopic: sns.Topic;
-  /** The key that encrypts the notification topic. */
-  public readonly notificationKey: kms.Key;
+  public readonly notificationTopic: sns.ITopic;
+  /** The key that encrypts the notification topic the pattern created; none with `notificationTopic`. */
+  public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
   /** The scheduled pipeline. */
@@ -93,7 +94,7 @@ export class ContainerImagePipeline extends Construct {
     validateKeepImages(this, keepImages);
     const baseName = patternBaseName(id);
 
-    this.components = patternComponents(this, { ...props, platform: Platform.LINUX });
+    this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
     this.repository = props.repository ?? new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -118,6 +119,8 @@ export class ContainerImagePipeline extends Construct {
       containerRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
       schedule: props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
+      imageTestsEnabled: props.imageTestsEnabled ?? true,
+      imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
     });
 
@@ -128,5 +131,8 @@ export class ContainerImagePipeline extends Construct {
     });
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
+    if (props.shareWith) {
+      shareRepositoryImages(this, this.repository, props.shareWith);
+    }
   }
 }

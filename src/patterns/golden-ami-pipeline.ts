@@ -1,5 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,20 +32,6 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   readonly parentImage?: ParentImage;
 
   /**
-   * The platform of `parentImage`, for the components made from `document` and `shellScript`.
-   *
-   * @default Platform.LINUX
-   */
-  readonly platform?: Platform;
-
-  /**
-   * Instance types to build and test on.
-   *
-   * @default - Image Builder picks (m5.large for x86_64)
-   */
-  readonly instanceTypes?: ec2.InstanceType[];
-
-  /**
    * The regions that receive the AMI, each with the SSM parameter.
    *
    * @default - the stack's region
@@ -66,13 +51,6 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default '/golden-ami/<id>/latest' in lowercase
    */
   readonly ssmParameterName?: string;
-
-  /**
-   * How long the image tests may run.
-   *
-   * @default Duration.hours(12), the service's default
-   */
-  readonly imageTestsTimeout?: Duration;
 
   /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
@@ -98,11 +76,11 @@ export class GoldenAmiPipeline extends Construct {
   /** The recipe the pipeline builds. */
   public readonly recipe: ImageRecipe;
   /** The bucket the build instances write their logs to. */
-  public readonly logBucket: s3.Bucket;
+  public readonly logBucket: s3.IBucket;
   /** The topic Image Builder publishes build notifications to. */
-  public readonly notificationTopic: sns.Topic;
-  /** The key that encrypts the notification topic. */
-  public readonly notificationKey: kms.Key;
+  public readonly notificationTopic: sns.ITopic;
+  /** The key that encrypts the notification topic the pattern created; none with `notificationTopic`. */
+  public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
   /** Where AMIs go: the regions, with the SSM parameter and launch permissions. */
@@ -131,7 +109,7 @@ export class GoldenAmiPipeline extends Construct {
       notificationTopic: this.notificationTopic,
       notificationKey: this.notificationKey,
       infrastructureConfiguration: this.infrastructureConfiguration,
-    } = createPatternInfrastructure(this, props, baseName, props.instanceTypes));
+    } = createPatternInfrastructure(this, props, baseName));
 
     this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
       amiDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
@@ -149,7 +127,7 @@ export class GoldenAmiPipeline extends Construct {
       infrastructureConfiguration: this.infrastructureConfiguration,
       distributionConfiguration: this.distributionConfiguration,
       schedule: props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
-      imageTestsEnabled: true,
+      imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
     });

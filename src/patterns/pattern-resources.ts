@@ -1,12 +1,11 @@
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { Component, IComponent } from '../component';
-import { ComponentData } from '../component-data';
+import { ComponentData, ScriptShell } from '../component-data';
 import { ComponentDocument } from '../component-document';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { ImagePipeline } from '../image-pipeline';
@@ -35,7 +34,13 @@ export function patternComponents(scope: Construct, sources: PatternComponentSou
     components.push({ component: new Component(scope, 'DocumentComponent', { platform: sources.platform, data: ComponentData.fromDocument(sources.document) }) });
   }
   if (sources.shellScript !== undefined) {
-    components.push({ component: new Component(scope, 'ShellComponent', { platform: sources.platform, data: ComponentData.fromShellScript(sources.shellScript) }) });
+    const shell = sources.platform === Platform.WINDOWS ? ScriptShell.POWERSHELL : ScriptShell.BASH;
+    components.push({
+      component: new Component(scope, 'ShellComponent', {
+        platform: sources.platform,
+        data: ComponentData.fromShellScript(sources.shellScript, { shell }),
+      }),
+    });
   }
   if (components.length === 0) {
     throw validationError('a pipeline needs something to build: give components, document or shellScript, got none of them', scope);
@@ -83,30 +88,35 @@ export function validateKeepImages(scope: Construct, keepImages: number): void {
 
 /** The build infrastructure of a pattern, with the log bucket and notification topic it uses. */
 export interface PatternInfrastructure {
-  readonly logBucket: s3.Bucket;
-  readonly notificationTopic: sns.Topic;
-  readonly notificationKey: kms.Key;
+  readonly logBucket: s3.IBucket;
+  readonly notificationTopic: sns.ITopic;
+  /** The key of the topic the pattern created; none for a given topic. */
+  readonly notificationKey?: kms.Key;
   readonly infrastructureConfiguration: InfrastructureConfiguration;
 }
 
 /**
  * Secure build infrastructure: the configuration's own defaults (IMDSv2, least-privilege instance
- * role), logs to a new bucket under `<baseName>/`, notifications to a new encrypted topic.
+ * role), logs under `<baseName>/` in the given bucket or a new one, notifications to the given
+ * topic or a new encrypted one.
  */
-export function createPatternInfrastructure(
-  scope: Construct, props: PipelinePatternProps, baseName: string, instanceTypes?: ec2.InstanceType[],
-): PatternInfrastructure {
-  const logBucket = createLogBucket(scope, props.logExpiration ?? Duration.days(90));
-  const { topic: notificationTopic, key: notificationKey } = createNotificationTopic(scope);
+export function createPatternInfrastructure(scope: Construct, props: PipelinePatternProps, baseName: string): PatternInfrastructure {
+  if (props.logBucket && props.logExpiration) {
+    throw validationError('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
+      'give one of them, and set the expiration of your own bucket on that bucket', scope);
+  }
+  const logBucket = props.logBucket ?? createLogBucket(scope, props.logExpiration ?? Duration.days(90));
+  const created = props.notificationTopic ? undefined : createNotificationTopic(scope);
+  const notificationTopic = props.notificationTopic ?? created!.topic;
   const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
     vpc: props.vpc,
     subnetSelection: props.subnetSelection,
-    instanceTypes,
+    instanceTypes: props.instanceTypes,
     logBucket,
     logPrefix: `${baseName}/`,
     notificationTopic,
   });
-  return { logBucket, notificationTopic, notificationKey, infrastructureConfiguration };
+  return { logBucket, notificationTopic, notificationKey: created?.key, infrastructureConfiguration };
 }
 
 /** The optional parts every pattern ends with: sharing, then the start on deploy. */

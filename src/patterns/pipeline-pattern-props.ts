@@ -1,9 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ComponentDocument } from '../component-document';
 import { PipelineExecutionOptions } from '../custom-resources/pipeline-execution';
 import { RecipeComponent } from '../image-recipe';
 import { PipelineSchedule } from '../pipeline-schedule';
+import { Platform } from '../platform';
 import { ShareWithOptions } from '../sharing';
 
 /**
@@ -26,11 +29,19 @@ export interface PipelinePatternProps {
   readonly document?: ComponentDocument;
 
   /**
-   * A shell script to run as the last build step (Bash on Linux, PowerShell on Windows).
+   * A shell script to run as the last build step (Bash on Linux and macOS, PowerShell on Windows).
    *
    * @default - none
    */
   readonly shellScript?: string;
+
+  /**
+   * The platform of the parent image: the platform of the components made from `document` and
+   * `shellScript`, and the shell that runs `shellScript`.
+   *
+   * @default Platform.LINUX
+   */
+  readonly platform?: Platform;
 
   /**
    * The VPC to build in.
@@ -47,6 +58,13 @@ export interface PipelinePatternProps {
   readonly subnetSelection?: ec2.SubnetSelection;
 
   /**
+   * Instance types to build and test on.
+   *
+   * @default - Image Builder picks (m5.large for x86_64)
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
    * When the pipeline runs.
    *
    * @default - Mondays 04:00 UTC, when the parent image or a component has been updated
@@ -61,15 +79,45 @@ export interface PipelinePatternProps {
   readonly imageScanningEnabled?: boolean;
 
   /**
-   * How long build logs stay in the log bucket.
+   * Run the test phase of the components on a test instance after each build.
+   *
+   * @default true
+   */
+  readonly imageTestsEnabled?: boolean;
+
+  /**
+   * How long the image tests may run.
+   *
+   * @default Duration.hours(12), the service's default
+   */
+  readonly imageTestsTimeout?: Duration;
+
+  /**
+   * The bucket the build instances write their logs to, under a prefix named after the pattern.
+   *
+   * @default - a new bucket, encrypted, SSL only, with public access blocked, whose logs expire
+   * after `logExpiration`, retained when the stack is deleted
+   */
+  readonly logBucket?: s3.IBucket;
+
+  /**
+   * How long build logs stay in the log bucket the pattern creates; only without `logBucket`.
    *
    * @default Duration.days(90)
    */
   readonly logExpiration?: Duration;
 
   /**
-   * Share the recipe and the components the pattern creates (and, for AMIs, the images through
-   * launch permissions).
+   * The topic Image Builder publishes build notifications to. When it is encrypted with a key
+   * created in this app, the key lets Image Builder publish.
+   *
+   * @default - a new topic, SSL only, encrypted with a new customer managed key that rotates
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * Share the recipe and the components the pattern creates, and the images: AMIs through launch
+   * permissions, container images through the repository's policy (pull only).
    *
    * @default - not shared
    */

@@ -6,7 +6,8 @@ import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
-import { Workflow, WorkflowParameterType, WorkflowType, checkWorkflowParameters } from '../workflow';
+import { checkWorkflowParameters } from './workflow-parameters';
+import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { validationError } from './errors';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
 

@@ -1,9 +1,21 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { ContainerImagePipeline, ContainerParentImage } from '../../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as yaml from 'yaml';
+import { ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
+
+/** An organization ARN known only at deploy time. */
+class CfnParameterLike {
+  public readonly value: string;
+  public constructor(scope: Stack) {
+    this.value = new CfnParameter(scope, 'OrganizationArn').valueAsString;
+  }
+}
 
 let app: App;
 let stack: Stack;
@@ -31,8 +43,20 @@ describe('ContainerImagePipeline', () => {
     });
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ContainerRecipeArn: Match.anyValue(),
+      ImageTestsConfiguration: { ImageTestsEnabled: true },
       ImageScanningConfiguration: { ImageScanningEnabled: true },
       Schedule: Match.objectLike({ ScheduleExpression: 'cron(0 4 ? * MON *)' }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') }, S3KeyPrefix: 'web/' } },
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^WebNotifications') },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowImageBuilderToPublishToEncryptedTopic' })]) },
     });
     template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
       ResourceType: 'CONTAINER_IMAGE',
@@ -65,6 +89,100 @@ describe('ContainerImagePipeline', () => {
     template.resourceCountIs('Custom::ImageBuilderPipelineExecution', 1);
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
+  });
+
+  test('every default can be changed: schedule, VPC, instances, tests, scanning, Dockerfile, logs, topic', () => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const logBucket = new s3.Bucket(stack, 'CentralLogs', { enforceSSL: true });
+    const notificationTopic = new sns.Topic(stack, 'BuildEvents');
+    const web = new ContainerImagePipeline(stack, 'Web', {
+      shellScript: 'echo hi',
+      schedule: PipelineSchedule.expression('rate(1 day)'),
+      vpc,
+      subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
+      instanceTypes: [new ec2.InstanceType('c6i.large')],
+      imageTestsEnabled: false,
+      imageTestsTimeout: Duration.hours(1),
+      imageScanningEnabled: false,
+      dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}'),
+      logBucket,
+      notificationTopic,
+    });
+    expect(web.logBucket).toBe(logBucket);
+    expect(web.notificationKey).toBeUndefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: Match.objectLike({ ScheduleExpression: 'rate(1 day)' }),
+      ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: 60 },
+      ImageScanningConfiguration: { ImageScanningEnabled: false },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      InstanceTypes: ['c6i.large'],
+      SubnetId: { Ref: Match.stringLikeRegexp('^VpcPublicSubnet1') },
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^CentralLogs') }, S3KeyPrefix: 'web/' } },
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^BuildEvents') },
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: Match.stringLikeRegexp('^FROM ') });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expectValidTemplate(stack);
+  });
+
+  test('a shell script for a Windows parent image runs in PowerShell', () => {
+    new ContainerImagePipeline(stack, 'Web', {
+      shellScript: 'Write-Output hi',
+      platform: Platform.WINDOWS,
+      parentImage: ContainerParentImage.fromDockerHub('mcr.microsoft.com/windows/servercore', { tag: 'ltsc2022', platform: Platform.WINDOWS }),
+    });
+    const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+    expect(component.Properties.Platform).toEqual('Windows');
+    expect(yaml.parse(component.Properties.Data).phases[0].steps[0].action).toEqual('ExecutePowerShell');
+  });
+
+  test('sharing lets the accounts, organizations and units pull from the repository', () => {
+    const org = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+    const unit = 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111';
+    new ContainerImagePipeline(stack, 'Web', {
+      shellScript: 'echo hi',
+      shareWith: { accounts: ['111111111111', '222222222222'], organizationArns: [org], organizationalUnitArns: [unit] },
+    });
+    const template = Template.fromStack(stack);
+    const pull = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryPolicyText: {
+        Statement: [
+          {
+            Action: pull,
+            Effect: 'Allow',
+            Principal: { AWS: ['111111111111', '222222222222'].map((a) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${a}:root`]] })) },
+          },
+          { Action: pull, Effect: 'Allow', Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } },
+          {
+            Action: pull,
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/*/ou-ab12-11111111/*'] } },
+          },
+        ],
+      },
+    });
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('sharing with an organization given as a token reads its ID from the ARN at deploy time', () => {
+    const org = new CfnParameterLike(stack).value;
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', shareWith: { organizationArns: [org] } });
+    const repository = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0];
+    expect(repository.Properties.RepositoryPolicyText.Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'OrganizationArn' }] }] } },
+    });
+  });
+
+  test('sharing with an imported repository leaves its policy alone and warns', () => {
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Existing', 'web');
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository, shareWith: { accounts: ['111111111111'] } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Web', Match.stringLikeRegexp(
+      '^repository web was not created in this app, so its policy is left as it is: let the accounts and organizations of shareWith pull'));
   });
 
   test('a parent image from a private ECR repository: the build instances may pull from it', () => {

@@ -1,8 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage, PipelineSchedule, Platform,
+  AwsManagedComponent, AwsManagedImage, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage,
+  PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
@@ -33,7 +37,10 @@ describe('GoldenAmiPipeline', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowImageBuilderToPublishToEncryptedTopic' })]) },
+    });
     template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^GoldenLogBucket') }, S3KeyPrefix: 'golden/' } },
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^GoldenNotifications') },
@@ -76,12 +83,22 @@ describe('GoldenAmiPipeline', () => {
     expect(arns[2]).toContain('GoldenShellComponent');
   });
 
-  test('every default can be changed: regions, names, schedule, VPC, retention, image count', () => {
+  test('builds in the private subnets of a VPC by default', () => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', vpc });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') },
+    });
+  });
+
+  test('every default can be changed: regions, names, schedule, VPC, retention, image count, tests, scanning', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi',
       parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
       vpc,
+      subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
+      imageScanningEnabled: false,
       instanceTypes: [new ec2.InstanceType('t3.large')],
       regions: ['us-east-1', 'eu-west-1'],
       amiName: 'base-{{ imagebuilder:buildDate }}',
@@ -102,14 +119,62 @@ describe('GoldenAmiPipeline', () => {
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       Schedule: Match.objectLike({ ScheduleExpression: 'rate(1 day)' }),
       ImageTestsConfiguration: { ImageTestsEnabled: true, TimeoutMinutes: 120 },
+      ImageScanningConfiguration: { ImageScanningEnabled: false },
     });
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: 'ami-0123456789abcdef0' });
     template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       InstanceTypes: ['t3.large'],
-      SubnetId: Match.anyValue(),
+      SubnetId: { Ref: Match.stringLikeRegexp('^VpcPublicSubnet1') },
     });
     template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', { PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 3 } })] });
     template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] } });
     expectValidTemplate(stack);
+  });
+
+  test('image tests can be turned off', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', imageTestsEnabled: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageTestsConfiguration: { ImageTestsEnabled: false },
+    });
+  });
+
+  test('a shell script on Windows runs in PowerShell', () => {
+    new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'Install-WindowsFeature Web-Server',
+      platform: Platform.WINDOWS,
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL),
+    });
+    const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+    expect(component.Properties.Platform).toEqual('Windows');
+    const step = yaml.parse(component.Properties.Data).phases[0].steps[0];
+    expect(step).toEqual({ name: 'RunScript', action: 'ExecutePowerShell', inputs: { commands: ['Install-WindowsFeature Web-Server'] } });
+    expectValidTemplate(stack);
+  });
+
+  test('your own log bucket and notification topic instead of new ones', () => {
+    const logBucket = new s3.Bucket(stack, 'CentralLogs', { enforceSSL: true });
+    const notificationTopic = new sns.Topic(stack, 'BuildEvents');
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', logBucket, notificationTopic });
+
+    expect(golden.logBucket).toBe(logBucket);
+    expect(golden.notificationTopic).toBe(notificationTopic);
+    expect(golden.notificationKey).toBeUndefined();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^CentralLogs') }, S3KeyPrefix: 'golden/' } },
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^BuildEvents') },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for logExpiration with your own log bucket', () => {
+    const logBucket = s3.Bucket.fromBucketName(stack, 'CentralLogs', 'central-logs');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', logBucket, logExpiration: Duration.days(7) }))
+      .toThrow('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
+        'give one of them, and set the expiration of your own bucket on that bucket');
   });
 
   test('sharing: AMI launch permissions in every region, the recipe and its own components', () => {
