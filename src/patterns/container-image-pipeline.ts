@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +12,7 @@ import { shareRepositoryImages } from './repository-sharing';
 import { ContainerParentImage } from '../container-parent-image';
 import { ContainerRecipe, DockerfileTemplate } from '../container-recipe';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
+import { DistributionConfiguration } from '../distribution-configuration';
 import { ImagePipeline } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
@@ -20,6 +21,7 @@ import {
 } from '../lifecycle-policy';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
+import { validationError } from '../private/errors';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -49,6 +51,16 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
   readonly repository?: ecr.IRepository;
 
   /**
+   * The regions that receive the image. In the stack's region the image goes to `repository`; in
+   * each other region to the repository of the same name there, which must exist and whose name
+   * must be known at synth time (give `repository` with a `repositoryName`). Add other repositories
+   * with `distributionConfiguration.addContainerDistribution`.
+   *
+   * @default - the stack's region
+   */
+  readonly regions?: string[];
+
+  /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
    * container images.
    *
@@ -59,8 +71,8 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
 
 /**
  * A container image pipeline in one construct: a container recipe from your components, a
- * document or a shell script, pushed to an ECR repository that scans on push with immutable tags;
- * secure build infrastructure with an encrypted, SSL-only log bucket and an encrypted notification
+ * document or a shell script, pushed to an ECR repository that scans on push with immutable tags
+ * and optionally to the repositories of the same name in other regions; secure build infrastructure with an encrypted, SSL-only log bucket and an encrypted notification
  * topic; a weekly pipeline with vulnerability scanning; a lifecycle policy that keeps the last
  * images; optional sharing and start on deploy. Every piece is a public property.
  *
@@ -81,6 +93,8 @@ export class ContainerImagePipeline extends Construct {
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
+  /** Where images go: the repository in each region. */
+  public readonly distributionConfiguration: DistributionConfiguration;
   /** The scheduled pipeline. */
   public readonly pipeline: ImagePipeline;
   /** The policy that deletes all but the newest images. */
@@ -115,9 +129,17 @@ export class ContainerImagePipeline extends Construct {
     } = createPatternInfrastructure(this, props, baseName));
     this.infrastructureConfiguration.allowContainerBuilds(this.repository, this.recipe.parentRepository);
 
+    this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
+      containerDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
+        region,
+        repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region),
+      })),
+    });
+
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       containerRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
+      distributionConfiguration: this.distributionConfiguration,
       schedule: props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
       imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
@@ -135,4 +157,21 @@ export class ContainerImagePipeline extends Construct {
       shareRepositoryImages(this, this.repository, props.shareWith);
     }
   }
+
+  /** The repository of the same name as `repository` in another region. */
+  private repositoryIn(region: string): ecr.IRepository {
+    const name = repositoryNameAtSynth(this.repository);
+    if (name === undefined) {
+      throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${region} ` +
+        'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })', this);
+    }
+    return ecr.Repository.fromRepositoryName(this, `Repository-${region}`, name);
+  }
+}
+
+/** The name of a repository when this app knows it: given to a repository created here, or imported by name. */
+function repositoryNameAtSynth(repository: ecr.IRepository): string | undefined {
+  const resource = repository.node.defaultChild;
+  const name = resource instanceof ecr.CfnRepository ? resource.repositoryName : repository.repositoryName;
+  return name === undefined || Token.isUnresolved(name) ? undefined : name;
 }

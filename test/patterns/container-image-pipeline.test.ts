@@ -138,6 +138,39 @@ describe('ContainerImagePipeline', () => {
     expect(yaml.parse(component.Properties.Data).phases[0].steps[0].action).toEqual('ExecutePowerShell');
   });
 
+  test('distributes to the repository in the stack\'s region by default', () => {
+    const web = new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [{
+        Region: 'us-east-1',
+        ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: { Ref: Match.stringLikeRegexp('^WebRepository') } } },
+      }],
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      DistributionConfigurationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WebDistribution'), 'Arn'] },
+    });
+    expect(web.distributionConfiguration).toBeDefined();
+  });
+
+  test('regions: the repository of the same name in each other region', () => {
+    const repository = new ecr.Repository(stack, 'Existing', { repositoryName: 'web' });
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository, regions: ['us-east-1', 'eu-west-1'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [
+        { Region: 'us-east-1', ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: { Ref: Match.stringLikeRegexp('^Existing') } } } },
+        { Region: 'eu-west-1', ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: 'web' } } },
+      ],
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for other regions with a repository of a generated name', () => {
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'] }))
+      .toThrow('regions other than the stack\'s need a repository whose name is known at synth time, got eu-west-1 ' +
+        'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })');
+  });
+
   test('sharing lets the accounts, organizations and units pull from the repository', () => {
     const org = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
     const unit = 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111';
