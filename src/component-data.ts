@@ -5,10 +5,10 @@ import { Tokenization } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import * as yaml from 'yaml';
 import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
+import { stringifyDocument } from './private/toe/document-yaml';
 
 /**
  * Limits of the `CreateComponent` API and CloudFormation's `Data` (Maximum: 16000), counted in
@@ -139,7 +139,7 @@ export abstract class ComponentData {
    * @param document the document, e.g. `{ schemaVersion: 1.0, phases: [...] }`
    */
   public static fromJsonObject(document: { [key: string]: any }): ComponentData {
-    return new InlineComponentData(yaml.stringify(document, { indent: 2 }));
+    return new InlineComponentData(stringifyDocument(document, { indent: 2 }));
   }
 
   /**

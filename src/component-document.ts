@@ -1,8 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import * as yaml from 'yaml';
 import { Platform } from './platform';
 import { unscopedValidationError } from './private/errors';
 import { DocumentFinding, LineLocator, parseDocumentYaml, validateDocument } from './private/toe/document-validator';
+import { stringifyDocument } from './private/toe/document-yaml';
 
 /**
  * The phases of an AWSTOE document.
@@ -677,7 +677,7 @@ export class ComponentDocument {
    * @internal
    */
   public _findings(platform?: Platform): DocumentFinding[] {
-    return [...this.syntaxWarnings, ...validateDocument(this.document, { platform, locate: this.locate })];
+    return [...this.syntaxWarnings, ...validateDocument(this.document, { platform, locate: this.locate, text: this.sourceText })];
   }
 
   /**
@@ -691,7 +691,7 @@ export class ComponentDocument {
 
   /** The document as YAML. Text read with `fromYaml` is returned unchanged. */
   public toYaml(): string {
-    return this.sourceText ?? yaml.stringify(this.document, { indent: 2, lineWidth: 0 });
+    return this.sourceText ?? stringifyDocument(this.document, { indent: 2, lineWidth: 0 });
   }
 
   /** The document as an object. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
 import { Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
@@ -52,8 +52,29 @@ describe('ComponentData', () => {
     componentWith(ComponentData.fromJsonObject(document));
 
     const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(resource.Properties.Data).toMatch(/^name: from-object\nschemaVersion: 1\.0\n/);
     expect(yaml.parse(resource.Properties.Data)).toEqual(document);
     expectValidTemplate(stack);
+  });
+
+  test('fromJsonObject renders schemaVersion: 1.0 for the number 1 and for the string 1.0, as AWS writes it', () => {
+    const phases = [{ name: 'build', steps: [{ name: 'Hello', action: 'ExecuteBash', inputs: { commands: ['echo hello'] } }] }];
+    componentWith(ComponentData.fromJsonObject({ schemaVersion: 1, phases }), 'Number');
+    componentWith(ComponentData.fromJsonObject({ schemaVersion: '1.0', phases }), 'String');
+
+    const data = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component')).map((r) => r.Properties.Data);
+    expect(data).toEqual([
+      'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash\n        inputs:\n          commands:\n            - echo hello\n',
+      'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash\n        inputs:\n          commands:\n            - echo hello\n',
+    ]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('fromInline text with schemaVersion: 1 synthesizes with a warning to write 1.0', () => {
+    componentWith(ComponentData.fromInline(HELLO.replace('schemaVersion: 1.0', 'schemaVersion: 1')));
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Component', Match.stringLikeRegexp(
+      'document \\(line 1\\): schemaVersion is written 1; AWSTOE documents use 1.0, and its string field may read 1 as "1": write schemaVersion: 1.0'));
   });
 
   test('fromAsset uploads the file and points Uri at it', () => {

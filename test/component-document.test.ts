@@ -83,6 +83,8 @@ describe('ComponentDocument authoring', () => {
       }),
       ComponentStep.reboot('Reboot', { delay: Duration.seconds(5) }));
 
+    // AWS writes the string version as 1.0; a JavaScript 1.0 would render as 1.
+    expect(document.toYaml()).toContain('\nschemaVersion: 1.0\n');
     expect(yaml.parse(document.toYaml())).toEqual({
       name: 'web-server',
       description: 'Installs nginx',
@@ -130,6 +132,18 @@ describe('ComponentDocument authoring', () => {
     expect(steps[0].inputs).toEqual([{ source: 's3://bucket/app.zip', destination: '/tmp/app.zip' }]);
     expect(steps[6].inputs).toEqual({ stringEquals: 'ok', value: '{{ build.Run.outputs.stdout }}' });
     expect(document.validate({ platform: Platform.LINUX }).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('s3Download with no downloads fails validation, as AWSTOE fails a step without inputs', () => {
+    const document = new ComponentDocument();
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.s3Download('Download', { downloads: [] }));
+    expect(document.validate({ platform: Platform.LINUX })).toEqual([{
+      severity: 'error',
+      line: undefined,
+      message: "phase 'build', step 'Download': inputs of S3Download must list at least one map with 'source', 'destination', got []",
+    }]);
+    expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) }))
+      .toThrow(/component document has 1 error:\n {2}- phase 'build', step 'Download': inputs of S3Download must list at least one map/);
   });
 
   test('executePowerShell sets the execution policy with a first command, not an input', () => {
@@ -181,6 +195,15 @@ describe('ComponentDocument authoring', () => {
     expect(document.validate().filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  test('renders schemaVersion: 1.0 whether it was given as 1 or as the string 1.0', () => {
+    const phases = [{ name: 'build', steps: [{ name: 'Hello', action: 'ExecuteBash', inputs: { commands: ['echo hello'] } }] }];
+    expect(new ComponentDocument().toYaml()).toBe('schemaVersion: 1.0\nphases: []\n');
+    expect(ComponentDocument.fromJsonObject({ schemaVersion: 1, phases }).toYaml()).toMatch(/^schemaVersion: 1\.0\nphases:\n/);
+    expect(ComponentDocument.fromJsonObject({ name: 'a', schemaVersion: '1.0', phases }).toYaml()).toMatch(/^name: a\nschemaVersion: 1\.0\nphases:\n/);
+    // Other values render as given, for the validator to report.
+    expect(ComponentDocument.fromJsonObject({ schemaVersion: 2, phases }).toYaml()).toMatch(/^schemaVersion: 2\n/);
+  });
+
   test('fromYaml keeps the text; toJsonObject gives the parsed object', () => {
     const document = ComponentDocument.fromYaml(VALID);
     expect(document.toYaml()).toBe(VALID);
@@ -224,6 +247,21 @@ describe('ComponentDocument validation', () => {
   test('fails when schemaVersion is missing or wrong', () => {
     expect(errorsOf(VALID.replace('schemaVersion: 1.0', 'schemaVersion: 2.0'))).toEqual(["document (line 2): schemaVersion must be 1.0, got '2'"]);
     expect(errorsOf(VALID.replace('schemaVersion: 1.0\n', ''))).toEqual(['document (line 1): schemaVersion is required; use 1.0']);
+  });
+
+  test('warns, not fails, on schemaVersion written as 1, which AWSTOE may read as the string "1"', () => {
+    const warning = {
+      severity: 'warning',
+      line: 2,
+      message: 'document (line 2): schemaVersion is written 1; AWSTOE documents use 1.0, and its string field may read 1 as "1": write schemaVersion: 1.0',
+    };
+    expect(ComponentDocument.fromYaml(VALID.replace('schemaVersion: 1.0', 'schemaVersion: 1')).validate()).toEqual([warning]);
+    expect(ComponentDocument.fromYaml(VALID.replace('schemaVersion: 1.0', 'schemaVersion:  1  # the first')).validate()).toEqual([warning]);
+    expect(ComponentDocument.fromYaml(VALID.replace('schemaVersion: 1.0', 'schemaVersion: "1.0"')).validate()).toEqual([]);
+    expect(ComponentDocument.fromYaml(VALID.replace('schemaVersion: 1.0', "schemaVersion: '1.0'")).validate()).toEqual([]);
+    // A description that mentions the key does not hide the key itself.
+    expect(ComponentDocument.fromYaml(`description: set schemaVersion to 1.0\n${VALID.replace('schemaVersion: 1.0', 'schemaVersion: 1')}`)
+      .validate().map((f) => f.message)).toEqual([warning.message.replace('line 2', 'line 3')]);
   });
 
   test('fails on an unknown phase, saying that Image Builder never runs it', () => {
@@ -302,6 +340,36 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(file('latin1')).join('\n')).toMatch(/input 'encoding' of CreateFile must be one of utf8, .*got 'latin1'/);
   });
 
+  test('warns, not fails, on an enumerated input that matches an allowed value only ignoring case; fails on one that matches none', () => {
+    const download = (algorithm: string) => 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Fetch\n        action: WebDownload\n'
+      + `        inputs:\n          - source: https://example.com/a.tgz\n            destination: /tmp/a.tgz\n            checksum: 00ff\n            algorithm: ${algorithm}\n`;
+    expect(ComponentDocument.fromYaml(download('sha256')).validate({ platform: Platform.LINUX })).toEqual([{
+      severity: 'warning',
+      line: 11,
+      message: "phase 'build', step 'Fetch' (line 11): input 'algorithm' of WebDownload is 'sha256'; AWSTOE documents 'SHA256', and may compare values case-sensitively",
+    }]);
+    expect(ComponentDocument.fromYaml(download('SHA256')).validate({ platform: Platform.LINUX })).toEqual([]);
+    expect(errorsOf(download('SHA-256'))).toEqual([
+      "phase 'build', step 'Fetch' (line 11): input 'algorithm' of WebDownload must be one of MD5, SHA1, SHA256, SHA512, got 'SHA-256'",
+    ]);
+  });
+
+  test('warns, not fails, on a boolean input written as a YAML 1.1 boolean; fails on other strings', () => {
+    const copy = (overwrite: string) => 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Copy\n        action: CopyFile\n'
+      + `        inputs:\n          - source: /tmp/a\n            destination: /tmp/b\n            overwrite: ${overwrite}\n`;
+    for (const value of ['yes', 'No', 'ON', 'off', 'y', 'N']) {
+      expect(ComponentDocument.fromYaml(copy(value)).validate()).toEqual([{
+        severity: 'warning',
+        line: 10,
+        message: `phase 'build', step 'Copy' (line 10): input 'overwrite' of CopyFile is the string '${value}', which only YAML 1.1 readers take as a boolean; write true/false`,
+      }]);
+    }
+    expect(ComponentDocument.fromYaml(copy('false')).validate()).toEqual([]);
+    expect(errorsOf(copy('maybe'))).toEqual([
+      'phase \'build\', step \'Copy\' (line 10): input \'overwrite\' of CopyFile must be true or false, got "maybe"',
+    ]);
+  });
+
   test('chained references may name inputs and indexes', () => {
     expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ build.MakeFolder.inputs[0].path }}'))).toEqual([]);
   });
@@ -341,9 +409,18 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: -1'))).toEqual([]);
   });
 
-  test('fails on maxAttempts below 1', () => {
-    expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        maxAttempts: 0')).join('\n'))
-      .toMatch(/maxAttempts must be a whole number of at least 1, got '0'/);
+  // This was an error; the docs give maxAttempts no minimum, so AWSTOE may accept 0.
+  test('warns, not fails, on maxAttempts below 1; fails on one that is not a whole number', () => {
+    const withAttempts = (value: string) => VALID.replace('        action: CreateFolder', `        action: CreateFolder\n        maxAttempts: ${value}`);
+    for (const value of ['0', '-2']) {
+      expect(ComponentDocument.fromYaml(withAttempts(value)).validate()).toEqual([{
+        severity: 'warning',
+        line: 16,
+        message: `phase 'build', step 'MakeFolder' (line 16): maxAttempts should be at least 1, got '${value}'; AWSTOE documents no smaller count and may reject it`,
+      }]);
+    }
+    expect(errorsOf(withAttempts('1.5'))).toEqual(["phase 'build', step 'MakeFolder' (line 16): maxAttempts must be a whole number, got '1.5'"]);
+    expect(errorsOf(withAttempts('three'))).toEqual(["phase 'build', step 'MakeFolder' (line 16): maxAttempts must be a whole number, got 'three'"]);
   });
 
   test('fails on a reference to an undeclared parameter', () => {
@@ -399,6 +476,21 @@ describe('ComponentDocument validation', () => {
     test('fails on two loops with the same name in one phase', () => {
       expect(errorsOf(doc(phase('build', loopStep('A', 'files', 'files.value'), loopStep('B', 'other'), loopStep('C', 'files'))))).toEqual([
         "phase 'build', step 'C' (line 24): duplicate loop name 'files' in this phase; loop names must be unique within a phase",
+      ]);
+    });
+
+    test('warn, not fail, when a later step without a loop refers to one: AWSTOE leaves the expression as written', () => {
+      const noLoop = (reference: string) => `      - name: B\n        action: ExecuteBash\n        inputs:\n          commands:\n            - echo "{{ ${reference} }}"\n`;
+      for (const reference of ['myLoop.value', 'myLoop.index', 'unknownLoop.value']) {
+        expect(ComponentDocument.fromYaml(doc(phase('build', loopStep('A', 'myLoop', 'myLoop.value'), noLoop(reference)))).validate()).toEqual([{
+          severity: 'warning',
+          line: 16,
+          message: `phase 'build', step 'B' (line 16): '{{ ${reference} }}' refers to a loop, but this step has no loop: AWSTOE leaves the expression as written`,
+        }]);
+      }
+      // A step with a loop still fails on the name of another step's loop.
+      expect(errorsOf(doc(phase('build', loopStep('A', 'myLoop', 'myLoop.value'), loopStep('B', 'other', 'myLoop.value'))))).toEqual([
+        "phase 'build', step 'B' (line 19): '{{ myLoop.value }}' is not a declared parameter or constant, a loop variable or an earlier step's output",
       ]);
     });
 
@@ -538,6 +630,19 @@ describe('ComponentDocument validation', () => {
         .toEqual(["phase 'build', step 'Check' (line 5): missing required input 'commands' of ExecuteBash"]);
     });
 
+    test('fails on an empty list of inputs for an action whose entries have required inputs', () => {
+      for (const [action, required] of [
+        ['S3Download', "'source', 'destination'"], ['WebDownload', "'source', 'destination'"], ['CreateFile', "'path'"],
+        ['DeleteFile', "'path'"], ['SetRegistry', "'path', 'name', 'value', 'type'"],
+      ]) {
+        expect(errorsOf(withSteps(`      - name: Step\n        action: ${action}\n        inputs: []\n`), Platform.WINDOWS)).toEqual([
+          `phase 'build', step 'Step' (line 7): inputs of ${action} must list at least one map with ${required}, got []`,
+        ]);
+      }
+      // AWSTOE is not known to reject an empty list of commands.
+      expect(errorsOf(withSteps('      - name: Run\n        action: ExecuteBash\n        inputs:\n          commands: []\n'))).toEqual([]);
+    });
+
     test('fails on a list of inputs for an action that takes a map', () => {
       expect(errorsOf(withSteps('      - name: Run\n        action: ExecuteBash\n        inputs:\n          - commands: [id]\n')))
         .toEqual(['phase \'build\', step \'Run\' (line 8): inputs of ExecuteBash must be a map, got [{"commands":["id"]}]']);
@@ -584,6 +689,34 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(withLoop('          for: {start: 1, end: 2, updateBy: 0}')).join('\n')).toMatch(/loop for updateBy must not be 0/);
     expect(errorsOf(withLoop('          for: {start: 5, end: 1, updateBy: 1}')).join('\n')).toMatch(/never reaches its end/);
     expect(errorsOf(withLoop('          forEach: []')).join('\n')).toMatch(/loop forEach must be a non-empty list/);
+  });
+
+  test('fails on a chaining expression in a for loop start, end or updateBy; a parameter is fine', () => {
+    const withFor = (end: string) => VALID.replace('        action: ExecuteBash\n', '        action: ExecuteBash\n        loop:\n          for:\n'
+      + `            start: 1\n            end: ${end}\n            updateBy: 1\n`);
+    expect(errorsOf(withFor("'{{ build.MakeFolder.inputs[0].path }}'"))).toEqual([
+      "phase 'build', step 'Install' (line 23): loop for end must be a whole number or a parameter, got '{{ build.MakeFolder.inputs[0].path }}': "
+      + 'AWSTOE does not accept chaining expressions in start, end or updateBy',
+    ]);
+    expect(errorsOf(withFor("'{{ Version }}'"))).toEqual([]);
+  });
+
+  test('fails on CreateSymlink on Windows, where AWSTOE does not support it', () => {
+    const link = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Link\n        action: CreateSymlink\n'
+      + '        inputs:\n          - path: C:\\link\n            target: C:\\target\n';
+    expect(errorsOf(link, Platform.WINDOWS)).toEqual(["phase 'build', step 'Link' (line 6): action 'CreateSymlink' does not run on Windows; it runs on Linux, macOS"]);
+    expect(errorsOf(link, Platform.LINUX)).toEqual([]);
+  });
+
+  test('fails on CreateFile and CreateFolder owner, group and permissions on Windows, where AWSTOE returns an error', () => {
+    const create = (action: string) => `schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Make\n        action: ${action}\n`
+      + '        inputs:\n          - path: C:\\app\n            owner: admin\n            group: admins\n            permissions: 0700\n';
+    for (const action of ['CreateFile', 'CreateFolder']) {
+      expect(errorsOf(create(action), Platform.WINDOWS)).toEqual(['owner', 'group', 'permissions'].map((input, k) =>
+        `phase 'build', step 'Make' (line ${9 + k}): input '${input}' of ${action} is not supported on Windows: AWSTOE returns an error when it is used there`));
+      expect(errorsOf(create(action), Platform.LINUX)).toEqual([]);
+      expect(errorsOf(create(action))).toEqual([]);
+    }
   });
 
   test('fails on an action that does not run on the platform', () => {
@@ -732,6 +865,7 @@ describe('ComponentData.fromShellScript', () => {
     });
 
     const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(resource.Properties.Data).toMatch(/^name: install-jq\nschemaVersion: 1\.0\n/);
     expect(yaml.parse(resource.Properties.Data)).toEqual({
       name: 'install-jq',
       schemaVersion: 1,
@@ -757,6 +891,39 @@ describe('ComponentData.fromShellScript', () => {
   test('fails when the script file is missing', () => {
     expect(() => new Component(stack, 'Component', { platform: Platform.LINUX, data: ComponentData.fromShellScriptFile('missing.sh') }))
       .toThrow(/shell script file 'missing\.sh' does not exist/);
+  });
+
+  test('an inline TEST script runs in the test phase, and is validated', () => {
+    new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScript('curl -sf http://localhost/health\n', { type: ShellScriptType.TEST, stepName: 'Health' }),
+    });
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(resource.Properties.Data).toMatch(/^schemaVersion: 1\.0\n/);
+    expect(yaml.parse(resource.Properties.Data).phases).toEqual([
+      { name: 'test', steps: [{ name: 'Health', action: 'ExecuteBash', inputs: { commands: ['curl -sf http://localhost/health\n'] } }] },
+    ]);
+    expect(() => new Component(stack, 'BadStep', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScript('true', { type: ShellScriptType.TEST, stepName: 'Bad step' }),
+    })).toThrow(/phase 'test', step 'Bad step': step name 'Bad step' is not allowed/);
+  });
+
+  test('a BUILD bash script from a file runs in the build phase, and is validated', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'script-')), 'install.sh');
+    fs.writeFileSync(file, '#!/bin/bash\ndnf install -y jq\n');
+    new Component(stack, 'Component', {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScriptFile(file, { type: ShellScriptType.BUILD, shell: ScriptShell.BASH }),
+    });
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(yaml.parse(resource.Properties.Data).phases).toEqual([
+      { name: 'build', steps: [{ name: 'RunScript', action: 'ExecuteBash', inputs: { commands: ['#!/bin/bash\ndnf install -y jq\n'] } }] },
+    ]);
+    expect(() => new Component(stack, 'OnWindows', { platform: Platform.WINDOWS, data: ComponentData.fromShellScriptFile(file) }))
+      .toThrow(/phase 'build', step 'RunScript': action 'ExecuteBash' does not run on Windows/);
   });
 
   test('fails when a bash script is used on Windows', () => {

@@ -25,6 +25,8 @@ export interface ToeInputSpec {
   readonly allowedValues?: readonly string[];
   /** The docs say the value is not case-sensitive, so compare `allowedValues` ignoring case. */
   readonly caseInsensitive?: boolean;
+  /** Platforms on which the docs say AWSTOE returns an error when the input is used. */
+  readonly rejectedOn?: readonly ToePlatform[];
 }
 
 export interface ToeActionSpec {
@@ -72,6 +74,12 @@ export const TOE_REGISTRY_PATH_PREFIXES: readonly string[] = [
   'HKEY_CLASSES_ROOT', 'HKCR:', 'HKEY_USERS', 'HKU:', 'HKEY_LOCAL_MACHINE', 'HKLM:',
   'HKEY_CURRENT_CONFIG', 'HKCC:', 'HKEY_CURRENT_USER', 'HKCU:',
 ];
+
+/**
+ * CreateFile and CreateFolder `owner`, `group` and `permissions`: "This action module validates and
+ * returns an error if the `owner`, `group`, and `permissions` options are used on Windows platforms."
+ */
+const ownership: readonly ToeInputSpec[] = ['owner', 'group', 'permissions'].map((name) => ({ ...opt(name), rejectedOn: ['Windows'] as const }));
 
 /** InstallMSI and UninstallMSI share their inputs and outputs. */
 const MSI_INPUTS: readonly ToeInputSpec[] = [
@@ -210,29 +218,29 @@ export const TOE_ACTIONS: readonly ToeActionSpec[] = [
     docUrl: doc('copyfolder'),
   },
   {
-    // owner, group and permissions are rejected by AWSTOE on Windows; `permissions` "must be a string".
+    // `permissions` "must be a string" (the examples write 0777 and 755).
     name: 'CreateFile',
     platforms: ALL,
     inputShape: 'list',
-    inputs: [req('path'), opt('content'), encoding, opt('owner'), opt('group'), opt('permissions'), opt('overwrite', 'boolean')],
+    inputs: [req('path'), opt('content'), encoding, ...ownership, opt('overwrite', 'boolean')],
     strictInputs: true,
     outputs: [],
     docUrl: doc('createfile'),
   },
   {
-    // owner, group and permissions are rejected by AWSTOE on Windows.
     name: 'CreateFolder',
     platforms: ALL,
     inputShape: 'list',
-    inputs: [req('path'), opt('owner'), opt('group'), opt('permissions'), opt('overwrite', 'boolean')],
+    inputs: [req('path'), ...ownership, opt('overwrite', 'boolean')],
     strictInputs: true,
     outputs: [],
     docUrl: doc('createfolder'),
   },
   {
-    // The current page lists it for Linux, Windows and macOS; the input table read says "Not supported on Windows".
+    // "This module is not supported on Windows platforms", and each input is "Not supported on Windows".
     name: 'CreateSymlink',
-    platforms: ALL,
+    platforms: ['Linux', 'macOS'],
+    uncertainPlatforms: ['macOS'],
     inputShape: 'list',
     inputs: [req('path'), req('target'), opt('force', 'boolean')],
     strictInputs: true,
@@ -417,7 +425,11 @@ export function findActionIgnoringCase(name: string): ToeActionSpec | undefined 
 
 // ---- Document-level facts ----
 
-/** `schemaVersion` is "currently 1.0" (toe-use-documents.html). */
+/**
+ * `schemaVersion` is a String, "currently 1.0" (toe-use-documents.html), and AWS's examples write
+ * `schemaVersion: 1.0`. YAML reads both `1.0` and `1` as the number 1, but a string field in
+ * AWSTOE's (Go) reader takes the text as written, so documents are rendered with `1.0`.
+ */
 export const TOE_SCHEMA_VERSION = '1.0';
 
 /** Top-level keys of a document (toe-use-documents.html, toe-user-defined-variables.html). */
@@ -452,7 +464,8 @@ export const TOE_TIMEOUT_SECONDS: { readonly min: number; readonly max?: number;
 
 /**
  * `maxAttempts`: an integer, default 1. The docs state neither bound; 1 is the least that makes
- * sense for a count of attempts, not a documented minimum (toe-use-documents.html).
+ * sense for a count of attempts, not a documented minimum, so a value below it only warns
+ * (toe-use-documents.html).
  */
 export const TOE_MAX_ATTEMPTS: { readonly min: number; readonly max?: number; readonly default: number } = {
   min: 1,

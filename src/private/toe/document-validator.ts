@@ -1,11 +1,14 @@
 import * as yaml from 'yaml';
 import {
+  TOE_CHAINING_REFERENCE,
   TOE_DOCUMENT_KEYS,
   TOE_EXECUTE_DOCUMENT_RULES,
+  TOE_LOOP,
   TOE_MAX_ATTEMPTS,
   TOE_ON_FAILURE_VALUES,
   TOE_PHASES,
   TOE_PHASES_AT_LEAST_ONE_OF,
+  TOE_SCHEMA_VERSION,
   TOE_STEP_KEYS,
   TOE_STEP_NAME,
   TOE_TIMEOUT_SECONDS,
@@ -13,10 +16,11 @@ import {
   ToeActionSpec,
   ToeInputSpec,
   ToeInputType,
+  ToePlatform,
   findAction,
   findActionIgnoringCase,
 } from './action-catalogue';
-import { checkReferences, DeclaredNames } from './references';
+import { checkReferences, DeclaredNames, forEachExpressionInText } from './references';
 import { parseSimpleYaml } from './simple-yaml';
 import { below, Where } from './where';
 
@@ -34,6 +38,8 @@ export interface ValidateDocumentOptions {
   /** The component's platform (`Linux`, `Windows`, `macOS`), to catch actions that do not exist there. */
   readonly platform?: string;
   readonly locate?: LineLocator;
+  /** The text the document was parsed from, to see how values were written. */
+  readonly text?: string;
 }
 
 /**
@@ -111,14 +117,14 @@ function locateOnDemand(text: string): LineLocator {
  * and the document when the text parsed.
  */
 export function checkDocumentText(
-  text: string, options: Omit<ValidateDocumentOptions, 'locate'> = {},
+  text: string, options: Omit<ValidateDocumentOptions, 'locate' | 'text'> = {},
 ): { findings: DocumentFinding[]; document?: unknown } {
   const parsed = parseDocumentYaml(text);
   if (parsed.syntaxErrors.length > 0) {
     return { findings: parsed.syntaxErrors };
   }
   return {
-    findings: [...parsed.syntaxWarnings, ...validateDocument(parsed.document, { ...options, locate: parsed.locate })],
+    findings: [...parsed.syntaxWarnings, ...validateDocument(parsed.document, { ...options, locate: parsed.locate, text })],
     document: parsed.document,
   };
 }
@@ -143,8 +149,12 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
   }
   if (document.schemaVersion === undefined) {
     report('error', top, 'schemaVersion is required; use 1.0');
-  } else if (!(document.schemaVersion === 1 || document.schemaVersion === '1.0')) {
+  } else if (!(document.schemaVersion === 1 || document.schemaVersion === TOE_SCHEMA_VERSION)) {
     report('error', { label: 'document', path: ['schemaVersion'] }, `schemaVersion must be 1.0, got '${document.schemaVersion}'`);
+  } else if (document.schemaVersion === 1 && options.text !== undefined && schemaVersionAsWritten(options.text) === '1') {
+    // YAML reads `1` as 1.0 does, but AWSTOE's schemaVersion is a string field, which may read "1"; whether it then fails is unknown.
+    report('warning', { label: 'document', path: ['schemaVersion'] },
+      'schemaVersion is written 1; AWSTOE documents use 1.0, and its string field may read 1 as "1": write schemaVersion: 1.0');
   }
 
   const declared = new DeclaredNames();
@@ -327,7 +337,7 @@ function checkStep(
   if (platform && !action.platforms.includes(platform as any)) {
     report('error', below(where, 'action'), `action '${action.name}' does not run on ${platform}; it runs on ${action.platforms.join(', ')}`);
   }
-  checkInputs(step.inputs, action, below(where, 'inputs'), report);
+  checkInputs(step.inputs, action, below(where, 'inputs'), platform, report);
   return action;
 }
 
@@ -341,10 +351,17 @@ function checkRunSettings(step: any, where: Where, report: Reporter): void {
     report('error', below(where, 'timeoutSeconds'),
       `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
   }
+  // maxAttempts is documented only as an Integer, so anything else fails; the docs give no minimum
+  // (unlike timeoutSeconds, where "0 and other negative values are not allowed"), so 0 or a negative
+  // count only warns: AWSTOE may reject it, or run the step as if it were 1.
   const attempts = step.maxAttempts;
-  if (attempts !== undefined && !isExpression(attempts) && !(Number.isInteger(attempts) && attempts >= TOE_MAX_ATTEMPTS.min)) {
-    report('error', below(where, 'maxAttempts'),
-      `maxAttempts must be a whole number of at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'`);
+  if (attempts !== undefined && !isExpression(attempts)) {
+    if (!Number.isInteger(attempts)) {
+      report('error', below(where, 'maxAttempts'), `maxAttempts must be a whole number, got '${attempts}'`);
+    } else if (attempts < TOE_MAX_ATTEMPTS.min) {
+      report('warning', below(where, 'maxAttempts'),
+        `maxAttempts should be at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'; AWSTOE documents no smaller count and may reject it`);
+    }
   }
 }
 
@@ -391,10 +408,13 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
   }
   if (loop.for !== undefined) {
     const f = loop.for;
-    const ints = isMap(f) && ['start', 'end', 'updateBy'].every((k) => Number.isInteger(f[k]) || isExpression(f[k]));
+    const ints = isMap(f) && TOE_LOOP.forKeys.every((k) => Number.isInteger(f[k]) || isExpression(f[k]));
     if (!ints) {
       report('error', where, `loop for needs whole numbers start, end and updateBy, got ${describe(f)}`);
-    } else if (f.updateBy === 0) {
+      return;
+    }
+    checkForLoopExpressions(f, below(where, 'for'), report);
+    if (f.updateBy === 0) {
       report('error', where, 'loop for updateBy must not be 0');
     } else if (Number.isInteger(f.start) && Number.isInteger(f.end) && Math.sign(f.end - f.start) * Math.sign(f.updateBy) < 0) {
       report('error', where, `loop for from ${f.start} to ${f.end} by ${f.updateBy} never reaches its end`);
@@ -408,6 +428,41 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
     report('error', where, `loop forEach must be a non-empty list, or a map with list and delimiter, got ${describe(e)}`);
   }
 }
+
+/**
+ * `for` start, end and updateBy "Does not accept chaining expressions" (toe-looping-constructs.html);
+ * a parameter reference is fine. Only strings are read: most loops give numbers.
+ */
+function checkForLoopExpressions(f: Record<string, any>, where: Where, report: Reporter): void {
+  for (const key of TOE_LOOP.forKeys) {
+    if (typeof f[key] === 'string') {
+      forEachExpressionInText(f[key], (expression, _, k) => {
+        if (TOE_CHAINING_REFERENCE.test(expression)) {
+          report('error', below(where, k),
+            `loop for ${k} must be a whole number or a parameter, got '{{ ${expression} }}': AWSTOE does not accept chaining expressions in start, end or updateBy`);
+        }
+      }, undefined, key);
+    }
+  }
+}
+
+/**
+ * The value of the top-level `schemaVersion:` as written in block YAML (a key at the start of a
+ * line), or undefined. Called only when the value read is the number 1.
+ */
+function schemaVersionAsWritten(text: string): string | undefined {
+  for (let at = text.indexOf('schemaVersion'); at >= 0; at = text.indexOf('schemaVersion', at + 1)) {
+    if (at === 0 || text.charCodeAt(at - 1) === NEWLINE) {
+      SCHEMA_VERSION_LINE.lastIndex = at;
+      return SCHEMA_VERSION_LINE.exec(text)?.[1];
+    }
+  }
+  return undefined;
+}
+
+const NEWLINE = 10;
+/** `schemaVersion: <value>`, with an optional comment, from where `lastIndex` points. */
+const SCHEMA_VERSION_LINE = /schemaVersion[ \t]*:[ \t]*([^\s#]+)[ \t]*(?:#.*)?$/my;
 
 /** An action's required inputs and its inputs by name, worked out once: every step of the action asks. */
 interface ActionInputs {
@@ -425,7 +480,7 @@ function inputsOf(action: ToeActionSpec): ActionInputs {
   return found;
 }
 
-function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: Reporter): void {
+function checkInputs(inputs: any, action: ToeActionSpec, where: Where, platform: string | undefined, report: Reporter): void {
   const specs = inputsOf(action);
   const required = specs.required;
   if (inputs === undefined || inputs === null) {
@@ -444,14 +499,20 @@ function checkInputs(inputs: any, action: ToeActionSpec, where: Where, report: R
     return;
   }
   if (isList) {
-    inputs.forEach((entry: any, k: number) => checkInputEntry(entry, action, specs, below(where, k), report));
+    if (inputs.length === 0 && required.length > 0) {
+      // AWSTOE rejects it as it does a missing `inputs` ("Action S3Download has no inputs; it requires an 'inputs'").
+      report('error', where, `inputs of ${action.name} must list at least one map with ${required.map((i) => `'${i.name}'`).join(', ')}, got []`);
+    }
+    inputs.forEach((entry: any, k: number) => checkInputEntry(entry, action, specs, below(where, k), platform, report));
   } else {
-    checkInputEntry(inputs, action, specs, where, report); // called directly: most actions take a map, once per step
+    checkInputEntry(inputs, action, specs, where, platform, report); // called directly: most actions take a map, once per step
   }
 }
 
 /** Checks one map of inputs (the only one, or an item of a list), at `entryWhere`. */
-function checkInputEntry(entry: any, action: ToeActionSpec, specs: ActionInputs, entryWhere: Where, report: Reporter): void {
+function checkInputEntry(
+  entry: any, action: ToeActionSpec, specs: ActionInputs, entryWhere: Where, platform: string | undefined, report: Reporter,
+): void {
   if (!isMap(entry)) {
     report('error', entryWhere, `each input of ${action.name} must be a map, got ${describe(entry)}`);
     return;
@@ -479,6 +540,10 @@ function checkInputEntry(entry: any, action: ToeActionSpec, specs: ActionInputs,
         `unknown input '${key}' of ${action.name}; its inputs are ${known}`);
       continue;
     }
+    if (platform !== undefined && spec.rejectedOn?.includes(platform as ToePlatform)) {
+      report('error', below(entryWhere, key),
+        `input '${key}' of ${action.name} is not supported on ${platform}: AWSTOE returns an error when it is used there`);
+    }
     checkInputValue(spec, entry[key], action, entryWhere, report);
   }
 }
@@ -499,21 +564,43 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
     return; // resolved by AWSTOE at run time
   }
   if (!INPUT_TYPE_CHECKS[spec.type](value)) {
+    if (spec.type === 'boolean' && YAML_1_1_BOOLEANS.has(value)) {
+      // YAML 1.2 reads `yes` as a string; a YAML 1.1 reader, as AWSTOE's Go decoder may be, as a boolean.
+      report('warning', below(entryWhere, spec.name),
+        `input '${spec.name}' of ${action.name} is the string '${value}', which only YAML 1.1 readers take as a boolean; write true/false`);
+      return;
+    }
     report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
     return;
   }
   if (spec.allowedValues) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      const allowed = spec.caseInsensitive
-        ? spec.allowedValues.some((a) => a.toLowerCase() === String(v).toLowerCase())
-        : spec.allowedValues.includes(v);
-      if (typeof v === 'string' && !isExpression(v) && !allowed) {
-        report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be one of ${spec.allowedValues.join(', ')}, got '${v}'`);
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'string' && !isExpression(v) && !spec.allowedValues.includes(v)) {
+        checkValueIgnoringCase(spec, spec.allowedValues, v, action, entryWhere, report);
       }
     }
   }
 }
+
+/**
+ * A value that is none of the allowed values as written. One that matches ignoring case is fine
+ * where the docs say so, and otherwise only warns: AWSTOE may compare values ignoring case.
+ */
+function checkValueIgnoringCase(
+  spec: ToeInputSpec, allowedValues: readonly string[], value: string, action: ToeActionSpec, entryWhere: Where, report: Reporter,
+): void {
+  const lower = value.toLowerCase();
+  const match = allowedValues.find((a) => a.toLowerCase() === lower);
+  if (match === undefined) {
+    report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be one of ${allowedValues.join(', ')}, got '${value}'`);
+  } else if (!spec.caseInsensitive) {
+    report('warning', below(entryWhere, spec.name),
+      `input '${spec.name}' of ${action.name} is '${value}'; AWSTOE documents '${match}', and may compare values case-sensitively`);
+  }
+}
+
+/** Booleans of YAML 1.1 that YAML 1.2 (and so this library's parser) reads as strings; `True` and the like are booleans in both. */
+const YAML_1_1_BOOLEANS: ReadonlySet<unknown> = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']);
 
 /** A value that is only a `{{ ... }}` expression, typed by AWSTOE when it runs. */
 function isExpression(value: any): boolean {

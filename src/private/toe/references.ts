@@ -81,18 +81,20 @@ function checkExpression(expression: string, scope: ReferenceScope, key: string)
   }
   // `{{ loop.value }}`, or `{{ <loop name>.value }}` (compared whole, as a loop name may hold a dot).
   const lastDot = expression.lastIndexOf('.');
-  if (lastDot > 0 && TOE_LOOP_VARIABLES.includes(expression.slice(lastDot + 1))) {
-    const owner = expression.slice(0, lastDot);
-    if ((owner === TOE_LOOP_REFERENCE_PREFIX && scope.hasLoop) || owner === scope.loopName) {
-      return;
-    }
-  }
-  if (!scope.hasLoop && expression.startsWith(`${TOE_LOOP_REFERENCE_PREFIX}.`)) {
+  const isLoopVariable = lastDot > 0 && TOE_LOOP_VARIABLES.includes(expression.slice(lastDot + 1));
+  if (!scope.hasLoop && (isLoopVariable || expression.startsWith(`${TOE_LOOP_REFERENCE_PREFIX}.`))) {
     // "If reference expressions are used within a step that does not contain a loop, then AWS TOE does
-    // not resolve the expressions and they appear in the step with no replacement" (toe-looping-constructs.html).
+    // not resolve the expressions and they appear in the step with no replacement" (toe-looping-constructs.html):
+    // so for `{{ loop.* }}` and for `{{ <name>.index|value }}`, whether or not a loop has that name.
     scope.report('warning', below(scope.where, key),
       `'{{ ${expression} }}' refers to a loop, but this step has no loop: AWSTOE leaves the expression as written`);
     return;
+  }
+  if (isLoopVariable) {
+    const owner = expression.slice(0, lastDot);
+    if (owner === TOE_LOOP_REFERENCE_PREFIX || owner === scope.loopName) {
+      return;
+    }
   }
   scope.report('error', below(scope.where, key),
     `'{{ ${expression} }}' is not a declared parameter or constant, a loop variable or an earlier step's output`);
