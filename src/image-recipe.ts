@@ -1,4 +1,4 @@
-import { Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -494,9 +494,12 @@ export class ImageRecipe extends ImageRecipeBase {
 
     const parent = props.parentImage.bind(this);
     this.platform = parent.platform;
-    if (props.uninstallSsmAgentAfterBuild !== undefined && parent.platform === Platform.WINDOWS) {
-      throw validationError('uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, ' +
-        `got ${props.uninstallSsmAgentAfterBuild} with a Windows parent image; leave it unset`, this);
+    if (props.uninstallSsmAgentAfterBuild === true && parent.platform === Platform.WINDOWS) {
+      // The API sets no platform rule, but "Image Builder does not automatically install the Systems
+      // Manager agent on Windows instances", and the setting is about an agent it installed.
+      Annotations.of(this).addWarningV2('cdk-imagebuilder:uninstallSsmAgentOnWindows',
+        'uninstallSsmAgentAfterBuild is true with a Windows parent image: Image Builder installs the SSM agent, ' +
+        'and so can remove it, only on Linux; an agent in the Windows parent image stays in the new image');
     }
     for (const entry of props.components ?? []) {
       this.addComponent(entry.component, entry.parameters);
@@ -606,8 +609,9 @@ function validateEbsOptions(scope: Construct, where: string, o: EbsDeviceOptions
   if ((type === EbsVolumeType.IO1 || type === EbsVolumeType.IO2) && o.iops === undefined) {
     throw validationError(`${where}: ${type} volumes need iops`, scope);
   }
-  if (o.throughput !== undefined && type !== EbsVolumeType.GP3) {
-    throw validationError(`${where}: throughput is only for gp3 volumes, got volumeType '${type ?? 'unset'}'`, scope);
+  // Without a type the volume keeps the parent image's, which may be gp3 (as on Amazon Linux 2023).
+  if (o.throughput !== undefined && type !== undefined && type !== EbsVolumeType.GP3) {
+    throw validationError(`${where}: throughput is only for gp3 volumes, got volumeType '${type}'`, scope);
   }
   const typeRanges = type !== undefined ? EBS_TYPE_RANGES[type] ?? {} : {};
   validateEbsRange(scope, where, 'iops', o.iops, '', type, typeRanges.iops);

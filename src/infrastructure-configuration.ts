@@ -31,7 +31,8 @@ const DEFAULT_HOP_LIMIT = CONTAINER_BUILD_MIN_HOP_LIMIT;
 
 /** EC2 instance types: family (with generation and options, e.g. `m7i-flex`) and size (e.g. `metal-24xl`). */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const HOST_RESOURCE_GROUP_ARN = /^arn:aws(-[a-z]+)*:resource-groups:[a-z0-9-]+:[0-9]{12}:group\/[a-zA-Z0-9_.-]{1,300}$/;
+/** The `GroupArn` pattern of the Resource Groups API: a group name, or a name with the group's ID. */
+const HOST_RESOURCE_GROUP_ARN = /^arn:aws(-[a-z]+)*:resource-groups:[a-z0-9-]+:[0-9]{12}:group\/([a-zA-Z0-9_.-]{1,300}|[a-zA-Z0-9_.-]{1,150}\/[a-z0-9]{26})$/;
 
 /** IAM instance profile names are at most 128 characters. */
 const MAX_INSTANCE_PROFILE_NAME_LENGTH = 128;
@@ -170,9 +171,11 @@ export interface InfrastructureConfigurationProps {
   readonly subnetSelection?: ec2.SubnetSelection;
 
   /**
-   * The security groups of the build and test instances. Only with `vpc`.
+   * The security groups of the build and test instances. Without `vpc` the instances run in the
+   * default VPC, so the groups must belong to it.
    *
-   * @default - with `vpc`, a new security group that allows no inbound and all outbound traffic
+   * @default - with `vpc`, a new security group that allows no inbound and all outbound traffic;
+   * without, the default VPC's default security group
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -438,8 +441,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     }
     this.role = props.instanceProfile ? props.instanceProfile.role : props.role ?? this.createdRole;
     this.instanceProfile = props.instanceProfile ?? this.createInstanceProfile(this.role!);
-    this.securityGroups = props.vpc ? props.securityGroups ?? [this.createSecurityGroup(props.vpc)] : [];
-    if (props.vpc) {
+    this.securityGroups = props.securityGroups ?? (props.vpc ? [this.createSecurityGroup(props.vpc)] : []);
+    if (this.securityGroups.length > 0) {
       this.buildConnections = new ec2.Connections({ securityGroups: this.securityGroups });
     }
 
@@ -453,7 +456,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
         httpPutResponseHopLimit: this.hopLimit,
       },
       subnetId: subnet?.subnetId,
-      securityGroupIds: props.vpc ? this.securityGroups.map((group) => group.securityGroupId) : undefined,
+      securityGroupIds: this.securityGroups.length > 0 ? this.securityGroups.map((group) => group.securityGroupId) : undefined,
       keyPair: props.keyPair?.keyPairName,
       terminateInstanceOnFailure: props.terminateInstanceOnFailure ?? true,
       snsTopicArn: props.notificationTopic?.topicArn,
@@ -480,14 +483,15 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
   /**
    * The security groups of the build and test instances, to allow traffic to or from them, e.g.
-   * `database.connections.allowDefaultPortFrom(infrastructure)`. Only with `vpc`: without one the
-   * instances use the default VPC's default security group, which this app does not manage.
+   * `database.connections.allowDefaultPortFrom(infrastructure)`. Only with `vpc` or
+   * `securityGroups`: without them the instances use the default VPC's default security group,
+   * which this app does not manage.
    */
   public get connections(): ec2.Connections {
     if (!this.buildConnections) {
       throw validationError(
-        'connections needs a vpc: without one, build instances use the default security group of the default VPC, ' +
-        'which this app does not manage; give vpc (and securityGroups) to control their network access', this);
+        'connections needs a vpc or securityGroups: without them, build instances use the default security group of the default VPC, ' +
+        'which this app does not manage; give vpc or securityGroups to control their network access', this);
     }
     return this.buildConnections;
   }
@@ -748,11 +752,6 @@ function validateInstanceIdentity(scope: Construct, props: InfrastructureConfigu
 function validateNetwork(scope: Construct, props: InfrastructureConfigurationProps): void {
   if (!props.vpc && props.subnetSelection) {
     throw validationError('subnetSelection needs a vpc to select from, got subnetSelection without vpc', scope);
-  }
-  if (!props.vpc && props.securityGroups) {
-    throw validationError(
-      `securityGroups needs a vpc: security groups belong to the VPC of the instances' subnet, got ${props.securityGroups.length} ` +
-      'security group(s) without vpc', scope);
   }
   if (props.securityGroups?.length === 0) {
     throw validationError('securityGroups must list at least one security group when given, got none; omit it for a new one', scope);

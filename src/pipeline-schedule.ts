@@ -276,8 +276,14 @@ function valueProblem(value: string, spec: CronFieldSpec): string | undefined {
 /** The `Schedule.Timezone` pattern of the Image Builder API reference. */
 const TIMEZONE_PATTERN = /^[a-zA-Z0-9]{2,}(?:\/[a-zA-Z0-9_+-]+)*$/;
 
+/** `Schedule.Timezone`: "Minimum length of 3. Maximum length of 100" (Image Builder API reference). */
+const TIMEZONE_LENGTH = { min: 3, max: 100 };
+
 /** Why `timezone` is not an IANA time zone Image Builder takes, or `undefined`. */
 function timezoneProblem(timezone: string): string | undefined {
+  if (timezone.length < TIMEZONE_LENGTH.min || timezone.length > TIMEZONE_LENGTH.max) {
+    return `which Image Builder refuses: it takes ${TIMEZONE_LENGTH.min} to ${TIMEZONE_LENGTH.max} characters`;
+  }
   if (!TIMEZONE_PATTERN.test(timezone)) {
     return "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +";
   }

@@ -573,7 +573,8 @@ export class Workflow extends WorkflowBase {
     Object.defineProperty(this, WORKFLOW_SYMBOL, { value: true });
 
     const name = props.workflowName ?? generateResourceName(this);
-    validateWorkflowName(this, 'workflowName', name);
+    // Any name the service takes: the name and ARN are read from the ARN the service gives back.
+    validateResourceName(this, 'workflowName', name);
     const version = props.workflowVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'workflowVersion', version, VersionWildcards.NONE);
     validateTextLength(this, 'description', props.description);
@@ -676,7 +677,7 @@ function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omi
 
 /**
  * Image Builder lowercases names and turns spaces and underscores into hyphens in ARNs; requiring
- * that form keeps `workflowArn` exact.
+ * that form of an imported name keeps the `workflowArn` built from it exact.
  */
 function validateWorkflowName(scope: IConstruct, prop: string, name: string): void {
   validateResourceName(scope, prop, name);

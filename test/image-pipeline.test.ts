@@ -522,6 +522,8 @@ describe('ImagePipeline', () => {
       ['GMT+0', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
       ['Europe/Paris ', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
       ['+01:00', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
+      // An IANA alias, but shorter than the service takes.
+      ['NZ', 'which Image Builder refuses: it takes 3 to 100 characters'],
     ])('fails on the time zone %p', (timezone, why) => {
       expect(() => newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) }))
         .toThrow(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${why}`);

@@ -1,5 +1,5 @@
 import { App, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -305,6 +305,13 @@ describe('ImageRecipe', () => {
         .toThrow("blockDevices '/dev/xvda': io2 volumes need iops");
     });
 
+    test('accepts throughput without a volume type: the parent image\'s type may be gp3', () => {
+      newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { throughput: 250 })] });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Throughput: 250 }) }],
+      });
+    });
+
     test('fails on throughput for a volume type other than gp3', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.IO1, iops: 1000, throughput: 500 })] }))
         .toThrow("blockDevices '/dev/xvda': throughput is only for gp3 volumes, got volumeType 'io1'");
@@ -397,16 +404,21 @@ describe('ImageRecipe', () => {
         .toThrow("blockDevices '/dev/xvda': snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got 'snapshot-1'");
     });
 
-    test('fails on uninstallSsmAgentAfterBuild, true or false, for a Windows parent image', () => {
+    test('warns on uninstallSsmAgentAfterBuild true for a Windows parent image, and takes false as it is', () => {
       const windows = (id: string, uninstallSsmAgentAfterBuild: boolean) => new ImageRecipe(stack, id, {
         parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_CORE),
         components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.WINDOWS }) }],
         uninstallSsmAgentAfterBuild,
       });
-      expect(() => windows('Uninstall', true)).toThrow(
-        'uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, got true with a Windows parent image; leave it unset');
-      expect(() => windows('Keep', false)).toThrow(
-        'uninstallSsmAgentAfterBuild is only for Linux and macOS parent images, got false with a Windows parent image; leave it unset');
+      windows('Uninstall', true);
+      windows('Keep', false);
+      const annotations = Annotations.fromStack(stack);
+      annotations.hasWarning('/Stack/Uninstall', Match.stringLikeRegexp(
+        '^uninstallSsmAgentAfterBuild is true with a Windows parent image: Image Builder installs the SSM agent, and so can remove it, only on Linux'));
+      annotations.hasNoWarning('/Stack/Keep', Match.anyValue());
+      const recipes = Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe');
+      expect(Object.values(recipes).map((r: any) => r.Properties.AdditionalInstanceConfiguration?.SystemsManagerAgent))
+        .toEqual([{ UninstallAfterBuild: true }, { UninstallAfterBuild: false }]);
     });
 
     test('accepts uninstallSsmAgentAfterBuild for Linux, macOS and parent images of unknown platform', () => {

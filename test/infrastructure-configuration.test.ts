@@ -685,9 +685,13 @@ describe('InfrastructureConfiguration', () => {
         .toThrow('subnetSelection needs a vpc to select from, got subnetSelection without vpc');
     });
 
-    test('fails when securityGroups are given without vpc', () => {
+    test('security groups without vpc: the instances run in the default VPC with those groups', () => {
       const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
-      expect(() => newInfra({ securityGroups: [group] })).toThrow(/securityGroups needs a vpc.*got 1 security group\(s\) without vpc/);
+      const infra = newInfra({ securityGroups: [group] });
+      const properties = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::InfrastructureConfiguration'))[0].Properties;
+      expect(properties.SecurityGroupIds).toEqual(['sg-0123456789abcdef0']);
+      expect(properties.SubnetId).toBeUndefined();
+      expect(infra.connections.securityGroups).toEqual([group]);
     });
 
     test('fails when securityGroups is empty', () => {
@@ -702,7 +706,8 @@ describe('InfrastructureConfiguration', () => {
 
     test('fails when connections is read without a vpc', () => {
       const infra = newInfra();
-      expect(() => infra.connections).toThrow(/connections needs a vpc: without one, build instances use the default security group/);
+      expect(() => infra.connections)
+        .toThrow(/connections needs a vpc or securityGroups: without them, build instances use the default security group/);
     });
 
     test.each([0, 65, 1.5])('fails when httpPutResponseHopLimit is %d', (hopLimit) => {
@@ -752,6 +757,14 @@ describe('InfrastructureConfiguration', () => {
         hostId: 'h-0123456789abcdef0',
         hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts',
       })).toThrow(/give hostId or hostResourceGroupArn, not both/);
+    });
+
+    test('accepts a resource group ARN with the group\'s ID', () => {
+      const arn = 'arn:aws:resource-groups:us-east-1:123456789012:group/mac-hosts/0123456789abcdefghijklmnop';
+      newInfra({ tenancy: Tenancy.HOST, hostResourceGroupArn: arn });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+        Placement: Match.objectLike({ HostResourceGroupArn: arn }),
+      });
     });
 
     test('fails when hostResourceGroupArn is not a resource group ARN', () => {

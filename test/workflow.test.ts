@@ -643,9 +643,11 @@ describe('Workflow', () => {
       expect(() => newWorkflow({ workflowName: 'a'.repeat(129) })).toThrow(/workflowName must be at most 128 characters/);
     });
 
-    test('fails when workflowName would change in the ARN', () => {
-      expect(() => newWorkflow({ workflowName: 'My Build' }))
-        .toThrow("workflowName must use lowercase letters, numbers and hyphens so that it appears unchanged in ARNs, got 'My Build'; use 'my-build'");
+    test('takes a workflowName with capitals, spaces and underscores: its name and ARN come from the ARN the service writes', () => {
+      const workflow = newWorkflow({ workflowName: 'My Build_2' });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Workflow', { Name: 'My Build_2' });
+      const logicalId = stack.getLogicalId(workflow.node.defaultChild as CfnWorkflow);
+      expect(stack.resolve(workflow.workflowName)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalId, 'Arn'] }] }] });
     });
 
     test('fails when workflowVersion is malformed', () => {
