@@ -79,7 +79,7 @@ export class GoldenAmiPipeline extends Construct {
   public readonly logBucket: s3.IBucket;
   /** The topic Image Builder publishes build notifications to. */
   public readonly notificationTopic: sns.ITopic;
-  /** The key that encrypts the notification topic the pattern created; none with `notificationTopic`. */
+  /** The key that encrypts the notification topic the pattern created, undefined with `notificationTopic`. */
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
