@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
-import { NagAppliesTo, addNagSuppression, addStackNagSuppression } from './private/nag-suppressions';
+import { NagAppliesTo, addNagSuppression } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -532,18 +532,26 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
   /**
    * Least privilege for a known repository: its layers and images, nothing else. The token call
-   * cannot be scoped to a resource.
+   * cannot be scoped to a resource. The build instance also reads the container recipe it builds,
+   * as the AWS-managed container build policy allows ("get an Image Builder component or container
+   * recipe"); which recipe is not known here, so any of this account and region.
    */
   private allowRepositoryPullPush(repository: ecr.IRepository): void {
+    const recipes = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'container-recipe', resourceName: '*' });
     const added = this.addToInstanceRole(
       new iam.PolicyStatement({ actions: ECR_PULL_PUSH_ACTIONS, resources: [repository.repositoryArn] }),
-      new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+      new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['imagebuilder:GetContainerRecipe'], resources: [recipes] }));
     if (added) {
       this.suppressOwnPolicyWildcards(['Resource::*'],
         'ecr:GetAuthorizationToken has no resource-level permissions; the push and pull actions are scoped to the target repository');
+      this.suppressOwnPolicyWildcards([{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:.*:container-recipe\\/\\*$/' }],
+        'build instances read the container recipe they build, which the infrastructure configuration does not know; ' +
+        'the wildcard is limited to container recipes of this account and region');
     } else {
       this.warnRoleNotChanged('containerBuildsRepository',
-        `pull and push on ${repository.repositoryArn} (${ECR_PULL_PUSH_ACTIONS.join(', ')}) and ecr:GetAuthorizationToken`);
+        `pull and push on ${repository.repositoryArn} (${ECR_PULL_PUSH_ACTIONS.join(', ')}), ecr:GetAuthorizationToken ` +
+        'and imagebuilder:GetContainerRecipe');
     }
   }
 
@@ -697,12 +705,11 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
 /**
  * AWS maintains these policies as exactly what the SSM agent and AWSTOE need, and updates them
- * when the service does; a copy in this library would only fall behind. The suppression is written
- * once per stack rather than per role: every instance role carries the same managed policies, and
- * the suppression names exactly those policies.
+ * when the service does; a copy in this library would only fall behind. The suppression is on the
+ * role this construct created, so other roles of the stack with the same policies are still reported.
  */
 function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
-  addStackNagSuppression(role, 'AwsSolutions-IAM4',
+  addNagSuppression(role.node.defaultChild as iam.CfnRole, 'AwsSolutions-IAM4',
     'AWS-managed policies that Image Builder documents for its instance profile: maintained by AWS, ' +
     'they grant exactly what the SSM agent and AWSTOE on build and test instances need',
     policies.map((policy) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}`));

@@ -112,24 +112,33 @@ describe('InfrastructureConfiguration', () => {
     expectValidAndNagClean();
   });
 
-  test('the default role passes cdk-nag because of a stack-level suppression that names exactly the two policies', () => {
+  test('the default role passes cdk-nag because of a suppression on that role that names exactly the two policies', () => {
     newInfra();
     newInfra({}, 'Second');
     expectValidAndNagClean();
 
-    // Written once for the stack, not repeated on every role.
-    expect(stack.templateOptions.metadata?.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({
-      id: 'AwsSolutions-IAM4',
-      reason: expect.stringMatching(/maintained by AWS/),
-      applies_to: [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder',
-      ],
-    })]);
-    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
-    expect(Object.values(roles).every((r: any) => r.Metadata?.cdk_nag === undefined)).toBe(true);
-    stack.templateOptions.metadata = {};
-    expect(() => expectNoNagErrors(app)).toThrow(/AwsSolutions-IAM4/);
+    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      expect(role.Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({
+        id: 'AwsSolutions-IAM4',
+        reason: expect.stringMatching(/maintained by AWS/),
+        applies_to: [
+          'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
+          'Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder',
+        ],
+      })]);
+    }
+    expect(stack.templateOptions.metadata?.cdk_nag).toBeUndefined();
+  });
+
+  test('another role of the stack with the same managed policies is still reported by cdk-nag', () => {
+    newInfra();
+    new iam.Role(stack, 'Unrelated', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    expect(() => expectNoNagErrors(app)).toThrow(/AwsSolutions-IAM4.*Unrelated|Unrelated.*AwsSolutions-IAM4/s);
   });
 
   test('all properties', () => {
@@ -513,7 +522,7 @@ describe('InfrastructureConfiguration', () => {
   });
 
   describe('allowContainerBuilds', () => {
-    test('with a target repository: pull and push on that repository only', () => {
+    test('with a target repository: pull and push on that repository only, and reading container recipes', () => {
       const repository = new ecr.Repository(stack, 'Repository');
       newInfra().allowContainerBuilds(repository);
 
@@ -527,6 +536,12 @@ describe('InfrastructureConfiguration', () => {
           Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Repository/), 'Arn'] },
         },
         { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+        // What the AWS-managed container build policy allows besides ECR: the build reads its container recipe.
+        {
+          Action: 'imagebuilder:GetContainerRecipe',
+          Effect: 'Allow',
+          Resource: partitionArn(':imagebuilder:us-east-1:123456789012:container-recipe/*'),
+        },
       ]);
       expect(managedPolicyArns()).toHaveLength(2);
       expectValidAndNagClean();
@@ -542,7 +557,7 @@ describe('InfrastructureConfiguration', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Parent/), 'Arn'] },
       }]));
-      expect(instancePolicyStatements()).toHaveLength(3);
+      expect(instancePolicyStatements()).toHaveLength(4);
       expectValidAndNagClean();
     });
 

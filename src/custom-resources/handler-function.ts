@@ -8,6 +8,12 @@ import { addNagSuppression, NagAppliesTo } from '../private/nag-suppressions';
 /** The construct ID of the one handler per stack, under the stack itself. */
 const HANDLER_ID = 'CdkImageBuilderHandler';
 
+/** A wildcard resource the service gives no narrower form for, explained to cdk-nag. */
+export interface GrantWildcard {
+  readonly reason: string;
+  readonly appliesTo: NagAppliesTo[];
+}
+
 /**
  * The library's one custom-resource function per stack, with a role that starts empty and gains
  * exactly the permissions of the custom resources that use it.
@@ -53,7 +59,7 @@ export class HandlerFunction extends Construct {
    * Adds a statement once, however many custom resources need it. `wildcard` explains to cdk-nag
    * a wildcard resource the service gives no narrower form for.
    */
-  public grant(statement: iam.PolicyStatement, wildcard?: { reason: string; appliesTo: NagAppliesTo[] }): void {
+  public grant(statement: iam.PolicyStatement, wildcard?: GrantWildcard): void {
     const key = JSON.stringify(Stack.of(this).resolve(statement.toStatementJson()));
     if (this.granted.has(key)) {
       return;
@@ -64,6 +70,26 @@ export class HandlerFunction extends Construct {
       const policy = this.role.node.tryFindChild('DefaultPolicy')!.node.defaultChild as CfnResource;
       addNagSuppression(policy, 'AwsSolutions-IAM5', wildcard.reason, wildcard.appliesTo);
     }
+  }
+
+  /**
+   * The policy of what every custom resource of one kind needs, whichever resources the template
+   * holds, created with `statements` by the first of them. The custom resources depend on it, so
+   * when an update removes the last of them CloudFormation deletes them before the policy: in the
+   * role's default policy, the statements would be gone before their Delete runs, as the update
+   * rewrites that policy first.
+   */
+  public policyForKind(kind: string, statements: () => iam.PolicyStatement[], wildcards: GrantWildcard[] = []): iam.Policy {
+    const id = `${kind}Policy`;
+    const existing = this.node.tryFindChild(id) as iam.Policy | undefined;
+    if (existing) {
+      return existing;
+    }
+    const policy = new iam.Policy(this, id, { roles: [this.role], statements: statements() });
+    for (const wildcard of wildcards) {
+      addNagSuppression(policy.node.defaultChild as CfnResource, 'AwsSolutions-IAM5', wildcard.reason, wildcard.appliesTo);
+    }
+    return policy;
   }
 
   /**

@@ -100,7 +100,7 @@ export class PipelineExecution extends Construct {
     const triggers = props.triggers ?? ownPipeline?._defaultExecutionTriggers ?? [];
 
     const handler = HandlerFunction.of(this);
-    this.grantHandler(handler, props.pipeline.imagePipelineArn, ownPipeline?._imageArnPrefix);
+    const kindPolicy = this.grantHandler(handler, props.pipeline.imagePipelineArn);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: handler.serviceToken,
       resourceType: PIPELINE_EXECUTION_TYPE,
@@ -113,7 +113,7 @@ export class PipelineExecution extends Construct {
         CancelOnDelete: props.cancelOnDelete ?? true,
       },
     });
-    this.resource.node.addDependency(handler.role);
+    this.resource.node.addDependency(handler.role, kindPolicy);
     if (this.waits) {
       this.resource.node.addDependency(handler.grantSelfInvoke());
     }
@@ -146,24 +146,27 @@ export class PipelineExecution extends Construct {
   }
 
   /**
-   * Start this pipeline, tagging the build with what it was started for; read and cancel its images
-   * (all images when the pipeline is imported).
+   * Start this pipeline, tagging the build with what it was started for. Reading, tagging and
+   * cancelling builds is granted for every image of the account and region, in a policy every
+   * execution depends on: an update or delete may reach the build of a pipeline or recipe the
+   * template no longer names, whose narrower grant the update would already have removed.
    */
-  private grantHandler(handler: HandlerFunction, pipelineArn: string, imageArnPrefix: string | undefined): void {
+  private grantHandler(handler: HandlerFunction, pipelineArn: string): iam.Policy {
     handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:StartImagePipelineExecution'], resources: [pipelineArn] }));
-    const images = imageArnPrefix
-      ? `${imageArnPrefix}*`
-      : Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
-    const wildcard = {
-      reason: 'The image build version is created by the pipeline execution at deploy time; the grant covers the builds of this pipeline\'s image name',
-      appliesTo: [{ regex: '/^Resource::.*:image\\/.*\\*$/' }],
-    };
-    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }), wildcard);
-    // Tags given to StartImagePipelineExecution are put on the new image: the build-inputs tag only.
-    handler.grant(new iam.PolicyStatement({
-      actions: ['imagebuilder:TagResource'],
-      resources: [images],
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
-    }), wildcard);
+    const images = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
+    return handler.policyForKind('PipelineExecution', () => [
+      new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }),
+      // Tags given to StartImagePipelineExecution are put on the new image: the build-inputs tag only.
+      new iam.PolicyStatement({
+        actions: ['imagebuilder:TagResource'],
+        resources: [images],
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
+      }),
+    ], [{
+      reason: 'The builds are created at deploy time, and an update or delete may reach the build of a pipeline the template ' +
+        'no longer names; the grant covers the images of this account and region',
+      appliesTo: [{ regex: '/^Resource::.*:image\\/\\*$/' }],
+    }]);
   }
+
 }

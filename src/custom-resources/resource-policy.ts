@@ -90,7 +90,7 @@ export class ResourcePolicy extends Construct {
     this.resourceType = props.resourceType;
 
     const handler = HandlerFunction.of(this);
-    this.grantHandler(handler);
+    const kindPolicy = this.grantHandler(handler);
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: handler.serviceToken,
       resourceType: RESOURCE_POLICY_TYPE,
@@ -99,7 +99,7 @@ export class ResourcePolicy extends Construct {
         Policy: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.document) }),
       },
     });
-    resource.node.addDependency(handler.role);
+    resource.node.addDependency(handler.role, kindPolicy);
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
@@ -112,37 +112,44 @@ export class ResourcePolicy extends Construct {
     return { statementAdded: true, policyDependable: this };
   }
 
-  private grantHandler(handler: HandlerFunction): void {
-    const stack = Stack.of(this);
+  /**
+   * Put the policy on this resource. The RAM calls that promote, tag and remove shares are granted
+   * in a policy every resource policy depends on: the Delete of the last one still needs them.
+   */
+  private grantHandler(handler: HandlerFunction): iam.Policy {
     handler.grant(new iam.PolicyStatement({ actions: [`imagebuilder:${SHAREABLE[this.resourceType].operation}`], resources: [this.resourceArn] }));
-    handler.grant(new iam.PolicyStatement({ actions: ['ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions'], resources: ['*'] }), {
-      reason: 'RAM list and get operations support no resource-level permissions',
-      appliesTo: ['Resource::*'],
-    });
-    handler.grant(new iam.PolicyStatement({
-      actions: ['ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare'],
-      resources: [stack.formatArn({ service: 'ram', resource: 'resource-share', resourceName: '*' })],
-    }), {
+    const stack = Stack.of(this);
+    const shares = stack.formatArn({ service: 'ram', resource: 'resource-share', resourceName: '*' });
+    const sharesCreatedAtDeploy = {
       reason: 'The service creates the resource share from the policy at deploy time; its ID is not known before',
       appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
-    });
-    // The tag marks the shares the handler promoted, the only STANDARD shares it may change.
-    handler.grant(new iam.PolicyStatement({
-      actions: ['ram:TagResource'],
-      resources: [stack.formatArn({ service: 'ram', resource: 'resource-share', resourceName: '*' })],
-      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PROMOTED_TAG_KEY] } },
-    }), {
-      reason: 'The service creates the resource share from the policy at deploy time; its ID is not known before',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
-    });
-    handler.grant(new iam.PolicyStatement({
-      actions: ['ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission'],
-      resources: [stack.formatArn({ service: 'ram', resource: 'permission', resourceName: '*' })],
-    }), {
-      reason: 'RAM creates the permission from the policy at deploy time; its name is not known before',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:permission\\/\\*$/' }],
-    });
+    };
+    return handler.policyForKind('ResourcePolicy', () => [
+      new iam.PolicyStatement({ actions: ['ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: ['ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare'],
+        resources: [shares],
+      }),
+      // The tag marks the shares the handler promoted, the only STANDARD shares it may change.
+      new iam.PolicyStatement({
+        actions: ['ram:TagResource'],
+        resources: [shares],
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [PROMOTED_TAG_KEY] } },
+      }),
+      new iam.PolicyStatement({
+        actions: ['ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission'],
+        resources: [stack.formatArn({ service: 'ram', resource: 'permission', resourceName: '*' })],
+      }),
+    ], [
+      { reason: 'RAM list and get operations support no resource-level permissions', appliesTo: ['Resource::*'] },
+      sharesCreatedAtDeploy,
+      {
+        reason: 'RAM creates the permission from the policy at deploy time; its name is not known before',
+        appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:permission\\/\\*$/' }],
+      },
+    ]);
   }
+
 
   /**
    * The statements as the service accepts them: Allow, this resource's read actions, sharing

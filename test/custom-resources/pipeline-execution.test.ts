@@ -95,15 +95,36 @@ describe('PipelineExecution', () => {
     expectNoNagErrors(stack);
   });
 
-  test('the handler may start this pipeline and read or cancel its images only', () => {
+  test('the handler may start this pipeline only', () => {
     pipeline().startOnDeploy();
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    const start = statements.find((s: any) => s.Action === 'imagebuilder:StartImagePipelineExecution');
-    expect(start.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] });
-    const images = statements.find((s: any) => JSON.stringify(s.Action).includes('CancelImageCreation'));
-    expect(JSON.stringify(images.Resource)).toContain(':image/');
-    expect(JSON.stringify(images.Resource)).toContain('PipelineRecipe');
+    const start = statements.filter((s: any) => s.Action === 'imagebuilder:StartImagePipelineExecution');
+    expect(start.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] }]);
+  });
+
+  test('reading and cancelling builds is in a policy every execution depends on, so an update cannot take it away first', () => {
+    pipeline().startOnDeploy();
+    new PipelineExecution(stack, 'Run', {
+      pipeline: ImagePipeline.fromImagePipelineArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/nightly'),
+    });
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy');
+    const [kindPolicyId] = Object.keys(policies).filter((id) => id.startsWith('CdkImageBuilderHandlerPipelineExecutionPolicy'));
+    // The images of the account and region: an update may reach a build of a recipe the template no longer names.
+    expect(policies[kindPolicyId].Properties.PolicyDocument.Statement[0]).toEqual({
+      Action: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/*']] },
+    });
+    const defaultPolicy = Object.entries(policies).find(([id]) => id.startsWith('CdkImageBuilderHandlerRoleDefaultPolicy'))![1];
+    expect(JSON.stringify(defaultPolicy)).not.toContain('CancelImageCreation');
+    const executions = Object.values(template.findResources('Custom::ImageBuilderPipelineExecution'));
+    expect(executions).toHaveLength(2);
+    for (const execution of executions) {
+      expect(execution.DependsOn).toContain(kindPolicyId);
+    }
+    expectNoNagErrors(stack);
   });
 
   test('the handler may tag the images of this pipeline with the build-inputs tag, and with no other', () => {

@@ -135,6 +135,26 @@ describe('sharing', () => {
     expectNoNagErrors(stack);
   });
 
+  test('the RAM calls are in a policy every resource policy depends on: removing the last one keeps them for its Delete', () => {
+    component('First').shareWith({ accounts: ['111111111111'] });
+    component('Second').shareWith({ accounts: ['111111111111'] });
+
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy');
+    const kindPolicyId = Object.keys(policies).find((id) => id.startsWith('CdkImageBuilderHandlerResourcePolicyPolicy'))!;
+    const ramActions = policies[kindPolicyId].Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat());
+    expect(ramActions).toEqual(expect.arrayContaining(['ram:ListResources', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare']));
+    // Not in the role's default policy, which an update rewrites before it deletes the resources it removed.
+    const defaultPolicy = Object.entries(policies).find(([id]) => id.startsWith('CdkImageBuilderHandlerRoleDefaultPolicy'))![1];
+    expect(JSON.stringify(defaultPolicy)).not.toContain('ram:');
+    const resourcePolicies = Object.values(template.findResources('Custom::ImageBuilderResourcePolicy'));
+    expect(resourcePolicies).toHaveLength(2);
+    for (const resourcePolicy of resourcePolicies) {
+      expect(resourcePolicy.DependsOn).toContain(kindPolicyId);
+    }
+    expectNoNagErrors(stack);
+  });
+
   test('an imported component\'s policy of exactly 30,000 characters is accepted', () => {
     const app30000 = importedComponentWithPolicyOf(30_000);
 
