@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -19,8 +19,9 @@ import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
-  AMI_ID, ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
+  AMI_ID, ImageBuilderResourceType, arnSafeName, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
+import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
@@ -77,7 +78,9 @@ export interface IContainerRecipe extends IResource {
   readonly platform?: Platform;
 
   /**
-   * Grants the given IAM actions on this recipe.
+   * Grants the given IAM actions on this recipe. IAM knows recipes by version ARN: a created
+   * recipe or an import of a version is granted on that version ARN, an import of a wildcard or
+   * unknown version on every version of the name (`.../container-recipe/name/*`).
    *
    * @param grantee the principal
    * @param actions the actions
@@ -341,8 +344,15 @@ abstract class ContainerRecipeBase extends Resource implements IContainerRecipe 
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.containerRecipeArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this._iamResourceArns() });
   }
+
+  /**
+   * The ARNs IAM checks for requests on this recipe: version ARNs, as recipes have no build numbers.
+   *
+   * @internal
+   */
+  protected abstract _iamResourceArns(): string[];
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'imagebuilder:GetContainerRecipe');
@@ -383,11 +393,21 @@ export class ContainerRecipe extends ContainerRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'containerRecipeName', n),
     });
 
+    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
+    const nameArn = () => attrs.containerRecipeArn === undefined
+      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.CONTAINER_RECIPE, resourceName: arnSafeName(name) })
+      : arnThroughName(arn);
+
     class Import extends ContainerRecipeBase {
       public readonly containerRecipeArn = arn;
       public readonly containerRecipeName = name;
       public readonly containerRecipeVersion = version;
       public readonly platform = attrs.platform;
+
+      /** @internal */
+      protected _iamResourceArns(): string[] {
+        return versionedResourceArns(this.containerRecipeArn, this.containerRecipeVersion, nameArn, { builds: false });
+      }
     }
     return new Import(scope, id);
   }
@@ -487,6 +507,15 @@ export class ContainerRecipe extends ContainerRecipeBase {
     this.containerRecipeName = resource.attrName;
     this.containerRecipeVersion = version.includes('x') ? Fn.select(2, Fn.split('/', resource.attrArn)) : version;
     this.containerRecipeLatestVersionArn = resource.attrLatestVersionArn;
+  }
+
+  /**
+   * The ARN CloudFormation returns, the version this deployment created.
+   *
+   * @internal
+   */
+  protected _iamResourceArns(): string[] {
+    return [this.containerRecipeArn];
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -12,7 +12,8 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
+import { ImageBuilderResourceType, arnSafeName, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
+import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
@@ -49,7 +50,9 @@ export interface IImageRecipe extends IResource {
   readonly platform?: Platform;
 
   /**
-   * Grants the given IAM actions on this recipe.
+   * Grants the given IAM actions on this recipe. IAM knows recipes by version ARN: a created
+   * recipe or an import of a version is granted on that version ARN, an import of a wildcard or
+   * unknown version on every version of the name (`.../image-recipe/name/*`).
    *
    * @param grantee the principal
    * @param actions the actions, e.g. `imagebuilder:GetImageRecipe`
@@ -388,8 +391,15 @@ abstract class ImageRecipeBase extends Resource implements IImageRecipe {
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageRecipeArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this._iamResourceArns() });
   }
+
+  /**
+   * The ARNs IAM checks for requests on this recipe: version ARNs, as recipes have no build numbers.
+   *
+   * @internal
+   */
+  protected abstract _iamResourceArns(): string[];
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'imagebuilder:GetImageRecipe');
@@ -446,11 +456,21 @@ export class ImageRecipe extends ImageRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'imageRecipeName', n),
     });
 
+    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
+    const nameArn = () => attrs.imageRecipeArn === undefined
+      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.IMAGE_RECIPE, resourceName: arnSafeName(name) })
+      : arnThroughName(arn);
+
     class Import extends ImageRecipeBase {
       public readonly imageRecipeArn = arn;
       public readonly imageRecipeName = name;
       public readonly imageRecipeVersion = version;
       public readonly platform = attrs.platform;
+
+      /** @internal */
+      protected _iamResourceArns(): string[] {
+        return versionedResourceArns(this.imageRecipeArn, this.imageRecipeVersion, nameArn, { builds: false });
+      }
     }
     return new Import(scope, id);
   }
@@ -528,6 +548,15 @@ export class ImageRecipe extends ImageRecipeBase {
     });
 
     this.imageRecipeArn = this.resource.attrArn;
+  }
+
+  /**
+   * The ARN CloudFormation returns, the version this deployment created.
+   *
+   * @internal
+   */
+  protected _iamResourceArns(): string[] {
+    return [this.imageRecipeArn];
   }
 
   public get imageRecipeName(): string {

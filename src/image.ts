@@ -1,10 +1,10 @@
-import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { IContainerRecipe } from './container-recipe';
+import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { IDistributionConfiguration } from './distribution-configuration';
 import { PipelineWorkflow } from './image-pipeline';
@@ -17,8 +17,10 @@ import {
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
+import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './private/lifecycle-access';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
-import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
+import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, arnSafeName, validateTagMap } from './private/validation';
+import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
@@ -54,12 +56,16 @@ export interface IImage extends IResource {
   readonly platform?: Platform;
 
   /**
-   * Grants the given IAM actions on this image.
+   * Grants the given IAM actions on this image. IAM knows images by build version ARN
+   * (`.../image/name/1.0.3/1`): a created image or an import by build version ARN is granted on
+   * that build, an import of a version on the version ARN and every build under it
+   * (`.../image/name/1.0.3/*`), and an import of a wildcard or unknown version on every version of
+   * the name (`.../image/name/*`).
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
   /**
-   * Grants `imagebuilder:GetImage`.
+   * Grants `imagebuilder:GetImage` on the ARNs `grant` covers.
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
@@ -197,6 +203,11 @@ export interface ImageProps {
    * What happens to the image's AMIs, snapshots or container images when the stack deletes or
    * replaces the image: `DESTROY` removes them too, `RETAIN` keeps everything.
    *
+   * Image Builder removes container images only from ECR repositories with the tag
+   * `LifecycleExecutionAccess: EC2 Image Builder` (the AWS-managed lifecycle execution policy allows
+   * nothing else): with `DESTROY`, the target repository of a container recipe gets the tag when
+   * this app creates it; otherwise a warning names the tag to add.
+   *
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -267,8 +278,15 @@ abstract class ImageBase extends Resource implements IImage {
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imageArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this._iamResourceArns() });
   }
+
+  /**
+   * The ARNs IAM checks for requests on this image: the build version ARNs of its builds.
+   *
+   * @internal
+   */
+  protected abstract _iamResourceArns(): string[];
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'imagebuilder:GetImage');
@@ -322,11 +340,20 @@ export class Image extends ImageBase {
       version: attrs.imageVersion,
       validateName: validateImageName,
     });
+    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
+    const nameArn = () => attrs.imageArn === undefined
+      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.IMAGE, resourceName: arnSafeName(name) })
+      : arnThroughName(arn);
     class Import extends ImageBase {
       public readonly imageArn = arn;
       public readonly imageName = name;
       public readonly imageVersion = version;
       public readonly platform = attrs.platform;
+
+      /** @internal */
+      protected _iamResourceArns(): string[] {
+        return versionedResourceArns(this.imageArn, this.imageVersion, nameArn);
+      }
     }
     return new Import(scope, id);
   }
@@ -408,6 +435,9 @@ export class Image extends ImageBase {
       tags: props.tags,
     });
     resource.applyRemovalPolicy(removalPolicy);
+    if (removalPolicy === RemovalPolicy.DESTROY && props.containerRecipe) {
+      this.allowContainerDeletion(props.containerRecipe);
+    }
 
     this.imageArn = resource.attrArn;
     this.imageId = resource.attrImageId;
@@ -415,6 +445,30 @@ export class Image extends ImageBase {
     this.imageName = resource.attrName;
     // The Arn attribute is the build version ARN, `arn:...:image/<name>/<version>/<build>`.
     this.imageVersion = Fn.select(2, Fn.split('/', resource.attrArn));
+  }
+
+  /**
+   * The ARN CloudFormation returns, the build version ARN of the one build this image is.
+   *
+   * @internal
+   */
+  protected _iamResourceArns(): string[] {
+    return [this.imageArn];
+  }
+
+  /**
+   * The AWS-managed lifecycle execution policy lets Image Builder get and delete container images
+   * only in ECR repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`: the
+   * recipe's target repository gets it when this app created it; otherwise a warning names the tag.
+   */
+  private allowContainerDeletion(recipe: IContainerRecipe): void {
+    if (ContainerRecipe.isContainerRecipe(recipe)) {
+      allowLifecycleAccess(this, recipe.targetRepository, 'removalPolicy DESTROY');
+      return;
+    }
+    Annotations.of(this).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
+      'removalPolicy DESTROY deletes images from the target repository of the imported container recipe only if that repository ' +
+      `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
   }
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */

@@ -1,4 +1,4 @@
-import { Annotations, Duration, IResource, Lazy, Resource, Tags } from 'aws-cdk-lib';
+import { Duration, IResource, Lazy, Resource } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
@@ -7,6 +7,7 @@ import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
+import { allowLifecycleAccess } from './private/lifecycle-access';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import {
   ImageBuilderResourceType,
@@ -22,10 +23,6 @@ import {
 } from './private/validation';
 
 const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
-
-/** The tag an ECR repository needs before lifecycle policies may delete its images. */
-const LIFECYCLE_ACCESS_TAG_KEY = 'LifecycleExecutionAccess';
-const LIFECYCLE_ACCESS_TAG_VALUE = 'EC2 Image Builder';
 
 /** Every version of a recipe, past and future. */
 const ALL_VERSIONS = 'x.x.x';
@@ -658,23 +655,11 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
     this.lifecyclePolicyName = name;
 
     if (props.rules.some((rule) => rule.includeContainers)) {
-      props.resourceSelection._targetRepositories().forEach((repository) => this.allowLifecycleAccess(repository));
+      // Image Builder deletes images from an ECR repository only when the repository carries the tag
+      // `LifecycleExecutionAccess: EC2 Image Builder` (user guide, "Lifecycle management
+      // prerequisites"): repositories of this app get it; others are named in a warning.
+      props.resourceSelection._targetRepositories().forEach((repository) => allowLifecycleAccess(this, repository, 'includeContainers'));
     }
-  }
-
-  /**
-   * Image Builder deletes images from an ECR repository only when the repository carries the tag
-   * `LifecycleExecutionAccess: EC2 Image Builder` (user guide, "Lifecycle management
-   * prerequisites"): repositories of this app get it; others are named in a warning.
-   */
-  private allowLifecycleAccess(repository: ecr.IRepository): void {
-    if (Resource.isOwnedResource(repository)) {
-      Tags.of(repository).add(LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE);
-      return;
-    }
-    Annotations.of(this).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
-      `includeContainers deletes images from ${repository.repositoryName} only if that repository has the tag ` +
-      `${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app did not create it, so add the tag where it is managed`);
   }
 
   private createExecutionRole(): iam.IRole {

@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
-  OsVersion, ParentImage, Platform, RecipeBlockDevice,
+  IContainerRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
@@ -124,6 +124,62 @@ describe('ContainerRecipe', () => {
     newRecipe().grantRead(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: 'imagebuilder:GetContainerRecipe' })] },
+    });
+  });
+
+  describe('grants cover the version ARNs IAM checks', () => {
+    const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:container-recipe';
+    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:container-recipe/${rest}`]] });
+
+    /** The resources of the statement `grantRead` on `recipe` gives a new role. */
+    function grantReadResources(recipe: IContainerRecipe): unknown {
+      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+      recipe.grantRead(role);
+      const [policy, ...others] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      expect(others).toEqual([]);
+      const statements = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetContainerRecipe', Effect: 'Allow' })]);
+      return statements[0].Resource;
+    }
+
+    test('a created recipe with a wildcard version: the version this deployment created, alone', () => {
+      const recipe = newRecipe();
+      expect(grantReadResources(recipe)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(recipe.node.defaultChild as any), 'Arn'] });
+      expectValidTemplate(stack);
+    });
+
+    test('fromContainerRecipeName: every version of the name', () => {
+      expect(grantReadResources(ContainerRecipe.fromContainerRecipeName(stack, 'Imported', 'web')))
+        .toEqual([inStack('web/x.x.x'), inStack('web/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a version by name: that version ARN alone', () => {
+      const imported = ContainerRecipe.fromContainerRecipeAttributes(stack, 'Imported', { containerRecipeName: 'web', containerRecipeVersion: '2.0.1' });
+      expect(grantReadResources(imported)).toEqual(inStack('web/2.0.1'));
+      expectValidTemplate(stack);
+    });
+
+    test('a version ARN: that ARN alone', () => {
+      const arn = `${PREFIX}/web/2.0.1`;
+      expect(grantReadResources(ContainerRecipe.fromContainerRecipeArn(stack, 'Imported', arn))).toEqual(arn);
+      expectValidTemplate(stack);
+    });
+
+    test('a wildcard version ARN: every version of the name, in literal ARNs', () => {
+      const arn = `${PREFIX}/web/2.x.x`;
+      expect(grantReadResources(ContainerRecipe.fromContainerRecipeArn(stack, 'Imported', arn))).toEqual([arn, `${PREFIX}/web/*`]);
+      expectValidTemplate(stack);
+    });
+
+    test('an ARN known only at deployment: every version of the name in it', () => {
+      const parameter = new CfnParameter(stack, 'RecipeArn');
+      const segments = { 'Fn::Split': ['/', { Ref: 'RecipeArn' }] };
+      expect(grantReadResources(ContainerRecipe.fromContainerRecipeArn(stack, 'Imported', parameter.valueAsString))).toEqual([
+        { Ref: 'RecipeArn' },
+        { 'Fn::Join': ['', [{ 'Fn::Join': ['/', [{ 'Fn::Select': [0, segments] }, { 'Fn::Select': [1, segments] }]] }, '/*']] },
+      ]);
+      expectValidTemplate(stack);
     });
   });
 

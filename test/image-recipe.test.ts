@@ -1,4 +1,4 @@
-import { App, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep,
-  EbsVolumeType, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
+  EbsVolumeType, IImageRecipe, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import * as simpleYaml from '../src/private/toe/simple-yaml';
@@ -155,6 +155,68 @@ describe('ImageRecipe', () => {
 
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImageRecipe', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } }] },
+    });
+  });
+
+  describe('grants cover the version ARNs IAM checks', () => {
+    const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe';
+    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:image-recipe/${rest}`]] });
+
+    /** The resources of the one statement `grantRead` on `recipe` gives a new role. */
+    function grantReadResources(recipe: IImageRecipe): unknown {
+      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+      recipe.grantRead(role);
+      const [policy, ...others] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+      expect(others).toEqual([]);
+      const statements = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetImageRecipe', Effect: 'Allow' })]);
+      return statements[0].Resource;
+    }
+
+    test('a created recipe with a wildcard version: the version this deployment created, alone', () => {
+      const recipe = newRecipe({ recipeVersion: '1.0.x' });
+      expect(grantReadResources(recipe)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(recipe.node.defaultChild as any), 'Arn'] });
+      expectValidTemplate(stack);
+    });
+
+    test('fromImageRecipeName: every version of the name, as the ARN writes it', () => {
+      expect(grantReadResources(ImageRecipe.fromImageRecipeName(stack, 'Imported', 'My Recipe')))
+        .toEqual([inStack('my-recipe/x.x.x'), inStack('my-recipe/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a version by name: that version ARN alone', () => {
+      const imported = ImageRecipe.fromImageRecipeAttributes(stack, 'Imported', { imageRecipeName: 'my-recipe', imageRecipeVersion: '1.2.3' });
+      expect(grantReadResources(imported)).toEqual(inStack('my-recipe/1.2.3'));
+      expectValidTemplate(stack);
+    });
+
+    test('a wildcard version by name: every version of the name', () => {
+      const imported = ImageRecipe.fromImageRecipeAttributes(stack, 'Imported', { imageRecipeName: 'my-recipe', imageRecipeVersion: '1.x.x' });
+      expect(grantReadResources(imported)).toEqual([inStack('my-recipe/1.x.x'), inStack('my-recipe/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a version ARN: that ARN alone', () => {
+      const arn = `${PREFIX}/golden/1.2.3`;
+      expect(grantReadResources(ImageRecipe.fromImageRecipeArn(stack, 'Imported', arn))).toEqual(arn);
+      expectValidTemplate(stack);
+    });
+
+    test('a wildcard version ARN: every version of the name, in literal ARNs', () => {
+      const arn = `${PREFIX}/golden/x.x.x`;
+      expect(grantReadResources(ImageRecipe.fromImageRecipeArn(stack, 'Imported', arn))).toEqual([arn, `${PREFIX}/golden/*`]);
+      expectValidTemplate(stack);
+    });
+
+    test('an ARN known only at deployment: every version of the name in it', () => {
+      const parameter = new CfnParameter(stack, 'RecipeArn');
+      const segments = { 'Fn::Split': ['/', { Ref: 'RecipeArn' }] };
+      expect(grantReadResources(ImageRecipe.fromImageRecipeArn(stack, 'Imported', parameter.valueAsString))).toEqual([
+        { Ref: 'RecipeArn' },
+        { 'Fn::Join': ['', [{ 'Fn::Join': ['/', [{ 'Fn::Select': [0, segments] }, { 'Fn::Select': [1, segments] }]] }, '/*']] },
+      ]);
+      expectValidTemplate(stack);
     });
   });
 

@@ -1,11 +1,11 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, Image, ImageProps, ImageRecipe, ParentImage,
-  Platform,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, IImage, Image, ImageProps, ImageRecipe,
+  ParentImage, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { expectNoNagErrors } from './helpers/nag';
@@ -108,6 +108,57 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  describe('removing the container images of a container image', () => {
+    const ACCESS_TAG = { Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' };
+    const ACCESS_WARNING = /LifecycleExecutionAccess/;
+    const containerRecipeIn = (repository: ecr.IRepository) => new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+
+    test('tags the target repository this app created, so that the lifecycle execution policy may delete its images', () => {
+      newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')) });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { Tags: Match.arrayWith([ACCESS_TAG]) });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(ACCESS_WARNING.source))).toEqual([]);
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('tags the target repository for a given deletion role too', () => {
+      const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+      newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')), deletionExecutionRole: role });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', { Tags: Match.arrayWith([ACCESS_TAG]) });
+      expectValidTemplate(stack);
+    });
+
+    test('warns, naming the tag, when the target repository was not created in this app', () => {
+      newImage({ containerRecipe: containerRecipeIn(ecr.Repository.fromRepositoryName(stack, 'Repo', 'shared-images')) });
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Image', Match.stringLikeRegexp(
+        'removalPolicy DESTROY deletes images from shared-images only if that repository has the tag LifecycleExecutionAccess: EC2 Image Builder'));
+      expectValidTemplate(stack);
+    });
+
+    test('warns, naming the tag, for an imported container recipe, whose repository this app does not know', () => {
+      newImage({ containerRecipe: ContainerRecipe.fromContainerRecipeName(stack, 'Imported', 'web') });
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Image', Match.stringLikeRegexp(
+        'removalPolicy DESTROY deletes images from the target repository of the imported container recipe only if that repository ' +
+        'has the tag LifecycleExecutionAccess: EC2 Image Builder'));
+    });
+
+    test('removalPolicy RETAIN leaves the repository untagged, without a warning', () => {
+      newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')), removalPolicy: RemovalPolicy.RETAIN });
+
+      const [repository] = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'));
+      expect(repository.Properties?.Tags).toBeUndefined();
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(ACCESS_WARNING.source))).toEqual([]);
+    });
+  });
+
   test('fails on a deletion role with removalPolicy RETAIN', () => {
     const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     expect(() => newImage({ deletionExecutionRole: role, removalPolicy: RemovalPolicy.RETAIN }))
@@ -173,10 +224,88 @@ describe('Image', () => {
     const imported = Image.fromImageArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', Platform.LINUX);
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     imported.grantRead(role);
+    // IAM compares `x.x.x` literally and knows images by build version ARN: every version of the name.
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImage', Effect: 'Allow', Resource: 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x' }] },
+      PolicyDocument: {
+        Statement: [{
+          Action: 'imagebuilder:GetImage',
+          Effect: 'Allow',
+          Resource: ['arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/*'],
+        }],
+      },
     });
     expect(Image.isImage(imported)).toBe(false);
+  });
+
+  describe('grants cover the build version ARNs IAM checks', () => {
+    const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:image';
+    /** `:imagebuilder:...` after the partition, as a formatArn of this stack writes it. */
+    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:image/${rest}`]] });
+
+    /** The resources of the one statement `grantRead` on `image` gives a new role. */
+    function grantReadResources(image: IImage): unknown {
+      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+      image.grantRead(role);
+      const roleRef = { Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) };
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([roleRef]));
+      expect(policies).toHaveLength(1);
+      const statements = policies[0].Properties.PolicyDocument.Statement;
+      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetImage', Effect: 'Allow' })]);
+      return statements[0].Resource;
+    }
+
+    test('a created image: its one build', () => {
+      const image = newImage();
+      expect(grantReadResources(image)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Arn'] });
+      expectValidTemplate(stack);
+    });
+
+    test('fromImageName: every version of the name', () => {
+      expect(grantReadResources(Image.fromImageName(stack, 'Imported', 'my-image')))
+        .toEqual([inStack('my-image/x.x.x'), inStack('my-image/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a version by name: the version ARN and its builds', () => {
+      const imported = Image.fromImageAttributes(stack, 'Imported', { imageName: 'my-image2', imageVersion: '1.0.0' });
+      expect(grantReadResources(imported)).toEqual([inStack('my-image2/1.0.0'), inStack('my-image2/1.0.0/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a wildcard version by name: every version of the name', () => {
+      const imported = Image.fromImageAttributes(stack, 'Imported', { imageName: 'my-image', imageVersion: '1.x.x' });
+      expect(grantReadResources(imported)).toEqual([inStack('my-image/1.x.x'), inStack('my-image/*')]);
+      expectValidTemplate(stack);
+    });
+
+    test('a build version ARN: that build alone', () => {
+      const arn = `${PREFIX}/golden/1.0.3/2`;
+      expect(grantReadResources(Image.fromImageArn(stack, 'Imported', arn))).toEqual(arn);
+      expectValidTemplate(stack);
+    });
+
+    test('a version ARN: the version ARN and its builds', () => {
+      const arn = `${PREFIX}/golden/1.0.3`;
+      expect(grantReadResources(Image.fromImageArn(stack, 'Imported', arn))).toEqual([arn, `${arn}/*`]);
+      expectValidTemplate(stack);
+    });
+
+    test('a wildcard version ARN: every version of the name, in literal ARNs', () => {
+      const arn = `${PREFIX}/golden/1.2.x`;
+      expect(grantReadResources(Image.fromImageArn(stack, 'Imported', arn))).toEqual([arn, `${PREFIX}/golden/*`]);
+      expectValidTemplate(stack);
+    });
+
+    test('an ARN known only at deployment: every version of the name in it', () => {
+      const parameter = new CfnParameter(stack, 'ImageArn');
+      const segments = { 'Fn::Split': ['/', { Ref: 'ImageArn' }] };
+      expect(grantReadResources(Image.fromImageArn(stack, 'Imported', parameter.valueAsString))).toEqual([
+        { Ref: 'ImageArn' },
+        { 'Fn::Join': ['', [{ 'Fn::Join': ['/', [{ 'Fn::Select': [0, segments] }, { 'Fn::Select': [1, segments] }]] }, '/*']] },
+      ]);
+      expectValidTemplate(stack);
+    });
   });
 
   test('imports by build version ARN, by name and by attributes, with name and version', () => {

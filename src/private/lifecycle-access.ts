@@ -1,0 +1,27 @@
+import { Annotations, Resource, Tags } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { IConstruct } from 'constructs';
+
+/**
+ * The tag an ECR repository needs before Image Builder may get and delete its images as a role
+ * with the AWS-managed `EC2ImageBuilderLifecycleExecutionPolicy`, whose ECR statement allows
+ * `ecr:BatchGetImage` and `ecr:BatchDeleteImage` only with `ecr:ResourceTag/LifecycleExecutionAccess`
+ * `EC2 Image Builder` (user guide, "Lifecycle management prerequisites").
+ */
+export const LIFECYCLE_ACCESS_TAG_KEY = 'LifecycleExecutionAccess';
+export const LIFECYCLE_ACCESS_TAG_VALUE = 'EC2 Image Builder';
+
+/**
+ * Lets Image Builder delete images from `repository`: a repository this app created gets the tag;
+ * for any other, `scope` gets a warning that names the tag. `what` says what deletes the images,
+ * e.g. `includeContainers`.
+ */
+export function allowLifecycleAccess(scope: IConstruct, repository: ecr.IRepository, what: string): void {
+  if (Resource.isOwnedResource(repository)) {
+    Tags.of(repository).add(LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE);
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
+    `${what} deletes images from ${repository.repositoryName} only if that repository has the tag ` +
+    `${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app did not create it, so add the tag where it is managed`);
+}
