@@ -401,6 +401,82 @@ describe('RAM sharing', () => {
   });
 });
 
+describe('promotions in progress', () => {
+  /** The share's featureSet, as the real RAM client reads it (a RAM call itself). */
+  async function featureSetOf(resourceShareArn: string) {
+    const { resourceShares } = await ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] }));
+    return resourceShares?.[0]?.featureSet;
+  }
+
+  test('with callsWhileSharePromotes a promoted share is PROMOTING_TO_STANDARD for that many RAM calls, then STANDARD', async () => {
+    endpoint.options.callsWhileSharePromotes = 3;
+    const resourceShareArn = await shareComponent();
+    await promotePermissionOf(resourceShareArn);
+
+    await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('PROMOTING_TO_STANDARD');
+    const seen = [await featureSetOf(resourceShareArn), await featureSetOf(resourceShareArn), await featureSetOf(resourceShareArn)];
+    expect(seen).toEqual(['PROMOTING_TO_STANDARD', 'PROMOTING_TO_STANDARD', 'PROMOTING_TO_STANDARD']);
+    expect(await featureSetOf(resourceShareArn)).toBe('STANDARD');
+  });
+
+  test('any RAM call counts, and calls to other services do not', async () => {
+    endpoint.options.callsWhileSharePromotes = 2;
+    const resourceShareArn = await promotedShareOf();
+    await startBuild(PIPELINE).catch(() => undefined);
+    await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF' }));
+
+    expect(await featureSetOf(resourceShareArn)).toBe('PROMOTING_TO_STANDARD');
+    expect(await featureSetOf(resourceShareArn)).toBe('STANDARD');
+  });
+
+  test('a share PROMOTING_TO_STANDARD can be neither tagged, disassociated, deleted nor promoted again', async () => {
+    endpoint.options.callsWhileSharePromotes = Infinity;
+    const resourceShareArn = await promotedShareOf();
+
+    const errors = [
+      await errorOf(ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'team', value: 'build' }] }))),
+      await errorOf(ram.send(new DisassociateResourceShareCommand({ resourceShareArn, resourceArns: [COMPONENT] }))),
+      await errorOf(ram.send(new DeleteResourceShareCommand({ resourceShareArn }))),
+    ];
+    const promoteAgain = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })));
+
+    errors.forEach((error) => expect(error).toBeInstanceOf(OperationNotPermittedException));
+    expect(errors[0].message).toMatch(/still being promoted/);
+    expect(promoteAgain).toBeInstanceOf(InvalidStateTransitionException);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'PROMOTING_TO_STANDARD', resourceArns: [COMPONENT], tags: [] });
+  });
+
+  test('with callsWhilePermissionPromotes the promoted permission is PROMOTING_TO_STANDARD and matches no share until it is STANDARD', async () => {
+    endpoint.options.callsWhilePermissionPromotes = 2;
+    const resourceShareArn = await shareComponent();
+    const [{ arn: permissionArn }] = await permissionsOf(resourceShareArn);
+
+    const promoted = await ram.send(new PromotePermissionCreatedFromPolicyCommand({ permissionArn, name: 'promoted' }));
+    const early = await errorOf(ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })));
+    expect(endpoint.permission(promoted.permission!.arn!)?.featureSet).toBe('PROMOTING_TO_STANDARD');
+    await ram.send(new ListResourcesCommand({ resourceOwner: 'SELF' }));
+    await ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn }));
+
+    expect(promoted.permission?.featureSet).toBe('PROMOTING_TO_STANDARD');
+    expect(early).toBeInstanceOf(UnmatchedPolicyPermissionException);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [promoted.permission!.arn] });
+    expect(endpoint.permission(promoted.permission!.arn!)?.featureSet).toBe('STANDARD');
+  });
+
+  test('finishPromotions ends every promotion in progress, even one that would never finish', async () => {
+    endpoint.options.callsWhileSharePromotes = Infinity;
+    const resourceShareArn = await promotedShareOf();
+
+    endpoint.finishPromotions();
+
+    expect(endpoint.shareOf(COMPONENT)?.featureSet).toBe('STANDARD');
+    await ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: 'team', value: 'build' }] }));
+    expect(endpoint.shareOf(COMPONENT)?.tags).toEqual([{ key: 'team', value: 'build' }]);
+  });
+});
+
 describe('the account\'s own resource shares', () => {
   test('addOwnResourceShare creates a STANDARD share of the account holding the resource, with the AWS managed permission and the tags', async () => {
     const resourceShareArn = endpoint.addOwnResourceShare(IMAGE_RECIPE, { tags: [{ key: 'team', value: 'platform' }] });
@@ -609,10 +685,14 @@ describe('RAM managed permissions', () => {
   test('reset restores the options', () => {
     endpoint.options.policyMatchesAwsManagedPermission = true;
     endpoint.options.listingsBeforeShareAppears = 3;
+    endpoint.options.callsWhileSharePromotes = 2;
+    endpoint.options.callsWhilePermissionPromotes = Infinity;
 
     endpoint.reset();
 
-    expect(endpoint.options).toEqual({ policyMatchesAwsManagedPermission: false, listingsBeforeShareAppears: 0 });
+    expect(endpoint.options).toEqual({
+      policyMatchesAwsManagedPermission: false, listingsBeforeShareAppears: 0, callsWhileSharePromotes: 0, callsWhilePermissionPromotes: 0,
+    });
   });
 
   test('ListResourceSharePermissions of an unknown share is UnknownResourceException', async () => {

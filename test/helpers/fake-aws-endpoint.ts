@@ -89,10 +89,13 @@ export interface FakeOwnShareOptions {
   readonly tags?: readonly FakeTag[];
 }
 
+/** RAM's featureSet of a share or permission; PROMOTING_TO_STANDARD while a promotion is in progress. */
+export type FakeFeatureSet = 'CREATED_FROM_POLICY' | 'PROMOTING_TO_STANDARD' | 'STANDARD';
+
 export interface FakeResourceShare {
   readonly resourceShareArn: string;
   readonly name: string;
-  readonly featureSet: 'CREATED_FROM_POLICY' | 'STANDARD';
+  readonly featureSet: FakeFeatureSet;
   readonly status: 'ACTIVE';
   readonly resourceArns: readonly string[];
   /** The managed permissions associated with the share. */
@@ -108,7 +111,7 @@ export interface FakePermission {
   /** The RAM resource type it applies to, e.g. `imagebuilder:Component`. */
   readonly resourceType: string;
   readonly permissionType: 'CUSTOMER_MANAGED' | 'AWS_MANAGED';
-  readonly featureSet: 'CREATED_FROM_POLICY' | 'STANDARD';
+  readonly featureSet: FakeFeatureSet;
 }
 
 export interface LambdaInvocation {
@@ -125,6 +128,10 @@ export interface FakeAwsEndpointOptions {
   readonly policyMatchesAwsManagedPermission?: boolean;
   /** @default 0 */
   readonly listingsBeforeShareAppears?: number;
+  /** @default 0 */
+  readonly callsWhileSharePromotes?: number;
+  /** @default 0 */
+  readonly callsWhilePermissionPromotes?: number;
 }
 
 /** How RAM treats a resource policy; tests may change these between calls. */
@@ -140,6 +147,18 @@ export interface FakeRamBehaviour {
    * calls miss a new share (GetResourceShares misses it too until then).
    */
   listingsBeforeShareAppears: number;
+  /**
+   * RAM promotes a share in the background: after PromoteResourceShareCreatedFromPolicy the share
+   * is PROMOTING_TO_STANDARD for this many RAM calls (any operation; `Infinity`: it never
+   * finishes), and cannot be changed, tagged or promoted again until it is STANDARD.
+   */
+  callsWhileSharePromotes: number;
+  /**
+   * Likewise for the permission PromotePermissionCreatedFromPolicy creates: PROMOTING_TO_STANDARD
+   * (as its answer says) for this many RAM calls, and until then no share's permission matches it
+   * (PromoteResourceShareCreatedFromPolicy answers UnmatchedPolicyPermissionException).
+   */
+  callsWhilePermissionPromotes: number;
 }
 
 /** The Image Builder resources that take a resource policy, and how each is named on the wire and in RAM. */
@@ -215,10 +234,15 @@ interface PendingFault {
   remaining: number;
 }
 
-interface ShareState {
+/** A promotion in progress ends after RAM call number `promotingUntil` (see `FakeRamBehaviour`). */
+interface Promotable {
+  featureSet: FakeFeatureSet;
+  promotingUntil?: number;
+}
+
+interface ShareState extends Promotable {
   readonly resourceShareArn: string;
   readonly name: string;
-  featureSet: FakeResourceShare['featureSet'];
   readonly resourceArns: Set<string>;
   permissionArns: string[];
   /** Whether RAM created the share from a resource policy (promoted since or not) rather than the account in RAM. */
@@ -229,7 +253,7 @@ interface ShareState {
   tags: FakeTag[];
 }
 
-interface PermissionState extends FakePermission {
+interface PermissionState extends Omit<FakePermission, 'featureSet'>, Promotable {
   /** What the permission grants: a promoted permission matches the CREATED_FROM_POLICY one it was promoted from. */
   readonly grants: string;
   readonly creationTime: Date;
@@ -277,6 +301,8 @@ export class FakeAwsEndpoint {
   /** `<operation> <clientToken>` → what the first call was about and what it answered. */
   private readonly tokens = new Map<string, { readonly subject: string; readonly reply: Reply }>();
   private faults: PendingFault[] = [];
+  /** RAM calls received, which the promotions in progress count. */
+  private ramCalls = 0;
 
   /** One table per service: (method, path) → operation → handler. The services' paths do not overlap. */
   private readonly routes: Record<FakeService, Route[]> = {
@@ -315,6 +341,8 @@ export class FakeAwsEndpoint {
     this.defaultOptions = {
       policyMatchesAwsManagedPermission: options.policyMatchesAwsManagedPermission ?? false,
       listingsBeforeShareAppears: options.listingsBeforeShareAppears ?? 0,
+      callsWhileSharePromotes: options.callsWhileSharePromotes ?? 0,
+      callsWhilePermissionPromotes: options.callsWhilePermissionPromotes ?? 0,
     };
     this.options = { ...this.defaultOptions };
   }
@@ -451,6 +479,15 @@ export class FakeAwsEndpoint {
     this.images.clear();
     this.tokens.clear();
     this.faults = [];
+    this.ramCalls = 0;
+  }
+
+  /** RAM finishes every promotion in progress, as it would given time. */
+  public finishPromotions(): void {
+    [...this.shares.values(), ...this.permissions.values()]
+      .filter((item) => item.featureSet === 'PROMOTING_TO_STANDARD')
+      .forEach((item) => item.promotingUntil = this.ramCalls - 1);
+    this.settlePromotions();
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -465,6 +502,10 @@ export class FakeAwsEndpoint {
         body: parseJson(Buffer.concat(chunks).toString('utf8')),
       };
       const match = this.route(req.method ?? 'GET', call.path);
+      if (match?.service === 'ram') {
+        this.ramCalls += 1;
+        this.settlePromotions();
+      }
       const reply = match ? this.answer(match.route, call) : errorReply(new ServiceError(404, 'UnknownOperationException', `no fake for ${req.method} ${call.path}`));
       // Recorded before answering, so a test sees the request as soon as its SDK call returns.
       this.requests.push({
@@ -739,12 +780,27 @@ export class FakeAwsEndpoint {
     const replacements = share.permissionArns.map((arn) => this.promotedEquivalent(this.permissions.get(arn)!));
     const replaced = share.permissionArns.filter((arn, i) => replacements[i].arn !== arn);
     share.permissionArns = replacements.map((p) => p.arn);
-    share.featureSet = 'STANDARD';
+    this.startPromotion(share, this.options.callsWhileSharePromotes);
     replaced.filter((arn) => !this.isAssociated(arn)).forEach((arn) => this.permissions.delete(arn));
     return ok({ returnValue: true });
   }
 
-  /** The permission a promoted share uses in place of `permission`. */
+  /** STANDARD at once, or PROMOTING_TO_STANDARD for the next `calls` RAM calls. */
+  private startPromotion(item: Promotable, calls: number): void {
+    item.featureSet = calls > 0 ? 'PROMOTING_TO_STANDARD' : 'STANDARD';
+    item.promotingUntil = calls > 0 ? this.ramCalls + calls : undefined;
+  }
+
+  private settlePromotions(): void {
+    for (const item of [...this.shares.values(), ...this.permissions.values()]) {
+      if (item.featureSet === 'PROMOTING_TO_STANDARD' && this.ramCalls > item.promotingUntil!) {
+        item.featureSet = 'STANDARD';
+        item.promotingUntil = undefined;
+      }
+    }
+  }
+
+  /** The permission a promoted share uses in place of `permission`; one still PROMOTING_TO_STANDARD matches nothing yet. */
   private promotedEquivalent(permission: PermissionState): PermissionState {
     if (permission.featureSet !== 'CREATED_FROM_POLICY') {
       return permission;
@@ -787,11 +843,17 @@ export class FakeAwsEndpoint {
     return ok({ returnValue: true, clientToken: call.query.clientToken });
   }
 
-  /** RAM documents that a share created from a policy "can't be modified by using RAM" until it is promoted. */
+  /**
+   * RAM documents that a share created from a policy "can't be modified by using RAM" until it is
+   * promoted, and the promotion is complete only once the share is STANDARD.
+   */
   private modifiableShare(arn: string): ShareState {
     const share = this.existingShare(arn);
     if (share.featureSet === 'CREATED_FROM_POLICY') {
       throw notPermitted(`resource share ${arn} was created from a resource policy: promote it with PromoteResourceShareCreatedFromPolicy first`);
+    }
+    if (share.featureSet === 'PROMOTING_TO_STANDARD') {
+      throw notPermitted(`resource share ${arn} is still being promoted (PROMOTING_TO_STANDARD)`);
     }
     return share;
   }
@@ -836,6 +898,7 @@ export class FakeAwsEndpoint {
       const promoted = this.addPermission({
         name, resourceType: source.resourceType, permissionType: 'CUSTOMER_MANAGED', featureSet: 'STANDARD', grants: source.grants,
       });
+      this.startPromotion(promoted, this.options.callsWhilePermissionPromotes);
       return ok({ permission: permissionSummary(promoted), clientToken });
     });
   }

@@ -34,7 +34,7 @@ export async function processEvent(event: CustomResourceEvent, context: Invocati
 function dispatch(event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies) {
   switch (event.ResourceType) {
     case RESOURCE_POLICY_TYPE:
-      return handleResourcePolicy(event, deps);
+      return handleResourcePolicy(event, context, deps);
     case PIPELINE_EXECUTION_TYPE:
       return handlePipelineExecution(event, context, deps);
     default:

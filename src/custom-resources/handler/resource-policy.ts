@@ -20,8 +20,8 @@ import {
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
 import { errorName, FailedAfterCreatingError, isNotFound } from './errors';
-import { CustomResourceEvent, CustomResourceResult } from './events';
-import { callWithRetry } from './retry';
+import { CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
+import { backOffDelay, callWithRetry } from './retry';
 
 /** The four resource types with a resource policy, by the resource segment of their ARN. */
 const PUT_POLICY: Record<string, { operation: string; command: (arn: string, policy: string) => any }> = {
@@ -49,12 +49,34 @@ export const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
 const SHARE_LOOKUPS = 6;
 
 /**
+ * RAM promotes in the background (PROMOTING_TO_STANDARD until done): how many times to ask whether
+ * a share's promotion has finished, or to promote a share again while its permission's has not.
+ * The pauses grow up to the poll interval.
+ */
+export const PROMOTION_POLLS = 10;
+
+/** The handler's dependencies, with the time left before the function times out. */
+interface RequestDeps extends HandlerDependencies {
+  readonly remainingMs: () => number;
+}
+
+/**
+ * RAM had not finished promoting a share when the handler stopped waiting. Once it does, the share
+ * is STANDARD and untagged, like one of the account's own: the request must fail rather than count
+ * it as removed, so that it is waited for again.
+ */
+class PromotionUnfinishedError extends Error {}
+
+/**
  * Create and Update put the policy and promote the resource share the service created from it, so
  * the principals can see the resource; Delete removes the sharing through RAM. Only shares created
  * from the policy and shares this handler promoted are changed; other shares of the resource are
  * left as they are.
  */
-export async function handleResourcePolicy(event: CustomResourceEvent, deps: HandlerDependencies): Promise<CustomResourceResult> {
+export async function handleResourcePolicy(
+  event: CustomResourceEvent, context: InvocationContext, handlerDeps: HandlerDependencies,
+): Promise<CustomResourceResult> {
+  const deps: RequestDeps = { ...handlerDeps, remainingMs: () => context.getRemainingTimeInMillis() };
   const resourceArn: string = event.ResourceProperties.ResourceArn;
   const physicalResourceId = `${PHYSICAL_ID_PREFIX}${resourceArn}`;
   const policy: string = event.ResourceProperties.Policy;
@@ -87,7 +109,7 @@ export async function handleResourcePolicy(event: CustomResourceEvent, deps: Han
  * sharing the failed Update could not remove from it is removed here. Best effort: the resource is
  * no longer the stack's, and a failure here must not fail the rollback.
  */
-async function undoFailedMove(event: CustomResourceEvent, resourceArn: string, deps: HandlerDependencies): Promise<void> {
+async function undoFailedMove(event: CustomResourceEvent, resourceArn: string, deps: RequestDeps): Promise<void> {
   const movedTo: string | undefined = event.OldResourceProperties?.ResourceArn;
   if (movedTo === undefined || movedTo === resourceArn) {
     return;
@@ -108,7 +130,7 @@ async function undoFailedMove(event: CustomResourceEvent, resourceArn: string, d
  * that fail, by the rollback Update).
  */
 async function failedAfterPuttingPolicy(
-  event: CustomResourceEvent, physicalResourceId: string, resourceArn: string, policy: string, error: Error, deps: HandlerDependencies,
+  event: CustomResourceEvent, physicalResourceId: string, resourceArn: string, policy: string, error: Error, deps: RequestDeps,
 ): Promise<Error> {
   if (event.RequestType === 'Create') {
     return new FailedAfterCreatingError(physicalResourceId, error);
@@ -124,7 +146,7 @@ async function failedAfterPuttingPolicy(
   }
 }
 
-async function putPolicy(resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+async function putPolicy(resourceArn: string, policy: string, deps: RequestDeps): Promise<void> {
   const kind = PUT_POLICY[resourceKind(resourceArn)];
   if (!kind) {
     throw new Error(`cannot put a resource policy on ${resourceArn}: only components, images, image recipes and container recipes have one`);
@@ -143,9 +165,9 @@ function resourceKind(arn: string): string {
  * repeated request finds the one it promoted before), unless this request has just taken the
  * resource out of it (`removed`).
  */
-async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, removed: string[], deps: HandlerDependencies): Promise<void> {
+async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, removed: string[], deps: RequestDeps): Promise<void> {
   for (let lookup = 1; ; lookup++) {
-    const shares = await sharesOf(resourceArn, deps);
+    const shares = await settledSharesOf(resourceArn, deps, removed);
     const toPromote = shares.filter((share) => share.featureSet === 'CREATED_FROM_POLICY');
     for (const share of toPromote) {
       await promoteShareAndPermission(share.resourceShareArn!, resourceArn, policy, deps);
@@ -164,39 +186,123 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
 /**
  * Promotes a share created from the policy, after its permission (RAM promotes a share only when
  * a customer managed permission matches the share's CREATED_FROM_POLICY permission exactly; a
- * policy that matches an AWS managed permission has nothing to promote), then tags it.
+ * policy that matches an AWS managed permission has nothing to promote), then tags it once RAM
+ * has finished promoting it.
  */
-async function promoteShareAndPermission(resourceShareArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+async function promoteShareAndPermission(resourceShareArn: string, resourceArn: string, policy: string, deps: RequestDeps): Promise<void> {
+  let permissionPromoting = false;
   for (const permission of await permissionsOf(resourceShareArn, deps)) {
     if (permission.featureSet === 'CREATED_FROM_POLICY') {
-      await promotePermission(permission.arn!, resourceArn, policy, deps);
+      permissionPromoting = await promotePermission(permission.arn!, resourceArn, policy, deps) || permissionPromoting;
     }
   }
-  await promoteShare(resourceShareArn, deps);
+  await promoteShare(resourceShareArn, permissionPromoting, deps);
+  const share = await promotedShare(resourceShareArn, deps);
+  if (share?.featureSet !== 'STANDARD') {
+    throw new Error(`PromoteResourceShareCreatedFromPolicy on ${resourceShareArn} failed: after the promotion RAM reports the share ${share?.featureSet ?? 'deleted'}`);
+  }
   await tagPromoted(resourceShareArn, resourceArn, deps);
 }
 
-/** Promotes a share; one that another attempt already promoted counts as done. */
-async function promoteShare(resourceShareArn: string, deps: HandlerDependencies): Promise<void> {
-  try {
-    await callWithRetry('PromoteResourceShareCreatedFromPolicy', resourceShareArn, () =>
-      deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })), deps.retry);
-  } catch (error) {
-    const shares = await callWithRetry('GetResourceShares', resourceShareArn, () =>
-      deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] })), deps.retry);
-    const [share] = shares.resourceShares ?? [];
-    if (share?.featureSet === 'CREATED_FROM_POLICY' || share === undefined) {
-      throw error;
+/**
+ * Promotes a share; one that another attempt already promoted counts as done (the caller waits for
+ * it). RAM matches the share's permission only with a STANDARD one, so while the permission promoted
+ * for it may still be promoting (`permissionPromoting`), UnmatchedPolicyPermissionException is
+ * worth another attempt after a pause.
+ */
+async function promoteShare(resourceShareArn: string, permissionPromoting: boolean, deps: RequestDeps): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await callWithRetry('PromoteResourceShareCreatedFromPolicy', resourceShareArn, () =>
+        deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })), deps.retry);
+      return;
+    } catch (error) {
+      const share = await getShare(resourceShareArn, deps);
+      if (share !== undefined && share.featureSet !== 'CREATED_FROM_POLICY') {
+        return;
+      }
+      const unmatched = errorName((error as { cause?: unknown }).cause) === 'UnmatchedPolicyPermissionException';
+      if (share === undefined || !permissionPromoting || !unmatched) {
+        throw error;
+      }
+      const pause = promotionPause(attempt, deps);
+      if (attempt >= PROMOTION_POLLS || !canWait(pause, deps)) {
+        throw new Error(`${(error as Error).message}; tried ${attempt} times while the permission it needs was being promoted`);
+      }
+      await deps.retry.sleep(pause);
     }
   }
 }
 
 /**
- * Tags a share right after its promotion (RAM changes no share before). Untagged, it would pass
+ * Polls a share until RAM has finished promoting it (a PROMOTING_TO_STANDARD share can be neither
+ * tagged nor removed) and returns it as it then is; undefined once it is gone. Gives up after
+ * PROMOTION_POLLS polls, or sooner when another pause would leave too little time to answer before
+ * the function times out.
+ */
+async function promotedShare(resourceShareArn: string, deps: RequestDeps): Promise<ResourceShare | undefined> {
+  for (let poll = 1; ; poll++) {
+    const share = await getShare(resourceShareArn, deps);
+    if (share?.featureSet !== 'PROMOTING_TO_STANDARD') {
+      return share;
+    }
+    const pause = promotionPause(poll, deps);
+    if (poll >= PROMOTION_POLLS || !canWait(pause, deps)) {
+      const why = poll >= PROMOTION_POLLS ? `after ${poll} polls` : `when the function ran short of time, after ${poll} polls`;
+      throw new PromotionUnfinishedError(`PromoteResourceShareCreatedFromPolicy on ${resourceShareArn} did not finish: ` +
+        `the share was still PROMOTING_TO_STANDARD ${why}; a later request for the resource waits for it again`);
+    }
+    if (poll === 1) {
+      deps.log({ level: 'info', message: 'waiting for RAM to finish promoting the share', resourceShareArn });
+    }
+    await deps.retry.sleep(pause);
+  }
+}
+
+/** The pause before promotion poll `poll` + 1: the retry back-off, at most the poll interval. */
+function promotionPause(poll: number, deps: RequestDeps): number {
+  return Math.min(backOffDelay(poll, deps.retry), deps.pollIntervalMs);
+}
+
+/** Whether pausing `ms` still leaves the time kept in hand for the calls after the wait and the answer. */
+function canWait(ms: number, deps: RequestDeps): boolean {
+  return deps.remainingMs() - ms >= deps.handOverMarginMs;
+}
+
+/**
+ * The shares owned by this account that hold the resource, each one still PROMOTING_TO_STANDARD (an
+ * earlier attempt promoted it but could not wait) as it is once RAM has finished. RAM promotes only
+ * shares created from a policy, so one holding the resource is this resource's and is tagged as
+ * such, unless someone else tagged it first (it is theirs then). Shares in `skip` (this request
+ * took the resource out of them) are not waited for.
+ */
+async function settledSharesOf(resourceArn: string, deps: RequestDeps, skip: string[] = []): Promise<ResourceShare[]> {
+  const settled: ResourceShare[] = [];
+  for (const found of await sharesOf(resourceArn, deps)) {
+    if (found.featureSet !== 'PROMOTING_TO_STANDARD' || skip.includes(found.resourceShareArn!)) {
+      settled.push(found);
+      continue;
+    }
+    const share = await promotedShare(found.resourceShareArn!, deps);
+    if (share === undefined) {
+      continue;
+    }
+    const unclaimed = (share.tags ?? []).every((tag) => tag.key === PROMOTED_TAG_KEY && tag.value === resourceArn);
+    if (share.featureSet === 'STANDARD' && unclaimed && !promotedHere(share, resourceArn)) {
+      await tagPromoted(share.resourceShareArn!, resourceArn, deps);
+      share.tags = [...share.tags ?? [], { key: PROMOTED_TAG_KEY, value: resourceArn }];
+    }
+    settled.push(share);
+  }
+  return settled;
+}
+
+/**
+ * Tags a share once its promotion has finished (RAM changes no share before). Untagged, it would pass
  * for one of the account's own and outlive the policy, so a share that cannot be tagged is deleted
  * while its ARN is known: the request fails without leaving the resource shared.
  */
-async function tagPromoted(resourceShareArn: string, resourceArn: string, deps: HandlerDependencies): Promise<void> {
+async function tagPromoted(resourceShareArn: string, resourceArn: string, deps: RequestDeps): Promise<void> {
   try {
     await callWithRetry('TagResource', resourceShareArn, () =>
       deps.ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: PROMOTED_TAG_KEY, value: resourceArn }] })), deps.retry);
@@ -217,23 +323,30 @@ function promotedHere(share: ResourceShare, resourceArn: string): boolean {
   return share.tags?.some((tag) => tag.key === PROMOTED_TAG_KEY && tag.value === resourceArn) ?? false;
 }
 
-async function promotePermission(permissionArn: string, resourceArn: string, policy: string, deps: HandlerDependencies): Promise<void> {
+/**
+ * Promotes a permission created from the policy; returns whether it may still be promoting (not
+ * reported STANDARD), when no share's permission matches it yet.
+ */
+async function promotePermission(permissionArn: string, resourceArn: string, policy: string, deps: RequestDeps): Promise<boolean> {
   // One name per resource and policy text (36 characters, RAM's limit), so a retry reuses it.
   const name = `${PROMOTED_PERMISSION_PREFIX}${clientToken(resourceArn, policy).replace(/-/g, '').slice(0, 16)}`;
   try {
-    await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
+    const promoted = await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
       permissionArn, name, clientToken: clientToken(permissionArn, name),
     })), deps.retry);
+    return promoted.permission?.featureSet !== 'STANDARD';
   } catch (error) {
     // A permission of this name grants the same policy: one an earlier request promoted and could
-    // not delete (see deletePermission). The share's promotion matches it.
+    // not delete (see deletePermission). The share's promotion matches it once it is STANDARD,
+    // which that request may not have waited for.
     if (errorName((error as { cause?: unknown }).cause) !== 'PermissionAlreadyExistsException') {
       throw error;
     }
+    return true;
   }
 }
 
-async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies): Promise<ResourceSharePermissionSummary[]> {
+async function permissionsOf(resourceShareArn: string, deps: RequestDeps): Promise<ResourceSharePermissionSummary[]> {
   const permissions: ResourceSharePermissionSummary[] = [];
   let nextToken: string | undefined;
   do {
@@ -251,13 +364,15 @@ async function permissionsOf(resourceShareArn: string, deps: HandlerDependencies
  * account's own and is left alone. A share still as the service created it from `policy` (a request
  * failed before promoting it) is promoted first: RAM changes no share before that. One that cannot
  * be promoted is logged and left: failing would only stop the rollback or the delete, and a new
- * policy replaces it. Returns the shares it took the resource out of.
+ * policy replaces it. A share whose promotion RAM does not finish while the handler waits fails the
+ * request instead: once STANDARD and untagged, no later request would know it. Returns the shares
+ * it took the resource out of.
  */
-async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: HandlerDependencies): Promise<string[]> {
+async function removeSharing(resourceArn: string, policy: string, event: CustomResourceEvent, deps: RequestDeps): Promise<string[]> {
   // One token a call and target: RAM refuses a token it saw with other parameters.
   const token = (...target: string[]) => clientToken(event.StackId, event.LogicalResourceId, event.RequestId, ...target);
   const removed: string[] = [];
-  for (const share of await sharesOf(resourceArn, deps)) {
+  for (const share of await settledSharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
     if (share.featureSet !== 'CREATED_FROM_POLICY' && !promotedHere(share, resourceArn)) {
       deps.log({ level: 'info', message: 'share of the account left alone', resourceShareArn: shareArn, resourceArn });
@@ -267,6 +382,9 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
       try {
         await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
       } catch (error) {
+        if (error instanceof PromotionUnfinishedError) {
+          throw error;
+        }
         deps.log({ level: 'warn', message: 'share created from the policy left in place', resourceShareArn: shareArn, reason: (error as Error).message });
         continue;
       }
@@ -302,7 +420,7 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
  * so a permission RAM will not delete yet (still detaching from the deleting share) is only logged:
  * it grants nothing on its own.
  */
-async function deletePermission(permissionArn: string, token: string, deps: HandlerDependencies): Promise<void> {
+async function deletePermission(permissionArn: string, token: string, deps: RequestDeps): Promise<void> {
   try {
     await callWithRetry('DeletePermission', permissionArn, () =>
       deps.ram.send(new DeletePermissionCommand({ permissionArn, clientToken: token })), deps.retry);
@@ -314,7 +432,7 @@ async function deletePermission(permissionArn: string, token: string, deps: Hand
 }
 
 /** The shares owned by this account that hold the resource, with their tags. */
-async function sharesOf(resourceArn: string, deps: HandlerDependencies): Promise<ResourceShare[]> {
+async function sharesOf(resourceArn: string, deps: RequestDeps): Promise<ResourceShare[]> {
   const shareArns = [...new Set((await resourcesOf({ resourceArns: [resourceArn] }, deps)).map((r) => r.resourceShareArn!))];
   if (shareArns.length === 0) {
     return [];
@@ -330,7 +448,14 @@ async function sharesOf(resourceArn: string, deps: HandlerDependencies): Promise
   return shares;
 }
 
-async function resourcesOf(filter: { resourceArns?: string[]; resourceShareArns?: string[] }, deps: HandlerDependencies) {
+/** The share as GetResourceShares reports it, with its tags; undefined once it is deleted. */
+async function getShare(resourceShareArn: string, deps: RequestDeps): Promise<ResourceShare | undefined> {
+  const page = await callWithRetry('GetResourceShares', resourceShareArn, () =>
+    deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] })), deps.retry);
+  return (page.resourceShares ?? []).find((s) => s.resourceShareArn === resourceShareArn && s.status !== 'DELETED' && s.status !== 'DELETING');
+}
+
+async function resourcesOf(filter: { resourceArns?: string[]; resourceShareArns?: string[] }, deps: RequestDeps) {
   const resources: Array<{ arn?: string; resourceShareArn?: string }> = [];
   let nextToken: string | undefined;
   do {

@@ -31,7 +31,7 @@ export async function callWithRetry<T>(
     try {
       return await call();
     } catch (error) {
-      const delay = Math.round(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      const delay = backOffDelay(attempt, options);
       const retryable = isRetryable(error) || errorName(error) === 'TimeoutError';
       if (!retryable || attempt >= options.attempts || waited + delay > options.maxTotalDelayMs) {
         throw new OperationFailedError(operation, resourceArn, error);
@@ -40,6 +40,11 @@ export async function callWithRetry<T>(
       await options.sleep(delay);
     }
   }
+}
+
+/** The delay after attempt `attempt` (from 1): the base doubled per attempt, between half and all of it. */
+export function backOffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs'>): number {
+  return Math.round(options.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
 }
 
 /**

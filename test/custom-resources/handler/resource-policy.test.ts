@@ -1,13 +1,18 @@
-import { CONTAINER_RECIPE, COMPONENT, echoOf, IMAGE, IMAGE_RECIPE, outcomeOf, RESOURCE_POLICY, RETRY_ATTEMPTS, SUCCEEDED, useHarness } from './harness';
-import { PROMOTED_TAG_KEY } from '../../../src/custom-resources/handler/resource-policy';
+import { TagResourceCommand } from '@aws-sdk/client-ram';
+import {
+  CONTAINER_RECIPE, COMPONENT, echoOf, HAND_OVER_MARGIN_MS, IMAGE, IMAGE_RECIPE, outcomeOf, POLL_INTERVAL_MS, RESOURCE_POLICY, RETRY_ATTEMPTS,
+  SUCCEEDED, useHarness,
+} from './harness';
+import { PROMOTED_TAG_KEY, PROMOTION_POLLS } from '../../../src/custom-resources/handler/resource-policy';
 
 const harness = useHarness();
 const { endpoint } = harness;
 
 const PROMOTED_NAME = /^imagebuilder-policy-[0-9a-f]{16}$/;
+/** The GetResourceShares after the promotion sees it finished (STANDARD) before the share is tagged. */
 const CREATE_OPERATIONS = (putPolicy: string) => [
   putPolicy, 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions',
-  'PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy', 'TagResource',
+  'PromotePermissionCreatedFromPolicy', 'PromoteResourceShareCreatedFromPolicy', 'GetResourceShares', 'TagResource',
 ];
 /** Calls that change a share. */
 const SHARE_CHANGES = ['PromoteResourceShareCreatedFromPolicy', 'TagResource', 'DisassociateResourceShare', 'DeleteResourceShare'];
@@ -137,7 +142,8 @@ describe('Create', () => {
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
     expect(harness.operations()).toEqual([
-      'PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromoteResourceShareCreatedFromPolicy', 'TagResource',
+      'PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromoteResourceShareCreatedFromPolicy',
+      'GetResourceShares', 'TagResource',
     ]);
     expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', permissionArns: [expect.stringContaining(':aws:permission/')] });
   });
@@ -576,6 +582,156 @@ describe('shares the handler did not promote', () => {
     // Neither deleted nor tagged: the promoted share and the policy are still there.
     expect(share).toMatchObject({ featureSet: 'STANDARD', resourceArns: [COMPONENT], tags: [] });
     expect(endpoint.policyOf(COMPONENT)).toBe(policyFor(COMPONENT));
+  });
+});
+
+describe('promotions RAM finishes in the background', () => {
+  const PROMOTE_SHARE = 'PromoteResourceShareCreatedFromPolicy';
+  /** What the Create before the promotion calls. */
+  const BEFORE_PROMOTION = ['PutComponentPolicy', 'ListResources', 'GetResourceShares', 'ListResourceSharePermissions', 'PromotePermissionCreatedFromPolicy'];
+  /** The operations called after the last call of `operation`. */
+  const operationsAfter = (operation: string) => harness.operations().slice(harness.operations().lastIndexOf(operation) + 1);
+  /** A share that RAM finishes promoting only after the Create has given up on it. */
+  async function createdWhilePromoting(event = createEvent(COMPONENT)) {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhileSharePromotes = PROMOTION_POLLS + 3;
+    const create = await harness.run(event);
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'PROMOTING_TO_STANDARD', tags: [] });
+    endpoint.requests.length = 0;
+    return create;
+  }
+
+  test('a share PROMOTING_TO_STANDARD for a few polls is tagged only once it is STANDARD', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhileSharePromotes = 3;
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual([...BEFORE_PROMOTION, PROMOTE_SHARE,
+      'GetResourceShares', 'GetResourceShares', 'GetResourceShares', 'GetResourceShares', 'TagResource']);
+    expect(harness.sleeps).toHaveLength(3);
+    harness.sleeps.forEach((ms) => expect(ms).toBeLessThanOrEqual(POLL_INTERVAL_MS));
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', tags: [{ key: PROMOTED_TAG_KEY, value: COMPONENT }] });
+  });
+
+  test('a share that never finishes promoting fails the Create naming it; the rollback Delete fails too rather than lose it', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhileSharePromotes = Infinity;
+
+    const create = await harness.run(createEvent(COMPONENT));
+
+    const share = endpoint.shareOf(COMPONENT)!;
+    const unfinished = `PromoteResourceShareCreatedFromPolicy on ${share.resourceShareArn} did not finish: the share was still PROMOTING_TO_STANDARD ` +
+      `after ${PROMOTION_POLLS} polls; a later request for the resource waits for it again`;
+    expect(create).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT), Reason: unfinished });
+    expect(operationsAfter(PROMOTE_SHARE)).toEqual(Array(PROMOTION_POLLS).fill('GetResourceShares'));
+    endpoint.requests.length = 0;
+
+    const rollback = await harness.run(deleteEvent(COMPONENT, create.PhysicalResourceId));
+
+    expect(rollback).toMatchObject({ Status: 'FAILED', Reason: unfinished });
+    expect(changesTo(share.resourceShareArn)).toEqual([]);
+    expect(endpoint.shareOf(COMPONENT)).toEqual(share);
+  });
+
+  test('Delete during the promotion waits for it, then removes the share and its permission: nothing is left shared', async () => {
+    const create = await createdWhilePromoting();
+    const share = endpoint.shareOf(COMPONENT)!;
+
+    const rollback = await harness.run(deleteEvent(COMPONENT, create.PhysicalResourceId));
+
+    expect(outcomeOf(rollback)).toEqual(SUCCEEDED);
+    // Tagged first, so that a failure after it leaves a share the next request recognises.
+    expect(harness.operations()).toEqual(['ListResources', 'GetResourceShares', 'GetResourceShares', 'GetResourceShares', 'TagResource',
+      'ListResources', 'ListResourceSharePermissions', 'DeleteResourceShare', 'DeletePermission']);
+    expect(endpoint.requestsFor('DeleteResourceShare').map((r) => [r.query.resourceShareArn, r.status])).toEqual([[share.resourceShareArn, 200]]);
+    expect(endpoint.resourceShares()).toEqual([]);
+    expect(endpoint.policyOf(COMPONENT)).toBeUndefined();
+    expect(endpoint.managedPermissions()).toEqual([]);
+  });
+
+  test('a share found PROMOTING_TO_STANDARD by a repeated Create is waited for and tagged, not promoted again', async () => {
+    const event = createEvent(COMPONENT);
+    await createdWhilePromoting(event);
+
+    const response = await harness.run(event);
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['PutComponentPolicy', 'ListResources', 'GetResourceShares', 'GetResourceShares', 'GetResourceShares', 'TagResource']);
+    expect(endpoint.requestsFor(PROMOTE_SHARE)).toEqual([]);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', tags: [{ key: PROMOTED_TAG_KEY, value: COMPONENT }] });
+  });
+
+  test('a share found PROMOTING_TO_STANDARD that someone else tags once it is STANDARD is theirs and left alone', async () => {
+    const event = createEvent(COMPONENT);
+    await createdWhilePromoting(event);
+    const resourceShareArn = endpoint.shareOf(COMPONENT)!.resourceShareArn;
+    const deps = harness.deps.bind(harness);
+    // While the handler waits, RAM finishes and the account tags the share as its own.
+    const spy = jest.spyOn(harness, 'deps').mockImplementation(() => {
+      const real = deps();
+      return {
+        ...real,
+        retry: {
+          ...real.retry,
+          sleep: async (ms) => {
+            if (endpoint.shareOf(COMPONENT)?.tags.length === 0) {
+              endpoint.finishPromotions();
+              await real.ram.send(new TagResourceCommand({ resourceShareArn, tags: TEAM_TAGS }));
+            }
+            await real.retry.sleep(ms);
+          },
+        },
+      };
+    });
+
+    const response = await harness.run(event).finally(() => spy.mockRestore());
+
+    // Without a share of its own the handler finds no sign of the policy's sharing.
+    expect(response).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('no AWS RAM resource share was created from the policy') });
+    expect(endpoint.requestsFor('TagResource').map((r) => r.body.tags)).toEqual([TEAM_TAGS]);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', tags: TEAM_TAGS });
+  });
+
+  test('while the permission is still promoting, the share\'s promotion is tried again until the permission matches', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhilePermissionPromotes = 2;
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual([...BEFORE_PROMOTION, PROMOTE_SHARE, 'GetResourceShares', PROMOTE_SHARE, 'GetResourceShares', 'TagResource']);
+    expect(endpoint.requestsFor(PROMOTE_SHARE).map((r) => r.status)).toEqual([400, 200]);
+    expect(endpoint.shareOf(COMPONENT)).toMatchObject({ featureSet: 'STANDARD', tags: [{ key: PROMOTED_TAG_KEY, value: COMPONENT }] });
+  });
+
+  test('a permission that never finishes promoting fails the Create after bounded attempts, naming the share', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhilePermissionPromotes = Infinity;
+
+    const response = await harness.run(createEvent(COMPONENT));
+
+    const share = endpoint.shareOf(COMPONENT)!;
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalIdOf(COMPONENT) });
+    expect(response.Reason).toMatch(new RegExp(`^PromoteResourceShareCreatedFromPolicy on ${share.resourceShareArn} failed: ` +
+      `UnmatchedPolicyPermissionException: .+; tried ${PROMOTION_POLLS} times while the permission it needs was being promoted$`));
+    expect(endpoint.requestsFor(PROMOTE_SHARE)).toHaveLength(PROMOTION_POLLS);
+    expect(share).toMatchObject({ featureSet: 'CREATED_FROM_POLICY', tags: [] });
+  });
+
+  test('a promotion longer than the function has time for fails in time to answer', async () => {
+    endpoint.addResource(COMPONENT);
+    endpoint.options.callsWhileSharePromotes = Infinity;
+    const spare = 20_000;
+
+    const response = await harness.run(createEvent(COMPONENT), harness.context(HAND_OVER_MARGIN_MS + spare));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/the share was still PROMOTING_TO_STANDARD when the function ran short of time, after \d+ polls/);
+    expect(harness.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(spare);
+    expect(endpoint.requestsFor('GetResourceShares').length).toBeLessThan(PROMOTION_POLLS + 1);
   });
 });
 
