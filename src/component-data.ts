@@ -200,6 +200,15 @@ export abstract class ComponentData {
    * @param scope the component that uses this data
    */
   public abstract bind(scope: Construct): ComponentDataConfig;
+
+  /**
+   * The document model when the data is one, so that a component can add steps to a copy of it.
+   *
+   * @internal
+   */
+  public _document(): ComponentDocument | undefined {
+    return undefined;
+  }
 }
 
 class InlineComponentData extends ComponentData {
@@ -220,6 +229,11 @@ class InlineComponentData extends ComponentData {
 class DocumentComponentData extends ComponentData {
   public constructor(private readonly document: ComponentDocument) {
     super();
+  }
+
+  /** @internal */
+  public _document(): ComponentDocument {
+    return this.document;
   }
 
   public bind(scope: Construct): ComponentDataConfig {

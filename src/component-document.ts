@@ -689,6 +689,24 @@ export class ComponentDocument {
     return this.document;
   }
 
+  /**
+   * A copy with `step` first in the first phase (a build phase when there is none).
+   *
+   * @internal
+   */
+  public _withFirstStep(step: ComponentStep): ComponentDocument {
+    const copy = ComponentDocument.fromJsonObject(this.toJsonObject());
+    const phases = copy.document.phases;
+    const first = Array.isArray(phases) ? phases.find((p) => Array.isArray(p?.steps)) : undefined;
+    if (first) {
+      first.steps.unshift(step.toJsonObject());
+    } else if (phases === undefined || (Array.isArray(phases) && phases.length === 0)) {
+      copy.addSteps(ComponentPhaseName.BUILD, step);
+    }
+    // Any other shape is left for the document check to report.
+    return copy;
+  }
+
   /** The document as YAML. Text read with `fromYaml` is returned unchanged. */
   public toYaml(): string {
     return this.sourceText ?? stringifyDocument(this.document, { indent: 2, lineWidth: 0 });

@@ -4,6 +4,8 @@ import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ComponentData, ComponentDataConfig } from './component-data';
+import { ComponentStep } from './component-document';
+import { ComponentFile, ComponentFileConfig } from './component-file';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
@@ -172,6 +174,17 @@ export interface ComponentProps {
    * @default true
    */
   readonly validateDocument?: boolean;
+
+  /**
+   * Files to put on the instance before the component's steps run: a first step of the first phase,
+   * `DownloadFiles`, downloads them from S3, and the build and test instances of the pipelines and
+   * images that use the component may read them. Needs `data` from a document model
+   * (`ComponentData.fromDocument` or `fromShellScript`; for YAML text,
+   * `ComponentData.fromDocument(ComponentDocument.fromYaml(text))`).
+   *
+   * @default - no files
+   */
+  readonly files?: ComponentFile[];
 }
 
 /**
@@ -359,6 +372,9 @@ export class Component extends ComponentBase {
   /** The build version ARN and the type are read from it when asked: each makes a token, and most apps read neither. */
   private readonly resource: CfnComponent;
 
+  /** What an instance needs to download `files`. */
+  private readonly fileReadStatements: iam.PolicyStatement[];
+
   /**
    * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
    *
@@ -401,7 +417,9 @@ export class Component extends ComponentBase {
     validateTextLength(this, 'changeDescription', props.changeDescription);
     validateOsVersions(this, props.platform, props.supportedOsVersions);
 
-    const data = props.data.bind(this);
+    const files = (props.files ?? []).map((file, index) => file.bind(this, index));
+    this.fileReadStatements = files.flatMap((file) => file.readStatements);
+    const data = (files.length > 0 ? withFileDownloads(this, props.data, files) : props.data).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
     }
@@ -431,6 +449,65 @@ export class Component extends ComponentBase {
       resourceName: `${this.componentName}/${version}`,
     });
   }
+
+  /**
+   * Lets `grantee` download the component's `files`, as the instances that run it must. Pipelines
+   * and images grant their build and test instances this themselves.
+   *
+   * @param grantee who runs the component, e.g. an instance role
+   */
+  public grantFilesRead(grantee: iam.IGrantable): iam.Grant {
+    if (this.fileReadStatements.length === 0) {
+      return iam.Grant.drop(grantee, 'the component has no files');
+    }
+    return this.fileReadStatements.map((statement) => iam.Grant.addToPrincipal({
+      grantee, actions: statement.actions, resourceArns: statement.resources,
+    })).reduce((all, grant) => all.combine(grant));
+  }
+
+  /**
+   * The statements an instance needs to download `files`, none without files.
+   *
+   * @internal
+   */
+  public get _fileReadStatements(): iam.PolicyStatement[] {
+    return this.fileReadStatements;
+  }
+}
+
+/** The step that downloads a component's `files`, first in its first phase. */
+const DOWNLOAD_FILES_STEP = 'DownloadFiles';
+
+/** The data with a first step that downloads the files, or an error when the data is no document model. */
+function withFileDownloads(scope: Construct, data: ComponentData, files: ComponentFileConfig[]): ComponentData {
+  const document = data._document();
+  if (!document) {
+    throw validationError('files needs data from a document model, ComponentData.fromDocument or fromShellScript, got data given ' +
+      'as text, a file or S3; for YAML text use ComponentData.fromDocument(ComponentDocument.fromYaml(text))', scope);
+  }
+  const destinations = new Set<string>();
+  files.forEach((file, index) => {
+    if (Token.isUnresolved(file.destination)) {
+      return;
+    }
+    if (file.destination.trim() === '') {
+      throw validationError(`files[${index}] destination must be a path on the instance, got an empty string`, scope);
+    }
+    if (destinations.has(file.destination)) {
+      throw validationError(`files must each go to their own destination, got '${file.destination}' twice`, scope);
+    }
+    destinations.add(file.destination);
+  });
+  const phases: any[] = Array.isArray(document._content().phases) ? document._content().phases : [];
+  const first = phases.find((phase) => Array.isArray(phase?.steps));
+  if (first?.steps.some((step: any) => step?.name === DOWNLOAD_FILES_STEP)) {
+    throw validationError(`files adds the step ${DOWNLOAD_FILES_STEP} first in phase '${first.name}', which has a step of that name already; ` +
+      'rename that step', scope);
+  }
+  const download = ComponentStep.s3Download(DOWNLOAD_FILES_STEP, {
+    downloads: files.map((file) => ({ source: file.source, destination: file.destination, overwrite: true })),
+  });
+  return ComponentData.fromDocument(document._withFirstStep(download));
 }
 
 /**

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { IComponent } from './component';
+import { Component, IComponent } from './component';
 import { ContainerParentImage } from './container-parent-image';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { RecipeComponent, RecipeBlockDevice } from './image-recipe';
@@ -16,7 +16,9 @@ import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
-import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
+import {
+  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
+} from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
   AMI_ID, ImageBuilderResourceType, arnSafeName, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
@@ -440,6 +442,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
   public readonly parentRepository?: ecr.IRepository;
 
   private readonly components: RecipeComponentEntry[] = [];
+  private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
@@ -528,6 +531,17 @@ export class ContainerRecipe extends ContainerRecipeBase {
     const entry = { component, parameters };
     validateRecipeComponent(this, entry, this.components, this.platform);
     this.components.push(entry);
+    this.fileReaders.componentAdded(component);
+  }
+
+  /**
+   * Lets `allow` give the instances of a pipeline or image that builds this recipe what they need
+   * to download the files of each component, those added later too.
+   *
+   * @internal
+   */
+  public _allowComponentFileReads(allow: (component: Component) => void): void {
+    this.fileReaders.addReader(allow);
   }
 
   /**

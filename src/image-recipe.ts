@@ -4,13 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { IComponent } from './component';
+import { Component, IComponent } from './component';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
-import { RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent } from './private/recipe-components';
+import {
+  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
+} from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import { ImageBuilderResourceType, arnSafeName, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
 import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
@@ -488,6 +490,7 @@ export class ImageRecipe extends ImageRecipeBase {
   public readonly platform?: Platform;
 
   private readonly components: RecipeComponentEntry[] = [];
+  private readonly fileReaders = new ComponentFileReaders();
   private readonly blockDevices = new BlockDeviceList('blockDevices');
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnImageRecipe;
@@ -591,6 +594,17 @@ export class ImageRecipe extends ImageRecipeBase {
     const entry = { component, parameters };
     validateRecipeComponent(this, entry, this.components, this.platform);
     this.components.push(entry);
+    this.fileReaders.componentAdded(component);
+  }
+
+  /**
+   * Lets `allow` give the instances of a pipeline or image that builds this recipe what they need
+   * to download the files of each component, those added later too.
+   *
+   * @internal
+   */
+  public _allowComponentFileReads(allow: (component: Component) => void): void {
+    this.fileReaders.addReader(allow);
   }
 
   /**

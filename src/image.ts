@@ -13,7 +13,7 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import {
-  defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+  allowComponentFileReads, defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
@@ -410,6 +410,7 @@ export class Image extends ImageBase {
     validateTagMap(this, 'tags', props.tags);
     this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
     this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {

@@ -1,6 +1,7 @@
 export * from './platform';
 export * from './component-data';
 export * from './component';
+export * from './component-file';
 export * from './aws-managed-component';
 export * from './aws-marketplace-component';
 export * from './component-document';

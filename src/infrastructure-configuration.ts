@@ -578,6 +578,18 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     }
   }
 
+  /**
+   * Gives the build and test instances `statements` that `what` needs, as `allowContainerBuilds`
+   * does: in the construct's own policy, or a warning for a role not created in this app.
+   *
+   * @internal
+   */
+  public _allowInstances(what: string, statements: iam.PolicyStatement[]): void {
+    if (!this.addToInstanceRole(...statements)) {
+      this.warnRoleNotChanged('instanceGrants', `${what} (${statements.map((s) => s.actions.join(', ')).join('; ')})`);
+    }
+  }
+
   /** PutObject under the prefix only; encrypting with the bucket's key needs a data key, and multipart uploads decrypt it. */
   private allowLogUploads(bucket: s3.IBucket, prefix: string | undefined): void {
     const statements = [

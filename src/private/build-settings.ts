@@ -1,10 +1,11 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
+import { ImageRecipe } from '../image-recipe';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
 import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
@@ -163,6 +164,25 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   }
   checkWorkflowParameters(w.workflow, { ...parameters, ...listParameters }, scope,
     w.listParameters ? `${prop} and ${listProp}` : prop);
+}
+
+/**
+ * Lets the instances of `infrastructure` download the files of the components of the recipe that a
+ * pipeline or image (`scope`) builds. An infrastructure configuration from outside the app is left
+ * as it is, with a warning on `scope`.
+ */
+export function allowComponentFileReads(scope: IConstruct, recipe: unknown, infrastructure: IInfrastructureConfiguration): void {
+  const owned = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+  owned?._allowComponentFileReads((component) => {
+    const what = `downloading the files of component ${component.node.path}`;
+    if (InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
+      infrastructure._allowInstances(what, component._fileReadStatements);
+    } else {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:componentFiles',
+        `the infrastructure configuration was not created in this app: let its instance role allow ${what} ` +
+        `(${component._fileReadStatements.map((s) => s.actions.join(', ')).join('; ')}) yourself`);
+    }
+  });
 }
 
 /** A secure default infrastructure; for container builds, with push access to the target repository. */

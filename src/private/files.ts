@@ -10,6 +10,11 @@ const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Reads a local file, with errors that say what was expected (`what` names the prop, e.g. `data asset`). */
 export function readLocalFile(scope: IConstruct, what: string, filePath: string): string {
+  return fs.readFileSync(checkLocalFile(scope, what, filePath), 'utf-8');
+}
+
+/** The full path of a local file that exists and is no directory, with the same errors as `readLocalFile`. */
+export function checkLocalFile(scope: IConstruct, what: string, filePath: string): string {
   const fullPath = path.resolve(filePath);
   if (!fs.existsSync(fullPath)) {
     throw validationError(`${what} file '${filePath}' does not exist (resolved to '${fullPath}')`, scope);
@@ -17,7 +22,7 @@ export function readLocalFile(scope: IConstruct, what: string, filePath: string)
   if (!fs.statSync(fullPath).isFile()) {
     throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
   }
-  return fs.readFileSync(fullPath, 'utf-8');
+  return fullPath;
 }
 
 /** The `s3://bucket/key` URL of an object, after checking that bucket name and key can name one. */

@@ -53,6 +53,28 @@ export function validateRecipeComponent(
   }
 }
 
+/**
+ * The components of a recipe that have `files`, and who must be able to read them: the pipelines
+ * and images that build the recipe register their instances, for the components there are and
+ * those added later.
+ */
+export class ComponentFileReaders {
+  private readonly readers: Array<(component: Component) => void> = [];
+  private readonly withFiles: Component[] = [];
+
+  public componentAdded(component: IComponent): void {
+    if (Component.isComponent(component) && component._fileReadStatements.length > 0) {
+      this.withFiles.push(component);
+      this.readers.forEach((allow) => allow(component));
+    }
+  }
+
+  public addReader(allow: (component: Component) => void): void {
+    this.readers.push(allow);
+    this.withFiles.forEach(allow);
+  }
+}
+
 /** A recipe needs a component with a build phase, unless some component's document is unknown. */
 export function buildComponentProblems(entries: readonly RecipeComponentEntry[]): string[] {
   if (entries.length === 0) {

@@ -1,0 +1,98 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { validationError } from './private/errors';
+import { checkLocalFile, s3ObjectUrl } from './private/files';
+
+/**
+ * A file once bound to its component: where AWSTOE downloads it from and to, and what the build
+ * instances need to read it.
+ */
+export interface ComponentFileConfig {
+  /** The `s3://bucket/key` URL the file is downloaded from. */
+  readonly source: string;
+
+  /** The path on the instance the file is written to. */
+  readonly destination: string;
+
+  /** What the instance role needs to download the file: `s3:GetObject` on it, and the bucket key's decrypt. */
+  readonly readStatements: iam.PolicyStatement[];
+}
+
+/**
+ * A file a component puts on the instance before its steps run, downloaded from S3 by a first
+ * `S3Download` step. The build and test instances of pipelines and images that use the component
+ * may read it.
+ */
+export abstract class ComponentFile {
+  /**
+   * A local file, uploaded to the CDK assets bucket at deployment.
+   *
+   * @param filePath the local file
+   * @param destination the absolute path on the instance, e.g. `/etc/nginx/nginx.conf`
+   * @param options asset options
+   */
+  public static fromAsset(filePath: string, destination: string, options: s3assets.AssetOptions = {}): ComponentFile {
+    return new AssetComponentFile(filePath, destination, options);
+  }
+
+  /**
+   * An object already in S3.
+   *
+   * @param bucket the bucket that holds the file
+   * @param key the object key
+   * @param destination the absolute path on the instance
+   */
+  public static fromBucket(bucket: s3.IBucket, key: string, destination: string): ComponentFile {
+    return new BucketComponentFile(bucket, key, destination);
+  }
+
+  /** The path on the instance the file is written to. */
+  public abstract readonly destination: string;
+
+  /**
+   * Makes the file available to the component `scope`, uploading it if needed.
+   *
+   * @param scope the component
+   * @param index the file's position in `files`, for construct IDs and messages
+   */
+  public abstract bind(scope: Construct, index: number): ComponentFileConfig;
+}
+
+class AssetComponentFile extends ComponentFile {
+  public constructor(private readonly filePath: string, public readonly destination: string, private readonly options: s3assets.AssetOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, index: number): ComponentFileConfig {
+    // A folder would be uploaded as a zip, which S3Download does not unpack.
+    const fullPath = checkLocalFile(scope, `files[${index}]`, this.filePath);
+    const asset = new s3assets.Asset(scope, `File${index}`, { ...this.options, path: fullPath });
+    return { source: asset.s3ObjectUrl, destination: this.destination, readStatements: readStatements(asset.bucket, asset.s3ObjectKey) };
+  }
+}
+
+class BucketComponentFile extends ComponentFile {
+  public constructor(private readonly bucket: s3.IBucket, private readonly key: string, public readonly destination: string) {
+    super();
+  }
+
+  public bind(scope: Construct, index: number): ComponentFileConfig {
+    if (!Token.isUnresolved(this.key) && this.key.endsWith('/')) {
+      throw validationError(`files[${index}] must name one object, got the key '${this.key}', which ends with '/'`, scope);
+    }
+    const source = s3ObjectUrl(scope, `files[${index}]`, this.bucket, this.key);
+    return { source, destination: this.destination, readStatements: readStatements(this.bucket, this.key) };
+  }
+}
+
+/** `s3:GetObject` on the one object; an object in a bucket with a customer managed key also needs to decrypt. */
+function readStatements(bucket: s3.IBucket, key: string): iam.PolicyStatement[] {
+  const statements = [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] })];
+  if (bucket.encryptionKey) {
+    statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] }));
+  }
+  return statements;
+}

@@ -1,0 +1,195 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as yaml from 'yaml';
+import {
+  AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentFile, ComponentPhaseName, ComponentStep, ContainerParentImage,
+  ContainerRecipe, Image, ImagePipeline, ImageRecipe, InfrastructureConfiguration, ParentImage, Platform, ShellScriptType,
+} from '../src';
+import { expectValidTemplate } from './helpers/cfn-validate';
+import { expectNoNagErrors } from './helpers/nag';
+
+let app: App;
+let stack: Stack;
+let dir: string;
+let configFile: string;
+
+beforeEach(() => {
+  app = new App();
+  stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'component-file-'));
+  configFile = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(configFile, 'worker_processes auto;\n');
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function installDocument(): ComponentDocument {
+  const document = new ComponentDocument({ name: 'web' });
+  document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('Install', { commands: ['dnf install -y nginx'] }));
+  return document;
+}
+
+function webComponent(files: ComponentFile[], data = ComponentData.fromDocument(installDocument())): Component {
+  return new Component(stack, 'Web', { platform: Platform.LINUX, data, files });
+}
+
+/** The component's document as the template holds it, each phase's steps with the phase's name. */
+function renderedSteps(): any[] {
+  const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+  return yaml.parse(component.Properties.Data).phases.flatMap((phase: any) => phase.steps.map((step: any) => ({ phase: phase.name, ...step })));
+}
+
+/** Where the default synthesizer puts file assets of this stack's environment. */
+const ASSET_OBJECT = /^cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.conf$/;
+
+function instancePolicyStatements(): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  return Object.entries(policies).filter(([id]) => id.includes('InstancePolicy'))
+    .flatMap(([, policy]: [string, any]) => policy.Properties.PolicyDocument.Statement);
+}
+
+describe('Component files', () => {
+  test('a local file is uploaded and downloaded by a first step, before the document\'s own', () => {
+    webComponent([ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf')]);
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'Install']);
+    expect(steps[0]).toEqual({
+      phase: 'build',
+      name: 'DownloadFiles',
+      action: 'S3Download',
+      inputs: [{ source: expect.stringMatching(/^s3:\/\//), destination: '/etc/nginx/nginx.conf', overwrite: true }],
+    });
+    expect(steps[0].inputs[0].source.slice('s3://'.length)).toMatch(ASSET_OBJECT);
+    expectValidTemplate(stack);
+  });
+
+  test('a test component downloads its files in its test phase', () => {
+    webComponent([ComponentFile.fromAsset(configFile, '/tmp/expected.conf')],
+      ComponentData.fromShellScript('diff /tmp/expected.conf /etc/nginx/nginx.conf', { type: ShellScriptType.TEST }));
+    expect(renderedSteps().map((s) => `${s.phase}:${s.name}`)).toEqual(['test:DownloadFiles', 'test:RunScript']);
+  });
+
+  test('an object in S3, by bucket and key', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Config', 'platform-config');
+    webComponent([ComponentFile.fromBucket(bucket, 'web/nginx.conf', '/etc/nginx/nginx.conf')]);
+    expect(renderedSteps()[0].inputs).toEqual([{ source: 's3://platform-config/web/nginx.conf', destination: '/etc/nginx/nginx.conf', overwrite: true }]);
+  });
+
+  test('a pipeline\'s build instances may read exactly the files, and nothing else is granted', () => {
+    const component = webComponent([ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf')]);
+    const recipe = new ImageRecipe(stack, 'Recipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component }],
+    });
+    new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe });
+
+    const statements = instancePolicyStatements();
+    expect(statements).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::/)]] },
+    }]);
+    expect(statements[0].Resource['Fn::Join'][1][2].slice(':s3:::'.length)).toMatch(ASSET_OBJECT);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('a component added to the recipe after the pipeline was created is granted too, as is an image\'s instance', () => {
+    const infrastructure = new InfrastructureConfiguration(stack, 'Infrastructure');
+    const recipe = new ImageRecipe(stack, 'Recipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component: new Component(stack, 'Plain', { platform: Platform.LINUX, data: ComponentData.fromDocument(installDocument()) }) }],
+    });
+    new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe, infrastructureConfiguration: infrastructure });
+    recipe.addComponent(webComponent([ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf')]));
+    new Image(stack, 'Image', { imageRecipe: recipe });
+
+    expect(instancePolicyStatements().filter((s) => s.Action === 's3:GetObject')).toHaveLength(2);
+    expectNoNagErrors(stack);
+  });
+
+  test('a bucket with a customer managed key: the instances may decrypt with it', () => {
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(stack, 'Config', { encryptionKey: key, enforceSSL: true });
+    const component = webComponent([ComponentFile.fromBucket(bucket, 'web/nginx.conf', '/etc/nginx/nginx.conf')]);
+    const role = new iam.Role(stack, 'Runner', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    component.grantFilesRead(role);
+
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements.map((s: any) => s.Action)).toEqual(['s3:GetObject', 'kms:Decrypt']);
+    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
+  });
+
+  test('a container recipe\'s build instances may read the files too', () => {
+    const component = webComponent([ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf')]);
+    const recipe = new ContainerRecipe(stack, 'Recipe', {
+      parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+      targetRepository: new ecr.Repository(stack, 'Repository'),
+      components: [{ component }],
+    });
+    new ImagePipeline(stack, 'Pipeline', { containerRecipe: recipe });
+    expect(instancePolicyStatements().some((s) => s.Action === 's3:GetObject')).toBe(true);
+    expectNoNagErrors(stack);
+  });
+
+  test('an infrastructure configuration from outside the app is left alone, with a warning that says what to allow', () => {
+    const component = webComponent([ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf')]);
+    const recipe = new ImageRecipe(stack, 'Recipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component }],
+    });
+    new ImagePipeline(stack, 'Pipeline', {
+      imageRecipe: recipe,
+      infrastructureConfiguration: InfrastructureConfiguration.fromInfrastructureConfigurationName(stack, 'Shared', 'shared-builders'),
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Pipeline', Match.stringLikeRegexp(
+      '^the infrastructure configuration was not created in this app: let its instance role allow downloading the files of component Stack/Web \\(s3:GetObject\\) yourself'));
+  });
+
+  test('without files nothing changes: no step, no grant', () => {
+    const component = webComponent([]);
+    const role = new iam.Role(stack, 'Runner', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    component.grantFilesRead(role);
+    expect(renderedSteps().map((s) => s.name)).toEqual(['Install']);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('fails for data given as text', () => {
+    expect(() => webComponent([ComponentFile.fromAsset(configFile, '/etc/x')], ComponentData.fromInline('name: x\nschemaVersion: 1.0\nphases: []\n')))
+      .toThrow('files needs data from a document model, ComponentData.fromDocument or fromShellScript, got data given as text, a file or S3; ' +
+        'for YAML text use ComponentData.fromDocument(ComponentDocument.fromYaml(text))');
+  });
+
+  test.each([
+    ['a folder', () => ComponentFile.fromAsset(dir, '/etc/x'), /^files\[0\] '.*' must be a file, got a directory$/],
+    ['a missing file', () => ComponentFile.fromAsset(path.join(dir, 'missing.conf'), '/etc/x'), /^files\[0\] file '.*missing.conf' does not exist/],
+    ['an object key that names a folder', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'web/', '/etc/x'),
+      /^files\[0\] must name one object, got the key 'web\/', which ends with '\/'$/],
+    ['an empty destination', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'a', ' '),
+      /^files\[0\] destination must be a path on the instance, got an empty string$/],
+  ])('fails for %s', (_, file, message) => {
+    expect(() => webComponent([file()])).toThrow(message);
+  });
+
+  test('fails for a destination given twice', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Config', 'platform-config');
+    expect(() => webComponent([ComponentFile.fromBucket(bucket, 'a', '/etc/x'), ComponentFile.fromBucket(bucket, 'b', '/etc/x')]))
+      .toThrow("files must each go to their own destination, got '/etc/x' twice");
+  });
+
+  test('fails when the first phase has a step named DownloadFiles already', () => {
+    const document = new ComponentDocument({ name: 'web' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('DownloadFiles', { commands: ['true'] }));
+    expect(() => webComponent([ComponentFile.fromAsset(configFile, '/etc/x')], ComponentData.fromDocument(document)))
+      .toThrow("files adds the step DownloadFiles first in phase 'build', which has a step of that name already; rename that step");
+  });
+});
