@@ -66,7 +66,7 @@ export interface FakePipelineOptions {
   readonly stepsPerState?: number;
 }
 
-export type FakeImageStatus = 'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED';
+export type FakeImageStatus = 'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED' | 'DELETED';
 
 export interface FakeImage {
   readonly arn: string;
@@ -184,7 +184,7 @@ const PIPELINE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image-pipel
 
 /** The states an image passes through before its pipeline's outcome. */
 const BUILD_STATES: readonly FakeImageStatus[] = ['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'];
-const TERMINAL_STATES: ReadonlySet<FakeImageStatus> = new Set(['AVAILABLE', 'FAILED', 'CANCELLED']);
+const TERMINAL_STATES: ReadonlySet<FakeImageStatus> = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DELETED']);
 
 /** Lambda answers an invocation with a status that depends on its type. */
 const INVOKE_STATUS: Record<string, number> = { RequestResponse: 200, Event: 202, DryRun: 204 };
@@ -463,6 +463,21 @@ export class FakeAwsEndpoint {
   public image(imageArn: string): FakeImage | undefined {
     const image = this.images.get(imageArn);
     return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason, tags: image.tags };
+  }
+
+  /**
+   * Deletes an image as a lifecycle policy does: GetImage then answers ResourceNotFoundException,
+   * or, with `keepRecord`, still finds the image, in state DELETED and without outputs.
+   */
+  public deleteImage(imageArn: string, options: { readonly keepRecord?: boolean } = {}): void {
+    const image = this.existingImage(imageArn);
+    if (options.keepRecord) {
+      image.status = 'DELETED';
+      image.reason = 'deleted by a lifecycle policy';
+    } else {
+      this.images.delete(imageArn);
+      this.resources.delete(imageArn);
+    }
   }
 
   /** Forgets all resources, policies, shares, permissions, pipelines, images, tokens, faults and recorded requests. */

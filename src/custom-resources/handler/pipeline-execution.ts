@@ -25,9 +25,10 @@ export type ExecutionOutcome = CustomResourceResult | 'handed-over';
 
 /**
  * Create starts the pipeline; Update starts it again only when the current build was started for
- * another pipeline or other trigger values; Delete cancels a build that has not finished (unless
- * told not to). With `WaitForCompletion` the answer waits for the image, handing the wait over to
- * a fresh invocation of this function when the current one is about to time out.
+ * another pipeline or other trigger values, or when it must wait for the current build's image and
+ * that image no longer exists; Delete cancels a build that has not finished (unless told not to).
+ * With `WaitForCompletion` the answer waits for the image, handing the wait over to a fresh
+ * invocation of this function when the current one is about to time out.
  */
 export async function handlePipelineExecution(
   event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies,
@@ -43,16 +44,36 @@ export async function handlePipelineExecution(
   if (event.RequestType === 'Update' && isImageArn(event.PhysicalResourceId)) {
     const current = await findImage(event.PhysicalResourceId!, deps);
     if (!needsNewBuild(event, current)) {
-      return keepBuild(event, current, context, deps);
+      if (!isGone(current) || !waitsForCompletion(event)) {
+        return keepBuild(event, current, context, deps);
+      }
+      // The answer must carry AmiId (or ContainerImageUri), which resources may read: without an
+      // image to take it from, build again as a change of triggers would. The new build carries the
+      // same build-inputs tag, so a rollback to these trigger values keeps it rather than build again.
+      deps.log({
+        level: 'warn',
+        message: 'the image of this build no longer exists (a lifecycle policy may have deleted it): '
+          + 'starting a new build, since the answer must wait for an image and carry its AmiId or ContainerImageUri',
+        imageBuildVersionArn: event.PhysicalResourceId,
+      });
     }
   }
 
   const imageBuildVersionArn = await startPipeline(event, deps);
   deps.log({ level: 'info', message: 'pipeline started', pipelineArn: props.PipelineArn, imageBuildVersionArn });
-  if (!booleanProperty(props.WaitForCompletion, false)) {
+  if (!waitsForCompletion(event)) {
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
   return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps);
+}
+
+function waitsForCompletion(event: CustomResourceEvent): boolean {
+  return booleanProperty(event.ResourceProperties.WaitForCompletion, false);
+}
+
+/** Whether a build's image no longer exists: GetImage did not find it, or finds it DELETED. */
+function isGone(image: Image | undefined): boolean {
+  return !image || image.state?.status === 'DELETED';
 }
 
 /**
@@ -74,14 +95,16 @@ function buildInputs(props: Record<string, any> | undefined): string {
 
 /**
  * Answers an Update that keeps the current build. With `WaitForCompletion` it waits for that build
- * as a Create does (it may still be running, or the wait was just turned on). A build that no
- * longer exists (a lifecycle policy deleted its image) keeps its ARN but has no AMI to give.
+ * as a Create does (it may still be running, or the wait was just turned on). Without it, a build
+ * that no longer exists (a lifecycle policy deleted its image) keeps its ARN, with no AMI to give
+ * (none is needed: the construct reads AMI attributes only with `WaitForCompletion`; with it, the
+ * caller starts a new build instead).
  */
 async function keepBuild(
   event: CustomResourceEvent, current: Image | undefined, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
   const imageBuildVersionArn = event.PhysicalResourceId!;
-  if (!current || current.state?.status === 'DELETED') {
+  if (!current || isGone(current)) {
     deps.log({
       level: 'warn',
       message: 'the image of this build no longer exists (a lifecycle policy may have deleted it): answering without AmiId or ContainerImageUri',
@@ -89,7 +112,7 @@ async function keepBuild(
     });
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
-  if (!booleanProperty(event.ResourceProperties.WaitForCompletion, false)) {
+  if (!waitsForCompletion(event)) {
     return resultFor(current);
   }
   return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps, current);

@@ -603,10 +603,8 @@ describe('Update', () => {
       expect(endpoint.image(FIRST_BUILD)?.status).toBe('PENDING');
     });
 
-    test.each([
-      ['without waiting', PROPS],
-      ['waiting', WAITING],
-    ])('of a build whose image is gone answers, %s, with the build ARN only; so does its rollback', async (_label, props) => {
+    test('of a build whose image is gone answers, without waiting, with the build ARN only; so does its rollback', async () => {
+      const props = PROPS;
       await started({ amis: AMIS });
       // A lifecycle policy deleted the image.
       endpoint.injectFault({ operation: 'GetImage', status: 404, errorType: 'ResourceNotFoundException', times: Infinity });
@@ -623,6 +621,162 @@ describe('Update', () => {
       expect(harness.logs).toContainEqual(expect.objectContaining({
         level: 'warn', imageBuildVersionArn: FIRST_BUILD, message: expect.stringMatching(/no longer exists .*without AmiId/),
       }));
+    });
+  });
+
+  describe('that keeps a build whose image is gone, waiting', () => {
+    const AMIS = [{ region: 'us-east-1', image: 'ami-0aaa' }];
+    const NEW_BUILD = buildArn(2);
+    const NEW_BUILD_AMI_DATA = { 'ImageBuildVersionArn': NEW_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' };
+    /** Changes nothing that decides whether a build is needed. */
+    const CHANGED = { ...WAITING, CancelOnDelete: 'false' };
+
+    /**
+     * Creates the execution, waiting for its AMI, then deletes the build's image as a lifecycle
+     * policy would; the request log and the sleeps start empty afterwards. Returns the build's tag.
+     */
+    async function builtThenDeleted(options: FakePipelineOptions = { amis: AMIS }, keepRecord = false): Promise<string | undefined> {
+      endpoint.addPipeline(PIPELINE, options);
+      const create = await harness.run(createEvent(WAITING));
+      expect(create).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD });
+      const tag = endpoint.image(FIRST_BUILD)?.tags?.[BUILD_INPUTS_TAG];
+      endpoint.deleteImage(FIRST_BUILD, { keepRecord });
+      endpoint.requests.length = 0;
+      harness.sleeps.length = 0;
+      return tag;
+    }
+
+    test.each([
+      ['not found', false],
+      ['found DELETED', true],
+    ])('(%s) starts a new build as a change of triggers would, waits for it and answers with its AMI under its ARN', async (_label, keepRecord) => {
+      const tag = await builtThenDeleted({ amis: AMIS }, keepRecord);
+      const event = updateEvent(CHANGED, WAITING);
+
+      const response = await harness.run(event);
+
+      expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA, ...echoOf(event) });
+      // PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE, one state a poll, as for a Create.
+      expect(harness.operations()).toEqual(['GetImage', 'StartImagePipelineExecution', 'GetImage', 'GetImage', 'GetImage', 'GetImage']);
+      expect(harness.sleeps).toEqual([POLL_INTERVAL_MS, POLL_INTERVAL_MS, POLL_INTERVAL_MS]);
+      const [start] = endpoint.requestsFor('StartImagePipelineExecution');
+      expect(start.body).toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN), tags: BUILD_TAGS });
+      // Tagged for the same pipeline and triggers as the build it replaces.
+      expect(tag).toMatch(/^[0-9a-f]{64}$/);
+      expect(endpoint.image(NEW_BUILD)?.tags).toEqual({ [BUILD_INPUTS_TAG]: tag });
+      expect(harness.logs).toContainEqual(expect.objectContaining({
+        level: 'warn', imageBuildVersionArn: FIRST_BUILD, message: expect.stringMatching(/no longer exists .*starting a new build/),
+      }));
+    });
+
+    test('answers a container build with the new build\'s image URI', async () => {
+      const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-2';
+      await builtThenDeleted({ containerUri: uri });
+
+      const response = await harness.run(updateEvent(CHANGED, WAITING));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: { ImageBuildVersionArn: NEW_BUILD, ContainerImageUri: uri } });
+    });
+
+    test('turning WaitForCompletion on starts a new build too', async () => {
+      await started({ amis: AMIS });
+      endpoint.deleteImage(FIRST_BUILD);
+
+      const response = await harness.run(updateEvent(WAITING, PROPS));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+    });
+
+    test('hands a long wait for the new build over, and the continuation answers with it', async () => {
+      await builtThenDeleted();
+
+      const continuation = await harness.runHandingOver(updateEvent(CHANGED, WAITING), harness.context(SHORT_INVOCATION_MS));
+      const response = await harness.run(continuation);
+
+      expect(continuation.Continuation?.imageBuildVersionArn).toBe(NEW_BUILD);
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+    });
+
+    test('run twice, the same Update starts one build with one client token', async () => {
+      await builtThenDeleted();
+      const event = updateEvent(CHANGED, WAITING);
+
+      const responses = [await harness.run(event), await harness.run(event)];
+
+      expect(responses).toEqual([0, 1].map(() => expect.objectContaining({ PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA })));
+      const [start, repeat] = endpoint.requestsFor('StartImagePipelineExecution');
+      expect(repeat.body).toEqual(start.body);
+      expect(endpoint.image(buildArn(3))).toBeUndefined();
+    });
+
+    test('a new build whose wait fails is cancelled, and the old physical ID kept, as for a change of triggers', async () => {
+      await started({ stepsPerState: 1_000 });
+      endpoint.deleteImage(FIRST_BUILD);
+
+      const response = await harness.run(updateEvent({ ...WAITING, WaitTimeoutSeconds: '60' }, WAITING));
+
+      expect(response).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: FIRST_BUILD,
+        Reason: `image build ${NEW_BUILD} did not finish before the wait timed out (last state PENDING); the build was cancelled`,
+      });
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('CANCELLED');
+    });
+
+    test('the rollback to values the new build was started for keeps it, and the cleanup Delete of the old build succeeds', async () => {
+      await builtThenDeleted();
+      const update = await harness.run(updateEvent(CHANGED, WAITING));
+      // Another resource failed: CloudFormation rolls this one back to its old properties.
+      const event = updateEvent(WAITING, CHANGED, update.PhysicalResourceId);
+
+      const rollback = await harness.run(event);
+      const cleanup = await harness.run(deleteEvent(WAITING, FIRST_BUILD));
+
+      expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD });
+      expect(rollback).toEqual({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA, ...echoOf(event) });
+      expect(outcomeOf(cleanup)).toEqual(SUCCEEDED);
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+      expect(endpoint.image(NEW_BUILD)?.status).toBe('AVAILABLE');
+    });
+
+    test('the rollback of a failed Update that turned the wait on starts nothing', async () => {
+      await started({ stepsPerState: 1_000 });
+      endpoint.deleteImage(FIRST_BUILD);
+      const turnedOn = { ...WAITING, WaitTimeoutSeconds: '60' };
+      const update = await harness.run(updateEvent(turnedOn, PROPS));
+      const event = updateEvent(PROPS, turnedOn, update.PhysicalResourceId);
+
+      const rollback = await harness.run(event);
+
+      expect(update).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+      expect(rollback).toEqual({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event) });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+    });
+
+    test('its image present, starts nothing and answers with the current build\'s AMI', async () => {
+      endpoint.addPipeline(PIPELINE, { amis: AMIS });
+      await harness.run(createEvent(WAITING));
+      endpoint.requests.length = 0;
+      const event = updateEvent(CHANGED, WAITING);
+
+      const response = await harness.run(event);
+
+      expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: FIRST_BUILD_AMI_DATA, ...echoOf(event) });
+      expect(harness.operations()).toEqual(['GetImage']);
+      expect(endpoint.image(NEW_BUILD)).toBeUndefined();
+    });
+
+    test('without waiting, starts nothing and answers with the build ARN only', async () => {
+      await builtThenDeleted();
+      const event = updateEvent({ ...PROPS, CancelOnDelete: 'false' }, WAITING);
+
+      const response = await harness.run(event);
+
+      expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event) });
+      expect(harness.operations()).toEqual(['GetImage']);
+      expect(endpoint.image(NEW_BUILD)).toBeUndefined();
     });
   });
 
