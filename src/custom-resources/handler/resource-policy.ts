@@ -455,12 +455,24 @@ async function getShare(resourceShareArn: string, deps: RequestDeps): Promise<Re
   return (page.resourceShares ?? []).find((s) => s.resourceShareArn === resourceShareArn && s.status !== 'DELETED' && s.status !== 'DELETING');
 }
 
+/**
+ * The resources RAM lists for the filter. RAM may answer UnknownResourceException for a resource
+ * that is gone: it is in no share then, so a Delete of something already gone succeeds.
+ */
 async function resourcesOf(filter: { resourceArns?: string[]; resourceShareArns?: string[] }, deps: RequestDeps) {
   const resources: Array<{ arn?: string; resourceShareArn?: string }> = [];
   let nextToken: string | undefined;
   do {
-    const page = await callWithRetry('ListResources', (filter.resourceArns ?? filter.resourceShareArns ?? [])[0] ?? '', () =>
-      deps.ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', ...filter, nextToken })), deps.retry);
+    let page;
+    try {
+      page = await callWithRetry('ListResources', (filter.resourceArns ?? filter.resourceShareArns ?? [])[0] ?? '', () =>
+        deps.ram.send(new ListResourcesCommand({ resourceOwner: 'SELF', ...filter, nextToken })), deps.retry);
+    } catch (error) {
+      if (filter.resourceArns && isNotFound((error as { cause?: unknown }).cause)) {
+        return [];
+      }
+      throw error;
+    }
     resources.push(...(page.resources ?? []));
     nextToken = page.nextToken;
   } while (nextToken);

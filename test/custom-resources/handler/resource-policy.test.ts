@@ -380,6 +380,30 @@ describe('Update', () => {
 });
 
 describe('Delete', () => {
+  test('of a resource RAM no longer knows (UnknownResourceException) succeeds and changes nothing', async () => {
+    await created(COMPONENT);
+    const sharesBefore = JSON.stringify(endpoint.resourceShares());
+    endpoint.injectFault({ operation: 'ListResources', status: 400, errorType: 'UnknownResourceException' });
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['ListResources']);
+    expect(JSON.stringify(endpoint.resourceShares())).toEqual(sharesBefore);
+  });
+
+  test('fails on another error of ListResources, naming it', async () => {
+    await created(COMPONENT);
+    endpoint.injectFault({ operation: 'ListResources', status: 400, errorType: 'AccessDeniedException' });
+
+    const response = await harness.run(deleteEvent(COMPONENT));
+
+    expect(outcomeOf(response)).toEqual({
+      Status: 'FAILED',
+      Reason: `ListResources on ${COMPONENT} failed: AccessDeniedException: injected AccessDeniedException`,
+    });
+  });
+
   test('of a resource whose share holds other resources too takes only this resource out of the share', async () => {
     await created(COMPONENT);
     const share = endpoint.shareOf(COMPONENT)!;
