@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -21,9 +21,9 @@ import {
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
-  AMI_ID, ImageBuilderResourceType, arnSafeName, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
+  AMI_ID, ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
-import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
+import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
@@ -386,7 +386,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    * Imports a container recipe from its attributes.
    */
   public static fromContainerRecipeAttributes(scope: Construct, id: string, attrs: ContainerRecipeAttributes): IContainerRecipe {
-    const { arn, name, version } = resolveVersionedImport(scope, {
+    const { arn, name, version, nameArn } = resolveVersionedImport(scope, {
       type: ImageBuilderResourceType.CONTAINER_RECIPE,
       prop: 'containerRecipe',
       arn: attrs.containerRecipeArn,
@@ -395,10 +395,6 @@ export class ContainerRecipe extends ContainerRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'containerRecipeName', n),
     });
 
-    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
-    const nameArn = () => attrs.containerRecipeArn === undefined
-      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.CONTAINER_RECIPE, resourceName: arnSafeName(name) })
-      : arnThroughName(arn);
 
     class Import extends ContainerRecipeBase {
       public readonly containerRecipeArn = arn;

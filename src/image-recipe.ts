@@ -1,4 +1,4 @@
-import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -14,8 +14,8 @@ import {
   ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
-import { ImageBuilderResourceType, arnSafeName, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
-import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
+import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
+import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ImageRecipe');
@@ -449,7 +449,7 @@ export class ImageRecipe extends ImageRecipeBase {
    * @param attrs the recipe's attributes
    */
   public static fromImageRecipeAttributes(scope: Construct, id: string, attrs: ImageRecipeAttributes): IImageRecipe {
-    const { arn, name, version } = resolveVersionedImport(scope, {
+    const { arn, name, version, nameArn } = resolveVersionedImport(scope, {
       type: ImageBuilderResourceType.IMAGE_RECIPE,
       prop: 'imageRecipe',
       arn: attrs.imageRecipeArn,
@@ -458,10 +458,6 @@ export class ImageRecipe extends ImageRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'imageRecipeName', n),
     });
 
-    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
-    const nameArn = () => attrs.imageRecipeArn === undefined
-      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.IMAGE_RECIPE, resourceName: arnSafeName(name) })
-      : arnThroughName(arn);
 
     class Import extends ImageRecipeBase {
       public readonly imageRecipeArn = arn;

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
@@ -19,8 +19,8 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './private/lifecycle-access';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
-import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, arnSafeName, validateTagMap } from './private/validation';
-import { arnThroughName, versionedResourceArns } from './private/versioned-grants';
+import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
+import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
 const IMAGE_SYMBOL = Symbol.for('cdk-imagebuilder.Image');
@@ -332,7 +332,7 @@ export class Image extends ImageBase {
    * @param attrs the image's attributes
    */
   public static fromImageAttributes(scope: Construct, id: string, attrs: ImageAttributes): IImage {
-    const { arn, name, version } = resolveVersionedImport(scope, {
+    const { arn, name, version, nameArn } = resolveVersionedImport(scope, {
       type: ImageBuilderResourceType.IMAGE,
       prop: 'image',
       arn: attrs.imageArn,
@@ -340,10 +340,6 @@ export class Image extends ImageBase {
       version: attrs.imageVersion,
       validateName: validateImageName,
     });
-    // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
-    const nameArn = () => attrs.imageArn === undefined
-      ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: ImageBuilderResourceType.IMAGE, resourceName: arnSafeName(name) })
-      : arnThroughName(arn);
     class Import extends ImageBase {
       public readonly imageArn = arn;
       public readonly imageName = name;

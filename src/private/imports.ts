@@ -10,6 +10,7 @@ import {
   validateResourceName,
   validateSemanticVersion,
 } from './validation';
+import { arnThroughName } from './versioned-grants';
 
 const LATEST_VERSION = 'x.x.x';
 
@@ -25,11 +26,29 @@ export interface VersionedImport {
   readonly validateName: (scope: IConstruct, name: string) => void;
 }
 
+/** What an import of a versioned resource resolves to. */
+export interface ResolvedVersionedImport {
+  readonly arn: string;
+  readonly name: string;
+  readonly version: string;
+  /** The ARN up to and including the name (`arn:...:image/name`), for grants on every version. */
+  readonly nameArn: () => string;
+}
+
 /**
  * Works out ARN, name and version of an imported versioned resource from an ARN, or from a name
  * and version in the stack's account and region, rejecting conflicting or missing attributes.
  */
-export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): { arn: string; name: string; version: string } {
+export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): ResolvedVersionedImport {
+  const resolved = resolveArnNameVersion(scope, i);
+  // An ARN built from the name gives the name's ARN the same way; a given ARN is cut after the name.
+  const nameArn = () => i.arn === undefined
+    ? Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: arnSafeName(resolved.name) })
+    : arnThroughName(resolved.arn);
+  return { ...resolved, nameArn };
+}
+
+function resolveArnNameVersion(scope: IConstruct, i: VersionedImport): { arn: string; name: string; version: string } {
   const [arnProp, nameProp, versionProp] = [`${i.prop}Arn`, `${i.prop}Name`, `${i.prop}Version`];
   if (i.arn !== undefined && (i.name !== undefined || i.version !== undefined)) {
     throw validationError(
