@@ -696,8 +696,8 @@ export class ComponentDocument {
    */
   public _withFirstStep(step: ComponentStep): ComponentDocument {
     const copy = ComponentDocument.fromJsonObject(this.toJsonObject());
+    const first = copy._firstPhase();
     const phases = copy.document.phases;
-    const first = Array.isArray(phases) ? phases.find((p) => Array.isArray(p?.steps)) : undefined;
     if (first) {
       first.steps.unshift(step.toJsonObject());
     } else if (phases === undefined || (Array.isArray(phases) && phases.length === 0)) {
@@ -705,6 +705,16 @@ export class ComponentDocument {
     }
     // Any other shape is left for the document check to report.
     return copy;
+  }
+
+  /**
+   * The first phase with a list of steps, as the document holds it; undefined when there is none.
+   *
+   * @internal
+   */
+  public _firstPhase(): { name: string; steps: any[] } | undefined {
+    const phases = this.document.phases;
+    return Array.isArray(phases) ? phases.find((p) => Array.isArray(p?.steps)) : undefined;
   }
 
   /** The document as YAML. Text read with `fromYaml` is returned unchanged. */

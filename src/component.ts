@@ -372,8 +372,12 @@ export class Component extends ComponentBase {
   /** The build version ARN and the type are read from it when asked: each makes a token, and most apps read neither. */
   private readonly resource: CfnComponent;
 
-  /** What an instance needs to download `files`. */
-  private readonly fileReadStatements: iam.PolicyStatement[];
+  /**
+   * The statements an instance needs to download `files`, none without files.
+   *
+   * @internal
+   */
+  public readonly _fileReadStatements: iam.PolicyStatement[];
 
   /**
    * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
@@ -418,7 +422,7 @@ export class Component extends ComponentBase {
     validateOsVersions(this, props.platform, props.supportedOsVersions);
 
     const files = (props.files ?? []).map((file, index) => file.bind(this, index));
-    this.fileReadStatements = files.flatMap((file) => file.readStatements);
+    this._fileReadStatements = files.flatMap((file) => file.readStatements);
     const data = (files.length > 0 ? withFileDownloads(this, props.data, files) : props.data).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
@@ -457,21 +461,12 @@ export class Component extends ComponentBase {
    * @param grantee who runs the component, e.g. an instance role
    */
   public grantFilesRead(grantee: iam.IGrantable): iam.Grant {
-    if (this.fileReadStatements.length === 0) {
+    if (this._fileReadStatements.length === 0) {
       return iam.Grant.drop(grantee, 'the component has no files');
     }
-    return this.fileReadStatements.map((statement) => iam.Grant.addToPrincipal({
+    return this._fileReadStatements.map((statement) => iam.Grant.addToPrincipal({
       grantee, actions: statement.actions, resourceArns: statement.resources,
     })).reduce((all, grant) => all.combine(grant));
-  }
-
-  /**
-   * The statements an instance needs to download `files`, none without files.
-   *
-   * @internal
-   */
-  public get _fileReadStatements(): iam.PolicyStatement[] {
-    return this.fileReadStatements;
   }
 }
 
@@ -498,8 +493,7 @@ function withFileDownloads(scope: Construct, data: ComponentData, files: Compone
     }
     destinations.add(file.destination);
   });
-  const phases: any[] = Array.isArray(document._content().phases) ? document._content().phases : [];
-  const first = phases.find((phase) => Array.isArray(phase?.steps));
+  const first = document._firstPhase();
   if (first?.steps.some((step: any) => step?.name === DOWNLOAD_FILES_STEP)) {
     throw validationError(`files adds the step ${DOWNLOAD_FILES_STEP} first in phase '${first.name}', which has a step of that name already; ` +
       'rename that step', scope);
@@ -557,7 +551,6 @@ function validateComponentName(scope: Construct, name: string): void {
       `use '${arnSafeName(name)}'`, scope);
   }
 }
-
 
 /**
  * `supportedOsVersions` (CreateComponent API reference): 1 to 25 names of at least one character,
