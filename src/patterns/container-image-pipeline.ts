@@ -72,7 +72,8 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
 /**
  * A container image pipeline in one construct: a container recipe from your components, a
  * document or a shell script, pushed to an ECR repository that scans on push with immutable tags
- * and optionally to the repositories of the same name in other regions; secure build infrastructure with an encrypted, SSL-only log bucket and an encrypted notification
+ * and optionally to the repositories of the same name in other regions; secure build
+ * infrastructure with an encrypted, SSL-only log bucket and an encrypted notification
  * topic; a weekly pipeline with vulnerability scanning; a lifecycle policy that keeps the last
  * images; optional sharing and start on deploy. Every piece is a public property.
  *
@@ -152,10 +153,8 @@ export class ContainerImagePipeline extends Construct {
       rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(keepImages), includeContainers: true }],
     });
 
-    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
-    if (props.shareWith) {
-      shareRepositoryImages(this, this.repository, props.shareWith);
-    }
+    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline,
+      (options) => shareRepositoryImages(this, this.repository, options));
   }
 
   /** The repository of the same name as `repository` in another region. */

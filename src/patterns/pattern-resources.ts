@@ -119,14 +119,18 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
   return { logBucket, notificationTopic, notificationKey: created?.key, infrastructureConfiguration };
 }
 
-/** The optional parts every pattern ends with: sharing, then the start on deploy. */
+/**
+ * The optional parts every pattern ends with: sharing, then the start on deploy. `shareImages`
+ * shares what the pattern's images are shared through other than a resource policy.
+ */
 export function sharePatternAndStart(
   scope: Construct, props: PipelinePatternProps, recipe: { shareWith(options: ShareWithOptions): void },
-  components: RecipeComponent[], pipeline: ImagePipeline,
+  components: RecipeComponent[], pipeline: ImagePipeline, shareImages?: (options: ShareWithOptions) => void,
 ): PipelineExecution | undefined {
   if (props.shareWith) {
     recipe.shareWith(props.shareWith);
     shareOwnComponents(components, props.shareWith);
+    shareImages?.(props.shareWith);
   }
   if (props.startOnDeployOptions && !props.startOnDeploy) {
     throw validationError('startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false', scope);
