@@ -395,7 +395,6 @@ export class ContainerRecipe extends ContainerRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'containerRecipeName', n),
     });
 
-
     class Import extends ContainerRecipeBase {
       public readonly containerRecipeArn = arn;
       public readonly containerRecipeName = name;

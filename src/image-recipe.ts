@@ -458,7 +458,6 @@ export class ImageRecipe extends ImageRecipeBase {
       validateName: (s, n) => validateResourceName(s, 'imageRecipeName', n),
     });
 
-
     class Import extends ImageRecipeBase {
       public readonly imageRecipeArn = arn;
       public readonly imageRecipeName = name;

@@ -64,7 +64,6 @@ const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrl
 const SERVICE_LINKED_ROLE_NAME = 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];
 
-
 /**
  * An EC2 Image Builder infrastructure configuration: where and how build and test instances run.
  */

@@ -150,7 +150,6 @@ export class ResourcePolicy extends Construct {
     ]);
   }
 
-
   /**
    * The statements as the service accepts them: Allow, this resource's read actions, sharing
    * principals; and the policy no longer than Put*Policy accepts.
