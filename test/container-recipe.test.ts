@@ -14,6 +14,7 @@ import {
   IContainerRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
 
 let app: App;
 let stack: Stack;
@@ -129,18 +130,10 @@ describe('ContainerRecipe', () => {
 
   describe('grants cover the version ARNs IAM checks', () => {
     const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:container-recipe';
-    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:container-recipe/${rest}`]] });
+    const inStack = (rest: string) => imageBuilderArnInStack('container-recipe', rest);
 
     /** The resources of the statement `grantRead` on `recipe` gives a new role. */
-    function grantReadResources(recipe: IContainerRecipe): unknown {
-      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
-      recipe.grantRead(role);
-      const [policy, ...others] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-      expect(others).toEqual([]);
-      const statements = policy.Properties.PolicyDocument.Statement;
-      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetContainerRecipe', Effect: 'Allow' })]);
-      return statements[0].Resource;
-    }
+    const grantReadResources = (recipe: IContainerRecipe) => grantedResources(stack, (grantee) => recipe.grantRead(grantee), 'imagebuilder:GetContainerRecipe');
 
     test('a created recipe with a wildcard version: the version this deployment created, alone', () => {
       const recipe = newRecipe();

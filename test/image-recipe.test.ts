@@ -9,6 +9,7 @@ import {
   EbsVolumeType, IImageRecipe, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
 import * as simpleYaml from '../src/private/toe/simple-yaml';
 
 const PARAMETERIZED = `schemaVersion: 1.0
@@ -160,18 +161,10 @@ describe('ImageRecipe', () => {
 
   describe('grants cover the version ARNs IAM checks', () => {
     const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe';
-    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:image-recipe/${rest}`]] });
+    const inStack = (rest: string) => imageBuilderArnInStack('image-recipe', rest);
 
     /** The resources of the one statement `grantRead` on `recipe` gives a new role. */
-    function grantReadResources(recipe: IImageRecipe): unknown {
-      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
-      recipe.grantRead(role);
-      const [policy, ...others] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-      expect(others).toEqual([]);
-      const statements = policy.Properties.PolicyDocument.Statement;
-      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetImageRecipe', Effect: 'Allow' })]);
-      return statements[0].Resource;
-    }
+    const grantReadResources = (recipe: IImageRecipe) => grantedResources(stack, (grantee) => recipe.grantRead(grantee), 'imagebuilder:GetImageRecipe');
 
     test('a created recipe with a wildcard version: the version this deployment created, alone', () => {
       const recipe = newRecipe({ recipeVersion: '1.0.x' });

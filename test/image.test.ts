@@ -8,6 +8,7 @@ import {
   ParentImage, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
 import { expectNoNagErrors } from './helpers/nag';
 
 let stack: Stack;
@@ -240,20 +241,10 @@ describe('Image', () => {
   describe('grants cover the build version ARNs IAM checks', () => {
     const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:image';
     /** `:imagebuilder:...` after the partition, as a formatArn of this stack writes it. */
-    const inStack = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:image/${rest}`]] });
+    const inStack = (rest: string) => imageBuilderArnInStack('image', rest);
 
     /** The resources of the one statement `grantRead` on `image` gives a new role. */
-    function grantReadResources(image: IImage): unknown {
-      const role = new iam.Role(stack, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
-      image.grantRead(role);
-      const roleRef = { Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) };
-      const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-        .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([roleRef]));
-      expect(policies).toHaveLength(1);
-      const statements = policies[0].Properties.PolicyDocument.Statement;
-      expect(statements).toEqual([expect.objectContaining({ Action: 'imagebuilder:GetImage', Effect: 'Allow' })]);
-      return statements[0].Resource;
-    }
+    const grantReadResources = (image: IImage) => grantedResources(stack, (grantee) => image.grantRead(grantee), 'imagebuilder:GetImage');
 
     test('a created image: its one build', () => {
       const image = newImage();
