@@ -83,6 +83,11 @@ class BucketComponentFile extends ComponentFile {
     if (!Token.isUnresolved(this.key) && this.key.endsWith('/')) {
       throw validationError(`files[${index}] must name one object, got the key '${this.key}', which ends with '/'`, scope);
     }
+    // In the instance role's s3:GetObject grant a `*` would match every object under the prefix.
+    if (!Token.isUnresolved(this.key) && this.key.includes('*')) {
+      throw validationError(`files[${index}] must name one object, got the key '${this.key}', which holds '*': ` +
+        'list each file instead', scope);
+    }
     const source = s3ObjectUrl(scope, `files[${index}]`, this.bucket, this.key);
     return { source, destination: this.destination, readStatements: readStatements(this.bucket, this.key) };
   }

@@ -16,6 +16,7 @@ import {
 } from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
+import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import {
   ImageBuilderResourceType, generateResourceName,
   validateResourceName, validateTagMap, validateTextLength,
@@ -111,7 +112,8 @@ export interface IImagePipeline extends IResource {
   grantRead(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * Grants `imagebuilder:StartImagePipelineExecution`.
+   * Grants `imagebuilder:StartImagePipelineExecution`, and `imagebuilder:GetImagePipeline`, which
+   * the IAM reference lists as an action it depends on.
    */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant;
 
@@ -311,7 +313,7 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   }
 
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'imagebuilder:StartImagePipelineExecution');
+    return this.grant(grantee, ...START_EXECUTION_ACTIONS);
   }
 
   /** CVE events list the pipeline among their resources. */

@@ -174,6 +174,8 @@ describe('Component files', () => {
     ['a missing file', () => ComponentFile.fromAsset(path.join(dir, 'missing.conf'), '/etc/x'), /^files\[0\] file '.*missing.conf' does not exist/],
     ['an object key that names a folder', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'web/', '/etc/x'),
       /^files\[0\] must name one object, got the key 'web\/', which ends with '\/'$/],
+    ['an object key with a wildcard', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'tools/*', '/opt/x'),
+      /^files\[0\] must name one object, got the key 'tools\/\*', which holds '\*': list each file instead$/],
     ['an empty destination', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'a', ' '),
       /^files\[0\] destination must be a path on the instance, got an empty string$/],
   ])('fails for %s', (_, file, message) => {

@@ -260,17 +260,28 @@ describe('ImagePipeline', () => {
     expect(newPipeline().executionRole).toBeUndefined();
   });
 
-  test('grantStartExecution and grantRead', () => {
+  test('grantStartExecution: the start and the read it depends on, on this pipeline', () => {
     const pipeline = newPipeline();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     pipeline.grantStartExecution(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Action: ['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pipeline'), 'Arn'] },
+        }],
+      },
+    });
+  });
+
+  test('grantRead', () => {
+    const pipeline = newPipeline();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     pipeline.grantRead(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [
-          Match.objectLike({ Action: 'imagebuilder:StartImagePipelineExecution', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pipeline'), 'Arn'] } }),
-          Match.objectLike({ Action: 'imagebuilder:GetImagePipeline' }),
-        ],
+        Statement: [{ Action: 'imagebuilder:GetImagePipeline', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pipeline'), 'Arn'] } }],
       },
     });
   });

@@ -436,6 +436,50 @@ describe('InfrastructureConfiguration', () => {
       expectValidAndNagClean();
     });
 
+    describe('the cdk-nag suppression of the log wildcard covers the log bucket only', () => {
+      /** The IAM5 suppression on the instance policy, as a RegExp. */
+      function logWildcardSuppression(): RegExp {
+        const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+        const [own] = Object.entries(policies).filter(([id]) => id.startsWith('InfraInstancePolicy')).map(([, p]) => p);
+        const [{ regex }] = own.Metadata.cdk_nag.rules_to_suppress.find((r: any) => r.id === 'AwsSolutions-IAM5').applies_to;
+        return new RegExp(regex.slice(1, -1));
+      }
+
+      test('a bucket of the stack, with a prefix', () => {
+        const bucket = new s3.Bucket(stack, 'Logs', { enforceSSL: true });
+        NagSuppressions.addResourceSuppressions(bucket, [{ id: 'AwsSolutions-S1', reason: 'a bucket of this test, not of the library' }]);
+        newInfra({ logBucket: bucket, logPrefix: 'builds/' });
+        const logicalId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+        const suppression = logWildcardSuppression();
+        expect(`Resource::<${logicalId}.Arn>/builds/*`).toMatch(suppression);
+        expect('Resource::<OtherBucket1234ABCD.Arn>/builds/*').not.toMatch(suppression);
+        expect(`Resource::<${logicalId}.Arn>/*`).not.toMatch(suppression);
+        expectValidAndNagClean();
+      });
+
+      test('an imported bucket without a prefix', () => {
+        newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs') });
+        const suppression = logWildcardSuppression();
+        expect('Resource::arn:<AWS::Partition>:s3:::my-logs/*').toMatch(suppression);
+        expect('Resource::arn:<AWS::Partition>:s3:::other-bucket/*').not.toMatch(suppression);
+        expect('Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:container-recipe/*').not.toMatch(suppression);
+      });
+
+      test('a prefix known only at deploy time', () => {
+        const prefix = new CfnParameter(stack, 'Prefix').valueAsString;
+        newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs'), logPrefix: prefix });
+        expect('Resource::arn:<AWS::Partition>:s3:::my-logs/<Prefix>*').toMatch(logWildcardSuppression());
+        expectValidAndNagClean();
+      });
+
+      test('a bucket of another stack', () => {
+        const other = new Stack(app, 'Storage', { env: ENV });
+        const bucket = new s3.Bucket(other, 'Logs', { enforceSSL: true, serverAccessLogsPrefix: 'access/' });
+        newInfra({ logBucket: bucket, logPrefix: 'builds/' });
+        expectValidAndNagClean();
+      });
+    });
+
     test('a KMS-encrypted log bucket: the role may also make data keys with its key', () => {
       const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
       const bucket = s3.Bucket.fromBucketAttributes(stack, 'Logs', { bucketName: 'my-logs', encryptionKey: key });
@@ -545,6 +589,18 @@ describe('InfrastructureConfiguration', () => {
       ]);
       expect(managedPolicyArns()).toHaveLength(2);
       expectValidAndNagClean();
+    });
+
+    test('called again for the same repository: each cdk-nag suppression is written once', () => {
+      const repository = new ecr.Repository(stack, 'Repository');
+      const infra = newInfra();
+      infra.allowContainerBuilds(repository);
+      infra.allowContainerBuilds(repository);
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+      const [own] = Object.entries(policies).filter(([id]) => id.startsWith('InfraInstancePolicy')).map(([, p]) => p);
+      const suppressions = own.Metadata.cdk_nag.rules_to_suppress.map((r: any) => JSON.stringify(r));
+      expect(suppressions).toHaveLength(2);
+      expect(new Set(suppressions).size).toBe(2);
     });
 
     test('with a parent image repository too: pull on that repository as well', () => {

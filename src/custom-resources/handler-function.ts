@@ -56,20 +56,15 @@ export class HandlerFunction extends Construct {
   }
 
   /**
-   * Adds a statement once, however many custom resources need it. `wildcard` explains to cdk-nag
-   * a wildcard resource the service gives no narrower form for.
+   * Adds a statement once, however many custom resources need it.
    */
-  public grant(statement: iam.PolicyStatement, wildcard?: GrantWildcard): void {
+  public grant(statement: iam.PolicyStatement): void {
     const key = JSON.stringify(Stack.of(this).resolve(statement.toStatementJson()));
     if (this.granted.has(key)) {
       return;
     }
     this.granted.add(key);
     this.role.addToPrincipalPolicy(statement);
-    if (wildcard) {
-      const policy = this.role.node.tryFindChild('DefaultPolicy')!.node.defaultChild as CfnResource;
-      addNagSuppression(policy, 'AwsSolutions-IAM5', wildcard.reason, wildcard.appliesTo);
-    }
   }
 
   /**

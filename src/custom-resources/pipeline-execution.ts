@@ -5,6 +5,7 @@ import { PIPELINE_EXECUTION_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
 import { IImagePipeline, ImagePipeline } from '../image-pipeline';
 import { validationError } from '../private/errors';
+import { START_EXECUTION_ACTIONS } from '../private/pipeline-actions';
 
 /** A custom resource may wait an hour at most; keep room for starting and answering. */
 const MAX_WAIT = Duration.minutes(55);
@@ -152,7 +153,7 @@ export class PipelineExecution extends Construct {
    * template no longer names, whose narrower grant the update would already have removed.
    */
   private grantHandler(handler: HandlerFunction, pipelineArn: string): iam.Policy {
-    handler.grant(new iam.PolicyStatement({ actions: ['imagebuilder:StartImagePipelineExecution'], resources: [pipelineArn] }));
+    handler.grant(new iam.PolicyStatement({ actions: START_EXECUTION_ACTIONS, resources: [pipelineArn] }));
     const images = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
     return handler.policyForKind('PipelineExecution', () => [
       new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }),
@@ -165,7 +166,7 @@ export class PipelineExecution extends Construct {
     ], [{
       reason: 'The builds are created at deploy time, and an update or delete may reach the build of a pipeline the template ' +
         'no longer names; the grant covers the images of this account and region',
-      appliesTo: [{ regex: '/^Resource::.*:image\\/\\*$/' }],
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:.*:image\\/\\*$/' }],
     }]);
   }
 

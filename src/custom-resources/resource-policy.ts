@@ -125,9 +125,12 @@ export class ResourcePolicy extends Construct {
       appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ram:.*:resource-share\\/\\*$/' }],
     };
     return handler.policyForKind('ResourcePolicy', () => [
-      new iam.PolicyStatement({ actions: ['ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions'], resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['ram:ListResources', 'ram:GetResourceShares'], resources: ['*'] }),
       new iam.PolicyStatement({
-        actions: ['ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare'],
+        actions: [
+          'ram:ListResourceSharePermissions', 'ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare',
+          'ram:DisassociateResourceShare',
+        ],
         resources: [shares],
       }),
       // The tag marks the shares the handler promoted, the only STANDARD shares it may change.
@@ -141,7 +144,7 @@ export class ResourcePolicy extends Construct {
         resources: [stack.formatArn({ service: 'ram', resource: 'permission', resourceName: '*' })],
       }),
     ], [
-      { reason: 'RAM list and get operations support no resource-level permissions', appliesTo: ['Resource::*'] },
+      { reason: 'RAM ListResources and GetResourceShares support no resource-level permissions', appliesTo: ['Resource::*'] },
       sharesCreatedAtDeploy,
       {
         reason: 'RAM creates the permission from the policy at deploy time; its name is not known before',

@@ -55,8 +55,11 @@ describe('the custom-resource handler', () => {
       .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('CdkImageBuilderHandlerRole'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const wildcards = statements.filter((s: any) => s.Resource === '*');
-    // RAM's list and get operations have no resource-level permissions.
-    expect(wildcards.map((s: any) => s.Action)).toEqual([['ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions']]);
+    // These two RAM operations have no resource-level permissions.
+    expect(wildcards.map((s: any) => s.Action)).toEqual([['ram:ListResources', 'ram:GetResourceShares']]);
+    // ListResourceSharePermissions takes the share's ARN: it is granted on the account's shares only.
+    const listPermissions = statements.find((s: any) => [s.Action].flat().includes('ram:ListResourceSharePermissions'));
+    expect(listPermissions.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:ram:[a-z0-9-]+:\d{12}:resource-share\/\*$/)]] });
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     expect(new Set(actions)).toEqual(new Set([
       'logs:CreateLogStream', 'logs:PutLogEvents',
@@ -64,7 +67,7 @@ describe('the custom-resource handler', () => {
       'ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions',
       'ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare', 'ram:TagResource',
       'ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission',
-      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation', 'imagebuilder:TagResource',
+      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation', 'imagebuilder:TagResource',
       'lambda:InvokeFunction',
     ]));
     // One PutComponentPolicy statement per component, each on that component's build.

@@ -1,9 +1,10 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import * as yaml from 'yaml';
 import { ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
@@ -209,6 +210,20 @@ describe('ContainerImagePipeline', () => {
     expect(repository.Properties.RepositoryPolicyText.Statement[0].Condition).toEqual({
       StringEquals: { 'aws:PrincipalOrgID': { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'OrganizationArn' }] }] } },
     });
+  });
+
+  test('sharing with organizations through your own repository adds the pull statements and leaves ECR1 to you', () => {
+    const org = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+    const repository = new ecr.Repository(stack, 'Mine');
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository, shareWith: { organizationArns: [org] } });
+    const [mine] = Object.values(Template.fromStack(stack).findResources('AWS::ECR::Repository'));
+    expect(mine.Properties.RepositoryPolicyText.Statement).toEqual([expect.objectContaining({
+      Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    })]);
+    // The rule has no narrower scope: suppressed here, it would also hide statements of your own.
+    expect(mine.Metadata?.cdk_nag).toBeUndefined();
+    Aspects.of(stack).add(new AwsSolutionsChecks({ reports: false }));
+    Annotations.fromStack(stack).hasError('/Stack/Mine/Resource', Match.stringLikeRegexp('^AwsSolutions-ECR1'));
   });
 
   test('sharing with an imported repository leaves its policy alone and warns', () => {
