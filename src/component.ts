@@ -485,8 +485,9 @@ function withFileDownloads(scope: Construct, data: ComponentData, files: Compone
     if (Token.isUnresolved(file.destination)) {
       return;
     }
+    // Shown quoted: a blank value would otherwise read as missing.
     if (file.destination.trim() === '') {
-      throw validationError(`files[${index}] destination must be a path on the instance, got an empty string`, scope);
+      throw validationError(`files[${index}] destination must be a path on the instance, got '${file.destination}'`, scope);
     }
     if (destinations.has(file.destination)) {
       throw validationError(`files must each go to their own destination, got '${file.destination}' twice`, scope);

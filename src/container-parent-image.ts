@@ -9,6 +9,8 @@ import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateImageBuilde
 /** Docker Hub repository names: optional namespace, lowercase path components (Docker reference grammar). */
 const DOCKER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** DOCKER_TAG in words: the first character is said apart, since a tag like '-foo' fails on it alone. */
+const DOCKER_TAG_RULE = 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore';
 const ECR_PUBLIC_IMAGE = /^public\.ecr\.aws\/[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
 
 /**
@@ -63,7 +65,7 @@ export abstract class ContainerParentImage {
     const tag = options.tag ?? 'latest';
     return new Bound((scope) => {
       check(scope, DOCKER_REPOSITORY, repository, 'parentImage Docker Hub repository must be lowercase path components like \'library/ubuntu\'');
-      check(scope, DOCKER_TAG, tag, 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens');
+      check(scope, DOCKER_TAG, tag, DOCKER_TAG_RULE);
       return { parentImage: `${repository}:${tag}`, platform: options.platform ?? Platform.LINUX };
     });
   }
@@ -77,7 +79,7 @@ export abstract class ContainerParentImage {
   public static fromEcr(repository: ecr.IRepository, options: ContainerParentImageOptions = {}): ContainerParentImage {
     const tag = options.tag ?? 'latest';
     return new Bound((scope) => {
-      check(scope, DOCKER_TAG, tag, 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens');
+      check(scope, DOCKER_TAG, tag, DOCKER_TAG_RULE);
       return { parentImage: repository.repositoryUriForTag(tag), platform: options.platform ?? Platform.LINUX, repository };
     });
   }
@@ -90,7 +92,8 @@ export abstract class ContainerParentImage {
    */
   public static fromEcrPublic(imageUri: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
     return new Bound((scope) => {
-      check(scope, ECR_PUBLIC_IMAGE, imageUri, "parentImage ECR Public image must be a URI like 'public.ecr.aws/amazonlinux/amazonlinux:2023'");
+      check(scope, ECR_PUBLIC_IMAGE, imageUri, 'parentImage ECR Public image must be a URI public.ecr.aws/<registry alias>/<repository>[:tag], ' +
+        "with the alias and repository in lowercase, like 'public.ecr.aws/amazonlinux/amazonlinux:2023'");
       return { parentImage: imageUri, platform: options.platform ?? Platform.LINUX };
     });
   }

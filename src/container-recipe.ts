@@ -474,7 +474,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     }
 
     const dockerfile = (props.dockerfileTemplate ?? DockerfileTemplate.fromInline(DEFAULT_DOCKERFILE)).bind(this);
-    const instanceImage = props.instanceImage?.bind(this).parentImage;
+    const instanceImage = props.instanceImage?.bind(this, 'instanceImage').parentImage;
     if (instanceImage !== undefined) {
       validateInstanceImage(this, instanceImage);
     }

@@ -13,6 +13,7 @@ import { NagAppliesTo, addNagSuppression, nagResourceFinding } from './private/n
 import {
   ImageBuilderResourceType,
   generateResourceName,
+  shownValue,
   validateResourceName,
   validateResourceTags,
   validateTagMap,
@@ -801,7 +802,7 @@ function validateLogging(scope: Construct, props: InfrastructureConfigurationPro
     return;
   }
   if (!props.logBucket) {
-    throw validationError(`logPrefix needs a logBucket, got logPrefix '${prefix}' without logBucket`, scope);
+    throw validationError(`logPrefix needs a logBucket, got logPrefix ${shownValue(prefix)} without logBucket`, scope);
   }
   validateTextLength(scope, 'logPrefix', prefix);
   if (!Token.isUnresolved(prefix) && prefix.startsWith('/')) {
@@ -816,12 +817,13 @@ function validatePlacement(scope: Construct, props: InfrastructureConfigurationP
   const { tenancy, hostId, hostResourceGroupArn } = props;
   if (hostId !== undefined && hostResourceGroupArn !== undefined) {
     throw validationError(
-      `give hostId or hostResourceGroupArn, not both, got hostId '${hostId}' and hostResourceGroupArn '${hostResourceGroupArn}'`, scope);
+      `give hostId or hostResourceGroupArn, not both, got hostId ${shownValue(hostId)} and hostResourceGroupArn ${shownValue(hostResourceGroupArn)}`,
+      scope);
   }
   for (const [prop, value] of [['hostId', hostId], ['hostResourceGroupArn', hostResourceGroupArn]]) {
     if (value !== undefined && tenancy !== Tenancy.HOST) {
       throw validationError(
-        `${prop} needs tenancy ${Tenancy.HOST}, got ${prop} '${value}' with tenancy '${tenancy ?? Tenancy.DEFAULT}'`, scope);
+        `${prop} needs tenancy ${Tenancy.HOST}, got ${prop} ${shownValue(value)} with tenancy '${tenancy ?? Tenancy.DEFAULT}'`, scope);
     }
   }
   validateTextLength(scope, 'hostId', hostId);
@@ -839,7 +841,9 @@ function validatePlacement(scope: Construct, props: InfrastructureConfigurationP
  */
 function validateNotificationTopic(scope: Construct, topic: sns.ITopic | undefined): void {
   if (topic?.fifo) {
-    throw validationError(`notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got ${topic.topicArn}`, scope);
+    const given = Token.isUnresolved(topic.topicArn) ? topic.node.path : `'${topic.topicArn}'`;
+    throw validationError(`notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got the FIFO topic ${given}`,
+      scope);
   }
   validateTopicKeyAccount(scope, topic?.masterKey);
 }

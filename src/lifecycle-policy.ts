@@ -1,8 +1,8 @@
-import { Duration, IResource, Lazy, Resource } from 'aws-cdk-lib';
+import { Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
@@ -158,7 +158,7 @@ export class LifecycleRecipeSelection {
    *   which covers each new version a recipe of this library creates when it changes
    */
   public static imageRecipe(recipe: IImageRecipe, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE, undefined);
+    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE, undefined, recipe);
   }
 
   /**
@@ -169,7 +169,8 @@ export class LifecycleRecipeSelection {
    */
   public static containerRecipe(recipe: IContainerRecipe, version?: string): LifecycleRecipeSelection {
     const repository = ContainerRecipe.isContainerRecipe(recipe) ? recipe.targetRepository : undefined;
-    return new LifecycleRecipeSelection(recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, repository);
+    return new LifecycleRecipeSelection(
+      recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, repository, recipe);
   }
 
   /**
@@ -194,14 +195,18 @@ export class LifecycleRecipeSelection {
    * @internal
    */
   public readonly _targetRepository?: ecr.IRepository;
+  /** The recipe construct, whose path labels it in messages when its name is a token. */
+  private readonly recipe?: IConstruct;
 
   private constructor(
     recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined, targetRepository: ecr.IRepository | undefined,
+    recipe?: IConstruct,
   ) {
     this.recipeName = recipeName;
     this.recipeVersion = recipeVersion;
     this.kind = kind;
     this._targetRepository = targetRepository;
+    this.recipe = recipe;
   }
 
   /**
@@ -211,14 +216,23 @@ export class LifecycleRecipeSelection {
    */
   public _render(scope: Construct, resourceType: LifecycleResourceType): CfnLifecyclePolicy.RecipeSelectionProperty {
     if (this.kind !== undefined && this.kind !== resourceType) {
-      const factory = this.kind === LifecycleResourceType.AMI_IMAGE ? 'imageRecipe' : 'containerRecipe';
+      const [factory, otherFactory] = this.kind === LifecycleResourceType.AMI_IMAGE
+        ? ['imageRecipe', 'containerRecipe'] : ['containerRecipe', 'imageRecipe'];
       throw validationError(
-        `resourceSelection: recipe '${this.recipeName}' from LifecycleRecipeSelection.${factory} builds ${this.kind} images, ` +
-        `but resourceType is '${resourceType}'`, scope);
+        `resourceSelection: ${this.label()} from LifecycleRecipeSelection.${factory} builds ${this.kind} images, ` +
+        `but resourceType is '${resourceType}'; use LifecycleRecipeSelection.${otherFactory} or resourceType ${this.kind}`, scope);
     }
     validateResourceName(scope, 'resourceSelection recipe name', this.recipeName);
-    validateSemanticVersion(scope, `resourceSelection recipe '${this.recipeName}' version`, this.recipeVersion, VersionWildcards.TRAILING);
+    validateSemanticVersion(scope, `resourceSelection ${this.label()} version`, this.recipeVersion, VersionWildcards.TRAILING);
     return { name: this.recipeName, semanticVersion: this.recipeVersion };
+  }
+
+  /** `recipe 'name'`, or the recipe's construct path when its name is a token (as for a recipe of this app). */
+  private label(): string {
+    if (!Token.isUnresolved(this.recipeName)) {
+      return `recipe '${this.recipeName}'`;
+    }
+    return this.recipe ? `recipe ${this.recipe.node.path}` : 'recipe (name known only at deployment)';
   }
 }
 

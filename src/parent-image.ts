@@ -177,9 +177,9 @@ export abstract class ParentImage {
    * @param options the platform of the AMI
    */
   public static fromAmiId(amiId: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(amiId, options.platform, (scope) => {
+    return new ValueParentImage(amiId, options.platform, (scope, prop) => {
       if (!Token.isUnresolved(amiId) && !AMI_ID.test(amiId)) {
-        throw validationError(`parentImage AMI ID must be 'ami-' and 8 or 17 hexadecimal digits, got '${amiId}'`, scope);
+        throw validationError(`${prop} AMI ID must be 'ami-' and 8 or 17 hexadecimal digits, got '${amiId}'`, scope);
       }
     });
   }
@@ -195,7 +195,7 @@ export abstract class ParentImage {
   public static fromSsmParameter(parameter: ssm.IParameter, options: ParentImageOptions = {}): ParentImage {
     // A parameter of this stack is named through a Ref, so CloudFormation creates it first.
     return new ValueParentImage(`${SSM_PREFIX}${parameter.parameterName}`, options.platform,
-      (scope) => validateSsmParameterName(scope, parameter.parameterName));
+      (scope, prop) => validateSsmParameterName(scope, prop, parameter.parameterName));
   }
 
   /**
@@ -206,7 +206,8 @@ export abstract class ParentImage {
    * @param options the platform of the AMI
    */
   public static fromSsmParameterName(parameterName: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(`${SSM_PREFIX}${parameterName}`, options.platform, (scope) => validateSsmParameterName(scope, parameterName));
+    return new ValueParentImage(`${SSM_PREFIX}${parameterName}`, options.platform,
+      (scope, prop) => validateSsmParameterName(scope, prop, parameterName));
   }
 
   /**
@@ -218,14 +219,15 @@ export abstract class ParentImage {
   public static fromAwsManagedImage(image: AwsManagedImage, options: AwsManagedParentImageOptions = {}): ParentImage {
     const architecture = options.architecture ?? ImageArchitecture.X86_64;
     const version = options.imageVersion ?? LATEST_VERSION;
-    return new BoundParentImage((scope) => {
+    return new BoundParentImage((scope, prop) => {
       const name = image.imageNameFor(architecture);
       if (name === undefined) {
-        throw validationError(`parentImage ${image.displayName} is not published for ${architecture}; use ${ImageArchitecture.X86_64}`, scope);
+        throw validationError(`architecture must be ${ImageArchitecture.X86_64} for ${prop} ${image.displayName}, ` +
+          `which AWS publishes for ${ImageArchitecture.X86_64} only, got ${architecture}`, scope);
       }
       if (!Token.isUnresolved(name) && !IMAGE_BUILDER_IMAGE_NAME.test(name)) {
         throw validationError(
-          `parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got '${name}'`, scope);
+          `${prop} AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got '${name}'`, scope);
       }
       validateSemanticVersion(scope, 'imageVersion', version, VersionWildcards.TRAILING);
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${name}/${version}` });
@@ -241,8 +243,8 @@ export abstract class ParentImage {
    * @param options the platform of the image
    */
   public static fromImageArn(imageArn: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(imageArn, options.platform, (scope) =>
-      validateImageBuilderArn(scope, 'parentImage', imageArn, ImageBuilderResourceType.IMAGE));
+    return new ValueParentImage(imageArn, options.platform, (scope, prop) =>
+      validateImageBuilderArn(scope, prop, imageArn, ImageBuilderResourceType.IMAGE));
   }
 
   /**
@@ -261,9 +263,9 @@ export abstract class ParentImage {
    * @param options the platform of the product's image
    */
   public static fromMarketplaceProduct(productId: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(productId, options.platform, (scope) => {
+    return new ValueParentImage(productId, options.platform, (scope, prop) => {
       if (!isMarketplaceProductId(productId)) {
-        throw validationError(`parentImage Marketplace product ID must be 'prod-' and lowercase letters or digits, got '${productId}'`, scope);
+        throw validationError(`${prop} Marketplace product ID must be 'prod-' and lowercase letters or digits, got '${productId}'`, scope);
       }
     });
   }
@@ -272,25 +274,29 @@ export abstract class ParentImage {
    * Resolves the parent image for the recipe `scope`.
    *
    * @param scope the recipe
+   * @param prop the prop that holds this image, which messages name (`parentImage` when not given)
    */
-  public abstract bind(scope: Construct): ParentImageConfig;
+  public abstract bind(scope: Construct, prop?: string): ParentImageConfig;
 }
 
+/** The prop a recipe's parent image is given in. */
+const PARENT_IMAGE_PROP = 'parentImage';
+
 class BoundParentImage extends ParentImage {
-  public constructor(private readonly resolve: (scope: Construct) => ParentImageConfig) {
+  public constructor(private readonly resolve: (scope: Construct, prop: string) => ParentImageConfig) {
     super();
   }
 
-  public bind(scope: Construct): ParentImageConfig {
-    return this.resolve(scope);
+  public bind(scope: Construct, prop: string = PARENT_IMAGE_PROP): ParentImageConfig {
+    return this.resolve(scope, prop);
   }
 }
 
 /** A parent image given as a string, checked (and its dependencies added) when bound. */
 class ValueParentImage extends BoundParentImage {
-  public constructor(value: string, platform: Platform | undefined, check: (scope: Construct) => void) {
-    super((scope) => {
-      check(scope);
+  public constructor(value: string, platform: Platform | undefined, check: (scope: Construct, prop: string) => void) {
+    super((scope, prop) => {
+      check(scope, prop);
       return { parentImage: value, platform };
     });
   }
@@ -300,16 +306,16 @@ class ValueParentImage extends BoundParentImage {
  * The name (or ARN) of an SSM parameter that holds the parent AMI, without the `ssm:` prefix this
  * library adds.
  */
-function validateSsmParameterName(scope: Construct, parameterName: string): void {
+function validateSsmParameterName(scope: Construct, prop: string, parameterName: string): void {
   if (Token.isUnresolved(parameterName) || SSM_PARAMETER_NAME.test(parameterName) || SSM_PARAMETER_ARN.test(parameterName)) {
     return;
   }
   if (parameterName.toLowerCase().startsWith(SSM_PREFIX)) {
     throw validationError(
-      `parentImage SSM parameter name must be given without the '${SSM_PREFIX}' prefix, which the library adds, ` +
+      `${prop} SSM parameter name must be given without the '${SSM_PREFIX}' prefix, which the library adds, ` +
       `got '${parameterName}'; use '${parameterName.slice(SSM_PREFIX.length)}'`, scope);
   }
   throw validationError(
-    'parentImage SSM parameter name must be a parameter name of letters, digits, _ . - and /, or a parameter ARN ' +
+    `${prop} SSM parameter name must be a parameter name of letters, digits, _ . - and /, or a parameter ARN ` +
     `like arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami, got '${parameterName}'`, scope);
 }

@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as yaml from 'yaml';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
+import { arnAndNameMessage } from './private/imports';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
@@ -630,8 +631,7 @@ function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omi
   const { workflowArn: arn, workflowName: name, workflowVersion: version, workflowType } = attrs;
   if (arn !== undefined && (name !== undefined || version !== undefined)) {
     throw validationError(
-      `give workflowArn or workflowName (with workflowVersion), not both; got workflowArn '${arn}' ` +
-      `and workflowName '${name ?? ''}', workflowVersion '${version ?? ''}'`, scope);
+      arnAndNameMessage([['workflowArn', arn], ['workflowName', name], ['workflowVersion', version]]), scope);
   }
 
   if (arn !== undefined) {
@@ -765,7 +765,7 @@ function checkWorkflowDocument(text: string, workflowType?: WorkflowType): Check
   if (document.schemaVersion === undefined) {
     errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got none`);
   } else if (String(document.schemaVersion) !== SCHEMA_VERSION && document.schemaVersion !== 1) {
-    errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got '${String(document.schemaVersion)}'`);
+    errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got ${describe(document.schemaVersion)}`);
   }
   const parameters = checkParameters(document.parameters, errors);
   // A workflowType known only at deployment (a token) skips the stage checks.

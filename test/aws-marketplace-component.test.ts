@@ -74,6 +74,7 @@ describe('AwsMarketplaceComponent', () => {
   test('fails to be shared: it is not the account\'s own', () => {
     const component = AwsMarketplaceComponent.fromAwsMarketplaceComponentAttributes(stack, 'Cis', CIS);
     expect(() => component.shareWith({ accounts: ['111122223333'] }))
-      .toThrow("only components of an AWS account can be shared, this one is owned by 'aws-marketplace'");
+      .toThrow('shareWith/addToResourcePolicy can only share components owned by an AWS account, ' +
+        "got one owned by 'aws-marketplace' (AWS Marketplace); share a component of your own");
   });
 });

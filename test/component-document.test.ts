@@ -423,6 +423,22 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(withAttempts('three'))).toEqual(["phase 'build', step 'MakeFolder' (line 16): maxAttempts must be a whole number, got 'three'"]);
   });
 
+  test('fails on a map where a single value is expected, showing the map', () => {
+    const withSetting = (setting: string) => VALID.replace('        action: CreateFolder', `        action: CreateFolder\n        ${setting}`);
+    expect(errorsOf(VALID.replace('schemaVersion: 1.0', 'schemaVersion: { a: 1 }'))).toEqual([
+      'document (line 2): schemaVersion must be 1.0, got {"a":1}',
+    ]);
+    expect(errorsOf(withSetting('onFailure: { a: 1 }'))).toEqual([
+      "phase 'build', step 'MakeFolder' (line 16): onFailure must be one of Abort, Continue, Ignore, got {\"a\":1}",
+    ]);
+    expect(errorsOf(withSetting('timeoutSeconds: { a: 1 }'))).toEqual([
+      "phase 'build', step 'MakeFolder' (line 16): timeoutSeconds must be a positive whole number, or -1 for no timeout, got {\"a\":1}",
+    ]);
+    expect(errorsOf(withSetting('maxAttempts: [1, 2]'))).toEqual([
+      "phase 'build', step 'MakeFolder' (line 16): maxAttempts must be a whole number, got [1,2]",
+    ]);
+  });
+
   test('fails on a reference to an undeclared parameter', () => {
     expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ Folderr }}')))
       .toContainEqual("phase 'build', step 'Install' (line 21): '{{ Folderr }}' is not a declared parameter or constant, a loop variable or an earlier step's output");
@@ -535,6 +551,9 @@ describe('ComponentDocument validation', () => {
       ]);
       expect(errorsOf(run('        timeoutSeconds: 0\n'))).toEqual([
         "phase 'build', step 'Nested' (line 7): ExecuteDocument fixes timeoutSeconds at -1; leave it out or set -1, got '0'",
+      ]);
+      expect(errorsOf(run('        maxAttempts: { a: 1 }\n'))).toEqual([
+        "phase 'build', step 'Nested' (line 7): ExecuteDocument fixes maxAttempts at 1; leave it out or set 1, got {\"a\":1}",
       ]);
     });
 

@@ -176,8 +176,10 @@ describe('Component files', () => {
       /^files\[0\] must name one object, got the key 'web\/', which ends with '\/'$/],
     ['an object key with a wildcard', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'tools/*', '/opt/x'),
       /^files\[0\] must name one object, got the key 'tools\/\*', which holds '\*': list each file instead$/],
-    ['an empty destination', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'a', ' '),
-      /^files\[0\] destination must be a path on the instance, got an empty string$/],
+    ['a blank destination', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'a', ' '),
+      /^files\[0\] destination must be a path on the instance, got ' '$/],
+    ['a blank asset destination', () => ComponentFile.fromAsset(configFile, '  '),
+      /^files\[0\] destination must be a path on the instance, got ' {2}'$/],
   ])('fails for %s', (_, file, message) => {
     expect(() => webComponent([file()])).toThrow(message);
   });

@@ -363,7 +363,8 @@ describe('Component', () => {
       expect(() => Component.fromComponentAttributes(stack, 'Imported', {
         componentArn: 'arn:aws:imagebuilder:us-east-1:123456789012:component/a-b/1.0.0',
         componentName: 'a-b',
-      })).toThrow(/give componentArn or componentName \(with componentVersion\), not both/);
+      })).toThrow('give componentArn, or componentName with componentVersion, not both; ' +
+        "got componentArn 'arn:aws:imagebuilder:us-east-1:123456789012:component/a-b/1.0.0' and componentName 'a-b'");
     });
 
     test('fails when an import gives neither an ARN nor a name', () => {

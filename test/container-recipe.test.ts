@@ -224,12 +224,14 @@ describe('ContainerRecipe', () => {
 
     test('fails on a malformed tag', () => {
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub('ubuntu', { tag: '24.04 lts' }) }))
-        .toThrow("parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, got '24.04 lts'");
+        .toThrow('parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore, ' +
+          "got '24.04 lts'");
     });
 
     test('fails on an ECR Public URI of another registry', () => {
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('docker.io/library/ubuntu') }))
-        .toThrow(/parentImage ECR Public image must be a URI like 'public.ecr.aws\/amazonlinux\/amazonlinux:2023', got 'docker.io\/library\/ubuntu'/);
+        .toThrow('parentImage ECR Public image must be a URI public.ecr.aws/<registry alias>/<repository>[:tag], with the alias and repository ' +
+          "in lowercase, like 'public.ecr.aws/amazonlinux/amazonlinux:2023', got 'docker.io/library/ubuntu'");
     });
 
     test('fails on an ARN of another resource type', () => {
@@ -284,6 +286,13 @@ describe('ContainerRecipe', () => {
         .toThrow(`${allowed}'arn:aws:imagebuilder:us-east-1:123456789012:image/ecs-base/x.x.x'`);
       expect(() => newRecipe({ instanceImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) }, 'Managed'))
         .toThrow(`${allowed}'arn:…:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x'`);
+    });
+
+    test('a malformed instance image is reported under instanceImage, not parentImage', () => {
+      expect(() => newRecipe({ instanceImage: ParentImage.fromAmiId('ami-123') }))
+        .toThrow("instanceImage AMI ID must be 'ami-' and 8 or 17 hexadecimal digits, got 'ami-123'");
+      expect(() => newRecipe({ instanceImage: ParentImage.fromSsmParameterName('ssm:/ecs/ami') }, 'Prefixed'))
+        .toThrow("instanceImage SSM parameter name must be given without the 'ssm:' prefix, which the library adds, got 'ssm:/ecs/ami'; use '/ecs/ami'");
     });
 
     test('accepts an instance image from an AMI ID, an SSM parameter, or known only at deployment', () => {

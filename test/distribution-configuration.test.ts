@@ -746,7 +746,13 @@ describe('validation', () => {
     });
 
     test('fails on an empty tag', () => {
-      expect(() => container({ containerTags: ['latest', ''] })).toThrow(/containerTags must not be empty strings, got ''/);
+      expect(() => container({ containerTags: ['latest', ''] }))
+        .toThrow("containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got ''");
+    });
+
+    test('fails on a tag that is too long', () => {
+      expect(() => container({ containerTags: ['latest', 'x'.repeat(1025)] }))
+        .toThrow('containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got a tag of 1025 characters');
     });
 
     test('fails on a repository created in another region', () => {

@@ -440,6 +440,16 @@ describe('ImagePipeline', () => {
         .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got false');
     });
 
+    test('fails on ECR scanning tags that are empty or too long', () => {
+      const scanned = (imageScanningEcrTags: string[], id: string) =>
+        newPipeline({ containerRecipe: newContainerRecipe(`C${id}`), imageScanningEnabled: true, imageScanningEcrTags }, id);
+      expect(() => scanned(['scan', ''], 'Empty')).toThrow("imageScanningEcrTags must be 1 to 1024 characters each, got ''");
+      expect(() => scanned(['x'.repeat(1025)], 'Long')).toThrow('imageScanningEcrTags must be 1 to 1024 characters each, got a tag of 1025 characters');
+      scanned(['x'.repeat(1024)], 'Longest');
+      // A tag known only at deployment is left to the service.
+      scanned([new CfnParameter(stack, 'Tag').valueAsString], 'Token');
+    });
+
     test('fails on ECR scanning settings when scanning is left at its default, off', () => {
       const repository = new ecr.Repository(stack, 'Repo');
       expect(() => newPipeline({ containerRecipe: newContainerRecipe('C', repository), imageScanningEcrRepository: repository }))

@@ -228,7 +228,8 @@ describe('ImageRecipe', () => {
     expect(byName.imageRecipeVersion).toBe('x.x.x');
     expect(ImageRecipe.isImageRecipe(byArn)).toBe(false);
     expect(() => ImageRecipe.fromImageRecipeAttributes(stack, 'Both', { imageRecipeArn: byArn.imageRecipeArn, imageRecipeName: 'golden' }))
-      .toThrow(/give imageRecipeArn or imageRecipeName \(with imageRecipeVersion\), not both/);
+      .toThrow('give imageRecipeArn, or imageRecipeName with imageRecipeVersion, not both; ' +
+        "got imageRecipeArn 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden/1.2.3' and imageRecipeName 'golden'");
   });
 
   test('components of an unknown parent image must agree with each other', () => {
@@ -540,6 +541,11 @@ describe('ImageRecipe', () => {
 
     test('fails on an empty device name', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.noDevice('')] })).toThrow("blockDevices deviceName must be a device name such as '/dev/xvda', got ''");
+    });
+
+    test('fails on a blank device name, showing it', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.noDevice('  ')] }))
+        .toThrow("blockDevices deviceName must be a device name such as '/dev/xvda', got '  '");
     });
   });
 });

@@ -337,7 +337,12 @@ describe('Image', () => {
 
   test('fails on an import given both an ARN and a name, or neither', () => {
     expect(() => Image.fromImageAttributes(stack, 'Both', { imageArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', imageName: 'golden' }))
-      .toThrow(/give imageArn or imageName \(with imageVersion\), not both/);
+      .toThrow('give imageArn, or imageName with imageVersion, not both; ' +
+        "got imageArn 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x' and imageName 'golden'");
+    // A token ARN is not shown as its placeholder.
+    const arn = new CfnParameter(stack, 'Arn').valueAsString;
+    expect(() => Image.fromImageAttributes(stack, 'TokenAndName', { imageArn: arn, imageName: 'foo', imageVersion: '1.0.0' }))
+      .toThrow("give imageArn, or imageName with imageVersion, not both; got imageArn (known only at deployment), imageName 'foo' and imageVersion '1.0.0'");
     expect(() => Image.fromImageAttributes(stack, 'Neither', {})).toThrow('give imageArn or imageName to import an image, got neither');
   });
 

@@ -800,11 +800,12 @@ describe('InfrastructureConfiguration', () => {
     });
 
     test.each([
-      ['a FIFO topic of this app', () => new sns.Topic(stack, 'Fifo', { fifo: true, topicName: 'builds' })],
-      ['an imported FIFO topic', () => sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:us-east-1:123456789012:builds.fifo')],
-    ])('fails with %s as notificationTopic', (_, topic) => {
+      ['a FIFO topic of this app', () => new sns.Topic(stack, 'Fifo', { fifo: true, topicName: 'builds' }), 'Stack/Fifo'],
+      ['an imported FIFO topic', () => sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:us-east-1:123456789012:builds.fifo'),
+        "'arn:aws:sns:us-east-1:123456789012:builds.fifo'"],
+    ])('fails with %s as notificationTopic', (_, topic, given) => {
       expect(() => newInfra({ notificationTopic: topic() }))
-        .toThrow(/notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got /);
+        .toThrow(`notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got the FIFO topic ${given}`);
     });
 
     test('fails when logPrefix is empty', () => {
@@ -817,6 +818,12 @@ describe('InfrastructureConfiguration', () => {
         .toThrow("hostId needs tenancy host, got hostId 'h-0123456789abcdef0' with tenancy 'dedicated'");
     });
 
+    test('fails when hostId known only at deployment is given without tenancy host', () => {
+      const hostId = new CfnParameter(stack, 'Host').valueAsString;
+      expect(() => newInfra({ tenancy: Tenancy.DEDICATED, hostId }))
+        .toThrow("hostId needs tenancy host, got hostId (known only at deployment) with tenancy 'dedicated'");
+    });
+
     test('fails when hostResourceGroupArn is given without a tenancy', () => {
       expect(() => newInfra({ hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts' }))
         .toThrow(/hostResourceGroupArn needs tenancy host, got hostResourceGroupArn '.*group\/hosts' with tenancy 'default'/);
@@ -827,7 +834,8 @@ describe('InfrastructureConfiguration', () => {
         tenancy: Tenancy.HOST,
         hostId: 'h-0123456789abcdef0',
         hostResourceGroupArn: 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts',
-      })).toThrow(/give hostId or hostResourceGroupArn, not both/);
+      })).toThrow("give hostId or hostResourceGroupArn, not both, got hostId 'h-0123456789abcdef0' and " +
+        "hostResourceGroupArn 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts'");
     });
 
     test('accepts a resource group ARN with the group\'s ID', () => {

@@ -567,7 +567,23 @@ describe('LifecyclePolicy', () => {
       expect(() => newPolicy({
         resourceType: LifecycleResourceType.CONTAINER_IMAGE,
         resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.imageRecipe(recipe)]),
-      })).toThrow(/resourceSelection: recipe '.*' from LifecycleRecipeSelection.imageRecipe builds AMI_IMAGE images, but resourceType is 'CONTAINER_IMAGE'/);
+      })).toThrow('resourceSelection: recipe Stack/Recipe from LifecycleRecipeSelection.imageRecipe builds AMI_IMAGE images, ' +
+        "but resourceType is 'CONTAINER_IMAGE'; use LifecycleRecipeSelection.containerRecipe or resourceType AMI_IMAGE");
+    });
+
+    test('fails with a container recipe in an AMI policy', () => {
+      const recipe = containerRecipe();
+      expect(() => newPolicy({
+        resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.containerRecipe(recipe)]),
+      })).toThrow('resourceSelection: recipe Stack/Container from LifecycleRecipeSelection.containerRecipe builds CONTAINER_IMAGE images, ' +
+        "but resourceType is 'AMI_IMAGE'; use LifecycleRecipeSelection.imageRecipe or resourceType CONTAINER_IMAGE");
+    });
+
+    test('fails with a bad version of a recipe of this app, naming the recipe by its path', () => {
+      const recipe = imageRecipe();
+      expect(() => newPolicy({ resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.imageRecipe(recipe, '1.x.0')]) }))
+        .toThrow('resourceSelection recipe Stack/Recipe version must be major.minor.patch with numbers or trailing x wildcards ' +
+          "(e.g. 1.2.x, x.x.x); every node after the first x must be x too, got '1.x.0'");
     });
 
     test('fails with a recipe version that is not a trailing wildcard version', () => {

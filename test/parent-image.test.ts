@@ -122,7 +122,7 @@ describe('ParentImage', () => {
   test('fails on an architecture AWS does not publish', () => {
     const arm = ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL, { architecture: ImageArchitecture.ARM64 });
     expect(() => recipeWith(arm, Platform.WINDOWS))
-      .toThrow('parentImage Windows Server 2022 Full is not published for arm64; use x86_64');
+      .toThrow('architecture must be x86_64 for parentImage Windows Server 2022 Full, which AWS publishes for x86_64 only, got arm64');
   });
 
   test('fails on a malformed managed image version', () => {

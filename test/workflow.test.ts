@@ -731,6 +731,11 @@ describe('Workflow', () => {
         .toThrow("schemaVersion must be 1.0, got '2'");
     });
 
+    test('fails when schemaVersion is a mapping, saying so rather than [object Object]', () => {
+      expect(() => newWorkflow({ data: WorkflowData.fromInline(DOCUMENT.replace('schemaVersion: 1.0', 'schemaVersion: { a: 1 }')) }))
+        .toThrow('workflow document has 1 error:\n  - schemaVersion must be 1.0, got a mapping');
+    });
+
     test('fails when steps is missing', () => {
       expect(() => newWorkflow({ data: WorkflowData.fromJsonObject({ schemaVersion: '1.0' }) }))
         .toThrow('steps must be a non-empty list of steps, got none');
@@ -887,7 +892,16 @@ describe('Workflow', () => {
       expect(() => Workflow.fromWorkflowAttributes(stack, 'Imported', {
         workflowArn: 'arn:aws:imagebuilder:us-east-1:123456789012:workflow/build/a-b/1.0.0',
         workflowName: 'a-b',
-      })).toThrow(/give workflowArn or workflowName \(with workflowVersion\), not both/);
+      })).toThrow('give workflowArn, or workflowName with workflowVersion, not both; ' +
+        "got workflowArn 'arn:aws:imagebuilder:us-east-1:123456789012:workflow/build/a-b/1.0.0' and workflowName 'a-b'");
+    });
+
+    test('fails when an import gives both a token ARN and a name, without showing the token', () => {
+      expect(() => Workflow.fromWorkflowAttributes(stack, 'Imported', {
+        workflowArn: new CfnParameter(stack, 'Arn').valueAsString,
+        workflowType: WorkflowType.BUILD,
+        workflowName: 'foo',
+      })).toThrow("give workflowArn, or workflowName with workflowVersion, not both; got workflowArn (known only at deployment) and workflowName 'foo'");
     });
 
     test('fails when an import gives neither an ARN nor a name', () => {

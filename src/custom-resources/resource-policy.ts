@@ -4,31 +4,44 @@ import { Construct } from 'constructs';
 import { RESOURCE_POLICY_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
 import { validationError } from '../private/errors';
+import { validateShareWith } from '../private/share-with';
 import {
   ImageBuilderResourceType,
   parseImageBuilderArn,
   sharingPrincipalKind,
-  validateAccountId,
-  validateOrganizationalUnitArn,
-  validateOrganizationArn,
 } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
-/** The resources with a policy, and the read actions their policy may grant. */
-const SHAREABLE: Record<string, { name: string; operation: string; actions: string[] }> = {
+/** The resources with a policy, the ARN prop of their imports, and the read actions their policy may grant. */
+const SHAREABLE: Record<string, { name: string; arnProp: string; operation: string; actions: string[] }> = {
   [ImageBuilderResourceType.COMPONENT]: {
-    name: 'component', operation: 'PutComponentPolicy', actions: ['imagebuilder:GetComponent', 'imagebuilder:ListComponents'],
+    name: 'component',
+    arnProp: 'componentArn',
+    operation: 'PutComponentPolicy',
+    actions: ['imagebuilder:GetComponent', 'imagebuilder:ListComponents'],
   },
   [ImageBuilderResourceType.IMAGE]: {
-    name: 'image', operation: 'PutImagePolicy', actions: ['imagebuilder:GetImage', 'imagebuilder:ListImages'],
+    name: 'image', arnProp: 'imageArn', operation: 'PutImagePolicy', actions: ['imagebuilder:GetImage', 'imagebuilder:ListImages'],
   },
   [ImageBuilderResourceType.IMAGE_RECIPE]: {
-    name: 'image recipe', operation: 'PutImageRecipePolicy', actions: ['imagebuilder:GetImageRecipe', 'imagebuilder:ListImageRecipes'],
+    name: 'image recipe',
+    arnProp: 'imageRecipeArn',
+    operation: 'PutImageRecipePolicy',
+    actions: ['imagebuilder:GetImageRecipe', 'imagebuilder:ListImageRecipes'],
   },
   [ImageBuilderResourceType.CONTAINER_RECIPE]: {
-    name: 'container recipe', operation: 'PutContainerRecipePolicy', actions: ['imagebuilder:GetContainerRecipe', 'imagebuilder:ListContainerRecipes'],
+    name: 'container recipe',
+    arnProp: 'containerRecipeArn',
+    operation: 'PutContainerRecipePolicy',
+    actions: ['imagebuilder:GetContainerRecipe', 'imagebuilder:ListContainerRecipes'],
   },
 };
+
+/** The methods that put a resource policy, as messages name them. */
+const SHARING_METHODS = 'shareWith/addToResourcePolicy';
+
+/** What the owners of published resources are, for messages: a bare 'aws' does not say it. */
+const PUBLISHED_OWNERS: Record<string, string> = { 'aws': 'AWS-managed', 'aws-marketplace': 'AWS Marketplace', 'third-party': 'third-party' };
 
 /** The longest policy Put*Policy accepts, in characters. */
 const MAX_POLICY_LENGTH = 30_000;
@@ -64,19 +77,12 @@ export class ResourcePolicy extends Construct {
 
   /** The statement that shares a resource of this type with accounts, organizations and OUs. */
   public static shareStatement(scope: Construct, resourceType: ImageBuilderResourceType, options: ShareWithOptions): iam.PolicyStatement {
-    const accounts = options.accounts ?? [];
-    const organizations = options.organizationArns ?? [];
-    const units = options.organizationalUnitArns ?? [];
-    accounts.forEach((a) => validateAccountId(scope, 'shareWith accounts', a));
-    organizations.forEach((o) => validateOrganizationArn(scope, 'shareWith organizationArns', o));
-    units.forEach((u) => validateOrganizationalUnitArn(scope, 'shareWith organizationalUnitArns', u));
-    if (accounts.length + organizations.length + units.length === 0) {
-      throw validationError('shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none', scope);
-    }
+    validateShareWith(scope, options);
+    const principals = [...options.accounts ?? [], ...options.organizationArns ?? [], ...options.organizationalUnitArns ?? []];
     return new iam.PolicyStatement({
       actions: SHAREABLE[resourceType].actions,
       // Plain strings, not AccountPrincipal: RAM turns these principals into the share's principals.
-      principals: [...accounts, ...organizations, ...units].map((p) => new iam.ArnPrincipal(p)),
+      principals: principals.map((p) => new iam.ArnPrincipal(p)),
     });
   }
 
@@ -219,7 +225,7 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
     // (AWS, AWS Marketplace).
     const owner = resourceArn.split(':')[4];
     if (owner !== undefined && !Token.isUnresolved(owner) && sharingPrincipalKind(owner) !== 'account') {
-      throw validationError(`only ${SHAREABLE[resourceType].name}s of an AWS account can be shared, this one is owned by '${owner}'`, scope);
+      throw validationError(notOwnedByAccount(resourceType, 'one', owner), scope);
     }
     return;
   }
@@ -227,10 +233,20 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
   const kind = SHAREABLE[resourceType];
   const needsBuild = resourceType === ImageBuilderResourceType.COMPONENT || resourceType === ImageBuilderResourceType.IMAGE;
   if (!arn || arn.resourceType !== resourceType || (needsBuild && arn.build === undefined) || arn.version?.includes('x')) {
-    throw validationError(`a ${kind.name} policy needs the ${kind.name}'s ARN${needsBuild ? ' with its build number (.../1.0.0/1)' : ''} ` +
-      `for ${kind.operation}, got '${resourceArn}'`, scope);
+    const [what, example, arnKind] = needsBuild ? ['a build number', '.../1.0.0/1', 'build version'] : ['a version', '.../1.0.0', 'version'];
+    throw validationError(`${SHARING_METHODS} needs ${kind.arnProp} with ${what} (${example}), as ${kind.operation} takes, ` +
+      `got '${resourceArn}'; import the ${kind.name} by its ${arnKind} ARN`, scope);
   }
   if (sharingPrincipalKind(arn.account) !== 'account') {
-    throw validationError(`only ${kind.name}s of an AWS account can be shared, '${resourceArn}' is owned by '${arn.account}'`, scope);
+    throw validationError(notOwnedByAccount(resourceType, `${kind.arnProp} '${resourceArn}'`, arn.account), scope);
   }
+}
+
+/** Only an account's own resources can be shared; `given` is what the message says was given. */
+function notOwnedByAccount(resourceType: ImageBuilderResourceType, given: string, owner: string): string {
+  const name = SHAREABLE[resourceType].name;
+  const article = name.startsWith('i') ? 'an' : 'a';
+  const ownerLabel = PUBLISHED_OWNERS[owner] ? ` (${PUBLISHED_OWNERS[owner]})` : '';
+  return `${SHARING_METHODS} can only share ${name}s owned by an AWS account, got ${given} owned by '${owner}'${ownerLabel}; ` +
+    `share ${article} ${name} of your own`;
 }

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages,
+  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { shareRepositoryImages } from './repository-sharing';
@@ -22,6 +22,7 @@ import {
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
+import { shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -107,6 +108,7 @@ export class ContainerImagePipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 10;
     validateKeepImages(this, keepImages);
+    validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
@@ -161,7 +163,7 @@ export class ContainerImagePipeline extends Construct {
   private repositoryIn(region: string): ecr.IRepository {
     const name = repositoryNameAtSynth(this.repository);
     if (name === undefined) {
-      throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${region} ` +
+      throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${shownValue(region)} ` +
         'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })', this);
     }
     return ecr.Repository.fromRepositoryName(this, `Repository-${region}`, name);

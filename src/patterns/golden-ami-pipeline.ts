@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages,
+  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
@@ -96,6 +96,7 @@ export class GoldenAmiPipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 5;
     validateKeepImages(this, keepImages);
+    validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });

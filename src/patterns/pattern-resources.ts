@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +14,8 @@ import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
+import { validateShareWith } from '../private/share-with';
+import { validateRegion } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /** What a pattern builds its image from: components, a document, a shell script, or several. */
@@ -77,6 +79,31 @@ export function createNotificationTopic(scope: Construct): { topic: sns.Topic; k
   });
   const topic = new sns.Topic(scope, 'Notifications', { masterKey: key, enforceSSL: true });
   return { topic, key };
+}
+
+/**
+ * The regions and sharing of a pattern, checked under the pattern's own prop names before they are
+ * handed to the distribution configuration, whose messages would name its props instead.
+ */
+export function validatePatternTargets(scope: Construct, props: { readonly regions?: string[]; readonly shareWith?: ShareWithOptions }): void {
+  if (props.shareWith) {
+    validateShareWith(scope, props.shareWith);
+  }
+  const regions = props.regions;
+  if (regions === undefined) {
+    return;
+  }
+  if (regions.length === 0) {
+    throw validationError("regions must list at least one region when given, got none; omit it for the stack's region", scope);
+  }
+  const seen = new Set<string>();
+  for (const region of regions) {
+    validateRegion(scope, 'regions', region);
+    if (!Token.isUnresolved(region) && seen.has(region)) {
+      throw validationError(`regions must name each region once, got '${region}' twice`, scope);
+    }
+    seen.add(region);
+  }
 }
 
 /** The patterns' lifecycle rule count must be what the service accepts. */

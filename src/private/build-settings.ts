@@ -31,6 +31,9 @@ export function validateTestTimeout(scope: IConstruct, timeout: Duration | undef
   }
 }
 
+/** EcrConfiguration.containerTags: each 1 to 1,024 characters (Image Builder API reference). */
+const MAX_ECR_TAG_LENGTH = 1024;
+
 /** How an image is scanned: the props of a pipeline or an image. */
 export interface ScanningSettings {
   readonly imageScanningEnabled?: boolean;
@@ -51,6 +54,13 @@ export function renderScanning(scope: IConstruct, settings: ScanningSettings, co
     throw validationError(
       'imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got ' +
       `${settings.imageScanningEnabled ?? 'none (scanning is off by default)'}`, scope);
+  }
+  // The service rejects these only when the pipeline or image is created, after the deployment started.
+  for (const tag of settings.imageScanningEcrTags ?? []) {
+    if (!Token.isUnresolved(tag) && (tag.length < 1 || tag.length > MAX_ECR_TAG_LENGTH)) {
+      throw validationError(`imageScanningEcrTags must be 1 to ${MAX_ECR_TAG_LENGTH} characters each, ` +
+        `got ${tag === '' ? "''" : `a tag of ${tag.length} characters`}`, scope);
+    }
   }
   return {
     imageScanningEnabled: settings.imageScanningEnabled ?? false,

@@ -6,6 +6,7 @@ import {
   VersionWildcards,
   arnSafeName,
   parseImageBuilderArn,
+  shownValue,
   validateImageBuilderArn,
   validateResourceName,
   validateSemanticVersion,
@@ -51,9 +52,7 @@ export function resolveVersionedImport(scope: IConstruct, i: VersionedImport): R
 function resolveArnNameVersion(scope: IConstruct, i: VersionedImport): { arn: string; name: string; version: string } {
   const [arnProp, nameProp, versionProp] = [`${i.prop}Arn`, `${i.prop}Name`, `${i.prop}Version`];
   if (i.arn !== undefined && (i.name !== undefined || i.version !== undefined)) {
-    throw validationError(
-      `give ${arnProp} or ${nameProp} (with ${versionProp}), not both; got ${arnProp} '${i.arn}' ` +
-      `and ${nameProp} '${i.name ?? ''}', ${versionProp} '${i.version ?? ''}'`, scope);
+    throw validationError(arnAndNameMessage([[arnProp, i.arn], [nameProp, i.name], [versionProp, i.version]]), scope);
   }
 
   if (i.arn !== undefined) {
@@ -88,6 +87,18 @@ function resolveArnNameVersion(scope: IConstruct, i: VersionedImport): { arn: st
   // The service writes names in ARNs lowercase, with hyphens for spaces and underscores.
   const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', resource: i.type, resourceName: `${arnSafeName(i.name)}/${version}` });
   return { arn, name: i.name, version };
+}
+
+/**
+ * The message for an import given both an ARN and a name or version (`[prop, value]` in that order).
+ * Only the props given are shown, and a token as known only at deployment, not as its placeholder.
+ */
+export function arnAndNameMessage(given: Array<[string, string | undefined]>): string {
+  const [[arnProp], [nameProp], [versionProp]] = given;
+  const shown = given.filter(([, value]) => value !== undefined)
+    .map(([prop, value]) => `${prop} ${shownValue(value!)}`);
+  return `give ${arnProp}, or ${nameProp} with ${versionProp}, not both; ` +
+    `got ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
 /** The attributes of an import of an unversioned resource (pipeline, infrastructure, distribution, lifecycle policy). */

@@ -25,7 +25,8 @@ export class BlockDeviceList {
 
   public add(scope: Construct, device: RecipeBlockDevice): void {
     if (!Token.isUnresolved(device.deviceName) && device.deviceName.trim() === '') {
-      throw validationError(`${this.prop} deviceName must be a device name such as '/dev/xvda', got ''`, scope);
+      // Quoted as given, so that a blank name does not read as an empty one.
+      throw validationError(`${this.prop} deviceName must be a device name such as '/dev/xvda', got '${device.deviceName}'`, scope);
     }
     if (this.names.has(device.deviceName)) {
       throw validationError(`${this.prop} must name each device once, got '${device.deviceName}' twice`, scope);

@@ -328,10 +328,14 @@ function quote(value: string): string {
   return value.length > MAX_SHOWN_LENGTH ? `'${value.slice(0, SHOWN_PREFIX_LENGTH)}…'` : `'${value}'`;
 }
 
+/** A value as a message shows it: quoted, or said to be known only at deployment (a token). */
+export function shownValue(value: string): string {
+  return Token.isUnresolved(value) ? '(known only at deployment)' : quote(value);
+}
+
 /** Descriptions, working directories, prefixes: 1 to 1,024 characters across the Image Builder API. */
 const MAX_TEXT_LENGTH = 1024;
 
-/** A text prop of the service's usual length, 1 to 1,024 characters. */
 /** A whole number from `min` to `max`; undefined and unresolved values pass. */
 export function validateWholeNumber(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined || Token.isUnresolved(value)) {
@@ -342,6 +346,7 @@ export function validateWholeNumber(scope: IConstruct, prop: string, value: numb
   }
 }
 
+/** A text prop of the service's usual length, 1 to 1,024 characters. */
 export function validateTextLength(scope: IConstruct, prop: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;

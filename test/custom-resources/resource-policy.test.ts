@@ -10,6 +10,7 @@ import { PROMOTED_TAG_KEY } from '../../src/custom-resources/handler/resource-po
 import { ResourcePolicy } from '../../src/custom-resources/resource-policy';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
+import { parsePolicy } from '../helpers/resource-policies';
 
 const DOC = 'name: hello\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash\n        inputs:\n          commands: [echo hello]\n';
 const ORG = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
@@ -27,12 +28,6 @@ function component(id = 'Component') {
   return new Component(stack, id, { platform: Platform.LINUX, data: ComponentData.fromInline(DOC) });
 }
 
-/** A policy property as JSON, its CloudFormation references shown as «LogicalId.Attribute». */
-function parsePolicy(property: any): any {
-  const text = typeof property === 'string' ? property : property['Fn::Join'][1]
-    .map((part: any) => (typeof part === 'string' ? part : `«${[part.Ref ?? part['Fn::GetAtt']].flat().join('.')}»`)).join('');
-  return JSON.parse(text);
-}
 
 /** `count` distinct account IDs. */
 function accounts(count: number): string[] {
@@ -196,28 +191,41 @@ describe('sharing', () => {
   test('fails for an imported component without its build number', () => {
     const imported = Component.fromComponentArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3');
     expect(() => imported.shareWith({ accounts: ['111111111111'] }))
-      .toThrow(/a component policy needs the component's ARN with its build number \(\.\.\.\/1\.0\.0\/1\) for PutComponentPolicy, got 'arn:aws:imagebuilder:us-east-1:123456789012:component\/shared\/1\.2\.3'/);
+      .toThrow('shareWith/addToResourcePolicy needs componentArn with a build number (.../1.0.0/1), as PutComponentPolicy takes, ' +
+        "got 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3'; import the component by its build version ARN");
+  });
+
+  test('fails for an imported image recipe without its version', () => {
+    const imported = ImageRecipe.fromImageRecipeArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden/x.x.x');
+    expect(() => imported.shareWith({ accounts: ['111111111111'] }))
+      .toThrow('shareWith/addToResourcePolicy needs imageRecipeArn with a version (.../1.0.0), as PutImageRecipePolicy takes, ' +
+        "got 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden/x.x.x'; import the image recipe by its version ARN");
   });
 
   test('fails for an AWS-managed component', () => {
     const managed = AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX });
     // Its ARN holds the stack's partition and region as tokens; the owner field still reads 'aws'.
-    expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow("only components of an AWS account can be shared, this one is owned by 'aws'");
+    expect(() => managed.shareWith({ accounts: ['111111111111'] })).toThrow('shareWith/addToResourcePolicy can only share components ' +
+      "owned by an AWS account, got one owned by 'aws' (AWS-managed); share a component of your own");
   });
 
-  test.each(['aws', 'aws-marketplace', 'third-party'])('fails for an imported component build owned by \'%s\', naming the owner', (owner) => {
+  test.each([
+    ['aws', 'AWS-managed'], ['aws-marketplace', 'AWS Marketplace'], ['third-party', 'third-party'],
+  ])('fails for an imported component build owned by \'%s\', naming the owner', (owner, label) => {
     const arn = `arn:aws:imagebuilder:us-east-1:${owner}:component/update-linux/1.0.0/1`;
     const imported = Component.fromComponentArn(stack, 'Imported', arn);
-    expect(() => imported.shareWith({ accounts: ['111111111111'] }))
-      .toThrow(`only components of an AWS account can be shared, '${arn}' is owned by '${owner}'`);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow('shareWith/addToResourcePolicy can only share components ' +
+      `owned by an AWS account, got componentArn '${arn}' owned by '${owner}' (${label}); share a component of your own`);
   });
 
   test('fails again on a second try after a caught failure: no policy is left behind to take the statement', () => {
     const arn = 'arn:aws:imagebuilder:us-east-1:aws:component/update-linux/1.0.0/1';
     const imported = Component.fromComponentArn(stack, 'Imported', arn);
-    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(/is owned by 'aws'/);
+    const message = 'shareWith/addToResourcePolicy can only share components owned by an AWS account, ' +
+      `got componentArn '${arn}' owned by 'aws' (AWS-managed); share a component of your own`;
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(message);
     expect(imported.node.tryFindChild('ResourcePolicy')).toBeUndefined();
-    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(/is owned by 'aws'/);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow(message);
   });
 
   test('fails for an imported AWS-owned image build given a statement with addToResourcePolicy', () => {
@@ -225,7 +233,8 @@ describe('sharing', () => {
     const imported = Image.fromImageArn(stack, 'Imported', arn);
     expect(() => imported.addToResourcePolicy(new iam.PolicyStatement({
       actions: ['imagebuilder:GetImage'], principals: [new iam.AccountPrincipal('111111111111')],
-    }))).toThrow(`only images of an AWS account can be shared, '${arn}' is owned by 'aws'`);
+    }))).toThrow('shareWith/addToResourcePolicy can only share images owned by an AWS account, ' +
+      `got imageArn '${arn}' owned by 'aws' (AWS-managed); share an image of your own`);
   });
 
   test('fails for a malformed account ID', () => {

@@ -1,14 +1,16 @@
-import { App, Aspects, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import * as yaml from 'yaml';
-import { ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
+import { Component, ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
+import { sharedPrincipals } from '../helpers/resource-policies';
 
 /** An organization ARN known only at deploy time. */
 class CfnParameterLike {
@@ -16,6 +18,14 @@ class CfnParameterLike {
   public constructor(scope: Stack) {
     this.value = new CfnParameter(scope, 'OrganizationArn').valueAsString;
   }
+}
+
+/** A Dockerfile unlike the default, so that a test sees whether it was used. */
+const DOCKERFILE = 'FROM {{{ imagebuilder:parentImage }}}\nRUN echo custom\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}';
+
+/** The logical ID of a construct's CloudFormation resource. */
+function logicalIdOf(construct: Construct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }
 
 let app: App;
@@ -65,8 +75,8 @@ describe('ContainerImagePipeline', () => {
     });
     // The build instances may push to the repository.
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    expect(statements.some((s: any) => [s.Action].flat().includes('ecr:PutImage')
-      && JSON.stringify(s.Resource).includes('WebRepository'))).toBe(true);
+    const push = statements.filter((s: any) => [s.Action].flat().includes('ecr:PutImage'));
+    expect(push.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(web.repository), 'Arn'] }]);
     expect(web.execution).toBeUndefined();
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
@@ -85,8 +95,12 @@ describe('ContainerImagePipeline', () => {
     expect(web.repository).toBe(repository);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ECR::Repository', 1);
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { ParentImage: 'library/ubuntu:24.04' });
     template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', { PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 3 } })] });
-    template.resourceCountIs('Custom::ImageBuilderResourcePolicy', 2);
+    expect(sharedPrincipals(template)).toEqual({
+      [logicalIdOf(web.recipe)]: ['111111111111'],
+      [logicalIdOf(web.components[0].component as Component)]: ['111111111111'],
+    });
     template.resourceCountIs('Custom::ImageBuilderPipelineExecution', 1);
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
@@ -105,7 +119,7 @@ describe('ContainerImagePipeline', () => {
       imageTestsEnabled: false,
       imageTestsTimeout: Duration.hours(1),
       imageScanningEnabled: false,
-      dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}'),
+      dockerfileTemplate: DockerfileTemplate.fromInline(DOCKERFILE),
       logBucket,
       notificationTopic,
     });
@@ -123,7 +137,7 @@ describe('ContainerImagePipeline', () => {
       Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^CentralLogs') }, S3KeyPrefix: 'web/' } },
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^BuildEvents') },
     });
-    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: Match.stringLikeRegexp('^FROM ') });
+    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: DOCKERFILE });
     template.resourceCountIs('AWS::KMS::Key', 0);
     expectValidTemplate(stack);
   });
@@ -166,16 +180,28 @@ describe('ContainerImagePipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test('fails for a region known only at deployment with a repository of a generated name, without showing a token', () => {
+    const region = new CfnParameter(stack, 'Region').valueAsString;
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', region] }))
+      .toThrow('regions other than the stack\'s need a repository whose name is known at synth time, got (known only at deployment) ' +
+        'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })');
+  });
+
+  test('fails for a region given twice, under the pattern\'s prop name', () => {
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', 'us-east-1'] }))
+      .toThrow("regions must name each region once, got 'us-east-1' twice");
+  });
+
   test('fails for other regions with a repository of a generated name', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'] }))
-      .toThrow('regions other than the stack\'s need a repository whose name is known at synth time, got eu-west-1 ' +
+      .toThrow('regions other than the stack\'s need a repository whose name is known at synth time, got \'eu-west-1\' ' +
         'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })');
   });
 
   test('sharing lets the accounts, organizations and units pull from the repository', () => {
     const org = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
     const unit = 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111';
-    new ContainerImagePipeline(stack, 'Web', {
+    const web = new ContainerImagePipeline(stack, 'Web', {
       shellScript: 'echo hi',
       shareWith: { accounts: ['111111111111', '222222222222'], organizationArns: [org], organizationalUnitArns: [unit] },
     });
@@ -198,6 +224,12 @@ describe('ContainerImagePipeline', () => {
           },
         ],
       },
+    });
+    // The recipe and the component are shared through their resource policies with the same principals.
+    const principals = ['111111111111', '222222222222', org, unit];
+    expect(sharedPrincipals(template)).toEqual({
+      [logicalIdOf(web.recipe)]: principals,
+      [logicalIdOf(web.components[0].component as Component)]: principals,
     });
     expectValidTemplate(stack);
     expectNoNagErrors(stack);

@@ -1,17 +1,24 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, AwsManagedImage, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage,
+  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage,
   PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
+import { sharedPrincipals } from '../helpers/resource-policies';
 
 const ORG = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+
+/** The logical ID of a construct's CloudFormation resource. */
+function logicalIdOf(construct: Construct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
 
 let app: App;
 let stack: Stack;
@@ -36,7 +43,9 @@ describe('GoldenAmiPipeline', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(golden.notificationKey!.node.defaultChild as CfnElement), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowImageBuilderToPublishToEncryptedTopic' })]) },
@@ -178,7 +187,7 @@ describe('GoldenAmiPipeline', () => {
   });
 
   test('sharing: AMI launch permissions in every region, the recipe and its own components', () => {
-    new GoldenAmiPipeline(stack, 'Golden', {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi',
       regions: ['us-east-1', 'eu-west-1'],
       shareWith: { accounts: ['111111111111'], organizationArns: [ORG] },
@@ -191,8 +200,12 @@ describe('GoldenAmiPipeline', () => {
         }),
       })),
     });
-    // The recipe and the shell-script component.
-    template.resourceCountIs('Custom::ImageBuilderResourcePolicy', 2);
+    // The recipe and the shell-script component, each shared with the same principals.
+    const principals = ['111111111111', ORG];
+    expect(sharedPrincipals(template)).toEqual({
+      [logicalIdOf(golden.recipe)]: principals,
+      [logicalIdOf(golden.components[0].component as Component)]: principals,
+    });
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
   });
@@ -216,6 +229,19 @@ describe('GoldenAmiPipeline', () => {
   test('fails for keepImages out of range', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', keepImages: 0 }))
       .toThrow(/keepImages must be a whole number from 1 to 1000, got 0/);
+  });
+
+  // Checked under the pattern's prop names, not those of the distribution configuration it builds.
+  test.each([
+    ['no regions', { regions: [] }, "regions must list at least one region when given, got none; omit it for the stack's region"],
+    ['a region that is no region code', { regions: ['mars-1'] },
+      "regions must be a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1, got 'mars-1'"],
+    ['a region twice', { regions: ['eu-west-1', 'eu-west-1'] }, "regions must name each region once, got 'eu-west-1' twice"],
+    ['a malformed account to share with', { shareWith: { accounts: ['123'] } },
+      "shareWith accounts must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '123'"],
+    ['sharing with nobody', { shareWith: {} }, 'shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none'],
+  ])('fails for %s', (_, props, message) => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', ...props })).toThrow(message);
   });
 
   test('fails for start options without starting', () => {

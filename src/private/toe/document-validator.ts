@@ -150,7 +150,7 @@ export function validateDocument(document: any, options: ValidateDocumentOptions
   if (document.schemaVersion === undefined) {
     report('error', top, 'schemaVersion is required; use 1.0');
   } else if (!(document.schemaVersion === 1 || document.schemaVersion === TOE_SCHEMA_VERSION)) {
-    report('error', { label: 'document', path: ['schemaVersion'] }, `schemaVersion must be 1.0, got '${document.schemaVersion}'`);
+    report('error', { label: 'document', path: ['schemaVersion'] }, `schemaVersion must be 1.0, got ${describeScalar(document.schemaVersion)}`);
   } else if (document.schemaVersion === 1 && options.text !== undefined && schemaVersionAsWritten(options.text) === '1') {
     // YAML reads `1` as 1.0 does, but AWSTOE's schemaVersion is a string field, which may read "1"; whether it then fails is unknown.
     report('warning', { label: 'document', path: ['schemaVersion'] },
@@ -308,7 +308,7 @@ function checkStep(
 
   if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
     report('error', below(where, 'onFailure'),
-      `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got '${step.onFailure}'`);
+      `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got ${describeScalar(step.onFailure)}`);
   }
   if (step.action === EXECUTE_DOCUMENT) {
     checkExecuteDocumentSettings(step, where, report);
@@ -349,7 +349,7 @@ function checkRunSettings(step: any, where: Where, report: Reporter): void {
   if (timeout !== undefined && !isExpression(timeout) && timeout !== TOE_TIMEOUT_SECONDS.noTimeout
     && !(Number.isInteger(timeout) && timeout >= TOE_TIMEOUT_SECONDS.min)) {
     report('error', below(where, 'timeoutSeconds'),
-      `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got '${timeout}'`);
+      `timeoutSeconds must be a positive whole number, or ${TOE_TIMEOUT_SECONDS.noTimeout} for no timeout, got ${describeScalar(timeout)}`);
   }
   // maxAttempts is documented only as an Integer, so anything else fails; the docs give no minimum
   // (unlike timeoutSeconds, where "0 and other negative values are not allowed"), so 0 or a negative
@@ -357,7 +357,7 @@ function checkRunSettings(step: any, where: Where, report: Reporter): void {
   const attempts = step.maxAttempts;
   if (attempts !== undefined && !isExpression(attempts)) {
     if (!Number.isInteger(attempts)) {
-      report('error', below(where, 'maxAttempts'), `maxAttempts must be a whole number, got '${attempts}'`);
+      report('error', below(where, 'maxAttempts'), `maxAttempts must be a whole number, got ${describeScalar(attempts)}`);
     } else if (attempts < TOE_MAX_ATTEMPTS.min) {
       report('warning', below(where, 'maxAttempts'),
         `maxAttempts should be at least ${TOE_MAX_ATTEMPTS.min}, got '${attempts}'; AWSTOE documents no smaller count and may reject it`);
@@ -371,7 +371,7 @@ function checkExecuteDocumentSettings(step: any, where: Where, report: Reporter)
     const value = step[key];
     const fixed = TOE_EXECUTE_DOCUMENT_RULES[key];
     if (value !== undefined && !isExpression(value) && value !== fixed) {
-      report('error', below(where, key), `${EXECUTE_DOCUMENT} fixes ${key} at ${fixed}; leave it out or set ${fixed}, got '${value}'`);
+      report('error', below(where, key), `${EXECUTE_DOCUMENT} fixes ${key} at ${fixed}; leave it out or set ${fixed}, got ${describeScalar(value)}`);
     }
   }
 }
@@ -624,4 +624,9 @@ export function describe(value: any): string {
   }
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A value where one scalar is expected: quoted as written, or a map or list by `describe`, not as '[object Object]'. */
+function describeScalar(value: any): string {
+  return value !== null && typeof value === 'object' ? describe(value) : `'${value}'`;
 }
