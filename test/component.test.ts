@@ -5,6 +5,7 @@ import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Component, ComponentData, OsVersion, Platform } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { grantedResources } from './helpers/grants';
 
 const DOCUMENT = `name: hello
 schemaVersion: 1.0
@@ -151,15 +152,17 @@ describe('Component', () => {
   describe('grants', () => {
     test('grantRead grants GetComponent on the version and its builds', () => {
       const component = newComponent({ componentName: 'my-component' });
-      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-      component.grantRead(role);
+      // The name is the resource's Name attribute, so that users of the ARN depend on the component.
+      const versionArn = (rest: string) => ({
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:component/',
+          { 'Fn::GetAtt': [stack.getLogicalId(component.node.defaultChild as CfnComponent), 'Name'] },
+          rest,
+        ]],
+      });
 
-      const statements = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-      const [policy] = Object.values(statements);
-      const [statement] = policy.Properties.PolicyDocument.Statement;
-      expect(statement.Action).toBe('imagebuilder:GetComponent');
-      expect(statement.Resource).toHaveLength(2);
-      expect(JSON.stringify(statement.Resource[1])).toContain('/1.0.0/*');
+      expect(grantedResources(stack, (grantee) => component.grantRead(grantee), 'imagebuilder:GetComponent'))
+        .toEqual([versionArn('/1.0.0'), versionArn('/1.0.0/*')]);
       expectValidTemplate(stack);
     });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Lazy, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, FileSystem, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,8 +13,10 @@ import {
   AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
   IContainerRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
+import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
+import { logicalIdOf } from './helpers/logical-ids';
 
 let app: App;
 let stack: Stack;
@@ -111,21 +113,28 @@ describe('ContainerRecipe', () => {
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     recipe.grantContainerBuild(role);
 
-    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-    const statements = JSON.stringify(policy.Properties.PolicyDocument.Statement);
-    expect(statements).toContain('ecr:PutImage');
-    expect(statements).toContain('ecr:GetAuthorizationToken');
-    expect(statements).toContain('repository/base-images');
-    expect(JSON.stringify(parentImageOf())).toContain('base-images:v1');
+    const pull = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+    const push = ['ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:PutImage'];
+    // The role's one policy: pull alone on the parent, pull and push on the target, the token call on '*', nothing else.
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    expect(policies.map((p) => p.Properties.Roles)).toEqual([[{ Ref: stack.getLogicalId(role.node.defaultChild as CfnElement) }]]);
+    expect(policies[0].Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: pull,
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:123456789012:repository/base-images']] },
+      },
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      { Action: [...pull, ...push], Effect: 'Allow', Resource: { 'Fn::GetAtt': [stack.getLogicalId(repository.node.defaultChild as CfnElement), 'Arn'] } },
+    ]);
+    expect(parentImageOf()).toEqual({ 'Fn::Join': ['', ['123456789012.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/base-images:v1']] });
     expectValidTemplate(stack);
   });
 
   test('grantRead grants GetContainerRecipe', () => {
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    newRecipe().grantRead(role);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'imagebuilder:GetContainerRecipe' })] },
-    });
+    const recipe = newRecipe();
+    expect(grantedResources(stack, (grantee) => recipe.grantRead(grantee), 'imagebuilder:GetContainerRecipe'))
+      .toEqual({ 'Fn::GetAtt': [logicalIdOf(recipe), 'Arn'] });
   });
 
   describe('grants cover the version ARNs IAM checks', () => {
@@ -179,15 +188,27 @@ describe('ContainerRecipe', () => {
   test('Dockerfile templates from a file, an asset and S3', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerfile-'));
     const file = path.join(dir, 'Dockerfile');
-    fs.writeFileSync(file, 'FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n');
-    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromFile(file) }, 'FromFile');
-    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromAsset(file) }, 'FromAsset');
-    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromS3(s3.Bucket.fromBucketName(stack, 'B', 'templates'), 'web/Dockerfile') }, 'FromS3');
+    // Unlike the default Dockerfile, so that the file's text, and only it, can be what the recipe holds.
+    const text = 'FROM {{{ imagebuilder:parentImage }}}\nLABEL fixture="from-file"\n{{{ imagebuilder:components }}}\nCMD ["/usr/sbin/httpd"]\n';
+    fs.writeFileSync(file, text);
+    const recipes = [
+      newRecipe({ dockerfileTemplate: DockerfileTemplate.fromFile(file) }, 'FromFile'),
+      newRecipe({ dockerfileTemplate: DockerfileTemplate.fromAsset(file) }, 'FromAsset'),
+      newRecipe({ dockerfileTemplate: DockerfileTemplate.fromS3(s3.Bucket.fromBucketName(stack, 'B', 'templates'), 'web/Dockerfile') }, 'FromS3'),
+    ];
 
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: Match.stringLikeRegexp('^FROM') });
-    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateUri: Match.stringLikeRegexp('^s3://cdk-') });
-    template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateUri: 's3://templates/web/Dockerfile' });
+    const resources = Template.fromStack(stack).findResources('AWS::ImageBuilder::ContainerRecipe');
+    const templates = recipes.map((recipe) => {
+      const { DockerfileTemplateData, DockerfileTemplateUri } = resources[stack.getLogicalId(recipe.node.defaultChild as CfnElement)].Properties;
+      return { DockerfileTemplateData, DockerfileTemplateUri };
+    });
+    // The asset's object key is its source hash and the extension of its staged file, `asset.<hash>`.
+    const hash = FileSystem.fingerprint(file);
+    expect(templates).toEqual([
+      { DockerfileTemplateData: text, DockerfileTemplateUri: undefined },
+      { DockerfileTemplateData: undefined, DockerfileTemplateUri: `s3://cdk-hnb659fds-assets-123456789012-us-east-1/${hash}.${hash}` },
+      { DockerfileTemplateData: undefined, DockerfileTemplateUri: 's3://templates/web/Dockerfile' },
+    ]);
     expectValidTemplate(stack);
   });
 
@@ -213,6 +234,7 @@ describe('ContainerRecipe', () => {
 
     test('an AWS-managed image name may hold underscores, as image ARNs do, and nothing else but lowercase letters, digits and hyphens', () => {
       newRecipe({ parentImage: ContainerParentImage.fromAwsManagedImage('windows-server-2022_x86') }, 'Underscore');
+      expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:us-east-1:aws:image/windows-server-2022_x86/x.x.x');
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromAwsManagedImage('Amazon Linux 2') }, 'Spaces')).toThrow(
         "parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs, got 'Amazon Linux 2'");
     });

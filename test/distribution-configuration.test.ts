@@ -1,10 +1,9 @@
-import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
 import {
   AmiDistribution,
   ContainerDistribution,
@@ -12,6 +11,7 @@ import {
   DistributionConfigurationProps,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { logicalIdOf } from './helpers/logical-ids';
 import { expectNoNagErrors } from './helpers/nag';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -79,10 +79,6 @@ function distProperties(): any {
   return resource.Properties;
 }
 
-function logicalId(construct: Construct): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
 function repository(id = 'Repo', scope: Stack = stack): ecr.Repository {
   return new ecr.Repository(scope, id);
 }
@@ -127,7 +123,7 @@ describe('rendering', () => {
         AmiDistributionConfiguration: {
           Name: 'web-{{ imagebuilder:buildVersion }}-{{ imagebuilder:buildDate }}',
           Description: 'Web server',
-          KmsKeyId: { 'Fn::GetAtt': [logicalId(amiKey), 'Arn'] },
+          KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(amiKey), 'Arn'] },
           TargetAccountIds: ['111111111111'],
           LaunchPermissionConfiguration: {
             UserIds: ['222222222222'],
@@ -139,14 +135,14 @@ describe('rendering', () => {
         ContainerDistributionConfiguration: {
           Description: 'Web container',
           ContainerTags: ['latest', 'stable'],
-          TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalId(repo) } },
+          TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalIdOf(repo) } },
         },
         SsmParameterConfigurations: [
           { ParameterName: '/images/web/latest', DataType: 'aws:ec2:image' },
           { ParameterName: 'web-ami', AmiAccountId: '111111111111', DataType: 'aws:ec2:image' },
         ],
         LaunchTemplateConfigurations: [{
-          LaunchTemplateId: { Ref: logicalId(template) },
+          LaunchTemplateId: { Ref: logicalIdOf(template) },
           SetDefaultVersion: true,
           AccountId: '123456789012',
         }],
@@ -207,7 +203,7 @@ describe('rendering', () => {
     expect(distributions[0]).toEqual({
       Region: 'us-east-1',
       AmiDistributionConfiguration: { Name: AMI_NAME },
-      ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalId(repo) } } },
+      ContainerDistributionConfiguration: { TargetRepository: { Service: 'ECR', RepositoryName: { Ref: logicalIdOf(repo) } } },
     });
     expect(distributions[1].Region).toBe('eu-west-1');
     expectValidAndNagClean();
@@ -219,8 +215,8 @@ describe('rendering', () => {
     expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{
       Enabled: true,
       LaunchTemplate: {
-        LaunchTemplateId: { Ref: logicalId(template) },
-        LaunchTemplateVersion: { 'Fn::GetAtt': [logicalId(template), 'LatestVersionNumber'] },
+        LaunchTemplateId: { Ref: logicalIdOf(template) },
+        LaunchTemplateVersion: { 'Fn::GetAtt': [logicalIdOf(template), 'LatestVersionNumber'] },
       },
     }]);
     expectValidAndNagClean();
@@ -247,7 +243,7 @@ describe('rendering', () => {
     const amiKey = key('Key', agnostic);
     new DistributionConfiguration(agnostic, 'Dist', { amiDistributions: [{ region: 'eu-west-1', amiName: AMI_NAME, amiKmsKey: amiKey }] });
     Template.fromStack(agnostic).hasResourceProperties(DIST, {
-      Distributions: [{ Region: 'eu-west-1', AmiDistributionConfiguration: { KmsKeyId: { 'Fn::GetAtt': [logicalId(amiKey), 'Arn'] } } }],
+      Distributions: [{ Region: 'eu-west-1', AmiDistributionConfiguration: { KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(amiKey), 'Arn'] } } }],
     });
     expectValidTemplate(agnostic);
     expectNoNagErrors(agnostic);
@@ -394,6 +390,7 @@ describe('validation', () => {
 
     test('accepts variables without spaces inside the braces', () => {
       ami({ amiName: 'web-{{imagebuilder:buildDate}}' });
+      expect(distProperties().Distributions).toEqual([{ Region: 'us-east-1', AmiDistributionConfiguration: { Name: 'web-{{imagebuilder:buildDate}}' } }]);
       expectValidAndNagClean();
     });
   });
@@ -770,8 +767,8 @@ describe('validation', () => {
 describe('imports and grants', () => {
   test('a created configuration gives its ARN and name from its attributes', () => {
     const dist = ami();
-    expect(stack.resolve(dist.distributionConfigurationArn)).toEqual({ 'Fn::GetAtt': [logicalId(dist), 'Arn'] });
-    expect(stack.resolve(dist.distributionConfigurationName)).toEqual({ 'Fn::GetAtt': [logicalId(dist), 'Name'] });
+    expect(stack.resolve(dist.distributionConfigurationArn)).toEqual({ 'Fn::GetAtt': [logicalIdOf(dist), 'Arn'] });
+    expect(stack.resolve(dist.distributionConfigurationName)).toEqual({ 'Fn::GetAtt': [logicalIdOf(dist), 'Name'] });
   });
 
   test('fromDistributionConfigurationArn takes the name from the ARN', () => {
@@ -799,7 +796,10 @@ describe('imports and grants', () => {
   test('an ARN known only at deployment gives its name through Fn::Split', () => {
     const arn = new CfnParameter(stack, 'Arn').valueAsString;
     const imported = DistributionConfiguration.fromDistributionConfigurationArn(stack, 'Imported', arn);
-    expect(JSON.stringify(stack.resolve(imported.distributionConfigurationName))).toContain('Fn::Split');
+    // arn:<partition>:imagebuilder:<region>:<account>:distribution-configuration/<name>: the name follows the '/' of the resource.
+    expect(stack.resolve(imported.distributionConfigurationName)).toEqual({
+      'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: 'Arn' }] }] }] }],
+    });
   });
 
   test('fails on a name that is not the one in the ARN', () => {

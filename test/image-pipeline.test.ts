@@ -12,6 +12,8 @@ import {
   PipelineWorkflow,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
+import { grantedResources } from './helpers/grants';
+import { logicalIdOf } from './helpers/logical-ids';
 import { expectNoNagErrors } from './helpers/nag';
 
 let app: App;
@@ -63,6 +65,22 @@ function workflowWithParameters(workflowType = WorkflowType.TEST, id = 'Tests') 
       '',
     ].join('\n')),
   });
+}
+
+/** The version ARN of an AWS-managed workflow in the test stack's region, e.g. `build/build-image/x.x.x`. */
+function awsManagedWorkflowArn(resourceName: string): unknown {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:aws:workflow/${resourceName}`]] };
+}
+
+/** The version ARN of a test workflow created in the test stack, named after its build version ARN, at 1.0.0. */
+function createdTestWorkflowArn(workflow: Workflow): unknown {
+  return {
+    'Fn::Join': ['', [
+      'arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:workflow/test/',
+      { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [logicalIdOf(workflow), 'Arn'] }] }] },
+      '/1.0.0',
+    ]],
+  };
 }
 
 /** The schedule of the only pipeline of the stack. */
@@ -147,14 +165,21 @@ describe('ImagePipeline', () => {
       targetRepository: repository,
       components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
     });
-    newPipeline({ containerRecipe, imageScanningEnabled: true, imageScanningEcrRepository: repository, imageScanningEcrTags: ['scan'] });
+    const pipeline = newPipeline({ containerRecipe, imageScanningEnabled: true, imageScanningEcrRepository: repository, imageScanningEcrTags: ['scan'] });
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ContainerRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Container'), 'Arn'] },
       ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { ContainerTags: ['scan'] } },
     });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('ecr:PutImage');
+    const instanceRole = pipeline.node.findChild('Infrastructure').node.findChild('InstanceRole');
+    const pushes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(instanceRole) }]))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('ecr:PutImage'));
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0].Effect).toBe('Allow');
+    expect(pushes[0].Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] });
     expectValidTemplate(stack);
   });
 
@@ -170,8 +195,8 @@ describe('ImagePipeline', () => {
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExecutionRole'), 'Arn'] },
       Workflows: [
-        { WorkflowArn: Match.anyValue() },
-        { WorkflowArn: Match.anyValue(), OnFailure: 'CONTINUE', ParallelGroup: 'tests', Parameters: [{ Name: 'a', Value: ['b'] }] },
+        { WorkflowArn: awsManagedWorkflowArn('build/build-image/x.x.x') },
+        { WorkflowArn: awsManagedWorkflowArn('test/test-image/x.x.x'), OnFailure: 'CONTINUE', ParallelGroup: 'tests', Parameters: [{ Name: 'a', Value: ['b'] }] },
       ],
     });
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -249,11 +274,22 @@ describe('ImagePipeline', () => {
 
   test('a given execution role gets write access to custom log groups', () => {
     const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
-    newPipeline({ imageLogGroup: new logs.LogGroup(stack, 'ImageLogs'), executionRole: role });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('^Given') }],
-      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+    const imageLogs = new logs.LogGroup(stack, 'ImageLogs');
+    const pipeline = newPipeline({ imageLogGroup: imageLogs, executionRole: role });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] },
     });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(role) }]));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(imageLogs), 'Arn'] },
+    }]);
+    expect(pipeline.executionRole).toBe(role);
   });
 
   test('without workflows or custom log groups there is no execution role', () => {
@@ -265,11 +301,12 @@ describe('ImagePipeline', () => {
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     pipeline.grantStartExecution(role);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(role) }],
       PolicyDocument: {
         Statement: [{
           Action: ['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline'],
           Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pipeline'), 'Arn'] },
+          Resource: { 'Fn::GetAtt': [logicalIdOf(pipeline), 'Arn'] },
         }],
       },
     });
@@ -277,13 +314,8 @@ describe('ImagePipeline', () => {
 
   test('grantRead', () => {
     const pipeline = newPipeline();
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    pipeline.grantRead(role);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [{ Action: 'imagebuilder:GetImagePipeline', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Pipeline'), 'Arn'] } }],
-      },
-    });
+    expect(grantedResources(stack, (grantee) => pipeline.grantRead(grantee), 'imagebuilder:GetImagePipeline'))
+      .toEqual({ 'Fn::GetAtt': [logicalIdOf(pipeline), 'Arn'] });
   });
 
   test('imagePipelineArn and imagePipelineName are the Arn and Name attributes', () => {
@@ -341,10 +373,24 @@ describe('ImagePipeline', () => {
         undefined, 'EC2 Image Builder Image State Change', 'EC2 Image Builder Image State Change',
         'EC2 Image Builder Workflow Step Waiting', 'EC2 Image Builder CVE Detected', 'EC2 Image Builder Image Pipeline Automatically Disabled',
       ]);
+      // Images of the pipeline are named after its recipe: arn:...:image/<recipe name>/...
+      const recipeArn = { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild('PipelineRecipe')), 'Arn'] };
+      const images = [{
+        prefix: {
+          'Fn::Join': ['', [
+            'arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/',
+            { 'Fn::Select': [1, { 'Fn::Split': ['/', recipeArn] }] },
+            '/',
+          ]],
+        },
+      }];
+      expect(rules[0]).toEqual({ source: ['aws.imagebuilder'], resources: images });
+      expect(rules[1]).toEqual({ 'source': ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Image State Change'], 'resources': images });
       expect(rules[2].detail).toEqual({ state: { status: ['FAILED'] } });
-      expect(rules[4].resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline/), 'Arn'] }]);
+      expect(rules[2].resources).toEqual(images);
+      expect(rules[3]).toEqual({ 'source': ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Workflow Step Waiting'], 'resources': images });
+      expect(rules[4].resources).toEqual([{ 'Fn::GetAtt': [logicalIdOf(pipeline), 'Arn'] }]);
       expect(rules[5].resources).toEqual(rules[4].resources);
-      expect(JSON.stringify(rules[0].resources)).toContain('prefix');
       expect(rules.every((p) => p.source[0] === 'aws.imagebuilder')).toBe(true);
       expectValidTemplate(stack);
     });
@@ -405,9 +451,12 @@ describe('ImagePipeline', () => {
     });
 
     test('valid schedules pass', () => {
-      for (const [i, expression] of ['cron(0/15 * * * ? *)', 'cron(30 2 ? * MON-FRI *)', 'cron(0 0 L * ? *)', 'cron(0 0 ? * 6#3 2026)', 'rate(1 day)', 'rate(12 hours)'].entries()) {
-        expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) }, `P${i}`)).not.toThrow();
-      }
+      const expressions = ['cron(0/15 * * * ? *)', 'cron(30 2 ? * MON-FRI *)', 'cron(0 0 L * ? *)', 'cron(0 0 ? * 6#3 2026)', 'rate(1 day)', 'rate(12 hours)'];
+      const pipelines = expressions.map((expression, i) => newPipeline({ schedule: PipelineSchedule.expression(expression) }, `P${i}`));
+      const template = Template.fromStack(stack);
+      const rendered = pipelines.map((p) => template.toJSON().Resources[logicalIdOf(p)].Properties.Schedule.ScheduleExpression);
+      expect(rendered).toEqual(expressions);
+      expectValidTemplate(stack);
     });
 
     test('fails on an unknown time zone', () => {
@@ -488,7 +537,9 @@ describe('ImagePipeline', () => {
       'cron(0 0 */2 * ? *)',
       'cron(*/5 0-23/2 * 1/3 ? 2026/2)',
     ])('accepts the day-of-month and step form %s', (expression) => {
-      expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) })).not.toThrow();
+      newPipeline({ schedule: PipelineSchedule.expression(expression) });
+      expect(scheduleOf().ScheduleExpression).toBe(expression);
+      expectValidTemplate(stack);
     });
 
     test.each([
@@ -574,24 +625,25 @@ describe('ImagePipeline', () => {
       });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
         Workflows: [
-          { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
-          { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
+          { WorkflowArn: awsManagedWorkflowArn('build/build-image/x.x.x'), Parameters: Match.absent() },
+          { WorkflowArn: awsManagedWorkflowArn('test/test-image/x.x.x'), Parameters: Match.absent() },
         ],
       });
       expectValidTemplate(stack);
     });
 
     test('listParameters pass every value of stringList parameters', () => {
+      const workflow = workflowWithParameters();
       newPipeline({
         workflows: [{
-          workflow: workflowWithParameters(),
+          workflow,
           parameters: { approver: 'team-a', retries: '3' },
           listParameters: { targets: ['web', 'api'] },
         }],
       });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
         Workflows: [{
-          WorkflowArn: Match.anyValue(),
+          WorkflowArn: createdTestWorkflowArn(workflow),
           Parameters: Match.exact([
             { Name: 'approver', Value: ['team-a'] },
             { Name: 'retries', Value: ['3'] },
@@ -605,7 +657,7 @@ describe('ImagePipeline', () => {
     test('listParameters of a workflow whose document is unknown at synth are passed as given', () => {
       newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), listParameters: { regions: ['us-east-1'] } }] });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-        Workflows: [{ WorkflowArn: Match.anyValue(), Parameters: [{ Name: 'regions', Value: ['us-east-1'] }] }],
+        Workflows: [{ WorkflowArn: awsManagedWorkflowArn('test/test-image/x.x.x'), Parameters: [{ Name: 'regions', Value: ['us-east-1'] }] }],
       });
     });
 
@@ -638,7 +690,7 @@ describe('ImagePipeline', () => {
     test.each(['a', `a${'b'.repeat(99)}`, '0g#1+a_b-c'])('accepts the parallel group %p on a test workflow', (parallelGroup) => {
       newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parallelGroup }] });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-        Workflows: [{ WorkflowArn: Match.anyValue(), ParallelGroup: parallelGroup }],
+        Workflows: [{ WorkflowArn: awsManagedWorkflowArn('test/test-image/x.x.x'), ParallelGroup: parallelGroup }],
       });
       expectValidTemplate(stack);
     });
@@ -692,7 +744,11 @@ describe('ImagePipeline', () => {
         ],
       });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-        Workflows: [{ WorkflowArn: Match.anyValue() }, { WorkflowArn: { Ref: 'AArn' }, ParallelGroup: 'g' }, { WorkflowArn: { Ref: 'BArn' }, ParallelGroup: 'g' }],
+        Workflows: [
+          { WorkflowArn: awsManagedWorkflowArn('build/build-image/x.x.x') },
+          { WorkflowArn: { Ref: 'AArn' }, ParallelGroup: 'g' },
+          { WorkflowArn: { Ref: 'BArn' }, ParallelGroup: 'g' },
+        ],
       });
     });
   });

@@ -1,7 +1,6 @@
 import { App, CfnParameter, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
+import { logicalIdOf } from './helpers/logical-ids';
 import * as simpleYaml from '../src/private/toe/simple-yaml';
 
 const PARAMETERIZED = `schemaVersion: 1.0
@@ -151,12 +151,8 @@ describe('ImageRecipe', () => {
 
   test('grantRead grants GetImageRecipe on the recipe', () => {
     const recipe = newRecipe();
-    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    recipe.grantRead(role);
-
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'imagebuilder:GetImageRecipe', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } }] },
-    });
+    expect(grantedResources(stack, (grantee) => recipe.grantRead(grantee), 'imagebuilder:GetImageRecipe'))
+      .toEqual({ 'Fn::GetAtt': [logicalIdOf(recipe), 'Arn'] });
   });
 
   describe('grants cover the version ARNs IAM checks', () => {
@@ -478,17 +474,24 @@ describe('ImageRecipe', () => {
     });
 
     test('accepts uninstallSsmAgentAfterBuild for Linux, macOS and parent images of unknown platform', () => {
-      newRecipe({ uninstallSsmAgentAfterBuild: true }, 'Linux');
-      new ImageRecipe(stack, 'Mac', {
-        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.MACOS_15),
-        components: [{ component: new Component(stack, 'MacTools', { platform: Platform.MACOS, data: ComponentData.fromInline(BUILD_ONLY) }) }],
-        uninstallSsmAgentAfterBuild: true,
-      });
-      newRecipe({ parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'), uninstallSsmAgentAfterBuild: false }, 'Unknown');
+      const recipes = [
+        newRecipe({ uninstallSsmAgentAfterBuild: true }, 'Linux'),
+        new ImageRecipe(stack, 'Mac', {
+          parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.MACOS_15),
+          components: [{ component: new Component(stack, 'MacTools', { platform: Platform.MACOS, data: ComponentData.fromInline(BUILD_ONLY) }) }],
+          uninstallSsmAgentAfterBuild: true,
+        }),
+        newRecipe({ parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'), uninstallSsmAgentAfterBuild: false }, 'Unknown'),
+      ];
 
-      Template.fromStack(stack).resourcePropertiesCountIs('AWS::ImageBuilder::ImageRecipe', {
-        AdditionalInstanceConfiguration: { SystemsManagerAgent: { UninstallAfterBuild: Match.anyValue() } },
-      }, 3);
+      const resources = Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe');
+      expect(recipes.map((r) => resources[stack.getLogicalId(r.node.defaultChild as CfnImageRecipe)].Properties.AdditionalInstanceConfiguration))
+        .toEqual([
+          { SystemsManagerAgent: { UninstallAfterBuild: true } },
+          { SystemsManagerAgent: { UninstallAfterBuild: true } },
+          { SystemsManagerAgent: { UninstallAfterBuild: false } },
+        ]);
+      expect(Object.keys(resources)).toHaveLength(3);
     });
 
     test('fails on user data over 16383 bytes, counted in UTF-8', () => {

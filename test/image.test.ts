@@ -1,11 +1,11 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, IImage, Image, ImageProps, ImageRecipe,
-  ParentImage, Platform,
+  InfrastructureConfiguration, ParentImage, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
@@ -93,19 +93,37 @@ describe('Image', () => {
     const image = newImage({ containerRecipe });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::Image', { ContainerRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Container'), 'Arn'] } });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('ecr:PutImage');
+    // The one statement that allows pushing: the default infrastructure's instance role, on the target repository alone.
+    const instanceRole = (image.infrastructureConfiguration as InfrastructureConfiguration).role!;
+    const pushStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.map((statement: any) => ({ Roles: p.Properties.Roles, ...statement })))
+      .filter((statement) => [statement.Action].flat().includes('ecr:PutImage'));
+    expect(pushStatements).toEqual([{
+      Roles: [{ Ref: stack.getLogicalId(instanceRole.node.defaultChild as CfnElement) }],
+      Action: [
+        'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
+        'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
+      ],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [stack.getLogicalId(repository.node.defaultChild as CfnElement), 'Arn'] },
+    }]);
     expect(stack.resolve(image.imageUri)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'ImageUri'] });
     expectValidTemplate(stack);
   });
 
   test('a given deletion role removes what the image made, and no other is created', () => {
     const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
-    newImage({ deletionExecutionRole: role });
+    const image = newImage({ deletionExecutionRole: role });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::Image', {
       DeletionSettings: { ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cleaner'), 'Arn'] } },
     });
-    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('DeletionRole'))).toEqual([]);
+    // Two roles: the given deletion role and the default infrastructure's instance role; no
+    // deletion role of the image's own, nor an execution role (no workflows, no custom log group).
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    const instanceRole = (image.infrastructureConfiguration as InfrastructureConfiguration).role!;
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).sort()).toEqual(
+      [role, instanceRole].map((r) => stack.getLogicalId(r.node.defaultChild as CfnElement)).sort());
     expectValidTemplate(stack);
   });
 
@@ -360,12 +378,14 @@ describe('Image', () => {
         { workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { a: 'b' }, listParameters: { targets: ['web', 'api'] } },
       ],
     });
-    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
-      Workflows: [
-        { WorkflowArn: Match.anyValue(), Parameters: Match.absent() },
-        { WorkflowArn: Match.anyValue(), Parameters: [{ Name: 'a', Value: ['b'] }, { Name: 'targets', Value: ['web', 'api'] }] },
-      ],
-    });
+    // The AWS-managed workflows' ARNs, latest version (x.x.x), in the aws account.
+    const managedWorkflowArn = (typeAndName: string) =>
+      ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:aws:workflow/${typeAndName}/x.x.x`]] });
+    const [image] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Image'));
+    expect(image.Properties.Workflows).toEqual([
+      { WorkflowArn: managedWorkflowArn('build/build-image') },
+      { WorkflowArn: managedWorkflowArn('test/test-image'), Parameters: [{ Name: 'a', Value: ['b'] }, { Name: 'targets', Value: ['web', 'api'] }] },
+    ]);
     expectValidTemplate(stack);
   });
 

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,10 +103,16 @@ describe('sharing', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    for (const action of ['PutComponentPolicy', 'PutImageRecipePolicy', 'PutContainerRecipePolicy', 'PutImagePolicy']) {
-      const statement = statements.find((s: any) => s.Action === `imagebuilder:${action}`);
-      expect(statement).toBeDefined();
-      expect(statement.Resource).not.toEqual('*');
+    const puts: Array<[string, { node: { defaultChild?: unknown } }]> = [
+      ['PutComponentPolicy', c], ['PutImageRecipePolicy', recipe], ['PutContainerRecipePolicy', containerRecipe], ['PutImagePolicy', image],
+    ];
+    for (const [action, resource] of puts) {
+      // The ARN each Put*Policy takes: the build version ARN of components and images, the Arn attribute of each.
+      expect(statements.filter((s: any) => s.Action === `imagebuilder:${action}`)).toEqual([{
+        Action: `imagebuilder:${action}`,
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [stack.getLogicalId(resource.node.defaultChild as CfnElement), 'Arn'] },
+      }]);
     }
     expect(policyOf('ImageResourcePolicy').Statement[0].Action).toEqual(['imagebuilder:GetImage', 'imagebuilder:ListImages']);
     expect(policyOf('RecipeResourcePolicy').Statement[0].Action).toEqual(['imagebuilder:GetImageRecipe', 'imagebuilder:ListImageRecipes']);

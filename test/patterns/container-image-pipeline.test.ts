@@ -1,14 +1,14 @@
-import { App, Aspects, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import { Component, ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
+import { logicalIdOf } from '../helpers/logical-ids';
 import { expectNoNagErrors } from '../helpers/nag';
 import { sharedPrincipals } from '../helpers/resource-policies';
 
@@ -22,11 +22,6 @@ class CfnParameterLike {
 
 /** A Dockerfile unlike the default, so that a test sees whether it was used. */
 const DOCKERFILE = 'FROM {{{ imagebuilder:parentImage }}}\nRUN echo custom\n{{{ imagebuilder:environments }}}\n{{{ imagebuilder:components }}}';
-
-/** The logical ID of a construct's CloudFormation resource. */
-function logicalIdOf(construct: Construct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 let app: App;
 let stack: Stack;

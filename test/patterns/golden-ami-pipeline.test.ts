@@ -1,24 +1,19 @@
-import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage,
   PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
+import { logicalIdOf } from '../helpers/logical-ids';
 import { expectNoNagErrors } from '../helpers/nag';
 import { sharedPrincipals } from '../helpers/resource-policies';
 
 const ORG = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
-
-/** The logical ID of a construct's CloudFormation resource. */
-function logicalIdOf(construct: Construct): string {
-  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-}
 
 let app: App;
 let stack: Stack;
@@ -44,7 +39,7 @@ describe('GoldenAmiPipeline', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(golden.notificationKey!.node.defaultChild as CfnElement), 'Arn'] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(golden.notificationKey!), 'Arn'] },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
