@@ -6,11 +6,11 @@ import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
+import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import {
   ImageBuilderResourceType,
-  SSM_PARAMETER_NAME,
   generateResourceName,
   validateAccountId,
   validateOrganizationArn,
@@ -25,20 +25,6 @@ import {
 const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.DistributionConfiguration');
 
 /**
- * `AmiDistributionConfiguration.name` (Image Builder API reference): 1 to 127 characters; letters,
- * numbers, hyphens, underscores, white space, colons, braces and periods; it starts with a letter,
- * number, hyphen, underscore or `{` and ends with a letter, number, hyphen, underscore or `}`.
- */
-const AMI_NAME = /^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}.]+[-_A-Za-z0-9}]$/;
-const MAX_AMI_NAME_LENGTH = 127;
-/** A `{{ ... }}` variable in an AMI name, with the text between the braces. */
-const AMI_NAME_VARIABLE = /\{\{([^{}]*)\}\}/g;
-const BUILD_DATE = 'imagebuilder:buildDate';
-const BUILD_VERSION = 'imagebuilder:buildVersion';
-/** The variables Image Builder replaces in AMI names (user guide, "Create and update AMI distribution configurations"). */
-const AMI_NAME_VARIABLES = [BUILD_DATE, BUILD_VERSION];
-
-/**
  * `AccountList` (Image Builder API): 1 to 1,536 accounts, for `AmiDistributionConfiguration.targetAccountIds`
  * and `LaunchPermissionConfiguration.userIds`.
  */
@@ -46,16 +32,8 @@ const MAX_ACCOUNTS = 1536;
 /** `LaunchPermissionConfiguration.organizationArns` and `organizationalUnitArns`: 1 to 25 ARNs each. */
 const MAX_LAUNCH_PERMISSION_ARNS = 25;
 
-/**
- * `SsmParameterConfiguration.parameterName` (Image Builder API) and the Parameter Store naming rules:
- * "The maximum length for a parameter name, including the full content of the parameter ARN, is 1011
- * characters".
- */
-const MAX_SSM_PARAMETER_NAME_LENGTH = 1011;
 /** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
 const DEFAULT_PARTITION = 'aws';
-const MAX_SSM_HIERARCHY_DEPTH = 15;
-const RESERVED_SSM_PREFIX = /^\/?(aws|ssm)/i;
 const SSM_DATA_TYPE_AMI = 'aws:ec2:image';
 
 /** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
@@ -750,32 +728,6 @@ function validateLaunchTemplateId(scope: IConstruct, prop: string, template: ec2
   }
 }
 
-/** The documented length and characters, and only the variables Image Builder replaces, with the build date among them. */
-function validateAmiName(scope: Construct, prop: string, name: string | undefined): void {
-  if (name === undefined || Token.isUnresolved(name)) {
-    return;
-  }
-  const matches = [...name.matchAll(AMI_NAME_VARIABLE)];
-  const variables = matches.map((match) => match[1].trim());
-  const unknown = matches.find((match) => !AMI_NAME_VARIABLES.includes(match[1].trim()));
-  if (unknown !== undefined) {
-    throw validationError(
-      `${prop} may only use the variables ${AMI_NAME_VARIABLES.map((v) => `{{ ${v} }}`).join(' and ')}, got '${unknown[0]}' in '${name}'`, scope);
-  }
-  if (name.length > MAX_AMI_NAME_LENGTH) {
-    throw validationError(`${prop} must be at most ${MAX_AMI_NAME_LENGTH} characters, variables included, got ${name.length}: '${name}'`, scope);
-  }
-  if (!AMI_NAME.test(name)) {
-    throw validationError(
-      `${prop} must be letters, numbers, hyphens, underscores, spaces, colons, periods and {{ }} variables, starting with a letter, ` +
-      `number, hyphen, underscore or '{' and ending with a letter, number, hyphen, underscore or '}', got '${name}'`, scope);
-  }
-  if (!variables.includes(BUILD_DATE)) {
-    throw validationError(
-      `${prop} must contain {{ ${BUILD_DATE} }} so that each build's AMI gets a new name, got '${name}'`, scope);
-  }
-}
-
 /** `AccountList`: 1 to 1,536 account IDs. */
 function validateAccountList(scope: Construct, prop: string, accounts: string[] | undefined): void {
   validateListLength(scope, prop, accounts, MAX_ACCOUNTS, 'account');
@@ -788,24 +740,7 @@ function validateAccountList(scope: Construct, prop: string, accounts: string[] 
 function validateSsmParameter(
   scope: Construct, prop: string, parameter: AmiSsmParameter, targetAccountIds: string[] | undefined, region: string): void {
   const name = parameter.parameterName;
-  if (!Token.isUnresolved(name)) {
-    if (name.length < 1 || name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
-      throw validationError(`${prop} parameterName must be 1 to ${MAX_SSM_PARAMETER_NAME_LENGTH} characters, got ${name.length}`, scope);
-    }
-    if (!SSM_PARAMETER_NAME.test(name)) {
-      throw validationError(`${prop} parameterName must be letters, numbers and _.-/ only, got '${name}'`, scope);
-    }
-    if (RESERVED_SSM_PREFIX.test(name)) {
-      throw validationError(`${prop} parameterName must not start with 'aws' or 'ssm' (in any case), which are reserved, got '${name}'`, scope);
-    }
-    if (name.includes('/') && !name.startsWith('/')) {
-      throw validationError(`${prop} parameterName in a hierarchy must start with '/', got '${name}'; use '/${name}'`, scope);
-    }
-    const depth = name.split('/').length - 1;
-    if (depth > MAX_SSM_HIERARCHY_DEPTH) {
-      throw validationError(`${prop} parameterName must have at most ${MAX_SSM_HIERARCHY_DEPTH} hierarchy levels, got ${depth} in '${name}'`, scope);
-    }
-  }
+  validateSsmParameterName(scope, `${prop} parameterName`, name);
   const account = parameter.accountId;
   validateAccountId(scope, `${prop} accountId`, account);
   if (account !== undefined && !Token.isUnresolved(account) && !(targetAccountIds ?? []).includes(account)) {

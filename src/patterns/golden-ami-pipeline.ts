@@ -18,6 +18,7 @@ import {
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
+import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -97,6 +98,11 @@ export class GoldenAmiPipeline extends Construct {
     const keepImages = props.keepImages ?? 5;
     validateKeepImages(this, keepImages);
     validatePatternTargets(this, props);
+    // Under the pattern's prop names, before the distribution configuration checks them under its own.
+    validateAmiName(this, 'amiName', props.amiName);
+    if (props.ssmParameterName !== undefined) {
+      validateSsmParameterName(this, 'ssmParameterName', props.ssmParameterName);
+    }
     const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });

@@ -235,6 +235,10 @@ describe('GoldenAmiPipeline', () => {
     ['a malformed account to share with', { shareWith: { accounts: ['123'] } },
       "shareWith accounts must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '123'"],
     ['sharing with nobody', { shareWith: {} }, 'shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none'],
+    ['an AMI name without the build date', { amiName: 'golden' },
+      "amiName must contain {{ imagebuilder:buildDate }} so that each build's AMI gets a new name, got 'golden'"],
+    ['a reserved SSM parameter name', { ssmParameterName: '/aws/golden' },
+      "ssmParameterName must not start with 'aws' or 'ssm' (in any case), which are reserved, got '/aws/golden'"],
   ])('fails for %s', (_, props, message) => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', ...props })).toThrow(message);
   });
