@@ -120,8 +120,8 @@ describe('ImagePipeline', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1);
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ImageRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Recipe'), 'Arn'] },
-      InfrastructureConfigurationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Infrastructure'), 'Arn'] },
+      ImageRecipeArn: { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild('PipelineRecipe')), 'Arn'] },
+      InfrastructureConfigurationArn: { 'Fn::GetAtt': [logicalIdOf(pipeline.node.findChild('Infrastructure')), 'Arn'] },
       ImageTestsConfiguration: { ImageTestsEnabled: true },
       ImageScanningConfiguration: { ImageScanningEnabled: false },
       EnhancedImageMetadataEnabled: true,
@@ -169,7 +169,7 @@ describe('ImagePipeline', () => {
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ContainerRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Container'), 'Arn'] },
+      ContainerRecipeArn: { 'Fn::GetAtt': [logicalIdOf(containerRecipe), 'Arn'] },
       ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { ContainerTags: ['scan'] } },
     });
     const instanceRole = pipeline.node.findChild('Infrastructure').node.findChild('InstanceRole');
@@ -193,7 +193,7 @@ describe('ImagePipeline', () => {
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExecutionRole'), 'Arn'] },
+      ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(pipeline.executionRole!), 'Arn'] },
       Workflows: [
         { WorkflowArn: awsManagedWorkflowArn('build/build-image/x.x.x') },
         { WorkflowArn: awsManagedWorkflowArn('test/test-image/x.x.x'), OnFailure: 'CONTINUE', ParallelGroup: 'tests', Parameters: [{ Name: 'a', Value: ['b'] }] },
@@ -246,8 +246,12 @@ describe('ImagePipeline', () => {
     newPipeline({ containerRecipe });
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    const pull = statements.find((st: any) => JSON.stringify(st.Resource).includes('Base'));
-    expect(pull.Action).toEqual(['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage']);
+    const onBase = statements.filter((st: any) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] }));
+    expect(onBase).toEqual([{
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] },
+    }]);
     expectValidTemplate(stack);
   });
 
@@ -258,16 +262,17 @@ describe('ImagePipeline', () => {
 
     expect(pipeline.executionRole).toBeDefined();
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineExecutionRole'), 'Arn'] },
-    });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('PipelineExecutionRole'))
-      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    const written = statements.filter((st: any) => JSON.stringify(st.Action).includes('logs:PutLogEvents'))
-      .map((st: any) => JSON.stringify(st.Resource));
-    expect(written.some((r) => r.includes('ImageLogs'))).toBe(true);
-    expect(written.some((r) => r.includes('PipelineLogs'))).toBe(true);
+    const executionRole = logicalIdOf(pipeline.executionRole!);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', { ExecutionRole: { 'Fn::GetAtt': [executionRole, 'Arn'] } });
+    const written = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: executionRole }]))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('logs:PutLogEvents'));
+    expect(written).toEqual([imageLogs, pipelineLogs].map((group) => ({
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(group), 'Arn'] },
+    })));
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
   });
