@@ -13,6 +13,7 @@ import {
   ImageBuilderResourceType,
   generateResourceName,
   validateAccountId,
+  validateContainerTags,
   validateOrganizationArn,
   validateOrganizationalUnitArn,
   validateRegion,
@@ -49,9 +50,6 @@ const MAX_TARGET_SNAPSHOTS = 10000;
 /** `Distribution.licenseConfigurationArns` (Image Builder API): this pattern, 1 to 50 of them. */
 const LICENSE_CONFIGURATION_ARN = /^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$/;
 const MAX_LICENSE_CONFIGURATIONS = 50;
-
-/** `ContainerDistributionConfiguration.containerTags` (Image Builder API): each 1 to 1,024 characters. */
-const MAX_CONTAINER_TAG_LENGTH = 1024;
 
 /**
  * What the destination accounts of a cross-account distribution need on a customer managed key (user
@@ -581,12 +579,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const prop = (name: string) => `containerDistributions[${regionLabel(this, region)}].${name}`;
     validateTextLength(this, prop('description'), distribution.description);
     validateRegionOfCreated(this, prop('repository'), distribution.repository, region);
-    for (const tag of distribution.containerTags ?? []) {
-      if (!Token.isUnresolved(tag) && (tag.length < 1 || tag.length > MAX_CONTAINER_TAG_LENGTH)) {
-        throw validationError(`${prop('containerTags')} must be 1 to ${MAX_CONTAINER_TAG_LENGTH} characters each, ` +
-          `got ${tag === '' ? "''" : `a tag of ${tag.length} characters`}`, this);
-      }
-    }
+    validateContainerTags(this, prop('containerTags'), distribution.containerTags);
     this.entries.set(region, { ...entry, container: distribution });
   }
 

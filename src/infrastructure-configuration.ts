@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
-import { NagAppliesTo, addNagSuppression, nagResourceFinding } from './private/nag-suppressions';
+import { NagAppliesTo, addNagSuppression, nagFindingPattern, nagTextPattern } from './private/nag-suppressions';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -602,7 +602,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       }));
     }
     if (this.addToInstanceRole(...statements)) {
-      this.suppressOwnPolicyWildcards([{ regex: `/^Resource::${this.nagBucketPattern(bucket)}\\/${nagPrefixPattern(prefix)}\\*$/` }],
+      this.suppressOwnPolicyWildcards([{ regex: `/^Resource::${nagFindingPattern(this, bucket, bucket.bucketArn)}\\/${nagTextPattern(prefix ?? '')}\\*$/` }],
         'build instances upload logs under keys they name at run time; the wildcard is limited to ' +
         (prefix ? 'the log prefix in the log bucket' : 'the log bucket, as no logPrefix is given'));
     } else {
@@ -703,19 +703,6 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     return this.instancePolicy;
   }
 
-  /**
-   * The log bucket as cdk-nag writes it in a finding, so that the suppression covers this bucket
-   * only. A bucket of another stack reaches this one through an export or a parameter whose name
-   * holds the bucket's logical ID.
-   */
-  private nagBucketPattern(bucket: s3.IBucket): string {
-    const resource = bucket.node.defaultChild;
-    if (resource instanceof CfnResource && Stack.of(resource) !== Stack.of(this)) {
-      return `.*${escapeRegex(Stack.of(resource).resolve(resource.logicalId))}.*`;
-    }
-    return escapeRegex(nagResourceFinding(this, bucket.bucketArn));
-  }
-
   /** Only the policy this construct owns: it holds nothing but the statements it justifies. */
   private suppressOwnPolicyWildcards(appliesTo: NagAppliesTo[], reason: string): void {
     if (this.instancePolicy) {
@@ -749,14 +736,6 @@ function instanceProfileRef(instanceProfile: iam.IInstanceProfile): string {
   return (instanceProfile.node.defaultChild as iam.CfnInstanceProfile).ref;
 }
 
-/** A log prefix in a suppression pattern: any text when it is known only at deploy time. */
-function nagPrefixPattern(prefix: string | undefined): string {
-  return prefix !== undefined && Token.isUnresolved(prefix) ? '.*' : escapeRegex(prefix ?? '');
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 function validateInstanceTypes(scope: Construct, instanceTypes: ec2.InstanceType[] | undefined): void {
   if (instanceTypes === undefined) {

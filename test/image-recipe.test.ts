@@ -149,12 +149,6 @@ describe('ImageRecipe', () => {
     expect(recipe.imageRecipeVersion).toBe(recipe.imageRecipeVersion);
   });
 
-  test('grantRead grants GetImageRecipe on the recipe', () => {
-    const recipe = newRecipe();
-    expect(grantedResources(stack, (grantee) => recipe.grantRead(grantee), 'imagebuilder:GetImageRecipe'))
-      .toEqual({ 'Fn::GetAtt': [logicalIdOf(recipe), 'Arn'] });
-  });
-
   describe('grants cover the version ARNs IAM checks', () => {
     const PREFIX = 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe';
     const inStack = (rest: string) => imageBuilderArnInStack('image-recipe', rest);
@@ -164,7 +158,7 @@ describe('ImageRecipe', () => {
 
     test('a created recipe with a wildcard version: the version this deployment created, alone', () => {
       const recipe = newRecipe({ recipeVersion: '1.0.x' });
-      expect(grantReadResources(recipe)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(recipe.node.defaultChild as any), 'Arn'] });
+      expect(grantReadResources(recipe)).toEqual({ 'Fn::GetAtt': [logicalIdOf(recipe), 'Arn'] });
       expectValidTemplate(stack);
     });
 

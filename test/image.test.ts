@@ -9,6 +9,7 @@ import {
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
+import { logicalIdOf } from './helpers/logical-ids';
 import { expectNoNagErrors } from './helpers/nag';
 
 let stack: Stack;
@@ -46,7 +47,7 @@ describe('Image', () => {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'imagebuilder.amazonaws.com' } })] },
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy']] }],
     });
-    expect(stack.resolve(image.imageId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'ImageId'] });
+    expect(stack.resolve(image.imageId)).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'ImageId'] });
     expect(Image.isImage(image)).toBe(true);
     expect(image.platform).toBe(Platform.LINUX);
     expectValidTemplate(stack);
@@ -107,7 +108,7 @@ describe('Image', () => {
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [stack.getLogicalId(repository.node.defaultChild as CfnElement), 'Arn'] },
     }]);
-    expect(stack.resolve(image.imageUri)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'ImageUri'] });
+    expect(stack.resolve(image.imageUri)).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'ImageUri'] });
     expectValidTemplate(stack);
   });
 
@@ -266,7 +267,7 @@ describe('Image', () => {
 
     test('a created image: its one build', () => {
       const image = newImage();
-      expect(grantReadResources(image)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Arn'] });
+      expect(grantReadResources(image)).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'Arn'] });
       expectValidTemplate(stack);
     });
 
@@ -343,9 +344,9 @@ describe('Image', () => {
 
   test('a created image names its version after the build ARN', () => {
     const image = newImage();
-    const arn = { 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Arn'] };
+    const arn = { 'Fn::GetAtt': [logicalIdOf(image), 'Arn'] };
     expect(stack.resolve(image.imageVersion)).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', arn] }] });
-    expect(stack.resolve(image.imageName)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(image.node.defaultChild as any), 'Name'] });
+    expect(stack.resolve(image.imageName)).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'Name'] });
   });
 
   test('fails on an import by a name that image ARNs cannot hold', () => {

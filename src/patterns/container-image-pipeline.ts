@@ -156,7 +156,7 @@ export class ContainerImagePipeline extends Construct {
     });
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline,
-      (options) => shareRepositoryImages(this, this.repository, options, props.repository === undefined));
+      (options) => shareRepositoryImages(this, this.repository, options));
   }
 
   /** The repository of the same name as `repository` in another region. */

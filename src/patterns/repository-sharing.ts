@@ -13,11 +13,11 @@ const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'e
  * `repository`: container images are shared through the repository's policy, not through RAM.
  * Organizations and units are matched with `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths`.
  * A repository from outside the app keeps its policy, with a warning. cdk-nag's AwsSolutions-ECR1
- * finding on the organization statements is suppressed only on a repository the pattern created
- * (`createdHere`): the rule has no narrower scope, so on a user's repository it would also hide
- * statements of the user's own.
+ * finding on the organization statements is suppressed only on a repository the pattern `scope`
+ * created: the rule has no narrower scope, so on a user's repository it would also hide statements
+ * of the user's own.
  */
-export function shareRepositoryImages(scope: Construct, repository: ecr.IRepository, options: ShareWithOptions, createdHere: boolean): void {
+export function shareRepositoryImages(scope: Construct, repository: ecr.IRepository, options: ShareWithOptions): void {
   const statements: iam.PolicyStatement[] = [];
   const accounts = options.accounts ?? [];
   if (accounts.length > 0) {
@@ -42,6 +42,7 @@ export function shareRepositoryImages(scope: Construct, repository: ecr.IReposit
   }
   const organizationWide = (options.organizationArns ?? []).length + unitPaths.length > 0;
   const resource = repository.node.defaultChild;
+  const createdHere = repository.node.scope === scope;
   if (createdHere && organizationWide && added.includes(true) && resource instanceof CfnResource) {
     addNagSuppression(resource, 'AwsSolutions-ECR1',
       'The pull statements for organizations and organizational units name every principal (*) and limit it with ' +

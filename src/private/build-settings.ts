@@ -11,6 +11,7 @@ import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { validationError } from './errors';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
+import { validateContainerTags } from './validation';
 
 /*
  * What pipelines and deploy-time images share: test timeouts, scanning, workflows, the execution
@@ -30,9 +31,6 @@ export function validateTestTimeout(scope: IConstruct, timeout: Duration | undef
       `imageTestsTimeout must be whole minutes from ${TEST_TIMEOUT_MINUTES.min} to ${TEST_TIMEOUT_MINUTES.max}, got ${minutes} minutes`, scope);
   }
 }
-
-/** EcrConfiguration.containerTags: each 1 to 1,024 characters (Image Builder API reference). */
-const MAX_ECR_TAG_LENGTH = 1024;
 
 /** How an image is scanned: the props of a pipeline or an image. */
 export interface ScanningSettings {
@@ -56,12 +54,7 @@ export function renderScanning(scope: IConstruct, settings: ScanningSettings, co
       `${settings.imageScanningEnabled ?? 'none (scanning is off by default)'}`, scope);
   }
   // The service rejects these only when the pipeline or image is created, after the deployment started.
-  for (const tag of settings.imageScanningEcrTags ?? []) {
-    if (!Token.isUnresolved(tag) && (tag.length < 1 || tag.length > MAX_ECR_TAG_LENGTH)) {
-      throw validationError(`imageScanningEcrTags must be 1 to ${MAX_ECR_TAG_LENGTH} characters each, ` +
-        `got ${tag === '' ? "''" : `a tag of ${tag.length} characters`}`, scope);
-    }
-  }
+  validateContainerTags(scope, 'imageScanningEcrTags', settings.imageScanningEcrTags);
   return {
     imageScanningEnabled: settings.imageScanningEnabled ?? false,
     ecrConfiguration: ecrSettings ? {

@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** The metadata key and format that cdk-nag's `NagSuppressions` writes and its rule packs read. */
@@ -23,12 +23,34 @@ export function addNagSuppression(resource: CfnResource, id: string, reason: str
 }
 
 /**
+ * A regex source that matches `arn`, the ARN of `resource`, as cdk-nag writes it in a finding on a
+ * policy of `scope`'s stack, so that a suppression covers that resource only. A resource of another
+ * stack reaches this one through an export or a parameter whose name holds its logical ID.
+ */
+export function nagFindingPattern(scope: IConstruct, resource: IConstruct, arn: string): string {
+  const cfn = resource.node.defaultChild;
+  if (cfn instanceof CfnResource && Stack.of(cfn) !== Stack.of(scope)) {
+    return `.*${escapeRegex(Stack.of(cfn).resolve(cfn.logicalId))}.*`;
+  }
+  return escapeRegex(nagResourceFinding(scope, arn));
+}
+
+/** Text in a suppression pattern, such as a key prefix: any text when it is known only at deploy time. */
+export function nagTextPattern(text: string): string {
+  return Token.isUnresolved(text) ? '.*' : escapeRegex(text);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
  * How cdk-nag writes a resource of a policy statement in a finding (`Resource::<finding>`): the
  * resolved value with `Fn::Join` joined, `Fn::GetAtt` as `<Logical.Attribute>`, `Ref` as
  * `<Logical>` and `Fn::ImportValue` as its export name. Resolved when called: a logical ID
  * overridden later no longer matches, and the finding is then reported rather than hidden.
  */
-export function nagResourceFinding(scope: IConstruct, resource: string): string {
+function nagResourceFinding(scope: IConstruct, resource: string): string {
   const visit = (node: any): string => {
     if (node === undefined) {
       return '';

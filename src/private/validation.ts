@@ -357,6 +357,19 @@ export function validateTextLength(scope: IConstruct, prop: string, value: strin
 }
 
 /**
+ * Container image tags as Image Builder takes them (`EcrConfiguration.containerTags`,
+ * `ContainerDistributionConfiguration.containerTags`): each 1 to 1,024 characters.
+ */
+export function validateContainerTags(scope: IConstruct, prop: string, tags: string[] | undefined): void {
+  for (const tag of tags ?? []) {
+    if (!Token.isUnresolved(tag) && (tag.length < 1 || tag.length > MAX_TEXT_LENGTH)) {
+      throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters each, ` +
+        `got ${tag === '' ? "''" : `a tag of ${tag.length} characters`}`, scope);
+    }
+  }
+}
+
+/**
  * Image Builder's tag maps: the tags of every resource, `amiTags`, `imageTags` and the lifecycle
  * tag selections (`TagMap` in the Image Builder API: at most 50 entries, keys 1 to 128 characters
  * of `[a-zA-Z0-9 _.:/=+-@]` and white space, not starting with `aws:`, values up to 256).
