@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ECR_PULL_ACTIONS, ECR_PULL_PUSH_ACTIONS } from './private/ecr-actions';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { NagAppliesTo, addNagSuppression, nagFindingPattern, nagTextPattern } from './private/nag-suppressions';
@@ -49,18 +50,6 @@ const INSTANCE_MANAGED_POLICIES = ['AmazonSSMManagedInstanceCore', 'EC2InstanceP
 const INSTANCE_MANAGED_POLICY_REFERENCES = INSTANCE_MANAGED_POLICIES.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy));
 /** The same, plus push and pull on every ECR repository, for container builds. */
 const CONTAINER_BUILD_MANAGED_POLICY = 'EC2InstanceProfileForImageBuilderECRContainerBuilds';
-/** Pull and push of image layers: what a container build does with its target repository. */
-const ECR_PULL_PUSH_ACTIONS = [
-  'ecr:BatchCheckLayerAvailability',
-  'ecr:GetDownloadUrlForLayer',
-  'ecr:BatchGetImage',
-  'ecr:InitiateLayerUpload',
-  'ecr:UploadLayerPart',
-  'ecr:CompleteLayerUpload',
-  'ecr:PutImage',
-];
-/** Pulling image layers: what a container build does with its parent image's repository. */
-const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 /** The role Image Builder publishes notifications as. */
 const SERVICE_LINKED_ROLE_NAME = 'aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder';
 const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'];

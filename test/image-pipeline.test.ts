@@ -248,7 +248,7 @@ describe('ImagePipeline', () => {
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const onBase = statements.filter((st: any) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] }));
     expect(onBase).toEqual([{
-      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] },
     }]);

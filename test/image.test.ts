@@ -102,7 +102,7 @@ describe('Image', () => {
     expect(pushStatements).toEqual([{
       Roles: [{ Ref: stack.getLogicalId(instanceRole.node.defaultChild as CfnElement) }],
       Action: [
-        'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
+        'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
         'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
       ],
       Effect: 'Allow',

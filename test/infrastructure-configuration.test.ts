@@ -573,7 +573,7 @@ describe('InfrastructureConfiguration', () => {
       expect(instancePolicyStatements()).toEqual([
         {
           Action: [
-            'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
+            'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
             'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
           ],
           Effect: 'Allow',
@@ -609,7 +609,7 @@ describe('InfrastructureConfiguration', () => {
       newInfra().allowContainerBuilds(target, parent);
 
       expect(instancePolicyStatements()).toEqual(expect.arrayContaining([{
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Parent/), 'Arn'] },
       }]));

@@ -2,11 +2,9 @@ import { Annotations, CfnResource, Fn, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ECR_PULL_ACTIONS } from '../private/ecr-actions';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { ShareWithOptions } from '../sharing';
-
-/** What another account needs to pull an image (`docker pull`, or a container recipe's parent image). */
-const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
 /**
  * Lets the accounts, organizations and organizational units of `options` pull the images of
@@ -38,7 +36,7 @@ export function shareRepositoryImages(scope: Construct, repository: ecr.IReposit
   if (added.includes(false)) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:repositorySharing',
       `repository ${repository.repositoryName} was not created in this app, so its policy is left as it is: ` +
-      `let the accounts and organizations of shareWith pull from it (${PULL_ACTIONS.join(', ')}) yourself`);
+      `let the accounts and organizations of shareWith pull from it (${ECR_PULL_ACTIONS.join(', ')}) yourself`);
   }
   const organizationWide = (options.organizationArns ?? []).length + unitPaths.length > 0;
   const resource = repository.node.defaultChild;
@@ -51,7 +49,7 @@ export function shareRepositoryImages(scope: Construct, repository: ecr.IReposit
 }
 
 function pullStatement(props: { principals: iam.IPrincipal[]; conditions?: { [key: string]: unknown } }): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: PULL_ACTIONS, ...props });
+  return new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, ...props });
 }
 
 /**
