@@ -12,7 +12,7 @@ import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import {
-  allowComponentFileReads, defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
 } from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
@@ -156,6 +156,9 @@ export interface ImagePipelineProps {
 
   /**
    * Where builds run.
+   *
+   * For a container recipe, an infrastructure configuration created in this app is given pull and
+   * push on the recipe's repositories (`allowContainerBuilds`).
    *
    * @default - a new InfrastructureConfiguration with its secure defaults (and push access to the
    * container recipe's target repository)
@@ -404,7 +407,7 @@ export class ImagePipeline extends ImagePipelineBase {
     props.schedule?._validate(this);
     const imageScanningConfiguration = renderScanning(this, props, props.containerRecipe, 'pipelines');
 
-    this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 

@@ -13,7 +13,7 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import {
-  allowComponentFileReads, defaultInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
@@ -113,7 +113,8 @@ export interface ImageProps {
   readonly containerRecipe?: IContainerRecipe;
 
   /**
-   * Where the build runs.
+   * Where the build runs. For a container recipe, an infrastructure configuration created in this
+   * app is given pull and push on the recipe's repositories (`allowContainerBuilds`).
    *
    * @default - a new InfrastructureConfiguration with its secure defaults
    */
@@ -405,7 +406,7 @@ export class Image extends ImageBase {
     validateTestTimeout(this, props.imageTestsTimeout);
     validateTagMap(this, 'tags', props.tags);
     this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
-    this.infrastructureConfiguration = props.infrastructureConfiguration ?? defaultInfrastructure(this, props.containerRecipe);
+    this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;

@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImagePipeline, ImagePipelineProps, ImageRecipe,
+  InfrastructureConfiguration,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
   PipelineWorkflow,
 } from '../src';
@@ -253,6 +255,86 @@ describe('ImagePipeline', () => {
       Resource: { 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] },
     }]);
     expectValidTemplate(stack);
+  });
+
+  describe('a container pipeline with an infrastructure configuration of its own', () => {
+    /** The statements of every policy attached to `role`. */
+    const statementsOf = (role: iam.IRole) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(role) }]))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+    const PUSH = ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'];
+    const containerBuildStatements = (target: ecr.IRepository, base: ecr.IRepository) => [
+      { Action: [...PULL, ...PUSH], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIdOf(target), 'Arn'] } },
+      { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      {
+        Action: 'imagebuilder:GetContainerRecipe',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:container-recipe/*']] },
+      },
+      { Action: PULL, Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] } },
+    ];
+    const containerRecipeFrom = (base: ecr.IRepository, target: ecr.IRepository) => new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromEcr(base),
+      targetRepository: target,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'U', { platform: Platform.LINUX }) }],
+    });
+
+    test('its build instances may pull the parent image and pull and push the target, as with the default one', () => {
+      const base = new ecr.Repository(stack, 'Base');
+      const target = new ecr.Repository(stack, 'Target');
+      const infrastructure = new InfrastructureConfiguration(stack, 'Builders', { instanceTypes: [new ec2.InstanceType('c7i.large')] });
+      newPipeline({ containerRecipe: containerRecipeFrom(base, target), infrastructureConfiguration: infrastructure });
+
+      expect(statementsOf(infrastructure.role!)).toEqual(containerBuildStatements(target, base));
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('granted once when the app also calls allowContainerBuilds', () => {
+      const base = new ecr.Repository(stack, 'Base');
+      const target = new ecr.Repository(stack, 'Target');
+      const infrastructure = new InfrastructureConfiguration(stack, 'Builders');
+      infrastructure.allowContainerBuilds(target, base);
+      newPipeline({ containerRecipe: containerRecipeFrom(base, target), infrastructureConfiguration: infrastructure });
+
+      expect(statementsOf(infrastructure.role!)).toEqual(containerBuildStatements(target, base));
+    });
+
+    test('an imported container recipe: its repository is unknown, so the role gets the AWS-managed container build policy', () => {
+      const infrastructure = new InfrastructureConfiguration(stack, 'Builders');
+      const containerRecipe = ContainerRecipe.fromContainerRecipeName(stack, 'Imported', 'web');
+      newPipeline({ containerRecipe, infrastructureConfiguration: infrastructure });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        ManagedPolicyArns: Match.arrayWith([
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds']] },
+        ]),
+      });
+      expectNoNagErrors(stack);
+    });
+
+    test('fails when its IMDSv2 hop limit leaves the container without instance credentials', () => {
+      const base = new ecr.Repository(stack, 'Base');
+      const target = new ecr.Repository(stack, 'Target');
+      const infrastructure = new InfrastructureConfiguration(stack, 'Builders', { httpPutResponseHopLimit: 1 });
+      expect(() => newPipeline({ containerRecipe: containerRecipeFrom(base, target), infrastructureConfiguration: infrastructure }))
+        .toThrow('httpPutResponseHopLimit must be at least 2 for container builds when IMDSv2 is required, got 1');
+    });
+
+    test('an imported infrastructure configuration is left as it is', () => {
+      const infrastructure = InfrastructureConfiguration.fromInfrastructureConfigurationName(stack, 'Shared', 'container-builders');
+      newPipeline({
+        containerRecipe: containerRecipeFrom(new ecr.Repository(stack, 'Base'), new ecr.Repository(stack, 'Target')),
+        infrastructureConfiguration: infrastructure,
+      });
+
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        InfrastructureConfigurationArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:infrastructure-configuration/container-builders']] },
+      });
+    });
   });
 
   test('custom log groups get an execution role that may write to them', () => {

@@ -112,6 +112,30 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  test('a container image with an infrastructure configuration of the app: its instances may push to the target repository', () => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+    const infrastructure = new InfrastructureConfiguration(stack, 'Builders');
+    newImage({ containerRecipe, infrastructureConfiguration: infrastructure });
+    const pushStatements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.map((statement: any) => ({ Roles: p.Properties.Roles, ...statement })))
+      .filter((statement) => [statement.Action].flat().includes('ecr:PutImage'));
+    expect(pushStatements).toEqual([{
+      Roles: [{ Ref: logicalIdOf(infrastructure.role!) }],
+      Action: [
+        'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
+        'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
+      ],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] },
+    }]);
+    expectValidTemplate(stack);
+  });
+
   test('a given deletion role removes what the image made, and no other is created', () => {
     const role = new iam.Role(stack, 'Cleaner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     const image = newImage({ deletionExecutionRole: role });

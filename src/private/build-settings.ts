@@ -188,10 +188,17 @@ export function allowComponentFileReads(scope: IConstruct, recipe: unknown, infr
   });
 }
 
-/** A secure default infrastructure; for container builds, with push access to the target repository. */
-export function defaultInfrastructure(scope: Construct, containerRecipe: IContainerRecipe | undefined): IInfrastructureConfiguration {
-  const infrastructure = new InfrastructureConfiguration(scope, 'Infrastructure');
-  if (containerRecipe) {
+/**
+ * Where a pipeline or image (`scope`) builds: the infrastructure configuration given, or a new one
+ * with the secure defaults. For container builds, an infrastructure configuration created in this
+ * app gets pull and push on the recipe's repositories (`allowContainerBuilds`), as a build could
+ * not push its image without them; one from outside the app is left as it is.
+ */
+export function buildInfrastructure(
+  scope: Construct, given: IInfrastructureConfiguration | undefined, containerRecipe: IContainerRecipe | undefined,
+): IInfrastructureConfiguration {
+  const infrastructure = given ?? new InfrastructureConfiguration(scope, 'Infrastructure');
+  if (containerRecipe && InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
     const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
     infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
   }
