@@ -187,15 +187,20 @@ export abstract class ParentImage {
   /**
    * An SSM parameter holding an AMI ID, read by Image Builder when each build starts (so a
    * parameter such as `/aws/service/ami-amazon-linux-latest/...` always gives the newest AMI).
-   * A parameter created in the same stack is referenced, so it is created before the recipe.
+   * A parameter created in the same stack is referenced, so it is created before the recipe. A
+   * parameter imported by ARN (`StringParameter.fromStringParameterArn`, e.g. one another account
+   * shares) is given by that ARN, so Image Builder reads it in its own account.
    *
    * @param parameter the parameter
    * @param options the platform of the AMI
    */
   public static fromSsmParameter(parameter: ssm.IParameter, options: ParentImageOptions = {}): ParentImage {
-    // A parameter of this stack is named through a Ref, so CloudFormation creates it first.
-    return new ValueParentImage(`${SSM_PREFIX}${parameter.parameterName}`, options.platform,
-      (scope, prop) => validateSsmParameterName(scope, prop, parameter.parameterName));
+    // A parameter of this stack is named through a Ref, so CloudFormation creates it first. Only an
+    // import by ARN has a literal ARN; its parameterName keeps just the last path segment, and a name
+    // is looked up in the build's account.
+    const reference = Token.isUnresolved(parameter.parameterArn) ? parameter.parameterName : parameter.parameterArn;
+    return new ValueParentImage(`${SSM_PREFIX}${reference}`, options.platform,
+      (scope, prop) => validateSsmParameterName(scope, prop, reference));
   }
 
   /**

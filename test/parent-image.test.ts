@@ -65,6 +65,14 @@ describe('ParentImage', () => {
     expect(parentImageOf()).toBe('ssm:/golden/ami');
   });
 
+  test('fromSsmParameter of a parameter imported by ARN, as another account shares it, gives Image Builder the ARN', () => {
+    const arn = 'arn:aws:ssm:eu-west-1:210987654321:parameter/golden/base-ami';
+    const parameter = ssm.StringParameter.fromStringParameterArn(stack, 'Shared', arn);
+    recipeWith(ParentImage.fromSsmParameter(parameter));
+    // No template validation: fromStringParameterArn adds a CloudFormation parameter of its own that nothing references.
+    expect(parentImageOf()).toBe(`ssm:${arn}`);
+  });
+
   test.each([
     [AwsManagedImage.AMAZON_LINUX_2023, ImageArchitecture.X86_64, 'amazon-linux-2023-x86', Platform.LINUX],
     [AwsManagedImage.AMAZON_LINUX_2023, ImageArchitecture.ARM64, 'amazon-linux-2023-arm64', Platform.LINUX],
