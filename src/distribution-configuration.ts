@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
+import { isCreatedInApp, validateAccountList, validateListLength, validateRegionOfCreated } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import {
@@ -25,11 +26,6 @@ import {
 
 const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.DistributionConfiguration');
 
-/**
- * `AccountList` (Image Builder API): 1 to 1,536 accounts, for `AmiDistributionConfiguration.targetAccountIds`
- * and `LaunchPermissionConfiguration.userIds`.
- */
-const MAX_ACCOUNTS = 1536;
 /** `LaunchPermissionConfiguration.organizationArns` and `organizationalUnitArns`: 1 to 25 ARNs each. */
 const MAX_LAUNCH_PERMISSION_ARNS = 25;
 
@@ -695,19 +691,6 @@ function regionPhrase(scope: IConstruct, region: string, quoted = false): string
   return quoted ? `region '${region}'` : `region ${region}`;
 }
 
-/** A list the API takes with 1 to `max` items: an empty one must be left out, a longer one is refused. */
-function validateListLength(scope: IConstruct, prop: string, list: unknown[] | undefined, max: number, noun: string): void {
-  if (list === undefined || Token.isUnresolved(list)) {
-    return;
-  }
-  if (list.length === 0) {
-    throw validationError(`${prop} must list at least one ${noun} when given, got none; omit it instead`, scope);
-  }
-  if (list.length > max) {
-    throw validationError(`${prop} must list at most ${max} ${noun}s, got ${list.length}`, scope);
-  }
-}
-
 /** A launch template ID known at synth time must have the form the API takes. */
 function validateLaunchTemplateId(scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined): void {
   const id = template?.launchTemplateId;
@@ -718,14 +701,6 @@ function validateLaunchTemplateId(scope: IConstruct, prop: string, template: ec2
     throw validationError(
       `${prop} must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, ` +
       `like lt-0123456789abcdef0, got '${id}'`, scope);
-  }
-}
-
-/** `AccountList`: 1 to 1,536 account IDs. */
-function validateAccountList(scope: Construct, prop: string, accounts: string[] | undefined): void {
-  validateListLength(scope, prop, accounts, MAX_ACCOUNTS, 'account');
-  for (const account of accounts ?? []) {
-    validateAccountId(scope, prop, account);
   }
 }
 
@@ -775,29 +750,6 @@ function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchO
   validateAccountId(scope, `${prop}.accountId`, options.accountId);
   validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
   validateLaunchTemplateId(scope, `${prop}.launchTemplate`, launchTemplate);
-}
-
-/**
- * Resources this app creates live in their stack's region, which must be the distribution's. Imports
- * are not checked: `fromXxxAttributes` gives them the importing stack's region, whatever region they
- * are really in.
- */
-function validateRegionOfCreated(scope: Construct, prop: string, resource: IConstruct | undefined, region: string): void {
-  if (!resource || !isCreatedInApp(resource)) {
-    return;
-  }
-  const resourceRegion = Stack.of(resource).region;
-  if (Token.isUnresolved(resourceRegion) || Token.isUnresolved(region)) {
-    return;
-  }
-  if (resourceRegion !== region) {
-    throw validationError(
-      `${prop} must be in region ${region}, where the image is distributed, got ${resource.node.path} of region ${resourceRegion}`, scope);
-  }
-}
-
-function isCreatedInApp(resource: IConstruct): boolean {
-  return CfnResource.isCfnResource(resource.node.defaultChild);
 }
 
 // ---------------------------------------------------------------------------------------------

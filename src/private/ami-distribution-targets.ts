@@ -1,0 +1,60 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+import { validateAccountId } from './validation';
+
+/*
+ * Where an AMI distribution sends the AMI: accounts, and resources that must be in its region. The
+ * distribution configuration and the golden AMI pattern check them, each under its own prop name.
+ */
+
+/**
+ * `AccountList` (Image Builder API): 1 to 1,536 accounts, for `AmiDistributionConfiguration.targetAccountIds`
+ * and `LaunchPermissionConfiguration.userIds`.
+ */
+const MAX_ACCOUNTS = 1536;
+
+/** A list the API takes with 1 to `max` items: an empty one must be left out, a longer one is refused. */
+export function validateListLength(scope: IConstruct, prop: string, list: unknown[] | undefined, max: number, noun: string): void {
+  if (list === undefined || Token.isUnresolved(list)) {
+    return;
+  }
+  if (list.length === 0) {
+    throw validationError(`${prop} must list at least one ${noun} when given, got none; omit it instead`, scope);
+  }
+  if (list.length > max) {
+    throw validationError(`${prop} must list at most ${max} ${noun}s, got ${list.length}`, scope);
+  }
+}
+
+/** `AccountList`: 1 to 1,536 account IDs. */
+export function validateAccountList(scope: IConstruct, prop: string, accounts: string[] | undefined): void {
+  validateListLength(scope, prop, accounts, MAX_ACCOUNTS, 'account');
+  for (const account of accounts ?? []) {
+    validateAccountId(scope, prop, account);
+  }
+}
+
+/**
+ * Resources this app creates live in their stack's region, which must be the distribution's. Imports
+ * are not checked: `fromXxxAttributes` gives them the importing stack's region, whatever region they
+ * are really in.
+ */
+export function validateRegionOfCreated(scope: IConstruct, prop: string, resource: IConstruct | undefined, region: string): void {
+  if (!resource || !isCreatedInApp(resource)) {
+    return;
+  }
+  const resourceRegion = Stack.of(resource).region;
+  if (Token.isUnresolved(resourceRegion) || Token.isUnresolved(region)) {
+    return;
+  }
+  if (resourceRegion !== region) {
+    throw validationError(
+      `${prop} must be in region ${region}, where the image is distributed, got ${resource.node.path} of region ${resourceRegion}`, scope);
+  }
+}
+
+/** Whether `resource` is created by this app rather than imported. */
+export function isCreatedInApp(resource: IConstruct): boolean {
+  return CfnResource.isCfnResource(resource.node.defaultChild);
+}
