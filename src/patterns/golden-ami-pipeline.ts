@@ -19,6 +19,9 @@ import { AwsManagedImage, ParentImage } from '../parent-image';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
+import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
+import { validationError } from '../private/errors';
+import { shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -52,6 +55,25 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default '/golden-ami/<id>/latest' in lowercase
    */
   readonly ssmParameterName?: string;
+
+  /**
+   * Accounts that each get their own copy of the AMI in every region of `regions`. Each needs the
+   * role `EC2ImageBuilderDistributionCrossAccountRole` that Image Builder assumes to copy it. The
+   * SSM parameter is written in this account; the copies belong to those accounts, so the lifecycle
+   * policy leaves them alone.
+   *
+   * @default - no copies; the AMI stays in the account that runs the build
+   */
+  readonly targetAccountIds?: string[];
+
+  /**
+   * The customer managed key that encrypts the AMI's snapshots. A key serves one region, so this
+   * needs `regions` to name one region (or be left out): the key's. A key created in this app lets
+   * `targetAccountIds` use it to copy the AMI.
+   *
+   * @default - the encryption of the parent image's snapshots
+   */
+  readonly amiKmsKey?: kms.IKey;
 
   /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
@@ -103,6 +125,9 @@ export class GoldenAmiPipeline extends Construct {
     if (props.ssmParameterName !== undefined) {
       validateSsmParameterName(this, 'ssmParameterName', props.ssmParameterName);
     }
+    const regions = props.regions ?? [Stack.of(this).region];
+    validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
+    validateAmiKmsKey(this, props.amiKmsKey, regions);
     const baseName = patternBaseName(id);
 
     this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
@@ -119,10 +144,12 @@ export class GoldenAmiPipeline extends Construct {
     } = createPatternInfrastructure(this, props, baseName));
 
     this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
-      amiDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
+      amiDistributions: regions.map((region) => ({
         region,
         amiName: props.amiName ?? `${baseName}-{{ imagebuilder:buildDate }}`,
         ssmParameters: [{ parameterName: props.ssmParameterName ?? `/golden-ami/${baseName}/latest` }],
+        targetAccountIds: props.targetAccountIds,
+        amiKmsKey: props.amiKmsKey,
         launchPermissionAccountIds: props.shareWith?.accounts,
         launchPermissionOrganizationArns: props.shareWith?.organizationArns,
         launchPermissionOrganizationalUnitArns: props.shareWith?.organizationalUnitArns,
@@ -147,4 +174,17 @@ export class GoldenAmiPipeline extends Construct {
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
   }
+}
+
+/** A key serves the region it is in: with several regions, each would need its own. */
+function validateAmiKmsKey(scope: Construct, key: kms.IKey | undefined, regions: string[]): void {
+  if (!key) {
+    return;
+  }
+  if (regions.length > 1) {
+    throw validationError(
+      `amiKmsKey encrypts the AMI in one region, so regions must name one region with it, got ${regions.length} (${regions.map(shownValue).join(', ')}); ` +
+      'for a key per region, build the distribution with DistributionConfiguration and an AMI distribution per region', scope);
+  }
+  validateRegionOfCreated(scope, 'amiKmsKey', key, regions[0]);
 }

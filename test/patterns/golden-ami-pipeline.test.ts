@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as yaml from 'yaml';
@@ -205,6 +206,46 @@ describe('GoldenAmiPipeline', () => {
     expectNoNagErrors(stack);
   });
 
+  test('copies to other accounts, encrypted with a key of this app that those accounts may use', () => {
+    const key = new kms.Key(stack, 'AmiKey', { enableKeyRotation: true });
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', targetAccountIds: ['111111111111', '222222222222'], amiKmsKey: key });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [{
+        Region: 'us-east-1',
+        AmiDistributionConfiguration: Match.objectLike({
+          TargetAccountIds: ['111111111111', '222222222222'],
+          KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(key), 'Arn'] },
+        }),
+      }],
+    });
+    const keyStatements = template.findResources('AWS::KMS::Key')[logicalIdOf(key)].Properties.KeyPolicy.Statement;
+    expect(keyStatements.filter((st: any) => JSON.stringify(st.Principal).includes('111111111111'))).toHaveLength(1);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('copies to other accounts in every region', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], targetAccountIds: ['111111111111'] });
+    const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+    expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.AmiDistributionConfiguration.TargetAccountIds]))
+      .toEqual([['us-east-1', ['111111111111']], ['eu-west-1', ['111111111111']]]);
+  });
+
+  test('fails for an AMI key with several regions', () => {
+    const key = new kms.Key(stack, 'AmiKey');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', regions: ['us-east-1', 'eu-west-1'], amiKmsKey: key }))
+      .toThrow("amiKmsKey encrypts the AMI in one region, so regions must name one region with it, got 2 ('us-east-1', 'eu-west-1'); " +
+        'for a key per region, build the distribution with DistributionConfiguration and an AMI distribution per region');
+  });
+
+  test('fails for an AMI key of this app in another region', () => {
+    const keyStack = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const key = new kms.Key(keyStack, 'AmiKey');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', amiKmsKey: key }))
+      .toThrow('amiKmsKey must be in region us-east-1, where the image is distributed, got Keys/AmiKey of region eu-west-1');
+  });
+
   test('start on deploy, waiting for the first AMI', () => {
     const golden = new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi', startOnDeploy: true, startOnDeployOptions: { waitForCompletion: true },
@@ -235,6 +276,9 @@ describe('GoldenAmiPipeline', () => {
     ['a malformed account to share with', { shareWith: { accounts: ['123'] } },
       "shareWith accounts must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '123'"],
     ['sharing with nobody', { shareWith: {} }, 'shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none'],
+    ['a malformed account to copy to', { targetAccountIds: ['12345678901'] },
+      "targetAccountIds must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '12345678901'"],
+    ['no accounts to copy to', { targetAccountIds: [] }, 'targetAccountIds must list at least one account when given, got none; omit it instead'],
     ['an AMI name without the build date', { amiName: 'golden' },
       "amiName must contain {{ imagebuilder:buildDate }} so that each build's AMI gets a new name, got 'golden'"],
     ['a reserved SSM parameter name', { ssmParameterName: '/aws/golden' },
