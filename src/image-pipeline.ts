@@ -7,12 +7,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
 import { PipelineExecution, PipelineExecutionOptions } from './custom-resources/pipeline-execution';
+import { PipelineImageDeletion } from './custom-resources/pipeline-images';
 import { IDistributionConfiguration } from './distribution-configuration';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import {
-  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+  allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  validateTestTimeout,
 } from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
@@ -259,6 +261,20 @@ export interface ImagePipelineProps {
   readonly status?: PipelineStatus;
 
   /**
+   * Delete the images this pipeline built when the pipeline is deleted (removed from the app, or
+   * the stack deleted): each image with its AMIs and their snapshots in every region it was
+   * distributed to, or with its container images. Builds still running are cancelled. Image
+   * Builder deletes them as a role with the AWS-managed lifecycle execution policy, and the
+   * deletion waits until they are gone (at most 55 minutes). Container images are deleted only
+   * from repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`, which a target
+   * repository this app created gets. AMI copies in other accounts (`targetAccountIds`) belong
+   * to those accounts and stay.
+   *
+   * @default false - the images stay, as they may be in use elsewhere
+   */
+  readonly autoDeleteImages?: boolean;
+
+  /**
    * The pipeline's name.
    *
    * @default - generated from the construct path
@@ -449,6 +465,12 @@ export class ImagePipeline extends ImagePipelineBase {
       this.resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
     }
     this.imagePipelineArn = this.resource.attrArn;
+    if (props.autoDeleteImages) {
+      if (props.containerRecipe) {
+        allowContainerDeletion(this, props.containerRecipe, 'autoDeleteImages');
+      }
+      new PipelineImageDeletion(this, 'ImageDeletion', { pipelineArn: this.imagePipelineArn, containerImages: props.containerRecipe !== undefined });
+    }
   }
 
   public get imagePipelineName(): string {

@@ -1,10 +1,10 @@
-import { Annotations, Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerRecipe, IContainerRecipe } from './container-recipe';
+import { IContainerRecipe } from './container-recipe';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { IDistributionConfiguration } from './distribution-configuration';
 import { PipelineWorkflow } from './image-pipeline';
@@ -13,11 +13,11 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import {
-  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, validateTestTimeout,
+  allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
-import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './private/lifecycle-access';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
@@ -434,7 +434,7 @@ export class Image extends ImageBase {
     });
     resource.applyRemovalPolicy(removalPolicy);
     if (removalPolicy === RemovalPolicy.DESTROY && props.containerRecipe) {
-      this.allowContainerDeletion(props.containerRecipe);
+      allowContainerDeletion(this, props.containerRecipe, 'removalPolicy DESTROY');
     }
 
     this.imageArn = resource.attrArn;
@@ -452,21 +452,6 @@ export class Image extends ImageBase {
    */
   protected _iamResourceArns(): string[] {
     return [this.imageArn];
-  }
-
-  /**
-   * The AWS-managed lifecycle execution policy lets Image Builder get and delete container images
-   * only in ECR repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`: the
-   * recipe's target repository gets it when this app created it; otherwise a warning names the tag.
-   */
-  private allowContainerDeletion(recipe: IContainerRecipe): void {
-    if (ContainerRecipe.isContainerRecipe(recipe)) {
-      allowLifecycleAccess(this, recipe.targetRepository, 'removalPolicy DESTROY');
-      return;
-    }
-    Annotations.of(this).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
-      'removalPolicy DESTROY deletes images from the target repository of the imported container recipe only if that repository ' +
-      `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
   }
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */

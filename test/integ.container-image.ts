@@ -20,6 +20,8 @@ const web = new ContainerImagePipeline(stack, 'Web', {
   shellScript: 'dnf install -y nginx && dnf clean all',
   repository,
   startOnDeploy: true,
+  // The test's container images go with the stack.
+  autoDeleteImages: true,
 });
 const integ = new IntegTest(app, 'ContainerImagePipeline', { testCases: [stack] });
 

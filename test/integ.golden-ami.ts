@@ -17,6 +17,8 @@ const golden = new GoldenAmiPipeline(stack, 'Golden', {
   ssmParameterName,
   startOnDeploy: true,
   startOnDeployOptions: { waitForCompletion: true },
+  // The test's AMIs and snapshots go with the stack.
+  autoDeleteImages: true,
 });
 const integ = new IntegTest(app, 'GoldenAmiPipeline', { testCases: [stack] });
 

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ImagebuilderFunction } from './imagebuilder-function';
 import { addNagSuppression, NagAppliesTo } from '../private/nag-suppressions';
+import { imageBuilderServiceRole, LIFECYCLE_EXECUTION_POLICY } from '../private/service-roles';
 
 /** The construct ID of the one handler per stack, under the stack itself. */
 const HANDLER_ID = 'CdkImageBuilderHandler';
@@ -29,6 +30,7 @@ export class HandlerFunction extends Construct {
   public readonly role: iam.Role;
   private readonly granted = new Set<string>();
   private selfInvokePolicy?: iam.Policy;
+  private deletionRole?: iam.Role;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -40,7 +42,7 @@ export class HandlerFunction extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
     logGroup.grantWrite(this.role);
     this.function = new ImagebuilderFunction(this, 'Function', {
-      description: 'cdk-imagebuilder custom resources: resource policies and pipeline executions',
+      description: 'cdk-imagebuilder custom resources: resource policies, pipeline executions and image deletion',
       role: this.role,
       logGroup,
       memorySize: 256,
@@ -85,6 +87,20 @@ export class HandlerFunction extends Construct {
       addNagSuppression(policy.node.defaultChild as CfnResource, 'AwsSolutions-IAM5', wildcard.reason, wildcard.appliesTo);
     }
     return policy;
+  }
+
+  /**
+   * The role Image Builder deletes pipelines' images as, one per stack: with the AWS-managed
+   * lifecycle execution policy, which lets it deregister AMIs, delete snapshots and delete container
+   * images from repositories tagged for it.
+   */
+  public imageDeletionRole(): iam.Role {
+    this.deletionRole ??= imageBuilderServiceRole(this, 'ImageDeletionRole', {
+      managedPolicy: LIFECYCLE_EXECUTION_POLICY,
+      description: 'Deletes the images of cdk-imagebuilder pipelines with autoDeleteImages, with their AMIs, snapshots and containers',
+      suppressionReason: 'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
+    });
+    return this.deletionRole;
   }
 
   /**

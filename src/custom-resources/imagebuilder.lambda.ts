@@ -4,9 +4,9 @@ import { RAMClient } from '@aws-sdk/client-ram';
 import { HandlerDependencies } from './handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from './handler/events';
 import { jsonLogger } from './handler/log';
-import { handOverMarginMs } from './handler/pipeline-execution';
 import { processEvent } from './handler/process-event';
 import { LAMBDA_RETRY } from './handler/retry';
+import { handOverMarginMs } from './handler/waits';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -147,6 +147,7 @@ export class ContainerImagePipeline extends Construct {
       imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
+      autoDeleteImages: props.autoDeleteImages,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

@@ -164,6 +164,7 @@ export class GoldenAmiPipeline extends Construct {
       imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
+      autoDeleteImages: props.autoDeleteImages,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

@@ -124,6 +124,14 @@ export interface PipelinePatternProps {
   readonly shareWith?: ShareWithOptions;
 
   /**
+   * Delete the images the pipeline built, with their AMIs and snapshots or their container images,
+   * when the pipeline or the stack is deleted (see `ImagePipelineProps.autoDeleteImages`).
+   *
+   * @default false - the images stay, as they may be in use elsewhere
+   */
+  readonly autoDeleteImages?: boolean;
+
+  /**
    * Start the pipeline when the stack deploys.
    *
    * @default false

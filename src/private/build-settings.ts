@@ -10,6 +10,7 @@ import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../in
 import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { validationError } from './errors';
+import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './lifecycle-access';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
 import { validateContainerTags } from './validation';
 
@@ -226,4 +227,20 @@ function createExecutionRole(scope: Construct): iam.IRole {
     managedPolicy: WORKFLOW_EXECUTION_POLICY,
     suppressionReason: 'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
   });
+}
+
+/**
+ * The AWS-managed lifecycle execution policy lets Image Builder get and delete container images
+ * only in ECR repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`: the
+ * recipe's target repository gets it when this app created it; otherwise a warning on `scope`
+ * names the tag. `what` is the prop that deletes the images.
+ */
+export function allowContainerDeletion(scope: IConstruct, recipe: IContainerRecipe, what: string): void {
+  if (ContainerRecipe.isContainerRecipe(recipe)) {
+    allowLifecycleAccess(scope, recipe.targetRepository, what);
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
+    `${what} deletes images from the target repository of the imported container recipe only if that repository ` +
+    `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
 }

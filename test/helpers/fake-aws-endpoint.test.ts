@@ -6,9 +6,14 @@ import {
   GetImageCommand,
   GetImagePolicyCommand,
   GetImageRecipePolicyCommand,
+  GetLifecycleExecutionCommand,
   IdempotentParameterMismatchException,
   ImagebuilderClient,
+  InvalidPaginationTokenException,
   InvalidParameterValueException,
+  InvalidRequestException,
+  ListImagePipelineImagesCommand,
+  paginateListImagePipelineImages,
   PutComponentPolicyCommand,
   PutContainerRecipePolicyCommand,
   PutImagePolicyCommand,
@@ -17,6 +22,7 @@ import {
   ResourceNotFoundException,
   ServiceException,
   StartImagePipelineExecutionCommand,
+  StartResourceStateUpdateCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException as LambdaResourceNotFoundException } from '@aws-sdk/client-lambda';
 import {
@@ -119,6 +125,26 @@ async function promotedShareOf(arn = COMPONENT): Promise<string> {
 async function startBuild(imagePipelineArn = PIPELINE, clientToken?: string): Promise<string> {
   const started = await imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken }));
   return started.imageBuildVersionArn!;
+}
+
+/** Starts deleting the image with its AMIs and snapshots; returns the lifecycle execution's ID. */
+async function startDeletion(resourceArn: string, clientToken = 'delete-1', status = 'DELETED'): Promise<string> {
+  const started = await imagebuilder.send(new StartResourceStateUpdateCommand({
+    resourceArn,
+    state: { status: status as 'DELETED' },
+    executionRole: 'arn:aws:iam::123456789012:role/lifecycle',
+    includeResources: { amis: true, snapshots: true },
+    clientToken,
+  }));
+  return started.lifecycleExecutionId!;
+}
+
+async function executionStatusesOver(lifecycleExecutionId: string, polls: number): Promise<Array<string | undefined>> {
+  const statuses = [];
+  for (let i = 0; i < polls; i++) {
+    statuses.push((await imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId }))).lifecycleExecution?.state?.status);
+  }
+  return statuses;
 }
 
 async function statusesOver(imageBuildVersionArn: string, polls: number): Promise<Array<string | undefined>> {
@@ -923,6 +949,288 @@ describe('pipeline executions', () => {
   });
 });
 
+describe('pipeline images and their lifecycle', () => {
+  const LCE_ID = /^lce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const ROLE = 'arn:aws:iam::123456789012:role/lifecycle';
+
+  test('ListImagePipelineImages lists the images of the pipeline, in build order, as ImageSummary', async () => {
+    endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0123' }] });
+    endpoint.addPipeline(OTHER_PIPELINE);
+    const built = await startBuild();
+    endpoint.addPipelineImage(OTHER_PIPELINE, 'AVAILABLE');
+    const available = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE', { tags: { team: 'platform' } });
+    const failed = endpoint.addPipelineImage(PIPELINE, 'FAILED', { reason: 'component hello failed: exit 1' });
+
+    const { imageSummaryList, nextToken } = await imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE }));
+
+    expect(imageSummaryList).toEqual([
+      { arn: built, name: 'golden', type: 'AMI', version: '1.0.0/1', state: { status: 'PENDING' }, owner: '123456789012' },
+      {
+        arn: available,
+        name: 'golden',
+        type: 'AMI',
+        version: '1.0.0/2',
+        state: { status: 'AVAILABLE' },
+        owner: '123456789012',
+        tags: { team: 'platform' },
+        outputResources: { amis: [{ region: 'us-east-1', image: 'ami-0123', name: 'golden 1.0.0/2', accountId: '123456789012' }], containers: [] },
+      },
+      {
+        arn: failed, name: 'golden', type: 'AMI', version: '1.0.0/3', state: { status: 'FAILED', reason: 'component hello failed: exit 1' }, owner: '123456789012',
+      },
+    ]);
+    expect(nextToken).toBeUndefined();
+    expect(endpoint.requestsFor('ListImagePipelineImages')[0]).toMatchObject({ method: 'POST', path: '/ListImagePipelineImages', body: { imagePipelineArn: PIPELINE } });
+  });
+
+  test('the images of a container pipeline are DOCKER, as GetImage says', async () => {
+    endpoint.addPipeline(PIPELINE, { containerUri: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1' });
+    const imageArn = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+
+    const { imageSummaryList } = await imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE }));
+    const { image } = await imagebuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+
+    expect(imageSummaryList?.map((i) => i.type)).toEqual(['DOCKER']);
+    expect(image?.type).toBe('DOCKER');
+  });
+
+  test('addPipelineImage gives a FAILED image the pipeline\'s failure reason and a CANCELLED one the cancel\'s; one still building moves on with GetImage', async () => {
+    endpoint.addPipeline(PIPELINE, { failureReason: 'component hello failed: exit 1' });
+
+    const failed = endpoint.addPipelineImage(PIPELINE, 'FAILED');
+    const cancelled = endpoint.addPipelineImage(PIPELINE, 'CANCELLED');
+    const building = endpoint.addPipelineImage(PIPELINE, 'BUILDING');
+
+    expect(endpoint.image(failed)).toMatchObject({ pipelineArn: PIPELINE, status: 'FAILED', reason: 'component hello failed: exit 1' });
+    expect(endpoint.image(cancelled)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by CancelImageCreation' });
+    expect(await statusesOver(building, 3)).toEqual(['TESTING', 'DISTRIBUTING', 'AVAILABLE']);
+    expect(building).toBe(`${ARN_PREFIX}:image/golden/1.0.0/3`);
+  });
+
+  test('addPipelineImage rejects a pipeline that does not exist', () => {
+    expect(() => endpoint.addPipelineImage(PIPELINE, 'AVAILABLE')).toThrow(/call addPipeline first/);
+  });
+
+  test('ListImagePipelineImages of an unknown pipeline is ResourceNotFoundException (404)', async () => {
+    const error = await errorOf(imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE })));
+
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error.$metadata.httpStatusCode).toBe(404);
+  });
+
+  test('ListImagePipelineImages pages by pageSize, and the SDK paginator follows nextToken', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const images = [1, 2, 3, 4, 5].map(() => endpoint.addPipelineImage(PIPELINE, 'AVAILABLE'));
+    endpoint.pageSize = 2;
+
+    const listed = [];
+    for await (const page of paginateListImagePipelineImages({ client: imagebuilder }, { imagePipelineArn: PIPELINE })) {
+      listed.push(...page.imageSummaryList ?? []);
+    }
+
+    expect(listed.map((i) => i.arn)).toEqual(images);
+    expect(endpoint.requestsFor('ListImagePipelineImages').map((r) => r.body.nextToken)).toEqual([undefined, 'offset-2', 'offset-4']);
+  });
+
+  test('ListImagePipelineImages: a forged nextToken is InvalidPaginationTokenException; filters are InvalidRequestException', async () => {
+    endpoint.addPipeline(PIPELINE);
+
+    const forged = await errorOf(imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE, nextToken: 'forged' })));
+    const filtered = await errorOf(imagebuilder.send(new ListImagePipelineImagesCommand({
+      imagePipelineArn: PIPELINE, filters: [{ name: 'name', values: ['golden'] }],
+    })));
+
+    expect(forged).toBeInstanceOf(InvalidPaginationTokenException);
+    expect(filtered).toBeInstanceOf(InvalidRequestException);
+    expect([forged.$metadata.httpStatusCode, filtered.$metadata.httpStatusCode]).toEqual([400, 400]);
+  });
+
+  test('a deletion is PENDING, then IN_PROGRESS, then SUCCESS, and leaves the image DELETED, listed so', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+
+    const started = await imagebuilder.send(new StartResourceStateUpdateCommand({
+      resourceArn: imageArn,
+      state: { status: 'DELETED' },
+      executionRole: ROLE,
+      includeResources: { amis: true, snapshots: true },
+      clientToken: 'delete-1',
+    }));
+    const lifecycleExecutionId = started.lifecycleExecutionId!;
+
+    expect(started).toMatchObject({ lifecycleExecutionId: expect.stringMatching(LCE_ID), resourceArn: imageArn });
+    expect(endpoint.lifecycleExecutions()).toEqual([{
+      lifecycleExecutionId, resourceArn: imageArn, requestedStatus: 'DELETED', executionRole: ROLE, includeResources: { amis: true, snapshots: true }, status: 'PENDING',
+    }]);
+    expect(endpoint.image(imageArn)?.status).toBe('AVAILABLE');
+    expect(await executionStatusesOver(lifecycleExecutionId, 3)).toEqual(['IN_PROGRESS', 'SUCCESS', 'SUCCESS']);
+    expect(endpoint.image(imageArn)).toMatchObject({ status: 'DELETED', lifecycleExecutionId });
+    const { imageSummaryList } = await imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE }));
+    expect(imageSummaryList).toEqual([expect.objectContaining({ arn: imageArn, state: { status: 'DELETED' }, lifecycleExecutionId })]);
+    expect(endpoint.requestsFor('StartResourceStateUpdate')[0]).toMatchObject({
+      method: 'PUT',
+      path: '/StartResourceStateUpdate',
+      body: { resourceArn: imageArn, state: { status: 'DELETED' }, executionRole: ROLE, includeResources: { amis: true, snapshots: true }, clientToken: 'delete-1' },
+    });
+    expect(endpoint.requestsFor('GetLifecycleExecution')[0]).toMatchObject({ method: 'GET', path: '/GetLifecycleExecution', query: { lifecycleExecutionId } });
+  });
+
+  test('GetLifecycleExecution describes the execution with its start and end times', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const before = Date.now();
+    const lifecycleExecutionId = await startDeletion(endpoint.addPipelineImage(PIPELINE, 'AVAILABLE'));
+
+    const running = (await imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId }))).lifecycleExecution;
+    const finished = (await imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId }))).lifecycleExecution;
+    const after = Date.now();
+
+    expect(running).toEqual({
+      lifecycleExecutionId, resourcesImpactedSummary: { hasImpactedResources: true }, state: { status: 'IN_PROGRESS' }, startTime: expect.any(Date),
+    });
+    expect(finished).toEqual({ ...running, state: { status: 'SUCCESS' }, endTime: expect.any(Date) });
+    const [start, end] = [finished!.startTime!.getTime(), finished!.endTime!.getTime()];
+    expect(before).toBeLessThanOrEqual(start);
+    expect(start).toBeLessThanOrEqual(end);
+    expect(end).toBeLessThanOrEqual(after);
+  });
+
+  test('lifecyclePollsPerState keeps an execution in each state for that many polls', async () => {
+    endpoint.addPipeline(PIPELINE);
+    endpoint.lifecyclePollsPerState = 2;
+
+    const lifecycleExecutionId = await startDeletion(endpoint.addPipelineImage(PIPELINE, 'AVAILABLE'));
+
+    expect(await executionStatusesOver(lifecycleExecutionId, 4)).toEqual(['PENDING', 'IN_PROGRESS', 'IN_PROGRESS', 'SUCCESS']);
+  });
+
+  test.each([
+    ['FAILED', undefined],
+    ['CANCELLED', 'CANCELLED'],
+  ] as const)('failStateUpdatesOf makes the executions of the image end %s with the reason, leaving the image as it was', async (status, outcome) => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    const other = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    endpoint.failStateUpdatesOf(imageArn, 'the AMI is in use by a launch template', outcome);
+
+    const failing = await startDeletion(imageArn, 'delete-1');
+    const succeeding = await startDeletion(other, 'delete-2');
+    await executionStatusesOver(failing, 2);
+    await executionStatusesOver(succeeding, 2);
+
+    const { lifecycleExecution } = await imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId: failing }));
+    expect(lifecycleExecution?.state).toEqual({ status, reason: 'the AMI is in use by a launch template' });
+    expect(endpoint.lifecycleExecutions().map((e) => [e.resourceArn, e.status, e.reason]))
+      .toEqual([[imageArn, status, 'the AMI is in use by a launch template'], [other, 'SUCCESS', undefined]]);
+    expect([endpoint.image(imageArn)?.status, endpoint.image(other)?.status]).toEqual(['AVAILABLE', 'DELETED']);
+  });
+
+  test('the same clientToken for the same image and status answers with the first execution; for another image it is a mismatch', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const first = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    const second = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    const started = await startDeletion(first, 'delete-1');
+    await executionStatusesOver(started, 2);
+
+    // Replayed even after the image is DELETED, as a retried request is.
+    const again = await startDeletion(first, 'delete-1');
+    const otherImage = await errorOf(startDeletion(second, 'delete-1'));
+    const otherStatus = await errorOf(startDeletion(first, 'delete-1', 'DEPRECATED'));
+
+    expect(again).toBe(started);
+    expect(otherImage).toBeInstanceOf(IdempotentParameterMismatchException);
+    expect(otherStatus).toBeInstanceOf(IdempotentParameterMismatchException);
+    expect(otherImage.$metadata.httpStatusCode).toBe(400);
+    expect(endpoint.lifecycleExecutions().map((e) => e.lifecycleExecutionId)).toEqual([started]);
+  });
+
+  test('updating an unknown image is ResourceNotFoundException (404); an ARN of another resource type is InvalidParameterValueException', async () => {
+    const unknown = await errorOf(startDeletion(IMAGE));
+    const recipe = await errorOf(startDeletion(IMAGE_RECIPE));
+
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
+    expect(unknown.$metadata.httpStatusCode).toBe(404);
+    expect(recipe).toBeInstanceOf(InvalidParameterValueException);
+    expect(endpoint.lifecycleExecutions()).toEqual([]);
+  });
+
+  test.each([
+    ['still building', 'BUILDING', 'DELETED', /is BUILDING: its build has not finished/],
+    ['already deleted', 'DELETED', 'DELETED', /is already DELETED/],
+    ['FAILED, to anything but DELETED', 'FAILED', 'DEPRECATED', /is FAILED: it can only be DELETED, not DEPRECATED/],
+    ['CANCELLED, to anything but DELETED', 'CANCELLED', 'DISABLED', /is CANCELLED: it can only be DELETED, not DISABLED/],
+  ] as const)('updating an image %s is InvalidRequestException (400) and starts nothing', async (_label, imageStatus, status, message) => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, imageStatus);
+
+    const error = await errorOf(startDeletion(imageArn, 'update-1', status));
+
+    expect(error).toBeInstanceOf(InvalidRequestException);
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(error.message).toMatch(message);
+    expect(endpoint.lifecycleExecutions()).toEqual([]);
+    expect(endpoint.image(imageArn)?.status).toBe(imageStatus);
+  });
+
+  test.each([
+    ['FAILED', 'DELETED', 'DELETED'],
+    ['CANCELLED', 'DELETED', 'DELETED'],
+    ['AVAILABLE', 'DEPRECATED', 'DEPRECATED'],
+    ['DEPRECATED', 'DISABLED', 'DISABLED'],
+    ['DISABLED', 'AVAILABLE', 'AVAILABLE'],
+  ] as const)('an image %s can be made %s', async (imageStatus, status, after) => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, imageStatus);
+
+    await executionStatusesOver(await startDeletion(imageArn, 'update-1', status), 2);
+
+    expect(endpoint.image(imageArn)).toMatchObject({ status: after, reason: undefined });
+  });
+
+  test('an image with an execution still running is ResourceInUseException until it finishes', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    const first = await startDeletion(imageArn, 'deprecate-1', 'DEPRECATED');
+
+    const busy = await errorOf(startDeletion(imageArn, 'delete-1'));
+    await executionStatusesOver(first, 2);
+    const afterwards = await startDeletion(imageArn, 'delete-1');
+
+    expect(busy).toBeInstanceOf(ResourceInUseException);
+    expect(busy.message).toBe(`the image ${imageArn} is being updated by lifecycle execution ${first}`);
+    expect(afterwards).not.toBe(first);
+    expect(endpoint.image(imageArn)?.lifecycleExecutionId).toBe(afterwards);
+  });
+
+  test('GetLifecycleExecution of an unknown ID is ResourceNotFoundException (404)', async () => {
+    const error = await errorOf(imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId: 'lce-00000000-0000-4000-8000-000000000000' })));
+
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+    expect(error.$metadata.httpStatusCode).toBe(404);
+  });
+
+  test('reset forgets executions and their failures, and restores lifecyclePollsPerState', async () => {
+    endpoint.addPipeline(PIPELINE);
+    const imageArn = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+    const lifecycleExecutionId = await startDeletion(imageArn);
+    endpoint.failStateUpdatesOf(imageArn, 'refused');
+    endpoint.lifecyclePollsPerState = 5;
+
+    endpoint.reset();
+    endpoint.addPipeline(PIPELINE);
+    const again = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+
+    expect(again).toBe(imageArn);
+    expect(endpoint.lifecycleExecutions()).toEqual([]);
+    expect(endpoint.lifecyclePollsPerState).toBe(1);
+    expect((await errorOf(imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId })))).name).toBe('ResourceNotFoundException');
+    expect(await executionStatusesOver(await startDeletion(again), 2)).toEqual(['IN_PROGRESS', 'SUCCESS']);
+  });
+
+  test('the constructor sets lifecyclePollsPerState', () => {
+    expect(new FakeAwsEndpoint({ lifecyclePollsPerState: 3 }).lifecyclePollsPerState).toBe(3);
+  });
+});
+
 describe('fault injection', () => {
   test('a 429 injected twice is retried by the SDK and the third attempt succeeds', async () => {
     endpoint.addResource(COMPONENT);
@@ -950,6 +1258,9 @@ describe('fault injection', () => {
     ['400 IdempotentParameterMismatchException',
       { operation: 'StartImagePipelineExecution', status: 400, errorType: 'IdempotentParameterMismatchException' },
       () => startBuild(), IdempotentParameterMismatchException, 1],
+    ['429 CallRateLimitExceededException on StartResourceStateUpdate on every attempt',
+      { operation: 'StartResourceStateUpdate', status: 429, errorType: 'CallRateLimitExceededException', times: Infinity },
+      () => imagebuilder.send(new StartResourceStateUpdateCommand({ resourceArn: IMAGE, state: { status: 'DELETED' } })), CallRateLimitExceededException, 3],
     ['400 RAM UnknownResourceException',
       { operation: 'GetResourceShares', status: 400, errorType: 'UnknownResourceException' },
       () => ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' })), UnknownResourceException, 1],

@@ -66,7 +66,8 @@ export interface FakePipelineOptions {
   readonly stepsPerState?: number;
 }
 
-export type FakeImageStatus = 'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED' | 'DELETED';
+export type FakeImageStatus =
+  'PENDING' | 'BUILDING' | 'TESTING' | 'DISTRIBUTING' | 'AVAILABLE' | 'FAILED' | 'CANCELLED' | 'DEPRECATED' | 'DISABLED' | 'DELETED';
 
 export interface FakeImage {
   readonly arn: string;
@@ -75,6 +76,45 @@ export interface FakeImage {
   readonly reason?: string;
   /** The `tags` StartImagePipelineExecution was called with, which GetImage returns. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The last lifecycle execution started for the image, which GetImage and ListImagePipelineImages return. */
+  readonly lifecycleExecutionId?: string;
+}
+
+/** An image of a pipeline made to exist without a build; see `FakeAwsEndpoint.addPipelineImage`. */
+export interface FakePipelineImageOptions {
+  /**
+   * `state.reason`.
+   * @default - the pipeline's `failureReason` (or 'the build failed') for FAILED, 'cancelled by CancelImageCreation' for CANCELLED, none otherwise
+   */
+  readonly reason?: string;
+  /** @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The states StartResourceStateUpdate can move an image to. */
+export type FakeResourceStatus = 'AVAILABLE' | 'DELETED' | 'DEPRECATED' | 'DISABLED';
+
+/** Where a lifecycle execution stands; SUCCESS, FAILED and CANCELLED are final. */
+export type FakeLifecycleExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCELLED';
+
+/** StartResourceStateUpdate's `includeResources`: the resources the image distributed that the update applies to as well. */
+export interface FakeIncludeResources {
+  readonly amis?: boolean;
+  readonly snapshots?: boolean;
+  readonly containers?: boolean;
+}
+
+/** A lifecycle execution StartResourceStateUpdate started: what it was asked and where it stands. */
+export interface FakeLifecycleExecution {
+  readonly lifecycleExecutionId: string;
+  readonly resourceArn: string;
+  /** The `state.status` asked for. */
+  readonly requestedStatus: FakeResourceStatus;
+  readonly executionRole?: string;
+  readonly includeResources?: FakeIncludeResources;
+  readonly status: FakeLifecycleExecutionStatus;
+  /** Why a FAILED or CANCELLED execution ended so. */
+  readonly reason?: string;
 }
 
 /** A tag of a RAM resource share. */
@@ -122,8 +162,13 @@ export interface LambdaInvocation {
 }
 
 export interface FakeAwsEndpointOptions {
-  /** The most items ListResources, GetResourceShares and ListResourceSharePermissions return per page. @default 1000 */
+  /**
+   * The most items ListResources, GetResourceShares, ListResourceSharePermissions and
+   * ListImagePipelineImages return per page. @default 1000
+   */
   readonly pageSize?: number;
+  /** How many GetLifecycleExecution calls it takes to move a lifecycle execution one state along. @default 1 */
+  readonly lifecyclePollsPerState?: number;
   /** @default false */
   readonly policyMatchesAwsManagedPermission?: boolean;
   /** @default 0 */
@@ -184,7 +229,11 @@ const PIPELINE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image-pipel
 
 /** The states an image passes through before its pipeline's outcome. */
 const BUILD_STATES: readonly FakeImageStatus[] = ['PENDING', 'BUILDING', 'TESTING', 'DISTRIBUTING'];
-const TERMINAL_STATES: ReadonlySet<FakeImageStatus> = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DELETED']);
+/** The states an image no longer leaves on its own; a lifecycle action (StartResourceStateUpdate) may still change them. */
+const TERMINAL_STATES: ReadonlySet<FakeImageStatus> = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
+const RESOURCE_STATUSES: ReadonlySet<string> = new Set<FakeResourceStatus>(['AVAILABLE', 'DELETED', 'DEPRECATED', 'DISABLED']);
+const FINAL_EXECUTION_STATES: ReadonlySet<FakeLifecycleExecutionStatus> = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+const INCLUDED_RESOURCES: ReadonlyArray<keyof FakeIncludeResources> = ['amis', 'snapshots', 'containers'];
 
 /** Lambda answers an invocation with a status that depends on its type. */
 const INVOKE_STATUS: Record<string, number> = { RequestResponse: 200, Event: 202, DryRun: 204 };
@@ -200,6 +249,7 @@ const notFound = (message: string) => new ServiceError(404, 'ResourceNotFoundExc
 const invalidValue = (message: string) => new ServiceError(400, 'InvalidParameterValueException', message);
 const unknownShare = (arn: string) => new ServiceError(400, 'UnknownResourceException', `resource share ${arn} does not exist`);
 const notPermitted = (message: string) => new ServiceError(400, 'OperationNotPermittedException', message);
+const invalidRequest = (message: string) => new ServiceError(400, 'InvalidRequestException', message);
 
 /** RAM's rule for a permission name (CreatePermission documents it; promotion creates one the same way). */
 const PERMISSION_NAME = /^[\w-]{1,36}$/;
@@ -275,6 +325,27 @@ interface ImageState {
   readonly tags?: Readonly<Record<string, string>>;
   /** GetImage calls since the last change of state. */
   polls: number;
+  lifecycleExecutionId?: string;
+}
+
+interface LifecycleExecutionState {
+  readonly lifecycleExecutionId: string;
+  readonly resourceArn: string;
+  readonly requestedStatus: FakeResourceStatus;
+  readonly executionRole?: string;
+  readonly includeResources?: FakeIncludeResources;
+  readonly startTime: Date;
+  endTime?: Date;
+  status: FakeLifecycleExecutionStatus;
+  reason?: string;
+  /** GetLifecycleExecution calls since the last change of state. */
+  polls: number;
+}
+
+/** How the lifecycle executions of a resource end; see `FakeAwsEndpoint.failStateUpdatesOf`. */
+interface StateUpdateFailure {
+  readonly status: 'FAILED' | 'CANCELLED';
+  readonly reason: string;
 }
 
 export class FakeAwsEndpoint {
@@ -282,12 +353,19 @@ export class FakeAwsEndpoint {
   public readonly requests: RecordedRequest[] = [];
   /** Every Lambda Invoke that was not answered with a fault. */
   public readonly invocations: LambdaInvocation[] = [];
-  /** The most items a RAM list operation returns per page; `reset()` restores the constructor's value. */
+  /** The most items a RAM list operation or ListImagePipelineImages returns per page; `reset()` restores the constructor's value. */
   public pageSize: number;
+  /**
+   * How many GetLifecycleExecution calls it takes to move a lifecycle execution one state along
+   * (PENDING, IN_PROGRESS, then its outcome); `Infinity`: it never finishes. `reset()` restores the
+   * constructor's value.
+   */
+  public lifecyclePollsPerState: number;
   /** `reset()` restores the constructor's values. */
   public readonly options: FakeRamBehaviour;
 
   private readonly defaultPageSize: number;
+  private readonly defaultLifecyclePollsPerState: number;
   private readonly defaultOptions: FakeRamBehaviour;
   private readonly server = http.createServer((req, res) => this.onRequest(req, res));
   private baseUrl?: string;
@@ -298,6 +376,10 @@ export class FakeAwsEndpoint {
   private readonly permissions = new Map<string, PermissionState>();
   private readonly pipelines = new Map<string, PipelineState>();
   private readonly images = new Map<string, ImageState>();
+  /** By ID, in the order StartResourceStateUpdate started them. */
+  private readonly executions = new Map<string, LifecycleExecutionState>();
+  /** Resource ARN → how its lifecycle executions end, instead of SUCCESS. */
+  private readonly stateUpdateFailures = new Map<string, StateUpdateFailure>();
   /** `<operation> <clientToken>` → what the first call was about and what it answered. */
   private readonly tokens = new Map<string, { readonly subject: string; readonly reply: Reply }>();
   private faults: PendingFault[] = [];
@@ -318,6 +400,9 @@ export class FakeAwsEndpoint {
       { method: 'PUT', path: '/StartImagePipelineExecution', operation: 'StartImagePipelineExecution', handle: (c) => this.startPipelineExecution(c) },
       { method: 'GET', path: '/GetImage', operation: 'GetImage', handle: (c) => this.getImage(c) },
       { method: 'PUT', path: '/CancelImageCreation', operation: 'CancelImageCreation', handle: (c) => this.cancelImageCreation(c) },
+      { method: 'POST', path: '/ListImagePipelineImages', operation: 'ListImagePipelineImages', handle: (c) => this.listPipelineImages(c) },
+      { method: 'PUT', path: '/StartResourceStateUpdate', operation: 'StartResourceStateUpdate', handle: (c) => this.startResourceStateUpdate(c) },
+      { method: 'GET', path: '/GetLifecycleExecution', operation: 'GetLifecycleExecution', handle: (c) => this.getLifecycleExecution(c) },
     ],
     ram: [
       { method: 'POST', path: '/listresources', operation: 'ListResources', handle: (c) => this.listResources(c) },
@@ -338,6 +423,8 @@ export class FakeAwsEndpoint {
   constructor(options: FakeAwsEndpointOptions = {}) {
     this.defaultPageSize = options.pageSize ?? 1000;
     this.pageSize = this.defaultPageSize;
+    this.defaultLifecyclePollsPerState = options.lifecyclePollsPerState ?? 1;
+    this.lifecyclePollsPerState = this.defaultLifecyclePollsPerState;
     this.defaultOptions = {
       policyMatchesAwsManagedPermission: options.policyMatchesAwsManagedPermission ?? false,
       listingsBeforeShareAppears: options.listingsBeforeShareAppears ?? 0,
@@ -377,6 +464,21 @@ export class FakeAwsEndpoint {
       throw new Error(`pipelineArn must be an image pipeline ARN (…:image-pipeline/<name>), got '${pipelineArn}'`);
     }
     this.pipelines.set(pipelineArn, { name, options, builds: 0 });
+  }
+
+  /**
+   * Makes an image of the pipeline exist in `status`, as if a build had got there, under the
+   * pipeline's next build number; returns its ARN. An image added in a build state moves on with
+   * GetImage like a started build.
+   */
+  public addPipelineImage(pipelineArn: string, status: FakeImageStatus, options: FakePipelineImageOptions = {}): string {
+    const pipeline = this.pipelines.get(pipelineArn);
+    if (!pipeline) {
+      throw new Error(`the pipeline ${pipelineArn} does not exist: call addPipeline first`);
+    }
+    const defaultReason = status === 'FAILED' ? pipeline.options.failureReason ?? 'the build failed'
+      : status === 'CANCELLED' ? 'cancelled by CancelImageCreation' : undefined;
+    return this.addImage(pipelineArn, pipeline, status, options.reason ?? defaultReason, options.tags).arn;
   }
 
   /**
@@ -462,7 +564,35 @@ export class FakeAwsEndpoint {
 
   public image(imageArn: string): FakeImage | undefined {
     const image = this.images.get(imageArn);
-    return image && { arn: image.arn, pipelineArn: image.pipelineArn, status: image.status, reason: image.reason, tags: image.tags };
+    return image && {
+      arn: image.arn,
+      pipelineArn: image.pipelineArn,
+      status: image.status,
+      reason: image.reason,
+      tags: image.tags,
+      lifecycleExecutionId: image.lifecycleExecutionId,
+    };
+  }
+
+  /** Every lifecycle execution StartResourceStateUpdate started, in order: a replayed clientToken starts none. */
+  public lifecycleExecutions(): FakeLifecycleExecution[] {
+    return [...this.executions.values()].map((e) => ({
+      lifecycleExecutionId: e.lifecycleExecutionId,
+      resourceArn: e.resourceArn,
+      requestedStatus: e.requestedStatus,
+      executionRole: e.executionRole,
+      includeResources: e.includeResources,
+      status: e.status,
+      reason: e.reason,
+    }));
+  }
+
+  /**
+   * Makes every lifecycle execution of the resource, started before or after, end `status` with
+   * `reason` instead of SUCCESS, leaving the resource as it was.
+   */
+  public failStateUpdatesOf(resourceArn: string, reason: string, status: StateUpdateFailure['status'] = 'FAILED'): void {
+    this.stateUpdateFailures.set(resourceArn, { status, reason });
   }
 
   /**
@@ -480,11 +610,15 @@ export class FakeAwsEndpoint {
     }
   }
 
-  /** Forgets all resources, policies, shares, permissions, pipelines, images, tokens, faults and recorded requests. */
+  /**
+   * Forgets all resources, policies, shares, permissions, pipelines, images, lifecycle executions
+   * and their failures, tokens, faults and recorded requests.
+   */
   public reset(): void {
     this.requests.length = 0;
     this.invocations.length = 0;
     this.pageSize = this.defaultPageSize;
+    this.lifecyclePollsPerState = this.defaultLifecyclePollsPerState;
     Object.assign(this.options, this.defaultOptions);
     this.resources.clear();
     this.policies.clear();
@@ -492,6 +626,8 @@ export class FakeAwsEndpoint {
     this.permissions.clear();
     this.pipelines.clear();
     this.images.clear();
+    this.executions.clear();
+    this.stateUpdateFailures.clear();
     this.tokens.clear();
     this.faults = [];
     this.ramCalls = 0;
@@ -677,21 +813,30 @@ export class FakeAwsEndpoint {
       if (!pipeline) {
         throw notFound(`the image pipeline ${pipelineArn} does not exist`);
       }
-      pipeline.builds += 1;
-      const image: ImageState = {
-        arn: `arn:aws:imagebuilder:${FAKE_REGION}:${FAKE_ACCOUNT}:image/${pipeline.name}/1.0.0/${pipeline.builds}`,
-        pipelineArn,
-        pipeline,
-        buildNumber: pipeline.builds,
-        status: 'PENDING',
-        tags: optionalStringMap(call.body, 'tags'),
-        polls: 0,
-      };
-      this.images.set(image.arn, image);
-      // A built image is a resource like any other: PutImagePolicy can share it.
-      this.resources.add(image.arn);
+      const image = this.addImage(pipelineArn, pipeline, 'PENDING', undefined, optionalStringMap(call.body, 'tags'));
       return ok({ requestId: randomUUID(), clientToken, imageBuildVersionArn: image.arn });
     });
+  }
+
+  /** The pipeline's next build. */
+  private addImage(
+    pipelineArn: string, pipeline: PipelineState, status: FakeImageStatus, reason?: string, tags?: Readonly<Record<string, string>>,
+  ): ImageState {
+    pipeline.builds += 1;
+    const image: ImageState = {
+      arn: `arn:aws:imagebuilder:${FAKE_REGION}:${FAKE_ACCOUNT}:image/${pipeline.name}/1.0.0/${pipeline.builds}`,
+      pipelineArn,
+      pipeline,
+      buildNumber: pipeline.builds,
+      status,
+      reason,
+      tags,
+      polls: 0,
+    };
+    this.images.set(image.arn, image);
+    // A built image is a resource like any other: PutImagePolicy can share it.
+    this.resources.add(image.arn);
+    return image;
   }
 
   /** Moves the image one state along (or every `stepsPerState` calls), then describes it. */
@@ -726,6 +871,119 @@ export class FakeAwsEndpoint {
       throw notFound(`the image ${arn} does not exist`);
     }
     return image;
+  }
+
+  // --- Image Builder: the images of a pipeline and their lifecycle
+
+  /**
+   * The images built from the pipeline, in build order, each as an ImageSummary; an image whose
+   * record a deletion kept is listed DELETED. `filters` answers InvalidRequestException: the
+   * endpoint does not model them, and ignoring them would list images the caller filtered out.
+   */
+  private listPipelineImages(call: Call): Reply {
+    const pipelineArn = requiredString(call.body, 'imagePipelineArn');
+    if (!this.pipelines.has(pipelineArn)) {
+      throw notFound(`the image pipeline ${pipelineArn} does not exist`);
+    }
+    if (call.body?.filters !== undefined) {
+      throw invalidRequest('filters are not supported by the fake endpoint');
+    }
+    const images = [...this.images.values()].filter((image) => image.pipelineArn === pipelineArn);
+    const { items, nextToken } = this.page(images, call.body, 'InvalidPaginationTokenException');
+    return ok({ requestId: randomUUID(), imageSummaryList: items.map(summarizeImage), nextToken });
+  }
+
+  /**
+   * Starts a lifecycle execution that moves the image to `state.status` (see
+   * `getLifecycleExecution`). Only an image that has stopped changing can be updated, one update
+   * at a time (ResourceInUseException while another runs), and a FAILED or CANCELLED image can
+   * only be deleted. A repeated clientToken for the same image and status answers with the
+   * execution the first call started.
+   */
+  private startResourceStateUpdate(call: Call): Reply {
+    const resourceArn = requiredString(call.body, 'resourceArn');
+    const status = requiredString(call.body?.state, 'status');
+    const clientToken = requiredString(call.body, 'clientToken');
+    if (!POLICY_KINDS.image.arnPattern.test(resourceArn)) {
+      throw invalidValue(`resourceArn must be ${POLICY_KINDS.image.arnShape}, got '${resourceArn}'`);
+    }
+    if (!RESOURCE_STATUSES.has(status)) {
+      throw invalidValue(`state.status must be one of ${[...RESOURCE_STATUSES].join(', ')}, got '${status}'`);
+    }
+    return this.idempotent('StartResourceStateUpdate', clientToken, `${resourceArn} to ${status}`, () => {
+      const image = this.existingImage(resourceArn);
+      if (!TERMINAL_STATES.has(image.status)) {
+        throw invalidRequest(`the image ${resourceArn} is ${image.status}: its build has not finished`);
+      }
+      if (image.status === 'DELETED') {
+        throw invalidRequest(`the image ${resourceArn} is already DELETED`);
+      }
+      if ((image.status === 'FAILED' || image.status === 'CANCELLED') && status !== 'DELETED') {
+        throw invalidRequest(`the image ${resourceArn} is ${image.status}: it can only be DELETED, not ${status}`);
+      }
+      const running = [...this.executions.values()].find((e) => e.resourceArn === resourceArn && !FINAL_EXECUTION_STATES.has(e.status));
+      if (running) {
+        throw new ServiceError(400, 'ResourceInUseException', `the image ${resourceArn} is being updated by lifecycle execution ${running.lifecycleExecutionId}`);
+      }
+      const execution: LifecycleExecutionState = {
+        lifecycleExecutionId: `lce-${randomUUID()}`,
+        resourceArn,
+        requestedStatus: status as FakeResourceStatus,
+        executionRole: optionalString(call.body, 'executionRole'),
+        includeResources: optionalIncludeResources(call.body),
+        startTime: new Date(),
+        status: 'PENDING',
+        polls: 0,
+      };
+      this.executions.set(execution.lifecycleExecutionId, execution);
+      image.lifecycleExecutionId = execution.lifecycleExecutionId;
+      return ok({ lifecycleExecutionId: execution.lifecycleExecutionId, resourceArn });
+    });
+  }
+
+  /**
+   * Moves the execution one state along (or every `lifecyclePollsPerState` calls): PENDING,
+   * IN_PROGRESS, then SUCCESS, which gives the image the status asked for, or the outcome
+   * `failStateUpdatesOf` set, which leaves the image as it was. An unknown ID answers
+   * ResourceNotFoundException (404), the service's error for a resource that does not exist,
+   * although the API reference does not list it for this operation.
+   */
+  private getLifecycleExecution(call: Call): Reply {
+    const id = requiredString(call.query, 'lifecycleExecutionId');
+    const execution = this.executions.get(id);
+    if (!execution) {
+      throw notFound(`the lifecycle execution ${id} does not exist`);
+    }
+    this.advanceExecution(execution);
+    return ok({ lifecycleExecution: describeExecution(execution) });
+  }
+
+  private advanceExecution(execution: LifecycleExecutionState): void {
+    if (FINAL_EXECUTION_STATES.has(execution.status)) {
+      return;
+    }
+    execution.polls += 1;
+    if (execution.polls < this.lifecyclePollsPerState) {
+      return;
+    }
+    execution.polls = 0;
+    if (execution.status === 'PENDING') {
+      execution.status = 'IN_PROGRESS';
+      return;
+    }
+    execution.endTime = new Date();
+    const failure = this.stateUpdateFailures.get(execution.resourceArn);
+    if (failure) {
+      execution.status = failure.status;
+      execution.reason = failure.reason;
+      return;
+    }
+    execution.status = 'SUCCESS';
+    const image = this.images.get(execution.resourceArn);
+    if (image) {
+      image.status = execution.requestedStatus;
+      image.reason = undefined;
+    }
   }
 
   // --- RAM
@@ -943,12 +1201,16 @@ export class FakeAwsEndpoint {
     return permission;
   }
 
-  /** `nextToken` is an opaque offset; a page holds at most `pageSize` or the request's `maxResults`. */
-  private page<T>(all: T[], body: any): { items: T[]; nextToken?: string } {
+  /**
+   * `nextToken` is an opaque offset; a page holds at most `pageSize` or the request's `maxResults`.
+   * A token not handed out is `invalidTokenError`: RAM's InvalidNextTokenException, or Image
+   * Builder's InvalidPaginationTokenException.
+   */
+  private page<T>(all: T[], body: any, invalidTokenError = 'InvalidNextTokenException'): { items: T[]; nextToken?: string } {
     const token = optionalString(body, 'nextToken');
     const start = token === undefined ? 0 : Number(/^offset-(\d+)$/.exec(token)?.[1] ?? NaN);
     if (Number.isNaN(start)) {
-      throw new ServiceError(400, 'InvalidNextTokenException', `nextToken '${token}' is not valid`);
+      throw new ServiceError(400, invalidTokenError, `nextToken '${token}' is not valid`);
     }
     const end = start + Math.min(this.pageSize, body?.maxResults ?? Infinity);
     return { items: all.slice(start, end), nextToken: end < all.length ? `offset-${end}` : undefined };
@@ -989,7 +1251,7 @@ function advance(image: ImageState): void {
 }
 
 /** The `image` of a GetImage response; outputs exist once the image is AVAILABLE. */
-function describeImage(image: ImageState): object {
+function describeImage(image: ImageState): Record<string, unknown> {
   const { name, options } = image.pipeline;
   const version = `1.0.0/${image.buildNumber}`;
   return {
@@ -1000,10 +1262,28 @@ function describeImage(image: ImageState): object {
     sourcePipelineArn: image.pipelineArn,
     state: { status: image.status, reason: image.reason },
     tags: image.tags,
+    lifecycleExecutionId: image.lifecycleExecutionId,
     outputResources: image.status !== 'AVAILABLE' ? undefined : {
       amis: (options.amis ?? []).map((ami) => ({ region: ami.region, image: ami.image, name: `${name} ${version}`, accountId: FAKE_ACCOUNT })),
       containers: options.containerUri ? [{ region: FAKE_REGION, imageUris: [options.containerUri] }] : [],
     },
+  };
+}
+
+/** An ImageSummary of ListImagePipelineImages: what GetImage describes but the source pipeline, which it leaves out, and the owner. */
+function summarizeImage(image: ImageState): Record<string, unknown> {
+  const { sourcePipelineArn: _source, ...summary } = describeImage(image);
+  return { ...summary, owner: FAKE_ACCOUNT };
+}
+
+/** The `lifecycleExecution` of a GetLifecycleExecution response; timestamps are epoch seconds on the restJson1 wire. */
+function describeExecution(execution: LifecycleExecutionState): object {
+  return {
+    lifecycleExecutionId: execution.lifecycleExecutionId,
+    resourcesImpactedSummary: { hasImpactedResources: true },
+    state: { status: execution.status, reason: execution.reason },
+    startTime: execution.startTime.getTime() / 1000,
+    endTime: execution.endTime && execution.endTime.getTime() / 1000,
   };
 }
 
@@ -1058,6 +1338,15 @@ function optionalString(source: any, name: string): string | undefined {
 function optionalStrings(source: any, name: string): string[] | undefined {
   const value = source?.[name];
   return Array.isArray(value) ? value.map(String) : undefined;
+}
+
+/** The flags of `includeResources` that are booleans; undefined without the structure. */
+function optionalIncludeResources(source: any): FakeIncludeResources | undefined {
+  const value = source?.includeResources;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  return Object.fromEntries(INCLUDED_RESOURCES.filter((key) => typeof value[key] === 'boolean').map((key) => [key, value[key]]));
 }
 
 function optionalStringMap(source: any, name: string): Record<string, string> | undefined {

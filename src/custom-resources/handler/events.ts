@@ -13,9 +13,10 @@ export interface CustomResourceEvent {
   readonly Continuation?: WaitContinuation;
 }
 
-/** Where a wait for an image build stands when it continues in another invocation. */
+/** Where a wait stands when it continues in another invocation. */
 export interface WaitContinuation {
-  readonly imageBuildVersionArn: string;
+  /** The build a pipeline execution waits for; a deletion of a pipeline's images runs its request again instead. */
+  readonly imageBuildVersionArn?: string;
   /** Epoch milliseconds after which the wait fails. */
   readonly deadline: number;
 }
@@ -35,6 +36,7 @@ export interface InvocationContext {
 /** The custom resource types this handler serves. */
 export const RESOURCE_POLICY_TYPE = 'Custom::ImageBuilderResourcePolicy';
 export const PIPELINE_EXECUTION_TYPE = 'Custom::ImageBuilderPipelineExecution';
+export const PIPELINE_IMAGES_TYPE = 'Custom::ImageBuilderPipelineImages';
 
 /** CloudFormation passes every property as a string; accept both forms. */
 export function booleanProperty(value: unknown, defaultValue: boolean): boolean {

@@ -5,15 +5,15 @@ import {
   Image,
   StartImagePipelineExecutionCommand,
 } from '@aws-sdk/client-imagebuilder';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
 import { FailedAfterCreatingError, isNotFound } from './errors';
-import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext, numberProperty } from './events';
-import { callWithRetry, longestCallMs, RetryOptions } from './retry';
+import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
+import { callWithRetry } from './retry';
+import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
 
 /** States after which an image build changes no more. */
-const TERMINAL_STATES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
+export const TERMINAL_STATES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
 /** States of a build that made its image: a lifecycle policy may have deprecated or disabled it since. */
 const BUILT_STATES = new Set(['AVAILABLE', 'DEPRECATED', 'DISABLED']);
 
@@ -34,7 +34,7 @@ export async function handlePipelineExecution(
   event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
   const props = event.ResourceProperties;
-  if (event.Continuation) {
+  if (event.Continuation?.imageBuildVersionArn) {
     return waitForImage(event, event.Continuation.imageBuildVersionArn, event.Continuation.deadline, context, deps);
   }
   if (event.RequestType === 'Delete') {
@@ -128,17 +128,6 @@ async function startPipeline(event: CustomResourceEvent, deps: HandlerDependenci
   return response.imageBuildVersionArn!;
 }
 
-/**
- * When a wait fails: `WaitTimeoutSeconds` after CloudFormation signed the response URL (its
- * X-Amz-Date), which stays the same when Lambda retries an invocation; after now if it has none.
- */
-function waitDeadline(event: CustomResourceEvent, deps: HandlerDependencies): number {
-  const signed = /[?&]X-Amz-Date=(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/.exec(event.ResponseURL);
-  const now = deps.now();
-  const start = signed ? Math.min(now, Date.UTC(+signed[1], +signed[2] - 1, +signed[3], +signed[4], +signed[5], +signed[6])) : now;
-  return start + numberProperty(event.ResourceProperties.WaitTimeoutSeconds, 3300) * 1000;
-}
-
 async function waitForImage(
   event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
   first?: Image,
@@ -180,8 +169,10 @@ async function pollImage(
   event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
   first?: Image,
 ): Promise<ExecutionOutcome> {
-  let image = first ?? await getImage(imageBuildVersionArn, deps);
-  for (;;) {
+  let known = first;
+  const outcome = await poll(async (last) => {
+    const image = known ?? await getImage(imageBuildVersionArn, deps);
+    known = undefined;
     const status = image.state?.status ?? 'UNKNOWN';
     if (BUILT_STATES.has(status)) {
       return resultFor(image);
@@ -189,43 +180,21 @@ async function pollImage(
     if (TERMINAL_STATES.has(status)) {
       throw new Error(`image build ${imageBuildVersionArn} ended ${status}: ${image.state?.reason ?? 'no reason given'}`);
     }
-    if (deps.now() >= deadline) {
+    if (last) {
       throw new Error(`image build ${imageBuildVersionArn} did not finish before the wait timed out (last state ${status})`);
     }
-    if (handsOver(context.getRemainingTimeInMillis(), deps)) {
-      await handOver(event, { imageBuildVersionArn, deadline }, context, deps);
-      return 'handed-over';
-    }
-    await deps.retry.sleep(deps.pollIntervalMs);
-    image = await getImage(imageBuildVersionArn, deps);
+    return undefined;
+  }, deadline, context, deps);
+  if (outcome === HANDED_OVER) {
+    await handOver(event, { imageBuildVersionArn, deadline }, context, deps);
   }
-}
-
-/**
- * Whether a wait hands over now rather than poll again: polling again takes the poll interval and
- * then the time `handOverMarginMs` keeps in hand.
- */
-export function handsOver(remainingMs: number, deps: Pick<HandlerDependencies, 'pollIntervalMs' | 'handOverMarginMs'>): boolean {
-  return remainingMs < deps.pollIntervalMs + deps.handOverMarginMs;
-}
-
-/**
- * The time a wait keeps in hand before it polls again: for the next GetImage and then the Invoke
- * that hands over (or the answer), each of which may take every attempt and back-off `retry` allows.
- */
-export function handOverMarginMs(retry: Omit<RetryOptions, 'sleep'>): number {
-  return 2 * longestCallMs(retry);
+  return outcome;
 }
 
 /** Continues the wait in a new asynchronous invocation; that one answers CloudFormation. */
 async function handOver(event: CustomResourceEvent, continuation: NonNullable<CustomResourceEvent['Continuation']>,
   context: InvocationContext, deps: HandlerDependencies): Promise<void> {
-  const payload = JSON.stringify({ ...event, Continuation: continuation });
-  await callWithRetry('Invoke', context.functionName, () => deps.lambda.send(new InvokeCommand({
-    FunctionName: context.functionName,
-    InvocationType: 'Event',
-    Payload: Buffer.from(payload),
-  })), deps.retry);
+  await invokeAgain({ ...event, Continuation: continuation }, context, deps);
   deps.log({ level: 'info', message: 'wait handed over', imageBuildVersionArn: continuation.imageBuildVersionArn });
 }
 
@@ -241,14 +210,14 @@ async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDe
  * Cancels a build that has not finished; a build that has, or that no longer exists, is left as it
  * is. Returns whether this call cancelled it.
  */
-async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildVersionArn: string, deps: HandlerDependencies): Promise<boolean> {
+export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildVersionArn: string, deps: HandlerDependencies): Promise<boolean> {
   try {
     const image = await getImage(imageBuildVersionArn, deps);
     if (TERMINAL_STATES.has(image.state?.status ?? '')) {
       return false;
     }
-    // Not the token of this request's StartImagePipelineExecution: a token is for one operation.
-    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'CancelImageCreation');
+    // Not the token of this request's StartImagePipelineExecution: a token is for one operation and build.
+    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'CancelImageCreation', imageBuildVersionArn);
     try {
       await callWithRetry('CancelImageCreation', imageBuildVersionArn, () =>
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
@@ -276,7 +245,7 @@ async function getImage(imageBuildVersionArn: string, deps: HandlerDependencies)
 }
 
 /** The image, or undefined when it no longer exists. */
-async function findImage(imageBuildVersionArn: string, deps: HandlerDependencies): Promise<Image | undefined> {
+export async function findImage(imageBuildVersionArn: string, deps: HandlerDependencies): Promise<Image | undefined> {
   try {
     return await getImage(imageBuildVersionArn, deps);
   } catch (error) {

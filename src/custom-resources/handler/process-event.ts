@@ -1,9 +1,12 @@
 import { sendResponse } from './cfn-response';
 import { HandlerDependencies } from './dependencies';
 import { FailedAfterCreatingError } from './errors';
-import { CustomResourceEvent, CustomResourceResult, InvocationContext, PIPELINE_EXECUTION_TYPE, RESOURCE_POLICY_TYPE } from './events';
+import {
+  CustomResourceEvent, CustomResourceResult, InvocationContext, PIPELINE_EXECUTION_TYPE, PIPELINE_IMAGES_TYPE, RESOURCE_POLICY_TYPE,
+} from './events';
 import { describeEvent } from './log';
 import { handlePipelineExecution } from './pipeline-execution';
+import { handlePipelineImages } from './pipeline-images';
 import { handleResourcePolicy } from './resource-policy';
 
 /**
@@ -37,8 +40,11 @@ function dispatch(event: CustomResourceEvent, context: InvocationContext, deps: 
       return handleResourcePolicy(event, context, deps);
     case PIPELINE_EXECUTION_TYPE:
       return handlePipelineExecution(event, context, deps);
+    case PIPELINE_IMAGES_TYPE:
+      return handlePipelineImages(event, context, deps);
     default:
-      throw new Error(`unknown resource type ${event.ResourceType}: this function serves ${RESOURCE_POLICY_TYPE} and ${PIPELINE_EXECUTION_TYPE}`);
+      throw new Error(`unknown resource type ${event.ResourceType}: ` +
+        `this function serves ${RESOURCE_POLICY_TYPE}, ${PIPELINE_EXECUTION_TYPE} and ${PIPELINE_IMAGES_TYPE}`);
   }
 }
 

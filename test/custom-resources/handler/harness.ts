@@ -3,9 +3,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RAMClient } from '@aws-sdk/client-ram';
 import { HandlerDependencies } from '../../../src/custom-resources/handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from '../../../src/custom-resources/handler/events';
-import { handOverMarginMs } from '../../../src/custom-resources/handler/pipeline-execution';
 import { processEvent } from '../../../src/custom-resources/handler/process-event';
 import { RetryOptions } from '../../../src/custom-resources/handler/retry';
+import { handOverMarginMs } from '../../../src/custom-resources/handler/waits';
 import { CfnResponseServer } from '../../helpers/cfn-response-server';
 import { FakeAwsEndpoint } from '../../helpers/fake-aws-endpoint';
 

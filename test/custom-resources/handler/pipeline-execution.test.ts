@@ -3,9 +3,10 @@ import {
   SUCCEEDED, useHarness,
 } from './harness';
 import { CustomResourceEvent } from '../../../src/custom-resources/handler/events';
-import { BUILD_INPUTS_TAG, handOverMarginMs, handsOver } from '../../../src/custom-resources/handler/pipeline-execution';
+import { BUILD_INPUTS_TAG } from '../../../src/custom-resources/handler/pipeline-execution';
 import { processEvent } from '../../../src/custom-resources/handler/process-event';
 import { callWithRetry, LAMBDA_RETRY } from '../../../src/custom-resources/handler/retry';
+import { handOverMarginMs, handsOver } from '../../../src/custom-resources/handler/waits';
 import { FakePipelineOptions } from '../../helpers/fake-aws-endpoint';
 
 const harness = useHarness();
