@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './private/errors';
 import { validateWholeNumber } from './private/validation';
@@ -81,6 +81,17 @@ export class PipelineSchedule {
   }
 
   /**
+   * A schedule every `interval`, e.g. `Duration.days(7)` for `rate(7 days)`: in days when the
+   * interval is whole days, else in hours or minutes. The interval must be whole minutes, at least one.
+   *
+   * @param interval the time between runs
+   * @param options time zone, start condition, auto-disable
+   */
+  public static rate(interval: Duration, options: PipelineScheduleOptions = {}): PipelineSchedule {
+    return new PipelineSchedule(rateExpression(interval), options);
+  }
+
+  /**
    * A schedule from its expression text: `cron(0 4 ? * MON *)` or `rate(7 days)`.
    *
    * @param expression the expression
@@ -114,6 +125,20 @@ export class PipelineSchedule {
     }
     validateWholeNumber(scope, 'schedule autoDisableAfterFailures', failures, AUTO_DISABLE_RANGE.min, AUTO_DISABLE_RANGE.max);
   }
+}
+
+/**
+ * `rate(value unit)` for a duration known at synth time, in the largest unit that divides it; a
+ * duration that is no whole number of minutes (or unknown until deployment) keeps its text, which
+ * the check of the expression then refuses with the form it needs.
+ */
+function rateExpression(interval: Duration): string {
+  const minutes = Token.isUnresolved(interval.toSeconds()) ? NaN : interval.toSeconds() / 60;
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    return `rate(${interval.toHumanString()})`;
+  }
+  const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return `rate(${value} ${unit}${value === 1 ? '' : 's'})`;
 }
 
 const CRON_FORM = 'cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *)';

@@ -601,6 +601,28 @@ describe('ImagePipeline', () => {
 
   describe('schedule', () => {
     test.each([
+      [Duration.days(7), 'rate(7 days)'],
+      [Duration.days(1), 'rate(1 day)'],
+      [Duration.hours(36), 'rate(36 hours)'],
+      [Duration.minutes(90), 'rate(90 minutes)'],
+      [Duration.minutes(1), 'rate(1 minute)'],
+    ])('rate(%s) is the expression %s', (interval, expression) => {
+      newPipeline({ schedule: PipelineSchedule.rate(interval, { startCondition: PipelineStartCondition.EXPRESSION_MATCH_ONLY }) });
+      expect(scheduleOf()).toEqual({ ScheduleExpression: expression, PipelineExecutionStartCondition: 'EXPRESSION_MATCH_ONLY' });
+      expectValidTemplate(stack);
+    });
+
+    test.each([
+      [Duration.seconds(30), 'rate(30 seconds)'],
+      [Duration.seconds(90), 'rate(1 minute 30 seconds)'],
+    ])('fails on a rate that is no whole number of minutes: %s', (interval, shown) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.rate(interval) })).toThrow(
+        'schedule expression must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *), ' +
+        'or rate(value unit) with unit minute(s), hour(s) or day(s), e.g. rate(7 days); ');
+      expect(() => newPipeline({ schedule: PipelineSchedule.rate(interval) }, 'Again')).toThrow(`got '${shown}'`);
+    });
+
+    test.each([
       'cron(30 22 ? * tue#2 *)', // the user guide's "second Tuesday of every month"
       'cron(0 0 ? * fri#2 *)',
       'cron(0 0 ? * sat#2,4 *)', // the user guide's second and fourth Saturday
