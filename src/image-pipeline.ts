@@ -14,7 +14,7 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import {
   allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
-  validateTestTimeout,
+  validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
@@ -425,6 +425,7 @@ export class ImagePipeline extends ImagePipelineBase {
 
     this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
+    validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 
     this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;

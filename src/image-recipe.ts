@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Component, IComponent } from './component';
 import { ResourcePolicy } from './custom-resources/resource-policy';
-import { ParentImage } from './parent-image';
+import { ImageArchitecture, ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
@@ -483,6 +483,12 @@ export class ImageRecipe extends ImageRecipeBase {
 
   public readonly imageRecipeArn: string;
   public readonly platform?: Platform;
+  /**
+   * The CPU architecture of the parent image, when known.
+   *
+   * @internal
+   */
+  public readonly _architecture?: ImageArchitecture;
 
   private readonly components: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
@@ -512,6 +518,7 @@ export class ImageRecipe extends ImageRecipeBase {
 
     const parent = props.parentImage.bind(this);
     this.platform = parent.platform;
+    this._architecture = parent.architecture;
     if (props.uninstallSsmAgentAfterBuild === true && parent.platform === Platform.WINDOWS) {
       // The API sets no platform rule, but "Image Builder does not automatically install the Systems
       // Manager agent on Windows instances", and the setting is about an agent it installed.

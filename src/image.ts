@@ -14,7 +14,7 @@ import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import {
   allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
-  validateTestTimeout,
+  validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
@@ -408,6 +408,7 @@ export class Image extends ImageBase {
     this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
     this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
+    validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {

@@ -391,6 +391,13 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    */
   public readonly securityGroups: ec2.ISecurityGroup[];
 
+  /**
+   * The instance types given, if any.
+   *
+   * @internal
+   */
+  public readonly _instanceTypes?: string[];
+
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnInfrastructureConfiguration;
   /** Set when this construct created the role, so it may attach policies and cdk-nag suppressions to it. */
@@ -414,6 +421,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     validateTagMap(this, 'tags', props.tags);
     validateResourceTags(this, 'resourceTags', props.resourceTags);
     validateInstanceTypes(this, props.instanceTypes);
+    this._instanceTypes = props.instanceTypes?.map((instanceType) => instanceType.toString());
     validateInstanceIdentity(this, props);
     validateNetwork(this, props);
     this.imdsv2Required = props.requireImdsv2 ?? true;
@@ -439,7 +447,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       name,
       description: props.description,
       instanceProfileName: props.instanceProfile ? props.instanceProfile.instanceProfileName : instanceProfileRef(this.instanceProfile),
-      instanceTypes: props.instanceTypes?.map((instanceType) => instanceType.toString()),
+      instanceTypes: this._instanceTypes,
       instanceMetadataOptions: {
         httpTokens: this.imdsv2Required ? 'required' : 'optional',
         httpPutResponseHopLimit: this.hopLimit,

@@ -146,6 +146,14 @@ export interface ParentImageOptions {
    * @default - unknown: components are only checked against each other
    */
   readonly platform?: Platform;
+
+  /**
+   * The CPU architecture of the image, so that a pipeline or image can check the instance types
+   * of its infrastructure configuration against it.
+   *
+   * @default - unknown: instance types are not checked
+   */
+  readonly architecture?: ImageArchitecture;
 }
 
 /**
@@ -161,6 +169,13 @@ export interface ParentImageConfig {
    * @default - unknown
    */
   readonly platform?: Platform;
+
+  /**
+   * The CPU architecture of the image, when known.
+   *
+   * @default - unknown
+   */
+  readonly architecture?: ImageArchitecture;
 }
 
 /**
@@ -174,10 +189,10 @@ export abstract class ParentImage {
    * An AMI by ID (it must be in the build's region and readable by the account).
    *
    * @param amiId e.g. `ami-0123456789abcdef0`
-   * @param options the platform of the AMI
+   * @param options the platform and architecture of the AMI
    */
   public static fromAmiId(amiId: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(amiId, options.platform, (scope, prop) => {
+    return new ValueParentImage(amiId, options, (scope, prop) => {
       if (!Token.isUnresolved(amiId) && !AMI_ID.test(amiId)) {
         throw validationError(`${prop} AMI ID must be 'ami-' and 8 or 17 hexadecimal digits, got '${amiId}'`, scope);
       }
@@ -192,14 +207,14 @@ export abstract class ParentImage {
    * shares) is given by that ARN, so Image Builder reads it in its own account.
    *
    * @param parameter the parameter
-   * @param options the platform of the AMI
+   * @param options the platform and architecture of the AMI
    */
   public static fromSsmParameter(parameter: ssm.IParameter, options: ParentImageOptions = {}): ParentImage {
     // A parameter of this stack is named through a Ref, so CloudFormation creates it first. Only an
     // import by ARN has a literal ARN; its parameterName keeps just the last path segment, and a name
     // is looked up in the build's account.
     const reference = Token.isUnresolved(parameter.parameterArn) ? parameter.parameterName : parameter.parameterArn;
-    return new ValueParentImage(`${SSM_PREFIX}${reference}`, options.platform,
+    return new ValueParentImage(`${SSM_PREFIX}${reference}`, options,
       (scope, prop) => validateSsmParameterName(scope, prop, reference));
   }
 
@@ -208,10 +223,10 @@ export abstract class ParentImage {
    *
    * @param parameterName e.g. `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`,
    *   without the `ssm:` prefix, which the library adds
-   * @param options the platform of the AMI
+   * @param options the platform and architecture of the AMI
    */
   public static fromSsmParameterName(parameterName: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(`${SSM_PREFIX}${parameterName}`, options.platform,
+    return new ValueParentImage(`${SSM_PREFIX}${parameterName}`, options,
       (scope, prop) => validateSsmParameterName(scope, prop, parameterName));
   }
 
@@ -236,7 +251,7 @@ export abstract class ParentImage {
       }
       validateSemanticVersion(scope, 'imageVersion', version, VersionWildcards.TRAILING);
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${name}/${version}` });
-      return { parentImage: arn, platform: image.osVersion.platform };
+      return { parentImage: arn, platform: image.osVersion.platform, architecture };
     });
   }
 
@@ -245,10 +260,10 @@ export abstract class ParentImage {
    * its latest version).
    *
    * @param imageArn the image's ARN
-   * @param options the platform of the image
+   * @param options the platform and architecture of the image
    */
   public static fromImageArn(imageArn: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(imageArn, options.platform, (scope, prop) =>
+    return new ValueParentImage(imageArn, options, (scope, prop) =>
       validateImageBuilderArn(scope, prop, imageArn, ImageBuilderResourceType.IMAGE));
   }
 
@@ -265,10 +280,10 @@ export abstract class ParentImage {
    * An AWS Marketplace product, by product ID.
    *
    * @param productId e.g. `prod-abcdefghijklm`
-   * @param options the platform of the product's image
+   * @param options the platform and architecture of the product's image
    */
   public static fromMarketplaceProduct(productId: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(productId, options.platform, (scope, prop) => {
+    return new ValueParentImage(productId, options, (scope, prop) => {
       if (!isMarketplaceProductId(productId)) {
         throw validationError(`${prop} Marketplace product ID must be 'prod-' and lowercase letters or digits, got '${productId}'`, scope);
       }
@@ -299,10 +314,10 @@ class BoundParentImage extends ParentImage {
 
 /** A parent image given as a string, checked (and its dependencies added) when bound. */
 class ValueParentImage extends BoundParentImage {
-  public constructor(value: string, platform: Platform | undefined, check: (scope: Construct, prop: string) => void) {
+  public constructor(value: string, options: ParentImageOptions, check: (scope: Construct, prop: string) => void) {
     super((scope, prop) => {
       check(scope, prop);
-      return { parentImage: value, platform };
+      return { parentImage: value, platform: options.platform, architecture: options.architecture };
     });
   }
 }

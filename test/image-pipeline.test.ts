@@ -8,8 +8,8 @@ import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImagePipeline, ImagePipelineProps, ImageRecipe,
-  InfrastructureConfiguration,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImageArchitecture, ImagePipeline,
+  ImagePipelineProps, ImageRecipe, InfrastructureConfiguration,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
   PipelineWorkflow,
 } from '../src';
@@ -255,6 +255,40 @@ describe('ImagePipeline', () => {
       Resource: { 'Fn::GetAtt': [logicalIdOf(base), 'Arn'] },
     }]);
     expectValidTemplate(stack);
+  });
+
+  describe('instance types and the architecture of the parent image', () => {
+    const recipeFrom = (parentImage: ParentImage, id = 'Arch') => new ImageRecipe(stack, `${id}Recipe`, {
+      parentImage,
+      components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
+    });
+    const buildersOn = (id: string, ...types: string[]) =>
+      new InfrastructureConfiguration(stack, id, { instanceTypes: types.map((type) => new ec2.InstanceType(type)) });
+
+    test('fails when no instance type can run the AWS-managed parent image', () => {
+      const imageRecipe = recipeFrom(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023));
+      expect(() => new ImagePipeline(stack, 'Pipeline', { imageRecipe, infrastructureConfiguration: buildersOn('Graviton', 'c7g.large', 'm7g.large') }))
+        .toThrow('instanceTypes c7g.large, m7g.large of Stack/Graviton are all arm64, but the parentImage of Stack/ArchRecipe is x86_64: ' +
+          'no build instance could start from it; give x86_64 instance types, or a parent image for arm64');
+    });
+
+    test('fails for an architecture given with the parent image', () => {
+      const imageRecipe = recipeFrom(ParentImage.fromSsmParameterName(
+        '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', { architecture: ImageArchitecture.ARM64 }));
+      expect(() => new ImagePipeline(stack, 'Pipeline', { imageRecipe, infrastructureConfiguration: buildersOn('Intel', 'm5.large') }))
+        .toThrow('instanceTypes m5.large of Stack/Intel are all x86_64, but the parentImage of Stack/ArchRecipe is arm64');
+    });
+
+    test('passes when one instance type can, or when the architecture of either is unknown', () => {
+      const arm = recipeFrom(ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023, { architecture: ImageArchitecture.ARM64 }), 'Arm');
+      new ImagePipeline(stack, 'Mixed', { imageRecipe: arm, infrastructureConfiguration: buildersOn('Both', 'm5.large', 'm7g.large') });
+      new ImagePipeline(stack, 'Graviton', { imageRecipe: arm, infrastructureConfiguration: buildersOn('Arm64', 'c7g.large') });
+      // An AMI of unknown architecture, an instance type the naming does not tell, and no instance types at all.
+      new ImagePipeline(stack, 'Ami', { imageRecipe: recipeFrom(ParentImage.fromAmiId('ami-0123456789abcdef0'), 'Ami'), infrastructureConfiguration: buildersOn('Any', 'c7g.large') });
+      new ImagePipeline(stack, 'Untold', { imageRecipe: arm, infrastructureConfiguration: buildersOn('HighMemory', 'u-6tb1.metal') });
+      new ImagePipeline(stack, 'Default', { imageRecipe: arm });
+      Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::ImagePipeline', 5);
+    });
   });
 
   describe('a container pipeline with an infrastructure configuration of its own', () => {

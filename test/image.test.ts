@@ -1,11 +1,12 @@
 import { App, CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, IImage, Image, ImageProps, ImageRecipe,
-  InfrastructureConfiguration, ParentImage, Platform,
+  ImageArchitecture, InfrastructureConfiguration, ParentImage, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
@@ -134,6 +135,16 @@ describe('Image', () => {
       Resource: { 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] },
     }]);
     expectValidTemplate(stack);
+  });
+
+  test('fails when no instance type can run the parent image', () => {
+    const imageRecipe = new ImageRecipe(stack, 'ArmRecipe', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023, { architecture: ImageArchitecture.ARM64 }),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'ArmUpdate', { platform: Platform.LINUX }) }],
+    });
+    const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Intel', { instanceTypes: [new ec2.InstanceType('c6i.large')] });
+    expect(() => new Image(stack, 'Image', { imageRecipe, infrastructureConfiguration }))
+      .toThrow('instanceTypes c6i.large of Stack/Intel are all x86_64, but the parentImage of Stack/ArmRecipe is arm64');
   });
 
   test('a given deletion role removes what the image made, and no other is created', () => {

@@ -7,9 +7,11 @@ import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 import type { PipelineWorkflow } from '../image-pipeline';
 import { ImageRecipe } from '../image-recipe';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
+import { ImageArchitecture } from '../parent-image';
 import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { validationError } from './errors';
+import { instanceArchitecture } from './instance-architecture';
 import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './lifecycle-access';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
 import { validateContainerTags } from './validation';
@@ -243,4 +245,24 @@ export function allowContainerDeletion(scope: IConstruct, recipe: IContainerReci
   Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
     `${what} deletes images from the target repository of the imported container recipe only if that repository ` +
     `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
+}
+
+/**
+ * A build instance starts from the parent image, so at least one of the instance types must have its
+ * architecture: when both are known and none has it, the build could not start, and this fails now.
+ */
+export function validateInstanceArchitecture(scope: IConstruct, recipe: unknown, infrastructure: IInfrastructureConfiguration): void {
+  const architecture = ImageRecipe.isImageRecipe(recipe) ? recipe._architecture : undefined;
+  const instanceTypes = InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure) ? infrastructure._instanceTypes : undefined;
+  if (!architecture || !instanceTypes || instanceTypes.some((type) => instanceArchitecture(type) !== otherArchitecture(architecture))) {
+    return;
+  }
+  throw validationError(
+    `instanceTypes ${instanceTypes.join(', ')} of ${infrastructure.node.path} are all ${otherArchitecture(architecture)}, but the parentImage of ` +
+    `${(recipe as ImageRecipe).node.path} is ${architecture}: no build instance could start from it; ` +
+    `give ${architecture} instance types, or a parent image for ${otherArchitecture(architecture)}`, scope);
+}
+
+function otherArchitecture(architecture: ImageArchitecture): ImageArchitecture {
+  return architecture === ImageArchitecture.ARM64 ? ImageArchitecture.X86_64 : ImageArchitecture.ARM64;
 }

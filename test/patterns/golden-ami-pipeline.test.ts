@@ -287,6 +287,11 @@ describe('GoldenAmiPipeline', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', ...props })).toThrow(message);
   });
 
+  test('fails for Graviton instance types with the default x86_64 parent image', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', instanceTypes: [new ec2.InstanceType('m7g.large')] }))
+      .toThrow('instanceTypes m7g.large of Stack/Golden/Infrastructure are all arm64, but the parentImage of Stack/Golden/Recipe is x86_64');
+  });
+
   test('fails for start options without starting', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', startOnDeployOptions: { waitForCompletion: true } }))
       .toThrow(/startOnDeployOptions needs startOnDeploy: true, got startOnDeploy unset or false/);
