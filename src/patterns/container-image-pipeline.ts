@@ -130,7 +130,6 @@ export class ContainerImagePipeline extends Construct {
       notificationKey: this.notificationKey,
       infrastructureConfiguration: this.infrastructureConfiguration,
     } = createPatternInfrastructure(this, props, baseName));
-    this.infrastructureConfiguration.allowContainerBuilds(this.repository, this.recipe.parentRepository);
 
     this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
       containerDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
