@@ -49,6 +49,42 @@ export interface ContainerParentImageConfig {
 }
 
 /**
+ * A container image that AWS publishes in Image Builder
+ * (`arn:<partition>:imagebuilder:<region>:aws:image/<name>/<version>`), with its platform.
+ */
+export class AwsManagedContainerImage {
+  /** Amazon Linux 2 (x86_64). */
+  public static readonly AMAZON_LINUX_2 = new AwsManagedContainerImage('amazon-linux-x86-2', Platform.LINUX);
+  /** Amazon Linux 2023 (x86_64). */
+  public static readonly AMAZON_LINUX_2023 = new AwsManagedContainerImage('amazon-linux-2023-x86-2023', Platform.LINUX);
+  /** Ubuntu 22.04 (x86_64). */
+  public static readonly UBUNTU_22_04 = new AwsManagedContainerImage('ubuntu-22-x86-22-04', Platform.LINUX);
+  /** Ubuntu 24.04 (x86_64). */
+  public static readonly UBUNTU_24_04 = new AwsManagedContainerImage('ubuntu-24-x86-24-04', Platform.LINUX);
+  /** Windows Server 2016 Core, LTSC 2016 (amd64). */
+  public static readonly WINDOWS_SERVER_2016_CORE = new AwsManagedContainerImage('windows-server-2016-x86-core-ltsc2016-amd64', Platform.WINDOWS);
+  /** Windows Server 2019 Core, LTSC 2019 (amd64). */
+  public static readonly WINDOWS_SERVER_2019_CORE = new AwsManagedContainerImage('windows-server-2019-x86-core-ltsc2019-amd64', Platform.WINDOWS);
+
+  /**
+   * Any other AWS-managed container image, by the name in its ARN.
+   *
+   * @param imageName e.g. `amazon-linux-x86-2`
+   * @param platform the platform of the image
+   */
+  public static of(imageName: string, platform: Platform): AwsManagedContainerImage {
+    return new AwsManagedContainerImage(imageName, platform);
+  }
+
+  private constructor(
+    /** The image's name in its Image Builder ARN. */
+    public readonly imageName: string,
+    /** The platform of the image. */
+    public readonly platform: Platform,
+  ) {}
+}
+
+/**
  * The image a container recipe starts from: Docker Hub, Amazon ECR, Amazon ECR Public, or an
  * Image Builder container image.
  *
@@ -119,6 +155,15 @@ export abstract class ContainerParentImage {
    */
   public static fromImage(image: IImage): ContainerParentImage {
     return ContainerParentImage.fromImageArn(image.imageArn, { platform: image.platform });
+  }
+
+  /**
+   * An AWS-managed Image Builder container image, in the stack's region, with its platform.
+   *
+   * @param image e.g. `AwsManagedContainerImage.AMAZON_LINUX_2023`; its latest version (`x.x.x`) is taken
+   */
+  public static fromAwsManagedContainerImage(image: AwsManagedContainerImage): ContainerParentImage {
+    return ContainerParentImage.fromAwsManagedImage(image.imageName, { platform: image.platform });
   }
 
   /**

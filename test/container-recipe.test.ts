@@ -10,8 +10,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate, EbsVolumeType,
-  IContainerRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
+  AwsManagedComponent, AwsManagedContainerImage, AwsManagedImage, ContainerParentImage, ContainerRecipe, ContainerRecipeProps, DockerfileTemplate,
+  EbsVolumeType, IContainerRecipe, OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -224,6 +224,28 @@ describe('ContainerRecipe', () => {
         ParentImage: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:image/amazon-linux-x86-2/x.x.x']] },
       });
       expectValidTemplate(stack);
+    });
+
+    test.each([
+      [AwsManagedContainerImage.AMAZON_LINUX_2, 'amazon-linux-x86-2', Platform.LINUX],
+      [AwsManagedContainerImage.AMAZON_LINUX_2023, 'amazon-linux-2023-x86-2023', Platform.LINUX],
+      [AwsManagedContainerImage.UBUNTU_22_04, 'ubuntu-22-x86-22-04', Platform.LINUX],
+      [AwsManagedContainerImage.UBUNTU_24_04, 'ubuntu-24-x86-24-04', Platform.LINUX],
+      [AwsManagedContainerImage.WINDOWS_SERVER_2016_CORE, 'windows-server-2016-x86-core-ltsc2016-amd64', Platform.WINDOWS],
+      [AwsManagedContainerImage.WINDOWS_SERVER_2019_CORE, 'windows-server-2019-x86-core-ltsc2019-amd64', Platform.WINDOWS],
+      [AwsManagedContainerImage.of('debian-12-x86-12', Platform.LINUX), 'debian-12-x86-12', Platform.LINUX],
+    ])('the AWS-managed container image %# is its latest version, and gives the recipe its platform', (image, name, platform) => {
+      const recipe = newRecipe({
+        parentImage: ContainerParentImage.fromAwsManagedContainerImage(image),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform }) }],
+      });
+      expect(inAwsPartition(parentImageOf())).toBe(`arn:aws:imagebuilder:us-east-1:aws:image/${name}/x.x.x`);
+      expect(recipe.platform).toBe(platform);
+    });
+
+    test('a Linux component on an AWS-managed Windows container image fails', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromAwsManagedContainerImage(AwsManagedContainerImage.WINDOWS_SERVER_2019_CORE) }))
+        .toThrow("components must all run on Windows, the platform of the parent image, got component 'update-linux' for Linux");
     });
 
     test('an AWS-managed image name may hold underscores, as image ARNs do, and nothing else but lowercase letters, digits and hyphens', () => {
