@@ -138,6 +138,7 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
   const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
     vpc: props.vpc,
     subnetSelection: props.subnetSelection,
+    securityGroups: props.securityGroups,
     instanceTypes: props.instanceTypes,
     logBucket,
     logPrefix: `${baseName}/`,

@@ -58,6 +58,15 @@ export interface PipelinePatternProps {
   readonly subnetSelection?: ec2.SubnetSelection;
 
   /**
+   * The security groups of the build and test instances. Without `vpc` the instances run in the
+   * default VPC, so the groups must belong to it.
+   *
+   * @default - with `vpc`, a new security group that allows no inbound and all outbound traffic;
+   * without, the default VPC's default security group
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
    * Instance types to build and test on.
    *
    * @default - Image Builder picks (m5.large for x86_64)

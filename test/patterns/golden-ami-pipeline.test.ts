@@ -96,6 +96,18 @@ describe('GoldenAmiPipeline', () => {
     });
   });
 
+  test('builds with your own security groups instead of a new one', () => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const builders = new ec2.SecurityGroup(stack, 'Builders', { vpc });
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', vpc, securityGroups: [builders] });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalIdOf(builders), 'GroupId'] }],
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    expect(golden.infrastructureConfiguration.securityGroups).toEqual([builders]);
+  });
+
   test('every default can be changed: regions, names, schedule, VPC, retention, image count, tests, scanning', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     new GoldenAmiPipeline(stack, 'Golden', {
