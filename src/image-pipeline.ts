@@ -6,6 +6,7 @@ import { CfnImagePipeline, CfnImagePipelineProps } from 'aws-cdk-lib/aws-imagebu
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
+import { AUTO_DELETE_IMAGES_TAG } from './custom-resources/handler/events';
 import { PipelineExecution, PipelineExecutionOptions } from './custom-resources/pipeline-execution';
 import { PipelineImageDeletion } from './custom-resources/pipeline-images';
 import { IDistributionConfiguration } from './distribution-configuration';
@@ -267,8 +268,9 @@ export interface ImagePipelineProps {
    * Builder deletes them as a role with the AWS-managed lifecycle execution policy, and the
    * deletion waits until they are gone (at most 55 minutes). Container images are deleted only
    * from repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`, which a target
-   * repository this app created gets. AMI copies in other accounts (`targetAccountIds`) belong
-   * to those accounts and stay.
+   * repository this app created gets. Turning it off (or the rollback of turning it on) deletes
+   * nothing: the images are deleted only while the pipeline carries the tag
+   * `cdk-imagebuilder:auto-delete-images`, which the update removes first.
    *
    * @default false - the images stay, as they may be in use elsewhere
    */
@@ -470,6 +472,8 @@ export class ImagePipeline extends ImagePipelineBase {
       if (props.containerRecipe) {
         allowContainerDeletion(this, props.containerRecipe, 'autoDeleteImages');
       }
+      // The handler deletes only while the pipeline has the tag; not in the configuration, so it starts no build.
+      this.resource.tags.setTag(AUTO_DELETE_IMAGES_TAG, 'true');
       new PipelineImageDeletion(this, 'ImageDeletion', { pipelineArn: this.imagePipelineArn, containerImages: props.containerRecipe !== undefined });
     }
   }

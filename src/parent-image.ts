@@ -251,7 +251,9 @@ export abstract class ParentImage {
       }
       validateSemanticVersion(scope, 'imageVersion', version, VersionWildcards.TRAILING);
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${name}/${version}` });
-      return { parentImage: arn, platform: image.osVersion.platform, architecture };
+      // An image named with AwsManagedImage.of has one name for any architecture: its architecture is known only when given.
+      const named = image.imageNameFor(ImageArchitecture.X86_64) !== image.imageNameFor(ImageArchitecture.ARM64);
+      return { parentImage: arn, platform: image.osVersion.platform, architecture: named || options.architecture ? architecture : undefined };
     });
   }
 

@@ -133,7 +133,8 @@ export class PipelineSchedule {
  * the check of the expression then refuses with the form it needs.
  */
 function rateExpression(interval: Duration): string {
-  const minutes = Token.isUnresolved(interval.toSeconds()) ? NaN : interval.toSeconds() / 60;
+  const seconds = interval.toSeconds({ integral: false });
+  const minutes = Token.isUnresolved(seconds) ? NaN : seconds / 60;
   if (!Number.isInteger(minutes) || minutes < 1) {
     return `rate(${interval.toHumanString()})`;
   }

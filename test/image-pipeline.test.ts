@@ -1,5 +1,5 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImageArchitecture, ImagePipeline,
-  ImagePipelineProps, ImageRecipe, InfrastructureConfiguration,
+  ImagePipelineProps, ImageRecipe, InfrastructureConfiguration, OsVersion,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
   PipelineWorkflow,
 } from '../src';
@@ -272,6 +272,13 @@ describe('ImagePipeline', () => {
           'no build instance could start from it; give x86_64 instance types, or a parent image for arm64');
     });
 
+    test('fails for an image named with AwsManagedImage.of when its architecture is given', () => {
+      const imageRecipe = recipeFrom(ParentImage.fromAwsManagedImage(
+        AwsManagedImage.of('amazon-linux-2023-arm64', OsVersion.AMAZON_LINUX_2023), { architecture: ImageArchitecture.ARM64 }));
+      expect(() => new ImagePipeline(stack, 'Pipeline', { imageRecipe, infrastructureConfiguration: buildersOn('Intel', 'm5.large') }))
+        .toThrow('instanceTypes m5.large of Stack/Intel are all x86_64, but the parentImage of Stack/ArchRecipe is arm64');
+    });
+
     test('fails for an architecture given with the parent image', () => {
       const imageRecipe = recipeFrom(ParentImage.fromSsmParameterName(
         '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', { architecture: ImageArchitecture.ARM64 }));
@@ -287,7 +294,10 @@ describe('ImagePipeline', () => {
       new ImagePipeline(stack, 'Ami', { imageRecipe: recipeFrom(ParentImage.fromAmiId('ami-0123456789abcdef0'), 'Ami'), infrastructureConfiguration: buildersOn('Any', 'c7g.large') });
       new ImagePipeline(stack, 'Untold', { imageRecipe: arm, infrastructureConfiguration: buildersOn('HighMemory', 'u-6tb1.metal') });
       new ImagePipeline(stack, 'Default', { imageRecipe: arm });
-      Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::ImagePipeline', 5);
+      // AwsManagedImage.of names one image for any architecture, so its architecture is unknown unless given.
+      const named = recipeFrom(ParentImage.fromAwsManagedImage(AwsManagedImage.of('amazon-linux-2023-arm64', OsVersion.AMAZON_LINUX_2023)), 'Named');
+      new ImagePipeline(stack, 'Named', { imageRecipe: named, infrastructureConfiguration: buildersOn('NamedArm', 'm7g.large') });
+      Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::ImagePipeline', 6);
     });
   });
 
@@ -354,6 +364,22 @@ describe('ImagePipeline', () => {
       const infrastructure = new InfrastructureConfiguration(stack, 'Builders', { httpPutResponseHopLimit: 1 });
       expect(() => newPipeline({ containerRecipe: containerRecipeFrom(base, target), infrastructureConfiguration: infrastructure }))
         .toThrow('httpPutResponseHopLimit must be at least 2 for container builds when IMDSv2 is required, got 1');
+    });
+
+    test('one in a shared stack is left as it is, with a warning, rather than make the stacks depend on each other', () => {
+      const shared = new Stack(app, 'Shared', { env: { account: '123456789012', region: 'us-east-1' } });
+      const infrastructure = new InfrastructureConfiguration(shared, 'Builders');
+      const pipeline = newPipeline({
+        containerRecipe: containerRecipeFrom(new ecr.Repository(stack, 'Base'), new ecr.Repository(stack, 'Target')),
+        infrastructureConfiguration: infrastructure,
+      });
+
+      expect(() => app.synth()).not.toThrow();
+      expect(Template.fromStack(shared).findResources('AWS::IAM::Policy')).toEqual({});
+      Annotations.fromStack(stack).hasWarning(`/${pipeline.node.path}`,
+        'the infrastructure configuration Shared/Builders is in another stack than the repositories of the container recipe ' +
+        '(Stack/Target, Stack/Base), so its instance role is left as it is: call allowContainerBuilds on it where its stack may reference them, ' +
+        'or give its role pull and push on them yourself [ack: cdk-imagebuilder:containerBuilds]');
     });
 
     test('an imported infrastructure configuration is left as it is', () => {
@@ -649,6 +675,7 @@ describe('ImagePipeline', () => {
     test.each([
       [Duration.seconds(30), 'rate(30 seconds)'],
       [Duration.seconds(90), 'rate(1 minute 30 seconds)'],
+      [Duration.millis(1500), 'rate(1 second 500 millis)'],
     ])('fails on a rate that is no whole number of minutes: %s', (interval, shown) => {
       expect(() => newPipeline({ schedule: PipelineSchedule.rate(interval) })).toThrow(
         'schedule expression must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *), ' +

@@ -46,7 +46,7 @@ export class PipelineImageDeletion extends Construct {
 function grantHandler(handler: HandlerFunction, role: iam.IRole): iam.Policy {
   const arn = (resource: string) => Stack.of(handler).formatArn({ service: 'imagebuilder', resource, resourceName: '*' });
   return handler.policyForKind('PipelineImages', () => [
-    new iam.PolicyStatement({ actions: ['imagebuilder:ListImagePipelineImages'], resources: [arn('image-pipeline')] }),
+    new iam.PolicyStatement({ actions: ['imagebuilder:GetImagePipeline', 'imagebuilder:ListImagePipelineImages'], resources: [arn('image-pipeline')] }),
     new iam.PolicyStatement({
       actions: ['imagebuilder:CancelImageCreation', 'imagebuilder:GetImage', 'imagebuilder:StartResourceStateUpdate'],
       resources: [arn('image')],

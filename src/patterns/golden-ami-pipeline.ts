@@ -59,8 +59,7 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * Accounts that each get their own copy of the AMI in every region of `regions`. Each needs the
    * role `EC2ImageBuilderDistributionCrossAccountRole` that Image Builder assumes to copy it. The
-   * SSM parameter is written in this account; the copies belong to those accounts, so the lifecycle
-   * policy leaves them alone.
+   * SSM parameter is written in this account; the copies are owned by those accounts.
    *
    * @default - no copies; the AMI stays in the account that runs the build
    */

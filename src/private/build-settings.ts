@@ -1,4 +1,4 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -201,10 +201,23 @@ export function buildInfrastructure(
   scope: Construct, given: IInfrastructureConfiguration | undefined, containerRecipe: IContainerRecipe | undefined,
 ): IInfrastructureConfiguration {
   const infrastructure = given ?? new InfrastructureConfiguration(scope, 'Infrastructure');
-  if (containerRecipe && InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
-    const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
-    infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
+  if (!containerRecipe || !InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
+    return infrastructure;
   }
+  const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
+  // The pipeline's stack depends on a configuration of another stack; a grant there on a repository
+  // created in yet another stack (often the pipeline's) would make that one depend on it: a cycle.
+  const shared = Stack.of(infrastructure) !== Stack.of(scope);
+  const elsewhere = [owned?.targetRepository, owned?.parentRepository].filter((repository) =>
+    shared && repository && Resource.isOwnedResource(repository) && Stack.of(repository) !== Stack.of(infrastructure));
+  if (elsewhere.length > 0) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:containerBuilds',
+      `the infrastructure configuration ${infrastructure.node.path} is in another stack than the repositories of the container recipe ` +
+      `(${elsewhere.map((repository) => repository!.node.path).join(', ')}), so its instance role is left as it is: ` +
+      'call allowContainerBuilds on it where its stack may reference them, or give its role pull and push on them yourself');
+    return infrastructure;
+  }
+  infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
   return infrastructure;
 }
 

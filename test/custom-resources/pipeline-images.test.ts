@@ -59,6 +59,9 @@ describe('autoDeleteImages', () => {
       ImageType: 'AMI',
     });
     const template = Template.fromStack(stack);
+    // The handler deletes the images only while the pipeline carries this tag.
+    expect(template.findResources('AWS::ImageBuilder::ImagePipeline')[logicalIdOf(pipeline)].Properties.Tags)
+      .toEqual({ 'cdk-imagebuilder:auto-delete-images': 'true' });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'imagebuilder.amazonaws.com' } }] },
       ManagedPolicyArns: [LIFECYCLE_POLICY_ARN],
@@ -66,7 +69,7 @@ describe('autoDeleteImages', () => {
     // What the Delete needs, in the policy of its kind that the resource depends on.
     const kindPolicy = handler.node.findChild('PipelineImagesPolicy');
     expect(template.findResources('AWS::IAM::Policy')[logicalIdOf(kindPolicy)].Properties.PolicyDocument.Statement).toEqual([
-      { Action: 'imagebuilder:ListImagePipelineImages', Effect: 'Allow', Resource: arnOf('image-pipeline') },
+      { Action: ['imagebuilder:GetImagePipeline', 'imagebuilder:ListImagePipelineImages'], Effect: 'Allow', Resource: arnOf('image-pipeline') },
       {
         Action: ['imagebuilder:CancelImageCreation', 'imagebuilder:GetImage', 'imagebuilder:StartResourceStateUpdate'],
         Effect: 'Allow',
@@ -86,6 +89,28 @@ describe('autoDeleteImages', () => {
     ]));
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
+  });
+
+  test('the tag keeps the pipeline\'s own tags and starts no new build on deploy', () => {
+    const triggersOf = (autoDeleteImages: boolean) => {
+      stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+      const recipe = new ImageRecipe(stack, 'Recipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+      });
+      const pipeline = new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe, tags: { team: 'platform' }, autoDeleteImages });
+      pipeline.startOnDeploy();
+      const template = Template.fromStack(stack);
+      return {
+        tags: template.findResources('AWS::ImageBuilder::ImagePipeline')[logicalIdOf(pipeline)].Properties.Tags,
+        triggers: Object.values(template.findResources('Custom::ImageBuilderPipelineExecution'))[0].Properties.Triggers,
+      };
+    };
+    const off = triggersOf(false);
+    const on = triggersOf(true);
+    expect(off.tags).toEqual({ team: 'platform' });
+    expect(on.tags).toEqual({ 'team': 'platform', 'cdk-imagebuilder:auto-delete-images': 'true' });
+    expect(on.triggers).toEqual(off.triggers);
   });
 
   test('pipelines of one stack share the deletion role and the policy of the kind', () => {
@@ -129,6 +154,8 @@ describe('autoDeleteImages', () => {
     amiPipeline('Off', { autoDeleteImages: false });
     const template = Template.fromStack(stack);
     template.resourceCountIs(DELETION_TYPE, 0);
+    // Without the tag, a deletion resource left over from before deletes nothing.
+    expect(Object.values(template.findResources('AWS::ImageBuilder::ImagePipeline')).map((p) => p.Properties.Tags)).toEqual([undefined, undefined]);
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('EC2ImageBuilderLifecycleExecutionPolicy');
   });
 

@@ -64,6 +64,8 @@ export interface FakePipelineOptions {
   readonly containerUri?: string;
   /** How many GetImage calls it takes to move the image one state along. @default 1 */
   readonly stepsPerState?: number;
+  /** The pipeline's tags, as GetImagePipeline returns them. @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export type FakeImageStatus =
@@ -400,6 +402,7 @@ export class FakeAwsEndpoint {
       { method: 'PUT', path: '/StartImagePipelineExecution', operation: 'StartImagePipelineExecution', handle: (c) => this.startPipelineExecution(c) },
       { method: 'GET', path: '/GetImage', operation: 'GetImage', handle: (c) => this.getImage(c) },
       { method: 'PUT', path: '/CancelImageCreation', operation: 'CancelImageCreation', handle: (c) => this.cancelImageCreation(c) },
+      { method: 'GET', path: '/GetImagePipeline', operation: 'GetImagePipeline', handle: (c) => this.getImagePipeline(c) },
       { method: 'POST', path: '/ListImagePipelineImages', operation: 'ListImagePipelineImages', handle: (c) => this.listPipelineImages(c) },
       { method: 'PUT', path: '/StartResourceStateUpdate', operation: 'StartResourceStateUpdate', handle: (c) => this.startResourceStateUpdate(c) },
       { method: 'GET', path: '/GetLifecycleExecution', operation: 'GetLifecycleExecution', handle: (c) => this.getLifecycleExecution(c) },
@@ -880,6 +883,16 @@ export class FakeAwsEndpoint {
    * record a deletion kept is listed DELETED. `filters` answers InvalidRequestException: the
    * endpoint does not model them, and ignoring them would list images the caller filtered out.
    */
+  /** The pipeline with its name and tags (the fields the handler reads). */
+  private getImagePipeline(call: Call): Reply {
+    const arn = requiredString(call.query, 'imagePipelineArn');
+    const pipeline = this.pipelines.get(arn);
+    if (!pipeline) {
+      throw notFound(`the image pipeline ${arn} does not exist`);
+    }
+    return ok({ requestId: randomUUID(), imagePipeline: { arn, name: pipeline.name, tags: pipeline.options.tags } });
+  }
+
   private listPipelineImages(call: Call): Reply {
     const pipelineArn = requiredString(call.body, 'imagePipelineArn');
     if (!this.pipelines.has(pipelineArn)) {

@@ -20,6 +20,18 @@ export function isNotFound(error: unknown): boolean {
   return NOT_FOUND.has(errorName(error));
 }
 
+/** What `call` answers, or undefined when the service says the resource does not exist. */
+export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound((error as { cause?: unknown }).cause)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   return RETRYABLE.has(errorName(error)) || (status !== undefined && status >= 500);

@@ -38,6 +38,12 @@ export const RESOURCE_POLICY_TYPE = 'Custom::ImageBuilderResourcePolicy';
 export const PIPELINE_EXECUTION_TYPE = 'Custom::ImageBuilderPipelineExecution';
 export const PIPELINE_IMAGES_TYPE = 'Custom::ImageBuilderPipelineImages';
 
+/**
+ * The tag a pipeline with `autoDeleteImages` carries: its images are deleted only while it does, so
+ * an update that turns the setting off (which removes the tag first) deletes nothing.
+ */
+export const AUTO_DELETE_IMAGES_TAG = 'cdk-imagebuilder:auto-delete-images';
+
 /** CloudFormation passes every property as a string; accept both forms. */
 export function booleanProperty(value: unknown, defaultValue: boolean): boolean {
   if (value === undefined) {

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
-import { FailedAfterCreatingError, isNotFound } from './errors';
+import { FailedAfterCreatingError, isNotFound, unlessNotFound } from './errors';
 import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
@@ -52,8 +52,7 @@ export async function handlePipelineExecution(
       // same build-inputs tag, so a rollback to these trigger values keeps it rather than build again.
       deps.log({
         level: 'warn',
-        message: 'the image of this build no longer exists (a lifecycle policy may have deleted it): '
-          + 'starting a new build, since the answer must wait for an image and carry its AmiId or ContainerImageUri',
+        message: 'the image of this build no longer exists (deleted by a lifecycle policy?): starting a new build, for the answer\'s AmiId or ContainerImageUri',
         imageBuildVersionArn: event.PhysicalResourceId,
       });
     }
@@ -107,7 +106,7 @@ async function keepBuild(
   if (!current || isGone(current)) {
     deps.log({
       level: 'warn',
-      message: 'the image of this build no longer exists (a lifecycle policy may have deleted it): answering without AmiId or ContainerImageUri',
+      message: 'the image of this build no longer exists (deleted by a lifecycle policy?): answering without AmiId or ContainerImageUri',
       imageBuildVersionArn,
     });
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
@@ -245,15 +244,8 @@ async function getImage(imageBuildVersionArn: string, deps: HandlerDependencies)
 }
 
 /** The image, or undefined when it no longer exists. */
-export async function findImage(imageBuildVersionArn: string, deps: HandlerDependencies): Promise<Image | undefined> {
-  try {
-    return await getImage(imageBuildVersionArn, deps);
-  } catch (error) {
-    if (isNotFound((error as { cause?: unknown }).cause)) {
-      return undefined;
-    }
-    throw error;
-  }
+export function findImage(imageBuildVersionArn: string, deps: HandlerDependencies): Promise<Image | undefined> {
+  return unlessNotFound(() => getImage(imageBuildVersionArn, deps));
 }
 
 /** The attributes: the build ARN, and for a finished build its AMI per region or container URI. */

@@ -1,22 +1,25 @@
 import {
+  GetImagePipelineCommand,
   GetLifecycleExecutionCommand,
+  ImagePipeline,
   ImageSummary,
   ListImagePipelineImagesCommand,
   StartResourceStateUpdateCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
-import { isNotFound } from './errors';
-import { CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
+import { unlessNotFound } from './errors';
+import { AUTO_DELETE_IMAGES_TAG, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
 import { cancelIfUnfinished, findImage, TERMINAL_STATES } from './pipeline-execution';
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
 
 /** Lifecycle execution states after which nothing changes (GetLifecycleExecution). */
-const FINISHED_DELETIONS = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+const FINISHED_DELETIONS = ['SUCCESS', 'FAILED', 'CANCELLED'];
 
 /**
- * Create and Update only name the pipeline. Delete removes every image the pipeline built, with
+ * Create and Update only name the pipeline. Delete, while the pipeline still carries the tag
+ * AUTO_DELETE_IMAGES_TAG (so is being deleted too), removes every image the pipeline built, with
  * what each distributed: AMIs and their snapshots, or container images. Image Builder deletes them
  * (StartResourceStateUpdate to DELETED) as the execution role the properties name; builds still
  * running are cancelled first. The answer waits until every deletion has finished, so that the
@@ -31,6 +34,11 @@ export async function handlePipelineImages(
   // A failed Create answered with an ID of its own: it has no pipeline to clean up.
   if (event.RequestType !== 'Delete' || !deleted.includes(':image-pipeline/')) {
     return { physicalResourceId: event.RequestType === 'Delete' ? deleted : event.ResourceProperties.PipelineArn };
+  }
+  // Removed from the template while the pipeline stays (the setting turned off, or the rollback of
+  // turning it on), the pipeline has lost its tag first: its images stay.
+  if ((await findPipeline(deleted, deps))?.tags?.[AUTO_DELETE_IMAGES_TAG] !== 'true') {
+    return { physicalResourceId: deleted, data: { ImagesKept: 'true' } };
   }
   const images = await listPipelineImages(deleted, deps);
   // Kept across hand-overs: each new invocation counts towards the same end.
@@ -53,24 +61,23 @@ export async function handlePipelineImages(
     ? handOver(event, deadline, context, deps) : { physicalResourceId: deleted };
 }
 
-/** The pipeline's images, as far as they can be listed: not once the pipeline is gone. */
+/** The pipeline's images. */
 async function listPipelineImages(imagePipelineArn: string, deps: HandlerDependencies): Promise<ImageSummary[]> {
   const images: ImageSummary[] = [];
   let nextToken: string | undefined;
-  try {
-    do {
-      const page = await callWithRetry('ListImagePipelineImages', imagePipelineArn, () =>
-        deps.imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn, nextToken })), deps.retry);
-      images.push(...page.imageSummaryList ?? []);
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (error) {
-    if (!isNotFound((error as { cause?: unknown }).cause)) {
-      throw error;
-    }
-    deps.log({ level: 'warn', message: 'pipeline gone: no more images to list', pipelineArn: imagePipelineArn });
-  }
+  do {
+    const page = await callWithRetry('ListImagePipelineImages', imagePipelineArn, () =>
+      deps.imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn, nextToken })), deps.retry);
+    images.push(...page.imageSummaryList ?? []);
+    nextToken = page.nextToken;
+  } while (nextToken);
   return images;
+}
+
+/** The pipeline, or undefined when it no longer exists. */
+function findPipeline(imagePipelineArn: string, deps: HandlerDependencies): Promise<ImagePipeline | undefined> {
+  return unlessNotFound(async () => (await callWithRetry('GetImagePipeline', imagePipelineArn, () =>
+    deps.imagebuilder.send(new GetImagePipelineCommand({ imagePipelineArn })), deps.retry)).imagePipeline);
 }
 
 /**
@@ -83,10 +90,13 @@ async function stopBuild(
   await cancelIfUnfinished(event, imageArn, deps);
   return poll(async (last) => {
     const status = (await findImage(imageArn, deps))?.state?.status ?? 'DELETED';
-    if (!TERMINAL_STATES.has(status) && last) {
+    if (TERMINAL_STATES.has(status)) {
+      return status;
+    }
+    if (last) {
       throw new Error(`cancelled build ${imageArn} still ${status} at the timeout`);
     }
-    return TERMINAL_STATES.has(status) ? status : undefined;
+    return undefined;
   }, deadline, context, deps);
 }
 
@@ -103,7 +113,6 @@ async function startDeletion(event: CustomResourceEvent, imageArn: string, deps:
       includeResources: props.ImageType === 'DOCKER' ? { containers: true } : { amis: true, snapshots: true },
       clientToken: token,
     })), deps.retry);
-  deps.log({ level: 'info', message: 'image deletion started', imageBuildVersionArn: imageArn, lifecycleExecutionId: response.lifecycleExecutionId });
   return response.lifecycleExecutionId!;
 }
 
@@ -117,18 +126,19 @@ async function waitForDeletions(
       const response = await callWithRetry('GetLifecycleExecution', id, () =>
         deps.imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId: id })), deps.retry);
       const state = response.lifecycleExecution?.state;
-      if (FINISHED_DELETIONS.has(state?.status ?? '')) {
+      if (FINISHED_DELETIONS.includes(state?.status ?? '')) {
         deletions.delete(id);
         if (state!.status !== 'SUCCESS') {
           failed.push(`${imageArn} (${state!.status}: ${state!.reason ?? 'no reason given'})`);
         }
       } else if (last) {
-        failed.push(`${imageArn} (still being deleted at the timeout)`);
+        failed.push(`${imageArn} (unfinished at the timeout)`);
       }
     }
     return deletions.size === 0 || last ? 'done' : undefined;
   }, deadline, context, deps);
-  if (failed.length > 0) {
+  // A wait that continues elsewhere leaves the verdict to the invocation that ends it.
+  if (outcome !== HANDED_OVER && failed.length > 0) {
     throw new Error(`images not deleted: ${failed.join('; ')}`);
   }
   return outcome;

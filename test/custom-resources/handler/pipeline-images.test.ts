@@ -1,7 +1,7 @@
 import {
   ARN_PREFIX, echoOf, FUNCTION_NAME, HAND_OVER_MARGIN_MS, outcomeOf, PIPELINE, POLL_INTERVAL_MS, RETRY_ATTEMPTS, SUCCEEDED, useHarness,
 } from './harness';
-import { CustomResourceEvent, PIPELINE_IMAGES_TYPE } from '../../../src/custom-resources/handler/events';
+import { AUTO_DELETE_IMAGES_TAG, CustomResourceEvent, PIPELINE_IMAGES_TYPE } from '../../../src/custom-resources/handler/events';
 import { FakeImageStatus } from '../../helpers/fake-aws-endpoint';
 
 const harness = useHarness();
@@ -14,7 +14,7 @@ const CONTAINER_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1'
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How a failed Delete's reason starts, before the images it names. */
 const NOT_DELETED = 'images not deleted: ';
-const TIMED_OUT = 'still being deleted at the timeout';
+const TIMED_OUT = 'unfinished at the timeout';
 /** The wait without WaitTimeoutSeconds. */
 const DEFAULT_WAIT_MS = 3_300_000;
 /** Long enough for one poll interval plus the margin, not for two. */
@@ -25,6 +25,8 @@ const PROPS = { PipelineArn: PIPELINE, ExecutionRoleArn: ROLE, ImageType: 'AMI' 
 const DOCKER = { ...PROPS, ImageType: 'DOCKER' };
 
 const AMI_RESOURCES = { amis: true, snapshots: true };
+/** The tag ImagePipeline puts on a pipeline with autoDeleteImages: its images are deleted only while it has it. */
+const TAGGED = { [AUTO_DELETE_IMAGES_TAG]: 'true' };
 
 /** The StartResourceStateUpdate request that deletes the image with what it distributed. */
 function deletionOf(resourceArn: string, includeResources: object = AMI_RESOURCES) {
@@ -56,7 +58,7 @@ function signedAt(event: CustomResourceEvent, time: number): CustomResourceEvent
  * ARNs. A build still running stays in its state however often GetImage reads it.
  */
 function pipelineWith(...statuses: FakeImageStatus[]): string[] {
-  endpoint.addPipeline(PIPELINE, { amis: [{ region: 'us-east-1', image: 'ami-0aaa' }], stepsPerState: 1_000 });
+  endpoint.addPipeline(PIPELINE, { tags: TAGGED, amis: [{ region: 'us-east-1', image: 'ami-0aaa' }], stepsPerState: 1_000 });
   return statuses.map((status) => endpoint.addPipelineImage(PIPELINE, status));
 }
 
@@ -115,7 +117,7 @@ describe('Delete', () => {
     expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, ...echoOf(event) });
     // Each execution: IN_PROGRESS at the first poll, SUCCESS at the second.
     expect(harness.operations()).toEqual([
-      'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 5), ...repeat('GetLifecycleExecution', 10),
+      'GetImagePipeline', 'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 5), ...repeat('GetLifecycleExecution', 10),
     ]);
     expect(harness.sleeps).toEqual([POLL_INTERVAL_MS]);
     expect(endpoint.requestsFor('StartResourceStateUpdate').map((r) => r.body)).toEqual(deleting.map((arn) => deletionOf(arn)));
@@ -132,9 +134,6 @@ describe('Delete', () => {
     const ids = endpoint.lifecycleExecutions().map((e) => e.lifecycleExecutionId);
     expect(polled).toEqual([...ids, ...ids]);
     expect([1, 2, 3, 4, 5, 6].map((build) => endpoint.image(imageArn(build))?.status)).toEqual(Array(6).fill('DELETED'));
-    expect(harness.logs.filter((l) => l.message === 'image deletion started')).toEqual(endpoint.lifecycleExecutions().map((e) => ({
-      level: 'info', message: 'image deletion started', imageBuildVersionArn: e.resourceArn, lifecycleExecutionId: e.lifecycleExecutionId,
-    })));
   });
 
   test('waits for deletions that take longer, polling each until it has finished', async () => {
@@ -145,13 +144,13 @@ describe('Delete', () => {
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
     // PENDING for three polls, IN_PROGRESS for three, then SUCCESS: six rounds of two polls.
-    expect(harness.operations()).toEqual(['ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 2), ...repeat('GetLifecycleExecution', 12)]);
+    expect(harness.operations()).toEqual(['GetImagePipeline', 'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 2), ...repeat('GetLifecycleExecution', 12)]);
     expect(harness.sleeps).toEqual(Array(5).fill(POLL_INTERVAL_MS));
     expect(images.map((arn) => endpoint.image(arn)?.status)).toEqual(['DELETED', 'DELETED']);
   });
 
   test('deletes the images of a container pipeline with their container images', async () => {
-    endpoint.addPipeline(PIPELINE, { containerUri: CONTAINER_URI });
+    endpoint.addPipeline(PIPELINE, { tags: TAGGED, containerUri: CONTAINER_URI });
     const images = [endpoint.addPipelineImage(PIPELINE, 'AVAILABLE'), endpoint.addPipelineImage(PIPELINE, 'FAILED')];
 
     const response = await harness.run(deleteEvent(DOCKER));
@@ -162,12 +161,12 @@ describe('Delete', () => {
   });
 
   test('a pipeline without images answers at once', async () => {
-    endpoint.addPipeline(PIPELINE);
+    endpoint.addPipeline(PIPELINE, { tags: TAGGED });
 
     const response = await harness.run(deleteEvent());
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
-    expect(harness.operations()).toEqual(['ListImagePipelineImages']);
+    expect(harness.operations()).toEqual(['GetImagePipeline', 'ListImagePipelineImages']);
     expect(harness.sleeps).toEqual([]);
   });
 
@@ -177,7 +176,7 @@ describe('Delete', () => {
     const response = await harness.run(deleteEvent());
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
-    expect(harness.operations()).toEqual(['ListImagePipelineImages']);
+    expect(harness.operations()).toEqual(['GetImagePipeline', 'ListImagePipelineImages']);
     expect(endpoint.lifecycleExecutions()).toEqual([]);
   });
 
@@ -218,7 +217,7 @@ describe('Delete', () => {
 
       expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, ...echoOf(event) });
       expect(harness.operations()).toEqual([
-        'ListImagePipelineImages', 'GetImage', 'CancelImageCreation', 'GetImage', 'StartResourceStateUpdate', 'StartResourceStateUpdate',
+        'GetImagePipeline', 'ListImagePipelineImages', 'GetImage', 'CancelImageCreation', 'GetImage', 'StartResourceStateUpdate', 'StartResourceStateUpdate',
         ...repeat('GetLifecycleExecution', 4),
       ]);
       expect(endpoint.requestsFor('CancelImageCreation').map((r) => r.body)).toEqual([{ imageBuildVersionArn: building, clientToken: expect.stringMatching(TOKEN) }]);
@@ -238,7 +237,7 @@ describe('Delete', () => {
     });
 
     test('a build that finishes while being cancelled is deleted all the same', async () => {
-      endpoint.addPipeline(PIPELINE, { stepsPerState: 2 });
+      endpoint.addPipeline(PIPELINE, { tags: TAGGED, stepsPerState: 2 });
       const distributing = endpoint.addPipelineImage(PIPELINE, 'DISTRIBUTING');
       // The cancel loses the race: the next read shows the build AVAILABLE.
       endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidParameterValueException', message: 'the image is no longer in progress' });
@@ -247,7 +246,7 @@ describe('Delete', () => {
 
       expect(outcomeOf(response)).toEqual(SUCCEEDED);
       expect(harness.operations()).toEqual([
-        'ListImagePipelineImages', 'GetImage', 'CancelImageCreation', 'GetImage', 'GetImage', 'StartResourceStateUpdate',
+        'GetImagePipeline', 'ListImagePipelineImages', 'GetImage', 'CancelImageCreation', 'GetImage', 'GetImage', 'StartResourceStateUpdate',
         'GetLifecycleExecution', 'GetLifecycleExecution',
       ]);
       expect(endpoint.lifecycleExecutions().map((e) => [e.resourceArn, e.status])).toEqual([[distributing, 'SUCCESS']]);
@@ -262,7 +261,7 @@ describe('Delete', () => {
 
       expect(outcomeOf(response)).toEqual(SUCCEEDED);
       expect(harness.operations()).toEqual([
-        'ListImagePipelineImages', 'GetImage', 'GetImage', 'StartResourceStateUpdate', 'GetLifecycleExecution', 'GetLifecycleExecution',
+        'GetImagePipeline', 'ListImagePipelineImages', 'GetImage', 'GetImage', 'StartResourceStateUpdate', 'GetLifecycleExecution', 'GetLifecycleExecution',
       ]);
       expect(endpoint.requestsFor('CancelImageCreation')).toEqual([]);
       expect(endpoint.lifecycleExecutions().map((e) => e.resourceArn)).toEqual([available]);
@@ -270,7 +269,7 @@ describe('Delete', () => {
     });
 
     test('a cancel refused for a build still running fails naming CancelImageCreation, and deletes nothing', async () => {
-      endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+      endpoint.addPipeline(PIPELINE, { tags: TAGGED, stepsPerState: 1_000 });
       const building = endpoint.addPipelineImage(PIPELINE, 'BUILDING');
       endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
       endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
@@ -353,17 +352,38 @@ describe('Delete', () => {
     });
   });
 
-  test('the pipeline no longer exists: answers SUCCESS, warning that no image was deleted', async () => {
+  test('the pipeline no longer exists: answers SUCCESS, saying the images were kept', async () => {
     const event = deleteEvent();
 
     const response = await harness.run(event);
 
-    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, ...echoOf(event) });
-    expect(harness.operations()).toEqual(['ListImagePipelineImages']);
-    expect(endpoint.requestsFor('ListImagePipelineImages').map((r) => r.status)).toEqual([404]);
-    expect(harness.logs).toContainEqual({
-      level: 'warn', message: 'pipeline gone: no more images to list', pipelineArn: PIPELINE,
-    });
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, Data: { ImagesKept: 'true' }, ...echoOf(event) });
+    expect(harness.operations()).toEqual(['GetImagePipeline']);
+    expect(endpoint.requestsFor('GetImagePipeline').map((r) => r.status)).toEqual([404]);
+  });
+
+  test('the pipeline stays (autoDeleteImages turned off, which removes its tag first): its images are kept', async () => {
+    endpoint.addPipeline(PIPELINE, { tags: { team: 'platform' } });
+    const images = [endpoint.addPipelineImage(PIPELINE, 'AVAILABLE'), endpoint.addPipelineImage(PIPELINE, 'FAILED')];
+    const event = deleteEvent();
+
+    const response = await harness.run(event);
+
+    expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, Data: { ImagesKept: 'true' }, ...echoOf(event) });
+    expect(harness.operations()).toEqual(['GetImagePipeline']);
+    expect(endpoint.requestsFor('GetImagePipeline').map((r) => r.query)).toEqual([{ imagePipelineArn: PIPELINE }]);
+    expect(images.map((arn) => endpoint.image(arn)?.status)).toEqual(['AVAILABLE', 'FAILED']);
+    expect(endpoint.lifecycleExecutions()).toEqual([]);
+  });
+
+  test('a tag of another value keeps the images too', async () => {
+    endpoint.addPipeline(PIPELINE, { tags: { [AUTO_DELETE_IMAGES_TAG]: 'false' } });
+    endpoint.addPipelineImage(PIPELINE, 'AVAILABLE');
+
+    const response = await harness.run(deleteEvent());
+
+    expect(response.Data).toEqual({ ImagesKept: 'true' });
+    expect(endpoint.lifecycleExecutions()).toEqual([]);
   });
 
   test('after a failed Create calls nothing', async () => {
@@ -491,7 +511,7 @@ describe('hand-over', () => {
 
     expect(handedOver).toEqual({ ...event, Continuation: { deadline } });
     expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: PIPELINE, ...echoOf(event) });
-    const invocation = ['ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 2), ...repeat('GetLifecycleExecution', 4)];
+    const invocation = ['GetImagePipeline', 'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 2), ...repeat('GetLifecycleExecution', 4)];
     expect(harness.operations()).toEqual([...invocation, 'Invoke', ...invocation]);
     const starts = endpoint.requestsFor('StartResourceStateUpdate').map((r) => r.body);
     expect(starts.slice(2)).toEqual(starts.slice(0, 2));
@@ -512,6 +532,25 @@ describe('hand-over', () => {
     expect(images.map((arn) => endpoint.image(arn)?.status)).toEqual(['DELETED', 'DELETED', 'DELETED']);
   });
 
+  test('a deletion that failed before a hand-over is reported by the invocation that ends the wait, once the others have finished', async () => {
+    const [failing, slow] = pipelineWith('AVAILABLE', 'AVAILABLE');
+    endpoint.failStateUpdatesOf(failing, 'snapshot in use');
+    endpoint.lifecyclePollsPerState = 2;
+    const event = deleteEvent();
+    const second = await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
+    const [failingId] = endpoint.lifecycleExecutions().map((e) => e.lifecycleExecutionId);
+    // Meanwhile the first deletion fails; the other is still running.
+    await progress(failingId, 4);
+
+    // An invocation with time for one poll only: it sees the failure, and the running deletion, and hands over.
+    const third = await harness.runHandingOver(second, harness.context(POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS - 1));
+    const response = await harness.run(third);
+
+    expect(third).toEqual(second);
+    expect(outcomeOf(response)).toEqual({ Status: 'FAILED', Reason: `${NOT_DELETED}${failing} (FAILED: snapshot in use)` });
+    expect(endpoint.lifecycleExecutions().map((e) => [e.resourceArn, e.status])).toEqual([[failing, 'FAILED'], [slow, 'SUCCESS']]);
+  });
+
   test('the new invocation skips the images deleted meanwhile', async () => {
     const [done, slow] = pipelineWith('AVAILABLE', 'AVAILABLE');
     endpoint.lifecyclePollsPerState = 2;
@@ -524,7 +563,7 @@ describe('hand-over', () => {
     const response = await harness.run(handedOver);
 
     expect(outcomeOf(response)).toEqual(SUCCEEDED);
-    expect(harness.operations()).toEqual(['ListImagePipelineImages', 'StartResourceStateUpdate', 'GetLifecycleExecution', 'GetLifecycleExecution']);
+    expect(harness.operations()).toEqual(['GetImagePipeline', 'ListImagePipelineImages', 'StartResourceStateUpdate', 'GetLifecycleExecution', 'GetLifecycleExecution']);
     expect(endpoint.requestsFor('StartResourceStateUpdate').map((r) => r.body.resourceArn)).toEqual([slow]);
     expect(endpoint.requestsFor('GetLifecycleExecution').map((r) => r.query.lifecycleExecutionId)).toEqual([slowId, slowId]);
     expect([done, slow].map((arn) => endpoint.image(arn)?.status)).toEqual(['DELETED', 'DELETED']);
