@@ -30,6 +30,15 @@ function newImage(props: Partial<ImageProps> = {}, id = 'Image') {
   return new Image(stack, id, { imageRecipe: props.containerRecipe ? undefined : recipe(`${id}Recipe`), ...props });
 }
 
+/** A container recipe from Docker Hub's Amazon Linux 2023 that pushes to `repository`. */
+function containerRecipeIn(repository: ecr.IRepository) {
+  return new ContainerRecipe(stack, 'Container', {
+    parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
+    targetRepository: repository,
+    components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+  });
+}
+
 describe('Image', () => {
   test('defaults: built at deployment with secure infrastructure; AMIs and snapshots removed with the stack', () => {
     const image = newImage();
@@ -87,11 +96,7 @@ describe('Image', () => {
 
   test('a container image: the default infrastructure may push to the target repository', () => {
     const repository = new ecr.Repository(stack, 'Repo');
-    const containerRecipe = new ContainerRecipe(stack, 'Container', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
-      targetRepository: repository,
-      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
-    });
+    const containerRecipe = containerRecipeIn(repository);
     const image = newImage({ containerRecipe });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::Image', { ContainerRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Container'), 'Arn'] } });
@@ -115,11 +120,7 @@ describe('Image', () => {
 
   test('a container image with an infrastructure configuration of the app: its instances may push to the target repository', () => {
     const repository = new ecr.Repository(stack, 'Repo');
-    const containerRecipe = new ContainerRecipe(stack, 'Container', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
-      targetRepository: repository,
-      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
-    });
+    const containerRecipe = containerRecipeIn(repository);
     const infrastructure = new InfrastructureConfiguration(stack, 'Builders');
     newImage({ containerRecipe, infrastructureConfiguration: infrastructure });
     const pushStatements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
@@ -166,11 +167,6 @@ describe('Image', () => {
   describe('removing the container images of a container image', () => {
     const ACCESS_TAG = { Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' };
     const ACCESS_WARNING = /LifecycleExecutionAccess/;
-    const containerRecipeIn = (repository: ecr.IRepository) => new ContainerRecipe(stack, 'Container', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
-      targetRepository: repository,
-      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
-    });
 
     test('tags the target repository this app created, so that the lifecycle execution policy may delete its images', () => {
       newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')) });
@@ -223,11 +219,7 @@ describe('Image', () => {
   test('a container image scanned in a repository of its own, with tags', () => {
     const repository = new ecr.Repository(stack, 'Repo');
     const scans = new ecr.Repository(stack, 'Scans');
-    const containerRecipe = new ContainerRecipe(stack, 'Container', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
-      targetRepository: repository,
-      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
-    });
+    const containerRecipe = containerRecipeIn(repository);
     newImage({ containerRecipe, imageScanningEnabled: true, imageScanningEcrRepository: scans, imageScanningEcrTags: ['scan'] });
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
       ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { RepositoryName: { Ref: Match.stringLikeRegexp('^Scans') }, ContainerTags: ['scan'] } },
@@ -239,11 +231,7 @@ describe('Image', () => {
     const scans = new ecr.Repository(stack, 'Scans');
     expect(() => newImage({ imageScanningEnabled: true, imageScanningEcrRepository: scans }))
       .toThrow('imageScanningEcrRepository and imageScanningEcrTags are only for container images, got an image recipe');
-    const containerRecipe = new ContainerRecipe(stack, 'Container', {
-      parentImage: ContainerParentImage.fromDockerHub('amazonlinux', { tag: '2023' }),
-      targetRepository: new ecr.Repository(stack, 'Repo'),
-      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
-    });
+    const containerRecipe = containerRecipeIn(new ecr.Repository(stack, 'Repo'));
     expect(() => newImage({ containerRecipe, imageScanningEcrTags: ['scan'] }, 'Unscanned'))
       .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got none (scanning is off by default)');
   });
