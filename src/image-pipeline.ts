@@ -14,11 +14,12 @@ import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import {
-  allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
+import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import {
   ImageBuilderResourceType, generateResourceName,

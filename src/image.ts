@@ -13,11 +13,12 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import {
-  allowComponentFileReads, allowContainerDeletion, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
+import { allowContainerDeletion } from './private/lifecycle-access';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';

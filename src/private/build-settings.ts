@@ -12,7 +12,6 @@ import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
-import { LIFECYCLE_ACCESS_TAG_KEY, LIFECYCLE_ACCESS_TAG_VALUE, allowLifecycleAccess } from './lifecycle-access';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
 import { validateContainerTags } from './validation';
 
@@ -207,13 +206,13 @@ export function buildInfrastructure(
   const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
   // The pipeline's stack depends on a configuration of another stack; a grant there on a repository
   // created in yet another stack (often the pipeline's) would make that one depend on it: a cycle.
-  const shared = Stack.of(infrastructure) !== Stack.of(scope);
-  const elsewhere = [owned?.targetRepository, owned?.parentRepository].filter((repository) =>
-    shared && repository && Resource.isOwnedResource(repository) && Stack.of(repository) !== Stack.of(infrastructure));
+  const elsewhere = Stack.of(infrastructure) === Stack.of(scope) ? [] : [owned?.targetRepository, owned?.parentRepository]
+    .filter((repository): repository is ecr.IRepository =>
+      repository !== undefined && Resource.isOwnedResource(repository) && Stack.of(repository) !== Stack.of(infrastructure));
   if (elsewhere.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:containerBuilds',
       `the infrastructure configuration ${infrastructure.node.path} is in another stack than the repositories of the container recipe ` +
-      `(${elsewhere.map((repository) => repository!.node.path).join(', ')}), so its instance role is left as it is: ` +
+      `(${elsewhere.map((repository) => repository.node.path).join(', ')}), so its instance role is left as it is: ` +
       'call allowContainerBuilds on it where its stack may reference them, or give its role pull and push on them yourself');
     return infrastructure;
   }
@@ -242,22 +241,6 @@ function createExecutionRole(scope: Construct): iam.IRole {
     managedPolicy: WORKFLOW_EXECUTION_POLICY,
     suppressionReason: 'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
   });
-}
-
-/**
- * The AWS-managed lifecycle execution policy lets Image Builder get and delete container images
- * only in ECR repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`: the
- * recipe's target repository gets it when this app created it; otherwise a warning on `scope`
- * names the tag. `what` is the prop that deletes the images.
- */
-export function allowContainerDeletion(scope: IConstruct, recipe: IContainerRecipe, what: string): void {
-  if (ContainerRecipe.isContainerRecipe(recipe)) {
-    allowLifecycleAccess(scope, recipe.targetRepository, what);
-    return;
-  }
-  Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
-    `${what} deletes images from the target repository of the imported container recipe only if that repository ` +
-    `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
 }
 
 /**

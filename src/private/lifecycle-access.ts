@@ -1,6 +1,7 @@
 import { Annotations, Resource, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
+import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
 
 /**
  * The tag an ECR repository needs before Image Builder may get and delete its images as a role
@@ -24,4 +25,20 @@ export function allowLifecycleAccess(scope: IConstruct, repository: ecr.IReposit
   Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
     `${what} deletes images from ${repository.repositoryName} only if that repository has the tag ` +
     `${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app did not create it, so add the tag where it is managed`);
+}
+
+/**
+ * The AWS-managed lifecycle execution policy lets Image Builder get and delete container images
+ * only in ECR repositories with the tag `LifecycleExecutionAccess: EC2 Image Builder`: the
+ * recipe's target repository gets it when this app created it; otherwise a warning on `scope`
+ * names the tag. `what` is the prop that deletes the images.
+ */
+export function allowContainerDeletion(scope: IConstruct, recipe: IContainerRecipe, what: string): void {
+  if (ContainerRecipe.isContainerRecipe(recipe)) {
+    allowLifecycleAccess(scope, recipe.targetRepository, what);
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
+    `${what} deletes images from the target repository of the imported container recipe only if that repository ` +
+    `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
 }
