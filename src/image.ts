@@ -19,7 +19,7 @@ import {
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
-import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
+import { imageDeletionRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
@@ -458,10 +458,7 @@ export class Image extends ImageBase {
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */
   private deletionRole(): iam.IRole {
-    return imageBuilderServiceRole(this, 'DeletionRole', {
-      managedPolicy: LIFECYCLE_EXECUTION_POLICY,
-      suppressionReason: 'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
-    });
+    return imageDeletionRole(this, 'DeletionRole');
   }
 }
 

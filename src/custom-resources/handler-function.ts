@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ImagebuilderFunction } from './imagebuilder-function';
 import { addNagSuppression, NagAppliesTo } from '../private/nag-suppressions';
-import { imageBuilderServiceRole, LIFECYCLE_EXECUTION_POLICY } from '../private/service-roles';
+import { imageDeletionRole } from '../private/service-roles';
 
 /** The construct ID of the one handler per stack, under the stack itself. */
 const HANDLER_ID = 'CdkImageBuilderHandler';
@@ -95,11 +95,8 @@ export class HandlerFunction extends Construct {
    * images from repositories tagged for it.
    */
   public imageDeletionRole(): iam.Role {
-    this.deletionRole ??= imageBuilderServiceRole(this, 'ImageDeletionRole', {
-      managedPolicy: LIFECYCLE_EXECUTION_POLICY,
-      description: 'Deletes the images of cdk-imagebuilder pipelines with autoDeleteImages, with their AMIs, snapshots and containers',
-      suppressionReason: 'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
-    });
+    this.deletionRole ??= imageDeletionRole(this, 'ImageDeletionRole',
+      'Deletes the images of cdk-imagebuilder pipelines with autoDeleteImages, with their AMIs, snapshots and containers');
     return this.deletionRole;
   }
 

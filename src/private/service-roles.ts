@@ -37,3 +37,15 @@ export function imageBuilderServiceRole(scope: Construct, id: string, options: S
     [`Policy::arn:<AWS::Partition>:iam::aws:policy/${options.managedPolicy}`]);
   return role;
 }
+
+/**
+ * The role Image Builder deletes images as, with their AMIs, snapshots and containers: an image's
+ * deletion settings and the deletion of a pipeline's images both hand it to the service.
+ */
+export function imageDeletionRole(scope: Construct, id: string, description?: string): iam.Role {
+  return imageBuilderServiceRole(scope, id, {
+    managedPolicy: LIFECYCLE_EXECUTION_POLICY,
+    description,
+    suppressionReason: 'the AWS-managed policy Image Builder documents for removing images with their AMIs, snapshots and containers',
+  });
+}
