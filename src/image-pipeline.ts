@@ -13,6 +13,7 @@ import { IDistributionConfiguration } from './distribution-configuration';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
+import { validateLogGroupName } from './private/build-log-groups';
 import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
   validateInstanceArchitecture, validateTestTimeout,
@@ -236,20 +237,21 @@ export interface ImagePipelineProps {
   /**
    * The role Image Builder runs workflows as and writes to custom log groups with.
    *
-   * @default - created when `workflows`, `imageLogGroup` or `pipelineLogGroup` are given, with the
-   * managed workflow execution policy and write access to those log groups
+   * @default - created when `workflows` are given, or an `imageLogGroup` or `pipelineLogGroup` whose
+   * name is not known to start with `/aws/imagebuilder/` (Image Builder writes there as itself),
+   * with the managed workflow execution policy and write access to those log groups
    */
   readonly executionRole?: iam.IRole;
 
   /**
-   * The log group for image build logs.
+   * The log group for image build logs. Its name may hold letters, digits and `-_/.` only.
    *
    * @default - `/aws/imagebuilder/<image name>`
    */
   readonly imageLogGroup?: logs.ILogGroup;
 
   /**
-   * The log group for pipeline logs.
+   * The log group for pipeline logs. Its name may hold letters, digits and `-_/.` only.
    *
    * @default - `/aws/imagebuilder/pipeline/<pipeline name>`
    */
@@ -429,6 +431,8 @@ export class ImagePipeline extends ImagePipelineBase {
     this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
+    validateLogGroupName(this, 'imageLogGroup', props.imageLogGroup);
+    validateLogGroupName(this, 'pipelineLogGroup', props.pipelineLogGroup);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 
     this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;

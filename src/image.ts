@@ -12,6 +12,7 @@ import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
 import { Platform } from './platform';
+import { validateLogGroupName } from './private/build-log-groups';
 import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
   validateInstanceArchitecture, validateTestTimeout,
@@ -181,13 +182,14 @@ export interface ImageProps {
   /**
    * The role Image Builder runs workflows as and writes to a custom log group with.
    *
-   * @default - created when `workflows` or `logGroup` is given, with the managed workflow execution
-   * policy and write access to that log group
+   * @default - created when `workflows` are given, or a `logGroup` whose name is not known to start
+   * with `/aws/imagebuilder/` (Image Builder writes there as itself), with the managed workflow
+   * execution policy and write access to that log group
    */
   readonly executionRole?: iam.IRole;
 
   /**
-   * The log group for the build logs.
+   * The log group for the build logs. Its name may hold letters, digits and `-_/.` only.
    *
    * @default - `/aws/imagebuilder/<image name>`
    */
@@ -410,6 +412,7 @@ export class Image extends ImageBase {
     this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
+    validateLogGroupName(this, 'logGroup', props.logGroup);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {

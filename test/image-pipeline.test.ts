@@ -419,6 +419,43 @@ describe('ImagePipeline', () => {
     expectNoNagErrors(stack);
   });
 
+  test('log groups named under /aws/imagebuilder/ need no execution role: Image Builder writes there itself', () => {
+    const imageLogs = new logs.LogGroup(stack, 'ImageLogs', { logGroupName: '/aws/imagebuilder/golden/images' });
+    const pipelineLogs = logs.LogGroup.fromLogGroupArn(stack, 'PipelineLogs', 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/imagebuilder/golden/runs');
+    const pipeline = newPipeline({ imageLogGroup: imageLogs, pipelineLogGroup: pipelineLogs });
+
+    expect(pipeline.executionRole).toBeUndefined();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      LoggingConfiguration: { ImageLogGroupName: { Ref: logicalIdOf(imageLogs) }, PipelineLogGroupName: '/aws/imagebuilder/golden/runs' },
+      ExecutionRole: Match.absent(),
+    });
+    const assumedBy = Object.values(template.findResources('AWS::IAM::Role'))
+      .map((role: any) => role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service);
+    expect(assumedBy).toEqual(['ec2.amazonaws.com']);
+  });
+
+  test('one log group outside /aws/imagebuilder/ gets an execution role, which may write to both', () => {
+    const imageLogs = logs.LogGroup.fromLogGroupName(stack, 'ImageLogs', '/aws/imagebuilder/golden/images');
+    const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs', { logGroupName: '/builds/golden/runs' });
+    const pipeline = newPipeline({ imageLogGroup: imageLogs, pipelineLogGroup: pipelineLogs });
+
+    expect(pipeline.executionRole).toBeDefined();
+    const written = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(pipeline.executionRole!) }]))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .flatMap((st: any) => [st.Resource].flat());
+    expect(written).toHaveLength(2);
+    expect(written).toContainEqual({ 'Fn::GetAtt': [logicalIdOf(pipelineLogs), 'Arn'] });
+  });
+
+  test('fails for a log group name Image Builder does not take', () => {
+    expect(() => newPipeline({ imageLogGroup: new logs.LogGroup(stack, 'ImageLogs', { logGroupName: 'golden#images' }) }))
+      .toThrow("imageLogGroup must be a log group whose name has 1 to 512 letters, digits and the characters - _ / . (Image Builder takes no others), got 'golden#images'");
+    expect(() => newPipeline({ pipelineLogGroup: logs.LogGroup.fromLogGroupName(stack, 'PipelineLogs', 'golden runs') }, 'Second'))
+      .toThrow("pipelineLogGroup must be a log group whose name has 1 to 512 letters, digits and the characters - _ / . (Image Builder takes no others), got 'golden runs'");
+  });
+
   test('a given execution role gets write access to custom log groups', () => {
     const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     const imageLogs = new logs.LogGroup(stack, 'ImageLogs');

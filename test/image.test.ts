@@ -436,6 +436,21 @@ describe('Image', () => {
     expectNoNagErrors(stack);
   });
 
+  test('a log group named under /aws/imagebuilder/ needs no execution role', () => {
+    const image = newImage({ logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/aws/imagebuilder/golden/images' }) });
+
+    expect(image.executionRole).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+      LoggingConfiguration: { LogGroupName: { Ref: Match.stringLikeRegexp('^Logs') } },
+      ExecutionRole: Match.absent(),
+    });
+  });
+
+  test('fails for a log group name Image Builder does not take', () => {
+    expect(() => newImage({ logGroup: logs.LogGroup.fromLogGroupName(stack, 'Logs', 'builds:golden') }))
+      .toThrow("logGroup must be a log group whose name has 1 to 512 letters, digits and the characters - _ / . (Image Builder takes no others), got 'builds:golden'");
+  });
+
   test('a custom log group gets an execution role that may write to it; a given role gets that access too', () => {
     expect(newImage({ logGroup: new logs.LogGroup(stack, 'Logs') }).executionRole).toBeDefined();
     const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });

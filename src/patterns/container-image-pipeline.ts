@@ -1,11 +1,13 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages, validatePatternTargets,
+  createPatternInfrastructure, createPatternLogGroups, patternBaseName, patternComponents, sharePatternAndStart,
+  validateKeepImages, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { shareRepositoryImages } from './repository-sharing';
@@ -95,6 +97,10 @@ export class ContainerImagePipeline extends Construct {
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
+  /** Where Image Builder writes each build's logs. */
+  public readonly imageLogGroup: logs.ILogGroup;
+  /** Where Image Builder writes the pipeline's runs and skipped runs. */
+  public readonly pipelineLogGroup: logs.ILogGroup;
   /** Where images go: the repository in each region. */
   public readonly distributionConfiguration: DistributionConfiguration;
   /** The scheduled pipeline. */
@@ -138,6 +144,7 @@ export class ContainerImagePipeline extends Construct {
       })),
     });
 
+    ({ imageLogGroup: this.imageLogGroup, pipelineLogGroup: this.pipelineLogGroup } = createPatternLogGroups(this, props));
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       containerRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
@@ -147,6 +154,8 @@ export class ContainerImagePipeline extends Construct {
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
       autoDeleteImages: props.autoDeleteImages,
+      imageLogGroup: this.imageLogGroup,
+      pipelineLogGroup: this.pipelineLogGroup,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

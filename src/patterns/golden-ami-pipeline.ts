@@ -1,10 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart, validateKeepImages, validatePatternTargets,
+  createPatternInfrastructure, createPatternLogGroups, patternBaseName, patternComponents, sharePatternAndStart,
+  validateKeepImages, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
@@ -105,6 +107,10 @@ export class GoldenAmiPipeline extends Construct {
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
+  /** Where Image Builder writes each build's logs. */
+  public readonly imageLogGroup: logs.ILogGroup;
+  /** Where Image Builder writes the pipeline's runs and skipped runs. */
+  public readonly pipelineLogGroup: logs.ILogGroup;
   /** Where AMIs go: the regions, with the SSM parameter and launch permissions. */
   public readonly distributionConfiguration: DistributionConfiguration;
   /** The scheduled pipeline. */
@@ -155,6 +161,7 @@ export class GoldenAmiPipeline extends Construct {
       })),
     });
 
+    ({ imageLogGroup: this.imageLogGroup, pipelineLogGroup: this.pipelineLogGroup } = createPatternLogGroups(this, props));
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       imageRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
@@ -164,6 +171,8 @@ export class GoldenAmiPipeline extends Construct {
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
       autoDeleteImages: props.autoDeleteImages,
+      imageLogGroup: this.imageLogGroup,
+      pipelineLogGroup: this.pipelineLogGroup,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

@@ -1,5 +1,6 @@
 import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -12,10 +13,11 @@ import { ImagePipeline } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import { Platform } from '../platform';
+import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { validateShareWith } from '../private/share-with';
-import { validateRegion } from '../private/validation';
+import { generateResourceName, validateRegion } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /** What a pattern builds its image from: components, a document, a shell script, or several. */
@@ -69,6 +71,33 @@ export function createLogBucket(scope: Construct, expiration: Duration): s3.Buck
   addNagSuppression(bucket.node.defaultChild as CfnResource, 'AwsSolutions-S1',
     'The bucket holds build logs written by the build instances only; access logging would need a second bucket for each log bucket', []);
   return bucket;
+}
+
+/** Where Image Builder writes the logs of a pattern's builds and pipeline runs. */
+export interface PatternLogGroups {
+  readonly imageLogGroup: logs.ILogGroup;
+  readonly pipelineLogGroup: logs.ILogGroup;
+}
+
+/**
+ * The given log groups, or new ones whose logs expire. Their names are under `/aws/imagebuilder/`,
+ * where Image Builder writes without an execution role, but not the names it uses by default:
+ * those may exist already, created by builds before these log groups were part of the stack.
+ */
+export function createPatternLogGroups(scope: Construct, props: PipelinePatternProps): PatternLogGroups {
+  if (props.imageLogGroup && props.pipelineLogGroup && props.logRetention !== undefined) {
+    throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
+      'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
+  }
+  const logGroup = (id: string, suffix: string) => new logs.LogGroup(scope, id, {
+    logGroupName: `${IMAGE_BUILDER_LOG_PREFIX}${generateResourceName(scope)}/${suffix}`,
+    retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return {
+    imageLogGroup: props.imageLogGroup ?? logGroup('ImageLogs', 'images'),
+    pipelineLogGroup: props.pipelineLogGroup ?? logGroup('PipelineLogs', 'pipeline'),
+  };
 }
 
 /** An SNS topic for build notifications, encrypted with a rotating customer key, SSL only. */

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ComponentDocument } from '../component-document';
@@ -115,6 +116,32 @@ export interface PipelinePatternProps {
    * @default Duration.days(90)
    */
   readonly logExpiration?: Duration;
+
+  /**
+   * The log group Image Builder writes each build's logs to. Its name may hold letters, digits and
+   * `-_/.` only; outside `/aws/imagebuilder/`, the pipeline gets an execution role that may write to it.
+   *
+   * @default - a new log group, `/aws/imagebuilder/<unique name of the pattern>/images`, whose logs
+   * expire after `logRetention`, deleted with the stack (the log bucket keeps the build logs)
+   */
+  readonly imageLogGroup?: logs.ILogGroup;
+
+  /**
+   * The log group Image Builder writes the pipeline's runs and skipped runs to. The same names are
+   * allowed as for `imageLogGroup`.
+   *
+   * @default - a new log group, `/aws/imagebuilder/<unique name of the pattern>/pipeline`, whose logs
+   * expire after `logRetention`, deleted with the stack
+   */
+  readonly pipelineLogGroup?: logs.ILogGroup;
+
+  /**
+   * How long the log groups the pattern creates keep their logs; only without both `imageLogGroup`
+   * and `pipelineLogGroup`.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS, as long as the log bucket keeps them by default
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * The topic Image Builder publishes build notifications to. When it is encrypted with a key

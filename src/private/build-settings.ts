@@ -10,6 +10,7 @@ import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../in
 import { ImageArchitecture } from '../parent-image';
 import { checkWorkflowParameters } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
+import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
 import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
@@ -222,14 +223,15 @@ export function buildInfrastructure(
 
 /**
  * The role Image Builder runs workflows as and writes custom log groups with: the one given, or one
- * created with the managed workflow execution policy when workflows or custom log groups need it
- * (created as `ExecutionRole` in `scope`). It may write to the log groups either way.
+ * created with the managed workflow execution policy when workflows need it or a log group outside
+ * `/aws/imagebuilder/` does (created as `ExecutionRole` in `scope`). It may write to the log groups
+ * either way.
  */
 export function executionRoleFor(
   scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
 ): iam.IRole | undefined {
   const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
-  const role = given ?? (workflows?.length || customLogGroups.length ? createExecutionRole(scope) : undefined);
+  const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? createExecutionRole(scope) : undefined);
   if (role) {
     customLogGroups.forEach((group) => group.grantWrite(role));
   }

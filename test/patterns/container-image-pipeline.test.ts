@@ -49,6 +49,8 @@ describe('ContainerImagePipeline', () => {
     });
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ContainerRecipeArn: Match.anyValue(),
+      LoggingConfiguration: { ImageLogGroupName: { Ref: logicalIdOf(web.imageLogGroup) }, PipelineLogGroupName: { Ref: logicalIdOf(web.pipelineLogGroup) } },
+      ExecutionRole: Match.absent(),
       ImageTestsConfiguration: { ImageTestsEnabled: true },
       ImageScanningConfiguration: { ImageScanningEnabled: true },
       Schedule: Match.objectLike({ ScheduleExpression: 'cron(0 4 ? * MON *)' }),
@@ -56,6 +58,10 @@ describe('ContainerImagePipeline', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/imagebuilder/stack-web-[0-9a-f]{8}/images$'), RetentionInDays: 90 },
+      DeletionPolicy: 'Delete',
     });
     template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^WebLogBucket') }, S3KeyPrefix: 'web/' } },

@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as yaml from 'yaml';
@@ -192,6 +193,72 @@ describe('GoldenAmiPipeline', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', logBucket, logExpiration: Duration.days(7) }))
       .toThrow('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
         'give one of them, and set the expiration of your own bucket on that bucket');
+  });
+
+  test('log groups under /aws/imagebuilder/ that expire and go with the stack, written without an execution role', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo' });
+
+    const template = Template.fromStack(stack);
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(logGroups).sort()).toEqual([logicalIdOf(golden.imageLogGroup), logicalIdOf(golden.pipelineLogGroup)].sort());
+    expect(logGroups[logicalIdOf(golden.imageLogGroup)]).toEqual({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: '/aws/imagebuilder/stack-golden-61d17555/images', RetentionInDays: 90 },
+      UpdateReplacePolicy: 'Delete',
+      DeletionPolicy: 'Delete',
+    });
+    expect(logGroups[logicalIdOf(golden.pipelineLogGroup)].Properties)
+      .toEqual({ LogGroupName: '/aws/imagebuilder/stack-golden-61d17555/pipeline', RetentionInDays: 90 });
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      LoggingConfiguration: {
+        ImageLogGroupName: { Ref: logicalIdOf(golden.imageLogGroup) },
+        PipelineLogGroupName: { Ref: logicalIdOf(golden.pipelineLogGroup) },
+      },
+      ExecutionRole: Match.absent(),
+    });
+    expect(golden.pipeline.executionRole).toBeUndefined();
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('logRetention sets how long the created log groups keep their logs', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', logRetention: logs.RetentionDays.TWO_WEEKS });
+
+    const retention = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))
+      .map((group: any) => group.Properties.RetentionInDays);
+    expect(retention).toEqual([14, 14]);
+  });
+
+  test('your own log groups are used as they are; one outside /aws/imagebuilder/ gets an execution role that may write to it', () => {
+    const imageLogGroup = new logs.LogGroup(stack, 'BuildLogs', { logGroupName: '/builds/golden' });
+    const pipelineLogGroup = logs.LogGroup.fromLogGroupName(stack, 'RunLogs', '/aws/imagebuilder/runs');
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', imageLogGroup, pipelineLogGroup });
+
+    expect(golden.imageLogGroup).toBe(imageLogGroup);
+    expect(golden.pipelineLogGroup).toBe(pipelineLogGroup);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      LoggingConfiguration: { ImageLogGroupName: { Ref: logicalIdOf(imageLogGroup) }, PipelineLogGroupName: '/aws/imagebuilder/runs' },
+      ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(golden.pipeline.executionRole!), 'Arn'] },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for logRetention with both log groups of your own', () => {
+    const imageLogGroup = logs.LogGroup.fromLogGroupName(stack, 'BuildLogs', '/aws/imagebuilder/builds');
+    const pipelineLogGroup = logs.LogGroup.fromLogGroupName(stack, 'RunLogs', '/aws/imagebuilder/runs');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo', imageLogGroup, pipelineLogGroup, logRetention: logs.RetentionDays.ONE_WEEK,
+    })).toThrow('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
+      'give logRetention or both log groups, and set the retention of your own log groups on them');
+  });
+
+  test('fails for a log group name Image Builder does not take, under the pattern\'s prop name', () => {
+    const imageLogGroup = logs.LogGroup.fromLogGroupName(stack, 'BuildLogs', 'builds#golden');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', imageLogGroup }))
+      .toThrow('imageLogGroup must be a log group whose name has 1 to 512 letters, digits and the characters - _ / . ' +
+        "(Image Builder takes no others), got 'builds#golden'");
   });
 
   test('sharing: AMI launch permissions in every region, the recipe and its own components', () => {
