@@ -49,7 +49,10 @@ describe('ContainerImagePipeline', () => {
     });
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ContainerRecipeArn: Match.anyValue(),
-      LoggingConfiguration: { ImageLogGroupName: { Ref: logicalIdOf(web.imageLogGroup) }, PipelineLogGroupName: { Ref: logicalIdOf(web.pipelineLogGroup) } },
+      LoggingConfiguration: {
+        ImageLogGroupName: { Ref: logicalIdOf(web.imageLogGroup) },
+        PipelineLogGroupName: { Ref: logicalIdOf(web.pipelineLogGroup) },
+      },
       ExecutionRole: Match.absent(),
       ImageTestsConfiguration: { ImageTestsEnabled: true },
       ImageScanningConfiguration: { ImageScanningEnabled: true },
