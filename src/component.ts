@@ -10,6 +10,7 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
+import { injectProps } from './private/property-injection';
 import { rememberSummary } from './private/toe/document-summary';
 import { DocumentFinding, checkDocumentText } from './private/toe/document-validator';
 import {
@@ -291,6 +292,9 @@ abstract class ComponentBase extends Resource implements IComponent {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-components.html
  */
 export class Component extends ComponentBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.Component';
+
   /**
    * Imports a component by ARN (version ARN, build version ARN or wildcard version ARN).
    *
@@ -407,6 +411,7 @@ export class Component extends ComponentBase {
   }
 
   public constructor(scope: Construct, id: string, props: ComponentProps) {
+    props = injectProps(Component.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.componentName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

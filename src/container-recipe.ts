@@ -16,6 +16,7 @@ import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
+import { injectProps } from './private/property-injection';
 import {
   ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
 } from './private/recipe-components';
@@ -368,6 +369,9 @@ abstract class ContainerRecipeBase extends Resource implements IContainerRecipe 
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-recipes.html
  */
 export class ContainerRecipe extends ContainerRecipeBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.ContainerRecipe';
+
   /**
    * Imports a container recipe by ARN.
    */
@@ -441,6 +445,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
+    props = injectProps(ContainerRecipe.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.containerRecipeName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

@@ -10,6 +10,7 @@ import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterNam
 import { isCreatedInApp, validateAccountList, validateListLength, validateRegionOfCreated } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
+import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -427,6 +428,9 @@ interface RegionEntry {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-distribution-settings.html
  */
 export class DistributionConfiguration extends DistributionConfigurationBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.DistributionConfiguration';
+
   /**
    * Imports a distribution configuration by ARN.
    *
@@ -492,6 +496,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
   private readonly resource: CfnDistributionConfiguration;
 
   public constructor(scope: Construct, id: string, props: DistributionConfigurationProps = {}) {
+    props = injectProps(DistributionConfiguration.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.distributionConfigurationName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

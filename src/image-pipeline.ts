@@ -22,6 +22,7 @@ import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
+import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType, generateResourceName,
   validateResourceName, validateTagMap, validateTextLength,
@@ -358,6 +359,9 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-pipelines.html
  */
 export class ImagePipeline extends ImagePipelineBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.ImagePipeline';
+
   /**
    * Imports a pipeline by ARN.
    */
@@ -414,6 +418,7 @@ export class ImagePipeline extends ImagePipelineBase {
   private executionTriggers?: string[];
 
   public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
+    props = injectProps(ImagePipeline.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.imagePipelineName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

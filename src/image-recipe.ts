@@ -10,6 +10,7 @@ import { ImageArchitecture, ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
+import { injectProps } from './private/property-injection';
 import {
   ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
 } from './private/recipe-components';
@@ -419,6 +420,9 @@ abstract class ImageRecipeBase extends Resource implements IImageRecipe {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-recipes.html
  */
 export class ImageRecipe extends ImageRecipeBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.ImageRecipe';
+
   /**
    * Imports a recipe by ARN.
    *
@@ -500,6 +504,7 @@ export class ImageRecipe extends ImageRecipeBase {
   private versionFromArn?: string;
 
   public constructor(scope: Construct, id: string, props: ImageRecipeProps) {
+    props = injectProps(ImageRecipe.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.imageRecipeName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

@@ -20,6 +20,7 @@ import {
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
+import { injectProps } from './private/property-injection';
 import { imageDeletionRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
@@ -309,6 +310,9 @@ abstract class ImageBase extends Resource implements IImage {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-images.html
  */
 export class Image extends ImageBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.Image';
+
   /**
    * Imports an image by ARN, e.g. `.../image/golden/x.x.x` for the latest build of `golden`.
    */
@@ -402,6 +406,7 @@ export class Image extends ImageBase {
   public readonly executionRole?: iam.IRole;
 
   public constructor(scope: Construct, id: string, props: ImageProps) {
+    props = injectProps(Image.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     Object.defineProperty(this, IMAGE_SYMBOL, { value: true });
 

@@ -11,6 +11,7 @@ import { ECR_PULL_ACTIONS, ECR_PULL_PUSH_ACTIONS } from './private/ecr-actions';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { NagAppliesTo, addNagSuppression, nagFindingPattern, nagTextPattern } from './private/nag-suppressions';
+import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -316,6 +317,9 @@ abstract class InfrastructureConfigurationBase extends Resource implements IInfr
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-infra-config.html
  */
 export class InfrastructureConfiguration extends InfrastructureConfigurationBase implements ec2.IConnectable {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.InfrastructureConfiguration';
+
   /**
    * Imports an infrastructure configuration by ARN.
    *
@@ -410,6 +414,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   private containerBuildPolicyAttached = false;
 
   public constructor(scope: Construct, id: string, props: InfrastructureConfigurationProps = {}) {
+    props = injectProps(InfrastructureConfiguration.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.infrastructureConfigurationName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

@@ -8,6 +8,7 @@ import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { allowLifecycleAccess } from './private/lifecycle-access';
+import { injectProps } from './private/property-injection';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import {
   ImageBuilderResourceType,
@@ -576,6 +577,9 @@ abstract class LifecyclePolicyBase extends Resource implements ILifecyclePolicy 
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-image-lifecycles.html
  */
 export class LifecyclePolicy extends LifecyclePolicyBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.LifecyclePolicy';
+
   /**
    * Imports a lifecycle policy by ARN.
    *
@@ -639,6 +643,7 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
   public readonly executionRole: iam.IRole;
 
   public constructor(scope: Construct, id: string, props: LifecyclePolicyProps) {
+    props = injectProps(LifecyclePolicy.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.lifecyclePolicyName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

@@ -10,6 +10,7 @@ import * as yaml from 'yaml';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
+import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType,
   VersionWildcards,
@@ -473,6 +474,9 @@ class ImportedWorkflow extends WorkflowBase {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/manage-image-workflows.html
  */
 export class Workflow extends WorkflowBase {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.Workflow';
+
   /**
    * Imports a workflow by ARN (version ARN, build version ARN or wildcard version ARN), e.g.
    * `arn:aws:imagebuilder:us-east-1:123456789012:workflow/build/my-workflow/1.0.0`. For an ARN
@@ -568,6 +572,7 @@ export class Workflow extends WorkflowBase {
   public readonly documentParameters?: WorkflowParameterDeclaration[];
 
   public constructor(scope: Construct, id: string, props: WorkflowProps) {
+    props = injectProps(Workflow.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
       physicalName: props.workflowName ?? Lazy.string({ produce: () => generateResourceName(this) }),
     });

@@ -6,6 +6,7 @@ import { HandlerFunction } from './handler-function';
 import { IImagePipeline, ImagePipeline } from '../image-pipeline';
 import { validationError } from '../private/errors';
 import { START_EXECUTION_ACTIONS } from '../private/pipeline-actions';
+import { injectProps } from '../private/property-injection';
 
 /** A custom resource may wait an hour at most; keep room for starting and answering. */
 const MAX_WAIT = Duration.minutes(55);
@@ -76,6 +77,9 @@ export interface PipelineExecutionProps extends PipelineExecutionOptions {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_StartImagePipelineExecution.html
  */
 export class PipelineExecution extends Construct {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.PipelineExecution';
+
   /**
    * The ARN of the image build this execution started, `.../image/<name>/<version>/<build>`.
    *
@@ -87,6 +91,7 @@ export class PipelineExecution extends Construct {
   private readonly waits: boolean;
 
   public constructor(scope: Construct, id: string, props: PipelineExecutionProps) {
+    props = injectProps(PipelineExecution.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     this.waits = props.waitForCompletion ?? false;
     const waitTimeout = props.waitTimeout ?? DEFAULT_WAIT;

@@ -24,6 +24,7 @@ import {
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
+import { injectProps } from '../private/property-injection';
 import { shownValue } from '../private/validation';
 
 /**
@@ -83,6 +84,9 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-container-pipelines.html
  */
 export class ContainerImagePipeline extends Construct {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.ContainerImagePipeline';
+
   /** The components the recipe runs, including those made from `document` and `shellScript`. */
   public readonly components: RecipeComponent[];
   /** The repository the images are pushed to. */
@@ -111,6 +115,7 @@ export class ContainerImagePipeline extends Construct {
   public readonly execution?: PipelineExecution;
 
   public constructor(scope: Construct, id: string, props: ContainerImagePipelineProps) {
+    props = injectProps(ContainerImagePipeline.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const keepImages = props.keepImages ?? 10;
     validateKeepImages(this, keepImages);

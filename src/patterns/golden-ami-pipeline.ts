@@ -23,6 +23,7 @@ import { Platform } from '../platform';
 import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
 import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
+import { injectProps } from '../private/property-injection';
 import { shownValue } from '../private/validation';
 
 /**
@@ -95,6 +96,9 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/start-build-image-pipeline.html
  */
 export class GoldenAmiPipeline extends Construct {
+  /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
+  public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.GoldenAmiPipeline';
+
   /** The components the recipe runs, including those made from `document` and `shellScript`. */
   public readonly components: RecipeComponent[];
   /** The recipe the pipeline builds. */
@@ -121,6 +125,7 @@ export class GoldenAmiPipeline extends Construct {
   public readonly execution?: PipelineExecution;
 
   public constructor(scope: Construct, id: string, props: GoldenAmiPipelineProps) {
+    props = injectProps(GoldenAmiPipeline.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const keepImages = props.keepImages ?? 5;
     validateKeepImages(this, keepImages);
