@@ -15,7 +15,7 @@ import {
   ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
-import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength } from './private/validation';
+import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength, validateWholeNumber } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
 
@@ -189,8 +189,12 @@ export interface EbsDeviceOptions {
   readonly snapshotId?: string;
 }
 
+/** EC2 names instance store volumes `ephemeral0` to `ephemeral23`. */
+const MAX_EPHEMERAL_VOLUME_INDEX = 23;
+
 /**
- * A block device of the image: an EBS volume, or a device of the parent image left out.
+ * A block device of the image: an EBS volume, an instance store volume, or a device of the parent
+ * image left out.
  */
 export class RecipeBlockDevice {
   /**
@@ -201,6 +205,17 @@ export class RecipeBlockDevice {
    */
   public static ebs(deviceName: string, options: EbsDeviceOptions = {}): RecipeBlockDevice {
     return new RecipeBlockDevice(deviceName, options, false);
+  }
+
+  /**
+   * An instance store volume at `deviceName`, on instance types that have one (as aws-cdk-lib's
+   * `BlockDeviceVolume.ephemeral`).
+   *
+   * @param deviceName e.g. `/dev/sdb`
+   * @param volumeIndex the instance's store volume, from 0 (`ephemeral0`) to 23
+   */
+  public static ephemeral(deviceName: string, volumeIndex: number): RecipeBlockDevice {
+    return new RecipeBlockDevice(deviceName, undefined, false, volumeIndex);
   }
 
   /**
@@ -216,11 +231,13 @@ export class RecipeBlockDevice {
   public readonly deviceName: string;
   private readonly ebsOptions?: EbsDeviceOptions;
   private readonly suppressed: boolean;
+  private readonly ephemeralVolumeIndex?: number;
 
-  private constructor(deviceName: string, ebsOptions: EbsDeviceOptions | undefined, suppressed: boolean) {
+  private constructor(deviceName: string, ebsOptions: EbsDeviceOptions | undefined, suppressed: boolean, ephemeralVolumeIndex?: number) {
     this.deviceName = deviceName;
     this.ebsOptions = ebsOptions;
     this.suppressed = suppressed;
+    this.ephemeralVolumeIndex = ephemeralVolumeIndex;
   }
 
   /**
@@ -233,6 +250,10 @@ export class RecipeBlockDevice {
   public _render(scope: Construct, prop = 'blockDevices'): CfnImageRecipe.InstanceBlockDeviceMappingProperty {
     if (this.suppressed) {
       return { deviceName: this.deviceName, noDevice: '' };
+    }
+    if (this.ephemeralVolumeIndex !== undefined) {
+      validateWholeNumber(scope, `${prop} '${this.deviceName}': volumeIndex`, this.ephemeralVolumeIndex, 0, MAX_EPHEMERAL_VOLUME_INDEX);
+      return { deviceName: this.deviceName, virtualName: `ephemeral${this.ephemeralVolumeIndex}` };
     }
     const o = this.ebsOptions!;
     validateEbsOptions(scope, `${prop} '${this.deviceName}'`, o);

@@ -90,6 +90,7 @@ describe('ImageRecipe', () => {
           volumeSize: Size.gibibytes(30), volumeType: EbsVolumeType.GP3, iops: 4000, throughput: 250, kmsKey: key, deleteOnTermination: true,
         }),
         RecipeBlockDevice.noDevice('/dev/sdb'),
+        RecipeBlockDevice.ephemeral('/dev/sdc', 0),
       ],
     });
 
@@ -118,6 +119,7 @@ describe('ImageRecipe', () => {
           },
         },
         { DeviceName: '/dev/sdb', NoDevice: '' },
+        { DeviceName: '/dev/sdc', VirtualName: 'ephemeral0' },
       ],
     });
     expectValidTemplate(stack);
@@ -339,6 +341,13 @@ describe('ImageRecipe', () => {
 
     test('fails on an AMI tag value that is too long', () => {
       expect(() => newRecipe({ amiTags: { owner: 'v'.repeat(257) } })).toThrow("amiTags values must be at most 256 characters, got 257 for 'owner'");
+    });
+
+    test('fails on an instance store volume index EC2 does not name', () => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ephemeral('/dev/sdc', 24)] }))
+        .toThrow("blockDevices '/dev/sdc': volumeIndex must be a whole number from 0 to 23, got 24");
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ephemeral('/dev/sdc', -1)] }, 'Second'))
+        .toThrow("blockDevices '/dev/sdc': volumeIndex must be a whole number from 0 to 23, got -1");
     });
 
     test('fails on IOPS for a volume type without them', () => {
