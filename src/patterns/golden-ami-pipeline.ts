@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, createPatternLogGroups, patternBaseName, patternComponents, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart,
   validateKeepImages, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -148,6 +148,8 @@ export class GoldenAmiPipeline extends Construct {
 
     ({
       logBucket: this.logBucket,
+      imageLogGroup: this.imageLogGroup,
+      pipelineLogGroup: this.pipelineLogGroup,
       notificationTopic: this.notificationTopic,
       notificationKey: this.notificationKey,
       infrastructureConfiguration: this.infrastructureConfiguration,
@@ -166,7 +168,6 @@ export class GoldenAmiPipeline extends Construct {
       })),
     });
 
-    ({ imageLogGroup: this.imageLogGroup, pipelineLogGroup: this.pipelineLogGroup } = createPatternLogGroups(this, props));
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       imageRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,

@@ -73,22 +73,12 @@ export function createLogBucket(scope: Construct, expiration: Duration): s3.Buck
   return bucket;
 }
 
-/** Where Image Builder writes the logs of a pattern's builds and pipeline runs. */
-export interface PatternLogGroups {
-  readonly imageLogGroup: logs.ILogGroup;
-  readonly pipelineLogGroup: logs.ILogGroup;
-}
-
 /**
  * The given log groups, or new ones whose logs expire. Their names are under `/aws/imagebuilder/`,
  * where Image Builder writes without an execution role, but not the names it uses by default:
  * those may exist already, created by builds before these log groups were part of the stack.
  */
-export function createPatternLogGroups(scope: Construct, props: PipelinePatternProps): PatternLogGroups {
-  if (props.imageLogGroup && props.pipelineLogGroup && props.logRetention !== undefined) {
-    throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
-      'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
-  }
+function createLogGroups(scope: Construct, props: PipelinePatternProps): { imageLogGroup: logs.ILogGroup; pipelineLogGroup: logs.ILogGroup } {
   const logGroup = (id: string, suffix: string) => new logs.LogGroup(scope, id, {
     logGroupName: `${IMAGE_BUILDER_LOG_PREFIX}${generateResourceName(scope)}/${suffix}`,
     retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -142,9 +132,13 @@ export function validateKeepImages(scope: Construct, keepImages: number): void {
   }
 }
 
-/** The build infrastructure of a pattern, with the log bucket and notification topic it uses. */
+/** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */
 export interface PatternInfrastructure {
   readonly logBucket: s3.IBucket;
+  /** Where Image Builder writes each build's logs; the pattern hands it to its pipeline. */
+  readonly imageLogGroup: logs.ILogGroup;
+  /** Where Image Builder writes the pipeline's runs; the pattern hands it to its pipeline. */
+  readonly pipelineLogGroup: logs.ILogGroup;
   readonly notificationTopic: sns.ITopic;
   /** The key of the topic the pattern created; none for a given topic. */
   readonly notificationKey?: kms.Key;
@@ -153,15 +147,20 @@ export interface PatternInfrastructure {
 
 /**
  * Secure build infrastructure: the configuration's own defaults (IMDSv2, least-privilege instance
- * role), logs under `<baseName>/` in the given bucket or a new one, notifications to the given
- * topic or a new encrypted one.
+ * role), logs under `<baseName>/` in the given bucket or a new one, log groups for builds and
+ * pipeline runs, notifications to the given topic or a new encrypted one.
  */
 export function createPatternInfrastructure(scope: Construct, props: PipelinePatternProps, baseName: string): PatternInfrastructure {
   if (props.logBucket && props.logExpiration) {
     throw validationError('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
       'give one of them, and set the expiration of your own bucket on that bucket', scope);
   }
+  if (props.imageLogGroup && props.pipelineLogGroup && props.logRetention !== undefined) {
+    throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
+      'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
+  }
   const logBucket = props.logBucket ?? createLogBucket(scope, props.logExpiration ?? Duration.days(90));
+  const { imageLogGroup, pipelineLogGroup } = createLogGroups(scope, props);
   const created = props.notificationTopic ? undefined : createNotificationTopic(scope);
   const notificationTopic = props.notificationTopic ?? created!.topic;
   const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
@@ -173,7 +172,7 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
     logPrefix: `${baseName}/`,
     notificationTopic,
   });
-  return { logBucket, notificationTopic, notificationKey: created?.key, infrastructureConfiguration };
+  return { logBucket, imageLogGroup, pipelineLogGroup, notificationTopic, notificationKey: created?.key, infrastructureConfiguration };
 }
 
 /**
