@@ -403,6 +403,10 @@ export class ImagePipeline extends ImagePipelineBase {
   }
 
   public readonly imagePipelineArn: string;
+  /** The recipe of an AMI pipeline. */
+  public readonly imageRecipe?: IImageRecipe;
+  /** The recipe of a container pipeline. */
+  public readonly containerRecipe?: IContainerRecipe;
   /** Where builds run. */
   public readonly infrastructureConfiguration: IInfrastructureConfiguration;
   /** The role that runs workflows, when there is one. */
@@ -440,6 +444,8 @@ export class ImagePipeline extends ImagePipelineBase {
     validateLogGroupName(this, 'pipelineLogGroup', props.pipelineLogGroup);
     this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
 
+    this.imageRecipe = props.imageRecipe;
+    this.containerRecipe = props.containerRecipe;
     this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
 
     const pipelineProperties: CfnImagePipelineProps = {
@@ -490,6 +496,16 @@ export class ImagePipeline extends ImagePipelineBase {
 
   public get imagePipelineName(): string {
     return this.resource.attrName;
+  }
+
+  /**
+   * The pipeline's deployment ID, which CloudFormation changes whenever the pipeline's
+   * configuration changes: an `Image` built by this pipeline refers to it.
+   *
+   * @attribute
+   */
+  public get imagePipelineDeploymentId(): string {
+    return this.resource.attrDeploymentId;
   }
 
   /**

@@ -1,13 +1,13 @@
 import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnImage } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnImage, CfnImageProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { IContainerRecipe } from './container-recipe';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { IDistributionConfiguration } from './distribution-configuration';
-import { PipelineWorkflow } from './image-pipeline';
+import { ImagePipeline, PipelineWorkflow } from './image-pipeline';
 import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { ParentImage } from './parent-image';
@@ -102,18 +102,37 @@ export interface IImage extends IResource {
  */
 export interface ImageProps {
   /**
-   * The recipe of an AMI. Give this or `containerRecipe`.
+   * The recipe of an AMI. Give this, `containerRecipe` or `imagePipeline`.
    *
-   * @default - a container image
+   * @default - a container image, or the pipeline's recipe
    */
   readonly imageRecipe?: IImageRecipe;
 
   /**
-   * The recipe of a container image. Give this or `imageRecipe`.
+   * The recipe of a container image. Give this, `imageRecipe` or `imagePipeline`.
    *
-   * @default - an AMI
+   * @default - an AMI, or the pipeline's recipe
    */
   readonly containerRecipe?: IContainerRecipe;
+
+  /**
+   * Build the image by running this pipeline of the app, with its recipe, infrastructure,
+   * distribution, tests, scanning, workflows and logging (CloudFormation knows a pipeline by its
+   * deployment ID, which only a pipeline of the app has). Give this or a recipe; the settings the
+   * pipeline decides (`infrastructureConfiguration` to `logGroup`) are then left out.
+   *
+   * @default - built from `imageRecipe` or `containerRecipe`
+   */
+  readonly imagePipeline?: ImagePipeline;
+
+  /**
+   * With `imagePipeline`: build a new image whenever the stack changes the pipeline (its recipe
+   * version, infrastructure, distribution or any other setting), as an image built from a recipe
+   * is built anew when the recipe changes. `false` builds the image once, when it is created.
+   *
+   * @default true
+   */
+  readonly rebuildOnPipelineUpdate?: boolean;
 
   /**
    * Where the build runs. For a container recipe, an infrastructure configuration created in this
@@ -410,41 +429,25 @@ export class Image extends ImageBase {
     super(scope, id);
     Object.defineProperty(this, IMAGE_SYMBOL, { value: true });
 
-    validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
-    validateTestTimeout(this, props.imageTestsTimeout);
     validateTagMap(this, 'tags', props.tags);
-    this.platform = props.imageRecipe?.platform ?? props.containerRecipe?.platform;
-    this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
-    allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
-    validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
-    validateLogGroupName(this, 'logGroup', props.logGroup);
-    this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.logGroup]);
+    const build = props.imagePipeline ? buildWithPipeline(this, props, props.imagePipeline) : buildWithRecipe(this, props);
+    this.platform = build.recipe.platform;
+    this.infrastructureConfiguration = build.infrastructureConfiguration;
+    this.executionRole = build.executionRole;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {
       throw validationError(`deletionExecutionRole is only used with removalPolicy DESTROY, got ${removalPolicy.toUpperCase()}; leave it out`, this);
     }
 
     const resource = new CfnImage(this, 'Resource', {
-      imageRecipeArn: props.imageRecipe?.imageRecipeArn,
-      containerRecipeArn: props.containerRecipe?.containerRecipeArn,
-      infrastructureConfigurationArn: this.infrastructureConfiguration.infrastructureConfigurationArn,
-      distributionConfigurationArn: props.distributionConfiguration?.distributionConfigurationArn,
-      imageTestsConfiguration: {
-        imageTestsEnabled: props.imageTestsEnabled ?? true,
-        timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
-      },
-      imageScanningConfiguration: renderScanning(this, props, props.containerRecipe, 'images'),
-      enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
-      workflows: renderWorkflows(this, props.workflows),
-      executionRole: this.executionRole?.roleArn,
-      loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
+      ...build.properties,
       deletionSettings: removalPolicy === RemovalPolicy.DESTROY
         ? { executionRole: (props.deletionExecutionRole ?? this.deletionRole()).roleArn } : undefined,
       tags: props.tags,
     });
     resource.applyRemovalPolicy(removalPolicy);
-    if (removalPolicy === RemovalPolicy.DESTROY && props.containerRecipe) {
-      allowContainerDeletion(this, props.containerRecipe, 'removalPolicy DESTROY');
+    if (removalPolicy === RemovalPolicy.DESTROY && build.containerRecipe) {
+      allowContainerDeletion(this, build.containerRecipe, 'removalPolicy DESTROY');
     }
 
     this.imageArn = resource.attrArn;
@@ -468,6 +471,80 @@ export class Image extends ImageBase {
   private deletionRole(): iam.IRole {
     return imageDeletionRole(this, 'DeletionRole');
   }
+}
+
+/** How an image is built: the properties of `AWS::ImageBuilder::Image` that say so, and what the image exposes of them. */
+interface ImageBuild {
+  readonly properties: CfnImageProps;
+  readonly recipe: { readonly platform?: Platform };
+  readonly containerRecipe?: IContainerRecipe;
+  readonly infrastructureConfiguration: IInfrastructureConfiguration;
+  readonly executionRole?: iam.IRole;
+}
+
+function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
+  validateOneRecipe(image, props.imageRecipe, props.containerRecipe, 'imagePipeline');
+  if (props.rebuildOnPipelineUpdate !== undefined) {
+    throw validationError(`rebuildOnPipelineUpdate is only used with imagePipeline, got ${props.rebuildOnPipelineUpdate} without one; leave it out`, image);
+  }
+  validateTestTimeout(image, props.imageTestsTimeout);
+  const recipe = (props.imageRecipe ?? props.containerRecipe)!;
+  const infrastructureConfiguration = buildInfrastructure(image, props.infrastructureConfiguration, props.containerRecipe);
+  allowComponentFileReads(image, recipe, infrastructureConfiguration);
+  validateInstanceArchitecture(image, props.imageRecipe, infrastructureConfiguration);
+  validateLogGroupName(image, 'logGroup', props.logGroup);
+  const executionRole = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
+  return {
+    recipe,
+    containerRecipe: props.containerRecipe,
+    infrastructureConfiguration,
+    executionRole,
+    properties: {
+      imageRecipeArn: props.imageRecipe?.imageRecipeArn,
+      containerRecipeArn: props.containerRecipe?.containerRecipeArn,
+      infrastructureConfigurationArn: infrastructureConfiguration.infrastructureConfigurationArn,
+      distributionConfigurationArn: props.distributionConfiguration?.distributionConfigurationArn,
+      imageTestsConfiguration: {
+        imageTestsEnabled: props.imageTestsEnabled ?? true,
+        timeoutMinutes: props.imageTestsTimeout?.toMinutes(),
+      },
+      imageScanningConfiguration: renderScanning(image, props, props.containerRecipe, 'images'),
+      enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
+      workflows: renderWorkflows(image, props.workflows),
+      executionRole: executionRole?.roleArn,
+      loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
+    },
+  };
+}
+
+/** The props of a build from a recipe, which a pipeline's own settings replace. */
+const PIPELINE_SETTINGS: ReadonlyArray<keyof ImageProps> = [
+  'imageRecipe', 'containerRecipe', 'infrastructureConfiguration', 'distributionConfiguration', 'imageTestsEnabled',
+  'imageTestsTimeout', 'imageScanningEnabled', 'imageScanningEcrRepository', 'imageScanningEcrTags',
+  'enhancedImageMetadataEnabled', 'workflows', 'executionRole', 'logGroup',
+];
+
+/**
+ * A build by the pipeline: CloudFormation takes only the pipeline's deployment ID (with a recipe
+ * and infrastructure too, the registry schema matches two kinds of image and rejects it).
+ */
+function buildWithPipeline(image: Image, props: ImageProps, pipeline: ImagePipeline): ImageBuild {
+  const given = PIPELINE_SETTINGS.filter((prop) => props[prop] !== undefined);
+  if (given.length > 0) {
+    throw validationError(`imagePipeline builds with the pipeline's recipe and settings; leave out ${given.join(', ')} `
+      + '(set them on the pipeline)', image);
+  }
+  return {
+    recipe: (pipeline.imageRecipe ?? pipeline.containerRecipe)!,
+    containerRecipe: pipeline.containerRecipe,
+    infrastructureConfiguration: pipeline.infrastructureConfiguration,
+    properties: {
+      imagePipelineExecutionSettings: {
+        deploymentId: pipeline.imagePipelineDeploymentId,
+        onUpdate: props.rebuildOnPipelineUpdate ?? true,
+      },
+    },
+  };
 }
 
 /** Names in image ARNs are lowercase, with hyphens: the form the name must be given in to build the ARN. */

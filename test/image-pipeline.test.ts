@@ -507,6 +507,18 @@ describe('ImagePipeline', () => {
     const logicalId = stack.getLogicalId(pipeline.node.defaultChild as CfnImagePipeline);
     expect(stack.resolve(pipeline.imagePipelineArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
     expect(stack.resolve(pipeline.imagePipelineName)).toEqual({ 'Fn::GetAtt': [logicalId, 'Name'] });
+    expect(stack.resolve(pipeline.imagePipelineDeploymentId)).toEqual({ 'Fn::GetAtt': [logicalId, 'DeploymentId'] });
+  });
+
+  test('the recipe is reachable as given', () => {
+    const imageRecipe = recipe();
+    const amiPipeline = newPipeline({ imageRecipe });
+    expect(amiPipeline.imageRecipe).toBe(imageRecipe);
+    expect(amiPipeline.containerRecipe).toBeUndefined();
+    const containerRecipe = newContainerRecipe();
+    const containerPipeline = newPipeline({ containerRecipe }, 'Containers');
+    expect(containerPipeline.containerRecipe).toBe(containerRecipe);
+    expect(containerPipeline.imageRecipe).toBeUndefined();
   });
 
   test('imports', () => {

@@ -5,8 +5,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, IImage, Image, ImageProps, ImageRecipe,
-  ImageArchitecture, InfrastructureConfiguration, ParentImage, Platform,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, DistributionConfiguration, IImage, Image,
+  ImagePipeline, ImageProps, ImageRecipe, ImageArchitecture, InfrastructureConfiguration, ParentImage, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
@@ -475,8 +475,14 @@ describe('Image', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', { ExecutionRole: Match.absent() });
   });
 
-  test('fails without a recipe', () => {
-    expect(() => new Image(stack, 'I', {})).toThrow('give imageRecipe or containerRecipe, exactly one, got neither');
+  test('fails without a recipe or a pipeline', () => {
+    expect(() => new Image(stack, 'I', {})).toThrow('give imageRecipe, containerRecipe or imagePipeline, exactly one, got none');
+  });
+
+  test('fails with both recipes', () => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    expect(() => newImage({ imageRecipe: recipe(), containerRecipe: containerRecipeIn(repository) }))
+      .toThrow('give imageRecipe, containerRecipe or imagePipeline, exactly one, got both recipes');
   });
 
   test('fails on a test timeout out of range', () => {
@@ -489,5 +495,88 @@ describe('Image', () => {
 
   test('fails on an imported ARN of another type', () => {
     expect(() => Image.fromImageArn(stack, 'I', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/a-b/1.0.0')).toThrow(/imageArn must be an Image Builder image ARN/);
+  });
+
+  describe('built by a pipeline of the app', () => {
+    function pipeline(props: { containerRecipe?: ContainerRecipe } = {}) {
+      return new ImagePipeline(stack, 'Pipeline', {
+        imageRecipe: props.containerRecipe ? undefined : recipe('PipelineRecipe'),
+        containerRecipe: props.containerRecipe,
+        distributionConfiguration: new DistributionConfiguration(stack, 'Distribution', { amiDistributions: [{ region: 'us-east-1' }] }),
+      });
+    }
+
+    test('CloudFormation runs the pipeline, by its deployment ID, and builds again when the pipeline changes', () => {
+      const imagePipeline = pipeline();
+      const image = new Image(stack, 'Image', { imagePipeline, tags: { team: 'platform' } });
+
+      const template = Template.fromStack(stack);
+      const [resource] = Object.values(template.findResources('AWS::ImageBuilder::Image'));
+      // Only the settings: the recipe, infrastructure and everything else are the pipeline's.
+      expect(resource).toEqual({
+        Type: 'AWS::ImageBuilder::Image',
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: {
+          ImagePipelineExecutionSettings: { DeploymentId: { 'Fn::GetAtt': [logicalIdOf(imagePipeline), 'DeploymentId'] }, OnUpdate: true },
+          DeletionSettings: { ExecutionRole: { 'Fn::GetAtt': [expect.stringMatching(/DeletionRole/), 'Arn'] } },
+          Tags: { team: 'platform' },
+        },
+      });
+      expect(stack.resolve(imagePipeline.imagePipelineDeploymentId)).toEqual({ 'Fn::GetAtt': [logicalIdOf(imagePipeline), 'DeploymentId'] });
+      expect(image.infrastructureConfiguration).toBe(imagePipeline.infrastructureConfiguration);
+      expect(image.platform).toBe(Platform.LINUX);
+      expect(image.executionRole).toBeUndefined();
+      expect(stack.resolve(image.imageId)).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'ImageId'] });
+      template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1); // the pipeline's only
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('rebuildOnPipelineUpdate false builds once; RETAIN keeps the image without deletion settings', () => {
+      new Image(stack, 'Image', { imagePipeline: pipeline(), rebuildOnPipelineUpdate: false, removalPolicy: RemovalPolicy.RETAIN });
+
+      Template.fromStack(stack).hasResource('AWS::ImageBuilder::Image', {
+        DeletionPolicy: 'Retain',
+        Properties: { ImagePipelineExecutionSettings: { OnUpdate: false }, DeletionSettings: Match.absent() },
+      });
+      expectValidTemplate(stack);
+    });
+
+    test("a container pipeline's image: the platform is the recipe's, and the target repository is tagged for deletion", () => {
+      const image = new Image(stack, 'Image', { imagePipeline: pipeline({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')) }) });
+
+      expect(image.platform).toBe(Platform.LINUX);
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+        Tags: Match.arrayWith([{ Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' }]),
+      });
+      expectValidTemplate(stack);
+    });
+
+    test('a pipeline of another stack is referred to by an export of its deployment ID', () => {
+      const imagePipeline = pipeline();
+      const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+      new Image(consumer, 'Image', { imagePipeline });
+
+      Template.fromStack(consumer).hasResourceProperties('AWS::ImageBuilder::Image', {
+        ImagePipelineExecutionSettings: { DeploymentId: { 'Fn::ImportValue': Match.stringLikeRegexp('DeploymentId') } },
+      });
+      expectValidTemplate(consumer);
+    });
+
+    test('fails on settings the pipeline decides, naming each', () => {
+      const imagePipeline = pipeline();
+      expect(() => new Image(stack, 'Image', {
+        imagePipeline,
+        imageRecipe: recipe(),
+        imageTestsEnabled: false,
+        logGroup: new logs.LogGroup(stack, 'Logs'),
+      })).toThrow("imagePipeline builds with the pipeline's recipe and settings; leave out imageRecipe, imageTestsEnabled, logGroup (set them on the pipeline)");
+    });
+
+    test('fails on rebuildOnPipelineUpdate without a pipeline', () => {
+      expect(() => newImage({ rebuildOnPipelineUpdate: true }))
+        .toThrow('rebuildOnPipelineUpdate is only used with imagePipeline, got true without one; leave it out');
+    });
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Integration test: a pipeline started on deploy without waiting, and another that waits and
- * publishes its AMI ID. `npm test` checks the synthesized snapshot; deploying it needs an AWS
+ * Integration test: a pipeline started on deploy without waiting, another that waits and
+ * publishes its AMI ID, and an image that CloudFormation builds by running a third pipeline. `npm test` checks the synthesized snapshot; deploying it needs an AWS
  * account (see README).
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, Platform } from '../src';
+import { AwsManagedComponent, AwsManagedImage, Image, ImagePipeline, ImageRecipe, ParentImage, Platform } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'IntegExecution');
@@ -16,6 +16,8 @@ const recipe = new ImageRecipe(stack, 'Recipe', {
 const fireAndForget = new ImagePipeline(stack, 'FireAndForget', { imageRecipe: recipe }).startOnDeploy();
 const waited = new ImagePipeline(stack, 'Waited', { imageRecipe: recipe }).startOnDeploy({ waitForCompletion: true });
 new CfnOutput(stack, 'AmiId', { value: waited.amiId() });
+const builtByPipeline = new Image(stack, 'BuiltByPipeline', { imagePipeline: new ImagePipeline(stack, 'ForImage', { imageRecipe: recipe }) });
+new CfnOutput(stack, 'PipelineImageAmiId', { value: builtByPipeline.imageId });
 const integ = new IntegTest(app, 'PipelineExecution', { testCases: [stack] });
 
 // GetImage answers more than a custom resource may return (4 KB), so single fields are asserted at
@@ -32,3 +34,7 @@ integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: 
 integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: fireAndForget.imageBuildVersionArn })
   .assertAtPath('image.state.status', ExpectedResult.stringLikeRegexp('^AVAILABLE$'))
   .waitForAssertions({ totalTimeout: Duration.minutes(50), interval: Duration.minutes(1) });
+
+// CloudFormation created the image only once the pipeline's build was AVAILABLE.
+integ.assertions.awsApiCall('imagebuilder', 'GetImage', { imageBuildVersionArn: builtByPipeline.imageArn })
+  .assertAtPath('image.state.status', ExpectedResult.stringLikeRegexp('^AVAILABLE$'));

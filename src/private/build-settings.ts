@@ -67,10 +67,13 @@ export function renderScanning(scope: IConstruct, settings: ScanningSettings, co
   };
 }
 
-/** Exactly one recipe: an image recipe or a container recipe. */
-export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, containerRecipe: unknown): void {
+/** Exactly one recipe: an image recipe or a container recipe (or the `alternative` prop, named in the message, instead). */
+export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, containerRecipe: unknown, alternative?: string): void {
   if ((imageRecipe === undefined) === (containerRecipe === undefined)) {
-    throw validationError(`give imageRecipe or containerRecipe, exactly one, got ${imageRecipe ? 'both' : 'neither'}`, scope);
+    const message = alternative
+      ? `give imageRecipe, containerRecipe or ${alternative}, exactly one, got ${imageRecipe ? 'both recipes' : 'none'}`
+      : `give imageRecipe or containerRecipe, exactly one, got ${imageRecipe ? 'both' : 'neither'}`;
+    throw validationError(message, scope);
   }
 }
 
