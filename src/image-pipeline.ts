@@ -300,6 +300,14 @@ export interface ImagePipelineProps {
    * @default - no tags
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * Tags for every image the pipeline builds (the Image Builder image resources), e.g. for a
+   * `LifecyclePolicy` that selects images by tag.
+   *
+   * @default - no tags
+   */
+  readonly imageTags?: { [key: string]: string };
 }
 
 /**
@@ -432,6 +440,7 @@ export class ImagePipeline extends ImagePipelineBase {
     validateResourceName(this, 'imagePipelineName', name);
     validateTextLength(this, 'description', props.description);
     validateTagMap(this, 'tags', props.tags);
+    validateTagMap(this, 'imageTags', props.imageTags);
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     validateTestTimeout(this, props.imageTestsTimeout);
     props.schedule?._validate(this);
@@ -478,10 +487,13 @@ export class ImagePipeline extends ImagePipelineBase {
       tags: props.tags,
     };
     this.resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
-    this.configuration = { ...pipelineProperties, timezone: props.schedule?.options.timezone };
+    this.configuration = { ...pipelineProperties, timezone: props.schedule?.options.timezone, imageTags: props.imageTags };
+    // The registry schema has Schedule.Timezone and ImageTags; the L1 of this aws-cdk-lib version does not.
     if (props.schedule?.options.timezone !== undefined) {
-      // The registry schema has Schedule.Timezone; the L1 of this aws-cdk-lib version does not.
       this.resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
+    }
+    if (props.imageTags !== undefined && Object.keys(props.imageTags).length > 0) {
+      this.resource.addPropertyOverride('ImageTags', props.imageTags);
     }
     this.imagePipelineArn = this.resource.attrArn;
     if (props.autoDeleteImages) {

@@ -229,6 +229,25 @@ describe('ImagePipeline', () => {
       .toThrow(/workflows\[0\]\.parameters .*'colour'/);
   });
 
+  test('imageTags tag every image the pipeline builds, apart from the tags of the pipeline', () => {
+    newPipeline({ tags: { team: 'platform' }, imageTags: { lifecycle: 'golden' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Tags: { team: 'platform' },
+      ImageTags: { lifecycle: 'golden' },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('no imageTags, or none in the map, leave ImageTags out', () => {
+    newPipeline();
+    newPipeline({ imageTags: {} }, 'Empty');
+    Template.fromStack(stack).allResourcesProperties('AWS::ImageBuilder::ImagePipeline', { ImageTags: Match.absent() });
+  });
+
+  test('fails on an imageTags key with characters Image Builder refuses', () => {
+    expect(() => newPipeline({ imageTags: { 'team#1': 'x' } })).toThrow("imageTags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+  });
+
   test('log groups', () => {
     const imageLogs = new logs.LogGroup(stack, 'ImageLogs');
     const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs');
