@@ -90,10 +90,8 @@ interface Wrapping {
  * the properties ImagePipeline sets to their defaults. The L1s sit at the construct paths of the
  * L2 app (`Component0/Resource`, `Infrastructure0/InstanceRole/Resource`, ...), so logical IDs and
  * generated names are the same strings and the templates differ only where the constructs do.
- *
- * The one difference left: the L2 instance role carries `Metadata.cdk_nag` (a suppression of
- * AwsSolutions-IAM4 for the two AWS-managed policies, with its reason), which CloudFormation does
- * not need and a plain L1 app does not write. It is counted in the L2 template size.
+ * (The L2 instance role's cdk-nag suppression is read by cdk-nag in the app and not written to the
+ * template.)
  */
 export const addL1Pipeline: AddPipeline = (stack, i) => addWrittenOutPipeline(stack, i, {
   scope: (parent, id) => new Construct(parent, id),

@@ -10,7 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { NagSuppressions } from 'cdk-nag';
 import { InfrastructureConfiguration, InfrastructureConfigurationProps, Tenancy } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
-import { expectNoNagErrors } from './helpers/nag';
+import { logicalIdOf } from './helpers/logical-ids';
+import { expectNoNagErrors, nagSuppressionsByLogicalId, nagSuppressionsOn } from './helpers/nag';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const INFRA = 'AWS::ImageBuilder::InfrastructureConfiguration';
@@ -117,10 +118,10 @@ describe('InfrastructureConfiguration', () => {
     newInfra({}, 'Second');
     expectValidAndNagClean();
 
-    const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    const roles = stack.node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
     expect(roles).toHaveLength(2);
     for (const role of roles) {
-      expect(role.Metadata.cdk_nag.rules_to_suppress).toEqual([expect.objectContaining({
+      expect(nagSuppressionsOn(role)).toEqual([expect.objectContaining({
         id: 'AwsSolutions-IAM4',
         reason: expect.stringMatching(/maintained by AWS/),
         applies_to: [
@@ -130,6 +131,17 @@ describe('InfrastructureConfiguration', () => {
       })]);
     }
     expect(stack.templateOptions.metadata?.cdk_nag).toBeUndefined();
+  });
+
+  test("the library's suppressions are kept out of the template, until cdk-nag's NagSuppressions writes a user's own with them", () => {
+    const plain = newInfra();
+    const withOwn = newInfra({}, 'WithOwn');
+    NagSuppressions.addResourceSuppressions(withOwn.role!, [{ id: 'AwsSolutions-IAM5', reason: 'a suppression of the user', appliesTo: ['Resource::*'] }]);
+
+    const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    expect(roles[logicalIdOf(plain.role!)].Metadata).toBeUndefined();
+    expect(roles[logicalIdOf(withOwn.role!)].Metadata.cdk_nag.rules_to_suppress.map((r: any) => r.id)).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5']);
+    expectValidAndNagClean();
   });
 
   test('another role of the stack with the same managed policies is still reported by cdk-nag', () => {
@@ -439,9 +451,7 @@ describe('InfrastructureConfiguration', () => {
     describe('the cdk-nag suppression of the log wildcard covers the log bucket only', () => {
       /** The IAM5 suppression on the instance policy, as a RegExp. */
       function logWildcardSuppression(): RegExp {
-        const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-        const [own] = Object.entries(policies).filter(([id]) => id.startsWith('InfraInstancePolicy')).map(([, p]) => p);
-        const [{ regex }] = own.Metadata.cdk_nag.rules_to_suppress.find((r: any) => r.id === 'AwsSolutions-IAM5').applies_to;
+        const [{ regex }] = nagSuppressionsByLogicalId(stack, 'InfraInstancePolicy')!.find((r: any) => r.id === 'AwsSolutions-IAM5').applies_to;
         return new RegExp(regex.slice(1, -1));
       }
 
@@ -596,9 +606,7 @@ describe('InfrastructureConfiguration', () => {
       const infra = newInfra();
       infra.allowContainerBuilds(repository);
       infra.allowContainerBuilds(repository);
-      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-      const [own] = Object.entries(policies).filter(([id]) => id.startsWith('InfraInstancePolicy')).map(([, p]) => p);
-      const suppressions = own.Metadata.cdk_nag.rules_to_suppress.map((r: any) => JSON.stringify(r));
+      const suppressions = nagSuppressionsByLogicalId(stack, 'InfraInstancePolicy')!.map((r: any) => JSON.stringify(r));
       expect(suppressions).toHaveLength(2);
       expect(new Set(suppressions).size).toBe(2);
     });

@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** The metadata key and format that cdk-nag's `NagSuppressions` writes and its rule packs read. */
@@ -8,18 +8,49 @@ const NAG_METADATA_KEY = 'cdk_nag';
 export type NagAppliesTo = string | { regex: string };
 
 /**
- * Writes a suppression the way cdk-nag's `NagSuppressions` does (cdk-nag is no dependency of this
- * library), keeping suppressions already there, so users can still add their own.
+ * The suppressions of one resource as cdk-nag reads them, `rules_to_suppress`, while its rule
+ * packs run in the app. This library's own are kept out of the template: CloudFormation ignores
+ * metadata, cdk-nag reads it before the template is written (its reports list suppressed findings
+ * with their reasons), and the template of every build instance role would otherwise carry half a
+ * kilobyte that nothing reads. Suppressions written before by others (cdk-nag's own
+ * `NagSuppressions`) stay in the template.
+ */
+class LibraryNagSuppressions implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  public constructor(private readonly written: readonly unknown[], public readonly own: unknown[]) {}
+
+  // eslint-disable-next-line @typescript-eslint/naming-convention
+  public get rules_to_suppress(): unknown[] {
+    return [...this.written, ...this.own];
+  }
+
+  public resolve(): unknown {
+    return this.written.length > 0 ? { rules_to_suppress: this.written } : undefined;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
+ * Adds a suppression that cdk-nag's rule packs honour as they do those of its `NagSuppressions`
+ * (cdk-nag is no dependency of this library), keeping suppressions already there, so users can
+ * still add their own.
  */
 export function addNagSuppression(resource: CfnResource, id: string, reason: string, appliesTo: NagAppliesTo[]): void {
-  const existing: unknown[] = resource.getMetadata(NAG_METADATA_KEY)?.rules_to_suppress ?? [];
+  const metadata = resource.getMetadata(NAG_METADATA_KEY);
+  const suppressions = metadata instanceof LibraryNagSuppressions
+    ? metadata : new LibraryNagSuppressions(metadata?.rules_to_suppress ?? [], []);
   // cdk-nag reads an empty applies_to as "no finding": leave it out for rules without findings.
   const suppression = { id, reason, ...(appliesTo.length > 0 ? { applies_to: appliesTo } : {}) };
   // The same grant made twice suppresses once, as cdk-nag's own NagSuppressions does.
-  if (existing.some((other) => JSON.stringify(other) === JSON.stringify(suppression))) {
+  if (suppressions.rules_to_suppress.some((other) => JSON.stringify(other) === JSON.stringify(suppression))) {
     return;
   }
-  resource.addMetadata(NAG_METADATA_KEY, { rules_to_suppress: [...existing, suppression] });
+  suppressions.own.push(suppression);
+  resource.addMetadata(NAG_METADATA_KEY, suppressions);
 }
 
 /**

@@ -1,6 +1,25 @@
-import { App, Aspects, Stack, Stage } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * The cdk-nag suppressions on a resource (an L1, or the L1 of an L2) as cdk-nag's rule packs read
+ * them: the library keeps its own out of the template, so they are read from the resource.
+ */
+export function nagSuppressionsOn(construct: IConstruct): any[] | undefined {
+  const resource = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild as CfnResource;
+  return resource.getMetadata('cdk_nag')?.rules_to_suppress;
+}
+
+/** `nagSuppressionsOn` the one resource of `stack` whose logical ID starts with `prefix`. */
+export function nagSuppressionsByLogicalId(stack: Stack, prefix: string): any[] | undefined {
+  const resources = stack.node.findAll().filter(CfnResource.isCfnResource).filter((r) => stack.resolve(r.logicalId).startsWith(prefix));
+  if (resources.length !== 1) {
+    throw new Error(`expected one resource whose logical ID starts with ${prefix}, found ${resources.length}`);
+  }
+  return nagSuppressionsOn(resources[0]);
+}
 
 /**
  * Applies cdk-nag's AwsSolutions pack to `scope` and fails on any unsuppressed

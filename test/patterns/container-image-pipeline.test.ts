@@ -9,7 +9,7 @@ import * as yaml from 'yaml';
 import { Component, ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { logicalIdOf } from '../helpers/logical-ids';
-import { expectNoNagErrors } from '../helpers/nag';
+import { expectNoNagErrors, nagSuppressionsOn } from '../helpers/nag';
 import { sharedPrincipals } from '../helpers/resource-policies';
 
 /** An organization ARN known only at deploy time. */
@@ -257,7 +257,7 @@ describe('ContainerImagePipeline', () => {
       Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
     })]);
     // The rule has no narrower scope: suppressed here, it would also hide statements of your own.
-    expect(mine.Metadata?.cdk_nag).toBeUndefined();
+    expect(nagSuppressionsOn(repository)).toBeUndefined();
     Aspects.of(stack).add(new AwsSolutionsChecks({ reports: false }));
     Annotations.fromStack(stack).hasError('/Stack/Mine/Resource', Match.stringLikeRegexp('^AwsSolutions-ECR1'));
   });
