@@ -8,6 +8,7 @@ import { buildApp as buildContainerImage } from '../examples/container-image/app
 import { buildApp } from '../examples/first-component/app';
 import { buildApp as buildGoldenAmi } from '../examples/golden-ami/app';
 import { buildApp as buildImageFactory } from '../examples/image-factory/app';
+import { buildApp as buildPipelineImage } from '../examples/pipeline-image/app';
 import { buildApp as buildSharedComponent } from '../examples/shared-component/app';
 import { buildApp as buildStartOnDeploy } from '../examples/start-on-deploy/app';
 
@@ -88,6 +89,15 @@ describe.each([
   ['start-on-deploy', 'StartOnDeploy', buildStartOnDeploy, (template: Template) => {
     template.hasResourceProperties('Custom::ImageBuilderPipelineExecution', { WaitForCompletion: true, WaitTimeoutSeconds: 3000 });
     template.hasResourceProperties('AWS::SSM::Parameter', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineExecution'), 'AmiId'] } });
+  }],
+  ['pipeline-image', 'PipelineImage', buildPipelineImage, (template: Template) => {
+    template.hasResourceProperties('AWS::ImageBuilder::Image', {
+      ImagePipelineExecutionSettings: { DeploymentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Pipeline'), 'DeploymentId'] }, OnUpdate: true },
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Current'), 'ImageId'] } }),
+    });
+    template.resourceCountIs('AWS::Lambda::Function', 0); // CloudFormation runs the pipeline itself
   }],
 ])('examples/%s', (_name, stackName, build, expectations) => {
   test('synthesizes, passes AWS CloudFormation Validate and cdk-nag', () => {
