@@ -18,6 +18,7 @@ import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
+import { validationError } from './private/errors';
 import { fingerprint } from './private/fingerprint';
 import { resolveUnversionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
@@ -140,6 +141,37 @@ export interface IImagePipeline extends IResource {
    * An EventBridge rule for when Image Builder disables this pipeline after failed runs.
    */
   onPipelineAutoDisabled(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for any Image Builder event about this pipeline's images. Image events
+   * name the image, which is named after the recipe: an imported pipeline needs its recipe.
+   */
+  onEvent(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for state changes of this pipeline's images (BUILDING, TESTING, …).
+   */
+  onImageBuildStateChange(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for images of this pipeline that became AVAILABLE.
+   */
+  onImageBuildSucceeded(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for images of this pipeline whose build FAILED.
+   */
+  onImageBuildFailed(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for images of this pipeline whose build ended: AVAILABLE, CANCELLED or FAILED.
+   */
+  onImageBuildCompleted(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
+   */
+  onWaitForAction(id: string, options?: events.OnEventOptions): events.Rule;
 }
 
 /**
@@ -327,11 +359,35 @@ export interface ImagePipelineAttributes {
    * @default - taken from `imagePipelineArn`
    */
   readonly imagePipelineName?: string;
+
+  /**
+   * The recipe of an AMI pipeline, for event rules on its images (`onImageBuildFailed` and the
+   * like): image events name the image, which is named after the recipe. Give this or
+   * `containerRecipe`.
+   *
+   * @default - unknown: the image event methods fail at synth
+   */
+  readonly imageRecipe?: IImageRecipe;
+
+  /**
+   * The recipe of a container pipeline, for event rules on its images. Give this or `imageRecipe`.
+   *
+   * @default - unknown: the image event methods fail at synth
+   */
+  readonly containerRecipe?: IContainerRecipe;
 }
 
 abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   public abstract readonly imagePipelineArn: string;
   public abstract readonly imagePipelineName: string;
+  private imageArnPrefixOfRecipe?: string;
+
+  /**
+   * The ARN of the pipeline's recipe, when known: image events are matched by the recipe's name.
+   *
+   * @internal
+   */
+  protected abstract get _recipeArn(): string | undefined;
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imagePipelineArn] });
@@ -357,6 +413,73 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   /** Auto-disable events have the pipeline as their resource. */
   public onPipelineAutoDisabled(id: string, options: events.OnEventOptions = {}): events.Rule {
     return imageBuilderRule(this, id, options, 'EC2 Image Builder Image Pipeline Automatically Disabled', { resources: [this.imagePipelineArn] });
+  }
+
+  /**
+   * An EventBridge rule for any Image Builder event about this pipeline's images.
+   */
+  public onEvent(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, undefined);
+  }
+
+  /**
+   * An EventBridge rule for state changes of this pipeline's images (BUILDING, TESTING, …).
+   */
+  public onImageBuildStateChange(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change');
+  }
+
+  /**
+   * An EventBridge rule for images of this pipeline that became AVAILABLE.
+   */
+  public onImageBuildSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE'] } });
+  }
+
+  /**
+   * An EventBridge rule for images of this pipeline whose build FAILED.
+   */
+  public onImageBuildFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['FAILED'] } });
+  }
+
+  /**
+   * An EventBridge rule for images of this pipeline whose build ended: AVAILABLE, CANCELLED or FAILED.
+   */
+  public onImageBuildCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE', 'CANCELLED', 'FAILED'] } });
+  }
+
+  /**
+   * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
+   */
+  public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.imageRule(id, options, 'EC2 Image Builder Workflow Step Waiting');
+  }
+
+  /**
+   * Image events name the image, not the pipeline; the image's name is the recipe's, so the
+   * pattern matches the recipe's images only (a pipeline of another recipe never matches).
+   */
+  private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
+    const pattern: events.EventPattern = { resources: events.Match.prefix(this.imageArnPrefix(id)), detail };
+    return imageBuilderRule(this, id, options, detailType, pattern);
+  }
+
+  /** The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`. */
+  private imageArnPrefix(ruleId: string): string {
+    const recipeArn = this._recipeArn;
+    if (recipeArn === undefined) {
+      throw validationError(`rule '${ruleId}' matches the images of the pipeline's recipe, which this import does not know (image events `
+        + 'name the image, not the pipeline): import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe', this);
+    }
+    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
+    this.imageArnPrefixOfRecipe ??= Stack.of(this).formatArn({
+      service: 'imagebuilder',
+      resource: 'image',
+      resourceName: `${Fn.select(1, Fn.split('/', recipeArn))}/`,
+    });
+    return this.imageArnPrefixOfRecipe;
   }
 }
 
@@ -396,9 +519,18 @@ export class ImagePipeline extends ImagePipelineBase {
       name: attrs.imagePipelineName,
     });
 
+    if (attrs.imageRecipe && attrs.containerRecipe) {
+      throw validationError('give imageRecipe or containerRecipe of the imported pipeline, not both', scope);
+    }
+    const recipeArn = attrs.imageRecipe?.imageRecipeArn ?? attrs.containerRecipe?.containerRecipeArn;
     class Import extends ImagePipelineBase {
       public readonly imagePipelineArn = arn;
       public readonly imagePipelineName = name;
+
+      /** @internal */
+      protected get _recipeArn(): string | undefined {
+        return recipeArn;
+      }
     }
     return new Import(scope, id);
   }
@@ -425,8 +557,7 @@ export class ImagePipeline extends ImagePipelineBase {
   private readonly recipeArn: string;
   /** What the default execution triggers fingerprint: the pipeline's properties and its schedule's time zone. */
   private readonly configuration: object;
-  // Made on first use, as only event rules and starts on deploy need them: each holds tokens.
-  private imageArnPrefix?: string;
+  // Made on first use, as only starts on deploy need them: they hold tokens.
   private executionTriggers?: string[];
 
   public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
@@ -510,6 +641,11 @@ export class ImagePipeline extends ImagePipelineBase {
     return this.resource.attrName;
   }
 
+  /** @internal */
+  protected get _recipeArn(): string {
+    return this.recipeArn;
+  }
+
   /**
    * The pipeline's deployment ID, which CloudFormation changes whenever the pipeline's
    * configuration changes: an `Image` built by this pipeline refers to it.
@@ -518,21 +654,6 @@ export class ImagePipeline extends ImagePipelineBase {
    */
   public get imagePipelineDeploymentId(): string {
     return this.resource.attrDeploymentId;
-  }
-
-  /**
-   * The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`.
-   *
-   * @internal
-   */
-  public get _imageArnPrefix(): string {
-    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
-    this.imageArnPrefix ??= Stack.of(this).formatArn({
-      service: 'imagebuilder',
-      resource: 'image',
-      resourceName: `${Fn.select(1, Fn.split('/', this.recipeArn))}/`,
-    });
-    return this.imageArnPrefix;
   }
 
   /**
@@ -546,57 +667,6 @@ export class ImagePipeline extends ImagePipelineBase {
       produce: () => fingerprint(Stack.of(this).resolve(this.configuration)),
     })];
     return this.executionTriggers;
-  }
-
-  /**
-   * An EventBridge rule for any Image Builder event about this pipeline's images.
-   */
-  public onEvent(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, undefined);
-  }
-
-  /**
-   * An EventBridge rule for state changes of this pipeline's images (BUILDING, TESTING, …).
-   */
-  public onImageBuildStateChange(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Image State Change');
-  }
-
-  /**
-   * An EventBridge rule for images of this pipeline that became AVAILABLE.
-   */
-  public onImageBuildSucceeded(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE'] } });
-  }
-
-  /**
-   * An EventBridge rule for images of this pipeline whose build FAILED.
-   */
-  public onImageBuildFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['FAILED'] } });
-  }
-
-  /**
-   * An EventBridge rule for images of this pipeline whose build ended: AVAILABLE, CANCELLED or FAILED.
-   */
-  public onImageBuildCompleted(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Image State Change', { state: { status: ['AVAILABLE', 'CANCELLED', 'FAILED'] } });
-  }
-
-  /**
-   * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
-   */
-  public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Workflow Step Waiting');
-  }
-
-  /**
-   * Image events name the image, not the pipeline; the image's name is the recipe's, so the
-   * pattern matches the recipe's images only (a pipeline of another recipe never matches).
-   */
-  private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
-    const pattern: events.EventPattern = { resources: events.Match.prefix(this._imageArnPrefix), detail };
-    return imageBuilderRule(this, id, options, detailType, pattern);
   }
 }
 

@@ -574,6 +574,61 @@ describe('ImagePipeline', () => {
       expect(matches(pattern, event('web', 'FAILED'))).toBe(false);
     });
 
+    test("an imported pipeline given its recipe matches that recipe's images, as a created one does", () => {
+      const imported = ImagePipeline.fromImagePipelineAttributes(stack, 'Imported', {
+        imagePipelineName: 'nightly',
+        imageRecipe: ImageRecipe.fromImageRecipeArn(stack, 'WebRecipe', 'arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/web/1.0.3'),
+      });
+      imported.onImageBuildFailed('Failed');
+
+      const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+      const pattern = evaluate(stack.resolve(rule.Properties.EventPattern));
+      const event = (image: string) => ({
+        'source': 'aws.imagebuilder',
+        'detail-type': 'EC2 Image Builder Image State Change',
+        'resources': [`arn:aws:imagebuilder:us-east-1:123456789012:image/${image}/1.0.3/1`],
+        'detail': { 'previous-state': { status: 'BUILDING' }, 'state': { status: 'FAILED' } },
+      });
+      expect(matches(pattern, event('web'))).toBe(true);
+      expect(matches(pattern, event('web-server'))).toBe(false);
+      expectValidTemplate(stack);
+    });
+
+    test("an import without its recipe fails on image event rules, saying how to give it; with its container recipe it matches that recipe's images", () => {
+      const imported = ImagePipeline.fromImagePipelineArn(stack, 'Plain', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/web');
+      expect(() => imported.onImageBuildSucceeded('Nothing')).toThrow(
+        "rule 'Nothing' matches the images of the pipeline's recipe, which this import does not know (image events name the image, not the pipeline): " +
+        'import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe');
+
+      ImagePipeline.fromImagePipelineAttributes(stack, 'Containers', {
+        imagePipelineArn: 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/web',
+        containerRecipe: ContainerRecipe.fromContainerRecipeName(stack, 'WebContainer', 'web-container'),
+      }).onWaitForAction('Waiting');
+      const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+      expect(rules).toHaveLength(1);
+      const pattern = evaluate(stack.resolve(rules[0].Properties.EventPattern));
+      expect(matches(pattern, {
+        'source': 'aws.imagebuilder',
+        'detail-type': 'EC2 Image Builder Workflow Step Waiting',
+        'resources': ['arn:aws:imagebuilder:us-east-1:123456789012:image/web-container/1.0.0/2'],
+        'detail': {},
+      })).toBe(true);
+      expect(matches(pattern, {
+        'source': 'aws.imagebuilder',
+        'detail-type': 'EC2 Image Builder Workflow Step Waiting',
+        'resources': ['arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.0/2'],
+        'detail': {},
+      })).toBe(false);
+    });
+
+    test('fails on an import given both recipes', () => {
+      expect(() => ImagePipeline.fromImagePipelineAttributes(stack, 'Both', {
+        imagePipelineName: 'nightly',
+        imageRecipe: ImageRecipe.fromImageRecipeName(stack, 'R', 'web'),
+        containerRecipe: ContainerRecipe.fromContainerRecipeName(stack, 'C', 'web'),
+      })).toThrow('give imageRecipe or containerRecipe of the imported pipeline, not both');
+    });
+
     test('each helper has its detail type; pipeline events are scoped by the pipeline ARN', () => {
       const pipeline = newPipeline();
       pipeline.onEvent('Any');
