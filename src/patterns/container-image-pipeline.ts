@@ -25,7 +25,7 @@ import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue } from '../private/validation';
+import { shownValue, validateTagMap } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -119,6 +119,7 @@ export class ContainerImagePipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 10;
     validateKeepImages(this, keepImages);
+    validateTagMap(this, 'lifecycleExcludeImageTags', props.lifecycleExcludeImageTags);
     validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 
@@ -167,7 +168,12 @@ export class ContainerImagePipeline extends Construct {
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
       resourceType: LifecycleResourceType.CONTAINER_IMAGE,
       resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.containerRecipe(this.recipe)]),
-      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(keepImages), includeContainers: true }],
+      rules: [{
+        action: LifecycleAction.DELETE,
+        filter: LifecycleFilter.count(keepImages),
+        includeContainers: true,
+        excludeImageTags: props.lifecycleExcludeImageTags,
+      }],
     });
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline,

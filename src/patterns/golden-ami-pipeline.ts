@@ -24,7 +24,7 @@ import { validateAmiName, validateSsmParameterName } from '../private/ami-distri
 import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue } from '../private/validation';
+import { shownValue, validateTagMap } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -129,6 +129,7 @@ export class GoldenAmiPipeline extends Construct {
     super(scope, id);
     const keepImages = props.keepImages ?? 5;
     validateKeepImages(this, keepImages);
+    validateTagMap(this, 'lifecycleExcludeImageTags', props.lifecycleExcludeImageTags);
     validatePatternTargets(this, props);
     // Under the pattern's prop names, before the distribution configuration checks them under its own.
     validateAmiName(this, 'amiName', props.amiName);
@@ -184,7 +185,13 @@ export class GoldenAmiPipeline extends Construct {
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
       resourceType: LifecycleResourceType.AMI_IMAGE,
       resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.imageRecipe(this.recipe)]),
-      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(keepImages), includeAmis: true, includeSnapshots: true }],
+      rules: [{
+        action: LifecycleAction.DELETE,
+        filter: LifecycleFilter.count(keepImages),
+        includeAmis: true,
+        includeSnapshots: true,
+        excludeImageTags: props.lifecycleExcludeImageTags,
+      }],
     });
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);

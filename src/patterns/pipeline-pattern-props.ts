@@ -168,6 +168,15 @@ export interface PipelinePatternProps {
   readonly autoDeleteImages?: boolean;
 
   /**
+   * Images with any of these tags are never deleted by the pattern's lifecycle policy, however
+   * many newer ones there are: give the same tags to an `Image` that the pattern's pipeline builds
+   * for the stack, whose AMI or container image the stack keeps using.
+   *
+   * @default - the lifecycle policy keeps the newest `keepImages` images, whatever their tags
+   */
+  readonly lifecycleExcludeImageTags?: { [key: string]: string };
+
+  /**
    * Start the pipeline when the stack deploys.
    *
    * @default false

@@ -285,6 +285,20 @@ describe('ContainerImagePipeline', () => {
       .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
   });
 
+  test('images with lifecycleExcludeImageTags are kept out of the lifecycle policy', () => {
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo', lifecycleExcludeImageTags: { deployed: 'true' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+      ResourceType: 'CONTAINER_IMAGE',
+      PolicyDetails: [Match.objectLike({ ExclusionRules: { TagMap: { deployed: 'true' } } })],
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for lifecycleExcludeImageTags that Image Builder refuses, under that name', () => {
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo', lifecycleExcludeImageTags: { 'team#1': 'y' } }))
+      .toThrow("lifecycleExcludeImageTags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
+  });
+
   test('fails for keepImages out of range', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo', keepImages: 1001 }))
       .toThrow(/keepImages must be a whole number from 1 to 1000, got 1001/);

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, ParentImage,
+  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, Image, ParentImage,
   PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
@@ -339,6 +339,29 @@ describe('GoldenAmiPipeline', () => {
   test('fails without anything to build', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', {}))
       .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
+  });
+
+  test("an Image the pattern's pipeline builds for the stack, tagged, is kept out of the lifecycle policy", () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', lifecycleExcludeImageTags: { deployed: 'true' } });
+    new Image(stack, 'Current', { imagePipeline: golden.pipeline, tags: { deployed: 'true' } });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+      PolicyDetails: [Match.objectLike({
+        Filter: { Type: 'COUNT', Value: 5 },
+        ExclusionRules: { TagMap: { deployed: 'true' } },
+      })],
+    });
+    template.hasResourceProperties('AWS::ImageBuilder::Image', {
+      ImagePipelineExecutionSettings: Match.objectLike({ DeploymentId: { 'Fn::GetAtt': [logicalIdOf(golden.pipeline), 'DeploymentId'] } }),
+      Tags: { deployed: 'true' },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for lifecycleExcludeImageTags that Image Builder refuses, under that name', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', lifecycleExcludeImageTags: { 'aws:x': 'y' } }))
+      .toThrow("lifecycleExcludeImageTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:x'");
   });
 
   test('fails for keepImages out of range', () => {
