@@ -4,6 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
@@ -32,7 +33,6 @@ const MAX_LAUNCH_PERMISSION_ARNS = 25;
 
 /** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
 const DEFAULT_PARTITION = 'aws';
-const SSM_DATA_TYPE_AMI = 'aws:ec2:image';
 
 /** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
 const LAUNCH_TEMPLATE_ID = /^lt-[a-z0-9-_]{17}$/;
@@ -186,6 +186,14 @@ export interface AmiSsmParameter {
    * @default - the account that runs the build
    */
   readonly accountId?: string;
+
+  /**
+   * The parameter's data type: `AWS_EC2_IMAGE` makes Systems Manager check that the value is an
+   * AMI ID it can see; `TEXT` stores the ID unchecked.
+   *
+   * @default ssm.ParameterDataType.AWS_EC2_IMAGE
+   */
+  readonly dataType?: ssm.ParameterDataType;
 }
 
 /**
@@ -786,7 +794,7 @@ function renderAmi(d: AmiDistribution): Omit<CfnDistributionConfiguration.Distri
     ssmParameterConfigurations: nonEmpty(d.ssmParameters?.map((parameter) => ({
       parameterName: parameter.parameterName,
       amiAccountId: parameter.accountId,
-      dataType: SSM_DATA_TYPE_AMI,
+      dataType: parameter.dataType ?? ssm.ParameterDataType.AWS_EC2_IMAGE,
     }))),
     launchTemplateConfigurations: nonEmpty(d.launchTemplates?.map((template) => ({
       launchTemplateId: template.launchTemplate.launchTemplateId,

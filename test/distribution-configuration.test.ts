@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   AmiDistribution,
   ContainerDistribution,
@@ -178,6 +179,20 @@ describe('rendering', () => {
       AmiDistributionConfiguration: { Name: AMI_NAME },
       SsmParameterConfigurations: [{ ParameterName: '/images/web', DataType: 'aws:ec2:image' }],
     })));
+    expectValidAndNagClean();
+  });
+
+  test('an SSM parameter of data type text; the others stay aws:ec2:image', () => {
+    newDist({
+      amiDistributions: [{
+        amiName: AMI_NAME,
+        ssmParameters: [{ parameterName: '/images/web/id', dataType: ssm.ParameterDataType.TEXT }, { parameterName: '/images/web/latest' }],
+      }],
+    });
+    expect(distProperties().Distributions[0].SsmParameterConfigurations).toEqual([
+      { ParameterName: '/images/web/id', DataType: 'text' },
+      { ParameterName: '/images/web/latest', DataType: 'aws:ec2:image' },
+    ]);
     expectValidAndNagClean();
   });
 

@@ -34,6 +34,7 @@ const NAMESPACE_IMPORTS: Record<string, string> = {
   logs: 'aws-cdk-lib/aws-logs',
   s3: 'aws-cdk-lib/aws-s3',
   sns: 'aws-cdk-lib/aws-sns',
+  ssm: 'aws-cdk-lib/aws-ssm',
   targets: 'aws-cdk-lib/aws-events-targets',
 };
 
