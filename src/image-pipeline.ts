@@ -25,7 +25,7 @@ import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import { injectProps } from './private/property-injection';
 import {
-  ImageBuilderResourceType, generateResourceName,
+  ImageBuilderResourceType, generateResourceName, nonEmptyTags,
   validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
 import { IWorkflow } from './workflow';
@@ -380,6 +380,10 @@ export interface ImagePipelineAttributes {
 abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   public abstract readonly imagePipelineArn: string;
   public abstract readonly imagePipelineName: string;
+  /** The recipe of an AMI pipeline, when known. */
+  public abstract readonly imageRecipe?: IImageRecipe;
+  /** The recipe of a container pipeline, when known. */
+  public abstract readonly containerRecipe?: IContainerRecipe;
   private imageArnPrefixOfRecipe?: string;
 
   /**
@@ -387,7 +391,9 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
    *
    * @internal
    */
-  protected abstract get _recipeArn(): string | undefined;
+  protected get _recipeArn(): string | undefined {
+    return this.imageRecipe?.imageRecipeArn ?? this.containerRecipe?.containerRecipeArn;
+  }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.imagePipelineArn] });
@@ -522,15 +528,11 @@ export class ImagePipeline extends ImagePipelineBase {
     if (attrs.imageRecipe && attrs.containerRecipe) {
       throw validationError('give imageRecipe or containerRecipe of the imported pipeline, not both', scope);
     }
-    const recipeArn = attrs.imageRecipe?.imageRecipeArn ?? attrs.containerRecipe?.containerRecipeArn;
     class Import extends ImagePipelineBase {
       public readonly imagePipelineArn = arn;
       public readonly imagePipelineName = name;
-
-      /** @internal */
-      protected get _recipeArn(): string | undefined {
-        return recipeArn;
-      }
+      public readonly imageRecipe = attrs.imageRecipe;
+      public readonly containerRecipe = attrs.containerRecipe;
     }
     return new Import(scope, id);
   }
@@ -554,7 +556,6 @@ export class ImagePipeline extends ImagePipelineBase {
 
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
   private readonly resource: CfnImagePipeline;
-  private readonly recipeArn: string;
   /** What the default execution triggers fingerprint: the pipeline's properties and its schedule's time zone. */
   private readonly configuration: object;
   // Made on first use, as only starts on deploy need them: they hold tokens.
@@ -586,7 +587,6 @@ export class ImagePipeline extends ImagePipelineBase {
 
     this.imageRecipe = props.imageRecipe;
     this.containerRecipe = props.containerRecipe;
-    this.recipeArn = props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn;
 
     const pipelineProperties: CfnImagePipelineProps = {
       name,
@@ -623,8 +623,9 @@ export class ImagePipeline extends ImagePipelineBase {
     if (props.schedule?.options.timezone !== undefined) {
       this.resource.addPropertyOverride('Schedule.Timezone', props.schedule.options.timezone);
     }
-    if (props.imageTags !== undefined && Object.keys(props.imageTags).length > 0) {
-      this.resource.addPropertyOverride('ImageTags', props.imageTags);
+    const imageTags = nonEmptyTags(props.imageTags);
+    if (imageTags !== undefined) {
+      this.resource.addPropertyOverride('ImageTags', imageTags);
     }
     this.imagePipelineArn = this.resource.attrArn;
     if (props.autoDeleteImages) {
@@ -639,11 +640,6 @@ export class ImagePipeline extends ImagePipelineBase {
 
   public get imagePipelineName(): string {
     return this.resource.attrName;
-  }
-
-  /** @internal */
-  protected get _recipeArn(): string {
-    return this.recipeArn;
   }
 
   /**
@@ -663,7 +659,7 @@ export class ImagePipeline extends ImagePipelineBase {
    * @internal
    */
   public get _defaultExecutionTriggers(): string[] {
-    this.executionTriggers ??= [this.recipeArn, Lazy.string({
+    this.executionTriggers ??= [this._recipeArn!, Lazy.string({
       produce: () => fingerprint(Stack.of(this).resolve(this.configuration)),
     })];
     return this.executionTriggers;

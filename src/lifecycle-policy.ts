@@ -14,6 +14,7 @@ import {
   ImageBuilderResourceType,
   VersionWildcards,
   generateResourceName,
+  nonEmptyTags,
   validateAccountId,
   validateRegion,
   validateResourceName,
@@ -792,11 +793,11 @@ function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule:
     lastLaunched: lastLaunched(scope, where, rule),
     regions: rule.excludeAmiRegions?.length ? rule.excludeAmiRegions : undefined,
     sharedAccounts: rule.excludeAmiSharedAccounts,
-    tagMap: nonEmpty(rule.excludeAmiTags),
+    tagMap: nonEmptyTags(rule.excludeAmiTags),
   };
   const exclusionRules: CfnLifecyclePolicy.ExclusionRulesProperty = {
     amis: resourceType === LifecycleResourceType.AMI_IMAGE ? definedOnly(amis) : undefined,
-    tagMap: nonEmpty(rule.excludeImageTags),
+    tagMap: nonEmptyTags(rule.excludeImageTags),
   };
   return {
     action: { type: rule.action, includeResources: definedOnly(includeResources) },
@@ -844,8 +845,4 @@ function durationToAge(scope: Construct, prop: string, duration: Duration, max: 
 /** The object, or `undefined` when it has no defined values, so CloudFormation gets no empty structs. */
 function definedOnly<T extends object>(o: T): T | undefined {
   return Object.values(o).some((v) => v !== undefined) ? o : undefined;
-}
-
-function nonEmpty(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
-  return tags && Object.keys(tags).length > 0 ? tags : undefined;
 }

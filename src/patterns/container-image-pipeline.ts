@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart,
-  validateKeepImages, validatePatternTargets,
+  validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { shareRepositoryImages } from './repository-sharing';
@@ -25,7 +25,7 @@ import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue, validateTagMap } from '../private/validation';
+import { shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -118,8 +118,7 @@ export class ContainerImagePipeline extends Construct {
     props = injectProps(ContainerImagePipeline.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const keepImages = props.keepImages ?? 10;
-    validateKeepImages(this, keepImages);
-    validateTagMap(this, 'lifecycleExcludeImageTags', props.lifecycleExcludeImageTags);
+    validatePatternLifecycle(this, keepImages, props.lifecycleExcludeImageTags);
     validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart,
-  validateKeepImages, validatePatternTargets,
+  validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
@@ -24,7 +24,7 @@ import { validateAmiName, validateSsmParameterName } from '../private/ami-distri
 import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue, validateTagMap } from '../private/validation';
+import { shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -128,8 +128,7 @@ export class GoldenAmiPipeline extends Construct {
     props = injectProps(GoldenAmiPipeline.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const keepImages = props.keepImages ?? 5;
-    validateKeepImages(this, keepImages);
-    validateTagMap(this, 'lifecycleExcludeImageTags', props.lifecycleExcludeImageTags);
+    validatePatternLifecycle(this, keepImages, props.lifecycleExcludeImageTags);
     validatePatternTargets(this, props);
     // Under the pattern's prop names, before the distribution configuration checks them under its own.
     validateAmiName(this, 'amiName', props.amiName);

@@ -17,7 +17,7 @@ import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { validateShareWith } from '../private/share-with';
-import { generateResourceName, validateRegion } from '../private/validation';
+import { generateResourceName, validateRegion, validateTagMap } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /** What a pattern builds its image from: components, a document, a shell script, or several. */
@@ -125,11 +125,12 @@ export function validatePatternTargets(scope: Construct, props: { readonly regio
   }
 }
 
-/** The patterns' lifecycle rule count must be what the service accepts. */
-export function validateKeepImages(scope: Construct, keepImages: number): void {
+/** The patterns' lifecycle settings, checked under the patterns' prop names: the rule count the service accepts, and tags. */
+export function validatePatternLifecycle(scope: Construct, keepImages: number, excludeImageTags: { [key: string]: string } | undefined): void {
   if (!Number.isInteger(keepImages) || keepImages < 1 || keepImages > 1000) {
     throw validationError(`keepImages must be a whole number from 1 to 1000, got ${keepImages}`, scope);
   }
+  validateTagMap(scope, 'lifecycleExcludeImageTags', excludeImageTags);
 }
 
 /** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */

@@ -382,6 +382,11 @@ const TAG_KEY = /^(?!aws:)[a-zA-Z0-9 \t\n\v\f\r_.:/=+\-@]*$/;
 const TAG_KEY_CHARACTERS = 'letters, digits, white space and _ . : / = + - @';
 
 /** A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection. */
+/** A tag map with at least one tag, or undefined: TagMap properties take 1 to 50 tags, so an empty map is left out. */
+export function nonEmptyTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  return tags && Object.keys(tags).length > 0 ? tags : undefined;
+}
+
 export function validateTagMap(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
   checkTags(scope, prop, tags, TAG_MAP);
 }
