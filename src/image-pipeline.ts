@@ -24,6 +24,7 @@ import { resolveUnversionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import { injectProps } from './private/property-injection';
+import { grantWorkflowExecution } from './private/service-roles';
 import {
   ImageBuilderResourceType, generateResourceName, nonEmptyTags,
   validateResourceName, validateTagMap, validateTextLength,
@@ -123,6 +124,14 @@ export interface IImagePipeline extends IResource {
    * the IAM reference lists as an action it depends on.
    */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Gives the role of `grantee` what Image Builder needs to run builds as it (an `executionRole` of
+   * your own): the AWS-managed policy `EC2ImageBuilderExecutionPolicy`, which the execution roles
+   * this library creates have, with their cdk-nag suppression of it. The role must be created in
+   * this app (`iam.Role`): an imported role cannot take a policy, and fails at synth.
+   */
+  grantDefaultExecutionRolePermissions(grantee: iam.IGrantable): void;
 
   /**
    * Starts this pipeline when the stack deploys, and again when a trigger value changes
@@ -409,6 +418,10 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
 
   public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, ...START_EXECUTION_ACTIONS);
+  }
+
+  public grantDefaultExecutionRolePermissions(grantee: iam.IGrantable): void {
+    grantWorkflowExecution(this, grantee);
   }
 
   /** CVE events list the pipeline among their resources. */

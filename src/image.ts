@@ -21,7 +21,7 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
-import { imageDeletionRole } from './private/service-roles';
+import { grantWorkflowExecution, imageDeletionRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
@@ -71,6 +71,14 @@ export interface IImage extends IResource {
    * Grants `imagebuilder:GetImage` on the ARNs `grant` covers.
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Gives the role of `grantee` what Image Builder needs to run builds as it (an `executionRole` of
+   * your own): the AWS-managed policy `EC2ImageBuilderExecutionPolicy`, which the execution roles
+   * this library creates have, with their cdk-nag suppression of it. The role must be created in
+   * this app (`iam.Role`): an imported role cannot take a policy, and fails at synth.
+   */
+  grantDefaultExecutionRolePermissions(grantee: iam.IGrantable): void;
 
   /**
    * Adds a statement to this image's resource policy (the service's `PutImagePolicy`), which the stack's
@@ -314,6 +322,10 @@ abstract class ImageBase extends Resource implements IImage {
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'imagebuilder:GetImage');
+  }
+
+  public grantDefaultExecutionRolePermissions(grantee: iam.IGrantable): void {
+    grantWorkflowExecution(this, grantee);
   }
 
   public toParentImage(): ParentImage {

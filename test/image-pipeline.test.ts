@@ -16,7 +16,7 @@ import {
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources } from './helpers/grants';
 import { logicalIdOf } from './helpers/logical-ids';
-import { expectNoNagErrors } from './helpers/nag';
+import { expectNoNagErrors, nagSuppressionsOn } from './helpers/nag';
 
 let app: App;
 let stack: Stack;
@@ -493,6 +493,46 @@ describe('ImagePipeline', () => {
       Resource: { 'Fn::GetAtt': [logicalIdOf(imageLogs), 'Arn'] },
     }]);
     expect(pipeline.executionRole).toBe(role);
+  });
+
+  test('grantDefaultExecutionRolePermissions gives a role of the app the managed execution policy, suppressed in cdk-nag with its reason', () => {
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const pipeline = newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }], executionRole: role });
+    pipeline.grantDefaultExecutionRolePermissions(role);
+    pipeline.grantDefaultExecutionRolePermissions(role); // twice attaches once
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', { ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] } });
+    expect(template.toJSON().Resources[logicalIdOf(role)].Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2ImageBuilderExecutionPolicy']] },
+    ]);
+    expect(nagSuppressionsOn(role)).toEqual([{
+      id: 'AwsSolutions-IAM4',
+      reason: expect.stringContaining('the AWS-managed policy Image Builder documents for workflow execution roles'),
+      applies_to: ['Policy::arn:<AWS::Partition>:iam::aws:policy/EC2ImageBuilderExecutionPolicy'],
+    }]);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('grantDefaultExecutionRolePermissions works on an imported pipeline too', () => {
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    ImagePipeline.fromImagePipelineName(stack, 'Imported', 'golden').grantDefaultExecutionRolePermissions(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2ImageBuilderExecutionPolicy']] }],
+    });
+  });
+
+  test('fails to grantDefaultExecutionRolePermissions to a role that cannot take a policy', () => {
+    const pipeline = newPipeline();
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::123456789012:role/builds', { mutable: true });
+    expect(() => pipeline.grantDefaultExecutionRolePermissions(imported)).toThrow(
+      'grantDefaultExecutionRolePermissions attaches the AWS-managed policy EC2ImageBuilderExecutionPolicy, which only a role created in this app ' +
+      "(iam.Role) can take, got 'Stack/Imported', which is not (imported and immutable roles take no policies); attach the policy where the role is defined");
+    const immutable = new iam.Role(stack, 'Fixed', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') }).withoutPolicyUpdates();
+    expect(() => pipeline.grantDefaultExecutionRolePermissions(immutable)).toThrow(/only a role created in this app \(iam\.Role\) can take, got 'Stack\/ImmutableRoleFixed', which is not/);
+    expect(() => pipeline.grantDefaultExecutionRolePermissions(new iam.ServicePrincipal('imagebuilder.amazonaws.com')))
+      .toThrow(/only a role created in this app \(iam\.Role\) can take, got ServicePrincipal\(imagebuilder\.amazonaws\.com\);/);
   });
 
   test('without workflows or custom log groups there is no execution role', () => {

@@ -436,6 +436,22 @@ describe('Image', () => {
     expectNoNagErrors(stack);
   });
 
+  test('grantDefaultExecutionRolePermissions gives a given execution role the managed execution policy', () => {
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const image = newImage({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }], executionRole: role });
+    image.grantDefaultExecutionRolePermissions(role);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Image', { ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] } });
+    expect(template.toJSON().Resources[logicalIdOf(role)].Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2ImageBuilderExecutionPolicy']] },
+    ]);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+    expect(() => Image.fromImageName(stack, 'Imported', 'golden').grantDefaultExecutionRolePermissions(
+      iam.Role.fromRoleName(stack, 'ImportedRole', 'builds'))).toThrow(/got 'Stack\/ImportedRole', which is not \(imported and immutable roles take no policies\); attach the policy where the role is defined/);
+  });
+
   test('a log group named under /aws/imagebuilder/ needs no execution role', () => {
     const image = newImage({ logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: '/aws/imagebuilder/golden/images' }) });
 

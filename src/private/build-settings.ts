@@ -13,7 +13,7 @@ import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
-import { WORKFLOW_EXECUTION_POLICY, imageBuilderServiceRole } from './service-roles';
+import { workflowExecutionRole } from './service-roles';
 import { validateContainerTags } from './validation';
 
 /*
@@ -234,18 +234,11 @@ export function executionRoleFor(
   scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
 ): iam.IRole | undefined {
   const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
-  const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? createExecutionRole(scope) : undefined);
+  const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? workflowExecutionRole(scope, 'ExecutionRole') : undefined);
   if (role) {
     customLogGroups.forEach((group) => group.grantWrite(role));
   }
   return role;
-}
-
-function createExecutionRole(scope: Construct): iam.IRole {
-  return imageBuilderServiceRole(scope, 'ExecutionRole', {
-    managedPolicy: WORKFLOW_EXECUTION_POLICY,
-    suppressionReason: 'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes',
-  });
 }
 
 /**
