@@ -3,11 +3,12 @@
  * `npm test` checks the synthesized snapshot; deploying it needs an AWS account (see README).
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerImagePipeline } from '../src';
+import { integApp } from './helpers/integ-app';
 
-const app = new App();
+const app = integApp();
 const stack = new Stack(app, 'IntegContainerImage');
 const repository = new ecr.Repository(stack, 'Repository', {
   imageScanOnPush: true,

@@ -4,10 +4,11 @@
  * account (see README).
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, AwsManagedImage, Image, ImagePipeline, ImageRecipe, ParentImage, Platform } from '../src';
+import { integApp } from './helpers/integ-app';
 
-const app = new App();
+const app = integApp();
 const stack = new Stack(app, 'IntegExecution');
 const recipe = new ImageRecipe(stack, 'Recipe', {
   parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),

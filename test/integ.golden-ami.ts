@@ -3,10 +3,11 @@
  * `npm test` checks the synthesized snapshot; deploying it needs an AWS account (see README).
  */
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { AwsManagedComponent, GoldenAmiPipeline, Platform } from '../src';
+import { integApp } from './helpers/integ-app';
 
-const app = new App();
+const app = integApp();
 const stack = new Stack(app, 'IntegGoldenAmi');
 // The pattern's default for the ID 'Golden', given here so that the assertion reads the same name.
 const ssmParameterName = '/golden-ami/golden/latest';

@@ -4,10 +4,11 @@
  * SHARE_WITH_ACCOUNT when deploying. `npm test` checks the synthesized snapshot.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { AwsManagedImage, Component, ComponentData, Image, ImageRecipe, ParentImage, Platform } from '../src';
+import { integApp } from './helpers/integ-app';
 
-const app = new App();
+const app = integApp();
 const account = process.env.SHARE_WITH_ACCOUNT ?? '111122223333';
 const stack = new Stack(app, 'IntegSharing');
 const component = new Component(stack, 'Hello', {
