@@ -21,6 +21,7 @@ import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
+import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './private/role-trust';
 import { grantWorkflowExecution, imageDeletionRole } from './private/service-roles';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
@@ -450,6 +451,9 @@ export class Image extends ImageBase {
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {
       throw validationError(`deletionExecutionRole is only used with removalPolicy DESTROY, got ${removalPolicy.toUpperCase()}; leave it out`, this);
     }
+
+    requireTrustedBy(this, 'deletionExecutionRole', props.deletionExecutionRole, IMAGE_BUILDER_SERVICE,
+      'Image Builder removes the image\'s AMIs, snapshots and containers as it');
 
     const resource = new CfnImage(this, 'Resource', {
       ...build.properties,

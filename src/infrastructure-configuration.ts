@@ -12,6 +12,7 @@ import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { NagAppliesTo, addNagSuppression, nagFindingPattern, nagTextPattern } from './private/nag-suppressions';
 import { injectProps } from './private/property-injection';
+import { EC2_SERVICE, requireTrustedBy } from './private/role-trust';
 import {
   ImageBuilderResourceType,
   generateResourceName,
@@ -442,6 +443,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       this.createdRole = this.createInstanceRole();
     }
     this.role = props.instanceProfile ? props.instanceProfile.role : props.role ?? this.createdRole;
+    requireTrustedBy(this, props.instanceProfile ? 'the role of instanceProfile' : 'role', this.createdRole ? undefined : this.role,
+      EC2_SERVICE, 'the build and test instances run as it');
     this.instanceProfile = props.instanceProfile ?? this.createInstanceProfile(this.role!);
     this.securityGroups = props.securityGroups ?? (props.vpc ? [this.createSecurityGroup(props.vpc)] : []);
     if (this.securityGroups.length > 0) {

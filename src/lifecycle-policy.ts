@@ -9,6 +9,7 @@ import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { allowLifecycleAccess } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
+import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './private/role-trust';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
 import {
   ImageBuilderResourceType,
@@ -658,6 +659,7 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
     const resourceSelection = props.resourceSelection._render(this, props.resourceType);
     const policyDetails = props.rules.map((rule, i) => renderRule(this, props.resourceType, rule, i));
 
+    requireTrustedBy(this, 'executionRole', props.executionRole, IMAGE_BUILDER_SERVICE, 'Image Builder runs the policy\'s actions as it');
     this.executionRole = props.executionRole ?? this.createExecutionRole();
 
     const resource = new CfnLifecyclePolicy(this, 'Resource', {

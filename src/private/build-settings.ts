@@ -13,6 +13,7 @@ import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
+import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './role-trust';
 import { workflowExecutionRole } from './service-roles';
 import { validateContainerTags } from './validation';
 
@@ -234,6 +235,7 @@ export function executionRoleFor(
   scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
 ): iam.IRole | undefined {
   const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
+  requireTrustedBy(scope, 'executionRole', given, IMAGE_BUILDER_SERVICE, 'Image Builder runs workflows and writes build logs as it');
   const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? workflowExecutionRole(scope, 'ExecutionRole') : undefined);
   if (role) {
     customLogGroups.forEach((group) => group.grantWrite(role));
