@@ -12,6 +12,7 @@ import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
+  isMap,
   ImageBuilderResourceType,
   VersionWildcards,
   arnSafeName,
@@ -762,7 +763,7 @@ function checkWorkflowDocument(text: string, workflowType?: WorkflowType): Check
   } catch (e) {
     return { errors: [`is not valid YAML: ${(e as Error).message.split('\n')[0]}`] };
   }
-  if (!isMapping(document)) {
+  if (!isMap(document)) {
     return { errors: [`must be a mapping with schemaVersion and steps, got ${describe(document)}`] };
   }
 
@@ -791,7 +792,7 @@ function checkParameters(value: unknown, errors: string[]): WorkflowParameterDec
   const declarations: WorkflowParameterDeclaration[] = [];
   value.forEach((parameter, index) => {
     const position = `parameter ${index + 1}`;
-    if (!isMapping(parameter)) {
+    if (!isMap(parameter)) {
       errors.push(`${position} must be a mapping with name and type, got ${describe(parameter)}`);
       return;
     }
@@ -863,7 +864,7 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
   const actions: Array<{ readonly name: string; readonly action: string }> = [];
   value.forEach((step, index) => {
     const position = `step ${index + 1}`;
-    if (!isMapping(step)) {
+    if (!isMap(step)) {
       errors.push(`${position} must be a mapping with name and action, got ${describe(step)}`);
       return;
     }
@@ -923,10 +924,6 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
 /** A duration in whole hours, or days when longer than a day. */
 function describeSeconds(seconds: number): string {
   return seconds > DAY && seconds % DAY === 0 ? `${seconds / DAY} days` : `${seconds / HOUR} hours`;
-}
-
-function isMapping(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A value for messages: strings and numbers quoted, structures by kind. */

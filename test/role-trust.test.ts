@@ -86,11 +86,33 @@ describe('roles given to the service', () => {
     ['the service as China writes it', () => new iam.ServicePrincipal('imagebuilder.amazonaws.com.cn')],
     ['a service name synth cannot read', () => new iam.ServicePrincipal(Fn.join('.', ['imagebuilder', Aws.URL_SUFFIX]))],
     ['any principal', () => new iam.AnyPrincipal()],
+    ['a principal chosen by a condition', () => new iam.PrincipalWithConditions(new iam.ServicePrincipal('imagebuilder.amazonaws.com'), {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+    })],
   ])('no error for a trust policy with %s', (_, principal) => {
     new ImagePipeline(stack, 'Pipeline', {
       imageRecipe: recipe(),
       workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }],
       executionRole: roleFor(principal()),
+    });
+    expect(synth).not.toThrow();
+  });
+
+  test('no error for a principal that is an intrinsic function, which synth cannot read', () => {
+    const role = roleFor(new iam.AccountRootPrincipal());
+    (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { 'Fn::If': ['InChina', { Service: 'imagebuilder.amazonaws.com.cn' }, { Service: 'imagebuilder.amazonaws.com' }] },
+      }],
+    };
+    new LifecyclePolicy(stack, 'Policy', {
+      resourceType: LifecycleResourceType.AMI_IMAGE,
+      resourceSelection: LifecycleResourceSelection.fromTags({ team: 'platform' }),
+      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(5) }],
+      executionRole: role,
     });
     expect(synth).not.toThrow();
   });

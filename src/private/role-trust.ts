@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { isMap } from './validation';
 
 /** The service principals this library hands roles to. */
 export const IMAGE_BUILDER_SERVICE = 'imagebuilder.amazonaws.com';
@@ -11,18 +12,20 @@ export const EC2_SERVICE = 'ec2.amazonaws.com';
  * let `service` assume it: the stack would deploy, and every build would fail when the service
  * could not take the role. Checked when the app synthesizes, as statements may still be added to
  * the trust policy after the role is given. Imported roles, and trust policies synthesis cannot
- * read (a principal or statement that is a token), are left alone.
+ * read (a principal or statement that is a token), are left alone; so are raw overrides of the
+ * template (`addPropertyOverride`), which synthesis applies after this check.
  *
  * @param why what the service does as the role, for the message
  */
 export function requireTrustedBy(scope: IConstruct, prop: string, role: iam.IRole | undefined, service: string, why: string): void {
-  if (!role || !iam.Role.isRole(role) || !role.assumeRolePolicy) {
+  if (!role || !iam.Role.isRole(role)) {
     return;
   }
-  const trustPolicy = role.assumeRolePolicy;
+  // The L1's property, as cdk-nag reads it: the role's trust policy, or what replaced it there.
+  const resource = role.node.defaultChild as iam.CfnRole;
   scope.node.addValidation({
     validate: () => {
-      const principals = allowedPrincipals(Stack.of(role).resolve(trustPolicy.toJSON()));
+      const principals = allowedPrincipals(Stack.of(role).resolve(resource.assumeRolePolicyDocument));
       if (principals === undefined || principals.some((principal) => mayBe(principal, service))) {
         return [];
       }
@@ -41,7 +44,7 @@ const ASSUME_ROLE_ACTIONS = ['sts:assumerole', 'sts:*', '*'];
  */
 function allowedPrincipals(policy: any): unknown[] | undefined {
   const statements = policy?.Statement;
-  if (!Array.isArray(statements) || !statements.every(isPlainObject)) {
+  if (!Array.isArray(statements) || !statements.every(isMap)) {
     return undefined;
   }
   const principals: unknown[] = [];
@@ -61,18 +64,17 @@ function allowedPrincipals(policy: any): unknown[] | undefined {
   return principals;
 }
 
+/** The keys of a principal in a policy; anything else is an intrinsic function (`Fn::If`, say). */
+const PRINCIPAL_KEYS = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+
 /** Whether `principal` is or may be `service`: any principal, the service (also as China writes it), or a token. */
 function mayBe(principal: unknown, service: string): boolean {
-  if (principal === '*' || !isPlainObject(principal)) {
+  if (principal === '*' || !isMap(principal) || Object.keys(principal).some((key) => !PRINCIPAL_KEYS.includes(key))) {
     return true;
   }
-  const { AWS: aws, Service: services } = principal as Record<string, unknown>;
+  const { AWS: aws, Service: services } = principal;
   if (aws === '*') {
     return true;
   }
   return [services ?? []].flat().some((value) => typeof value !== 'string' || value === service || value === `${service}.cn`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

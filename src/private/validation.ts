@@ -438,3 +438,8 @@ export function sharingPrincipalKind(value: string): 'account' | 'organization' 
 export function isMarketplaceProductId(value: string): boolean {
   return Token.isUnresolved(value) || MARKETPLACE_PRODUCT_ID.test(value);
 }
+
+/** Whether `value` is a map (a plain object): not null, not a list. */
+export function isMap(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

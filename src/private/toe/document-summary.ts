@@ -1,4 +1,5 @@
-import { isMap, parseDocumentYaml } from './document-validator';
+import { isMap } from '../validation';
+import { parseDocumentYaml } from './document-validator';
 
 /** What a recipe needs to know of a component's document. */
 export interface DocumentSummary {

@@ -20,6 +20,7 @@ import {
   findAction,
   findActionIgnoringCase,
 } from './action-catalogue';
+import { isMap } from '../validation';
 import { checkReferences, DeclaredNames, forEachExpressionInText } from './references';
 import { parseSimpleYaml } from './simple-yaml';
 import { below, Where } from './where';
@@ -609,9 +610,6 @@ function isExpression(value: any): boolean {
 
 const STEP_KEYS: ReadonlySet<string> = new Set(TOE_STEP_KEYS);
 
-export function isMap(value: any): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function article(type: string): string {
   return { string: 'a string', integer: 'a whole number', boolean: 'true or false', list: 'a list', map: 'a map', any: 'a value' }[type] ?? type;
