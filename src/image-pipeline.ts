@@ -278,6 +278,7 @@ export interface ImagePipelineProps {
 
   /**
    * The role Image Builder runs workflows as and writes to custom log groups with.
+   * A role of this app must trust `imagebuilder.amazonaws.com`, or synthesis fails.
    *
    * @default - created when `workflows` are given, or an `imageLogGroup` or `pipelineLogGroup` whose
    * name is not known to start with `/aws/imagebuilder/` (Image Builder writes there as itself),

@@ -210,6 +210,7 @@ export interface ImageProps {
 
   /**
    * The role Image Builder runs workflows as and writes to a custom log group with.
+   * A role of this app must trust `imagebuilder.amazonaws.com`, or synthesis fails.
    *
    * @default - created when `workflows` are given, or a `logGroup` whose name is not known to start
    * with `/aws/imagebuilder/` (Image Builder writes there as itself), with the managed workflow
@@ -227,6 +228,7 @@ export interface ImageProps {
   /**
    * The role Image Builder removes the image's AMIs, snapshots or container images with, when the
    * removal policy is `DESTROY`.
+   * A role of this app must trust `imagebuilder.amazonaws.com`, or synthesis fails.
    *
    * @default - a role with the AWS-managed lifecycle execution policy
    */

@@ -130,9 +130,10 @@ export interface InfrastructureConfigurationProps {
   readonly instanceTypes?: ec2.InstanceType[];
 
   /**
-   * The role of the build and test instances, assumable by `ec2.amazonaws.com`. It needs at least
-   * the AWS-managed policies `AmazonSSMManagedInstanceCore` and `EC2InstanceProfileForImageBuilder`.
-   * An instance profile is created for it. Give this or `instanceProfile`, not both.
+   * The role of the build and test instances, assumable by `ec2.amazonaws.com` (for a role of this
+   * app, synthesis fails otherwise). It needs at least the AWS-managed policies
+   * `AmazonSSMManagedInstanceCore` and `EC2InstanceProfileForImageBuilder`. An instance profile is
+   * created for it. Give this or `instanceProfile`, not both.
    *
    * @default - a role with those two managed policies
    */

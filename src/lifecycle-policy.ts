@@ -522,6 +522,7 @@ export interface LifecyclePolicyProps {
 
   /**
    * The role Image Builder runs the policy's actions as.
+   * A role of this app must trust `imagebuilder.amazonaws.com`, or synthesis fails.
    *
    * @default - a role Image Builder assumes, with the AWS-managed policy
    * `service-role/EC2ImageBuilderLifecycleExecutionPolicy`
