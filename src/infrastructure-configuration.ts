@@ -444,7 +444,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       this.createdRole = this.createInstanceRole();
     }
     this.role = props.instanceProfile ? props.instanceProfile.role : props.role ?? this.createdRole;
-    requireTrustedBy(this, props.instanceProfile ? 'the role of instanceProfile' : 'role', this.createdRole ? undefined : this.role,
+    requireTrustedBy(this, props.instanceProfile ? 'the role of instanceProfile' : 'role', props.instanceProfile?.role ?? props.role,
       EC2_SERVICE, 'the build and test instances run as it');
     this.instanceProfile = props.instanceProfile ?? this.createInstanceProfile(this.role!);
     this.securityGroups = props.securityGroups ?? (props.vpc ? [this.createSecurityGroup(props.vpc)] : []);
@@ -645,7 +645,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
 
   private createInstanceRole(): iam.Role {
     const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal(EC2_SERVICE),
       description: 'EC2 Image Builder build and test instances',
       managedPolicies: INSTANCE_MANAGED_POLICY_REFERENCES,
     });

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PIPELINE_IMAGES_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
+import { IMAGE_BUILDER_SERVICE } from '../private/role-trust';
 
 /** Properties of a {@link PipelineImageDeletion}. */
 export interface PipelineImageDeletionProps {
@@ -56,7 +57,7 @@ function grantHandler(handler: HandlerFunction, role: iam.IRole): iam.Policy {
     new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [role.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'imagebuilder.amazonaws.com' } },
+      conditions: { StringEquals: { 'iam:PassedToService': IMAGE_BUILDER_SERVICE } },
     }),
   ], [{
     reason: 'The images are built by the pipeline at any time, and a delete may reach a pipeline the template no longer names; ' +

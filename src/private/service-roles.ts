@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { addNagSuppression } from './nag-suppressions';
+import { IMAGE_BUILDER_SERVICE } from './role-trust';
 
 /**
  * The managed policy the user guide documents for the role Image Builder runs lifecycle actions and
@@ -13,7 +14,7 @@ export const LIFECYCLE_EXECUTION_POLICY = 'service-role/EC2ImageBuilderLifecycle
  * The managed policy AWS documents for the role Image Builder runs workflows as
  * (arn:aws:iam::aws:policy/EC2ImageBuilderExecutionPolicy, AWS managed policy reference).
  */
-export const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
+const WORKFLOW_EXECUTION_POLICY = 'EC2ImageBuilderExecutionPolicy';
 const WORKFLOW_EXECUTION_REASON = 'the AWS-managed policy Image Builder documents for workflow execution roles, maintained by AWS as the service changes';
 
 /** A role Image Builder assumes for one job. */
@@ -31,7 +32,7 @@ export interface ServiceRoleOptions {
  */
 export function imageBuilderServiceRole(scope: Construct, id: string, options: ServiceRoleOptions): iam.Role {
   const role = new iam.Role(scope, id, {
-    assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+    assumedBy: new iam.ServicePrincipal(IMAGE_BUILDER_SERVICE),
     description: options.description,
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(options.managedPolicy)],
   });
