@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Tokenization } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,7 +5,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
 import { validationError } from './private/errors';
-import { readLocalFile, s3ObjectUrl } from './private/files';
+import { generatedFile, readLocalFile, s3ObjectUrl } from './private/files';
 import { stringifyDocument } from './private/toe/document-yaml';
 
 /**
@@ -241,11 +239,8 @@ class DocumentComponentData extends ComponentData {
     if (characterCount(text) <= MAX_INLINE_DATA_LENGTH) {
       return { ...new InlineComponentData(text).bind(scope), document: this.document };
     }
-    // Too long to send inline: stage it as a file and upload it like any asset.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'component-document-'));
-    const file = path.join(dir, 'document.yml');
-    fs.writeFileSync(file, text);
-    const config = new AssetComponentData(file, {}).bind(scope);
+    // Too long to send inline: write it to a file and upload it like any asset.
+    const config = new AssetComponentData(generatedFile('document.yml', text), {}).bind(scope);
     return { ...config, documentSource: undefined, document: this.document };
   }
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +9,25 @@ import { validationError } from './errors';
 
 /** S3 bucket naming rules: what `s3://bucket/key` can point at. */
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * A file holding `text`, for an asset made from text generated at synth. Its folder is named by the
+ * text's digest, so every synth of the same text reuses one file rather than leaving a new folder
+ * behind each time; the file stays, since with asset staging off the assembly points at it. It is
+ * written under a temporary name and renamed, so a parallel synth never reads it half-written.
+ */
+export function generatedFile(fileName: string, text: string): string {
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const file = path.join(os.tmpdir(), `cdk-imagebuilder-${digest}`, fileName);
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf-8') === text) {
+    return file;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, file);
+  return file;
+}
 
 /** Reads a local file, with errors that say what was expected (`what` names the prop, e.g. `data asset`). */
 export function readLocalFile(scope: IConstruct, what: string, filePath: string): string {
