@@ -239,8 +239,8 @@ class DocumentComponentData extends ComponentData {
     if (characterCount(text) <= MAX_INLINE_DATA_LENGTH) {
       return { ...new InlineComponentData(text).bind(scope), document: this.document };
     }
-    // Too long to send inline: write it to a file and upload it like any asset.
-    const config = new AssetComponentData(generatedFile('document.yml', text), {}).bind(scope);
+    // Too long to send inline: write it to a file in the assembly and upload it like any asset.
+    const config = new AssetComponentData(generatedFile(scope, '.yml', text), {}).bind(scope);
     return { ...config, documentSource: undefined, document: this.document };
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AssetStaging, Duration, Stack } from 'aws-cdk-lib';
+import { App, AssetStaging, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as yaml from 'yaml';
 import {
@@ -234,21 +234,20 @@ describe('ComponentDocument authoring', () => {
     });
   });
 
-  test('a document over the inline limit is written to one file however often it is synthesized', () => {
+  test('a document over the inline limit is written into the cloud assembly, named by its content', () => {
     const document = new ComponentDocument({ name: 'big' });
     for (let i = 0; i < 400; i++) {
       document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash(`Step${i}`, { commands: [`echo step number ${i}`] }));
     }
-    const sourceFiles = [1, 2, 3].map(() => {
-      const other = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
-      const component = new Component(other, 'Component', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
-      const staging = component.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging);
-      return staging!.sourcePath;
-    });
+    const sourceFileOf = (component: Component) =>
+      component.node.findAll().find((c): c is AssetStaging => c instanceof AssetStaging)!.sourcePath;
+    const first = new Component(stack, 'First', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
+    const second = new Component(stack, 'Second', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
 
-    expect(new Set(sourceFiles).size).toBe(1);
-    expect(fs.readFileSync(sourceFiles[0], 'utf-8')).toBe(document.toYaml());
-    expect(fs.readdirSync(path.dirname(sourceFiles[0]))).toEqual(['document.yml']);
+    const sourceFile = sourceFileOf(first);
+    expect(path.dirname(sourceFile)).toBe(Stage.of(stack)!.outdir);
+    expect(sourceFileOf(second)).toBe(sourceFile);
+    expect(fs.readFileSync(sourceFile, 'utf-8')).toBe(document.toYaml());
   });
 });
 

@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Token } from 'aws-cdk-lib';
+import { Stage, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
@@ -11,21 +10,15 @@ import { validationError } from './errors';
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
- * A file holding `text`, for an asset made from text generated at synth. Its folder is named by the
- * text's digest, so every synth of the same text reuses one file rather than leaving a new folder
- * behind each time; the file stays, since with asset staging off the assembly points at it. It is
- * written under a temporary name and renamed, so a parallel synth never reads it half-written.
+ * A file holding `text`, for an asset made from text generated at synth: written into the cloud
+ * assembly, which is the app's own folder and holds the staged copy anyway, under a name made from
+ * the text's digest (the same text, the same file). A shared temporary folder would leave a folder
+ * behind on every synth, or give a predictable path that other users of the machine could plant.
  */
-export function generatedFile(fileName: string, text: string): string {
+export function generatedFile(scope: IConstruct, suffix: string, text: string): string {
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  const file = path.join(os.tmpdir(), `cdk-imagebuilder-${digest}`, fileName);
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf-8') === text) {
-    return file;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, text);
-  fs.renameSync(partial, file);
+  const file = path.join(Stage.of(scope)!.outdir, `cdk-imagebuilder.${digest}${suffix}`);
+  fs.writeFileSync(file, text);
   return file;
 }
 
