@@ -189,13 +189,13 @@ const met = (ok: boolean) => ok ? 'met' : '**not met**';
 const perPipeline = (value: number, c: PipelineCase) => value / c.pipelines;
 const sizeRatio = (c: PipelineCase) => c.l2TemplateBytes / c.l1TemplateBytes;
 
+const runSpread = (c: PipelineCase) => `${ratio(c.l2L1RunRatios.low)}–${ratio(c.l2L1RunRatios.high)}`;
+
 function timeRow(c: PipelineCase): string {
   return `| ${c.pipelines} | ${ms(c.l2Ms)} | ${ms(c.skeletonMs)} | ${ms(c.l1Ms)} | ${ratio(c.l2Ms / c.l1Ms)} | ${runSpread(c)} | ` +
     `${ratio(c.l2CpuMs / c.l1CpuMs)} | ${ratio(c.skeletonMs / c.l1Ms)} | ${ratio(c.l2Ms / c.skeletonMs)} | ` +
     `${ms(perPipeline(c.l2Ms, c))} | ${ms(perPipeline(c.l1Ms, c))} |`;
 }
-
-const runSpread = (c: PipelineCase) => `${ratio(c.l2L1RunRatios.low)}–${ratio(c.l2L1RunRatios.high)}`;
 
 function sizeRow(c: PipelineCase): string {
   return `| ${c.pipelines} | ${Math.round(perPipeline(c.l2TemplateBytes, c))} | ${Math.round(perPipeline(c.l1TemplateBytes, c))} | ` +

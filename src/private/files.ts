@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stage, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
+import { fingerprint } from './fingerprint';
 
 /** S3 bucket naming rules: what `s3://bucket/key` can point at. */
 const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -16,8 +16,7 @@ const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * behind on every synth, or give a predictable path that other users of the machine could plant.
  */
 export function generatedFile(scope: IConstruct, suffix: string, text: string): string {
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  const file = path.join(Stage.of(scope)!.outdir, `cdk-imagebuilder.${digest}${suffix}`);
+  const file = path.join(Stage.of(scope)!.outdir, `cdk-imagebuilder.${fingerprint(text)}${suffix}`);
   fs.writeFileSync(file, text);
   return file;
 }
