@@ -51,6 +51,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // The run's temporary files (aws-cdk-lib's cdk.out folders, fixtures) go into one folder removed at the end.
+      globalSetup: '<rootDir>/test/helpers/temp-folder-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/temp-folder-teardown.ts',
     },
   },
 
