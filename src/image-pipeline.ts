@@ -181,6 +181,14 @@ export interface IImagePipeline extends IResource {
    * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
    */
   onWaitForAction(id: string, options?: events.OnEventOptions): events.Rule;
+
+  /**
+   * Grants `imagebuilder:SendWorkflowStepAction` on this pipeline's images and on workflow step
+   * executions: what answers a `WaitForAction` step with RESUME or STOP, e.g. a function that
+   * `onWaitForAction` targets. The IAM reference requires both resource types. Images are named
+   * after the recipe, so an imported pipeline needs its recipe.
+   */
+  grantSendWorkflowStepAction(grantee: iam.IGrantable): iam.Grant;
 }
 
 /**
@@ -425,6 +433,19 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
     grantWorkflowExecution(this, grantee);
   }
 
+  public grantSendWorkflowStepAction(grantee: iam.IGrantable): iam.Grant {
+    const images = this.imageArnPrefix('grantSendWorkflowStepAction names the images of the pipeline\'s recipe',
+      'images are named after their recipe, not the pipeline');
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['imagebuilder:SendWorkflowStepAction'],
+      resourceArns: [
+        `${images}*`,
+        Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'workflow-step-execution', resourceName: '*' }),
+      ],
+    });
+  }
+
   /** CVE events list the pipeline among their resources. */
   public onCveDetected(id: string, options: events.OnEventOptions = {}): events.Rule {
     return imageBuilderRule(this, id, options, 'EC2 Image Builder CVE Detected', { resources: [this.imagePipelineArn] });
@@ -482,16 +503,22 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
    * pattern matches the recipe's images only (a pipeline of another recipe never matches).
    */
   private imageRule(id: string, options: events.OnEventOptions, detailType: string | undefined, detail?: any): events.Rule {
-    const pattern: events.EventPattern = { resources: events.Match.prefix(this.imageArnPrefix(id)), detail };
+    const images = this.imageArnPrefix(`rule '${id}' matches the images of the pipeline's recipe`, 'image events name the image, not the pipeline');
+    const pattern: events.EventPattern = { resources: events.Match.prefix(images), detail };
     return imageBuilderRule(this, id, options, detailType, pattern);
   }
 
-  /** The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`. */
-  private imageArnPrefix(ruleId: string): string {
+  /**
+   * The ARN of this pipeline's images up to their name: `arn:...:image/<recipe name>/`.
+   *
+   * @param use what needs the recipe, for the error of an import without one
+   * @param why why the recipe, not the pipeline, names the images there
+   */
+  private imageArnPrefix(use: string, why: string): string {
     const recipeArn = this._recipeArn;
     if (recipeArn === undefined) {
-      throw validationError(`rule '${ruleId}' matches the images of the pipeline's recipe, which this import does not know (image events `
-        + 'name the image, not the pipeline): import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe', this);
+      throw validationError(`${use}, which this import does not know (${why}): `
+        + 'import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe', this);
     }
     // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
     this.imageArnPrefixOfRecipe ??= Stack.of(this).formatArn({

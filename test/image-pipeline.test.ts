@@ -14,7 +14,7 @@ import {
   PipelineWorkflow,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
-import { grantedResources } from './helpers/grants';
+import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
 import { logicalIdOf } from './helpers/logical-ids';
 import { expectNoNagErrors, nagSuppressionsOn } from './helpers/nag';
 
@@ -553,6 +553,44 @@ describe('ImagePipeline', () => {
         }],
       },
     });
+  });
+
+  test("grantSendWorkflowStepAction: answering the waiting workflow steps of this pipeline's images, not another pipeline's", () => {
+    const web = new ImagePipeline(stack, 'Web', { imageRecipe: ImageRecipe.fromImageRecipeName(stack, 'WebRecipe', 'web') });
+    const granted: string[] = evaluate(grantedResources(stack, (grantee) => web.grantSendWorkflowStepAction(grantee), 'imagebuilder:SendWorkflowStepAction'));
+    // IAM resource wildcards: `*` stands for any run of characters, `/` included.
+    const allows = (arn: string) => granted.some((resource) =>
+      new RegExp(`^${resource.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(arn));
+
+    expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.3/2')).toBe(true);
+    expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:workflow-step-execution/step-0123abcd-4567-89ab-cdef-0123456789ab')).toBe(true);
+    expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:image/web-server/1.0.3/2')).toBe(false);
+    expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/web')).toBe(false);
+    expect(allows('arn:aws:imagebuilder:eu-west-1:123456789012:image/web/1.0.3/2')).toBe(false);
+  });
+
+  test("grantSendWorkflowStepAction of a created recipe's pipeline names the images by the recipe's Name", () => {
+    const pipeline = newPipeline();
+    const recipeArn = { 'Fn::GetAtt': [logicalIdOf(stack.node.findChild('PipelineRecipe')), 'Arn'] };
+    expect(grantedResources(stack, (grantee) => pipeline.grantSendWorkflowStepAction(grantee), 'imagebuilder:SendWorkflowStepAction')).toEqual([
+      {
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/',
+          { 'Fn::Select': [1, { 'Fn::Split': ['/', recipeArn] }] },
+          '/*',
+        ]],
+      },
+      imageBuilderArnInStack('workflow-step-execution', '*'),
+    ]);
+    expectValidTemplate(stack);
+  });
+
+  test('fails: grantSendWorkflowStepAction on an import without its recipe, saying how to give it', () => {
+    const imported = ImagePipeline.fromImagePipelineArn(stack, 'Plain', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/web');
+    const role = new iam.Role(stack, 'Approver', { assumedBy: new iam.AccountRootPrincipal() });
+    expect(() => imported.grantSendWorkflowStepAction(role)).toThrow(
+      "grantSendWorkflowStepAction names the images of the pipeline's recipe, which this import does not know (images are named after " +
+      'their recipe, not the pipeline): import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe');
   });
 
   test('grantRead', () => {

@@ -31,6 +31,7 @@ const NAMESPACE_IMPORTS: Record<string, string> = {
   iam: 'aws-cdk-lib/aws-iam',
   imagebuilder: '../src',
   kms: 'aws-cdk-lib/aws-kms',
+  lambda: 'aws-cdk-lib/aws-lambda',
   logs: 'aws-cdk-lib/aws-logs',
   s3: 'aws-cdk-lib/aws-s3',
   sns: 'aws-cdk-lib/aws-sns',
@@ -43,6 +44,7 @@ const CORE_NAMES = ['App', 'CfnParameter', 'Duration', 'RemovalPolicy', 'Size', 
 
 /** Variables that blocks assume exist (made in another block, or the reader's own). */
 const DECLARATIONS = `
+declare const approver: lambda.IFunction;
 declare const bucket: s3.IBucket;
 declare const buildersGroup: ec2.ISecurityGroup;
 declare const buildInstanceRole: iam.IRole;
