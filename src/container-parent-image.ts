@@ -4,10 +4,14 @@ import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
-import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateImageBuilderArn } from './private/validation';
+import {
+  IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, validateSemanticVersion,
+} from './private/validation';
 
 /** Docker Hub repository names: optional namespace, lowercase path components (Docker reference grammar). */
 const DOCKER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+/** AWS-managed images are taken at their latest version unless one is given. */
+const LATEST_VERSION = 'x.x.x';
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** DOCKER_TAG in words: the first character is said apart, since a tag like '-foo' fails on it alone. */
 const DOCKER_TAG_RULE = 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore';
@@ -24,6 +28,30 @@ export interface ContainerParentImageOptions {
    */
   readonly tag?: string;
 
+  /**
+   * The platform of the image, so that the recipe can check its components against it.
+   *
+   * @default Platform.LINUX
+   */
+  readonly platform?: Platform;
+}
+
+/**
+ * Options for an AWS-managed container parent image.
+ */
+export interface AwsManagedContainerParentImageOptions {
+  /**
+   * The version, with trailing `x` wildcards allowed (`2.x.x`, `2025.06.x`).
+   *
+   * @default x.x.x (the latest, so each build starts from the newest release)
+   */
+  readonly imageVersion?: string;
+}
+
+/**
+ * Options for an AWS-managed container parent image given by the name in its ARN.
+ */
+export interface AwsManagedContainerImageNameOptions extends AwsManagedContainerParentImageOptions {
   /**
    * The platform of the image, so that the recipe can check its components against it.
    *
@@ -160,23 +188,27 @@ export abstract class ContainerParentImage {
   /**
    * An AWS-managed Image Builder container image, in the stack's region, with its platform.
    *
-   * @param image e.g. `AwsManagedContainerImage.AMAZON_LINUX_2023`; its latest version (`x.x.x`) is taken
+   * @param image e.g. `AwsManagedContainerImage.AMAZON_LINUX_2023`
+   * @param options the version
    */
-  public static fromAwsManagedContainerImage(image: AwsManagedContainerImage): ContainerParentImage {
-    return ContainerParentImage.fromAwsManagedImage(image.imageName, { platform: image.platform });
+  public static fromAwsManagedContainerImage(
+    image: AwsManagedContainerImage, options: AwsManagedContainerParentImageOptions = {}): ContainerParentImage {
+    return ContainerParentImage.fromAwsManagedImage(image.imageName, { ...options, platform: image.platform });
   }
 
   /**
    * An AWS-managed Image Builder container image by name, in the stack's region.
    *
    * @param imageName e.g. `amazon-linux-x86-2` or `ubuntu-24-x86-24-04`
-   * @param options the platform
+   * @param options the version and platform
    */
-  public static fromAwsManagedImage(imageName: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+  public static fromAwsManagedImage(imageName: string, options: AwsManagedContainerImageNameOptions = {}): ContainerParentImage {
+    const version = options.imageVersion ?? LATEST_VERSION;
     return new Bound((scope) => {
       check(scope, IMAGE_BUILDER_IMAGE_NAME, imageName,
         'parentImage AWS-managed image name must be lowercase letters, digits, hyphens and underscores, as in Image Builder image ARNs');
-      const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${imageName}/x.x.x` });
+      validateSemanticVersion(scope, 'imageVersion', version, VersionWildcards.TRAILING);
+      const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${imageName}/${version}` });
       return { parentImage: arn, platform: options.platform ?? Platform.LINUX };
     });
   }

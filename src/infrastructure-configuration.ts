@@ -398,6 +398,16 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   public readonly securityGroups: ec2.ISecurityGroup[];
 
   /**
+   * The bucket the build and test instances upload their logs to, if any (`logBucket`).
+   */
+  public readonly logBucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the logs in `logBucket`, if any (`logPrefix`).
+   */
+  public readonly logPrefix?: string;
+
+  /**
    * The instance types given, if any.
    *
    * @internal
@@ -448,6 +458,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
       EC2_SERVICE, 'the build and test instances run as it');
     this.instanceProfile = props.instanceProfile ?? this.createInstanceProfile(this.role!);
     this.securityGroups = props.securityGroups ?? (props.vpc ? [this.createSecurityGroup(props.vpc)] : []);
+    this.logBucket = props.logBucket;
+    this.logPrefix = props.logPrefix;
     if (this.securityGroups.length > 0) {
       this.buildConnections = new ec2.Connections({ securityGroups: this.securityGroups });
     }

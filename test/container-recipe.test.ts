@@ -243,6 +243,35 @@ describe('ContainerRecipe', () => {
       expect(recipe.platform).toBe(platform);
     });
 
+    test('an AWS-managed container image at a pinned version, or a version with trailing wildcards', () => {
+      newRecipe({
+        parentImage: ContainerParentImage.fromAwsManagedContainerImage(AwsManagedContainerImage.UBUNTU_24_04, { imageVersion: '2025.6.x' }),
+      }, 'Pinned');
+      expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:us-east-1:aws:image/ubuntu-24-x86-24-04/2025.6.x');
+      expectValidTemplate(stack);
+    });
+
+    test('an AWS-managed container image by name at a version, with the platform given', () => {
+      const recipe = newRecipe({
+        parentImage: ContainerParentImage.fromAwsManagedImage('windows-server-2022-x86-core-ltsc2022-amd64', {
+          imageVersion: '1.0.0', platform: Platform.WINDOWS,
+        }),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateWindows', { platform: Platform.WINDOWS }) }],
+      }, 'ByName');
+      expect(inAwsPartition(parentImageOf())).toBe('arn:aws:imagebuilder:us-east-1:aws:image/windows-server-2022-x86-core-ltsc2022-amd64/1.0.0');
+      expect(recipe.platform).toBe(Platform.WINDOWS);
+    });
+
+    test.each([
+      ['1.x.2', "imageVersion must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x); every node after the first x must be x too, got '1.x.2'"],
+      ['2025.06', "imageVersion must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x), got '2025.06'"],
+      ['1.0.0/1', "imageVersion must be major.minor.patch with numbers or trailing x wildcards (e.g. 1.2.x, x.x.x), without a /build number, got '1.0.0/1'"],
+    ])('fails on the AWS-managed container image version %s', (imageVersion, message) => {
+      expect(() => newRecipe({
+        parentImage: ContainerParentImage.fromAwsManagedContainerImage(AwsManagedContainerImage.AMAZON_LINUX_2023, { imageVersion }),
+      })).toThrow(message);
+    });
+
     test('a Linux component on an AWS-managed Windows container image fails', () => {
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromAwsManagedContainerImage(AwsManagedContainerImage.WINDOWS_SERVER_2019_CORE) }))
         .toThrow("components must all run on Windows, the platform of the parent image, got component 'update-linux' for Linux");

@@ -436,6 +436,17 @@ describe('InfrastructureConfiguration', () => {
       expectValidAndNagClean();
     });
 
+    test('the log bucket and prefix are attributes of the construct, undefined without logging', () => {
+      const bucket = s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs');
+      const logged = newInfra({ logBucket: bucket, logPrefix: 'builds/' });
+      const unlogged = new InfrastructureConfiguration(stack, 'Unlogged');
+
+      expect(logged.logBucket).toBe(bucket);
+      expect(logged.logPrefix).toBe('builds/');
+      expect(unlogged.logBucket).toBeUndefined();
+      expect(unlogged.logPrefix).toBeUndefined();
+    });
+
     test('without a prefix the role may put objects anywhere in the bucket', () => {
       newInfra({ logBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'my-logs') });
 
