@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -188,8 +189,8 @@ export abstract class ComponentData {
    * @param bucket the bucket that holds the document
    * @param key the object key of the document
    */
-  public static fromS3(bucket: s3.IBucket, key: string): ComponentData {
-    return new S3ComponentData(bucket, key);
+  public static fromS3(bucket: s3.IBucket, key: string): S3ComponentData {
+    return new BucketObjectComponentData(bucket, key);
   }
 
   /**
@@ -278,13 +279,51 @@ class AssetComponentData extends ComponentData {
   }
 }
 
-class S3ComponentData extends ComponentData {
-  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+/**
+ * A component document in S3, as `ComponentData.fromS3` gives it: the object, and grants on it.
+ */
+export abstract class S3ComponentData extends ComponentData {
+  /**
+   * @param bucket the bucket that holds the document
+   * @param key the object key of the document
+   */
+  protected constructor(
+    /** The bucket that holds the document. */
+    public readonly bucket: s3.IBucket,
+    /** The object key of the document. */
+    public readonly key: string) {
     super();
+  }
+
+  /**
+   * Grants reading the document object (and decrypting it with the bucket's KMS key, if any), e.g. to
+   * the role that deploys the stack, which Image Builder reads it as.
+   *
+   * @param grantee the principal
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, this.key);
+  }
+
+  /**
+   * Grants writing the document object (and encrypting it with the bucket's KMS key, if any), e.g. to
+   * the job that publishes new versions of it.
+   *
+   * @param grantee the principal
+   */
+  public grantPut(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantPut(grantee, this.key);
   }
 
   public bind(scope: Construct): ComponentDataConfig {
     return { uri: s3ObjectUrl(scope, 'data', this.bucket, this.key) };
+  }
+}
+
+/** The only kind of S3ComponentData: its constructor is protected so that `ComponentData.fromS3` is the one way to make one. */
+class BucketObjectComponentData extends S3ComponentData {
+  public constructor(bucket: s3.IBucket, key: string) {
+    super(bucket, key);
   }
 }
 

@@ -147,8 +147,8 @@ export abstract class DockerfileTemplate {
    * @param bucket the bucket
    * @param key the object key
    */
-  public static fromS3(bucket: s3.IBucket, key: string): DockerfileTemplate {
-    return new S3Dockerfile(bucket, key);
+  public static fromS3(bucket: s3.IBucket, key: string): S3DockerfileTemplate {
+    return new BucketObjectDockerfileTemplate(bucket, key);
   }
 
   /**
@@ -598,13 +598,51 @@ class AssetDockerfile extends DockerfileTemplate {
   }
 }
 
-class S3Dockerfile extends DockerfileTemplate {
-  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+/**
+ * A Dockerfile template in S3, as `DockerfileTemplate.fromS3` gives it: the object, and grants on it.
+ */
+export abstract class S3DockerfileTemplate extends DockerfileTemplate {
+  /**
+   * @param bucket the bucket that holds the template
+   * @param key the object key of the template
+   */
+  protected constructor(
+    /** The bucket that holds the template. */
+    public readonly bucket: s3.IBucket,
+    /** The object key of the template. */
+    public readonly key: string) {
     super();
+  }
+
+  /**
+   * Grants reading the template object (and decrypting it with the bucket's KMS key, if any), e.g. to
+   * the role that deploys the stack, which Image Builder reads it as.
+   *
+   * @param grantee the principal
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, this.key);
+  }
+
+  /**
+   * Grants writing the template object (and encrypting it with the bucket's KMS key, if any), e.g. to
+   * the job that publishes new versions of it.
+   *
+   * @param grantee the principal
+   */
+  public grantPut(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantPut(grantee, this.key);
   }
 
   public bind(scope: Construct): DockerfileTemplateConfig {
     return { uri: s3ObjectUrl(scope, 'dockerfileTemplate', this.bucket, this.key) };
+  }
+}
+
+/** The only kind of S3DockerfileTemplate: its constructor is protected so that `DockerfileTemplate.fromS3` is the one way to make one. */
+class BucketObjectDockerfileTemplate extends S3DockerfileTemplate {
+  public constructor(bucket: s3.IBucket, key: string) {
+    super(bucket, key);
   }
 }
 

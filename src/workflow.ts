@@ -326,8 +326,8 @@ export abstract class WorkflowData {
    * @param bucket the bucket that holds the document
    * @param key the object key of the document
    */
-  public static fromS3(bucket: s3.IBucket, key: string): WorkflowData {
-    return new S3WorkflowData(bucket, key);
+  public static fromS3(bucket: s3.IBucket, key: string): S3WorkflowData {
+    return new BucketObjectWorkflowData(bucket, key);
   }
 
   /**
@@ -378,13 +378,51 @@ class AssetWorkflowData extends WorkflowData {
   }
 }
 
-class S3WorkflowData extends WorkflowData {
-  public constructor(private readonly bucket: s3.IBucket, private readonly key: string) {
+/**
+ * A workflow document in S3, as `WorkflowData.fromS3` gives it: the object, and grants on it.
+ */
+export abstract class S3WorkflowData extends WorkflowData {
+  /**
+   * @param bucket the bucket that holds the document
+   * @param key the object key of the document
+   */
+  protected constructor(
+    /** The bucket that holds the document. */
+    public readonly bucket: s3.IBucket,
+    /** The object key of the document. */
+    public readonly key: string) {
     super();
+  }
+
+  /**
+   * Grants reading the document object (and decrypting it with the bucket's KMS key, if any), e.g. to
+   * the role that deploys the stack, which Image Builder reads it as.
+   *
+   * @param grantee the principal
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantRead(grantee, this.key);
+  }
+
+  /**
+   * Grants writing the document object (and encrypting it with the bucket's KMS key, if any), e.g. to
+   * the job that publishes new versions of it.
+   *
+   * @param grantee the principal
+   */
+  public grantPut(grantee: iam.IGrantable): iam.Grant {
+    return this.bucket.grantPut(grantee, this.key);
   }
 
   public bind(scope: Construct): WorkflowDataConfig {
     return { uri: s3ObjectUrl(scope, 'data', this.bucket, this.key) };
+  }
+}
+
+/** The only kind of S3WorkflowData: its constructor is protected so that `WorkflowData.fromS3` is the one way to make one. */
+class BucketObjectWorkflowData extends S3WorkflowData {
+  public constructor(bucket: s3.IBucket, key: string) {
+    super(bucket, key);
   }
 }
 
