@@ -1,4 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import {
+  AppendFileStepProps, CreateSymlinkStepProps, DeleteFileStepProps, DeleteFolderStepProps, MsiStepProps,
+  SetFileOwnerStepProps, SetFilePermissionsStepProps, SetFolderOwnerStepProps, SetFolderPermissionsStepProps, TransferStepProps,
+} from './component-step-props';
 import { Platform } from './platform';
 import { unscopedValidationError } from './private/errors';
 import { DocumentFinding, LineLocator, parseDocumentYaml, validateDocument } from './private/toe/document-validator';
@@ -455,6 +459,78 @@ export class ComponentStep {
     return new ComponentStep(name, 'CreateFolder', [{ path: props.path, overwrite: props.overwrite }], props);
   }
 
+  /** Copies files (`CopyFile`); a wildcard source copies every match. */
+  public static copyFile(name: string, props: TransferStepProps): ComponentStep {
+    return ComponentStep.transfer(name, 'CopyFile', props);
+  }
+
+  /** Copies folders with their contents (`CopyFolder`). */
+  public static copyFolder(name: string, props: TransferStepProps): ComponentStep {
+    return ComponentStep.transfer(name, 'CopyFolder', props);
+  }
+
+  /** Moves files (`MoveFile`). */
+  public static moveFile(name: string, props: TransferStepProps): ComponentStep {
+    return ComponentStep.transfer(name, 'MoveFile', props);
+  }
+
+  /** Moves folders with their contents (`MoveFolder`). */
+  public static moveFolder(name: string, props: TransferStepProps): ComponentStep {
+    return ComponentStep.transfer(name, 'MoveFolder', props);
+  }
+
+  /** Deletes files (`DeleteFile`). */
+  public static deleteFile(name: string, props: DeleteFileStepProps): ComponentStep {
+    return new ComponentStep(name, 'DeleteFile', [{ path: props.path }], props);
+  }
+
+  /** Deletes a folder (`DeleteFolder`). */
+  public static deleteFolder(name: string, props: DeleteFolderStepProps): ComponentStep {
+    return new ComponentStep(name, 'DeleteFolder', [{ path: props.path, force: props.force }], props);
+  }
+
+  /** Appends text to a file (`AppendFile`). */
+  public static appendFile(name: string, props: AppendFileStepProps): ComponentStep {
+    return new ComponentStep(name, 'AppendFile', [{ path: props.path, content: props.content, encoding: props.encoding }], props);
+  }
+
+  /** Creates a symbolic link (`CreateSymlink`; Linux, macOS). */
+  public static createSymlink(name: string, props: CreateSymlinkStepProps): ComponentStep {
+    return new ComponentStep(name, 'CreateSymlink', [{ path: props.path, target: props.target, force: props.force }], props);
+  }
+
+  /** Sets a file's permissions (`SetFilePermissions`; Linux, macOS). */
+  public static setFilePermissions(name: string, props: SetFilePermissionsStepProps): ComponentStep {
+    return new ComponentStep(name, 'SetFilePermissions', [{ path: props.path, permissions: props.permissions }], props);
+  }
+
+  /** Sets a folder's permissions (`SetFolderPermissions`; Linux, macOS). */
+  public static setFolderPermissions(name: string, props: SetFolderPermissionsStepProps): ComponentStep {
+    return new ComponentStep(name, 'SetFolderPermissions',
+      [{ path: props.path, permissions: props.permissions, recursive: props.recursive }], props);
+  }
+
+  /** Sets a file's owner (`SetFileOwner`; Linux, macOS). */
+  public static setFileOwner(name: string, props: SetFileOwnerStepProps): ComponentStep {
+    return new ComponentStep(name, 'SetFileOwner', [{ path: props.path, owner: props.owner, group: props.group }], props);
+  }
+
+  /** Sets a folder's owner (`SetFolderOwner`; Linux, macOS). */
+  public static setFolderOwner(name: string, props: SetFolderOwnerStepProps): ComponentStep {
+    return new ComponentStep(name, 'SetFolderOwner',
+      [{ path: props.path, owner: props.owner, group: props.group, recursive: props.recursive }], props);
+  }
+
+  /** Installs an MSI package (`InstallMSI`; Windows). */
+  public static installMsi(name: string, props: MsiStepProps): ComponentStep {
+    return ComponentStep.msi(name, 'InstallMSI', props);
+  }
+
+  /** Uninstalls an MSI package (`UninstallMSI`; Windows). */
+  public static uninstallMsi(name: string, props: MsiStepProps): ComponentStep {
+    return ComponentStep.msi(name, 'UninstallMSI', props);
+  }
+
   /** Installs OS updates. */
   public static updateOs(name: string, props: UpdateOsStepProps = {}): ComponentStep {
     return new ComponentStep(name, 'UpdateOS', { include: props.include, exclude: props.exclude }, props);
@@ -480,6 +556,22 @@ export class ComponentStep {
    */
   public static custom(name: string, action: string, inputs: any, options: StepOptions = {}): ComponentStep {
     return new ComponentStep(name, action, inputs, options);
+  }
+
+  private static transfer(name: string, action: string, props: TransferStepProps): ComponentStep {
+    return new ComponentStep(name, action, [{ source: props.source, destination: props.destination, overwrite: props.overwrite }], props);
+  }
+
+  private static msi(name: string, action: string, props: MsiStepProps): ComponentStep {
+    return new ComponentStep(name, action, {
+      path: props.path,
+      reboot: props.reboot,
+      logOptions: props.logOptions,
+      logFile: props.logFile,
+      properties: props.properties,
+      ignoreAuthenticodeSignatureErrors: props.ignoreAuthenticodeSignatureErrors,
+      allowUnsignedInstaller: props.allowUnsignedInstaller,
+    }, props);
   }
 
   /** The step's name. */

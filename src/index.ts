@@ -5,6 +5,7 @@ export * from './component-file';
 export * from './aws-managed-component';
 export * from './aws-marketplace-component';
 export * from './component-document';
+export * from './component-step-props';
 export * from './parent-image';
 export * from './image-recipe';
 export * from './container-parent-image';
