@@ -1,4 +1,4 @@
-import { Duration, Fn, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
+import { Duration, IResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,7 @@ import {
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { fingerprint } from './private/fingerprint';
+import { WORKFLOW_STEP_WAITING, grantSendWorkflowStepAction, imageArnPrefixOfRecipe, imageBuilderRule } from './private/image-events';
 import { resolveUnversionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
@@ -402,7 +403,7 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   public abstract readonly imageRecipe?: IImageRecipe;
   /** The recipe of a container pipeline, when known. */
   public abstract readonly containerRecipe?: IContainerRecipe;
-  private imageArnPrefixOfRecipe?: string;
+  private recipeImageArnPrefix?: string;
 
   /**
    * The ARN of the pipeline's recipe, when known: image events are matched by the recipe's name.
@@ -436,14 +437,7 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
   public grantSendWorkflowStepAction(grantee: iam.IGrantable): iam.Grant {
     const images = this.imageArnPrefix('grantSendWorkflowStepAction names the images of the pipeline\'s recipe',
       'images are named after their recipe, not the pipeline');
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['imagebuilder:SendWorkflowStepAction'],
-      resourceArns: [
-        `${images}*`,
-        Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'workflow-step-execution', resourceName: '*' }),
-      ],
-    });
+    return grantSendWorkflowStepAction(this, grantee, images);
   }
 
   /** CVE events list the pipeline among their resources. */
@@ -495,7 +489,7 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
    * An EventBridge rule for `WaitForAction` workflow steps of this pipeline's images.
    */
   public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {
-    return this.imageRule(id, options, 'EC2 Image Builder Workflow Step Waiting');
+    return this.imageRule(id, options, WORKFLOW_STEP_WAITING);
   }
 
   /**
@@ -520,13 +514,8 @@ abstract class ImagePipelineBase extends Resource implements IImagePipeline {
       throw validationError(`${use}, which this import does not know (${why}): `
         + 'import the pipeline with fromImagePipelineAttributes and its imageRecipe or containerRecipe', this);
     }
-    // Images of a pipeline are named after its recipe: .../image-recipe/<name>/<version> → .../image/<name>/
-    this.imageArnPrefixOfRecipe ??= Stack.of(this).formatArn({
-      service: 'imagebuilder',
-      resource: 'image',
-      resourceName: `${Fn.select(1, Fn.split('/', recipeArn))}/`,
-    });
-    return this.imageArnPrefixOfRecipe;
+    this.recipeImageArnPrefix ??= imageArnPrefixOfRecipe(this, recipeArn);
+    return this.recipeImageArnPrefix;
   }
 }
 
@@ -705,21 +694,4 @@ export class ImagePipeline extends ImagePipelineBase {
     })];
     return this.executionTriggers;
   }
-}
-
-/** A rule for Image Builder events of `detailType` (any, when undefined) that also match `pattern`. */
-function imageBuilderRule(
-  scope: Construct, id: string, options: events.OnEventOptions, detailType: string | undefined, pattern: events.EventPattern,
-): events.Rule {
-  const rule = new events.Rule(scope, id, {
-    description: options.description,
-    ruleName: options.ruleName,
-    crossStackScope: options.crossStackScope,
-  });
-  rule.addEventPattern({ source: ['aws.imagebuilder'], detailType: detailType ? [detailType] : undefined, ...pattern });
-  rule.addEventPattern(options.eventPattern);
-  if (options.target) {
-    rule.addTarget(options.target);
-  }
-  return rule;
 }
