@@ -1,5 +1,6 @@
 import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImage, CfnImageProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,7 @@ import {
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
+import { WORKFLOW_STEP_WAITING, grantSendWorkflowStepAction, imageArnPrefixOfRecipe, imageBuilderRule } from './private/image-events';
 import { resolveVersionedImport } from './private/imports';
 import { allowContainerDeletion } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
@@ -439,6 +441,10 @@ export class Image extends ImageBase {
   /** The role that runs workflows and writes to the custom log group, when there is one. */
   public readonly executionRole?: iam.IRole;
 
+  private readonly resource: CfnImage;
+  /** The recipe the image is built from, which names it: known before the build, unlike the image's own ARN. */
+  private readonly recipe: { readonly arn: string; readonly version: string };
+
   public constructor(scope: Construct, id: string, props: ImageProps) {
     props = injectProps(Image.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
@@ -449,6 +455,7 @@ export class Image extends ImageBase {
     this.platform = build.recipe.platform;
     this.infrastructureConfiguration = build.infrastructureConfiguration;
     this.executionRole = build.executionRole;
+    this.recipe = { arn: build.recipeArn, version: build.recipeVersion };
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.deletionExecutionRole && removalPolicy !== RemovalPolicy.DESTROY) {
       throw validationError(`deletionExecutionRole is only used with removalPolicy DESTROY, got ${removalPolicy.toUpperCase()}; leave it out`, this);
@@ -457,7 +464,7 @@ export class Image extends ImageBase {
     requireTrustedBy(this, 'deletionExecutionRole', props.deletionExecutionRole, IMAGE_BUILDER_SERVICE,
       'Image Builder removes the image\'s AMIs, snapshots and containers as it');
 
-    const resource = new CfnImage(this, 'Resource', {
+    const resource = this.resource = new CfnImage(this, 'Resource', {
       ...build.properties,
       deletionSettings: removalPolicy === RemovalPolicy.DESTROY
         ? { executionRole: (props.deletionExecutionRole ?? this.deletionRole()).roleArn } : undefined,
@@ -477,12 +484,48 @@ export class Image extends ImageBase {
   }
 
   /**
+   * Lets `grantee` answer the `WaitForAction` steps of this image's workflows:
+   * `imagebuilder:SendWorkflowStepAction` on the builds of the image's recipe version
+   * (`.../image/<recipe name>/<version>/*`) and on workflow step executions, the two resource types
+   * IAM requires. The build starts once the grant is in place: the deployment waits for the image,
+   * and the image waits for the answer.
+   *
+   * @param grantee who answers, e.g. the function an `onWaitForAction` rule invokes
+   */
+  public grantSendWorkflowStepAction(grantee: iam.IGrantable): iam.Grant {
+    const grant = grantSendWorkflowStepAction(this, grantee, this.buildArnPrefix());
+    grant.applyBefore(this.resource);
+    return grant;
+  }
+
+  /**
+   * An EventBridge rule for the `WaitForAction` steps of this image's workflows. The image's ARN
+   * is known only when the build ends, so the rule matches the builds of its recipe version
+   * (`.../image/<recipe name>/<version>/`), a pipeline's builds of that version too. The build
+   * starts once the rule exists.
+   *
+   * @param id the rule's construct ID
+   * @param options the target, and more of the event pattern
+   */
+  public onWaitForAction(id: string, options: events.OnEventOptions = {}): events.Rule {
+    const rule = imageBuilderRule(this, id, options, WORKFLOW_STEP_WAITING,
+      { resources: events.Match.prefix(this.buildArnPrefix()) });
+    this.resource.node.addDependency(rule);
+    return rule;
+  }
+
+  /**
    * The ARN CloudFormation returns, the build version ARN of the one build this image is.
    *
    * @internal
    */
   protected _iamResourceArns(): string[] {
     return [this.imageArn];
+  }
+
+  /** The start of the ARNs of this image's builds, `.../image/<recipe name>/<version>/`. */
+  private buildArnPrefix(): string {
+    return imageArnPrefixOfRecipe(this, this.recipe.arn, this.recipe.version);
   }
 
   /** The role Image Builder removes the image's AMIs, snapshots and containers with. */
@@ -495,6 +538,8 @@ export class Image extends ImageBase {
 interface ImageBuild {
   readonly properties: CfnImageProps;
   readonly recipe: { readonly platform?: Platform };
+  readonly recipeArn: string;
+  readonly recipeVersion: string;
   readonly containerRecipe?: IContainerRecipe;
   readonly infrastructureConfiguration: IInfrastructureConfiguration;
   readonly executionRole?: iam.IRole;
@@ -514,6 +559,8 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   const executionRole = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
   return {
     recipe,
+    recipeArn: props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn,
+    recipeVersion: props.imageRecipe?.imageRecipeVersion ?? props.containerRecipe!.containerRecipeVersion,
     containerRecipe: props.containerRecipe,
     infrastructureConfiguration,
     executionRole,
@@ -554,6 +601,8 @@ function buildWithPipeline(image: Image, props: ImageProps, pipeline: ImagePipel
   }
   return {
     recipe: (pipeline.imageRecipe ?? pipeline.containerRecipe)!,
+    recipeArn: pipeline.imageRecipe?.imageRecipeArn ?? pipeline.containerRecipe!.containerRecipeArn,
+    recipeVersion: pipeline.imageRecipe?.imageRecipeVersion ?? pipeline.containerRecipe!.containerRecipeVersion,
     containerRecipe: pipeline.containerRecipe,
     infrastructureConfiguration: pipeline.infrastructureConfiguration,
     properties: {

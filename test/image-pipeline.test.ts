@@ -14,7 +14,8 @@ import {
   PipelineWorkflow,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
-import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
+import { evaluate, matches } from './helpers/event-patterns';
+import { grantedResources, iamResourcesAllow, imageBuilderArnInStack } from './helpers/grants';
 import { logicalIdOf } from './helpers/logical-ids';
 import { expectNoNagErrors, nagSuppressionsOn } from './helpers/nag';
 
@@ -88,31 +89,6 @@ function createdTestWorkflowArn(workflow: Workflow): unknown {
 /** The schedule of the only pipeline of the stack. */
 function scheduleOf(): any {
   return Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline'))[0].Properties.Schedule;
-}
-
-/** Evaluates the intrinsics a rule pattern holds here: Join, Select/Split of literals, the partition. */
-function evaluate(value: any): any {
-  if (Array.isArray(value)) return value.map(evaluate);
-  if (value && typeof value === 'object') {
-    if ('Fn::Join' in value) return evaluate(value['Fn::Join'][1]).join(value['Fn::Join'][0]);
-    if ('Ref' in value && value.Ref === 'AWS::Partition') return 'aws';
-    if ('Fn::Select' in value) return evaluate(value['Fn::Select'][1])[value['Fn::Select'][0]];
-    if ('Fn::Split' in value) return evaluate(value['Fn::Split'][1]).split(value['Fn::Split'][0]);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v)]));
-  }
-  return value;
-}
-
-/** The subset of EventBridge matching these patterns use: exact values, prefixes, nested objects. */
-function matches(pattern: any, event: any): boolean {
-  return Object.entries(pattern).every(([key, expected]: [string, any]) => {
-    const actual = event[key];
-    if (Array.isArray(expected)) {
-      const values = Array.isArray(actual) ? actual : [actual];
-      return values.some((v) => expected.some((e) => (e && typeof e === 'object' && 'prefix' in e ? String(v).startsWith(e.prefix) : e === v)));
-    }
-    return actual !== undefined && matches(expected, actual);
-  });
 }
 
 describe('ImagePipeline', () => {
@@ -558,9 +534,7 @@ describe('ImagePipeline', () => {
   test("grantSendWorkflowStepAction: answering the waiting workflow steps of this pipeline's images, not another pipeline's", () => {
     const web = new ImagePipeline(stack, 'Web', { imageRecipe: ImageRecipe.fromImageRecipeName(stack, 'WebRecipe', 'web') });
     const granted: string[] = evaluate(grantedResources(stack, (grantee) => web.grantSendWorkflowStepAction(grantee), 'imagebuilder:SendWorkflowStepAction'));
-    // IAM resource wildcards: `*` stands for any run of characters, `/` included.
-    const allows = (arn: string) => granted.some((resource) =>
-      new RegExp(`^${resource.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(arn));
+    const allows = (arn: string) => iamResourcesAllow(granted, arn);
 
     expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:image/web/1.0.3/2')).toBe(true);
     expect(allows('arn:aws:imagebuilder:us-east-1:123456789012:workflow-step-execution/step-0123abcd-4567-89ab-cdef-0123456789ab')).toBe(true);

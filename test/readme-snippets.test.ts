@@ -44,6 +44,7 @@ const CORE_NAMES = ['App', 'CfnParameter', 'Duration', 'RemovalPolicy', 'Size', 
 
 /** Variables that blocks assume exist (made in another block, or the reader's own). */
 const DECLARATIONS = `
+declare const approvalWorkflow: imagebuilder.IWorkflow;
 declare const approver: lambda.IFunction;
 declare const bucket: s3.IBucket;
 declare const buildersGroup: ec2.ISecurityGroup;

@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -26,15 +26,16 @@ export function imageBuilderRule(
 /**
  * The start of the ARNs of the images a recipe builds, which are named after it:
  * `.../image-recipe/<name>/<version>` gives `.../image/<name>/`, or `.../image/<name>/<version>/`
- * with `withVersion` (an image's version is its recipe's).
+ * when `version` is given and exact (an image's version is its recipe's; a wildcard version says
+ * nothing of which one is built).
  */
-export function imageArnPrefixOfRecipe(scope: Construct, recipeArn: string, withVersion = false): string {
-  const parts = Fn.split('/', recipeArn);
-  const name = Fn.select(1, parts);
+export function imageArnPrefixOfRecipe(scope: Construct, recipeArn: string, version?: string): string {
+  const name = Fn.select(1, Fn.split('/', recipeArn));
+  const exactVersion = version !== undefined && (Token.isUnresolved(version) || !version.includes('x'));
   return Stack.of(scope).formatArn({
     service: 'imagebuilder',
     resource: 'image',
-    resourceName: withVersion ? `${name}/${Fn.select(2, parts)}/` : `${name}/`,
+    resourceName: exactVersion ? `${name}/${version}/` : `${name}/`,
   });
 }
 

@@ -23,3 +23,9 @@ export function grantedResources(stack: Stack, grant: (grantee: iam.IGrantable) 
 export function imageBuilderArnInStack(resourceType: string, resourceName: string): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:123456789012:${resourceType}/${resourceName}`]] };
 }
+
+/** Whether one of the IAM resource ARNs `granted` covers `arn`: in IAM, `*` stands for any run of characters, `/` included. */
+export function iamResourcesAllow(granted: string[], arn: string): boolean {
+  return granted.some((resource) =>
+    new RegExp(`^${resource.split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(arn));
+}
