@@ -1,7 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import {
-  AppendFileStepProps, CreateSymlinkStepProps, DeleteFileStepProps, DeleteFolderStepProps, MsiStepProps,
-  SetFileOwnerStepProps, SetFilePermissionsStepProps, SetFolderOwnerStepProps, SetFolderPermissionsStepProps, TransferStepProps,
+  AppendFileStepProps, CreateSymlinkStepProps, DeleteFileStepProps, DeleteFolderStepProps, ExecuteDocumentStepProps,
+  ListFilesStepProps, MsiStepProps, ReadFileStepProps, SetFileEncodingStepProps, SetFileOwnerStepProps,
+  SetFilePermissionsStepProps, SetFolderOwnerStepProps, SetFolderPermissionsStepProps, TransferStepProps,
 } from './component-step-props';
 import { Platform } from './platform';
 import { unscopedValidationError } from './private/errors';
@@ -492,6 +493,32 @@ export class ComponentStep {
   /** Appends text to a file (`AppendFile`). */
   public static appendFile(name: string, props: AppendFileStepProps): ComponentStep {
     return new ComponentStep(name, 'AppendFile', [{ path: props.path, content: props.content, encoding: props.encoding }], props);
+  }
+
+  /** Reads a text file into the step's `content` output (`ReadFile`). */
+  public static readFile(name: string, props: ReadFileStepProps): ComponentStep {
+    return new ComponentStep(name, 'ReadFile', [{ path: props.path, encoding: props.encoding, printFileContent: props.printFileContent }], props);
+  }
+
+  /** Lists the files of a folder into the step's `files` output (`ListFiles`). */
+  public static listFiles(name: string, props: ListFilesStepProps): ComponentStep {
+    return new ComponentStep(name, 'ListFiles',
+      [{ path: props.path, fileNamePattern: props.fileNamePattern, recursive: props.recursive }], props);
+  }
+
+  /** Converts a UTF-8 file to another encoding (`SetFileEncoding`). */
+  public static setFileEncoding(name: string, props: SetFileEncodingStepProps): ComponentStep {
+    return new ComponentStep(name, 'SetFileEncoding', [{ path: props.path, encoding: props.encoding }], props);
+  }
+
+  /** Runs another component document (`ExecuteDocument`). */
+  public static executeDocument(name: string, props: ExecuteDocumentStepProps): ComponentStep {
+    return new ComponentStep(name, 'ExecuteDocument', {
+      'document': props.document,
+      'document-s3-bucket-owner': props.documentS3BucketOwner,
+      'phases': props.phases?.join(','),
+      'parameters': props.parameters && Object.entries(props.parameters).map(([parameter, value]) => ({ name: parameter, value })),
+    }, props);
   }
 
   /** Creates a symbolic link (`CreateSymlink`; Linux, macOS). */

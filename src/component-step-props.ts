@@ -2,7 +2,7 @@
  * Properties of the file system and software installation steps of `ComponentStep`. Defaults are
  * AWSTOE's, from the action modules reference.
  */
-import type { StepOptions } from './component-document';
+import type { ComponentPhaseName, StepOptions } from './component-document';
 
 /**
  * A `CopyFile`, `CopyFolder`, `MoveFile` or `MoveFolder` step.
@@ -65,6 +65,99 @@ export interface AppendFileStepProps extends StepOptions {
    * @default utf8
    */
   readonly encoding?: string;
+}
+
+/**
+ * A `ReadFile` step: the text goes to the step's `content` output
+ * (`{{ build.<step>.outputs.content }}`).
+ */
+export interface ReadFileStepProps extends StepOptions {
+  /** The text file; a symbolic link is followed. */
+  readonly path: string;
+
+  /**
+   * The file's encoding, as for `AppendFileStepProps.encoding`.
+   *
+   * @default utf8
+   */
+  readonly encoding?: string;
+
+  /**
+   * Also write the content to AWSTOE's console log.
+   *
+   * @default false
+   */
+  readonly printFileContent?: boolean;
+}
+
+/**
+ * A `ListFiles` step: the paths go to the step's `files` output, comma-separated
+ * (`{{ build.<step>.outputs.files }}`).
+ */
+export interface ListFilesStepProps extends StepOptions {
+  /** The folder. */
+  readonly path: string;
+
+  /**
+   * Only names that match this pattern, with `*` wildcards (`*.log`).
+   *
+   * @default - every file
+   */
+  readonly fileNamePattern?: string;
+
+  /**
+   * List the files in subfolders too.
+   *
+   * @default false
+   */
+  readonly recursive?: boolean;
+}
+
+/**
+ * A `SetFileEncoding` step: converts a UTF-8 file to another encoding.
+ */
+export interface SetFileEncodingStepProps extends StepOptions {
+  /** The file. */
+  readonly path: string;
+
+  /**
+   * The encoding to convert to, as for `AppendFileStepProps.encoding`.
+   *
+   * @default utf8
+   */
+  readonly encoding?: string;
+}
+
+/**
+ * An `ExecuteDocument` step: runs another component document. AWSTOE runs it once and without a
+ * time limit, so `timeout` and `maxAttempts` other than those fail validation.
+ */
+export interface ExecuteDocumentStepProps extends StepOptions {
+  /**
+   * The document: a local path, an `s3://` URI or a component's ARN (`component.componentArn`).
+   */
+  readonly document: string;
+
+  /**
+   * The phases of the document to run.
+   *
+   * @default - every phase
+   */
+  readonly phases?: ComponentPhaseName[];
+
+  /**
+   * Values of the document's parameters.
+   *
+   * @default - the document's defaults
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
+   * The account that owns the bucket of an `s3://` document, checked when it is read.
+   *
+   * @default - not checked
+   */
+  readonly documentS3BucketOwner?: string;
 }
 
 /**

@@ -52,6 +52,50 @@ describe('file system and installation steps', () => {
     expect(documentWith(step).validate({ platform: Platform.LINUX })).toEqual([]);
   });
 
+  test('readFile and listFiles give outputs that later steps may refer to', () => {
+    const document = documentWith(
+      ComponentStep.readFile('Read', { path: '/etc/os-release', encoding: 'utf-16', printFileContent: true }),
+      ComponentStep.listFiles('Logs', { path: '/var/log', fileNamePattern: '*.log', recursive: true }),
+      ComponentStep.setFileEncoding('Encode', { path: '/opt/app/notes.txt', encoding: 'utf-16-LE' }),
+      ComponentStep.executeBash('Show', { commands: ['echo "{{ build.Read.outputs.content }}"', 'echo "{{ build.Logs.outputs.files }}"'] }));
+
+    const steps = yaml.parse(document.toYaml()).phases[0].steps;
+    expect(steps.slice(0, 3)).toEqual([
+      { name: 'Read', action: 'ReadFile', inputs: [{ path: '/etc/os-release', encoding: 'utf-16', printFileContent: true }] },
+      { name: 'Logs', action: 'ListFiles', inputs: [{ path: '/var/log', fileNamePattern: '*.log', recursive: true }] },
+      { name: 'Encode', action: 'SetFileEncoding', inputs: [{ path: '/opt/app/notes.txt', encoding: 'utf-16-LE' }] },
+    ]);
+    expect(document.validate({ platform: Platform.LINUX })).toEqual([]);
+  });
+
+  test('executeDocument writes the inputs as AWSTOE names them: phases comma-separated, parameters as name and value', () => {
+    const step = ComponentStep.executeDocument('Harden', {
+      document: 's3://documents/hardening.yml',
+      documentS3BucketOwner: '123456789012',
+      phases: [ComponentPhaseName.BUILD, ComponentPhaseName.VALIDATE],
+      parameters: { Level: 'high', Audit: 'true' },
+    });
+
+    expect(rendered(step)).toEqual({
+      name: 'Harden',
+      action: 'ExecuteDocument',
+      inputs: {
+        'document': 's3://documents/hardening.yml',
+        'document-s3-bucket-owner': '123456789012',
+        'phases': 'build,validate',
+        'parameters': [{ name: 'Level', value: 'high' }, { name: 'Audit', value: 'true' }],
+      },
+    });
+    expect(documentWith(step).validate({ platform: Platform.LINUX })).toEqual([]);
+    expect(rendered(ComponentStep.executeDocument('Run', { document: '/tmp/doc.yml' })).inputs).toEqual({ document: '/tmp/doc.yml' });
+  });
+
+  test('fails an executeDocument with a timeout, which AWSTOE fixes for the action', () => {
+    const errors = errorsOf(documentWith(ComponentStep.executeDocument('Run', { document: '/tmp/doc.yml', timeout: Duration.minutes(5) })), Platform.LINUX);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^phase 'build', step 'Run'.*timeoutSeconds/);
+  });
+
   test.each([
     ['installMsi', 'InstallMSI', (props: any) => ComponentStep.installMsi('Install', props)],
     ['uninstallMsi', 'UninstallMSI', (props: any) => ComponentStep.uninstallMsi('Install', props)],
