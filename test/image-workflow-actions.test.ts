@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, Image, ImagePipeline, ImageRecipe, ParentImage, Platform,
@@ -109,6 +110,25 @@ describe('Image.onWaitForAction', () => {
 
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::Events::Rule'))).toEqual([logicalIdOf(rule)]);
     expect(dependenciesOfImage(image)).toContain(logicalIdOf(rule));
+    expectValidTemplate(stack);
+  });
+
+  test('an approver function in the stack, invoked by the rule and granted the action, makes no dependency cycle', () => {
+    const image = new Image(stack, 'Image', { imageRecipe: createdRecipe() });
+    const approver = new lambda.Function(stack, 'Approver', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    });
+    image.onWaitForAction('AwaitingApproval', { target: new targets.LambdaFunction(approver) });
+    image.grantSendWorkflowStepAction(approver);
+
+    // Template.fromStack refuses a template whose resources depend on each other in a cycle.
+    const dependencies = dependenciesOfImage(image);
+    expect(dependencies).toContain(logicalIdOf(image.node.findChild('AwaitingApproval')));
+    expect(dependencies).toContain(logicalIdOf(approver.role!.node.findChild('DefaultPolicy')));
+    // The permission that lets the rule invoke the function is in place before the build, too.
+    expect(dependencies.some((id) => Template.fromStack(stack).toJSON().Resources[id].Type === 'AWS::Lambda::Permission')).toBe(true);
     expectValidTemplate(stack);
   });
 
