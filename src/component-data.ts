@@ -296,8 +296,10 @@ export abstract class S3ComponentData extends ComponentData {
   }
 
   /**
-   * Grants reading the document object (and decrypting it with the bucket's KMS key, if any), e.g. to
-   * the role that deploys the stack, which Image Builder reads it as.
+   * Grants reading the document object, e.g. to the role that deploys the stack, which Image Builder
+   * reads it as: aws-cdk-lib's `bucket.grantRead(grantee, key)`, that is `s3:GetObject*`,
+   * `s3:GetBucket*` and `s3:List*` on the bucket and the object, and `kms:Decrypt` and
+   * `kms:DescribeKey` on the bucket's KMS key, if it has one.
    *
    * @param grantee the principal
    */
@@ -306,8 +308,11 @@ export abstract class S3ComponentData extends ComponentData {
   }
 
   /**
-   * Grants writing the document object (and encrypting it with the bucket's KMS key, if any), e.g. to
-   * the job that publishes new versions of it.
+   * Grants writing the document object, e.g. to the job that publishes new versions of it:
+   * aws-cdk-lib's `bucket.grantPut(grantee, key)`, that is `s3:PutObject` with its legal hold,
+   * retention and tagging actions (`s3:PutObject*` under aws-cdk-lib's older feature flag) and
+   * `s3:Abort*` on the object, and `kms:Encrypt`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and
+   * `kms:Decrypt` on the bucket's KMS key, if it has one.
    *
    * @param grantee the principal
    */
