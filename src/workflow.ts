@@ -611,7 +611,8 @@ export class Workflow extends WorkflowBase {
   public readonly documentText?: string;
 
   /**
-   * The parameters the document declares, when the document was known at synth time.
+   * The parameters the document declares, when the document was known at synth time and passed
+   * the document check (undefined for a document with errors, kept under `validateDocument: false`).
    */
   public readonly documentParameters?: WorkflowParameterDeclaration[];
 
@@ -642,7 +643,9 @@ export class Workflow extends WorkflowBase {
           checked.errors.map((e) => `  - ${e}`).join('\n') +
           '\n(set validateDocument: false to skip this check for a document Image Builder accepts)', this);
       }
-      this.documentParameters = checked.parameters;
+      // A document with errors (kept only under validateDocument: false) may declare parameters
+      // the check could not read: its list is unknown rather than what the check found.
+      this.documentParameters = checked.errors.length === 0 ? checked.parameters : undefined;
     }
 
     const resource = new CfnWorkflow(this, 'Resource', {

@@ -1012,6 +1012,13 @@ describe('ImagePipeline', () => {
       })).toThrow("workflows[0].parameters and workflows[0].listParameters must not set the same parameter, got 'a' in both");
     });
 
+    test('a listParameters name that is an inherited object property is not taken as given in parameters too', () => {
+      newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { a: 'x' }, listParameters: { toString: ['x'] } }] });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [{ Parameters: [{ Name: 'a', Value: ['x'] }, { Name: 'toString', Value: ['x'] }] }],
+      });
+    });
+
     test('fails on a stringList parameter given in parameters', () => {
       expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(), parameters: { approver: 'a', targets: 'web' } }] }))
         .toThrow("workflows[0].parameters must be string, integer or boolean parameters of workflow 'Stack/Tests', got 'targets', "

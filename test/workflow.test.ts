@@ -466,7 +466,8 @@ describe('Workflow', () => {
       const workflow = newWorkflow({ data: WorkflowData.fromInline('schemaVersion: 2.0\nsteps: []\n'), validateDocument: false });
 
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Workflow', { Data: 'schemaVersion: 2.0\nsteps: []\n' });
-      expect(workflow.documentParameters).toEqual([]);
+      // The check failed, so the parameters it found are not the document's.
+      expect(workflow.documentParameters).toBeUndefined();
       expectSynthesizesCleanly();
     });
 
@@ -996,6 +997,22 @@ describe('checkWorkflowParameters', () => {
     const workflow = newWorkflow();
     expect(() => checkWorkflowParameters(workflow, { waitForAction: ['true'] }, stack))
       .toThrow("parameters must set every parameter of workflow 'Stack/Workflow' that has no default, missing 'imageTag'");
+  });
+
+  test('fails when a required parameter has the name of an inherited object property', () => {
+    const workflow = newWorkflow({ data: documentWithParameters({ name: 'toString', type: 'string' }, { name: 'constructor', type: 'string' }) });
+    expect(() => checkWorkflowParameters(workflow, {}, stack))
+      .toThrow("parameters must set every parameter of workflow 'Stack/Workflow' that has no default, missing 'toString', 'constructor'");
+  });
+
+  test('skips a document kept under validateDocument: false, whose parameters the check could not read', () => {
+    // A parameter without a type fails the check; the service may still take it as a string.
+    const workflow = newWorkflow({
+      data: WorkflowData.fromInline('schemaVersion: 1.0\nparameters:\n  - name: colour\n    default: red\n' +
+        'steps:\n  - name: Launch\n    action: LaunchInstance\n'),
+      validateDocument: false,
+    });
+    expect(() => checkWorkflowParameters(workflow, { colour: ['blue'] }, stack)).not.toThrow();
   });
 
   test('a document without parameters accepts none', () => {

@@ -149,7 +149,7 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   const listProp = `workflows[${index}].listParameters`;
   const parameters = w.parameters ?? {};
   const listParameters = w.listParameters ?? {};
-  const both = Object.keys(listParameters).filter((name) => name in parameters);
+  const both = Object.keys(listParameters).filter((name) => Object.prototype.hasOwnProperty.call(parameters, name));
   if (both.length > 0) {
     throw validationError(
       `${prop} and ${listProp} must not set the same parameter, got ${both.map((n) => `'${n}'`).join(', ')} in both`, scope);

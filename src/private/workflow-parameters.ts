@@ -27,7 +27,7 @@ export function checkWorkflowParameters(
         `${prop} must be parameters that workflow '${workflow.node.path}' declares, got '${name}'; declared: ${declaredNames}`, scope);
     }
   }
-  const missing = declared.filter((p) => !p.hasDefault && !(p.name in parameters));
+  const missing = declared.filter((p) => !p.hasDefault && !Object.prototype.hasOwnProperty.call(parameters, p.name));
   if (missing.length > 0) {
     throw validationError(
       `${prop} must set every parameter of workflow '${workflow.node.path}' that has no default, ` +
