@@ -1,13 +1,12 @@
 import { Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerRecipe, IContainerRecipe } from './container-recipe';
+import { IContainerRecipe } from './container-recipe';
 import { IImageRecipe } from './image-recipe';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
-import { allowLifecycleAccess } from './private/lifecycle-access';
+import { allowContainerDeletion, warnUnknownRepositories } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
 import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './private/role-trust';
 import { LIFECYCLE_EXECUTION_POLICY, imageBuilderServiceRole } from './private/service-roles';
@@ -171,9 +170,8 @@ export class LifecycleRecipeSelection {
    * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.x.x`; default: every version (`x.x.x`)
    */
   public static containerRecipe(recipe: IContainerRecipe, version?: string): LifecycleRecipeSelection {
-    const repository = ContainerRecipe.isContainerRecipe(recipe) ? recipe.targetRepository : undefined;
     return new LifecycleRecipeSelection(
-      recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, repository, recipe);
+      recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, recipe, recipe);
   }
 
   /**
@@ -192,24 +190,35 @@ export class LifecycleRecipeSelection {
   public readonly recipeVersion: string;
   /** The policy type the recipe's images belong to, when known. */
   private readonly kind?: LifecycleResourceType;
-  /**
-   * The repository a container recipe of this app pushes to, whose images the policy may delete.
-   *
-   * @internal
-   */
-  public readonly _targetRepository?: ecr.IRepository;
+  /** The container recipe, whose target repository the policy may delete images from. */
+  private readonly containerRecipe?: IContainerRecipe;
   /** The recipe construct, whose path labels it in messages when its name is a token. */
   private readonly recipe?: IConstruct;
 
   private constructor(
-    recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined, targetRepository: ecr.IRepository | undefined,
+    recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined, containerRecipe: IContainerRecipe | undefined,
     recipe?: IConstruct,
   ) {
     this.recipeName = recipeName;
     this.recipeVersion = recipeVersion;
     this.kind = kind;
-    this._targetRepository = targetRepository;
+    this.containerRecipe = containerRecipe;
     this.recipe = recipe;
+  }
+
+  /**
+   * Lets Image Builder delete the images of this recipe from its target repository, as `what` asks:
+   * the repository gets the tag the service needs when this app created it; otherwise `scope` gets
+   * a warning that names the tag.
+   *
+   * @internal
+   */
+  public _allowContainerDeletion(scope: IConstruct, what: string): void {
+    if (this.containerRecipe) {
+      allowContainerDeletion(scope, this.containerRecipe, what);
+    } else if (this.kind === undefined) {
+      warnUnknownRepositories(scope, what, `the repositories recipe '${this.recipeName}' pushes to`);
+    }
   }
 
   /**
@@ -270,12 +279,18 @@ export class LifecycleResourceSelection {
   }
 
   /**
-   * The repositories the selected container recipes push to, where this app knows them.
+   * Lets Image Builder delete the selected container images from their repositories, as `what`
+   * asks: see `LifecycleRecipeSelection._allowContainerDeletion`. Images selected by tag may be in
+   * any repository, which a warning says.
    *
    * @internal
    */
-  public _targetRepositories(): ecr.IRepository[] {
-    return (this.recipes ?? []).flatMap((recipe) => recipe._targetRepository ?? []);
+  public _allowContainerDeletion(scope: IConstruct, what: string): void {
+    if (this.recipes === undefined) {
+      warnUnknownRepositories(scope, what, 'the repositories of the images with the selected tags');
+      return;
+    }
+    this.recipes.forEach((recipe) => recipe._allowContainerDeletion(scope, what));
   }
 
   /**
@@ -681,7 +696,7 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
       // Image Builder deletes images from an ECR repository only when the repository carries the tag
       // `LifecycleExecutionAccess: EC2 Image Builder` (user guide, "Lifecycle management
       // prerequisites"): repositories of this app get it; others are named in a warning.
-      props.resourceSelection._targetRepositories().forEach((repository) => allowLifecycleAccess(this, repository, 'includeContainers'));
+      props.resourceSelection._allowContainerDeletion(this, 'includeContainers');
     }
   }
 
@@ -754,7 +769,7 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
     const amiExclusions = ([
       'excludePublicAmis', 'excludeAmisLaunchedWithin', 'excludeAmisLaunchedWithinSpan', 'excludeAmiRegions', 'excludeAmiSharedAccounts', 'excludeAmiTags',
     ] as const)
-      .filter((prop) => rule[prop] !== undefined);
+      .filter((prop) => isSet(rule[prop]));
     if (amiExclusions.length > 0) {
       throw validationError(
         `${where}: ${amiExclusions.join(', ')} ${amiExclusions.length > 1 ? 'are' : 'is'} only for AMI_IMAGE policies, ` +
@@ -781,6 +796,14 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
   validateTagMap(scope, `${where} excludeImageTags`, rule.excludeImageTags);
   validateTagMap(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
+}
+
+/** Whether an AMI-only value renders to something: `false`, `[]` and `{}` render to nothing. */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === false) {
+    return false;
+  }
+  return typeof value !== 'object' || value === null || Object.keys(value).length > 0;
 }
 
 function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule: LifecycleRule, i: number): CfnLifecyclePolicy.PolicyDetailProperty {

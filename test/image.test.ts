@@ -197,7 +197,7 @@ describe('Image', () => {
       newImage({ containerRecipe: ContainerRecipe.fromContainerRecipeName(stack, 'Imported', 'web') });
 
       Annotations.fromStack(stack).hasWarning('/Stack/Image', Match.stringLikeRegexp(
-        'removalPolicy DESTROY deletes images from the target repository of the imported container recipe only if that repository ' +
+        'removalPolicy DESTROY deletes images from the target repository of the imported container recipe only where the repository ' +
         'has the tag LifecycleExecutionAccess: EC2 Image Builder'));
     });
 

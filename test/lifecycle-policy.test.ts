@@ -182,6 +182,40 @@ describe('LifecyclePolicy', () => {
       Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp(
         'includeContainers deletes images from shared-images only if that repository has the tag LifecycleExecutionAccess: EC2 Image Builder'));
     });
+
+    const deleteContainersOf = (resourceSelection: LifecycleResourceSelection) => new LifecyclePolicy(stack, 'Policy', {
+      resourceType: LifecycleResourceType.CONTAINER_IMAGE,
+      resourceSelection,
+      rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(5), includeContainers: true }],
+    });
+    test.each([
+      ['an imported container recipe', () => LifecycleResourceSelection.fromRecipes([
+        LifecycleRecipeSelection.containerRecipe(ContainerRecipe.fromContainerRecipeName(stack, 'Imported', 'web')),
+      ]),
+      'the target repository of the imported container recipe'],
+      ['a recipe selected by name', () => LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.fromRecipeName('web')]),
+        "the repositories recipe 'web' pushes to"],
+      ['a tag selection', () => LifecycleResourceSelection.fromTags({ team: 'web' }),
+        'the repositories of the images with the selected tags'],
+    ])('warns, naming the tag, for %s, whose repositories this app does not know', (_, selection, repositories) => {
+      deleteContainersOf(selection());
+
+      const warnings = Annotations.fromStack(stack).findWarning('/Stack/Policy', Match.stringLikeRegexp('LifecycleExecutionAccess'));
+      expect(warnings.map((w) => w.entry.data)).toEqual([
+        `includeContainers deletes images from ${repositories} only where the repository has the tag LifecycleExecutionAccess: ` +
+        'EC2 Image Builder; this app does not know the repository, so add the tag where it is managed [ack: cdk-imagebuilder:lifecycleRepositoryTag]',
+      ]);
+    });
+
+    test('does not warn about repositories when the policy keeps containers', () => {
+      new LifecyclePolicy(stack, 'Policy', {
+        resourceType: LifecycleResourceType.CONTAINER_IMAGE,
+        resourceSelection: LifecycleResourceSelection.fromTags({ team: 'web' }),
+        rules: [{ action: LifecycleAction.DELETE, filter: LifecycleFilter.count(5) }],
+      });
+
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('LifecycleExecutionAccess'))).toEqual([]);
+    });
   });
 
   test('a tag selection', () => {
@@ -499,6 +533,11 @@ describe('LifecyclePolicy', () => {
       expect(() => policyWithRule(
         { excludeAmisLaunchedWithinSpan: LifecycleTimeSpan.of(1, LifecycleTimeUnit.YEARS) }, LifecycleResourceType.CONTAINER_IMAGE))
         .toThrow("rules[0]: excludeAmisLaunchedWithinSpan is only for AMI_IMAGE policies, got resourceType 'CONTAINER_IMAGE'");
+    });
+
+    test('AMI exclusions that exclude nothing are accepted in a container policy, which sends none', () => {
+      policyWithRule({ excludePublicAmis: false, excludeAmiRegions: [], excludeAmiTags: {} }, LifecycleResourceType.CONTAINER_IMAGE);
+      expect(policyProperties().PolicyDetails[0].ExclusionRules).toBeUndefined();
     });
 
     test('fails with AMI exclusions in a container policy', () => {

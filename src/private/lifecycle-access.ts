@@ -38,7 +38,15 @@ export function allowContainerDeletion(scope: IConstruct, recipe: IContainerReci
     allowLifecycleAccess(scope, recipe.targetRepository, what);
     return;
   }
+  warnUnknownRepositories(scope, what, 'the target repository of the imported container recipe');
+}
+
+/**
+ * Warns on `scope` that `what` deletes images from `repositories`, which this app does not know,
+ * only once they have the tag the service needs.
+ */
+export function warnUnknownRepositories(scope: IConstruct, what: string, repositories: string): void {
   Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRepositoryTag',
-    `${what} deletes images from the target repository of the imported container recipe only if that repository ` +
-    `has the tag ${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
+    `${what} deletes images from ${repositories} only where the repository has the tag ` +
+    `${LIFECYCLE_ACCESS_TAG_KEY}: ${LIFECYCLE_ACCESS_TAG_VALUE}; this app does not know the repository, so add the tag where it is managed`);
 }

@@ -145,7 +145,7 @@ describe('autoDeleteImages', () => {
     });
 
     Annotations.fromStack(stack).hasWarning(`/${pipeline.node.path}`, Match.stringLikeRegexp(
-      '^autoDeleteImages deletes images from the target repository of the imported container recipe only if that repository has the tag ' +
+      '^autoDeleteImages deletes images from the target repository of the imported container recipe only where the repository has the tag ' +
       'LifecycleExecutionAccess: EC2 Image Builder; this app does not know the repository, so add the tag where it is managed'));
   });
 
