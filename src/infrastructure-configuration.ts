@@ -16,6 +16,7 @@ import { EC2_SERVICE, requireTrustedBy } from './private/role-trust';
 import {
   ImageBuilderResourceType,
   generateResourceName,
+  nonEmptyTags,
   shownValue,
   validateResourceName,
   validateResourceTags,
@@ -482,7 +483,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
         s3Logs: { s3BucketName: props.logBucket.bucketName, s3KeyPrefix: props.logPrefix },
       } : undefined,
       placement: renderPlacement(props),
-      resourceTags: props.resourceTags,
+      resourceTags: nonEmptyTags(props.resourceTags),
       tags: props.tags,
     });
     this.infrastructureConfigurationArn = this.resource.attrArn;

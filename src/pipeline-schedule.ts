@@ -313,11 +313,17 @@ function timezoneProblem(timezone: string): string | undefined {
   if (!TIMEZONE_PATTERN.test(timezone)) {
     return "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +";
   }
+  let canonical: string;
   try {
     // Intl knows the IANA names and their aliases (GMT, UTC, Japan); supportedValuesOf lists no aliases.
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return undefined;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
     return 'which is not in the IANA time zone database';
   }
+  // Intl ignores case; the time zone list the API reference links to (Joda-Time's) does not. An
+  // alias resolves to another name, whose case says nothing of the alias's; those are let through.
+  if (canonical !== timezone && canonical.toLowerCase() === timezone.toLowerCase()) {
+    return `which the time zone database spells '${canonical}'`;
+  }
+  return undefined;
 }

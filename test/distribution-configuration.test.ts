@@ -398,6 +398,12 @@ describe('validation', () => {
         .toThrow(/amiName must be letters, numbers, hyphens, underscores, spaces, colons, periods and \{\{ \}\} variables.*got 'web\//);
     });
 
+    test('fails on white space other than ASCII, which the service\'s pattern does not take', () => {
+      expect(() => ami({ amiName: 'web\u00a0{{ imagebuilder:buildDate }}' }))
+        .toThrow(/amiName must be letters, numbers, hyphens, underscores, spaces, colons, periods and \{\{ \}\} variables/);
+      expect(() => newDist({ amiDistributions: [{ amiName: 'web\t{{ imagebuilder:buildDate }}' }] }, 'Tab')).not.toThrow();
+    });
+
     test('fails without the build date', () => {
       expect(() => ami({ amiName: 'web-{{ imagebuilder:buildVersion }}' }))
         .toThrow(/amiName must contain \{\{ imagebuilder:buildDate \}\} so that each build's AMI gets a new name/);

@@ -941,6 +941,9 @@ describe('ImagePipeline', () => {
       ['+01:00', "which Image Builder refuses: a name is 2 or more letters or digits, then '/' parts of letters, digits and - _ +"],
       // An IANA alias, but shorter than the service takes.
       ['NZ', 'which Image Builder refuses: it takes 3 to 100 characters'],
+      ['europe/paris', "which the time zone database spells 'Europe/Paris'"],
+      ['utc', "which the time zone database spells 'UTC'"],
+      ['AMERICA/NEW_YORK', "which the time zone database spells 'America/New_York'"],
     ])('fails on the time zone %p', (timezone, why) => {
       expect(() => newPipeline({ schedule: PipelineSchedule.cron({}, { timezone }) }))
         .toThrow(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${why}`);

@@ -745,6 +745,11 @@ describe('InfrastructureConfiguration', () => {
         .toThrow(`${prop} keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'`);
     });
 
+    test('leaves out empty resourceTags, which the service takes 1 to 30 of', () => {
+      newInfra({ resourceTags: {} });
+      expect(infraProperties().ResourceTags).toBeUndefined();
+    });
+
     test('fails on more than 30 resourceTags', () => {
       const resourceTags = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v']));
       expect(() => newInfra({ resourceTags })).toThrow('resourceTags must have at most 30 tags, got 31');

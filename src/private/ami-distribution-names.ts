@@ -11,9 +11,10 @@ import { SSM_PARAMETER_NAME } from './validation';
 /**
  * `AmiDistributionConfiguration.name` (Image Builder API reference): 1 to 127 characters; letters,
  * numbers, hyphens, underscores, white space, colons, braces and periods; it starts with a letter,
- * number, hyphen, underscore or `{` and ends with a letter, number, hyphen, underscore or `}`.
+ * number, hyphen, underscore or `{` and ends with a letter, number, hyphen, underscore or `}`
+ * (`\s` in the service's pattern: ASCII white space).
  */
-const AMI_NAME = /^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}.]+[-_A-Za-z0-9}]$/;
+const AMI_NAME = /^[-_A-Za-z0-9{][-_A-Za-z0-9 \t\n\v\f\r:{}.]+[-_A-Za-z0-9}]$/;
 const MAX_AMI_NAME_LENGTH = 127;
 /** A `{{ ... }}` variable in an AMI name, with the text between the braces. */
 const AMI_NAME_VARIABLE = /\{\{([^{}]*)\}\}/g;
