@@ -8,6 +8,7 @@ import { ComponentDocument, ComponentPhaseName, ComponentStep } from './componen
 import { validationError } from './private/errors';
 import { generatedFile, readLocalFile, s3ObjectUrl } from './private/files';
 import { stringifyDocument } from './private/toe/document-yaml';
+import { characterCount } from './private/validation';
 
 /**
  * Limits of the `CreateComponent` API and CloudFormation's `Data` (Maximum: 16000), counted in
@@ -358,16 +359,6 @@ function validateDocumentText(scope: Construct, what: string, text: string): voi
     throw validationError(`${what} must not contain NUL characters`, scope);
   }
 }
-
-/**
- * The length of a text in characters (code points), as the service and CloudFormation count it: a
- * surrogate pair is one character. (Counting the pairs spares making an array of the characters.)
- */
-function characterCount(text: string): number {
-  return text.length - (text.match(SURROGATE_PAIRS)?.length ?? 0);
-}
-
-const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
 
 /** Inline `data` is limited to 16,000 characters; S3 documents are not. */
 function validateInlineLength(scope: Construct, text: string): void {

@@ -331,7 +331,8 @@ export class Component extends ComponentBase {
       arn: attrs.componentArn,
       name: attrs.componentName,
       version: attrs.componentVersion,
-      validateName: validateComponentName,
+      // An existing component may have any valid name; its ARN is built from the name as the service writes it there.
+      validateName: (s, n) => validateResourceName(s, 'componentName', n),
     });
 
     class Import extends ComponentBase {
@@ -547,7 +548,7 @@ function reportDocumentFindings(scope: Construct, findings: DocumentFinding[], s
 
 /**
  * Image Builder lowercases names and turns spaces and underscores into hyphens in ARNs; requiring
- * that form keeps `componentArn` exact.
+ * that form of a new component's name keeps `componentArn`, built from its Name attribute, exact.
  */
 function validateComponentName(scope: Construct, name: string): void {
   validateResourceName(scope, 'componentName', name);

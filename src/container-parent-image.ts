@@ -8,14 +8,18 @@ import {
   IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
 
-/** Docker Hub repository names: optional namespace, lowercase path components (Docker reference grammar). */
-const DOCKER_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+/** A path component of a Docker reference: lowercase alphanumerics joined by '.', '_', '__' or any run of '-'. */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+/** Docker Hub repository names: optional namespace, then path components. */
+const DOCKER_REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 /** AWS-managed images are taken at their latest version unless one is given. */
 const LATEST_VERSION = 'x.x.x';
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** DOCKER_TAG in words: the first character is said apart, since a tag like '-foo' fails on it alone. */
 const DOCKER_TAG_RULE = 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore';
-const ECR_PUBLIC_IMAGE = /^public\.ecr\.aws\/[a-z0-9._\/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
+/** ECR Public image URIs: the registry alias (ECR Public `RegistryAlias` pattern), then a repository of one or more path components. */
+const ECR_PUBLIC_IMAGE = new RegExp(
+  `^public\\.ecr\\.aws/[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*/${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`);
 
 /**
  * Options for a container parent image.

@@ -22,7 +22,7 @@ import {
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
-  AMI_ID, ImageBuilderResourceType, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
+  AMI_ID, ImageBuilderResourceType, characterCount, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
 } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
@@ -467,6 +467,10 @@ export class ContainerRecipe extends ContainerRecipeBase {
     }
 
     const parent = props.parentImage.bind(this);
+    // Containers are Linux or Windows; a parent claiming another platform would check components against it.
+    if (!OVERRIDE_PLATFORMS.includes(parent.platform)) {
+      throw validationError(`parentImage platform must be ${OVERRIDE_PLATFORMS.join(' or ')} for a container image, got '${parent.platform}'`, this);
+    }
     this.platform = props.platformOverride ?? parent.platform;
     this.parentRepository = parent.repository;
     this.targetRepository = props.targetRepository;
@@ -681,8 +685,12 @@ function validateDockerfile(scope: Construct, what: string, text: string, maxLen
   if (Token.isUnresolved(text)) {
     return;
   }
-  if (text.length > maxLength) {
-    throw validationError(`${what} must be at most ${maxLength} characters inline, got ${text.length}; use DockerfileTemplate.fromAsset`, scope);
+  const count = characterCount(text);
+  if (count > maxLength) {
+    throw validationError(`${what} must be at most ${maxLength} characters inline, got ${count}; use DockerfileTemplate.fromAsset`, scope);
+  }
+  if (text.includes('\0')) {
+    throw validationError(`${what} must not contain NUL characters`, scope);
   }
   if (!/^\s*FROM\s+\S+/im.test(text)) {
     throw validationError(`${what} must have a FROM instruction, e.g. 'FROM {{{ imagebuilder:parentImage }}}'`, scope);

@@ -336,8 +336,9 @@ export interface ImageRecipeProps {
   readonly userDataOverride?: ec2.UserData;
 
   /**
-   * Remove the SSM agent from the image after the build, when Image Builder installed it. Only for
-   * Linux and macOS parent images: Image Builder rejects the setting, true or false, for Windows.
+   * Remove the SSM agent from the image after the build, when Image Builder installed it. Image
+   * Builder installs it only on Linux, so `true` with a Windows parent image warns: an agent in the
+   * Windows parent image stays in the new image.
    *
    * @default false
    */

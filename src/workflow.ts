@@ -5,7 +5,7 @@ import { CfnWorkflow } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
@@ -16,6 +16,7 @@ import {
   ImageBuilderResourceType,
   VersionWildcards,
   arnSafeName,
+  characterCount,
   generateResourceName,
   parseImageBuilderArn,
   validateImageBuilderArn,
@@ -348,9 +349,10 @@ class InlineWorkflowData extends WorkflowData {
       return { data: this.document };
     }
     validateDocumentText(scope, 'data', this.document);
-    if (this.document.length > MAX_INLINE_DATA_LENGTH) {
+    const count = characterCount(this.document);
+    if (count > MAX_INLINE_DATA_LENGTH) {
       throw validationError(
-        `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${this.document.length}; ` +
+        `data must be at most ${MAX_INLINE_DATA_LENGTH} characters when inline, got ${count}; ` +
         'put larger documents in S3 with WorkflowData.fromAsset or WorkflowData.fromS3', scope);
     }
     return { data: this.document, documentText: this.document };
@@ -716,28 +718,16 @@ function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omi
   if (workflowType === undefined) {
     throw validationError(`workflowType is needed with a workflowName, it is part of the ARN; got workflowName '${name}' and no workflowType`, scope);
   }
-  validateWorkflowName(scope, 'workflowName', name);
+  validateResourceName(scope, 'workflowName', name);
   const resolvedVersion = version ?? LATEST_VERSION;
   validateSemanticVersion(scope, 'workflowVersion', resolvedVersion, VersionWildcards.TRAILING);
   const arnPrefix = Stack.of(scope).formatArn({
     service: 'imagebuilder',
     resource: 'workflow',
-    resourceName: `${workflowType.toLowerCase()}/${name}`,
+    // The service writes names in ARNs lowercase, with hyphens for spaces and underscores.
+    resourceName: `${workflowType.toLowerCase()}/${arnSafeName(name)}`,
   });
   return { arn: `${arnPrefix}/${resolvedVersion}`, arnPrefix, name, version: resolvedVersion, workflowType };
-}
-
-/**
- * Image Builder lowercases names and turns spaces and underscores into hyphens in ARNs; requiring
- * that form of an imported name keeps the `workflowArn` built from it exact.
- */
-function validateWorkflowName(scope: IConstruct, prop: string, name: string): void {
-  validateResourceName(scope, prop, name);
-  if (!Token.isUnresolved(name) && arnSafeName(name) !== name) {
-    throw validationError(
-      `${prop} must use lowercase letters, numbers and hyphens so that it appears unchanged in ARNs, got '${name}'; ` +
-      `use '${arnSafeName(name)}'`, scope);
-  }
 }
 
 /** The result of checking a workflow document. */

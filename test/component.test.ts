@@ -246,6 +246,19 @@ describe('Component', () => {
       });
     });
 
+    test('fromComponentName takes a name with capitals, spaces and underscores, and builds the ARN as the service writes it', () => {
+      const imported = Component.fromComponentName(stack, 'Imported', 'My Shared_Tools');
+
+      expect(imported.componentName).toBe('My Shared_Tools');
+      expect(stack.resolve(imported.componentArn)).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:component/my-shared-tools/x.x.x']],
+      });
+    });
+
+    test('fails when an imported componentName has characters the service does not accept', () => {
+      expect(() => Component.fromComponentName(stack, 'Imported', 'shared/tools')).toThrow(/componentName must be .*got 'shared\/tools'/);
+    });
+
     test('imports versions with leading zeros by name and by ARN', () => {
       const byName = Component.fromComponentAttributes(stack, 'ByName', { componentName: 'shared-tools', componentVersion: '2021.01.x' });
       const byArn = Component.fromComponentArn(stack, 'ByArn', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared-tools/2021.01.01/1');

@@ -295,6 +295,29 @@ describe('ContainerRecipe', () => {
           "got '24.04 lts'");
     });
 
+    test('a Docker Hub repository may use the separators of the Docker reference grammar: ., _, __ and runs of -', () => {
+      for (const [i, name] of ['my.org/tool_kit', 'my__org/tool--kit', 'a---b'].entries()) {
+        newRecipe({ parentImage: ContainerParentImage.fromDockerHub(name) }, `Separators${i}`);
+      }
+      const parents = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ContainerRecipe')).map((r) => r.Properties.ParentImage);
+      expect(parents).toEqual(['my.org/tool_kit:latest', 'my__org/tool--kit:latest', 'a---b:latest']);
+      for (const [i, name] of ['a___b', 'a_-b', '-ab', 'ab-', 'a//b'].entries()) {
+        expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub(name) }, `Bad${i}`))
+          .toThrow(`parentImage Docker Hub repository must be lowercase path components like 'library/ubuntu', got '${name}'`);
+      }
+    });
+
+    test('fails on an ECR Public URI without a repository after the registry alias', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux:2023') }))
+        .toThrow(/parentImage ECR Public image must be a URI public\.ecr\.aws\/<registry alias>\/<repository>\[:tag\].*got 'public\.ecr\.aws\/amazonlinux:2023'/);
+      newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/docker/library/ubuntu:24.04') }, 'Nested');
+    });
+
+    test('fails on a parent image that claims a platform other than Linux or Windows', () => {
+      expect(() => newRecipe({ parentImage: ContainerParentImage.fromDockerHub('ubuntu', { platform: Platform.MACOS }) }))
+        .toThrow("parentImage platform must be Linux or Windows for a container image, got 'macOS'");
+    });
+
     test('fails on an ECR Public URI of another registry', () => {
       expect(() => newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('docker.io/library/ubuntu') }))
         .toThrow('parentImage ECR Public image must be a URI public.ecr.aws/<registry alias>/<repository>[:tag], with the alias and repository ' +
@@ -327,6 +350,20 @@ describe('ContainerRecipe', () => {
       const text = `FROM x\n# ${'x'.repeat(16_000)}`;
       expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline(text) }))
         .toThrow(`dockerfileTemplate must be at most 16000 characters inline, got ${text.length}; use DockerfileTemplate.fromAsset`);
+    });
+
+    test('an inline Dockerfile is counted in characters, so 16000 characters with emoji are accepted', () => {
+      const head = 'FROM {{{ imagebuilder:parentImage }}}\n{{{ imagebuilder:components }}}\n# ';
+      const text = head + '😀'.repeat(16_000 - head.length);
+      expect(text.length).toBeGreaterThan(16_000); // UTF-16 code units
+      newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline(text) });
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline(text + '😀') }, 'Longer'))
+        .toThrow('dockerfileTemplate must be at most 16000 characters inline, got 16001; use DockerfileTemplate.fromAsset');
+    });
+
+    test('fails on a Dockerfile with a NUL character', () => {
+      expect(() => newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{ imagebuilder:parentImage }}}\n\0\n') }))
+        .toThrow('dockerfileTemplate must not contain NUL characters');
     });
 
     test('fails on a missing Dockerfile', () => {

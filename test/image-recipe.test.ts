@@ -326,6 +326,11 @@ describe('ImageRecipe', () => {
       expect(() => newRecipe({ description: 'd'.repeat(1025) })).toThrow('description must be 1 to 1024 characters, got 1025');
     });
 
+    test('description is counted in characters, so 1024 emoji are accepted', () => {
+      newRecipe({ description: '😀'.repeat(1024) });
+      expect(() => newRecipe({ description: '😀'.repeat(1025) }, 'Longer')).toThrow('description must be 1 to 1024 characters, got 1025');
+    });
+
     test('fails on an empty working directory', () => {
       expect(() => newRecipe({ workingDirectory: '' })).toThrow('workingDirectory must be 1 to 1024 characters, got 0');
     });
@@ -341,6 +346,11 @@ describe('ImageRecipe', () => {
 
     test('fails on an AMI tag value that is too long', () => {
       expect(() => newRecipe({ amiTags: { owner: 'v'.repeat(257) } })).toThrow("amiTags values must be at most 256 characters, got 257 for 'owner'");
+    });
+
+    test('AMI tag values are counted in characters, so 256 emoji are accepted', () => {
+      newRecipe({ amiTags: { owner: '😀'.repeat(256) } });
+      expect(() => newRecipe({ amiTags: { owner: '😀'.repeat(257) } }, 'Longer')).toThrow("amiTags values must be at most 256 characters, got 257 for 'owner'");
     });
 
     test('fails on an instance store volume index EC2 does not name', () => {

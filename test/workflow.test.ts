@@ -616,6 +616,15 @@ describe('Workflow', () => {
       });
     });
 
+    test('fromWorkflowName takes a name with capitals, spaces and underscores, and builds the ARN as the service writes it', () => {
+      const imported = Workflow.fromWorkflowName(stack, 'Imported', 'Shared Build_Steps', WorkflowType.BUILD);
+
+      expect(imported.workflowName).toBe('Shared Build_Steps');
+      expect(stack.resolve(imported.workflowArn)).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:workflow/build/shared-build-steps/x.x.x']],
+      });
+    });
+
     test('fromWorkflowAttributes with a name, a version and a key', () => {
       const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
       const imported = Workflow.fromWorkflowAttributes(stack, 'Imported', {
@@ -692,6 +701,12 @@ describe('Workflow', () => {
       const padded = DOCUMENT + '#'.repeat(16_001 - DOCUMENT.length);
       expect(() => newWorkflow({ data: WorkflowData.fromInline(padded) }))
         .toThrow(/data must be at most 16000 characters when inline, got 16001; put larger documents in S3/);
+    });
+
+    test('inline data is counted in characters, so 16000 characters with emoji are accepted', () => {
+      const text = DOCUMENT + '#' + '😀'.repeat(16_000 - DOCUMENT.length - 1);
+      expect(text.length).toBeGreaterThan(16_000); // UTF-16 code units
+      newWorkflow({ data: WorkflowData.fromInline(text) });
     });
 
     test('fails when inline data contains a NUL character', () => {
@@ -952,9 +967,9 @@ describe('Workflow', () => {
         .toThrow(/workflowArn must be an Image Builder workflow ARN/);
     });
 
-    test('fails when an imported name would change in the ARN', () => {
-      expect(() => Workflow.fromWorkflowName(stack, 'Imported', 'Shared_Build', WorkflowType.BUILD))
-        .toThrow(/workflowName must use lowercase letters, numbers and hyphens .*got 'Shared_Build'; use 'shared-build'/);
+    test('fails when an imported name has characters the service does not accept', () => {
+      expect(() => Workflow.fromWorkflowName(stack, 'Imported', 'shared/build', WorkflowType.BUILD))
+        .toThrow(/workflowName must be 3 to 128 characters of letters, numbers, hyphens, underscores and spaces.*got 'shared\/build'/);
     });
 
     test('fails when an imported version has a wildcard in the middle', () => {

@@ -346,13 +346,24 @@ export function validateWholeNumber(scope: IConstruct, prop: string, value: numb
   }
 }
 
+/**
+ * The length of a text in characters (code points), as the service and CloudFormation count it: a
+ * surrogate pair is one character. (Counting the pairs spares making an array of the characters.)
+ */
+export function characterCount(text: string): number {
+  return text.length - (text.match(SURROGATE_PAIRS)?.length ?? 0);
+}
+
+const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
+
 /** A text prop of the service's usual length, 1 to 1,024 characters. */
 export function validateTextLength(scope: IConstruct, prop: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
-  if (value.length < 1 || value.length > MAX_TEXT_LENGTH) {
-    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${value.length}`, scope);
+  const count = characterCount(value);
+  if (count < 1 || count > MAX_TEXT_LENGTH) {
+    throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters, got ${count}`, scope);
   }
 }
 
@@ -362,9 +373,9 @@ export function validateTextLength(scope: IConstruct, prop: string, value: strin
  */
 export function validateContainerTags(scope: IConstruct, prop: string, tags: string[] | undefined): void {
   for (const tag of tags ?? []) {
-    if (!Token.isUnresolved(tag) && (tag.length < 1 || tag.length > MAX_TEXT_LENGTH)) {
+    if (!Token.isUnresolved(tag) && (tag === '' || characterCount(tag) > MAX_TEXT_LENGTH)) {
       throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters each, ` +
-        `got ${tag === '' ? "''" : `a tag of ${tag.length} characters`}`, scope);
+        `got ${tag === '' ? "''" : `a tag of ${characterCount(tag)} characters`}`, scope);
     }
   }
 }
@@ -381,12 +392,12 @@ const RESOURCE_TAG_MAP = { ...TAG_MAP, maxCount: 30 };
 const TAG_KEY = /^(?!aws:)[a-zA-Z0-9 \t\n\v\f\r_.:/=+\-@]*$/;
 const TAG_KEY_CHARACTERS = 'letters, digits, white space and _ . : / = + - @';
 
-/** A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection. */
 /** A tag map with at least one tag, or undefined: TagMap properties take 1 to 50 tags, so an empty map is left out. */
 export function nonEmptyTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
   return tags && Object.keys(tags).length > 0 ? tags : undefined;
 }
 
+/** A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection. */
 export function validateTagMap(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
   checkTags(scope, prop, tags, TAG_MAP);
 }
@@ -408,8 +419,8 @@ function checkTags(scope: IConstruct, prop: string, tags: { [key: string]: strin
     if (!Token.isUnresolved(key) && !TAG_KEY.test(key)) {
       throw validationError(`${prop} keys may hold ${TAG_KEY_CHARACTERS}, got '${key}'`, scope);
     }
-    if (!Token.isUnresolved(value) && value.length > limits.maxValueLength) {
-      throw validationError(`${prop} values must be at most ${limits.maxValueLength} characters, got ${value.length} for '${key}'`, scope);
+    if (!Token.isUnresolved(value) && characterCount(value) > limits.maxValueLength) {
+      throw validationError(`${prop} values must be at most ${limits.maxValueLength} characters, got ${characterCount(value)} for '${key}'`, scope);
     }
   }
 }
