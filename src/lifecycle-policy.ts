@@ -160,7 +160,7 @@ export class LifecycleRecipeSelection {
    *   which covers each new version a recipe of this library creates when it changes
    */
   public static imageRecipe(recipe: IImageRecipe, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.AMI_IMAGE, undefined, recipe);
+    return new LifecycleRecipeSelection(recipe.imageRecipeName, version ?? ALL_VERSIONS, { imageRecipe: recipe });
   }
 
   /**
@@ -170,8 +170,7 @@ export class LifecycleRecipeSelection {
    * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.x.x`; default: every version (`x.x.x`)
    */
   public static containerRecipe(recipe: IContainerRecipe, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(
-      recipe.containerRecipeName, version ?? ALL_VERSIONS, LifecycleResourceType.CONTAINER_IMAGE, recipe, recipe);
+    return new LifecycleRecipeSelection(recipe.containerRecipeName, version ?? ALL_VERSIONS, { containerRecipe: recipe });
   }
 
   /**
@@ -181,29 +180,33 @@ export class LifecycleRecipeSelection {
    * @param version the recipe versions, with trailing `x` wildcards, e.g. `1.0.x`; default: every version (`x.x.x`)
    */
   public static fromRecipeName(recipeName: string, version?: string): LifecycleRecipeSelection {
-    return new LifecycleRecipeSelection(recipeName, version ?? ALL_VERSIONS, undefined, undefined);
+    return new LifecycleRecipeSelection(recipeName, version ?? ALL_VERSIONS);
   }
 
   /** The recipe's name. */
   public readonly recipeName: string;
   /** The recipe versions covered, e.g. `x.x.x`. */
   public readonly recipeVersion: string;
-  /** The policy type the recipe's images belong to, when known. */
-  private readonly kind?: LifecycleResourceType;
-  /** The container recipe, whose target repository the policy may delete images from. */
+  /** The recipe of `imageRecipe`, whose images are AMIs. */
+  private readonly imageRecipe?: IImageRecipe;
+  /** The recipe of `containerRecipe`, whose target repository the policy may delete images from. */
   private readonly containerRecipe?: IContainerRecipe;
-  /** The recipe construct, whose path labels it in messages when its name is a token. */
-  private readonly recipe?: IConstruct;
 
   private constructor(
-    recipeName: string, recipeVersion: string, kind: LifecycleResourceType | undefined, containerRecipe: IContainerRecipe | undefined,
-    recipe?: IConstruct,
+    recipeName: string, recipeVersion: string, recipes: { imageRecipe?: IImageRecipe; containerRecipe?: IContainerRecipe } = {},
   ) {
     this.recipeName = recipeName;
     this.recipeVersion = recipeVersion;
-    this.kind = kind;
-    this.containerRecipe = containerRecipe;
-    this.recipe = recipe;
+    this.imageRecipe = recipes.imageRecipe;
+    this.containerRecipe = recipes.containerRecipe;
+  }
+
+  /** The policy type the recipe's images belong to, when the recipe is known (not by name alone). */
+  private get kind(): LifecycleResourceType | undefined {
+    if (this.imageRecipe) {
+      return LifecycleResourceType.AMI_IMAGE;
+    }
+    return this.containerRecipe ? LifecycleResourceType.CONTAINER_IMAGE : undefined;
   }
 
   /**
@@ -244,7 +247,8 @@ export class LifecycleRecipeSelection {
     if (!Token.isUnresolved(this.recipeName)) {
       return `recipe '${this.recipeName}'`;
     }
-    return this.recipe ? `recipe ${this.recipe.node.path}` : 'recipe (name known only at deployment)';
+    const recipe = this.imageRecipe ?? this.containerRecipe;
+    return recipe ? `recipe ${recipe.node.path}` : 'recipe (name known only at deployment)';
   }
 }
 

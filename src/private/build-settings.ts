@@ -8,7 +8,7 @@ import type { PipelineWorkflow } from '../image-pipeline';
 import { ImageRecipe } from '../image-recipe';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
 import { ImageArchitecture } from '../parent-image';
-import { checkWorkflowParameters } from './workflow-parameters';
+import { checkWorkflowParameters, isParameterGiven } from './workflow-parameters';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
@@ -149,7 +149,7 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   const listProp = `workflows[${index}].listParameters`;
   const parameters = w.parameters ?? {};
   const listParameters = w.listParameters ?? {};
-  const both = Object.keys(listParameters).filter((name) => Object.prototype.hasOwnProperty.call(parameters, name));
+  const both = Object.keys(listParameters).filter((name) => isParameterGiven(parameters, name));
   if (both.length > 0) {
     throw validationError(
       `${prop} and ${listProp} must not set the same parameter, got ${both.map((n) => `'${n}'`).join(', ')} in both`, scope);

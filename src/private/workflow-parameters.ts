@@ -27,10 +27,15 @@ export function checkWorkflowParameters(
         `${prop} must be parameters that workflow '${workflow.node.path}' declares, got '${name}'; declared: ${declaredNames}`, scope);
     }
   }
-  const missing = declared.filter((p) => !p.hasDefault && !Object.prototype.hasOwnProperty.call(parameters, p.name));
+  const missing = declared.filter((p) => !p.hasDefault && !isParameterGiven(parameters, p.name));
   if (missing.length > 0) {
     throw validationError(
       `${prop} must set every parameter of workflow '${workflow.node.path}' that has no default, ` +
       `missing ${missing.map((p) => `'${p.name}'`).join(', ')}`, scope);
   }
+}
+
+/** Whether `parameters` sets `name`: own keys only, so that a name like `toString` is not taken as given. */
+export function isParameterGiven(parameters: { [name: string]: unknown }, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(parameters, name);
 }
