@@ -236,6 +236,9 @@ function cronFieldProblem(field: string, spec: CronFieldSpec): string | undefine
     if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step))) {
       return `'${part}' has a step that is not a number`;
     }
+    if (step !== undefined && Number(step) === 0) {
+      return `'${part}' has a step of 0; a step is a whole number of at least 1`;
+    }
     if (range === '*') {
       continue;
     }

@@ -919,6 +919,15 @@ describe('ImagePipeline', () => {
           `minutes '${part}' has a step that is not a number, got '${expression}'`);
     });
 
+    test.each([
+      ['*/0', 'cron(*/0 0 * * ? *)'],
+      ['5/00', 'cron(5/00 0 * * ? *)'],
+    ])('fails on a cron step of 0 (%s)', (part, expression) => {
+      expect(() => newPipeline({ schedule: PipelineSchedule.expression(expression) }))
+        .toThrow(`minutes '${part}' has a step of 0; a step is a whole number of at least 1, got '${expression}'`);
+      newPipeline({ schedule: PipelineSchedule.expression('cron(*/15 0 * * ? *)') }, 'EveryQuarter');
+    });
+
     test('fails on a cron range with more than two ends', () => {
       expect(() => newPipeline({ schedule: PipelineSchedule.cron({ hour: '1-2-3' }) }))
         .toThrow('schedule expression must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *), ' +
