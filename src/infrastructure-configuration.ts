@@ -783,7 +783,15 @@ function validateInstanceIdentity(scope: Construct, props: InfrastructureConfigu
     throw validationError(
       'give role or instanceProfile, not both: the instance profile already names its role; got both', scope);
   }
+  // An imported profile's name goes into the template as given (`InstanceProfileName`: 1 to 256 of `[\w+=,.@-]`).
+  const profileName = props.instanceProfile?.instanceProfileName;
+  if (profileName !== undefined && !Token.isUnresolved(profileName) && !INSTANCE_PROFILE_NAME.test(profileName)) {
+    throw validationError('instanceProfile must have a name of 1 to 256 letters, digits and + = , . @ _ -, ' +
+      `got ${shownValue(profileName)}`, scope);
+  }
 }
+
+const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,256}$/;
 
 function validateNetwork(scope: Construct, props: InfrastructureConfigurationProps): void {
   if (!props.vpc && props.subnetSelection) {

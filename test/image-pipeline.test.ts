@@ -1024,6 +1024,24 @@ describe('ImagePipeline', () => {
       })).toThrow("workflows[0].parameters and workflows[0].listParameters must not set the same parameter, got 'a' in both");
     });
 
+    test.each([
+      ['an empty name', { parameters: { '': 'x' } }, 'workflows[0].parameters names must be 1 to 128 characters without NUL characters, got a name of 0 characters'],
+      ['a name of 129 characters', { parameters: { ['a'.repeat(129)]: 'x' } },
+        'workflows[0].parameters names must be 1 to 128 characters without NUL characters, got a name of 129 characters'],
+      ['a name with NUL', { listParameters: { 'a\0b': ['x'] } },
+        "workflows[0].listParameters names must be 1 to 128 characters without NUL characters, got 'a\\0b'"],
+      ['a value with NUL', { parameters: { p: 'a\0b' } }, "workflows[0].parameters values must not contain NUL characters, got one in 'p'"],
+      ['a list value with NUL', { listParameters: { regions: ['us-east-1', '\0'] } },
+        "workflows[0].listParameters values must not contain NUL characters, got one in 'regions'"],
+    ])('fails on %s, also when the workflow document is unknown at synth', (_, given, message) => {
+      expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), ...given }] })).toThrow(message);
+    });
+
+    test('a parameter name of 128 characters and an empty value pass', () => {
+      newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { ['a'.repeat(128)]: '' } }] });
+      expectValidTemplate(stack);
+    });
+
     test('a listParameters name that is an inherited object property is not taken as given in parameters too', () => {
       newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test'), parameters: { a: 'x' }, listParameters: { toString: ['x'] } }] });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {

@@ -775,6 +775,18 @@ describe('InfrastructureConfiguration', () => {
       expect(() => newInfra({ role, instanceProfile })).toThrow(/give role or instanceProfile, not both/);
     });
 
+    test('fails when an imported instance profile has a name CloudFormation refuses', () => {
+      const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'my profile');
+      expect(() => newInfra({ instanceProfile }))
+        .toThrow("instanceProfile must have a name of 1 to 256 letters, digits and + = , . @ _ -, got 'my profile'");
+    });
+
+    test('an imported instance profile name of the allowed characters passes', () => {
+      const instanceProfile = iam.InstanceProfile.fromInstanceProfileName(stack, 'Profile', 'Build_Profile+=,.@-1');
+      newInfra({ instanceProfile });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', { InstanceProfileName: 'Build_Profile+=,.@-1' });
+    });
+
     test('fails when subnetSelection is given without vpc', () => {
       expect(() => newInfra({ subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } }))
         .toThrow('subnetSelection needs a vpc to select from, got subnetSelection without vpc');

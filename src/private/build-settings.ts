@@ -15,7 +15,7 @@ import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
 import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './role-trust';
 import { workflowExecutionRole } from './service-roles';
-import { validateContainerTags } from './validation';
+import { characterCount, validateContainerTags } from './validation';
 
 /*
  * What pipelines and deploy-time images share: test timeouts, scanning, workflows, the execution
@@ -149,6 +149,8 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   const listProp = `workflows[${index}].listParameters`;
   const parameters = w.parameters ?? {};
   const listParameters = w.listParameters ?? {};
+  validateParameterText(scope, prop, parameters);
+  validateParameterText(scope, listProp, listParameters);
   const both = Object.keys(listParameters).filter((name) => isParameterGiven(parameters, name));
   if (both.length > 0) {
     throw validationError(
@@ -174,6 +176,22 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   }
   checkWorkflowParameters(w.workflow, { ...parameters, ...listParameters }, scope,
     w.listParameters ? `${prop} and ${listProp}` : prop);
+}
+
+const MAX_PARAMETER_NAME_LENGTH = 128;
+
+/** `WorkflowParameter`: names of 1 to 128 characters, names and values without NUL; checked even when the document is unknown. */
+function validateParameterText(scope: IConstruct, prop: string, given: { [name: string]: string | string[] }): void {
+  for (const [name, value] of Object.entries(given)) {
+    if (!Token.isUnresolved(name) && (name === '' || characterCount(name) > MAX_PARAMETER_NAME_LENGTH || name.includes('\0'))) {
+      throw validationError(`${prop} names must be 1 to ${MAX_PARAMETER_NAME_LENGTH} characters without NUL characters, ` +
+        `got ${name.includes('\0') ? `'${name.replace(/\0/g, '\\0')}'` : `a name of ${characterCount(name)} characters`}`, scope);
+    }
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => !Token.isUnresolved(v) && v.includes('\0'))) {
+      throw validationError(`${prop} values must not contain NUL characters, got one in '${name}'`, scope);
+    }
+  }
 }
 
 /**
