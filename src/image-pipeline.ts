@@ -604,7 +604,7 @@ export class ImagePipeline extends ImagePipelineBase {
     validateTagMap(this, 'tags', props.tags);
     validateTagMap(this, 'imageTags', props.imageTags);
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
-    validateTestTimeout(this, props.imageTestsTimeout);
+    validateTestTimeout(this, props.imageTestsEnabled, props.imageTestsTimeout);
     props.schedule?._validate(this);
     const imageScanningConfiguration = renderScanning(this, props, props.containerRecipe, 'pipelines');
 

@@ -550,7 +550,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   if (props.rebuildOnPipelineUpdate !== undefined) {
     throw validationError(`rebuildOnPipelineUpdate is only used with imagePipeline, got ${props.rebuildOnPipelineUpdate} without one; leave it out`, image);
   }
-  validateTestTimeout(image, props.imageTestsTimeout);
+  validateTestTimeout(image, props.imageTestsEnabled, props.imageTestsTimeout);
   const recipe = (props.imageRecipe ?? props.containerRecipe)!;
   const infrastructureConfiguration = buildInfrastructure(image, props.infrastructureConfiguration, props.containerRecipe);
   allowComponentFileReads(image, recipe, infrastructureConfiguration);

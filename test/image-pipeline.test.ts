@@ -795,6 +795,16 @@ describe('ImagePipeline', () => {
       expect(() => newPipeline({ imageTestsTimeout: Duration.minutes(30) })).toThrow('imageTestsTimeout must be whole minutes from 60 to 1440, got 30 minutes');
     });
 
+    test('fails on a test timeout with the tests off, and takes one with the tests on', () => {
+      expect(() => newPipeline({ imageTestsEnabled: false, imageTestsTimeout: Duration.hours(2) }))
+        .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 2 hours; ' +
+          'leave imageTestsTimeout out, or turn the tests on');
+      newPipeline({ imageTestsEnabled: true, imageTestsTimeout: Duration.hours(2) }, 'WithTests');
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        ImageTestsConfiguration: { ImageTestsEnabled: true, TimeoutMinutes: 120 },
+      });
+    });
+
     test('fails on ECR scanning settings for an AMI pipeline', () => {
       expect(() => newPipeline({ imageScanningEnabled: true, imageScanningEcrTags: ['a'] }))
         .toThrow('imageScanningEcrRepository and imageScanningEcrTags are only for container pipelines, got an image recipe');

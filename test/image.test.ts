@@ -505,6 +505,11 @@ describe('Image', () => {
     expect(() => newImage({ imageTestsTimeout: Duration.minutes(1441) })).toThrow('imageTestsTimeout must be whole minutes from 60 to 1440, got 1441 minutes');
   });
 
+  test('fails on a test timeout with the tests off', () => {
+    expect(() => newImage({ imageTestsEnabled: false, imageTestsTimeout: Duration.hours(2) }))
+      .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 2 hours');
+  });
+
   test('fails on a tag key with characters Image Builder refuses', () => {
     expect(() => newImage({ tags: { 'team#1': 'x' } })).toThrow("tags keys may hold letters, digits, white space and _ . : / = + - @, got 'team#1'");
   });

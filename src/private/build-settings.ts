@@ -25,9 +25,15 @@ import { characterCount, validateContainerTags } from './validation';
 /** Image tests may run 60 to 1,440 minutes (ImageTestsConfiguration API reference). */
 const TEST_TIMEOUT_MINUTES = { min: 60, max: 1440 };
 
-export function validateTestTimeout(scope: IConstruct, timeout: Duration | undefined): void {
+/** The image tests' timeout: whole minutes in the service's range, and only with the tests on. */
+export function validateTestTimeout(scope: IConstruct, testsEnabled: boolean | undefined, timeout: Duration | undefined): void {
   if (timeout === undefined || timeout.isUnresolved()) {
     return;
+  }
+  // Sent with the tests off, the timeout would be ignored without a word.
+  if (testsEnabled === false) {
+    throw validationError('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout ' +
+      `${timeout.toHumanString()}; leave imageTestsTimeout out, or turn the tests on`, scope);
   }
   const minutes = timeout.toMinutes({ integral: false });
   if (!Number.isInteger(minutes) || minutes < TEST_TIMEOUT_MINUTES.min || minutes > TEST_TIMEOUT_MINUTES.max) {
