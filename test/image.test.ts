@@ -75,7 +75,7 @@ describe('Image', () => {
     const role = new iam.Role(stack, 'Exec', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     const logGroup = new logs.LogGroup(stack, 'Logs');
     newImage({
-      imageTestsEnabled: false,
+      imageTestsEnabled: true,
       imageTestsTimeout: Duration.minutes(90),
       imageScanningEnabled: true,
       enhancedImageMetadataEnabled: false,
@@ -84,7 +84,7 @@ describe('Image', () => {
       tags: { team: 'platform' },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
-      ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: 90 },
+      ImageTestsConfiguration: { ImageTestsEnabled: true, TimeoutMinutes: 90 },
       ImageScanningConfiguration: { ImageScanningEnabled: true },
       EnhancedImageMetadataEnabled: false,
       ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('Exec'), 'Arn'] },

@@ -9,13 +9,10 @@ import { integApp } from './helpers/integ-app';
 
 const app = integApp();
 const stack = new Stack(app, 'IntegGoldenAmi');
-// The pattern's default for the ID 'Golden', given here so that the assertion reads the same name.
-const ssmParameterName = '/golden-ami/golden/latest';
 const golden = new GoldenAmiPipeline(stack, 'Golden', {
   components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateOs', { platform: Platform.LINUX }) }],
   shellScript: 'echo "built by the golden AMI integration test" > /etc/motd',
   keepImages: 2,
-  ssmParameterName,
   startOnDeploy: true,
   startOnDeployOptions: { waitForCompletion: true },
   // The test's AMIs and snapshots go with the stack.
@@ -27,7 +24,8 @@ const integ = new IntegTest(app, 'GoldenAmiPipeline', { testCases: [stack] });
 const execution = golden.execution!;
 const amiId = execution.amiId();
 
-// The distribution wrote the new AMI to the SSM parameter.
+// The distribution wrote the new AMI to the SSM parameter, whose unique default name the pattern tells.
+const ssmParameterName = golden.ssmParameterName;
 integ.assertions.awsApiCall('ssm', 'GetParameter', { Name: ssmParameterName })
   .expect(ExpectedResult.objectLike({ Parameter: { Name: ssmParameterName, Value: amiId } }));
 

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternPlatform, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -22,7 +22,6 @@ import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
 import { PipelineSchedule } from '../pipeline-schedule';
-import { Platform } from '../platform';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { shownValue } from '../private/validation';
@@ -122,7 +121,6 @@ export class ContainerImagePipeline extends Construct {
     validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 
-    this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
     this.repository = props.repository ?? new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -131,9 +129,11 @@ export class ContainerImagePipeline extends Construct {
     this.recipe = new ContainerRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
       targetRepository: this.repository,
-      components: this.components,
       dockerfileTemplate: props.dockerfileTemplate,
     });
+    // The components follow the recipe, whose parent image tells the platform of those the pattern makes.
+    this.components = patternComponents(this, { ...props, platform: patternPlatform(this, props.platform, this.recipe.platform) });
+    this.components.forEach(({ component, parameters }) => this.recipe.addComponent(component, parameters));
 
     ({
       logBucket: this.logBucket,
@@ -182,6 +182,11 @@ export class ContainerImagePipeline extends Construct {
   /** The repository of the same name as `repository` in another region. */
   private repositoryIn(region: string): ecr.IRepository {
     const name = repositoryNameAtSynth(this.repository);
+    if (name === undefined && Token.isUnresolved(Stack.of(this).region)) {
+      throw validationError(`regions can be told apart from the stack's region only when the stack has one at synth time, got ${shownValue(region)} ` +
+        "in a stack without env.region and a repository with a generated name: give the stack's env.region, or a repository " +
+        'whose name is known, e.g. new ecr.Repository(this, id, { repositoryName })', this);
+    }
     if (name === undefined) {
       throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${shownValue(region)} ` +
         'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })', this);

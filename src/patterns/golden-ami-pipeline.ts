@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternPlatform, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -19,12 +19,11 @@ import {
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { PipelineSchedule } from '../pipeline-schedule';
-import { Platform } from '../platform';
 import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
 import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue } from '../private/validation';
+import { generateResourceName, shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -55,7 +54,9 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * The SSM parameter that holds the newest AMI ID in each region.
    *
-   * @default '/golden-ami/<id>/latest' in lowercase
+   * @default '/golden-ami/<unique name>/latest', the unique name made of the stack's name and the
+   * construct's path (the same as the log groups'), so that no two pipelines write one parameter;
+   * read it from `ssmParameterName`
    */
   readonly ssmParameterName?: string;
 
@@ -115,6 +116,8 @@ export class GoldenAmiPipeline extends Construct {
   public readonly imageLogGroup: logs.ILogGroup;
   /** Where Image Builder writes the pipeline's runs and skipped runs. */
   public readonly pipelineLogGroup: logs.ILogGroup;
+  /** The SSM parameter that holds the newest AMI ID in each region of `regions`. */
+  public readonly ssmParameterName: string;
   /** Where AMIs go: the regions, with the SSM parameter and launch permissions. */
   public readonly distributionConfiguration: DistributionConfiguration;
   /** The scheduled pipeline. */
@@ -139,12 +142,16 @@ export class GoldenAmiPipeline extends Construct {
     validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
     validateAmiKmsKey(this, props.amiKmsKey, regions);
     const baseName = patternBaseName(id);
+    // Unique by default: Image Builder writes the parameter, so CloudFormation would not notice two
+    // pipelines (a dev and a prod stack in one account, say) overwriting each other's.
+    this.ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
 
-    this.components = patternComponents(this, { ...props, platform: props.platform ?? Platform.LINUX });
     this.recipe = new ImageRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
-      components: this.components,
     });
+    // The components follow the recipe, whose parent image tells the platform of those the pattern makes.
+    this.components = patternComponents(this, { ...props, platform: patternPlatform(this, props.platform, this.recipe.platform) });
+    this.components.forEach(({ component, parameters }) => this.recipe.addComponent(component, parameters));
 
     ({
       logBucket: this.logBucket,
@@ -159,7 +166,7 @@ export class GoldenAmiPipeline extends Construct {
       amiDistributions: regions.map((region) => ({
         region,
         amiName: props.amiName ?? `${baseName}-{{ imagebuilder:buildDate }}`,
-        ssmParameters: [{ parameterName: props.ssmParameterName ?? `/golden-ami/${baseName}/latest` }],
+        ssmParameters: [{ parameterName: this.ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,
         launchPermissionAccountIds: props.shareWith?.accounts,

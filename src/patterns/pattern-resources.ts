@@ -29,10 +29,25 @@ export interface PatternComponentSources {
 }
 
 /**
+ * The platform of a pattern's own components: the parent image's, which `platform` may only repeat
+ * (a recipe runs components of its parent image's platform alone); Linux when neither is known.
+ */
+export function patternPlatform(scope: Construct, given: Platform | undefined, ofParentImage: Platform | undefined): Platform {
+  if (given !== undefined && ofParentImage !== undefined && given !== ofParentImage) {
+    throw validationError(`platform must be that of parentImage, ${ofParentImage}, got ${given}; ` +
+      "leave platform out to take the parent image's", scope);
+  }
+  return given ?? ofParentImage ?? Platform.LINUX;
+}
+
+/**
  * The recipe components of a pattern: the given components, then a component made from the
  * document, then one made from the shell script. At least one source is needed.
  */
 export function patternComponents(scope: Construct, sources: PatternComponentSources): RecipeComponent[] {
+  if (sources.shellScript !== undefined && !Token.isUnresolved(sources.shellScript) && sources.shellScript.trim() === '') {
+    throw validationError('shellScript must have a command, got an empty script; leave shellScript out to build from components or document', scope);
+  }
   const components = [...(sources.components ?? [])];
   if (sources.document) {
     components.push({ component: new Component(scope, 'DocumentComponent', { platform: sources.platform, data: ComponentData.fromDocument(sources.document) }) });
@@ -160,6 +175,7 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
     throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
       'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
   }
+  validateLogExpiration(scope, props.logExpiration);
   const logBucket = props.logBucket ?? createLogBucket(scope, props.logExpiration ?? Duration.days(90));
   const { imageLogGroup, pipelineLogGroup } = createLogGroups(scope, props);
   const created = props.notificationTopic ? undefined : createNotificationTopic(scope);
@@ -170,10 +186,21 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
     securityGroups: props.securityGroups,
     instanceTypes: props.instanceTypes,
     logBucket,
-    logPrefix: `${baseName}/`,
+    logPrefix: props.logPrefix ?? `${baseName}/`,
     notificationTopic,
   });
   return { logBucket, imageLogGroup, pipelineLogGroup, notificationTopic, notificationKey: created?.key, infrastructureConfiguration };
+}
+
+/** S3 expires objects after whole days, at least one; anything else fails only at deployment. */
+function validateLogExpiration(scope: Construct, expiration: Duration | undefined): void {
+  if (expiration === undefined || expiration.isUnresolved()) {
+    return;
+  }
+  const days = expiration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw validationError(`logExpiration must be a whole number of days, at least 1, got ${expiration.toHumanString()}`, scope);
+  }
 }
 
 /**

@@ -37,10 +37,11 @@ export interface PipelinePatternProps {
   readonly shellScript?: string;
 
   /**
-   * The platform of the parent image: the platform of the components made from `document` and
-   * `shellScript`, and the shell that runs `shellScript`.
+   * The platform of the components made from `document` and `shellScript`, and the shell that runs
+   * `shellScript`. It must be the parent image's, so it is needed only when the parent image's
+   * platform is not known (an AMI ID, an SSM parameter or an image ARN given without one).
    *
-   * @default Platform.LINUX
+   * @default - the parent image's platform, or Platform.LINUX when it is not known
    */
   readonly platform?: Platform;
 
@@ -111,11 +112,20 @@ export interface PipelinePatternProps {
   readonly logBucket?: s3.IBucket;
 
   /**
-   * How long build logs stay in the log bucket the pattern creates; only without `logBucket`.
+   * How long build logs stay in the log bucket the pattern creates, in whole days; only without
+   * `logBucket`.
    *
    * @default Duration.days(90)
    */
   readonly logExpiration?: Duration;
+
+  /**
+   * The prefix of the build logs in the log bucket, e.g. to keep the logs of several patterns
+   * apart in one bucket of your own.
+   *
+   * @default '<id>/' in lowercase
+   */
+  readonly logPrefix?: string;
 
   /**
    * The log group Image Builder writes each build's logs to. Its name may hold letters, digits and

@@ -121,7 +121,6 @@ describe('ContainerImagePipeline', () => {
       subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
       instanceTypes: [new ec2.InstanceType('c6i.large')],
       imageTestsEnabled: false,
-      imageTestsTimeout: Duration.hours(1),
       imageScanningEnabled: false,
       dockerfileTemplate: DockerfileTemplate.fromInline(DOCKERFILE),
       logBucket,
@@ -132,7 +131,7 @@ describe('ContainerImagePipeline', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       Schedule: Match.objectLike({ ScheduleExpression: 'rate(1 day)' }),
-      ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: 60 },
+      ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: Match.absent() },
       ImageScanningConfiguration: { ImageScanningEnabled: false },
     });
     template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
@@ -144,6 +143,11 @@ describe('ContainerImagePipeline', () => {
     template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { DockerfileTemplateData: DOCKERFILE });
     template.resourceCountIs('AWS::KMS::Key', 0);
     expectValidTemplate(stack);
+  });
+
+  test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', imageTestsEnabled: false, imageTestsTimeout: Duration.hours(1) }))
+      .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 1 hour');
   });
 
   test('a shell script for a Windows parent image runs in PowerShell', () => {
@@ -194,6 +198,23 @@ describe('ContainerImagePipeline', () => {
   test('fails for a region given twice, under the pattern\'s prop name', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', 'us-east-1'] }))
       .toThrow("regions must name each region once, got 'us-east-1' twice");
+  });
+
+  test('fails for regions in a stack without a region and a repository of a generated name, saying the stack has no region', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    expect(() => new ContainerImagePipeline(agnostic, 'Web', { shellScript: 'echo hi', regions: ['us-east-1'] }))
+      .toThrow("regions can be told apart from the stack's region only when the stack has one at synth time, got 'us-east-1' " +
+        "in a stack without env.region and a repository with a generated name: give the stack's env.region, or a repository whose name is known");
+  });
+
+  test("the components made from a script take the parent image's platform, and platform must agree with it", () => {
+    const windows = ContainerParentImage.fromDockerHub('mcr.microsoft.com/windows/servercore', { tag: 'ltsc2022', platform: Platform.WINDOWS });
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'Write-Output hi', parentImage: windows });
+    const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+    expect(component.Properties.Platform).toEqual('Windows');
+    expect(yaml.parse(component.Properties.Data).phases[0].steps[0].action).toEqual('ExecutePowerShell');
+    expect(() => new ContainerImagePipeline(stack, 'Linux', { shellScript: 'echo hi', platform: Platform.WINDOWS }))
+      .toThrow("platform must be that of parentImage, Linux, got Windows; leave platform out to take the parent image's");
   });
 
   test('fails for other regions with a repository of a generated name', () => {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, Image, ParentImage,
@@ -55,7 +56,7 @@ describe('GoldenAmiPipeline', () => {
       Distributions: [Match.objectLike({
         Region: 'us-east-1',
         AmiDistributionConfiguration: Match.objectLike({ Name: 'golden-{{ imagebuilder:buildDate }}' }),
-        SsmParameterConfigurations: [{ ParameterName: '/golden-ami/golden/latest', DataType: 'aws:ec2:image' }],
+        SsmParameterConfigurations: [{ ParameterName: '/golden-ami/stack-golden-61d17555/latest', DataType: 'aws:ec2:image' }],
       })],
     });
     template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
@@ -154,6 +155,67 @@ describe('GoldenAmiPipeline', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
       ImageTestsConfiguration: { ImageTestsEnabled: false },
     });
+  });
+
+  test('the default SSM parameter is unique to the stack and path, so that two pipelines never write one parameter', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi' });
+    const prod = new GoldenAmiPipeline(new Stack(app, 'Prod', { env: { account: '123456789012', region: 'us-east-1' } }), 'Golden', { shellScript: 'echo hi' });
+    const team = new GoldenAmiPipeline(new Construct(stack, 'Team'), 'Golden', { shellScript: 'echo hi' });
+
+    expect(golden.ssmParameterName).toEqual('/golden-ami/stack-golden-61d17555/latest');
+    expect(new Set([golden.ssmParameterName, prod.ssmParameterName, team.ssmParameterName]).size).toEqual(3);
+    const parameterIn = (s: Stack) => Object.values(Template.fromStack(s).findResources('AWS::ImageBuilder::DistributionConfiguration'))
+      .map((d) => d.Properties.Distributions[0].SsmParameterConfigurations[0].ParameterName);
+    expect(parameterIn(stack)).toEqual([golden.ssmParameterName, team.ssmParameterName]);
+    expect(parameterIn(Stack.of(prod))).toEqual([prod.ssmParameterName]);
+    expect(new GoldenAmiPipeline(stack, 'Named', { shellScript: 'echo hi', ssmParameterName: '/platform/base' }).ssmParameterName).toEqual('/platform/base');
+  });
+
+  test("the components made from a document or a script take the parent image's platform", () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'Install-WindowsFeature Web-Server',
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL),
+    });
+    const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+    expect(component.Properties.Platform).toEqual('Windows');
+    expect(yaml.parse(component.Properties.Data).phases[0].steps[0].action).toEqual('ExecutePowerShell');
+    expect(golden.recipe.platform).toEqual(Platform.WINDOWS);
+  });
+
+  test("fails for a platform other than the parent image's, naming platform", () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', platform: Platform.WINDOWS }))
+      .toThrow("platform must be that of parentImage, Linux, got Windows; leave platform out to take the parent image's");
+  });
+
+  test('platform sets the platform when the parent image does not tell it', () => {
+    new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'Write-Output hi', platform: Platform.WINDOWS, parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
+    });
+    const component = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'))[0];
+    expect(component.Properties.Platform).toEqual('Windows');
+  });
+
+  test('fails for an empty shell script', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: ' \n' }))
+      .toThrow('shellScript must have a command, got an empty script; leave shellScript out to build from components or document');
+  });
+
+  test.each([
+    [Duration.days(0), '0 days'],
+    [Duration.hours(36), '1 day 12 hours'],
+  ])('fails for logExpiration of %s, which S3 refuses', (logExpiration, shown) => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', logExpiration }))
+      .toThrow(`logExpiration must be a whole number of days, at least 1, got ${shown}`);
+  });
+
+  test('logPrefix keeps the logs of two patterns apart in one bucket of your own', () => {
+    const logBucket = new s3.Bucket(stack, 'CentralLogs', { enforceSSL: true });
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', logBucket, logPrefix: 'images/base/' });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: { S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^CentralLogs') }, S3KeyPrefix: 'images/base/' } },
+    });
+    expect(() => new GoldenAmiPipeline(stack, 'Slash', { shellScript: 'echo hi', logBucket, logPrefix: '' }))
+      .toThrow(/logPrefix must be 1 to 1024 characters/);
   });
 
   test('a shell script on Windows runs in PowerShell', () => {
