@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, patternPlatform, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -21,7 +21,6 @@ import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
-import { PipelineSchedule } from '../pipeline-schedule';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { shownValue } from '../private/validation';
@@ -62,6 +61,20 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
    * @default - the stack's region
    */
   readonly regions?: string[];
+
+  /**
+   * With `imageScanningEnabled` (the default): the ECR repository Image Builder scans the image in.
+   *
+   * @default - a repository Image Builder creates
+   */
+  readonly imageScanningEcrRepository?: ecr.IRepository;
+
+  /**
+   * With `imageScanningEnabled` (the default): tags of the scanned image.
+   *
+   * @default - none
+   */
+  readonly imageScanningEcrTags?: string[];
 
   /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
@@ -155,16 +168,19 @@ export class ContainerImagePipeline extends Construct {
       containerRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
       distributionConfiguration: this.distributionConfiguration,
-      schedule: props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
+      schedule: patternSchedule(this, props),
       imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
+      imageScanningEcrRepository: props.imageScanningEcrRepository,
+      imageScanningEcrTags: props.imageScanningEcrTags,
       autoDeleteImages: props.autoDeleteImages,
       imageLogGroup: this.imageLogGroup,
       pipelineLogGroup: this.pipelineLogGroup,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
+      status: patternLifecycleStatus(props),
       resourceType: LifecycleResourceType.CONTAINER_IMAGE,
       resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.containerRecipe(this.recipe)]),
       rules: [{

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, patternPlatform, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -18,7 +18,6 @@ import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
-import { PipelineSchedule } from '../pipeline-schedule';
 import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
 import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
@@ -179,7 +178,7 @@ export class GoldenAmiPipeline extends Construct {
       imageRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
       distributionConfiguration: this.distributionConfiguration,
-      schedule: props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' }),
+      schedule: patternSchedule(this, props),
       imageTestsEnabled: props.imageTestsEnabled ?? true,
       imageTestsTimeout: props.imageTestsTimeout,
       imageScanningEnabled: props.imageScanningEnabled ?? true,
@@ -189,6 +188,7 @@ export class GoldenAmiPipeline extends Construct {
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
+      status: patternLifecycleStatus(props),
       resourceType: LifecycleResourceType.AMI_IMAGE,
       resourceSelection: LifecycleResourceSelection.fromRecipes([LifecycleRecipeSelection.imageRecipe(this.recipe)]),
       rules: [{

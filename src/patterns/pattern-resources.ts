@@ -12,6 +12,8 @@ import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { ImagePipeline } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
+import { LifecyclePolicyStatus } from '../lifecycle-policy';
+import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
@@ -146,6 +148,22 @@ export function validatePatternLifecycle(scope: Construct, keepImages: number, e
     throw validationError(`keepImages must be a whole number from 1 to 1000, got ${keepImages}`, scope);
   }
   validateTagMap(scope, 'lifecycleExcludeImageTags', excludeImageTags);
+}
+
+/** The pattern's `schedule`: the given one or the weekly default, none with `runOnSchedule: false`. */
+export function patternSchedule(scope: Construct, props: PipelinePatternProps): PipelineSchedule | undefined {
+  if (props.runOnSchedule === false) {
+    if (props.schedule) {
+      throw validationError('schedule needs runOnSchedule, got runOnSchedule false with a schedule: leave one of them out', scope);
+    }
+    return undefined;
+  }
+  return props.schedule ?? PipelineSchedule.cron({ hour: '4', weekDay: 'MON' });
+}
+
+/** The status of the pattern's lifecycle policy, from `lifecyclePolicyEnabled`. */
+export function patternLifecycleStatus(props: PipelinePatternProps): LifecyclePolicyStatus {
+  return props.lifecyclePolicyEnabled === false ? LifecyclePolicyStatus.DISABLED : LifecyclePolicyStatus.ENABLED;
 }
 
 /** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */

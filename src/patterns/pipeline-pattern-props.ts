@@ -83,6 +83,14 @@ export interface PipelinePatternProps {
   readonly schedule?: PipelineSchedule;
 
   /**
+   * Run the pipeline on `schedule`; `false` leaves the pipeline without a schedule, to run only
+   * when started (`startOnDeploy`, the console, `StartImagePipelineExecution`).
+   *
+   * @default true
+   */
+  readonly runOnSchedule?: boolean;
+
+  /**
    * Scan images for vulnerabilities with Amazon Inspector.
    *
    * @default true
@@ -176,6 +184,13 @@ export interface PipelinePatternProps {
    * @default false - the images stay, as they may be in use elsewhere
    */
   readonly autoDeleteImages?: boolean;
+
+  /**
+   * Whether the lifecycle policy deletes old images; `false` creates it disabled, to enable later.
+   *
+   * @default true
+   */
+  readonly lifecyclePolicyEnabled?: boolean;
 
   /**
    * Images with any of these tags are never deleted by the pattern's lifecycle policy, however

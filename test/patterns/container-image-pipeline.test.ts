@@ -145,6 +145,24 @@ describe('ContainerImagePipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test('scans in an ECR repository of your own, with tags', () => {
+    const scans = new ecr.Repository(stack, 'Scans');
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', imageScanningEcrRepository: scans, imageScanningEcrTags: ['scan'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { RepositoryName: { Ref: logicalIdOf(scans) }, ContainerTags: ['scan'] } },
+    });
+    expect(() => new ContainerImagePipeline(stack, 'Off', { shellScript: 'echo hi', imageScanningEnabled: false, imageScanningEcrTags: ['scan'] }))
+      .toThrow('imageScanningEcrRepository and imageScanningEcrTags need imageScanningEnabled, got false');
+  });
+
+  test('runOnSchedule: false and lifecyclePolicyEnabled: false, as on the golden AMI pattern', () => {
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', runOnSchedule: false, lifecyclePolicyEnabled: false });
+    const template = Template.fromStack(stack);
+    const [pipeline] = Object.values(template.findResources('AWS::ImageBuilder::ImagePipeline'));
+    expect(pipeline.Properties.Schedule).toBeUndefined();
+    template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', { Status: 'DISABLED', ResourceType: 'CONTAINER_IMAGE' });
+  });
+
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', imageTestsEnabled: false, imageTestsTimeout: Duration.hours(1) }))
       .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 1 hour');

@@ -150,6 +150,31 @@ describe('GoldenAmiPipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test('runOnSchedule: false leaves the pipeline without a schedule, to run only when started', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', runOnSchedule: false, startOnDeploy: true });
+    const [pipeline] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline'));
+    expect(pipeline.Properties.Schedule).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('Custom::ImageBuilderPipelineExecution', 1);
+    expectValidTemplate(stack);
+  });
+
+  test('fails for a schedule with runOnSchedule: false', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', runOnSchedule: false, schedule: PipelineSchedule.expression('rate(1 day)') }))
+      .toThrow('schedule needs runOnSchedule, got runOnSchedule false with a schedule: leave one of them out');
+  });
+
+  test('lifecyclePolicyEnabled: false creates the lifecycle policy disabled', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', lifecyclePolicyEnabled: false });
+    new GoldenAmiPipeline(stack, 'Default', { shellScript: 'echo hi' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+      Status: 'DISABLED', PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 5 } })],
+    });
+    expect(golden.lifecyclePolicy).toBeDefined();
+    expect(Object.values(template.findResources('AWS::ImageBuilder::LifecyclePolicy')).map((p) => p.Properties.Status))
+      .toEqual(['DISABLED', 'ENABLED']);
+  });
+
   test('image tests can be turned off', () => {
     new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', imageTestsEnabled: false });
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
