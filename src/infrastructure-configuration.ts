@@ -409,6 +409,11 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   public readonly logPrefix?: string;
 
   /**
+   * The topic Image Builder publishes build notifications to, if any (`notificationTopic`).
+   */
+  public readonly notificationTopic?: sns.ITopic;
+
+  /**
    * The instance types given, if any.
    *
    * @internal
@@ -460,6 +465,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     this.instanceProfile = props.instanceProfile ?? this.createInstanceProfile(this.role!);
     this.securityGroups = props.securityGroups ?? (props.vpc ? [this.createSecurityGroup(props.vpc)] : []);
     this.logBucket = props.logBucket;
+    this.notificationTopic = props.notificationTopic;
     this.logPrefix = props.logPrefix;
     if (this.securityGroups.length > 0) {
       this.buildConnections = new ec2.Connections({ securityGroups: this.securityGroups });

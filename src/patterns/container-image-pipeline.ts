@@ -6,7 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule,
+  rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -51,6 +52,14 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
    * stack is deleted
    */
   readonly repository?: ecr.IRepository;
+
+  /**
+   * Your own distribution configuration, created in this app, instead of the one the pattern
+   * creates; `regions`, which shapes the created one, must be left out.
+   *
+   * @default - a new one to `repository` and, with `regions`, the repositories of its name there
+   */
+  readonly distributionConfiguration?: DistributionConfiguration;
 
   /**
    * The regions that receive the image. In the stack's region the image goes to `repository`; in
@@ -105,10 +114,10 @@ export class ContainerImagePipeline extends Construct {
   public readonly repository: ecr.IRepository;
   /** The recipe the pipeline builds. */
   public readonly recipe: ContainerRecipe;
-  /** The bucket the build instances write their logs to. */
-  public readonly logBucket: s3.IBucket;
-  /** The topic Image Builder publishes build notifications to. */
-  public readonly notificationTopic: sns.ITopic;
+  /** The bucket the build instances write their logs to; none with an `infrastructureConfiguration` of your own that has none. */
+  public readonly logBucket?: s3.IBucket;
+  /** The topic Image Builder publishes build notifications to; none with an `infrastructureConfiguration` of your own that has none. */
+  public readonly notificationTopic?: sns.ITopic;
   /** The key that encrypts the notification topic the pattern created, undefined with `notificationTopic`. */
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
@@ -157,7 +166,8 @@ export class ContainerImagePipeline extends Construct {
       infrastructureConfiguration: this.infrastructureConfiguration,
     } = createPatternInfrastructure(this, props, baseName));
 
-    this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
+    rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props, ['regions']);
+    this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
       containerDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
         region,
         repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region),

@@ -1,11 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule, sharePatternAndStart,
+  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule,
+  rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -35,6 +36,16 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default - the latest Amazon Linux 2023 (x86_64) AMI, via its AWS-managed image
    */
   readonly parentImage?: ParentImage;
+
+  /**
+   * Your own distribution configuration, created in this app, instead of the one the pattern
+   * creates. The props that shape the created one must be left out (`regions`, `amiName`,
+   * `ssmParameterName`, `targetAccountIds`, `amiKmsKey`); `shareWith` still shares the recipe and
+   * components, while the AMIs are shared by your distribution's launch permissions alone.
+   *
+   * @default - a new one to `regions`, with the SSM parameter and `shareWith`'s launch permissions
+   */
+  readonly distributionConfiguration?: DistributionConfiguration;
 
   /**
    * The regions that receive the AMI, each with the SSM parameter.
@@ -103,10 +114,10 @@ export class GoldenAmiPipeline extends Construct {
   public readonly components: RecipeComponent[];
   /** The recipe the pipeline builds. */
   public readonly recipe: ImageRecipe;
-  /** The bucket the build instances write their logs to. */
-  public readonly logBucket: s3.IBucket;
-  /** The topic Image Builder publishes build notifications to. */
-  public readonly notificationTopic: sns.ITopic;
+  /** The bucket the build instances write their logs to; none with an `infrastructureConfiguration` of your own that has none. */
+  public readonly logBucket?: s3.IBucket;
+  /** The topic Image Builder publishes build notifications to; none with an `infrastructureConfiguration` of your own that has none. */
+  public readonly notificationTopic?: sns.ITopic;
   /** The key that encrypts the notification topic the pattern created, undefined with `notificationTopic`. */
   public readonly notificationKey?: kms.Key;
   /** Where builds run. */
@@ -115,8 +126,8 @@ export class GoldenAmiPipeline extends Construct {
   public readonly imageLogGroup: logs.ILogGroup;
   /** Where Image Builder writes the pipeline's runs and skipped runs. */
   public readonly pipelineLogGroup: logs.ILogGroup;
-  /** The SSM parameter that holds the newest AMI ID in each region of `regions`. */
-  public readonly ssmParameterName: string;
+  /** The SSM parameter that holds the newest AMI ID in each region of `regions`; none with a `distributionConfiguration` of your own. */
+  public readonly ssmParameterName?: string;
   /** Where AMIs go: the regions, with the SSM parameter and launch permissions. */
   public readonly distributionConfiguration: DistributionConfiguration;
   /** The scheduled pipeline. */
@@ -141,9 +152,12 @@ export class GoldenAmiPipeline extends Construct {
     validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
     validateAmiKmsKey(this, props.amiKmsKey, regions);
     const baseName = patternBaseName(id);
+    rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props,
+      ['regions', 'amiName', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
     // Unique by default: Image Builder writes the parameter, so CloudFormation would not notice two
     // pipelines (a dev and a prod stack in one account, say) overwriting each other's.
-    this.ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
+    const ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
+    this.ssmParameterName = props.distributionConfiguration ? undefined : ssmParameterName;
 
     this.recipe = new ImageRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
@@ -161,11 +175,16 @@ export class GoldenAmiPipeline extends Construct {
       infrastructureConfiguration: this.infrastructureConfiguration,
     } = createPatternInfrastructure(this, props, baseName));
 
-    this.distributionConfiguration = new DistributionConfiguration(this, 'Distribution', {
+    if (props.distributionConfiguration && props.shareWith) {
+      Annotations.of(this).addWarningV2('cdk-imagebuilder:patternShareWithOwnDistribution',
+        'shareWith shares the recipe and components; the AMIs are shared only by the launch permissions ' +
+        'of the distributionConfiguration you gave, which the pattern leaves as it is');
+    }
+    this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
       amiDistributions: regions.map((region) => ({
         region,
         amiName: props.amiName ?? `${baseName}-{{ imagebuilder:buildDate }}`,
-        ssmParameters: [{ parameterName: this.ssmParameterName }],
+        ssmParameters: [{ parameterName: ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,
         launchPermissionAccountIds: props.shareWith?.accounts,

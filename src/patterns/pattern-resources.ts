@@ -166,14 +166,36 @@ export function patternLifecycleStatus(props: PipelinePatternProps): LifecyclePo
   return props.lifecyclePolicyEnabled === false ? LifecyclePolicyStatus.DISABLED : LifecyclePolicyStatus.ENABLED;
 }
 
+/**
+ * A piece of your own (`given`, named by its prop `replacing`) stands in for one the pattern would
+ * make from `shapingProps`: those must be left out, as the pattern could not apply them.
+ */
+export function rejectPropsReplacedBy(scope: Construct, replacing: string, given: unknown, props: object, shapingProps: string[]): void {
+  if (given === undefined) {
+    return;
+  }
+  const conflicting = shapingProps.filter((name) => (props as { [name: string]: unknown })[name] !== undefined);
+  if (conflicting.length > 0) {
+    throw validationError(`${replacing} of your own replaces what ${shapingProps.join(', ')} would shape, got ${conflicting.join(', ')} too: ` +
+      `leave ${conflicting.length > 1 ? 'them' : 'it'} out and set ${conflicting.length > 1 ? 'them' : 'it'} on your ${replacing}`, scope);
+  }
+}
+
+/** The props that shape the infrastructure configuration a pattern creates. */
+const INFRASTRUCTURE_SHAPING_PROPS = [
+  'vpc', 'subnetSelection', 'securityGroups', 'instanceTypes', 'logBucket', 'logExpiration', 'logPrefix', 'notificationTopic',
+];
+
 /** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */
 export interface PatternInfrastructure {
-  readonly logBucket: s3.IBucket;
+  /** The log bucket, none for an infrastructure configuration of your own that logs nowhere. */
+  readonly logBucket?: s3.IBucket;
   /** Where Image Builder writes each build's logs; the pattern hands it to its pipeline. */
   readonly imageLogGroup: logs.ILogGroup;
   /** Where Image Builder writes the pipeline's runs; the pattern hands it to its pipeline. */
   readonly pipelineLogGroup: logs.ILogGroup;
-  readonly notificationTopic: sns.ITopic;
+  /** The notification topic, none for an infrastructure configuration of your own without one. */
+  readonly notificationTopic?: sns.ITopic;
   /** The key of the topic the pattern created; none for a given topic. */
   readonly notificationKey?: kms.Key;
   readonly infrastructureConfiguration: InfrastructureConfiguration;
@@ -185,6 +207,16 @@ export interface PatternInfrastructure {
  * pipeline runs, notifications to the given topic or a new encrypted one.
  */
 export function createPatternInfrastructure(scope: Construct, props: PipelinePatternProps, baseName: string): PatternInfrastructure {
+  const given = props.infrastructureConfiguration;
+  if (given) {
+    rejectPropsReplacedBy(scope, 'infrastructureConfiguration', given, props, INFRASTRUCTURE_SHAPING_PROPS);
+    return {
+      ...createLogGroups(scope, props),
+      logBucket: given.logBucket,
+      notificationTopic: given.notificationTopic,
+      infrastructureConfiguration: given,
+    };
+  }
   if (props.logBucket && props.logExpiration) {
     throw validationError('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
       'give one of them, and set the expiration of your own bucket on that bucket', scope);

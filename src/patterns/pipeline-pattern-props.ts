@@ -6,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { ComponentDocument } from '../component-document';
 import { PipelineExecutionOptions } from '../custom-resources/pipeline-execution';
 import { RecipeComponent } from '../image-recipe';
+import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import { PipelineSchedule } from '../pipeline-schedule';
 import { Platform } from '../platform';
 import { ShareWithOptions } from '../sharing';
@@ -44,6 +45,17 @@ export interface PipelinePatternProps {
    * @default - the parent image's platform, or Platform.LINUX when it is not known
    */
   readonly platform?: Platform;
+
+  /**
+   * Your own infrastructure configuration, created in this app, instead of the one the pattern
+   * creates: the pattern's `logBucket` and `notificationTopic` are then its own, if it has them,
+   * and the props that shape the created one must be left out (`vpc`, `subnetSelection`,
+   * `securityGroups`, `instanceTypes`, `logBucket`, `logExpiration`, `logPrefix`,
+   * `notificationTopic`).
+   *
+   * @default - a new one with the secure defaults, logging to `logBucket` and notifying `notificationTopic`
+   */
+  readonly infrastructureConfiguration?: InfrastructureConfiguration;
 
   /**
    * The VPC to build in.

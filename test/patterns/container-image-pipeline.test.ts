@@ -6,7 +6,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as yaml from 'yaml';
-import { Component, ContainerImagePipeline, ContainerParentImage, DockerfileTemplate, PipelineSchedule, Platform } from '../../src';
+import {
+  Component, ContainerImagePipeline, ContainerParentImage, DistributionConfiguration, DockerfileTemplate, InfrastructureConfiguration,
+  PipelineSchedule, Platform,
+} from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { logicalIdOf } from '../helpers/logical-ids';
 import { expectNoNagErrors, nagSuppressionsOn } from '../helpers/nag';
@@ -161,6 +164,25 @@ describe('ContainerImagePipeline', () => {
     const [pipeline] = Object.values(template.findResources('AWS::ImageBuilder::ImagePipeline'));
     expect(pipeline.Properties.Schedule).toBeUndefined();
     template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', { Status: 'DISABLED', ResourceType: 'CONTAINER_IMAGE' });
+  });
+
+  test('an infrastructure and a distribution configuration of your own instead of the created ones', () => {
+    const repository = new ecr.Repository(stack, 'Images', { repositoryName: 'web' });
+    const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Builders');
+    const distributionConfiguration = new DistributionConfiguration(stack, 'Everywhere', {
+      containerDistributions: [{ repository }, { region: 'eu-west-1', repository: ecr.Repository.fromRepositoryName(stack, 'EuImages', 'web') }],
+    });
+    const web = new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository, infrastructureConfiguration, distributionConfiguration });
+
+    expect(web.infrastructureConfiguration).toBe(infrastructureConfiguration);
+    expect(web.distributionConfiguration).toBe(distributionConfiguration);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1);
+    template.resourceCountIs('AWS::ImageBuilder::DistributionConfiguration', 1);
+    expect(() => new ContainerImagePipeline(stack, 'Regions', { shellScript: 'echo hi', repository, distributionConfiguration, regions: ['us-east-1'] }))
+      .toThrow('distributionConfiguration of your own replaces what regions would shape, got regions too: leave it out and set it on your distributionConfiguration');
+    expect(() => new ContainerImagePipeline(stack, 'InVpc', { shellScript: 'echo hi', infrastructureConfiguration, vpc: new ec2.Vpc(stack, 'Vpc') }))
+      .toThrow(/infrastructureConfiguration of your own replaces what .* would shape, got vpc too/);
   });
 
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, GoldenAmiPipeline, Image, ParentImage,
+  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, DistributionConfiguration,
+  GoldenAmiPipeline, Image,
+  InfrastructureConfiguration, ParentImage,
   PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
@@ -173,6 +175,67 @@ describe('GoldenAmiPipeline', () => {
     expect(golden.lifecyclePolicy).toBeDefined();
     expect(Object.values(template.findResources('AWS::ImageBuilder::LifecyclePolicy')).map((p) => p.Properties.Status))
       .toEqual(['DISABLED', 'ENABLED']);
+  });
+
+  test('an infrastructure configuration of your own instead of the created one, with its log bucket and topic', () => {
+    const logBucket = new s3.Bucket(stack, 'CentralLogs', { enforceSSL: true });
+    const notificationTopic = new sns.Topic(stack, 'BuildEvents');
+    const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Builders', {
+      instanceTypes: [new ec2.InstanceType('c7i.large')], logBucket, logPrefix: 'base/', notificationTopic, terminateInstanceOnFailure: false,
+    });
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', infrastructureConfiguration });
+
+    expect(golden.infrastructureConfiguration).toBe(infrastructureConfiguration);
+    expect(golden.logBucket).toBe(logBucket);
+    expect(golden.notificationTopic).toBe(notificationTopic);
+    expect(golden.notificationKey).toBeUndefined();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      InfrastructureConfigurationArn: { 'Fn::GetAtt': [logicalIdOf(infrastructureConfiguration), 'Arn'] },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('an infrastructure configuration of your own without logs or topic leaves logBucket and notificationTopic undefined', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', infrastructureConfiguration: new InfrastructureConfiguration(stack, 'Builders') });
+    expect(golden.logBucket).toBeUndefined();
+    expect(golden.notificationTopic).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  test('fails for the props that shape the created infrastructure configuration with one of your own', () => {
+    const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Builders');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi', infrastructureConfiguration, instanceTypes: [new ec2.InstanceType('t3.large')], logExpiration: Duration.days(7),
+    })).toThrow('infrastructureConfiguration of your own replaces what vpc, subnetSelection, securityGroups, instanceTypes, logBucket, ' +
+      'logExpiration, logPrefix, notificationTopic would shape, got instanceTypes, logExpiration too: ' +
+      'leave them out and set them on your infrastructureConfiguration');
+  });
+
+  test('a distribution configuration of your own instead of the created one; shareWith then warns that the AMIs are shared by it alone', () => {
+    const distributionConfiguration = new DistributionConfiguration(stack, 'Everywhere', {
+      amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }, { region: 'eu-west-1', amiName: 'base-{{ imagebuilder:buildDate }}' }],
+    });
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, shareWith: { accounts: ['111122223333'] } });
+
+    expect(golden.distributionConfiguration).toBe(distributionConfiguration);
+    expect(golden.ssmParameterName).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::DistributionConfiguration', 1);
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      DistributionConfigurationArn: { 'Fn::GetAtt': [logicalIdOf(distributionConfiguration), 'Arn'] },
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Golden', Match.stringLikeRegexp(
+      '^shareWith shares the recipe and components; the AMIs are shared only by the launch permissions of the distributionConfiguration you gave'));
+  });
+
+  test('fails for the props that shape the created distribution configuration with one of your own', () => {
+    const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, ssmParameterName: '/platform/base' }))
+      .toThrow('distributionConfiguration of your own replaces what regions, amiName, ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
+        'got ssmParameterName too: leave it out and set it on your distributionConfiguration');
   });
 
   test('image tests can be turned off', () => {
