@@ -118,8 +118,8 @@ export class ContainerImagePipeline extends Construct {
   public readonly logBucket?: s3.IBucket;
   /** The topic Image Builder publishes build notifications to; none with an `infrastructureConfiguration` of your own that has none. */
   public readonly notificationTopic?: sns.ITopic;
-  /** The key that encrypts the notification topic the pattern created, undefined with `notificationTopic`. */
-  public readonly notificationKey?: kms.Key;
+  /** The key that encrypts the notification topic the pattern created (`notificationKey`, or a new one), undefined with `notificationTopic`. */
+  public readonly notificationKey?: kms.IKey;
   /** Where builds run. */
   public readonly infrastructureConfiguration: InfrastructureConfiguration;
   /** Where Image Builder writes each build's logs. */

@@ -107,9 +107,9 @@ function createLogGroups(scope: Construct, props: PipelinePatternProps): { image
   };
 }
 
-/** An SNS topic for build notifications, encrypted with a rotating customer key, SSL only. */
-export function createNotificationTopic(scope: Construct): { topic: sns.Topic; key: kms.Key } {
-  const key = new kms.Key(scope, 'NotificationKey', {
+/** An SNS topic for build notifications, SSL only, encrypted with the given key or a new rotating customer key. */
+export function createNotificationTopic(scope: Construct, givenKey?: kms.IKey): { topic: sns.Topic; key: kms.IKey } {
+  const key = givenKey ?? new kms.Key(scope, 'NotificationKey', {
     enableKeyRotation: true,
     description: 'Encrypts the image build notifications',
   });
@@ -183,7 +183,7 @@ export function rejectPropsReplacedBy(scope: Construct, replacing: string, given
 
 /** The props that shape the infrastructure configuration a pattern creates. */
 const INFRASTRUCTURE_SHAPING_PROPS = [
-  'vpc', 'subnetSelection', 'securityGroups', 'instanceTypes', 'logBucket', 'logExpiration', 'logPrefix', 'notificationTopic',
+  'vpc', 'subnetSelection', 'securityGroups', 'instanceTypes', 'logBucket', 'logExpiration', 'logPrefix', 'notificationTopic', 'notificationKey',
 ];
 
 /** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */
@@ -197,7 +197,7 @@ export interface PatternInfrastructure {
   /** The notification topic, none for an infrastructure configuration of your own without one. */
   readonly notificationTopic?: sns.ITopic;
   /** The key of the topic the pattern created; none for a given topic. */
-  readonly notificationKey?: kms.Key;
+  readonly notificationKey?: kms.IKey;
   readonly infrastructureConfiguration: InfrastructureConfiguration;
 }
 
@@ -228,7 +228,8 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
   validateLogExpiration(scope, props.logExpiration);
   const logBucket = props.logBucket ?? createLogBucket(scope, props.logExpiration ?? Duration.days(90));
   const { imageLogGroup, pipelineLogGroup } = createLogGroups(scope, props);
-  const created = props.notificationTopic ? undefined : createNotificationTopic(scope);
+  rejectPropsReplacedBy(scope, 'notificationTopic', props.notificationTopic, props, ['notificationKey']);
+  const created = props.notificationTopic ? undefined : createNotificationTopic(scope, props.notificationKey);
   const notificationTopic = props.notificationTopic ?? created!.topic;
   const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
     vpc: props.vpc,

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -51,7 +52,7 @@ export interface PipelinePatternProps {
    * creates: the pattern's `logBucket` and `notificationTopic` are then its own, if it has them,
    * and the props that shape the created one must be left out (`vpc`, `subnetSelection`,
    * `securityGroups`, `instanceTypes`, `logBucket`, `logExpiration`, `logPrefix`,
-   * `notificationTopic`).
+   * `notificationTopic`, `notificationKey`).
    *
    * @default - a new one with the secure defaults, logging to `logBucket` and notifying `notificationTopic`
    */
@@ -180,6 +181,15 @@ export interface PipelinePatternProps {
    * @default - a new topic, SSL only, encrypted with a new customer managed key that rotates
    */
   readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * The key that encrypts the notification topic the pattern creates; only without
+   * `notificationTopic`. A key created in this app lets Image Builder publish; for another, the
+   * infrastructure configuration warns what its key policy must allow.
+   *
+   * @default - a new customer managed key that rotates
+   */
+  readonly notificationKey?: kms.IKey;
 
   /**
    * Share the recipe and the components the pattern creates, and the images: AMIs through launch

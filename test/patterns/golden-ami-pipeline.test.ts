@@ -211,7 +211,7 @@ describe('GoldenAmiPipeline', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi', infrastructureConfiguration, instanceTypes: [new ec2.InstanceType('t3.large')], logExpiration: Duration.days(7),
     })).toThrow('infrastructureConfiguration of your own replaces what vpc, subnetSelection, securityGroups, instanceTypes, logBucket, ' +
-      'logExpiration, logPrefix, notificationTopic would shape, got instanceTypes, logExpiration too: ' +
+      'logExpiration, logPrefix, notificationTopic, notificationKey would shape, got instanceTypes, logExpiration too: ' +
       'leave them out and set them on your infrastructureConfiguration');
   });
 
@@ -336,6 +336,27 @@ describe('GoldenAmiPipeline', () => {
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^BuildEvents') },
     });
     expectValidTemplate(stack);
+  });
+
+  test('notificationKey encrypts the created topic; a key of this app lets Image Builder publish', () => {
+    const notificationKey = new kms.Key(stack, 'PlatformKey', { enableKeyRotation: true });
+    const golden = new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', notificationKey });
+
+    expect(golden.notificationKey).toBe(notificationKey);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(notificationKey), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowImageBuilderToPublishToEncryptedTopic' })]) },
+    });
+    expectValidTemplate(stack);
+  });
+
+  test('fails for notificationKey with a topic of your own', () => {
+    const notificationTopic = new sns.Topic(stack, 'BuildEvents');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', notificationTopic, notificationKey: new kms.Key(stack, 'K') }))
+      .toThrow('notificationTopic of your own replaces what notificationKey would shape, got notificationKey too: ' +
+        'leave it out and set it on your notificationTopic');
   });
 
   test('fails for logExpiration with your own log bucket', () => {
