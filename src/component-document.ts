@@ -521,7 +521,7 @@ export class ComponentStep {
     }, props);
   }
 
-  /** Creates a symbolic link (`CreateSymlink`; Linux, macOS). */
+  /** Creates a symbolic link (`CreateSymlink`; Linux, macOS; a warning on Windows, where the AWSTOE guide contradicts itself). */
   public static createSymlink(name: string, props: CreateSymlinkStepProps): ComponentStep {
     return new ComponentStep(name, 'CreateSymlink', [{ path: props.path, target: props.target, force: props.force }], props);
   }

@@ -161,7 +161,7 @@ export interface ExecuteDocumentStepProps extends StepOptions {
 }
 
 /**
- * A `CreateSymlink` step (Linux, macOS).
+ * A `CreateSymlink` step (Linux, macOS; on Windows, where the AWSTOE guide contradicts itself, it warns).
  */
 export interface CreateSymlinkStepProps extends StepOptions {
   /** The link to create. */

@@ -554,6 +554,62 @@ describe('ComponentDocument validation', () => {
         "phase 'build', step 'MakeFolder' (line 19): each item of an if list must be a map of a condition, got \"always\"",
       ]);
     });
+
+    test('fails on two operators at the top level, or none', () => {
+      expect(errorsOf(withIf('          binaryExists: yum\n          fileExists: /etc/os-release'))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 17): if must have exactly one operator at the top level, got binaryExists, fileExists; " +
+        'to test several conditions, combine them with and, or, not',
+      ]);
+      expect(errorsOf(withIf('          - then: Execute'))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 17): if must have exactly one operator at the top level, got none; " +
+        'to test several conditions, combine them with and, or, not',
+      ]);
+    });
+
+    test('then and else take Abort, Execute or Skip, and fail on anything else', () => {
+      expect(errorsOf(withIf('          binaryExists: yum\n          then: Execute\n          else: Skip'))).toEqual([]);
+      expect(errorsOf(withIf('          - binaryExists: yum\n            then: Abort'))).toEqual([]);
+      expect(errorsOf(withIf('          binaryExists: yum\n          then: Run'))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 18): if then must be one of Abort, Execute, Skip, got \"Run\"",
+      ]);
+    });
+
+    test('fails on and, or and not nested more than four levels deep', () => {
+      const nested = (levels: number) => Array.from({ length: levels }, (_, k) => `${' '.repeat(10 + 2 * k)}not:`).join('\n')
+        + `\n${' '.repeat(10 + 2 * levels)}binaryExists: yum`;
+      expect(errorsOf(withIf(nested(4)))).toEqual([]);
+      expect(errorsOf(withIf(nested(5)))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 17): if nests and, or and not 5 levels deep; AWSTOE allows at most 4",
+      ]);
+      const mixed = '          and:\n            - or:\n                - not:\n                    and:\n                      - not:\n'
+        + '                          binaryExists: yum\n            - binaryExists: bash';
+      expect(errorsOf(withIf(mixed))).toEqual([
+        "phase 'build', step 'MakeFolder' (line 17): if nests and, or and not 5 levels deep; AWSTOE allows at most 4",
+      ]);
+    });
+  });
+
+  describe('YAML that does not mean what it says', () => {
+    const withCommand = (command: string) =>
+      'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Run\n        action: ExecuteBash\n'
+      + `        inputs:\n          commands:\n            - ${command}\n`;
+
+    test('fails on an unquoted {{ name }}, which YAML reads as a mapping, naming the line and the fix', () => {
+      expect(() => ComponentDocument.fromYaml(withCommand('{{ Foo }}')))
+        .toThrow("line 9: YAML syntax error: an unquoted {{ Foo }} is read by YAML as a mapping, not as text: quote it, e.g. '{{ Foo }}'");
+    });
+
+    test('fails on another mapping used as a key', () => {
+      expect(() => ComponentDocument.fromYaml(withCommand('{ [a, b]: c }')))
+        .toThrow('line 9: YAML syntax error: a mapping or list cannot be a key, got [a, b]');
+    });
+
+    test('fails on an alias without an anchor before it, naming the line, instead of an error without one', () => {
+      const text = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: List\n        action: ListFiles\n'
+        + '        inputs:\n          - path: /var/log\n            fileNamePattern: *log\n';
+      expect(() => ComponentDocument.fromYaml(text)).toThrow('line 9: YAML syntax error: alias *log has no anchor &log before it');
+      expect(errorsOf(text.replace('*log', "'*log'"))).toEqual([]);
+    });
   });
 
   describe('ExecuteDocument', () => {
@@ -726,6 +782,20 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(withLoop('          forEach: []')).join('\n')).toMatch(/loop forEach must be a non-empty list/);
   });
 
+  test('fails on a forEach delimiter of more than one character, and warns on one AWSTOE does not document', () => {
+    const withSplit = (delimiter: string) => VALID.replace('        action: CreateFolder',
+      `        action: CreateFolder\n        loop:\n          forEach:\n            list: a;b\n            delimiter: ${delimiter}`);
+    expect(ComponentDocument.fromYaml(withSplit("';'")).validate()).toEqual([]);
+    expect(errorsOf(withSplit("'||'"))).toEqual([
+      "phase 'build', step 'MakeFolder' (line 19): loop forEach delimiter must be one character, got \"||\"",
+    ]);
+    const pipe = ComponentDocument.fromYaml(withSplit("'|'")).validate();
+    expect(pipe.map((f) => `${f.severity}: ${f.message}`)).toEqual([
+      "warning: phase 'build', step 'MakeFolder' (line 19): AWSTOE documents these forEach delimiters: " +
+      '"." "," ";" ":" "\\n" "\\t" " " "-" "_", got "|"',
+    ]);
+  });
+
   test('fails on a chaining expression in a for loop start, end or updateBy; a parameter is fine', () => {
     const withFor = (end: string) => VALID.replace('        action: ExecuteBash\n', '        action: ExecuteBash\n        loop:\n          for:\n'
       + `            start: 1\n            end: ${end}\n            updateBy: 1\n`);
@@ -736,11 +806,16 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(withFor("'{{ Version }}'"))).toEqual([]);
   });
 
-  test('fails on CreateSymlink on Windows, where AWSTOE does not support it', () => {
+  test('warns on CreateSymlink on Windows, which the AWSTOE guide both lists for Windows and says it does not support', () => {
     const link = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Link\n        action: CreateSymlink\n'
       + '        inputs:\n          - path: C:\\link\n            target: C:\\target\n';
-    expect(errorsOf(link, Platform.WINDOWS)).toEqual(["phase 'build', step 'Link' (line 6): action 'CreateSymlink' does not run on Windows; it runs on Linux, macOS"]);
-    expect(errorsOf(link, Platform.LINUX)).toEqual([]);
+    const windows = ComponentDocument.fromYaml(link).validate({ platform: Platform.WINDOWS });
+    expect(windows.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(windows.map((f) => f.message)).toEqual([
+      "phase 'build', step 'Link' (line 6): action 'CreateSymlink' on Windows: the AWSTOE guide both lists it for Windows and says " +
+      '"This module is not supported on Windows platforms"; check that the step runs before relying on it',
+    ]);
+    expect(ComponentDocument.fromYaml(link).validate({ platform: Platform.LINUX })).toEqual([]);
   });
 
   test('fails on CreateFile and CreateFolder owner, group and permissions on Windows, where AWSTOE returns an error', () => {

@@ -136,8 +136,13 @@ describe('file system and installation steps', () => {
     });
   });
 
+  test('a CreateSymlink step on Windows warns: the AWSTOE guide both lists it for Windows and says it is not supported there', () => {
+    const findings = documentWith(ComponentStep.createSymlink('Link', { path: 'C:\\a', target: 'C:\\b' })).validate({ platform: Platform.WINDOWS });
+    expect(findings.map((f) => f.severity)).toEqual(['warning']);
+    expect(findings[0].message).toMatch(/^phase 'build', step 'Link'.*CreateSymlink' on Windows: the AWSTOE guide both lists it for Windows/);
+  });
+
   test.each([
-    ComponentStep.createSymlink('Link', { path: '/a', target: '/b' }),
     ComponentStep.setFilePermissions('Chmod', { path: '/a', permissions: '0644' }),
     ComponentStep.setFolderPermissions('ChmodDir', { path: '/a', permissions: '0755' }),
     ComponentStep.setFileOwner('Chown', { path: '/a', owner: 'app' }),

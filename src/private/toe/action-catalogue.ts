@@ -42,6 +42,8 @@ export interface ToeActionSpec {
   readonly docUrl: string;
   /** Platforms in `platforms` that the docs do not confirm (kept so valid documents are not rejected). */
   readonly uncertainPlatforms?: readonly ToePlatform[];
+  /** A warning for a platform the docs contradict each other on, to show when the action runs there. */
+  readonly platformNotes?: { readonly [platform in ToePlatform]?: string };
   /** Groups of inputs of which each input entry must have exactly one (e.g. ExecutePowerShell `commands` or `file`). */
   readonly exactlyOneOf?: readonly (readonly string[])[];
 }
@@ -237,10 +239,15 @@ export const TOE_ACTIONS: readonly ToeActionSpec[] = [
     docUrl: doc('createfolder'),
   },
   {
-    // "This module is not supported on Windows platforms", and each input is "Not supported on Windows".
+    // The module's section says "This module is not supported on Windows platforms", while the
+    // page's current list of modules gives it Linux, Windows and macOS: Windows is accepted, with a warning.
     name: 'CreateSymlink',
-    platforms: ['Linux', 'macOS'],
-    uncertainPlatforms: ['macOS'],
+    platforms: ALL,
+    uncertainPlatforms: ['macOS', 'Windows'],
+    platformNotes: {
+      Windows: 'the AWSTOE guide both lists it for Windows and says "This module is not supported on Windows platforms"; ' +
+        'check that the step runs before relying on it',
+    },
     inputShape: 'list',
     inputs: [req('path'), req('target'), opt('force', 'boolean')],
     strictInputs: true,
@@ -552,10 +559,14 @@ export const TOE_COMPARISON_OPERATORS: readonly string[] = [
 export const TOE_COMPARISON_OPERATORS_COMPLETE = false;
 
 /**
- * `if` syntax: a conditional expression with exactly one operator at the top level, and optional
- * `then` / `else` step actions. The syntax block writes it as a list (`if:` / `  - <conditional
- * expression>:` / `      [then: <step action>]`), the examples as a map; both are accepted. The stored page text stops after "Abort" and "Exe…", so only these
- * two are listed; the list is incomplete (toe-conditional-constructs.html).
+ * `if` syntax (toe-conditional-constructs.html): a conditional expression with exactly one operator
+ * at the top level, and optional `then` / `else` step actions, each one of Abort, Execute and Skip.
+ * The syntax block writes it as a list (`if:` / `  - <conditional expression>:` / `      [then:
+ * <step action>]`), the examples as a map; both are accepted. "Conditional expressions support a
+ * maximum nesting depth of 4 levels. If you nest logical operators (and, or, not) beyond 4 levels
+ * deep, validation fails."
  */
-export const TOE_IF_STEP_ACTIONS: readonly string[] = ['Abort', 'Execute'];
-export const TOE_IF_STEP_ACTIONS_COMPLETE = false;
+export const TOE_IF_STEP_ACTIONS: readonly string[] = ['Abort', 'Execute', 'Skip'];
+export const TOE_IF_MAX_LOGICAL_DEPTH = 4;
+/** The keys of a condition that are not its operator: a comparison's `value`, and the step actions. */
+export const TOE_IF_NON_OPERATOR_KEYS: readonly string[] = ['value', 'then', 'else'];

@@ -3,6 +3,10 @@ import {
   TOE_CHAINING_REFERENCE,
   TOE_DOCUMENT_KEYS,
   TOE_EXECUTE_DOCUMENT_RULES,
+  TOE_IF_MAX_LOGICAL_DEPTH,
+  TOE_IF_NON_OPERATOR_KEYS,
+  TOE_IF_STEP_ACTIONS,
+  TOE_LOGICAL_OPERATORS,
   TOE_LOOP,
   TOE_MAX_ATTEMPTS,
   TOE_ON_FAILURE_VALUES,
@@ -24,6 +28,7 @@ import { isMap } from '../validation';
 import { checkReferences, DeclaredNames, forEachExpressionInText } from './references';
 import { parseSimpleYaml } from './simple-yaml';
 import { below, Where } from './where';
+import { yamlPitfalls } from './yaml-pitfalls';
 
 /** Maps a path in the document (`['phases', 0, 'steps', 2]`) to its 1-based YAML line. */
 export type LineLocator = (path: Array<string | number>) => number | undefined;
@@ -74,14 +79,17 @@ export function parseDocumentYaml(text: string): ParsedDocument {
   if (simple !== undefined) {
     return { document: simple, locate: locateOnDemand(text), syntaxErrors: [], syntaxWarnings: [] };
   }
-  const { parsed, locate } = parseWithLines(text);
-  const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']): DocumentFinding => ({
-    severity,
-    line: e.linePos?.[0].line,
-    message: `line ${e.linePos?.[0].line ?? '?'}: YAML syntax ${severity}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, '')}`,
+  const { parsed, locate, lineCounter } = parseWithLines(text);
+  const finding = (severity: DocumentFinding['severity'], line: number | undefined, message: string): DocumentFinding => ({
+    severity, line, message: `line ${line ?? '?'}: YAML syntax ${severity}: ${message}`,
   });
+  const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']) =>
+    finding(severity, e.linePos?.[0].line, e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, ''));
   const syntaxErrors = parsed.errors.filter((e) => !RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'error'));
   const syntaxWarnings = parsed.errors.filter((e) => RECOVERABLE_YAML_ERRORS.includes(e.code)).map((e) => toFinding(e, 'warning'));
+  if (syntaxErrors.length === 0) {
+    syntaxErrors.push(...yamlPitfalls(text, parsed, lineCounter).map((p) => finding('error', p.line, p.message)));
+  }
   return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
 }
 
@@ -89,7 +97,7 @@ export function parseDocumentYaml(text: string): ParsedDocument {
  * Parses with the `yaml` library, keeping each node's position to map paths to lines. A path to
  * something the text lacks (a missing `inputs`, say) gets the line of the nearest part that it has.
  */
-function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: LineLocator } {
+function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: LineLocator; lineCounter: yaml.LineCounter } {
   const lineCounter = new yaml.LineCounter();
   const parsed = yaml.parseDocument(text, { lineCounter });
   const locate: LineLocator = (path) => {
@@ -101,7 +109,7 @@ function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: L
     }
     return undefined;
   };
-  return { parsed, locate };
+  return { parsed, locate, lineCounter };
 }
 
 /** A locator that parses the text with positions on its first use: documents without findings never do. */
@@ -337,6 +345,8 @@ function checkStep(
   }
   if (platform && !action.platforms.includes(platform as any)) {
     report('error', below(where, 'action'), `action '${action.name}' does not run on ${platform}; it runs on ${action.platforms.join(', ')}`);
+  } else if (platform && action.platformNotes?.[platform as ToePlatform]) {
+    report('warning', below(where, 'action'), `action '${action.name}' on ${platform}: ${action.platformNotes[platform as ToePlatform]}`);
   }
   checkInputs(step.inputs, action, below(where, 'inputs'), platform, report);
   return action;
@@ -380,6 +390,7 @@ function checkExecuteDocumentSettings(step: any, where: Where, report: Reporter)
 /** `if` is a condition map, or a list of them (the syntax block of toe-conditional-constructs.html). */
 function checkIf(condition: any, where: Where, report: Reporter): void {
   if (isMap(condition)) {
+    checkIfCondition(condition, where, report);
     return;
   }
   if (!Array.isArray(condition)) {
@@ -389,8 +400,43 @@ function checkIf(condition: any, where: Where, report: Reporter): void {
   condition.forEach((item, k) => {
     if (!isMap(item)) {
       report('error', below(where, k), `each item of an if list must be a map of a condition, got ${describe(item)}`);
+    } else {
+      checkIfCondition(item, below(where, k), report);
     }
   });
+}
+
+/** One condition of `if`: one operator at the top, logical operators at most four deep, known step actions. */
+function checkIfCondition(condition: { [key: string]: any }, where: Where, report: Reporter): void {
+  const operators = Object.keys(condition).filter((key) => !TOE_IF_NON_OPERATOR_KEYS.includes(key));
+  if (operators.length !== 1) {
+    report('error', where, `if must have exactly one operator at the top level, got ${operators.length ? operators.join(', ') : 'none'}; ` +
+      'to test several conditions, combine them with and, or, not');
+  }
+  for (const key of ['then', 'else']) {
+    if (condition[key] !== undefined && !TOE_IF_STEP_ACTIONS.includes(condition[key])) {
+      report('error', below(where, key), `if ${key} must be one of ${TOE_IF_STEP_ACTIONS.join(', ')}, got ${describe(condition[key])}`);
+    }
+  }
+  const depth = logicalDepth(condition);
+  if (depth > TOE_IF_MAX_LOGICAL_DEPTH) {
+    report('error', where, `if nests and, or and not ${depth} levels deep; AWSTOE allows at most ${TOE_IF_MAX_LOGICAL_DEPTH}`);
+  }
+}
+
+/** How deep the logical operators `and`, `or` and `not` nest in a condition. */
+function logicalDepth(condition: any): number {
+  if (!isMap(condition)) {
+    return 0;
+  }
+  let deepest = 0;
+  for (const operator of TOE_LOGICAL_OPERATORS) {
+    if (condition[operator] !== undefined) {
+      const operands: any[] = Array.isArray(condition[operator]) ? condition[operator] : [condition[operator]];
+      deepest = Math.max(deepest, 1 + Math.max(0, ...operands.map(logicalDepth)));
+    }
+  }
+  return deepest;
 }
 
 function checkLoop(loop: any, where: Where, report: Reporter): void {
@@ -427,6 +473,18 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
   const isSplit = isMap(e) && typeof e.list === 'string' && (e.delimiter === undefined || typeof e.delimiter === 'string');
   if (!isList && !isSplit) {
     report('error', where, `loop forEach must be a non-empty list, or a map with list and delimiter, got ${describe(e)}`);
+  } else if (isSplit && loop.forEach.delimiter !== undefined) {
+    checkDelimiter(loop.forEach.delimiter, below(below(where, 'forEach'), 'delimiter'), report);
+  }
+}
+
+/** "Only one delimiter character is allowed from the given list" (toe-looping-constructs.html). */
+function checkDelimiter(delimiter: string, where: Where, report: Reporter): void {
+  const shown = (c: string) => JSON.stringify(c);
+  if ([...delimiter].length !== 1) {
+    report('error', where, `loop forEach delimiter must be one character, got ${shown(delimiter)}`);
+  } else if (!(TOE_LOOP.delimiters as readonly string[]).includes(delimiter)) {
+    report('warning', where, `AWSTOE documents these forEach delimiters: ${TOE_LOOP.delimiters.map(shown).join(' ')}, got ${shown(delimiter)}`);
   }
 }
 
