@@ -417,6 +417,23 @@ describe('ComponentDocument validation', () => {
       .toMatch(/step 'MakeFolder' \(line 16\): onFailure must be one of Abort, Continue, Ignore, got 'Skip'/);
   });
 
+  test('warns on an onFailure that matches only ignoring case, as for enumerated inputs', () => {
+    const findings = ComponentDocument.fromYaml(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        onFailure: continue')).validate();
+    expect(findings.map((f) => `${f.severity}: ${f.message}`)).toEqual([
+      "warning: phase 'build', step 'MakeFolder' (line 16): onFailure is 'continue'; AWSTOE documents 'Continue', and may compare values case-sensitively",
+    ]);
+  });
+
+  test('reads YAML merge keys, so a step that merges shared settings is checked like any other', () => {
+    const text = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n'
+      + '        inputs: &bash\n          commands:\n            - echo hi\n      - name: B\n        <<: &common\n'
+      + '          action: ExecuteBash\n          onFailure: Continue\n        inputs: *bash\n';
+    expect(ComponentDocument.fromYaml(text).validate()).toEqual([]);
+    expect(errorsOf(text.replace('onFailure: Continue', 'onFailure: Later'))).toEqual([
+      "phase 'build', step 'B' (line 10): onFailure must be one of Abort, Continue, Ignore, got 'Later'",
+    ]);
+  });
+
   test('fails on timeoutSeconds out of range', () => {
     expect(errorsOf(VALID.replace('        action: CreateFolder', '        action: CreateFolder\n        timeoutSeconds: 0')).join('\n'))
       .toMatch(/timeoutSeconds must be a positive whole number, or -1 for no timeout, got '0'/);

@@ -99,7 +99,9 @@ export function parseDocumentYaml(text: string): ParsedDocument {
  */
 function parseWithLines(text: string): { parsed: yaml.Document.Parsed; locate: LineLocator; lineCounter: yaml.LineCounter } {
   const lineCounter = new yaml.LineCounter();
-  const parsed = yaml.parseDocument(text, { lineCounter });
+  // Merge keys (`<<: *common`) are read as YAML 1.1 readers read them: AWSTOE's reader is not
+  // documented, and a document that uses them should not fail for it.
+  const parsed = yaml.parseDocument(text, { lineCounter, merge: true });
   const locate: LineLocator = (path) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = parsed.getIn(path.slice(0, depth), true) as yaml.Node | undefined;
@@ -315,7 +317,13 @@ function checkStep(
       `step name '${step.name}' is not allowed: Image Builder accepts only letters (a-z, A-Z), numbers (0-9), hyphens (-) and underscores (_)`);
   }
 
-  if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
+  const onFailureIgnoringCase = typeof step.onFailure === 'string'
+    ? TOE_ON_FAILURE_VALUES.find((v) => v.toLowerCase() === step.onFailure.toLowerCase()) : undefined;
+  if (step.onFailure !== undefined && onFailureIgnoringCase !== undefined && onFailureIgnoringCase !== step.onFailure) {
+    // As for enumerated inputs: AWSTOE may compare ignoring case.
+    report('warning', below(where, 'onFailure'),
+      `onFailure is '${step.onFailure}'; AWSTOE documents '${onFailureIgnoringCase}', and may compare values case-sensitively`);
+  } else if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
     report('error', below(where, 'onFailure'),
       `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got ${describeScalar(step.onFailure)}`);
   }
