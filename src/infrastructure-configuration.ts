@@ -22,6 +22,7 @@ import {
   validateResourceTags,
   validateTagMap,
   validateTextLength,
+  validateTopicKeyAccount,
   validateWholeNumber,
 } from './private/validation';
 
@@ -857,20 +858,7 @@ function validateNotificationTopic(scope: Construct, topic: sns.ITopic | undefin
     throw validationError(`notificationTopic must be a standard topic: Image Builder does not publish to FIFO topics, got the FIFO topic ${given}`,
       scope);
   }
-  validateTopicKeyAccount(scope, topic?.masterKey);
-}
-
-/** Image Builder cannot publish to topics encrypted with keys of other accounts (Image Builder user guide). */
-function validateTopicKeyAccount(scope: Construct, key: kms.IKey | undefined): void {
-  const keyAccount = key?.env.account;
-  const account = Stack.of(scope).account;
-  if (keyAccount === undefined || Token.isUnresolved(keyAccount) || Token.isUnresolved(account)) {
-    return;
-  }
-  if (keyAccount !== account) {
-    throw validationError(
-      `notificationTopic must be encrypted with a key of account ${account}, where Image Builder runs, got a key of account ${keyAccount}`, scope);
-  }
+  validateTopicKeyAccount(scope, topic?.masterKey, 'notificationTopic must be encrypted with a key');
 }
 
 /** Image Builder takes one subnet; the first of the selection keeps the choice stable between synths. */

@@ -22,6 +22,7 @@ import {
   validateTagMap,
   validateTextLength,
   validateWholeNumber,
+  wholeDays,
 } from './private/validation';
 
 const LIFECYCLE_POLICY_SYMBOL = Symbol.for('cdk-imagebuilder.LifecyclePolicy');
@@ -858,10 +859,7 @@ function durationToAge(scope: Construct, prop: string, duration: Duration, max: 
     }
     return { value: duration.toDays(), unit: LifecycleTimeUnit.DAYS };
   }
-  const days = duration.toDays({ integral: false });
-  if (!Number.isInteger(days) || days < 1) {
-    throw validationError(`${prop} must be a whole number of days, at least 1, got ${duration.toHumanString()}`, scope);
-  }
+  const days = wholeDays(scope, prop, duration);
   if (days <= max) {
     return { value: days, unit: LifecycleTimeUnit.DAYS };
   }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AssetStaging, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { App, AssetStaging, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as yaml from 'yaml';
 import {
@@ -10,6 +10,8 @@ import {
   ComponentDocument,
   ComponentPhaseName,
   ComponentStep,
+  ImageRecipe,
+  ParentImage,
   Platform,
   ScriptShell,
   ShellScriptType,
@@ -621,6 +623,23 @@ describe('ComponentDocument validation', () => {
         .toThrow('line 9: YAML syntax error: a mapping or list cannot be a key, got [a, b]');
     });
 
+    test('fails on an alias inside the node it refers to, which would never end', () => {
+      const text = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n'
+        + '        if: &c {and: [*c]}\n        inputs: {commands: [echo]}\n';
+      expect(() => ComponentDocument.fromYaml(text)).toThrow('line 7: YAML syntax error: alias *c is inside the node &c it refers to, which would never end');
+    });
+
+    test('fails on a merge key of something other than a map as a finding, and a component kept unchecked still goes into a recipe', () => {
+      const text = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n'
+        + '        inputs:\n          <<: foo\n          commands: [echo]\n';
+      expect(() => ComponentDocument.fromYaml(text)).toThrow('component document is not valid YAML: YAML syntax error: Merge sources must be maps or map aliases');
+      expect(() => new Component(stack, 'Checked', { platform: Platform.LINUX, data: ComponentData.fromInline(text) }))
+        .toThrow(/component document has 1 error:\n {2}- YAML syntax error: Merge sources must be maps or map aliases/);
+      const unchecked = new Component(stack, 'Unchecked', { platform: Platform.LINUX, data: ComponentData.fromInline(text), validateDocument: false });
+      new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0', { platform: Platform.LINUX }), components: [{ component: unchecked }] });
+      expect(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe')).not.toEqual({});
+    });
+
     test('fails on an alias without an anchor before it, naming the line, instead of an error without one', () => {
       const text = 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: List\n        action: ListFiles\n'
         + '        inputs:\n          - path: /var/log\n            fileNamePattern: *log\n';
@@ -797,6 +816,18 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(withLoop('          for: {start: 1, end: 2, updateBy: 0}')).join('\n')).toMatch(/loop for updateBy must not be 0/);
     expect(errorsOf(withLoop('          for: {start: 5, end: 1, updateBy: 1}')).join('\n')).toMatch(/never reaches its end/);
     expect(errorsOf(withLoop('          forEach: []')).join('\n')).toMatch(/loop forEach must be a non-empty list/);
+  });
+
+  test('a forEach delimiter or an if step action known only at deployment or when AWSTOE runs is not checked', () => {
+    const parameter = new CfnParameter(stack, 'Delimiter').valueAsString;
+    const document = new ComponentDocument({ name: 'later' });
+    document.addParameter('Then', { defaultValue: 'Execute' });
+    document.addSteps(ComponentPhaseName.BUILD,
+      ComponentStep.executeBash('Split', { commands: ['echo {{ loop.value }}'], loop: StepLoop.forEachSplit('a,b', parameter) }),
+      ComponentStep.executeBash('Split2', { commands: ['echo {{ loop.value }}'], loop: StepLoop.forEachSplit('a,b', '{{ Then }}') }),
+      ComponentStep.executeBash('Maybe', { commands: ['echo'], condition: StepCondition.fromObject({ binaryExists: 'dnf', then: parameter }) }),
+      ComponentStep.executeBash('Maybe2', { commands: ['echo'], condition: StepCondition.fromObject({ binaryExists: 'dnf', else: '{{ Then }}' }) }));
+    expect(document.validate({ platform: Platform.LINUX })).toEqual([]);
   });
 
   test('fails on a forEach delimiter of more than one character, and warns on one AWSTOE does not document', () => {

@@ -19,7 +19,7 @@ import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { validateShareWith } from '../private/share-with';
-import { generateResourceName, validateRegion, validateTagMap } from '../private/validation';
+import { generateResourceName, validateRegion, validateTagMap, validateTopicKeyAccount, wholeDays } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /** What a pattern builds its image from: components, a document, a shell script, or several. */
@@ -177,7 +177,8 @@ export function rejectPropsReplacedBy(scope: Construct, replacing: string, given
   const conflicting = shapingProps.filter((name) => (props as { [name: string]: unknown })[name] !== undefined);
   if (conflicting.length > 0) {
     throw validationError(`${replacing} of your own replaces what ${shapingProps.join(', ')} would shape, got ${conflicting.join(', ')} too: ` +
-      `leave ${conflicting.length > 1 ? 'them' : 'it'} out and set ${conflicting.length > 1 ? 'them' : 'it'} on your ${replacing}`, scope);
+      `leave ${conflicting.length > 1 ? 'them' : 'it'} out, as the pattern would not apply ${conflicting.length > 1 ? 'them' : 'it'}, ` +
+      `and set up your ${replacing} as you need it`, scope);
   }
 }
 
@@ -207,6 +208,10 @@ export interface PatternInfrastructure {
  * pipeline runs, notifications to the given topic or a new encrypted one.
  */
 export function createPatternInfrastructure(scope: Construct, props: PipelinePatternProps, baseName: string): PatternInfrastructure {
+  if (props.imageLogGroup && props.pipelineLogGroup && props.logRetention !== undefined) {
+    throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
+      'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
+  }
   const given = props.infrastructureConfiguration;
   if (given) {
     rejectPropsReplacedBy(scope, 'infrastructureConfiguration', given, props, INFRASTRUCTURE_SHAPING_PROPS);
@@ -221,14 +226,11 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
     throw validationError('logExpiration applies to the log bucket the pattern creates, got logBucket too: ' +
       'give one of them, and set the expiration of your own bucket on that bucket', scope);
   }
-  if (props.imageLogGroup && props.pipelineLogGroup && props.logRetention !== undefined) {
-    throw validationError('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too: ' +
-      'give logRetention or both log groups, and set the retention of your own log groups on them', scope);
-  }
   validateLogExpiration(scope, props.logExpiration);
   const logBucket = props.logBucket ?? createLogBucket(scope, props.logExpiration ?? Duration.days(90));
   const { imageLogGroup, pipelineLogGroup } = createLogGroups(scope, props);
   rejectPropsReplacedBy(scope, 'notificationTopic', props.notificationTopic, props, ['notificationKey']);
+  validateTopicKeyAccount(scope, props.notificationKey, 'notificationKey must be a key');
   const created = props.notificationTopic ? undefined : createNotificationTopic(scope, props.notificationKey);
   const notificationTopic = props.notificationTopic ?? created!.topic;
   const infrastructureConfiguration = new InfrastructureConfiguration(scope, 'Infrastructure', {
@@ -245,12 +247,8 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
 
 /** S3 expires objects after whole days, at least one; anything else fails only at deployment. */
 function validateLogExpiration(scope: Construct, expiration: Duration | undefined): void {
-  if (expiration === undefined || expiration.isUnresolved()) {
-    return;
-  }
-  const days = expiration.toDays({ integral: false });
-  if (!Number.isInteger(days) || days < 1) {
-    throw validationError(`logExpiration must be a whole number of days, at least 1, got ${expiration.toHumanString()}`, scope);
+  if (expiration !== undefined && !expiration.isUnresolved()) {
+    wholeDays(scope, 'logExpiration', expiration);
   }
 }
 

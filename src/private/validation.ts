@@ -1,4 +1,5 @@
-import { Names, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { IKey } from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 
@@ -335,6 +336,30 @@ export function shownValue(value: string): string {
 
 /** Descriptions, working directories, prefixes: 1 to 1,024 characters across the Image Builder API. */
 const MAX_TEXT_LENGTH = 1024;
+
+/**
+ * Image Builder cannot publish to topics encrypted with keys of other accounts (Image Builder user
+ * guide); `subject` starts the message, e.g. `notificationKey must be a key`.
+ */
+export function validateTopicKeyAccount(scope: IConstruct, key: IKey | undefined, subject: string): void {
+  const keyAccount = key?.env.account;
+  const account = Stack.of(scope).account;
+  if (keyAccount === undefined || Token.isUnresolved(keyAccount) || Token.isUnresolved(account)) {
+    return;
+  }
+  if (keyAccount !== account) {
+    throw validationError(`${subject} of account ${account}, where Image Builder runs, got a key of account ${keyAccount}`, scope);
+  }
+}
+
+/** The whole number of days, at least one, that a resolved `duration` is (S3 expirations, lifecycle ages). */
+export function wholeDays(scope: IConstruct, prop: string, duration: Duration): number {
+  const days = duration.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw validationError(`${prop} must be a whole number of days, at least 1, got ${duration.toHumanString()}`, scope);
+  }
+  return days;
+}
 
 /** A whole number from `min` to `max`; undefined and unresolved values pass. */
 export function validateWholeNumber(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {

@@ -180,7 +180,8 @@ describe('ContainerImagePipeline', () => {
     template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1);
     template.resourceCountIs('AWS::ImageBuilder::DistributionConfiguration', 1);
     expect(() => new ContainerImagePipeline(stack, 'Regions', { shellScript: 'echo hi', repository, distributionConfiguration, regions: ['us-east-1'] }))
-      .toThrow('distributionConfiguration of your own replaces what regions would shape, got regions too: leave it out and set it on your distributionConfiguration');
+      .toThrow('distributionConfiguration of your own replaces what regions would shape, got regions too: ' +
+        'leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
     expect(() => new ContainerImagePipeline(stack, 'InVpc', { shellScript: 'echo hi', infrastructureConfiguration, vpc: new ec2.Vpc(stack, 'Vpc') }))
       .toThrow(/infrastructureConfiguration of your own replaces what .* would shape, got vpc too/);
   });

@@ -206,13 +206,30 @@ describe('GoldenAmiPipeline', () => {
     Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 0);
   });
 
+  test('fails for logRetention with both log groups of your own, also with an infrastructure configuration of your own', () => {
+    const logGroup = (id: string) => new logs.LogGroup(stack, id, { logGroupName: `/aws/imagebuilder/${id}` });
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi',
+      infrastructureConfiguration: new InfrastructureConfiguration(stack, 'Builders'),
+      imageLogGroup: logGroup('images'),
+      pipelineLogGroup: logGroup('runs'),
+      logRetention: logs.RetentionDays.ONE_DAY,
+    })).toThrow('logRetention applies to the log groups the pattern creates, got imageLogGroup and pipelineLogGroup too');
+  });
+
+  test('fails for a notificationKey of another account, naming notificationKey', () => {
+    const notificationKey = kms.Key.fromKeyArn(stack, 'Foreign', 'arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', notificationKey }))
+      .toThrow('notificationKey must be a key of account 123456789012, where Image Builder runs, got a key of account 222222222222');
+  });
+
   test('fails for the props that shape the created infrastructure configuration with one of your own', () => {
     const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Builders');
     expect(() => new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi', infrastructureConfiguration, instanceTypes: [new ec2.InstanceType('t3.large')], logExpiration: Duration.days(7),
     })).toThrow('infrastructureConfiguration of your own replaces what vpc, subnetSelection, securityGroups, instanceTypes, logBucket, ' +
       'logExpiration, logPrefix, notificationTopic, notificationKey would shape, got instanceTypes, logExpiration too: ' +
-      'leave them out and set them on your infrastructureConfiguration');
+      'leave them out, as the pattern would not apply them, and set up your infrastructureConfiguration as you need it');
   });
 
   test('a distribution configuration of your own instead of the created one; shareWith then warns that the AMIs are shared by it alone', () => {
@@ -235,7 +252,7 @@ describe('GoldenAmiPipeline', () => {
     const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, ssmParameterName: '/platform/base' }))
       .toThrow('distributionConfiguration of your own replaces what regions, amiName, ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
-        'got ssmParameterName too: leave it out and set it on your distributionConfiguration');
+        'got ssmParameterName too: leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
   });
 
   test('image tests can be turned off', () => {
@@ -356,7 +373,7 @@ describe('GoldenAmiPipeline', () => {
     const notificationTopic = new sns.Topic(stack, 'BuildEvents');
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', notificationTopic, notificationKey: new kms.Key(stack, 'K') }))
       .toThrow('notificationTopic of your own replaces what notificationKey would shape, got notificationKey too: ' +
-        'leave it out and set it on your notificationTopic');
+        'leave it out, as the pattern would not apply it, and set up your notificationTopic as you need it');
   });
 
   test('fails for logExpiration with your own log bucket', () => {

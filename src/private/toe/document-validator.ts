@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as yaml from 'yaml';
 import {
   TOE_CHAINING_REFERENCE,
@@ -24,7 +25,7 @@ import {
   findAction,
   findActionIgnoringCase,
 } from './action-catalogue';
-import { isMap } from '../validation';
+import { characterCount, isMap } from '../validation';
 import { checkReferences, DeclaredNames, forEachExpressionInText } from './references';
 import { parseSimpleYaml } from './simple-yaml';
 import { below, Where } from './where';
@@ -81,7 +82,7 @@ export function parseDocumentYaml(text: string): ParsedDocument {
   }
   const { parsed, locate, lineCounter } = parseWithLines(text);
   const finding = (severity: DocumentFinding['severity'], line: number | undefined, message: string): DocumentFinding => ({
-    severity, line, message: `line ${line ?? '?'}: YAML syntax ${severity}: ${message}`,
+    severity, line, message: `${line !== undefined ? `line ${line}: ` : ''}YAML syntax ${severity}: ${message}`,
   });
   const toFinding = (e: yaml.YAMLError, severity: DocumentFinding['severity']) =>
     finding(severity, e.linePos?.[0].line, e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, ''));
@@ -90,7 +91,16 @@ export function parseDocumentYaml(text: string): ParsedDocument {
   if (syntaxErrors.length === 0) {
     syntaxErrors.push(...yamlPitfalls(text, parsed, lineCounter).map((p) => finding('error', p.line, p.message)));
   }
-  return { document: syntaxErrors.length ? undefined : parsed.toJS(), locate, syntaxErrors, syntaxWarnings };
+  let document: unknown;
+  if (syntaxErrors.length === 0) {
+    try {
+      document = parsed.toJS();
+    } catch (error) {
+      // What the parser lets through but cannot build (a merge key of a scalar, say): no line is known.
+      syntaxErrors.push(finding('error', undefined, error instanceof Error ? error.message : String(error)));
+    }
+  }
+  return { document, locate, syntaxErrors, syntaxWarnings };
 }
 
 /**
@@ -422,7 +432,7 @@ function checkIfCondition(condition: { [key: string]: any }, where: Where, repor
       'to test several conditions, combine them with and, or, not');
   }
   for (const key of ['then', 'else']) {
-    if (condition[key] !== undefined && !TOE_IF_STEP_ACTIONS.includes(condition[key])) {
+    if (condition[key] !== undefined && !isKnownOnlyLater(condition[key]) && !TOE_IF_STEP_ACTIONS.includes(condition[key])) {
       report('error', below(where, key), `if ${key} must be one of ${TOE_IF_STEP_ACTIONS.join(', ')}, got ${describe(condition[key])}`);
     }
   }
@@ -489,7 +499,10 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
 /** "Only one delimiter character is allowed from the given list" (toe-looping-constructs.html). */
 function checkDelimiter(delimiter: string, where: Where, report: Reporter): void {
   const shown = (c: string) => JSON.stringify(c);
-  if ([...delimiter].length !== 1) {
+  if (isKnownOnlyLater(delimiter)) {
+    return;
+  }
+  if (characterCount(delimiter) !== 1) {
     report('error', where, `loop forEach delimiter must be one character, got ${shown(delimiter)}`);
   } else if (!(TOE_LOOP.delimiters as readonly string[]).includes(delimiter)) {
     report('warning', where, `AWSTOE documents these forEach delimiters: ${TOE_LOOP.delimiters.map(shown).join(' ')}, got ${shown(delimiter)}`);
@@ -627,8 +640,8 @@ const INPUT_TYPE_CHECKS: Record<ToeInputType, (value: any) => boolean> = {
 
 /** Checks the value of one input; `entryWhere` is the input entry that holds it. */
 function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, entryWhere: Where, report: Reporter): void {
-  if (isExpression(value)) {
-    return; // resolved by AWSTOE at run time
+  if (isKnownOnlyLater(value)) {
+    return;
   }
   if (!INPUT_TYPE_CHECKS[spec.type](value)) {
     if (spec.type === 'boolean' && YAML_1_1_BOOLEANS.has(value)) {
@@ -642,7 +655,7 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
   }
   if (spec.allowedValues) {
     for (const v of Array.isArray(value) ? value : [value]) {
-      if (typeof v === 'string' && !isExpression(v) && !spec.allowedValues.includes(v)) {
+      if (typeof v === 'string' && !isKnownOnlyLater(v) && !spec.allowedValues.includes(v)) {
         checkValueIgnoringCase(spec, spec.allowedValues, v, action, entryWhere, report);
       }
     }
@@ -668,6 +681,11 @@ function checkValueIgnoringCase(
 
 /** Booleans of YAML 1.1 that YAML 1.2 (and so this library's parser) reads as strings; `True` and the like are booleans in both. */
 const YAML_1_1_BOOLEANS: ReadonlySet<unknown> = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF']);
+
+/** A value known only later: a `{{ ... }}` expression AWSTOE resolves when it runs, or a CDK token resolved at deployment. */
+function isKnownOnlyLater(value: any): boolean {
+  return isExpression(value) || (typeof value === 'string' && Token.isUnresolved(value));
+}
 
 /** A value that is only a `{{ ... }}` expression, typed by AWSTOE when it runs. */
 function isExpression(value: any): boolean {

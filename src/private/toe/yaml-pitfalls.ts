@@ -9,8 +9,9 @@ export interface YamlPitfall {
 /**
  * YAML that the `yaml` library parses without an error but that cannot become the document its
  * author meant: a collection used as a key (most often an unquoted `{{ name }}`, which YAML reads as
- * a mapping inside a mapping), and an alias whose anchor is not defined before it. Converting such a
- * document to objects would print a warning and stringify the key, or throw without a line.
+ * a mapping inside a mapping), an alias whose anchor is not defined before it, and one inside the
+ * node it refers to. Converting such a document to objects would print a warning and stringify the
+ * key, throw without a line, or never end.
  */
 export function yamlPitfalls(text: string, parsed: yaml.Document.Parsed, lineCounter: yaml.LineCounter): YamlPitfall[] {
   const found: YamlPitfall[] = [];
@@ -30,9 +31,12 @@ export function yamlPitfalls(text: string, parsed: yaml.Document.Parsed, lineCou
           : `a mapping or list cannot be a key, got ${sourceOf(pair.key).trim()}`,
       });
     },
-    Alias(_, alias) {
-      if (alias.resolve(parsed) === undefined) {
+    Alias(_, alias, path) {
+      const anchored = alias.resolve(parsed);
+      if (anchored === undefined) {
         found.push({ line: lineOf(alias), message: `alias *${alias.source} has no anchor &${alias.source} before it` });
+      } else if (path.includes(anchored)) {
+        found.push({ line: lineOf(alias), message: `alias *${alias.source} is inside the node &${alias.source} it refers to, which would never end` });
       }
     },
   });
