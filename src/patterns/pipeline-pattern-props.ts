@@ -192,8 +192,10 @@ export interface PipelinePatternProps {
   readonly notificationKey?: kms.IKey;
 
   /**
-   * Share the recipe and the components the pattern creates, and the images: AMIs through launch
-   * permissions, container images through the repository's policy (pull only).
+   * Share the recipe, the components of this app it runs (those made from `document` and
+   * `shellScript`, and those given in `components`; one added later with `recipe.addComponent`
+   * needs its own `shareWith`), and the images: AMIs through launch permissions, container images
+   * through the repository's policy (pull only).
    *
    * @default - not shared
    */
