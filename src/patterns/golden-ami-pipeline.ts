@@ -5,8 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  createPatternInfrastructure, patternBaseName, patternComponents, patternLifecycleStatus, patternPlatform, patternSchedule,
-  rejectPropsReplacedBy, sharePatternAndStart,
+  addPatternComponents, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule, rejectPropsReplacedBy,
+  sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -162,9 +162,7 @@ export class GoldenAmiPipeline extends Construct {
     this.recipe = new ImageRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     });
-    // The components follow the recipe, whose parent image tells the platform of those the pattern makes.
-    this.components = patternComponents(this, { ...props, platform: patternPlatform(this, props.platform, this.recipe.platform) });
-    this.components.forEach(({ component, parameters }) => this.recipe.addComponent(component, parameters));
+    this.components = addPatternComponents(this, this.recipe, props);
 
     ({
       logBucket: this.logBucket,

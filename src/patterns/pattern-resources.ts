@@ -34,7 +34,7 @@ export interface PatternComponentSources {
  * The platform of a pattern's own components: the parent image's, which `platform` may only repeat
  * (a recipe runs components of its parent image's platform alone); Linux when neither is known.
  */
-export function patternPlatform(scope: Construct, given: Platform | undefined, ofParentImage: Platform | undefined): Platform {
+function patternPlatform(scope: Construct, given: Platform | undefined, ofParentImage: Platform | undefined): Platform {
   if (given !== undefined && ofParentImage !== undefined && given !== ofParentImage) {
     throw validationError(`platform must be that of parentImage, ${ofParentImage}, got ${given}; ` +
       "leave platform out to take the parent image's", scope);
@@ -42,11 +42,27 @@ export function patternPlatform(scope: Construct, given: Platform | undefined, o
   return given ?? ofParentImage ?? Platform.LINUX;
 }
 
+/** What a pattern's recipe (image or container) offers for its components. */
+interface PatternRecipe {
+  readonly platform?: Platform;
+  addComponent(component: IComponent, parameters?: { [name: string]: string }): void;
+}
+
+/**
+ * Adds a pattern's components to its recipe, which is made first: its parent image tells the
+ * platform of the components the pattern makes from `document` and `shellScript`.
+ */
+export function addPatternComponents(scope: Construct, recipe: PatternRecipe, props: PipelinePatternProps): RecipeComponent[] {
+  const components = patternComponents(scope, { ...props, platform: patternPlatform(scope, props.platform, recipe.platform) });
+  components.forEach(({ component, parameters }) => recipe.addComponent(component, parameters));
+  return components;
+}
+
 /**
  * The recipe components of a pattern: the given components, then a component made from the
  * document, then one made from the shell script. At least one source is needed.
  */
-export function patternComponents(scope: Construct, sources: PatternComponentSources): RecipeComponent[] {
+function patternComponents(scope: Construct, sources: PatternComponentSources): RecipeComponent[] {
   if (sources.shellScript !== undefined && !Token.isUnresolved(sources.shellScript) && sources.shellScript.trim() === '') {
     throw validationError('shellScript must have a command, got an empty script; leave shellScript out to build from components or document', scope);
   }

@@ -327,15 +327,16 @@ function checkStep(
       `step name '${step.name}' is not allowed: Image Builder accepts only letters (a-z, A-Z), numbers (0-9), hyphens (-) and underscores (_)`);
   }
 
-  const onFailureIgnoringCase = typeof step.onFailure === 'string'
-    ? TOE_ON_FAILURE_VALUES.find((v) => v.toLowerCase() === step.onFailure.toLowerCase()) : undefined;
-  if (step.onFailure !== undefined && onFailureIgnoringCase !== undefined && onFailureIgnoringCase !== step.onFailure) {
-    // As for enumerated inputs: AWSTOE may compare ignoring case.
-    report('warning', below(where, 'onFailure'),
-      `onFailure is '${step.onFailure}'; AWSTOE documents '${onFailureIgnoringCase}', and may compare values case-sensitively`);
-  } else if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
-    report('error', below(where, 'onFailure'),
-      `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got ${describeScalar(step.onFailure)}`);
+  if (step.onFailure !== undefined && !TOE_ON_FAILURE_VALUES.includes(step.onFailure)) {
+    // As for enumerated inputs: a value that matches ignoring case only warns, as AWSTOE may compare ignoring case.
+    const documented = findIgnoringCase(TOE_ON_FAILURE_VALUES, step.onFailure);
+    if (documented !== undefined) {
+      report('warning', below(where, 'onFailure'),
+        `onFailure is '${step.onFailure}'; AWSTOE documents '${documented}', and may compare values case-sensitively`);
+    } else {
+      report('error', below(where, 'onFailure'),
+        `onFailure must be one of ${TOE_ON_FAILURE_VALUES.join(', ')}, got ${describeScalar(step.onFailure)}`);
+    }
   }
   if (step.action === EXECUTE_DOCUMENT) {
     checkExecuteDocumentSettings(step, where, report);
@@ -498,10 +499,10 @@ function checkLoop(loop: any, where: Where, report: Reporter): void {
 
 /** "Only one delimiter character is allowed from the given list" (toe-looping-constructs.html). */
 function checkDelimiter(delimiter: string, where: Where, report: Reporter): void {
-  const shown = (c: string) => JSON.stringify(c);
   if (isKnownOnlyLater(delimiter)) {
     return;
   }
+  const shown = (c: string) => JSON.stringify(c);
   if (characterCount(delimiter) !== 1) {
     report('error', where, `loop forEach delimiter must be one character, got ${shown(delimiter)}`);
   } else if (!(TOE_LOOP.delimiters as readonly string[]).includes(delimiter)) {
@@ -669,14 +670,19 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
 function checkValueIgnoringCase(
   spec: ToeInputSpec, allowedValues: readonly string[], value: string, action: ToeActionSpec, entryWhere: Where, report: Reporter,
 ): void {
-  const lower = value.toLowerCase();
-  const match = allowedValues.find((a) => a.toLowerCase() === lower);
+  const match = findIgnoringCase(allowedValues, value);
   if (match === undefined) {
     report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be one of ${allowedValues.join(', ')}, got '${value}'`);
   } else if (!spec.caseInsensitive) {
     report('warning', below(entryWhere, spec.name),
       `input '${spec.name}' of ${action.name} is '${value}'; AWSTOE documents '${match}', and may compare values case-sensitively`);
   }
+}
+
+/** The allowed value that `value` matches ignoring case, if it is a string and one does. */
+function findIgnoringCase(allowedValues: readonly string[], value: unknown): string | undefined {
+  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+  return lower === undefined ? undefined : allowedValues.find((allowed) => allowed.toLowerCase() === lower);
 }
 
 /** Booleans of YAML 1.1 that YAML 1.2 (and so this library's parser) reads as strings; `True` and the like are booleans in both. */
