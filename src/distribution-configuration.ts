@@ -43,6 +43,8 @@ const MAX_LAUNCH_TEMPLATES = 100;
 const MIN_PARALLEL_LAUNCHES = 6;
 /** `FastLaunchSnapshotConfiguration.targetResourceCount`: 1 to 10,000. */
 const MAX_TARGET_SNAPSHOTS = 10000;
+/** `Distribution.fastLaunchConfigurations` (Image Builder API): 1 to 1,000. */
+const MAX_FAST_LAUNCH_CONFIGURATIONS = 1000;
 
 /** `Distribution.licenseConfigurationArns` (Image Builder API): this pattern, 1 to 50 of them. */
 const LICENSE_CONFIGURATION_ARN = /^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$/;
@@ -258,7 +260,8 @@ export interface FastLaunchOptions {
   readonly targetSnapshotCount?: number;
 
   /**
-   * The account whose copy of the AMI gets Fast Launch.
+   * The account whose copy of the AMI gets Fast Launch: the account that runs the build, or one of
+   * the distribution's `targetAccountIds`, which own copies of the AMI.
    *
    * @default - the account that runs the build
    */
@@ -361,12 +364,13 @@ export interface AmiDistribution {
   readonly launchTemplates?: AmiLaunchTemplate[];
 
   /**
-   * EC2 Fast Launch for the AMI. Windows AMIs only: this construct does not know the recipe's
-   * platform, so it cannot check that.
+   * EC2 Fast Launch for the AMI, one entry per account that owns a copy of it (1 to 1,000 entries):
+   * the account that runs the build and the `targetAccountIds`. Windows AMIs only: this construct
+   * does not know the recipe's platform, so it cannot check that.
    *
    * @default - Fast Launch is left as it is
    */
-  readonly fastLaunch?: FastLaunchOptions;
+  readonly fastLaunchConfigurations?: FastLaunchOptions[];
 
   /**
    * License Manager license configurations to associate with the AMI, 1 to 50 ARNs.
@@ -670,9 +674,7 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
     }
     validateLaunchTemplateId(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate);
   }
-  if (d.fastLaunch) {
-    validateFastLaunch(scope, prop('fastLaunch'), d.fastLaunch, region);
-  }
+  validateFastLaunchConfigurations(scope, prop('fastLaunchConfigurations'), d.fastLaunchConfigurations, d.targetAccountIds, region);
   validateListLength(scope, prop('licenseConfigurationArns'), d.licenseConfigurationArns,
     MAX_LICENSE_CONFIGURATIONS, 'license configuration ARN');
   for (const arn of d.licenseConfigurationArns ?? []) {
@@ -752,6 +754,38 @@ function validateSsmParameterArnLength(
   }
 }
 
+/**
+ * Each entry names the owner of one copy of the AMI ("the owner account ID for the fast-launch
+ * enabled Windows AMI", Image Builder API): the build account or a target account, each once.
+ */
+function validateFastLaunchConfigurations(
+  scope: Construct, prop: string, list: FastLaunchOptions[] | undefined, targetAccountIds: string[] | undefined, region: string): void {
+  validateListLength(scope, prop, list, MAX_FAST_LAUNCH_CONFIGURATIONS, 'Fast Launch configuration');
+  if (list === undefined || Token.isUnresolved(list)) {
+    return;
+  }
+  const buildAccount = Stack.of(scope).account;
+  const owners = new Set<string>();
+  list.forEach((options, i) => {
+    validateFastLaunch(scope, `${prop}[${i}]`, options, region);
+    // Equal strings are one account even while unknown, as two entries without accountId are.
+    const account = options.accountId ?? buildAccount;
+    if (owners.has(account)) {
+      const named = !Token.isUnresolved(account) ? `account ${account}`
+        : options.accountId === undefined ? 'the account that runs the build' : 'one account known only at deployment';
+      throw validationError(`${prop} must have one entry per account, got two for ${named} ` +
+        '(an entry without accountId is for the account that runs the build)', scope);
+    }
+    owners.add(account);
+    if (account !== buildAccount && !Token.isUnresolved(account) && !Token.isUnresolved(buildAccount)
+      && !(targetAccountIds ?? []).includes(account)) {
+      throw validationError(
+        `${prop}[${i}].accountId must be the account that runs the build (${buildAccount}) or one of the distribution's ` +
+        `targetAccountIds, which own copies of the AMI, got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
+    }
+  });
+}
+
 function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchOptions, region: string): void {
   const { maxParallelLaunches, targetSnapshotCount, launchTemplate } = options;
   if (maxParallelLaunches !== undefined && !Token.isUnresolved(maxParallelLaunches)
@@ -780,7 +814,6 @@ function renderAmi(d: AmiDistribution): Omit<CfnDistributionConfiguration.Distri
     OrganizationArns: d.launchPermissionOrganizationArns,
     OrganizationalUnitArns: d.launchPermissionOrganizationalUnitArns,
   });
-  const fastLaunch = d.fastLaunch;
   return {
     amiDistributionConfiguration: compact({
       Name: d.amiName,
@@ -801,14 +834,14 @@ function renderAmi(d: AmiDistribution): Omit<CfnDistributionConfiguration.Distri
       setDefaultVersion: template.setDefaultVersion,
       accountId: template.accountId,
     }))),
-    fastLaunchConfigurations: fastLaunch ? [{
+    fastLaunchConfigurations: nonEmpty(d.fastLaunchConfigurations?.map((fastLaunch) => ({
       enabled: fastLaunch.enabled ?? true,
       accountId: fastLaunch.accountId,
       maxParallelLaunches: fastLaunch.maxParallelLaunches,
       snapshotConfiguration: fastLaunch.targetSnapshotCount !== undefined
         ? { targetResourceCount: fastLaunch.targetSnapshotCount } : undefined,
       launchTemplate: fastLaunch.launchTemplate ? renderFastLaunchTemplate(fastLaunch.launchTemplate) : undefined,
-    }] : undefined,
+    }))),
     licenseConfigurationArns: nonEmpty(d.licenseConfigurationArns),
   };
 }

@@ -108,7 +108,7 @@ describe('rendering', () => {
         amiTags: { Team: 'web', Version: '{{ imagebuilder:buildVersion }}' },
         ssmParameters: [{ parameterName: '/images/web/latest' }, { parameterName: 'web-ami', accountId: '111111111111' }],
         launchTemplates: [{ launchTemplate: template, setDefaultVersion: true, accountId: '123456789012' }],
-        fastLaunch: { launchTemplate: fastTemplate, maxParallelLaunches: 6, targetSnapshotCount: 5, accountId: '123456789012' },
+        fastLaunchConfigurations: [{ launchTemplate: fastTemplate, maxParallelLaunches: 6, targetSnapshotCount: 5, accountId: '123456789012' }],
         licenseConfigurationArns: [LICENSE_ARN],
       }],
       containerDistributions: [{ repository: repo, containerTags: ['latest', 'stable'], description: 'Web container' }],
@@ -226,7 +226,7 @@ describe('rendering', () => {
 
   test('fast launch is enabled by default and references a template with an ID by ID only', () => {
     const template = new ec2.LaunchTemplate(stack, 'Template', { requireImdsv2: true });
-    ami({ fastLaunch: { launchTemplate: template } });
+    ami({ fastLaunchConfigurations: [{ launchTemplate: template }] });
     expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{
       Enabled: true,
       LaunchTemplate: {
@@ -238,7 +238,7 @@ describe('rendering', () => {
   });
 
   test('fast launch can be turned off', () => {
-    ami({ fastLaunch: { enabled: false } });
+    ami({ fastLaunchConfigurations: [{ enabled: false }] });
     expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{ Enabled: false }]);
     expectValidAndNagClean();
   });
@@ -635,22 +635,26 @@ describe('validation', () => {
     });
   });
 
-  describe('fastLaunch', () => {
+  describe('fastLaunchConfigurations', () => {
+    const prop = 'amiDistributions\\[us-east-1\\]\\.fastLaunchConfigurations';
+
     test('fails on fewer than 6 parallel launches', () => {
-      expect(() => ami({ fastLaunch: { maxParallelLaunches: 5 } })).toThrow(/fastLaunch.maxParallelLaunches must be a whole number of at least 6, got 5/);
+      expect(() => ami({ fastLaunchConfigurations: [{ maxParallelLaunches: 5 }] }))
+        .toThrow(new RegExp(`${prop}\\[0\\]\\.maxParallelLaunches must be a whole number of at least 6, got 5`));
     });
 
     test('fails on a target snapshot count below 1', () => {
-      expect(() => ami({ fastLaunch: { targetSnapshotCount: 0 } })).toThrow(/fastLaunch.targetSnapshotCount must be a whole number from 1 to 10000, got 0/);
+      expect(() => ami({ fastLaunchConfigurations: [{ targetSnapshotCount: 0 }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.targetSnapshotCount must be a whole number from 1 to 10000, got 0/);
     });
 
     test('fails on a target snapshot count above 10000', () => {
-      expect(() => ami({ fastLaunch: { targetSnapshotCount: 10001 } }))
-        .toThrow(/fastLaunch.targetSnapshotCount must be a whole number from 1 to 10000, got 10001/);
+      expect(() => ami({ fastLaunchConfigurations: [{ targetSnapshotCount: 10001 }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.targetSnapshotCount must be a whole number from 1 to 10000, got 10001/);
     });
 
     test('accepts a target snapshot count of 10000', () => {
-      ami({ fastLaunch: { targetSnapshotCount: 10000 } });
+      ami({ fastLaunchConfigurations: [{ targetSnapshotCount: 10000 }] });
       expect(distProperties().Distributions[0].FastLaunchConfigurations)
         .toEqual([{ Enabled: true, SnapshotConfiguration: { TargetResourceCount: 10000 } }]);
       expectValidAndNagClean();
@@ -658,26 +662,79 @@ describe('validation', () => {
 
     test('fails on a launch template ID that is not lt- and 17 characters', () => {
       const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-1' });
-      expect(() => ami({ fastLaunch: { launchTemplate: template } }))
-        .toThrow(/fastLaunch\.launchTemplate must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, .*got 'lt-1'/);
+      expect(() => ami({ fastLaunchConfigurations: [{ launchTemplate: template }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.launchTemplate must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, .*got 'lt-1'/);
     });
 
     test('accepts an imported launch template whose ID has the API form', () => {
       const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef0' });
-      ami({ fastLaunch: { launchTemplate: template } });
+      ami({ fastLaunchConfigurations: [{ launchTemplate: template }] });
       expect(distProperties().Distributions[0].FastLaunchConfigurations[0].LaunchTemplate.LaunchTemplateId).toBe('lt-0123456789abcdef0');
       expectValidAndNagClean();
     });
 
     test('fails on an invalid account', () => {
-      expect(() => ami({ fastLaunch: { accountId: 'x' } })).toThrow(/fastLaunch.accountId must be an AWS account ID .*got 'x'/);
+      expect(() => ami({ fastLaunchConfigurations: [{ accountId: 'x' }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.accountId must be an AWS account ID .*got 'x'/);
     });
 
     test('fails on a launch template created in another region', () => {
       const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
       const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
-      expect(() => ami({ fastLaunch: { launchTemplate: template } }))
-        .toThrow(/fastLaunch.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
+      expect(() => ami({ fastLaunchConfigurations: [{ launchTemplate: template }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
+    });
+
+    test('sets Fast Launch for the build account and each target account, one entry each', () => {
+      ami({
+        targetAccountIds: ['111111111111', '222222222222'],
+        fastLaunchConfigurations: [
+          { maxParallelLaunches: 6 },
+          { accountId: '111111111111', targetSnapshotCount: 3 },
+          { accountId: '222222222222', enabled: false },
+        ],
+      });
+      expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([
+        { Enabled: true, MaxParallelLaunches: 6 },
+        { Enabled: true, AccountId: '111111111111', SnapshotConfiguration: { TargetResourceCount: 3 } },
+        { Enabled: false, AccountId: '222222222222' },
+      ]);
+      expectValidAndNagClean();
+    });
+
+    test('fails on an empty list', () => {
+      expect(() => ami({ fastLaunchConfigurations: [] }))
+        .toThrow(/fastLaunchConfigurations must list at least one Fast Launch configuration when given, got none; omit it instead/);
+    });
+
+    test('fails on more than 1000 entries', () => {
+      const accounts = Array.from({ length: 1001 }, (_, i) => String(100000000000 + i));
+      expect(() => ami({ targetAccountIds: accounts, fastLaunchConfigurations: accounts.map((accountId) => ({ accountId })) }))
+        .toThrow(/fastLaunchConfigurations must list at most 1000 Fast Launch configurations, got 1001/);
+    });
+
+    test('fails on two entries for the build account, one of them without accountId', () => {
+      expect(() => ami({ fastLaunchConfigurations: [{}, { accountId: ENV.account }] }))
+        .toThrow(/fastLaunchConfigurations must have one entry per account, got two for account 123456789012/);
+    });
+
+    test('fails on two entries without accountId in a stack of unknown account', () => {
+      const agnostic = new Stack(app, 'Agnostic');
+      expect(() => new DistributionConfiguration(agnostic, 'Dist', {
+        amiDistributions: [{ region: 'us-east-1', fastLaunchConfigurations: [{}, { maxParallelLaunches: 6 }] }],
+      })).toThrow(/fastLaunchConfigurations must have one entry per account, got two for the account that runs the build/);
+    });
+
+    test('fails on an account that owns no copy of the AMI', () => {
+      expect(() => ami({ targetAccountIds: ['111111111111'], fastLaunchConfigurations: [{ accountId: '333333333333' }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.accountId must be the account that runs the build \(123456789012\) or one of the distribution's targetAccountIds, which own copies of the AMI, got '333333333333' with targetAccountIds \[111111111111\]/);
+    });
+
+    test('takes an account known only at deployment', () => {
+      const account = new CfnParameter(stack, 'Account').valueAsString;
+      ami({ fastLaunchConfigurations: [{ accountId: account }] });
+      expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{ Enabled: true, AccountId: { Ref: 'Account' } }]);
+      expectValidAndNagClean();
     });
   });
 
