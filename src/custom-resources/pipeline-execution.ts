@@ -127,8 +127,8 @@ export class PipelineExecution extends Construct {
   }
 
   /**
-   * The ID of the AMI the build made in `region` (default: the stack's region). Needs
-   * `waitForCompletion`.
+   * The ID of the AMI the build made in `region` (default: the stack's region), the copy the
+   * building account owns, not those of target accounts. Needs `waitForCompletion`.
    *
    * @param region the region of the distribution
    */
@@ -138,7 +138,8 @@ export class PipelineExecution extends Construct {
   }
 
   /**
-   * The URI of the container image the build pushed. Needs `waitForCompletion`.
+   * The URI of the container image the build pushed: the one in the stack's region, else the first
+   * the build reports. Needs `waitForCompletion`.
    */
   public get containerImageUri(): string {
     this.requireWait('containerImageUri');

@@ -51,6 +51,13 @@ export interface FaultOptions {
 export interface FakeAmi {
   readonly region: string;
   readonly image: string;
+  /** The account that owns this copy. @default - the account of the build */
+  readonly accountId?: string;
+}
+
+export interface FakeContainer {
+  readonly region: string;
+  readonly uri: string;
 }
 
 export interface FakePipelineOptions {
@@ -62,6 +69,8 @@ export interface FakePipelineOptions {
   readonly amis?: readonly FakeAmi[];
   /** The image URI an AVAILABLE image reports in `outputResources.containers` (in us-east-1). @default - none */
   readonly containerUri?: string;
+  /** The container images an AVAILABLE image reports, in this order, in place of `containerUri`'s. @default - none */
+  readonly containers?: readonly FakeContainer[];
   /** How many GetImage calls it takes to move the image one state along. @default 1 */
   readonly stepsPerState?: number;
   /** The pipeline's tags, as GetImagePipeline returns them. @default - none */
@@ -1270,15 +1279,18 @@ function describeImage(image: ImageState): Record<string, unknown> {
   return {
     arn: image.arn,
     name,
-    type: options.containerUri ? 'DOCKER' : 'AMI',
+    type: options.containerUri || options.containers ? 'DOCKER' : 'AMI',
     version,
     sourcePipelineArn: image.pipelineArn,
     state: { status: image.status, reason: image.reason },
     tags: image.tags,
     lifecycleExecutionId: image.lifecycleExecutionId,
     outputResources: image.status !== 'AVAILABLE' ? undefined : {
-      amis: (options.amis ?? []).map((ami) => ({ region: ami.region, image: ami.image, name: `${name} ${version}`, accountId: FAKE_ACCOUNT })),
-      containers: options.containerUri ? [{ region: FAKE_REGION, imageUris: [options.containerUri] }] : [],
+      amis: (options.amis ?? []).map((ami) => ({
+        region: ami.region, image: ami.image, name: `${name} ${version}`, accountId: ami.accountId ?? FAKE_ACCOUNT,
+      })),
+      containers: options.containers?.map((container) => ({ region: container.region, imageUris: [container.uri] }))
+        ?? (options.containerUri ? [{ region: FAKE_REGION, imageUris: [options.containerUri] }] : []),
     },
   };
 }

@@ -12,6 +12,9 @@ import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationC
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
 
+/** What the log says when the image of the current build is gone. */
+const IMAGE_GONE = 'the image of this build no longer exists (deleted by a lifecycle policy?)';
+
 /** States after which an image build changes no more. */
 export const TERMINAL_STATES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
 /** States of a build that made its image: a lifecycle policy may have deprecated or disabled it since. */
@@ -52,7 +55,7 @@ export async function handlePipelineExecution(
       // same build-inputs tag, so a rollback to these trigger values keeps it rather than build again.
       deps.log({
         level: 'warn',
-        message: 'the image of this build no longer exists (deleted by a lifecycle policy?): starting a new build, for the answer\'s AmiId or ContainerImageUri',
+        message: `${IMAGE_GONE}: starting a new build, for the answer's AmiId or ContainerImageUri`,
         imageBuildVersionArn: event.PhysicalResourceId,
       });
     }
@@ -106,7 +109,7 @@ async function keepBuild(
   if (!current || isGone(current)) {
     deps.log({
       level: 'warn',
-      message: 'the image of this build no longer exists (deleted by a lifecycle policy?): answering without AmiId or ContainerImageUri',
+      message: `${IMAGE_GONE}: answering without AmiId or ContainerImageUri`,
       imageBuildVersionArn,
     });
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
@@ -248,13 +251,17 @@ export function findImage(imageBuildVersionArn: string, deps: HandlerDependencie
   return unlessNotFound(() => getImage(imageBuildVersionArn, deps));
 }
 
-/** The attributes: the build ARN, and for a finished build its AMI per region or container URI. */
+/**
+ * The attributes: the build ARN, and for a finished build its AMI per region or container URI. The
+ * AMIs are the build account's: with target accounts, `amis` also lists their copies, one per
+ * region and account. The container is the one in the build's region, if it pushed one there.
+ */
 function resultFor(image: Image): CustomResourceResult {
   const arn = image.arn!;
   const data: Record<string, string> = { ImageBuildVersionArn: arn };
-  const region = arn.split(':')[3];
+  const [, , , region, account] = arn.split(':');
   for (const ami of image.outputResources?.amis ?? []) {
-    if (ami.region && ami.image) {
+    if (ami.region && ami.image && (ami.accountId === undefined || ami.accountId === account)) {
       data[`AmiId.${ami.region}`] ??= ami.image;
     }
   }
@@ -262,7 +269,8 @@ function resultFor(image: Image): CustomResourceResult {
   if (home) {
     data.AmiId = home;
   }
-  const uri = image.outputResources?.containers?.[0]?.imageUris?.[0];
+  const containers = image.outputResources?.containers ?? [];
+  const uri = (containers.find((container) => container.region === region) ?? containers[0])?.imageUris?.[0];
   if (uri) {
     data.ContainerImageUri = uri;
   }

@@ -23,6 +23,9 @@ import { errorName, FailedAfterCreatingError, isNotFound } from './errors';
 import { CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
 import { backOffDelay, callWithRetry } from './retry';
 
+/** The RAM operation that makes a share created from a resource policy a standard one, as calls and messages name it. */
+const PROMOTE_SHARE = 'PromoteResourceShareCreatedFromPolicy';
+
 /** The four resource types with a resource policy, by the resource segment of their ARN. */
 const PUT_POLICY: Record<string, { operation: string; command: (arn: string, policy: string) => any }> = {
   'component': { operation: 'PutComponentPolicy', command: (componentArn, policy) => new PutComponentPolicyCommand({ componentArn, policy }) },
@@ -177,7 +180,7 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
       return;
     }
     if (lookup >= SHARE_LOOKUPS) {
-      throw new Error(`PromoteResourceShareCreatedFromPolicy on ${resourceArn} failed: no AWS RAM resource share was created from the policy`);
+      throw new Error(`${PROMOTE_SHARE} on ${resourceArn} failed: no AWS RAM resource share was created from the policy`);
     }
     await deps.retry.sleep(deps.retry.baseDelayMs * lookup);
   }
@@ -199,7 +202,7 @@ async function promoteShareAndPermission(resourceShareArn: string, resourceArn: 
   await promoteShare(resourceShareArn, permissionPromoting, deps);
   const share = await promotedShare(resourceShareArn, deps);
   if (share?.featureSet !== 'STANDARD') {
-    throw new Error(`PromoteResourceShareCreatedFromPolicy on ${resourceShareArn} failed: after the promotion RAM reports the share ${share?.featureSet ?? 'deleted'}`);
+    throw new Error(`${PROMOTE_SHARE} on ${resourceShareArn} failed: after the promotion RAM reports the share ${share?.featureSet ?? 'deleted'}`);
   }
   await tagPromoted(resourceShareArn, resourceArn, deps);
 }
@@ -213,7 +216,7 @@ async function promoteShareAndPermission(resourceShareArn: string, resourceArn: 
 async function promoteShare(resourceShareArn: string, permissionPromoting: boolean, deps: RequestDeps): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await callWithRetry('PromoteResourceShareCreatedFromPolicy', resourceShareArn, () =>
+      await callWithRetry(PROMOTE_SHARE, resourceShareArn, () =>
         deps.ram.send(new PromoteResourceShareCreatedFromPolicyCommand({ resourceShareArn })), deps.retry);
       return;
     } catch (error) {
@@ -249,7 +252,7 @@ async function promotedShare(resourceShareArn: string, deps: RequestDeps): Promi
     const pause = promotionPause(poll, deps);
     if (poll >= PROMOTION_POLLS || !canWait(pause, deps)) {
       const why = poll >= PROMOTION_POLLS ? `after ${poll} polls` : `when the function ran short of time, after ${poll} polls`;
-      throw new PromotionUnfinishedError(`PromoteResourceShareCreatedFromPolicy on ${resourceShareArn} did not finish: ` +
+      throw new PromotionUnfinishedError(`${PROMOTE_SHARE} on ${resourceShareArn} did not finish: ` +
         `the share was still PROMOTING_TO_STANDARD ${why}; a later request for the resource waits for it again`);
     }
     if (poll === 1) {

@@ -150,6 +150,32 @@ describe('Create', () => {
     expect(response.Data).toEqual({ 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId.eu-west-1': 'ami-0bbb' });
   });
 
+  test('the AMI attributes are the build account\'s copies, not those of target accounts', async () => {
+    endpoint.addPipeline(PIPELINE, {
+      amis: [
+        { region: 'us-east-1', image: 'ami-0target', accountId: '111111111111' },
+        { region: 'us-east-1', image: 'ami-0aaa' },
+        { region: 'eu-west-1', image: 'ami-0target2', accountId: '111111111111' },
+        { region: 'eu-west-1', image: 'ami-0bbb' },
+      ],
+    });
+
+    const response = await harness.run(createEvent(WAITING));
+
+    expect(response.Data).toEqual({ 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa', 'AmiId.eu-west-1': 'ami-0bbb' });
+  });
+
+  test('the container URI is the one in the build\'s region when the image went to several', async () => {
+    const home = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1';
+    endpoint.addPipeline(PIPELINE, {
+      containers: [{ region: 'eu-west-1', uri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.0.0-1' }, { region: 'us-east-1', uri: home }],
+    });
+
+    const response = await harness.run(createEvent(WAITING));
+
+    expect(response.Data).toEqual({ ImageBuildVersionArn: FIRST_BUILD, ContainerImageUri: home });
+  });
+
   test('waiting for a container image answers with its URI', async () => {
     const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0-1';
     endpoint.addPipeline(PIPELINE, { containerUri: uri });
