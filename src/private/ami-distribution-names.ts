@@ -52,6 +52,8 @@ export function validateAmiName(scope: IConstruct, prop: string, name: string | 
       `${prop} must be letters, numbers, hyphens, underscores, spaces, colons, periods and {{ }} variables, starting with a letter, ` +
       `number, hyphen, underscore or '{' and ending with a letter, number, hyphen, underscore or '}', got '${name}'`, scope);
   }
+  // CreateDistributionConfiguration refuses such a name: "The EC2 AMI name must contain
+  // '{{ imagebuilder:buildDate }}' to ensure that the name will be unique."
   if (!variables.includes(BUILD_DATE)) {
     throw validationError(
       `${prop} must contain {{ ${BUILD_DATE} }} so that each build's AMI gets a new name, got '${name}'`, scope);
