@@ -1,8 +1,8 @@
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RAMClient } from '@aws-sdk/client-ram';
 import { HandlerDependencies } from './handler/dependencies';
 import { CustomResourceEvent, InvocationContext } from './handler/events';
+import { ImagebuilderClient } from './handler/imagebuilder-sdk';
 import { jsonLogger } from './handler/log';
 import { processEvent } from './handler/process-event';
 import { LAMBDA_RETRY } from './handler/retry';

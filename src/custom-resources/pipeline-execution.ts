@@ -159,7 +159,10 @@ export class PipelineExecution extends Construct {
    * template no longer names, whose narrower grant the update would already have removed.
    */
   private grantHandler(handler: HandlerFunction, pipelineArn: string): iam.Policy {
-    handler.grant(new iam.PolicyStatement({ actions: START_EXECUTION_ACTIONS, resources: [pipelineArn] }));
+    // Listing the pipeline's builds finds the one a rollback returns to (see the handler).
+    handler.grant(new iam.PolicyStatement({
+      actions: [...START_EXECUTION_ACTIONS, 'imagebuilder:ListImagePipelineImages'], resources: [pipelineArn],
+    }));
     const images = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
     return handler.policyForKind('PipelineExecution', () => [
       new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }),

@@ -67,7 +67,7 @@ describe('the custom-resource handler', () => {
       'ram:ListResources', 'ram:GetResourceShares', 'ram:ListResourceSharePermissions',
       'ram:PromoteResourceShareCreatedFromPolicy', 'ram:DeleteResourceShare', 'ram:DisassociateResourceShare', 'ram:TagResource',
       'ram:PromotePermissionCreatedFromPolicy', 'ram:DeletePermission',
-      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation', 'imagebuilder:TagResource',
+      'imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline', 'imagebuilder:ListImagePipelineImages', 'imagebuilder:GetImage', 'imagebuilder:CancelImageCreation', 'imagebuilder:TagResource',
       'lambda:InvokeFunction',
     ]));
     // One PutComponentPolicy statement per component, each on that component's build.

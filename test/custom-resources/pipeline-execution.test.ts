@@ -95,14 +95,14 @@ describe('PipelineExecution', () => {
     expectNoNagErrors(stack);
   });
 
-  test('the handler may start this pipeline only', () => {
+  test('the handler may start this pipeline, and list its builds, only', () => {
     pipeline().startOnDeploy();
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const start = statements.filter((s: any) => [s.Action].flat().includes('imagebuilder:StartImagePipelineExecution'));
     expect(start.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] }]);
-    // The IAM reference lists GetImagePipeline as an action the start depends on.
-    expect(start[0].Action).toEqual(['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline']);
+    // The IAM reference lists GetImagePipeline as an action the start depends on; the list finds the build a rollback returns to.
+    expect(start[0].Action).toEqual(['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline', 'imagebuilder:ListImagePipelineImages']);
   });
 
   test('reading and cancelling builds is in a policy every execution depends on, so an update cannot take it away first', () => {

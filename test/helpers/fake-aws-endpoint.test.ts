@@ -964,19 +964,28 @@ describe('pipeline images and their lifecycle', () => {
     const { imageSummaryList, nextToken } = await imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn: PIPELINE }));
 
     expect(imageSummaryList).toEqual([
-      { arn: built, name: 'golden', type: 'AMI', version: '1.0.0/1', state: { status: 'PENDING' }, owner: '123456789012' },
+      {
+        arn: built, name: 'golden', type: 'AMI', version: '1.0.0/1', state: { status: 'PENDING' }, dateCreated: '2026-01-01T00:00:00.000Z', owner: '123456789012',
+      },
       {
         arn: available,
         name: 'golden',
         type: 'AMI',
         version: '1.0.0/2',
         state: { status: 'AVAILABLE' },
+        dateCreated: '2026-01-01T00:02:00.000Z',
         owner: '123456789012',
         tags: { team: 'platform' },
         outputResources: { amis: [{ region: 'us-east-1', image: 'ami-0123', name: 'golden 1.0.0/2', accountId: '123456789012' }], containers: [] },
       },
       {
-        arn: failed, name: 'golden', type: 'AMI', version: '1.0.0/3', state: { status: 'FAILED', reason: 'component hello failed: exit 1' }, owner: '123456789012',
+        arn: failed,
+        name: 'golden',
+        type: 'AMI',
+        version: '1.0.0/3',
+        state: { status: 'FAILED', reason: 'component hello failed: exit 1' },
+        dateCreated: '2026-01-01T00:03:00.000Z',
+        owner: '123456789012',
       },
     ]);
     expect(nextToken).toBeUndefined();

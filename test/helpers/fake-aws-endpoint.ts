@@ -15,6 +15,8 @@ import { closeServer, listenLocally } from './local-server';
  */
 
 export const FAKE_ACCOUNT = '123456789012';
+/** When the endpoint's first build started; each later one starts a minute after the one before. */
+const FIRST_BUILD_DATE = Date.UTC(2026, 0, 1);
 export const FAKE_REGION = 'us-east-1';
 
 export type FakeService = 'imagebuilder' | 'ram' | 'lambda';
@@ -331,6 +333,8 @@ interface ImageState {
   readonly pipelineArn: string;
   readonly pipeline: PipelineState;
   readonly buildNumber: number;
+  /** When the build started: a minute after the endpoint's previous build. */
+  readonly dateCreated: string;
   status: FakeImageStatus;
   reason?: string;
   readonly tags?: Readonly<Record<string, string>>;
@@ -387,6 +391,8 @@ export class FakeAwsEndpoint {
   private readonly permissions = new Map<string, PermissionState>();
   private readonly pipelines = new Map<string, PipelineState>();
   private readonly images = new Map<string, ImageState>();
+  /** Builds added since the start or the last `reset()`, which dates each new one. */
+  private buildsStarted = 0;
   /** By ID, in the order StartResourceStateUpdate started them. */
   private readonly executions = new Map<string, LifecycleExecutionState>();
   /** Resource ARN → how its lifecycle executions end, instead of SUCCESS. */
@@ -638,6 +644,7 @@ export class FakeAwsEndpoint {
     this.permissions.clear();
     this.pipelines.clear();
     this.images.clear();
+    this.buildsStarted = 0;
     this.executions.clear();
     this.stateUpdateFailures.clear();
     this.tokens.clear();
@@ -840,6 +847,7 @@ export class FakeAwsEndpoint {
       pipelineArn,
       pipeline,
       buildNumber: pipeline.builds,
+      dateCreated: new Date(FIRST_BUILD_DATE + this.buildsStarted++ * 60_000).toISOString(),
       status,
       reason,
       tags,
@@ -1283,6 +1291,7 @@ function describeImage(image: ImageState): Record<string, unknown> {
     version,
     sourcePipelineArn: image.pipelineArn,
     state: { status: image.status, reason: image.reason },
+    dateCreated: image.dateCreated,
     tags: image.tags,
     lifecycleExecutionId: image.lifecycleExecutionId,
     outputResources: image.status !== 'AVAILABLE' ? undefined : {

@@ -1,6 +1,6 @@
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RAMClient } from '@aws-sdk/client-ram';
+import { ImagebuilderClient } from './imagebuilder-sdk';
 import { Logger } from './log';
 import { RetryOptions } from './retry';
 

@@ -19,6 +19,8 @@ export interface WaitContinuation {
   readonly imageBuildVersionArn?: string;
   /** Epoch milliseconds after which the wait fails. */
   readonly deadline: number;
+  /** Whether the request started the build it waits for, which a failed Update then cancels. */
+  readonly startedHere?: boolean;
 }
 
 /** What a successful request returns to CloudFormation. */

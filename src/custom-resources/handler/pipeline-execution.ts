@@ -1,16 +1,21 @@
-import { createHash } from 'crypto';
+import { clientToken, sha256Hex } from './client-token';
+import { HandlerDependencies } from './dependencies';
+import { FailedAfterCreatingError, isNotFound, unlessNotFound } from './errors';
+import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
 import {
   CancelImageCreationCommand,
   GetImageCommand,
   Image,
+  ImageSummary,
+  ListImagePipelineImagesCommand,
   StartImagePipelineExecutionCommand,
-} from '@aws-sdk/client-imagebuilder';
-import { clientToken } from './client-token';
-import { HandlerDependencies } from './dependencies';
-import { FailedAfterCreatingError, isNotFound, unlessNotFound } from './errors';
-import { booleanProperty, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
+} from './imagebuilder-sdk';
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
+
+/** Operation names, for the calls and the client tokens derived from them. */
+const START_PIPELINE_EXECUTION = 'StartImagePipelineExecution';
+const CANCEL_IMAGE_CREATION = 'CancelImageCreation';
 
 /** What the log says when the image of the current build is gone. */
 const IMAGE_GONE = 'the image of this build no longer exists (deleted by a lifecycle policy?)';
@@ -29,7 +34,8 @@ export type ExecutionOutcome = CustomResourceResult | 'handed-over';
 /**
  * Create starts the pipeline; Update starts it again only when the current build was started for
  * another pipeline or other trigger values, or when it must wait for the current build's image and
- * that image no longer exists; Delete cancels a build that has not finished (unless told not to).
+ * that image no longer exists, and no earlier build of the pipeline was started for the new values;
+ * Delete cancels a build that has not finished (unless told not to).
  * With `WaitForCompletion` the answer waits for the image, handing the wait over to a fresh
  * invocation of this function when the current one is about to time out.
  */
@@ -37,8 +43,10 @@ export async function handlePipelineExecution(
   event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
   const props = event.ResourceProperties;
-  if (event.Continuation?.imageBuildVersionArn) {
-    return waitForImage(event, event.Continuation.imageBuildVersionArn, event.Continuation.deadline, context, deps);
+  const continuation = event.Continuation;
+  if (continuation?.imageBuildVersionArn) {
+    // Without startedHere (handed over by an older handler), the build is not taken for this request's to cancel.
+    return waitForImage(event, continuation.imageBuildVersionArn, continuation.deadline, continuation.startedHere === true, context, deps);
   }
   if (event.RequestType === 'Delete') {
     await cancelUnfinishedBuild(event, deps);
@@ -48,16 +56,21 @@ export async function handlePipelineExecution(
     const current = await findImage(event.PhysicalResourceId!, deps);
     if (!needsNewBuild(event, current)) {
       if (!isGone(current) || !waitsForCompletion(event)) {
-        return keepBuild(event, current, context, deps);
+        return keepBuild(event, event.PhysicalResourceId!, current, context, deps);
       }
       // The answer must carry AmiId (or ContainerImageUri), which resources may read: without an
       // image to take it from, build again as a change of triggers would. The new build carries the
       // same build-inputs tag, so a rollback to these trigger values keeps it rather than build again.
       deps.log({
         level: 'warn',
-        message: `${IMAGE_GONE}: starting a new build, for the answer's AmiId or ContainerImageUri`,
+        message: `${IMAGE_GONE}: starting a new build for AmiId or ContainerImageUri`,
         imageBuildVersionArn: event.PhysicalResourceId,
       });
+    }
+    const earlier = await findEarlierBuild(event, deps);
+    if (earlier) {
+      deps.log({ level: 'info', message: 'answering with an earlier build for these values', imageBuildVersionArn: earlier.arn });
+      return keepBuild(event, earlier.arn!, earlier, context, deps);
     }
   }
 
@@ -66,11 +79,24 @@ export async function handlePipelineExecution(
   if (!waitsForCompletion(event)) {
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
-  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps);
+  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), true, context, deps);
 }
 
 function waitsForCompletion(event: CustomResourceEvent): boolean {
   return booleanProperty(event.ResourceProperties.WaitForCompletion, false);
+}
+
+/** The images a pipeline has built, every page of them. */
+export async function listPipelineImages(imagePipelineArn: string, deps: HandlerDependencies): Promise<ImageSummary[]> {
+  const images: ImageSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callWithRetry('ListImagePipelineImages', imagePipelineArn, () =>
+      deps.imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn, nextToken })), deps.retry);
+    images.push(...page.imageSummaryList ?? []);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return images;
 }
 
 /** Whether a build's image no longer exists: GetImage did not find it, or finds it DELETED. */
@@ -90,22 +116,38 @@ function needsNewBuild(event: CustomResourceEvent, current: Image | undefined): 
   return builtFor !== undefined ? builtFor !== wanted : buildInputs(event.OldResourceProperties) !== wanted;
 }
 
+/**
+ * The latest build of the pipeline started for the pipeline and trigger values the Update wants,
+ * built or still running. An Update that succeeded is rolled back when another resource fails:
+ * CloudFormation then names the build the Update started, while the build it replaced, made for
+ * the values restored, is still there.
+ */
+async function findEarlierBuild(event: CustomResourceEvent, deps: HandlerDependencies): Promise<Image | undefined> {
+  const wanted = buildInputs(event.ResourceProperties);
+  return (await listPipelineImages(event.ResourceProperties.PipelineArn, deps))
+    .filter((image) => {
+      const status = image.state?.status ?? '';
+      // Built, or still building: not FAILED, CANCELLED or DELETED.
+      return image.tags?.[BUILD_INPUTS_TAG] === wanted && (BUILT_STATES.has(status) || !TERMINAL_STATES.has(status));
+    })
+    .sort((a, b) => (b.dateCreated ?? '').localeCompare(a.dateCreated ?? ''))[0];
+}
+
 /** A hash of what decides whether a new build is needed: the pipeline and the trigger values. */
 function buildInputs(props: Record<string, any> | undefined): string {
-  return createHash('sha256').update(JSON.stringify([props?.PipelineArn ?? null, props?.Triggers ?? null])).digest('hex');
+  return sha256Hex(JSON.stringify([props?.PipelineArn ?? null, props?.Triggers ?? null]));
 }
 
 /**
- * Answers an Update that keeps the current build. With `WaitForCompletion` it waits for that build
- * as a Create does (it may still be running, or the wait was just turned on). Without it, a build
- * that no longer exists (a lifecycle policy deleted its image) keeps its ARN, with no AMI to give
- * (none is needed: the construct reads AMI attributes only with `WaitForCompletion`; with it, the
- * caller starts a new build instead).
+ * Answers an Update with a build it did not start: the current one or an earlier one. With
+ * `WaitForCompletion` it waits for that build as a Create does (it may still be running, or the
+ * wait was just turned on). Without it, a build that no longer exists (a lifecycle policy deleted
+ * its image) keeps its ARN, with no AMI to give (none is needed: the construct reads AMI attributes
+ * only with `WaitForCompletion`; with it, the caller starts a new build instead).
  */
 async function keepBuild(
-  event: CustomResourceEvent, current: Image | undefined, context: InvocationContext, deps: HandlerDependencies,
+  event: CustomResourceEvent, imageBuildVersionArn: string, current: Image | undefined, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
-  const imageBuildVersionArn = event.PhysicalResourceId!;
   if (!current || isGone(current)) {
     deps.log({
       level: 'warn',
@@ -117,30 +159,31 @@ async function keepBuild(
   if (!waitsForCompletion(event)) {
     return resultFor(current);
   }
-  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), context, deps, current);
+  return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), false, context, deps, current);
 }
 
 async function startPipeline(event: CustomResourceEvent, deps: HandlerDependencies): Promise<string> {
   const imagePipelineArn: string = event.ResourceProperties.PipelineArn;
   // Stable per request: a repeated invocation of the same request does not start a second build.
-  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'StartImagePipelineExecution');
+  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, START_PIPELINE_EXECUTION);
   const tags = { [BUILD_INPUTS_TAG]: buildInputs(event.ResourceProperties) };
-  const response = await callWithRetry('StartImagePipelineExecution', imagePipelineArn, () =>
+  const response = await callWithRetry(START_PIPELINE_EXECUTION, imagePipelineArn, () =>
     deps.imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken: token, tags })), deps.retry);
   return response.imageBuildVersionArn!;
 }
 
+/** Waits for a build; `startedHere` says whether this request started it. */
 async function waitForImage(
-  event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
-  first?: Image,
+  event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, startedHere: boolean,
+  context: InvocationContext, deps: HandlerDependencies, first?: Image,
 ): Promise<ExecutionOutcome> {
   try {
-    return await pollImage(event, imageBuildVersionArn, deadline, context, deps, first);
+    return await pollImage(event, imageBuildVersionArn, deadline, startedHere, context, deps, first);
   } catch (error) {
     if (event.RequestType === 'Update') {
-      // The build the resource already had stays its own (a Delete cancels it); one the Update
+      // A build the Update did not start stays with whoever has it (a Delete cancels it); one it
       // started does not: a failed Update keeps the old physical ID, so no rollback would cancel it.
-      if (imageBuildVersionArn === event.PhysicalResourceId) {
+      if (!startedHere) {
         throw error;
       }
       throw await cancelBuildOfFailedUpdate(event, imageBuildVersionArn, error as Error, deps);
@@ -168,8 +211,8 @@ async function cancelBuildOfFailedUpdate(
 }
 
 async function pollImage(
-  event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, context: InvocationContext, deps: HandlerDependencies,
-  first?: Image,
+  event: CustomResourceEvent, imageBuildVersionArn: string, deadline: number, startedHere: boolean,
+  context: InvocationContext, deps: HandlerDependencies, first?: Image,
 ): Promise<ExecutionOutcome> {
   let known = first;
   const outcome = await poll(async (last) => {
@@ -188,7 +231,7 @@ async function pollImage(
     return undefined;
   }, deadline, context, deps);
   if (outcome === HANDED_OVER) {
-    await handOver(event, { imageBuildVersionArn, deadline }, context, deps);
+    await handOver(event, { imageBuildVersionArn, deadline, startedHere }, context, deps);
   }
   return outcome;
 }
@@ -219,9 +262,9 @@ export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildV
       return false;
     }
     // Not the token of this request's StartImagePipelineExecution: a token is for one operation and build.
-    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'CancelImageCreation', imageBuildVersionArn);
+    const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, CANCEL_IMAGE_CREATION, imageBuildVersionArn);
     try {
-      await callWithRetry('CancelImageCreation', imageBuildVersionArn, () =>
+      await callWithRetry(CANCEL_IMAGE_CREATION, imageBuildVersionArn, () =>
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
     } catch (error) {
       // The build may have finished between the two calls; then there is nothing left to cancel.

@@ -1,18 +1,19 @@
-import {
-  GetImagePipelineCommand,
-  GetLifecycleExecutionCommand,
-  ImagePipeline,
-  ImageSummary,
-  ListImagePipelineImagesCommand,
-  StartResourceStateUpdateCommand,
-} from '@aws-sdk/client-imagebuilder';
 import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
 import { unlessNotFound } from './errors';
 import { AUTO_DELETE_IMAGES_TAG, CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
-import { cancelIfUnfinished, findImage, TERMINAL_STATES } from './pipeline-execution';
+import {
+  GetImagePipelineCommand,
+  GetLifecycleExecutionCommand,
+  ImagePipeline,
+  StartResourceStateUpdateCommand,
+} from './imagebuilder-sdk';
+import { cancelIfUnfinished, findImage, listPipelineImages, TERMINAL_STATES } from './pipeline-execution';
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
+
+/** Operation names, for the calls and the client tokens derived from them. */
+const START_RESOURCE_STATE_UPDATE = 'StartResourceStateUpdate';
 
 /** Lifecycle execution states after which nothing changes (GetLifecycleExecution). */
 const FINISHED_DELETIONS = ['SUCCESS', 'FAILED', 'CANCELLED'];
@@ -61,19 +62,6 @@ export async function handlePipelineImages(
     ? handOver(event, deadline, context, deps) : { physicalResourceId: deleted };
 }
 
-/** The pipeline's images. */
-async function listPipelineImages(imagePipelineArn: string, deps: HandlerDependencies): Promise<ImageSummary[]> {
-  const images: ImageSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await callWithRetry('ListImagePipelineImages', imagePipelineArn, () =>
-      deps.imagebuilder.send(new ListImagePipelineImagesCommand({ imagePipelineArn, nextToken })), deps.retry);
-    images.push(...page.imageSummaryList ?? []);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return images;
-}
-
 /** The pipeline, or undefined when it no longer exists. */
 function findPipeline(imagePipelineArn: string, deps: HandlerDependencies): Promise<ImagePipeline | undefined> {
   return unlessNotFound(async () => (await callWithRetry('GetImagePipeline', imagePipelineArn, () =>
@@ -104,8 +92,8 @@ async function stopBuild(
 async function startDeletion(event: CustomResourceEvent, imageArn: string, deps: HandlerDependencies): Promise<string> {
   const props = event.ResourceProperties;
   // The same token for the same request and image: a new invocation of this request gets the deletion already started.
-  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, 'StartResourceStateUpdate', imageArn);
-  const response = await callWithRetry('StartResourceStateUpdate', imageArn, () =>
+  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, START_RESOURCE_STATE_UPDATE, imageArn);
+  const response = await callWithRetry(START_RESOURCE_STATE_UPDATE, imageArn, () =>
     deps.imagebuilder.send(new StartResourceStateUpdateCommand({
       resourceArn: imageArn,
       state: { status: 'DELETED' },

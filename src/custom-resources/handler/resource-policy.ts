@@ -1,10 +1,4 @@
 import {
-  PutComponentPolicyCommand,
-  PutContainerRecipePolicyCommand,
-  PutImagePolicyCommand,
-  PutImageRecipePolicyCommand,
-} from '@aws-sdk/client-imagebuilder';
-import {
   DeletePermissionCommand,
   DeleteResourceShareCommand,
   DisassociateResourceShareCommand,
@@ -21,10 +15,25 @@ import { clientToken } from './client-token';
 import { HandlerDependencies } from './dependencies';
 import { errorName, FailedAfterCreatingError, isNotFound } from './errors';
 import { CustomResourceEvent, CustomResourceResult, InvocationContext } from './events';
+import {
+  PutComponentPolicyCommand,
+  PutContainerRecipePolicyCommand,
+  PutImagePolicyCommand,
+  PutImageRecipePolicyCommand,
+} from './imagebuilder-sdk';
 import { backOffDelay, callWithRetry } from './retry';
+
+/** Operation names, for the calls and the client tokens derived from them. */
+const DELETE_RESOURCE_SHARE = 'DeleteResourceShare';
+const DISASSOCIATE_RESOURCE_SHARE = 'DisassociateResourceShare';
+const DELETE_PERMISSION = 'DeletePermission';
 
 /** The RAM operation that makes a share created from a resource policy a standard one, as calls and messages name it. */
 const PROMOTE_SHARE = 'PromoteResourceShareCreatedFromPolicy';
+/** The RAM feature sets of shares and permissions: made from a resource policy, being promoted, promoted. */
+const CREATED_FROM_POLICY = 'CREATED_FROM_POLICY';
+const PROMOTING_TO_STANDARD = 'PROMOTING_TO_STANDARD';
+const STANDARD = 'STANDARD';
 
 /** The four resource types with a resource policy, by the resource segment of their ARN. */
 const PUT_POLICY: Record<string, { operation: string; command: (arn: string, policy: string) => any }> = {
@@ -171,7 +180,7 @@ function resourceKind(arn: string): string {
 async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: string, removed: string[], deps: RequestDeps): Promise<void> {
   for (let lookup = 1; ; lookup++) {
     const shares = await settledSharesOf(resourceArn, deps, removed);
-    const toPromote = shares.filter((share) => share.featureSet === 'CREATED_FROM_POLICY');
+    const toPromote = shares.filter((share) => share.featureSet === CREATED_FROM_POLICY);
     for (const share of toPromote) {
       await promoteShareAndPermission(share.resourceShareArn!, resourceArn, policy, deps);
     }
@@ -195,13 +204,13 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
 async function promoteShareAndPermission(resourceShareArn: string, resourceArn: string, policy: string, deps: RequestDeps): Promise<void> {
   let permissionPromoting = false;
   for (const permission of await permissionsOf(resourceShareArn, deps)) {
-    if (permission.featureSet === 'CREATED_FROM_POLICY') {
+    if (permission.featureSet === CREATED_FROM_POLICY) {
       permissionPromoting = await promotePermission(permission.arn!, resourceArn, policy, deps) || permissionPromoting;
     }
   }
   await promoteShare(resourceShareArn, permissionPromoting, deps);
   const share = await promotedShare(resourceShareArn, deps);
-  if (share?.featureSet !== 'STANDARD') {
+  if (share?.featureSet !== STANDARD) {
     throw new Error(`${PROMOTE_SHARE} on ${resourceShareArn} failed: after the promotion RAM reports the share ${share?.featureSet ?? 'deleted'}`);
   }
   await tagPromoted(resourceShareArn, resourceArn, deps);
@@ -221,7 +230,7 @@ async function promoteShare(resourceShareArn: string, permissionPromoting: boole
       return;
     } catch (error) {
       const share = await getShare(resourceShareArn, deps);
-      if (share !== undefined && share.featureSet !== 'CREATED_FROM_POLICY') {
+      if (share !== undefined && share.featureSet !== CREATED_FROM_POLICY) {
         return;
       }
       const unmatched = errorName((error as { cause?: unknown }).cause) === 'UnmatchedPolicyPermissionException';
@@ -246,7 +255,7 @@ async function promoteShare(resourceShareArn: string, permissionPromoting: boole
 async function promotedShare(resourceShareArn: string, deps: RequestDeps): Promise<ResourceShare | undefined> {
   for (let poll = 1; ; poll++) {
     const share = await getShare(resourceShareArn, deps);
-    if (share?.featureSet !== 'PROMOTING_TO_STANDARD') {
+    if (share?.featureSet !== PROMOTING_TO_STANDARD) {
       return share;
     }
     const pause = promotionPause(poll, deps);
@@ -282,7 +291,7 @@ function canWait(ms: number, deps: RequestDeps): boolean {
 async function settledSharesOf(resourceArn: string, deps: RequestDeps, skip: string[] = []): Promise<ResourceShare[]> {
   const settled: ResourceShare[] = [];
   for (const found of await sharesOf(resourceArn, deps)) {
-    if (found.featureSet !== 'PROMOTING_TO_STANDARD' || skip.includes(found.resourceShareArn!)) {
+    if (found.featureSet !== PROMOTING_TO_STANDARD || skip.includes(found.resourceShareArn!)) {
       settled.push(found);
       continue;
     }
@@ -291,7 +300,7 @@ async function settledSharesOf(resourceArn: string, deps: RequestDeps, skip: str
       continue;
     }
     const unclaimed = (share.tags ?? []).every((tag) => tag.key === PROMOTED_TAG_KEY && tag.value === resourceArn);
-    if (share.featureSet === 'STANDARD' && unclaimed && !promotedHere(share, resourceArn)) {
+    if (share.featureSet === STANDARD && unclaimed && !promotedHere(share, resourceArn)) {
       await tagPromoted(share.resourceShareArn!, resourceArn, deps);
       share.tags = [...share.tags ?? [], { key: PROMOTED_TAG_KEY, value: resourceArn }];
     }
@@ -311,8 +320,8 @@ async function tagPromoted(resourceShareArn: string, resourceArn: string, deps: 
       deps.ram.send(new TagResourceCommand({ resourceShareArn, tags: [{ key: PROMOTED_TAG_KEY, value: resourceArn }] })), deps.retry);
   } catch (error) {
     try {
-      await callWithRetry('DeleteResourceShare', resourceShareArn, () => deps.ram.send(new DeleteResourceShareCommand({
-        resourceShareArn, clientToken: clientToken('DeleteResourceShare', resourceShareArn),
+      await callWithRetry(DELETE_RESOURCE_SHARE, resourceShareArn, () => deps.ram.send(new DeleteResourceShareCommand({
+        resourceShareArn, clientToken: clientToken(DELETE_RESOURCE_SHARE, resourceShareArn),
       })), deps.retry);
     } catch (cleanupError) {
       throw new Error(`${(error as Error).message}; the share could not be deleted either: ${(cleanupError as Error).message}`);
@@ -337,7 +346,7 @@ async function promotePermission(permissionArn: string, resourceArn: string, pol
     const promoted = await callWithRetry('PromotePermissionCreatedFromPolicy', permissionArn, () => deps.ram.send(new PromotePermissionCreatedFromPolicyCommand({
       permissionArn, name, clientToken: clientToken(permissionArn, name),
     })), deps.retry);
-    return promoted.permission?.featureSet !== 'STANDARD';
+    return promoted.permission?.featureSet !== STANDARD;
   } catch (error) {
     // A permission of this name grants the same policy: one an earlier request promoted and could
     // not delete (see deletePermission). The share's promotion matches it once it is STANDARD,
@@ -377,11 +386,11 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
   const removed: string[] = [];
   for (const share of await settledSharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
-    if (share.featureSet !== 'CREATED_FROM_POLICY' && !promotedHere(share, resourceArn)) {
+    if (share.featureSet !== CREATED_FROM_POLICY && !promotedHere(share, resourceArn)) {
       deps.log({ level: 'info', message: 'share of the account left alone', resourceShareArn: shareArn, resourceArn });
       continue;
     }
-    if (share.featureSet === 'CREATED_FROM_POLICY') {
+    if (share.featureSet === CREATED_FROM_POLICY) {
       try {
         await promoteShareAndPermission(shareArn, resourceArn, policy, deps);
       } catch (error) {
@@ -396,17 +405,17 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
     try {
       if (others.length === 0) {
         const promoted = (await permissionsOf(shareArn, deps)).filter((p) => p.name?.startsWith(PROMOTED_PERMISSION_PREFIX));
-        await callWithRetry('DeleteResourceShare', shareArn, () => deps.ram.send(new DeleteResourceShareCommand({
-          resourceShareArn: shareArn, clientToken: token('DeleteResourceShare', shareArn),
+        await callWithRetry(DELETE_RESOURCE_SHARE, shareArn, () => deps.ram.send(new DeleteResourceShareCommand({
+          resourceShareArn: shareArn, clientToken: token(DELETE_RESOURCE_SHARE, shareArn),
         })), deps.retry);
         for (const permission of promoted) {
-          await deletePermission(permission.arn!, token('DeletePermission', permission.arn!), deps);
+          await deletePermission(permission.arn!, token(DELETE_PERMISSION, permission.arn!), deps);
         }
       } else {
         const disassociate = new DisassociateResourceShareCommand({
-          resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token('DisassociateResourceShare', shareArn, resourceArn),
+          resourceShareArn: shareArn, resourceArns: [resourceArn], clientToken: token(DISASSOCIATE_RESOURCE_SHARE, shareArn, resourceArn),
         });
-        await callWithRetry('DisassociateResourceShare', shareArn, () => deps.ram.send(disassociate), deps.retry);
+        await callWithRetry(DISASSOCIATE_RESOURCE_SHARE, shareArn, () => deps.ram.send(disassociate), deps.retry);
       }
     } catch (error) {
       if (!isNotFound((error as { cause?: unknown }).cause)) {
@@ -425,7 +434,7 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
  */
 async function deletePermission(permissionArn: string, token: string, deps: RequestDeps): Promise<void> {
   try {
-    await callWithRetry('DeletePermission', permissionArn, () =>
+    await callWithRetry(DELETE_PERMISSION, permissionArn, () =>
       deps.ram.send(new DeletePermissionCommand({ permissionArn, clientToken: token })), deps.retry);
   } catch (error) {
     if (!isNotFound((error as { cause?: unknown }).cause)) {

@@ -271,7 +271,7 @@ describe('hand-over', () => {
     const continuation = await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
     const response = await harness.run(continuation);
 
-    expect(continuation).toEqual({ ...event, Continuation: { imageBuildVersionArn: FIRST_BUILD, deadline } });
+    expect(continuation).toEqual({ ...event, Continuation: { imageBuildVersionArn: FIRST_BUILD, deadline, startedHere: true } });
     expect(response).toEqual({
       Status: 'SUCCESS',
       PhysicalResourceId: FIRST_BUILD,
@@ -392,7 +392,7 @@ describe('hand-over', () => {
 
       const continuation = await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
 
-      expect(continuation.Continuation).toEqual({ imageBuildVersionArn: FIRST_BUILD, deadline: requested + 3_300_000 });
+      expect(continuation.Continuation).toEqual({ imageBuildVersionArn: FIRST_BUILD, deadline: requested + 3_300_000, startedHere: true });
     });
 
     test('a request signed longer ago than the wait timeout fails its wait at the first poll', async () => {
@@ -444,7 +444,7 @@ describe('Update', () => {
     expect(update.body.clientToken).not.toBe(create.body.clientToken);
     expect(update.body.tags).not.toEqual(create.body.tags);
     // The current build's tag says what it was built for.
-    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'StartImagePipelineExecution']);
+    expect(harness.operations()).toEqual(['StartImagePipelineExecution', 'GetImage', 'ListImagePipelineImages', 'StartImagePipelineExecution']);
   });
 
   describe('that waits for a new build and fails', () => {
@@ -651,6 +651,100 @@ describe('Update', () => {
     });
   });
 
+  describe('rolled back after it succeeded, because another resource failed', () => {
+    const AMIS = [{ region: 'us-east-1', image: 'ami-0aaa' }];
+    const CHANGED = { ...PROPS, Triggers: [`${ARN_PREFIX}:image-recipe/golden/2.0.0`, PROPS.Triggers[1]] };
+
+    /** The Update to CHANGED, which started build 2; then CloudFormation's rollback Update, which names build 2. */
+    async function updatedThenRolledBack(props: Record<string, any> = PROPS, changed: Record<string, any> = CHANGED) {
+      const update = await harness.run(updateEvent(changed, props));
+      expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: buildArn(2) });
+      const event = updateEvent(props, changed, buildArn(2));
+      return { event, rollback: await harness.run(event) };
+    }
+
+    test('answers with the build the update replaced and starts nothing; the cleanup Delete cancels the update\'s build', async () => {
+      await started({ stepsPerState: 1_000 });
+
+      const { event, rollback } = await updatedThenRolledBack();
+      const cleanup = await harness.run(deleteEvent(CHANGED, buildArn(2)));
+
+      expect(rollback).toEqual({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: { ImageBuildVersionArn: FIRST_BUILD }, ...echoOf(event) });
+      expect(outcomeOf(cleanup)).toEqual(SUCCEEDED);
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+      expect(endpoint.image(buildArn(2))?.status).toBe('CANCELLED');
+      expect(endpoint.image(FIRST_BUILD)?.status).toBe('PENDING');
+      expect(harness.logs).toContainEqual(expect.objectContaining({
+        level: 'info', imageBuildVersionArn: FIRST_BUILD, message: 'answering with an earlier build for these values',
+      }));
+    });
+
+    test('waiting, answers with the AMI of the build the update replaced', async () => {
+      endpoint.addPipeline(PIPELINE, { amis: AMIS });
+      await harness.run(createEvent(WAITING));
+
+      const { event, rollback } = await updatedThenRolledBack(WAITING, { ...CHANGED, WaitForCompletion: 'true' });
+
+      expect(rollback).toEqual({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD, Data: FIRST_BUILD_AMI_DATA, ...echoOf(event) });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(2);
+    });
+
+    test('takes the latest of the builds started for the restored values', async () => {
+      await started();
+      const tags = endpoint.image(FIRST_BUILD)?.tags;
+      const later = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE', { tags });
+      endpoint.addPipelineImage(PIPELINE, 'AVAILABLE', { tags: { team: 'platform' } });
+
+      const update = await harness.run(updateEvent(CHANGED));
+      const rollback = await harness.run(updateEvent(PROPS, CHANGED, update.PhysicalResourceId));
+
+      expect(update.PhysicalResourceId).toBe(buildArn(4));
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: later });
+    });
+
+    test.each(['FAILED', 'CANCELLED'] as const)('does not take a build that ended %s: starts one', async (status) => {
+      await started();
+      const tags = endpoint.image(FIRST_BUILD)?.tags;
+      endpoint.deleteImage(FIRST_BUILD);
+      endpoint.addPipelineImage(PIPELINE, status, { tags });
+
+      const update = await harness.run(updateEvent(CHANGED));
+      const rollback = await harness.run(updateEvent(PROPS, CHANGED, update.PhysicalResourceId));
+
+      expect(update.PhysicalResourceId).toBe(buildArn(3));
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: buildArn(4) });
+    });
+
+    test('a failed wait for the build it takes does not cancel that build', async () => {
+      await started({ stepsPerState: 1_000 });
+      const update = await harness.run(updateEvent(CHANGED));
+      // Restored with a wait too short for the build it takes.
+      const restored = { ...WAITING, WaitTimeoutSeconds: '60' };
+
+      const rollback = await harness.run(updateEvent(restored, CHANGED, update.PhysicalResourceId));
+
+      expect(rollback).toMatchObject({ Status: 'FAILED', PhysicalResourceId: buildArn(2) });
+      expect(rollback.Reason).toBe(`image build ${FIRST_BUILD} did not finish before the wait timed out (last state PENDING)`);
+      expect(endpoint.image(FIRST_BUILD)?.status).toBe('PENDING');
+      expect(endpoint.requestsFor('CancelImageCreation')).toHaveLength(0);
+    });
+
+    test('when the builds cannot be listed, fails naming the call, as for any call', async () => {
+      await started();
+      const update = await harness.run(updateEvent(CHANGED));
+      endpoint.injectFault({ operation: 'ListImagePipelineImages', status: 400, errorType: 'AccessDeniedException', times: Infinity });
+
+      const rollback = await harness.run(updateEvent(PROPS, CHANGED, update.PhysicalResourceId));
+
+      expect(rollback).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: buildArn(2),
+        Reason: `ListImagePipelineImages on ${PIPELINE} failed: AccessDeniedException: injected AccessDeniedException`,
+      });
+      expect(endpoint.requestsFor('StartImagePipelineExecution')).toHaveLength(1);
+    });
+  });
+
   describe('that keeps a build whose image is gone, waiting', () => {
     const AMIS = [{ region: 'us-east-1', image: 'ami-0aaa' }];
     const NEW_BUILD = buildArn(2);
@@ -684,7 +778,7 @@ describe('Update', () => {
 
       expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA, ...echoOf(event) });
       // PENDING → BUILDING → TESTING → DISTRIBUTING → AVAILABLE, one state a poll, as for a Create.
-      expect(harness.operations()).toEqual(['GetImage', 'StartImagePipelineExecution', 'GetImage', 'GetImage', 'GetImage', 'GetImage']);
+      expect(harness.operations()).toEqual(['GetImage', 'ListImagePipelineImages', 'StartImagePipelineExecution', 'GetImage', 'GetImage', 'GetImage', 'GetImage']);
       expect(harness.sleeps).toEqual([POLL_INTERVAL_MS, POLL_INTERVAL_MS, POLL_INTERVAL_MS]);
       const [start] = endpoint.requestsFor('StartImagePipelineExecution');
       expect(start.body).toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN), tags: BUILD_TAGS });
@@ -733,8 +827,10 @@ describe('Update', () => {
       const responses = [await harness.run(event), await harness.run(event)];
 
       expect(responses).toEqual([0, 1].map(() => expect.objectContaining({ PhysicalResourceId: NEW_BUILD, Data: NEW_BUILD_AMI_DATA })));
-      const [start, repeat] = endpoint.requestsFor('StartImagePipelineExecution');
-      expect(repeat.body).toEqual(start.body);
+      // The repeat finds the build the first run started among the pipeline's; were it not listed
+      // yet, it would start again with the same client token, which the service answers with that build.
+      const starts = endpoint.requestsFor('StartImagePipelineExecution');
+      expect(starts.every((start) => JSON.stringify(start.body) === JSON.stringify(starts[0].body))).toBe(true);
       expect(endpoint.image(buildArn(3))).toBeUndefined();
     });
 
