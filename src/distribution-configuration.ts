@@ -726,7 +726,7 @@ function validateSsmParameter(
   validateSsmParameterName(scope, `${prop} parameterName`, name);
   const account = parameter.accountId;
   validateAccountId(scope, `${prop} accountId`, account);
-  if (account !== undefined && !Token.isUnresolved(account) && !(targetAccountIds ?? []).includes(account)) {
+  if (account !== undefined && !Token.isUnresolved(account) && !mayInclude(targetAccountIds, account)) {
     throw validationError(
       `${prop} accountId must be one of the distribution's targetAccountIds, which own the AMI copies the parameter names, ` +
       `got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
@@ -754,6 +754,11 @@ function validateSsmParameterArnLength(
   }
 }
 
+/** Whether `accounts` includes `account` or may, holding a value known only at deployment. */
+function mayInclude(accounts: string[] | undefined, account: string): boolean {
+  return accounts !== undefined && (Token.isUnresolved(accounts) || accounts.some((a) => a === account || Token.isUnresolved(a)));
+}
+
 /**
  * Each entry names the owner of one copy of the AMI ("the owner account ID for the fast-launch
  * enabled Windows AMI", Image Builder API): the build account or a target account, each once.
@@ -778,7 +783,7 @@ function validateFastLaunchConfigurations(
     }
     owners.add(account);
     if (account !== buildAccount && !Token.isUnresolved(account) && !Token.isUnresolved(buildAccount)
-      && !(targetAccountIds ?? []).includes(account)) {
+      && !mayInclude(targetAccountIds, account)) {
       throw validationError(
         `${prop}[${i}].accountId must be the account that runs the build (${buildAccount}) or one of the distribution's ` +
         `targetAccountIds, which own copies of the AMI, got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);

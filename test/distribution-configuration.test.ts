@@ -583,6 +583,15 @@ describe('validation', () => {
       expect(() => ami({ targetAccountIds: ['111111111111'], ssmParameters: [{ parameterName: 'web', accountId: '222222222222' }] }))
         .toThrow(/ssmParameters accountId must be one of the distribution's targetAccountIds.*got '222222222222' with targetAccountIds \[111111111111\]/);
     });
+
+    test('takes an account when a target account is known only at deployment', () => {
+      const target = new CfnParameter(stack, 'Target').valueAsString;
+      ami({ targetAccountIds: [target], ssmParameters: [{ parameterName: 'web', accountId: '222222222222' }] });
+      expect(distProperties().Distributions[0].SsmParameterConfigurations).toEqual([
+        { ParameterName: 'web', AmiAccountId: '222222222222', DataType: 'aws:ec2:image' },
+      ]);
+      expectValidAndNagClean();
+    });
   });
 
   describe('launchTemplates', () => {
@@ -728,6 +737,13 @@ describe('validation', () => {
     test('fails on an account that owns no copy of the AMI', () => {
       expect(() => ami({ targetAccountIds: ['111111111111'], fastLaunchConfigurations: [{ accountId: '333333333333' }] }))
         .toThrow(/fastLaunchConfigurations\[0\]\.accountId must be the account that runs the build \(123456789012\) or one of the distribution's targetAccountIds, which own copies of the AMI, got '333333333333' with targetAccountIds \[111111111111\]/);
+    });
+
+    test('takes an account among targetAccountIds known only at deployment', () => {
+      const target = new CfnParameter(stack, 'Target').valueAsString;
+      ami({ targetAccountIds: [target], fastLaunchConfigurations: [{}, { accountId: '111111111111' }] });
+      expect(distProperties().Distributions[0].FastLaunchConfigurations).toEqual([{ Enabled: true }, { Enabled: true, AccountId: '111111111111' }]);
+      expectValidAndNagClean();
     });
 
     test('takes an account known only at deployment', () => {
