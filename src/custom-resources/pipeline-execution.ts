@@ -13,8 +13,8 @@ const MAX_WAIT = Duration.minutes(55);
 const DEFAULT_WAIT = Duration.minutes(55);
 /** Time the handler needs beyond the wait itself: start the build, answer CloudFormation. */
 const ANSWER_MARGIN = Duration.minutes(4);
-/** The tag the handler puts on each build it starts (BUILD_INPUTS_TAG in ./handler/pipeline-execution). */
-const BUILD_INPUTS_TAG = 'cdk-imagebuilder:build-inputs';
+/** The tags the handler puts on each build it starts (BUILD_INPUTS_TAG and STARTED_BY_TAG in ./handler/pipeline-execution). */
+const BUILD_TAG_KEYS = ['cdk-imagebuilder:build-inputs', 'cdk-imagebuilder:started-by'];
 
 /**
  * Options for starting a pipeline when the stack deploys.
@@ -166,11 +166,11 @@ export class PipelineExecution extends Construct {
     const images = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
     return handler.policyForKind('PipelineExecution', () => [
       new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }),
-      // Tags given to StartImagePipelineExecution are put on the new image: the build-inputs tag only.
+      // Tags given to StartImagePipelineExecution are put on the new image: the handler's two only.
       new iam.PolicyStatement({
         actions: ['imagebuilder:TagResource'],
         resources: [images],
-        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': BUILD_TAG_KEYS } },
       }),
     ], [{
       reason: 'The builds are created at deploy time, and an update or delete may reach the build of a pipeline the template ' +

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
 } from '../../src';
-import { BUILD_INPUTS_TAG } from '../../src/custom-resources/handler/pipeline-execution';
+import { BUILD_INPUTS_TAG, STARTED_BY_TAG } from '../../src/custom-resources/handler/pipeline-execution';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
 
@@ -129,7 +129,7 @@ describe('PipelineExecution', () => {
     expectNoNagErrors(stack);
   });
 
-  test('the handler may tag the images of this pipeline with the build-inputs tag, and with no other', () => {
+  test('the handler may tag the images of this pipeline with the build-inputs and started-by tags, and with no other', () => {
     pipeline().startOnDeploy();
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
@@ -141,7 +141,7 @@ describe('PipelineExecution', () => {
       Effect: 'Allow',
       Action: 'imagebuilder:TagResource',
       Resource: images.Resource,
-      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG] } },
+      Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [BUILD_INPUTS_TAG, STARTED_BY_TAG] } },
     }]);
     expectNoNagErrors(stack);
   });

@@ -27,6 +27,8 @@ const BUILT_STATES = new Set(['AVAILABLE', 'DEPRECATED', 'DISABLED']);
 
 /** The tag on each build that records what it was started for (see `buildInputs`). */
 export const BUILD_INPUTS_TAG = 'cdk-imagebuilder:build-inputs';
+/** The tag on each build that records the request that started it: the client token of its start. */
+export const STARTED_BY_TAG = 'cdk-imagebuilder:started-by';
 
 /** The result of a request: answered now, or handed over to a fresh invocation that will answer. */
 export type ExecutionOutcome = CustomResourceResult | 'handed-over';
@@ -112,30 +114,41 @@ function isGone(image: Image | undefined): boolean {
  */
 function needsNewBuild(event: CustomResourceEvent, current: Image | undefined): boolean {
   const builtFor = current?.tags?.[BUILD_INPUTS_TAG];
-  const wanted = buildInputs(event.ResourceProperties);
-  return builtFor !== undefined ? builtFor !== wanted : buildInputs(event.OldResourceProperties) !== wanted;
+  const wanted = buildInputs(event, event.ResourceProperties);
+  return builtFor !== undefined ? builtFor !== wanted : buildInputs(event, event.OldResourceProperties) !== wanted;
 }
 
 /**
- * The latest build of the pipeline started for the pipeline and trigger values the Update wants,
- * built or still running. An Update that succeeded is rolled back when another resource fails:
- * CloudFormation then names the build the Update started, while the build it replaced, made for
- * the values restored, is still there.
+ * The latest build this execution started, in an earlier request, for the pipeline and trigger
+ * values the Update wants, AVAILABLE or still running. An Update that succeeded is rolled back when
+ * another resource fails: CloudFormation then names the build the Update started, while the build
+ * it replaced, made for the values restored, is still there. A build of this request (started by an
+ * invocation that Lambda retries) is left out: the retry starts again with the same client token,
+ * which answers with that build as its own, to cancel if its wait fails.
  */
 async function findEarlierBuild(event: CustomResourceEvent, deps: HandlerDependencies): Promise<Image | undefined> {
-  const wanted = buildInputs(event.ResourceProperties);
+  const wanted = buildInputs(event, event.ResourceProperties);
+  const token = startToken(event);
   return (await listPipelineImages(event.ResourceProperties.PipelineArn, deps))
     .filter((image) => {
       const status = image.state?.status ?? '';
-      // Built, or still building: not FAILED, CANCELLED or DELETED.
-      return image.tags?.[BUILD_INPUTS_TAG] === wanted && (BUILT_STATES.has(status) || !TERMINAL_STATES.has(status));
+      return image.tags?.[BUILD_INPUTS_TAG] === wanted && image.tags[STARTED_BY_TAG] !== token
+        && (status === 'AVAILABLE' || !TERMINAL_STATES.has(status));
     })
     .sort((a, b) => (b.dateCreated ?? '').localeCompare(a.dateCreated ?? ''))[0];
 }
 
-/** A hash of what decides whether a new build is needed: the pipeline and the trigger values. */
-function buildInputs(props: Record<string, any> | undefined): string {
-  return sha256Hex(JSON.stringify([props?.PipelineArn ?? null, props?.Triggers ?? null]));
+/**
+ * A hash of what decides whether a new build is needed: the pipeline and the trigger values, and
+ * the execution (stack and logical ID), so that executions of one pipeline never take each other's builds.
+ */
+function buildInputs(event: CustomResourceEvent, props: Record<string, any> | undefined): string {
+  return sha256Hex(JSON.stringify([event.StackId, event.LogicalResourceId, props?.PipelineArn ?? null, props?.Triggers ?? null]));
+}
+
+/** The client token of the request's start: the same for a retried invocation, so the service does not start twice. */
+function startToken(event: CustomResourceEvent): string {
+  return clientToken(event.StackId, event.LogicalResourceId, event.RequestId, START_PIPELINE_EXECUTION);
 }
 
 /**
@@ -164,9 +177,8 @@ async function keepBuild(
 
 async function startPipeline(event: CustomResourceEvent, deps: HandlerDependencies): Promise<string> {
   const imagePipelineArn: string = event.ResourceProperties.PipelineArn;
-  // Stable per request: a repeated invocation of the same request does not start a second build.
-  const token = clientToken(event.StackId, event.LogicalResourceId, event.RequestId, START_PIPELINE_EXECUTION);
-  const tags = { [BUILD_INPUTS_TAG]: buildInputs(event.ResourceProperties) };
+  const token = startToken(event);
+  const tags = { [BUILD_INPUTS_TAG]: buildInputs(event, event.ResourceProperties), [STARTED_BY_TAG]: token };
   const response = await callWithRetry(START_PIPELINE_EXECUTION, imagePipelineArn, () =>
     deps.imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken: token, tags })), deps.retry);
   return response.imageBuildVersionArn!;

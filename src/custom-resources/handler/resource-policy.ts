@@ -161,7 +161,7 @@ async function failedAfterPuttingPolicy(
 async function putPolicy(resourceArn: string, policy: string, deps: RequestDeps): Promise<void> {
   const kind = PUT_POLICY[resourceKind(resourceArn)];
   if (!kind) {
-    throw new Error(`cannot put a resource policy on ${resourceArn}: only components, images, image recipes and container recipes have one`);
+    throw new Error(`cannot put a resource policy on ${resourceArn}: not a component, image or recipe`);
   }
   await callWithRetry(kind.operation, resourceArn, () => deps.imagebuilder.send(kind.command(resourceArn, policy)), deps.retry);
 }
@@ -262,7 +262,7 @@ async function promotedShare(resourceShareArn: string, deps: RequestDeps): Promi
     if (poll >= PROMOTION_POLLS || !canWait(pause, deps)) {
       const why = poll >= PROMOTION_POLLS ? `after ${poll} polls` : `when the function ran short of time, after ${poll} polls`;
       throw new PromotionUnfinishedError(`${PROMOTE_SHARE} on ${resourceShareArn} did not finish: ` +
-        `the share was still PROMOTING_TO_STANDARD ${why}; a later request for the resource waits for it again`);
+        `the share was still ${PROMOTING_TO_STANDARD} ${why}; a later request for the resource waits for it again`);
     }
     if (poll === 1) {
       deps.log({ level: 'info', message: 'waiting for RAM to finish promoting the share', resourceShareArn });
@@ -454,7 +454,7 @@ async function sharesOf(resourceArn: string, deps: RequestDeps): Promise<Resourc
   do {
     const page = await callWithRetry('GetResourceShares', resourceArn, () =>
       deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: shareArns, nextToken })), deps.retry);
-    shares.push(...(page.resourceShares ?? []).filter((s) => s.status !== 'DELETED' && s.status !== 'DELETING'));
+    shares.push(...(page.resourceShares ?? []).filter(isLive));
     nextToken = page.nextToken;
   } while (nextToken);
   return shares;
@@ -464,7 +464,12 @@ async function sharesOf(resourceArn: string, deps: RequestDeps): Promise<Resourc
 async function getShare(resourceShareArn: string, deps: RequestDeps): Promise<ResourceShare | undefined> {
   const page = await callWithRetry('GetResourceShares', resourceShareArn, () =>
     deps.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [resourceShareArn] })), deps.retry);
-  return (page.resourceShares ?? []).find((s) => s.resourceShareArn === resourceShareArn && s.status !== 'DELETED' && s.status !== 'DELETING');
+  return (page.resourceShares ?? []).find((s) => s.resourceShareArn === resourceShareArn && isLive(s));
+}
+
+/** Whether a share is neither deleted nor being deleted. */
+function isLive(share: ResourceShare): boolean {
+  return share.status !== 'DELETED' && share.status !== 'DELETING';
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   SUCCEEDED, useHarness,
 } from './harness';
 import { CustomResourceEvent } from '../../../src/custom-resources/handler/events';
-import { BUILD_INPUTS_TAG } from '../../../src/custom-resources/handler/pipeline-execution';
+import { BUILD_INPUTS_TAG, STARTED_BY_TAG } from '../../../src/custom-resources/handler/pipeline-execution';
 import { processEvent } from '../../../src/custom-resources/handler/process-event';
 import { callWithRetry, LAMBDA_RETRY } from '../../../src/custom-resources/handler/retry';
 import { handOverMarginMs, handsOver } from '../../../src/custom-resources/handler/waits';
@@ -18,8 +18,8 @@ const FIRST_BUILD = buildArn(1);
 /** The answer's Data for the first build once it has made one AMI, in us-east-1. */
 const FIRST_BUILD_AMI_DATA = { 'ImageBuildVersionArn': FIRST_BUILD, 'AmiId': 'ami-0aaa', 'AmiId.us-east-1': 'ami-0aaa' };
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** The tags every build is started with: a hash of what decides whether an Update needs a new build. */
-const BUILD_TAGS = { [BUILD_INPUTS_TAG]: expect.stringMatching(/^[0-9a-f]{64}$/) };
+/** The tags every build is started with: a hash of what decides whether an Update needs a new build, and the start's client token. */
+const BUILD_TAGS = { [BUILD_INPUTS_TAG]: expect.stringMatching(/^[0-9a-f]{64}$/), [STARTED_BY_TAG]: expect.stringMatching(/^[0-9a-f-]{36}$/) };
 /** Long enough for one poll interval plus the margin, not for two. */
 const SHORT_INVOCATION_MS = POLL_INTERVAL_MS + HAND_OVER_MARGIN_MS + 10_000;
 
@@ -80,11 +80,13 @@ describe('Create', () => {
     expect(harness.sleeps).toEqual([]);
   });
 
-  test('tags the build with the hash of the pipeline and the triggers, and of nothing else', async () => {
+  test('tags the build with the hash of the execution, the pipeline and the triggers, and of nothing else', async () => {
     endpoint.addPipeline(PIPELINE);
     endpoint.addPipeline(OTHER_PIPELINE);
-    const tagOf = async (props: Record<string, any>) => {
-      const response = await harness.run(createEvent(props));
+    const tagOf = async (props: Record<string, any>, logicalResourceId?: string) => {
+      const response = await harness.run(harness.event({
+        RequestType: 'Create', ResourceType: PIPELINE_EXECUTION, ResourceProperties: props, LogicalResourceId: logicalResourceId,
+      }));
       return endpoint.image(response.PhysicalResourceId)?.tags?.[BUILD_INPUTS_TAG];
     };
 
@@ -93,11 +95,12 @@ describe('Create', () => {
       await tagOf({ ...PROPS, WaitTimeoutSeconds: '600', CancelOnDelete: 'false' }),
       await tagOf({ ...PROPS, Triggers: [...PROPS.Triggers, 'extra'] }),
       await tagOf({ ...PROPS, PipelineArn: OTHER_PIPELINE }),
+      await tagOf(PROPS, 'OtherExecution'),
     ];
 
     expect(tags[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(tags[1]).toBe(tags[0]);
-    expect(new Set([tags[0], tags[2], tags[3]]).size).toBe(3);
+    expect(new Set([tags[0], tags[2], tags[3], tags[4]]).size).toBe(4);
   });
 
   test('waiting polls until the image is AVAILABLE and answers with its AMI in each region', async () => {
@@ -729,6 +732,50 @@ describe('Update', () => {
       expect(endpoint.requestsFor('CancelImageCreation')).toHaveLength(0);
     });
 
+    test('takes a build of this execution only, not one another execution of the pipeline started for the same values', async () => {
+      await started();
+      const update = await harness.run(updateEvent(CHANGED));
+      // Another execution of the same pipeline, with the same triggers, builds later.
+      const other = await harness.run(harness.event({
+        RequestType: 'Create', ResourceType: PIPELINE_EXECUTION, ResourceProperties: PROPS, LogicalResourceId: 'OtherExecution',
+      }));
+
+      const rollback = await harness.run(updateEvent(PROPS, CHANGED, update.PhysicalResourceId));
+
+      expect(other.PhysicalResourceId).toBe(buildArn(3));
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: FIRST_BUILD });
+    });
+
+    test('does not take a build whose AMI a lifecycle policy disabled: starts one', async () => {
+      await started();
+      endpoint.addPipelineImage(PIPELINE, 'DISABLED', { tags: endpoint.image(FIRST_BUILD)?.tags });
+      endpoint.deleteImage(FIRST_BUILD);
+
+      const update = await harness.run(updateEvent(CHANGED));
+      const rollback = await harness.run(updateEvent(PROPS, CHANGED, update.PhysicalResourceId));
+
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: buildArn(4) });
+    });
+
+    test('a retry of the request that started a build does not take that build for an earlier one: it owns it, and cancels it when its wait fails', async () => {
+      await started({ stepsPerState: 1_000 });
+      const event = updateEvent({ ...CHANGED, WaitForCompletion: 'true', WaitTimeoutSeconds: '600' });
+      // The first invocation starts build 2 and goes no further: here it hands its wait over, and
+      // Lambda's retry then runs the original event again.
+      await harness.runHandingOver(event, harness.context(SHORT_INVOCATION_MS));
+      harness.now += 600_000;
+
+      const retry = await harness.run(event);
+
+      expect(retry).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD });
+      expect(retry.Reason).toBe(`image build ${buildArn(2)} did not finish before the wait timed out (last state PENDING); the build was cancelled`);
+      const starts = endpoint.requestsFor('StartImagePipelineExecution');
+      expect(starts).toHaveLength(2);
+      expect(starts[1].body).toEqual(starts[0].body);
+      expect(endpoint.image(buildArn(2))?.status).toBe('CANCELLED');
+      expect(endpoint.image(buildArn(3))).toBeUndefined();
+    });
+
     test('when the builds cannot be listed, fails naming the call, as for any call', async () => {
       await started();
       const update = await harness.run(updateEvent(CHANGED));
@@ -784,7 +831,7 @@ describe('Update', () => {
       expect(start.body).toEqual({ imagePipelineArn: PIPELINE, clientToken: expect.stringMatching(TOKEN), tags: BUILD_TAGS });
       // Tagged for the same pipeline and triggers as the build it replaces.
       expect(tag).toMatch(/^[0-9a-f]{64}$/);
-      expect(endpoint.image(NEW_BUILD)?.tags).toEqual({ [BUILD_INPUTS_TAG]: tag });
+      expect(endpoint.image(NEW_BUILD)?.tags).toEqual({ [BUILD_INPUTS_TAG]: tag, [STARTED_BY_TAG]: start.body.clientToken });
       expect(harness.logs).toContainEqual(expect.objectContaining({
         level: 'warn', imageBuildVersionArn: FIRST_BUILD, message: expect.stringMatching(/no longer exists .*starting a new build/),
       }));

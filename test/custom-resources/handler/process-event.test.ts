@@ -332,7 +332,7 @@ describe('a resource already gone (404) lets a Delete succeed', () => {
 });
 
 describe('an unknown resource type', () => {
-  const REASON = 'unknown resource type Custom::Unknown: this function serves Custom::ImageBuilderResourcePolicy, Custom::ImageBuilderPipelineExecution and Custom::ImageBuilderPipelineImages';
+  const REASON = 'unknown resource type Custom::Unknown';
 
   test('fails a Create naming it, under an ID that makes the rollback Delete a no-op', async () => {
     const event = harness.event({ RequestType: 'Create', ResourceType: 'Custom::Unknown', ResourceProperties: {} });

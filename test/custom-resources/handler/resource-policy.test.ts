@@ -237,7 +237,7 @@ describe('Create', () => {
     const response = await harness.run(createEvent(pipelineArn));
 
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toBe(`cannot put a resource policy on ${pipelineArn}: only components, images, image recipes and container recipes have one`);
+    expect(response.Reason).toBe(`cannot put a resource policy on ${pipelineArn}: not a component, image or recipe`);
     expect(endpoint.requests).toEqual([]);
   });
 });
