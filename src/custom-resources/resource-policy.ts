@@ -1,6 +1,6 @@
 import { CustomResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { RESOURCE_POLICY_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
 import { validationError } from '../private/errors';
@@ -49,6 +49,14 @@ const MAX_POLICY_LENGTH = 30_000;
 /** The tag the handler puts on the shares it promotes (PROMOTED_TAG_KEY in ./handler/resource-policy). */
 const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
 
+/**
+ * The resources with a policy in each app, by ARN, and the construct that holds it. A resource has
+ * one policy, which each Put*Policy replaces whole: two of them would overwrite each other's sharing,
+ * and deleting either would end both. An ARN with tokens (partition, region, account) is the same
+ * resource only within its stack.
+ */
+const POLICY_HOLDERS = new WeakMap<IConstruct, Map<string, string>>();
+
 /** What a ResourcePolicy applies to. */
 export interface ResourcePolicyProps {
   /** The ARN the service's Put*Policy operation takes (a build version ARN for components and images). */
@@ -72,6 +80,7 @@ export class ResourcePolicy extends Construct {
       return existing;
     }
     validateResourceArn(resource, resourceArn, resourceType);
+    claimResource(resource, resourceArn);
     return new ResourcePolicy(resource, 'ResourcePolicy', { resourceArn, resourceType });
   }
 
@@ -219,6 +228,23 @@ function asList(value: unknown): any[] {
 }
 
 /** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
+/** Records that `holder` puts the policy of the resource, unless another construct of the app does already. */
+function claimResource(holder: Construct, resourceArn: string): void {
+  const root = holder.node.root;
+  let holders = POLICY_HOLDERS.get(root);
+  if (!holders) {
+    holders = new Map();
+    POLICY_HOLDERS.set(root, holders);
+  }
+  const key = Token.isUnresolved(resourceArn) ? `${Stack.of(holder).node.path} ${resourceArn}` : resourceArn;
+  const other = holders.get(key);
+  if (other !== undefined) {
+    throw validationError(`${SHARING_METHODS} puts the resource policy of ${Token.isUnresolved(resourceArn) ? 'this resource' : `'${resourceArn}'`}, ` +
+      `which ${other} puts already: a resource has one policy, and two would replace each other's; share it through one construct`, holder);
+  }
+  holders.set(key, holder.node.path);
+}
+
 function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
   if (Token.isUnresolved(resourceArn)) {
     // An ARN built around tokens (partition, region) still shows its owner when that is written out

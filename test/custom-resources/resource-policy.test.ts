@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -191,6 +191,40 @@ describe('sharing', () => {
     imported.shareWith({ accounts: ['111111111111'] });
     Template.fromStack(stack).hasResourceProperties('Custom::ImageBuilderResourcePolicy', {
       ResourceArn: 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3/4',
+    });
+  });
+
+  describe('one policy per resource', () => {
+    const SHARED = 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3/4';
+
+    test('fails when the same resource, imported twice, is shared through both imports', () => {
+      Component.fromComponentArn(stack, 'First', SHARED).shareWith({ accounts: ['111111111111'] });
+      const second = Component.fromComponentArn(stack, 'Second', SHARED);
+
+      expect(() => second.shareWith({ accounts: ['222222222222'] })).toThrow(
+        `shareWith/addToResourcePolicy puts the resource policy of '${SHARED}', which Stack/First puts already: ` +
+        "a resource has one policy, and two would replace each other's; share it through one construct");
+    });
+
+    test('fails when two stacks of the app share the same resource', () => {
+      const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'us-east-1' } });
+      Component.fromComponentArn(stack, 'First', SHARED).shareWith({ accounts: ['111111111111'] });
+
+      expect(() => Component.fromComponentArn(other, 'Second', SHARED).addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['imagebuilder:GetComponent'], principals: [new iam.AccountPrincipal('222222222222')],
+      }))).toThrow(/puts the resource policy of '.*component\/shared\/1\.2\.3\/4', which Stack\/First puts already/);
+    });
+
+    test('takes one import shared twice, and two stacks that share the same ARN in their own regions, known only at deployment', () => {
+      const imported = Component.fromComponentArn(stack, 'First', SHARED);
+      imported.shareWith({ accounts: ['111111111111'] });
+      imported.shareWith({ accounts: ['222222222222'] });
+      const agnostic = [new Stack(app, 'A'), new Stack(app, 'B')];
+      const inItsRegion = `arn:${Aws.PARTITION}:imagebuilder:${Aws.REGION}:123456789012:component/shared/1.2.3/4`;
+      agnostic.forEach((s) => Component.fromComponentArn(s, 'Shared', inItsRegion).shareWith({ accounts: ['111111111111'] }));
+
+      expect(Object.keys(Template.fromStack(stack).findResources('Custom::ImageBuilderResourcePolicy'))).toHaveLength(1);
+      agnostic.forEach((s) => expect(Object.keys(Template.fromStack(s).findResources('Custom::ImageBuilderResourcePolicy'))).toHaveLength(1));
     });
   });
 
