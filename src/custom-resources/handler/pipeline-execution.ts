@@ -10,6 +10,7 @@ import {
   ListImagePipelineImagesCommand,
   StartImagePipelineExecutionCommand,
 } from './imagebuilder-sdk';
+import { log } from './log';
 import { callWithRetry } from './retry';
 import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
 
@@ -63,21 +64,17 @@ export async function handlePipelineExecution(
       // The answer must carry AmiId (or ContainerImageUri), which resources may read: without an
       // image to take it from, build again as a change of triggers would. The new build carries the
       // same build-inputs tag, so a rollback to these trigger values keeps it rather than build again.
-      deps.log({
-        level: 'warn',
-        message: `${IMAGE_GONE}: starting a new build for AmiId or ContainerImageUri`,
-        imageBuildVersionArn: event.PhysicalResourceId,
-      });
+      log(deps, 'warn', `${IMAGE_GONE}: starting a new build for AmiId or ContainerImageUri`, { imageBuildVersionArn: event.PhysicalResourceId });
     }
     const earlier = await findEarlierBuild(event, deps);
     if (earlier) {
-      deps.log({ level: 'info', message: 'answering with an earlier build for these values', imageBuildVersionArn: earlier.arn });
+      log(deps, 'info', 'answering with an earlier build for these values', { imageBuildVersionArn: earlier.arn });
       return keepBuild(event, earlier.arn!, earlier, context, deps);
     }
   }
 
   const imageBuildVersionArn = await startPipeline(event, deps);
-  deps.log({ level: 'info', message: 'pipeline started', pipelineArn: props.PipelineArn, imageBuildVersionArn });
+  log(deps, 'info', 'pipeline started', { pipelineArn: props.PipelineArn, imageBuildVersionArn });
   if (!waitsForCompletion(event)) {
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
@@ -162,11 +159,7 @@ async function keepBuild(
   event: CustomResourceEvent, imageBuildVersionArn: string, current: Image | undefined, context: InvocationContext, deps: HandlerDependencies,
 ): Promise<ExecutionOutcome> {
   if (!current || isGone(current)) {
-    deps.log({
-      level: 'warn',
-      message: `${IMAGE_GONE}: answering without AmiId or ContainerImageUri`,
-      imageBuildVersionArn,
-    });
+    log(deps, 'warn', `${IMAGE_GONE}: answering without AmiId or ContainerImageUri`, { imageBuildVersionArn });
     return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
   }
   if (!waitsForCompletion(event)) {
@@ -252,7 +245,7 @@ async function pollImage(
 async function handOver(event: CustomResourceEvent, continuation: NonNullable<CustomResourceEvent['Continuation']>,
   context: InvocationContext, deps: HandlerDependencies): Promise<void> {
   await invokeAgain({ ...event, Continuation: continuation }, context, deps);
-  deps.log({ level: 'info', message: 'wait handed over', imageBuildVersionArn: continuation.imageBuildVersionArn });
+  log(deps, 'info', 'wait handed over', { imageBuildVersionArn: continuation.imageBuildVersionArn });
 }
 
 async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
@@ -285,7 +278,7 @@ export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildV
       }
       return false;
     }
-    deps.log({ level: 'info', message: 'build cancelled', imageBuildVersionArn });
+    log(deps, 'info', 'build cancelled', { imageBuildVersionArn });
     return true;
   } catch (error) {
     if (!isNotFound((error as { cause?: unknown }).cause)) {

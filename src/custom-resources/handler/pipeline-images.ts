@@ -10,7 +10,7 @@ import {
 } from './imagebuilder-sdk';
 import { cancelIfUnfinished, findImage, listPipelineImages, TERMINAL_STATES } from './pipeline-execution';
 import { callWithRetry } from './retry';
-import { HANDED_OVER, invokeAgain, poll, waitDeadline } from './waits';
+import { HANDED_OVER, invokeAgain, poll, runsShort, waitDeadline } from './waits';
 
 /** Operation names, for the calls and the client tokens derived from them. */
 const START_RESOURCE_STATE_UPDATE = 'StartResourceStateUpdate';
@@ -46,6 +46,11 @@ export async function handlePipelineImages(
   const deadline = event.Continuation?.deadline ?? waitDeadline(event, deps);
   const deletions = new Map<string, string>();
   for (const image of images) {
+    // Many images, or throttled calls, can outlast the invocation: the new one starts over, its
+    // client tokens giving back the deletions started here.
+    if (runsShort(context, deps)) {
+      return handOver(event, deadline, context, deps);
+    }
     const imageArn = image.arn!;
     let status = image.state?.status ?? '';
     if (!TERMINAL_STATES.has(status)) {
@@ -111,6 +116,9 @@ async function waitForDeletions(
   const failed: string[] = [];
   const outcome = await poll(async (last) => {
     for (const [id, imageArn] of deletions) {
+      if (runsShort(context, deps)) {
+        return HANDED_OVER;
+      }
       const response = await callWithRetry('GetLifecycleExecution', id, () =>
         deps.imagebuilder.send(new GetLifecycleExecutionCommand({ lifecycleExecutionId: id })), deps.retry);
       const state = response.lifecycleExecution?.state;

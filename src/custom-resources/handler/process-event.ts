@@ -4,7 +4,7 @@ import { FailedAfterCreatingError } from './errors';
 import {
   CustomResourceEvent, CustomResourceResult, InvocationContext, PIPELINE_EXECUTION_TYPE, PIPELINE_IMAGES_TYPE, RESOURCE_POLICY_TYPE,
 } from './events';
-import { describeEvent } from './log';
+import { describeEvent, log } from './log';
 import { handlePipelineExecution } from './pipeline-execution';
 import { handlePipelineImages } from './pipeline-images';
 import { handleResourcePolicy } from './resource-policy';
@@ -14,13 +14,13 @@ import { handleResourcePolicy } from './resource-policy';
  * with the failure's reason when it fails (never an answer that leaves the stack waiting).
  */
 export async function processEvent(event: CustomResourceEvent, context: InvocationContext, deps: HandlerDependencies): Promise<void> {
-  deps.log({ level: 'info', message: 'request', event: describeEvent(event) });
+  log(deps, 'info', 'request', { event: describeEvent(event) });
   let outcome: CustomResourceResult | 'handed-over';
   try {
     outcome = await dispatch(event, context, deps);
   } catch (error) {
     const reason = (error as Error)?.message ?? String(error);
-    deps.log({ level: 'error', message: 'request failed', reason, requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
+    log(deps, 'error', 'request failed', { reason, requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
     // A failed Create has no resource (unless it names one); this ID makes CloudFormation's rollback Delete a no-op.
     const created = error instanceof FailedAfterCreatingError ? error.physicalResourceId : undefined;
     const physicalResourceId = event.PhysicalResourceId ?? created ?? failedCreateId(event);
@@ -30,7 +30,7 @@ export async function processEvent(event: CustomResourceEvent, context: Invocati
   if (outcome === 'handed-over') {
     return;
   }
-  deps.log({ level: 'info', message: 'request succeeded', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
+  log(deps, 'info', 'request succeeded', { physicalResourceId: outcome.physicalResourceId, data: outcome.data });
   await sendResponse(event, outcome);
 }
 

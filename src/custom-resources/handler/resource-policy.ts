@@ -21,6 +21,7 @@ import {
   PutImagePolicyCommand,
   PutImageRecipePolicyCommand,
 } from './imagebuilder-sdk';
+import { log } from './log';
 import { backOffDelay, callWithRetry } from './retry';
 
 /** Operation names, for the calls and the client tokens derived from them. */
@@ -129,7 +130,7 @@ async function undoFailedMove(event: CustomResourceEvent, resourceArn: string, d
   try {
     await removeSharing(movedTo, event.OldResourceProperties!.Policy, event, deps);
   } catch (error) {
-    deps.log({ level: 'warn', message: 'sharing of the resource a failed update had moved to left in place', resourceArn: movedTo, reason: (error as Error).message });
+    log(deps, 'warn', 'sharing of the resource a failed update had moved to left in place', { resourceArn: movedTo, reason: (error as Error).message });
   }
 }
 
@@ -185,7 +186,7 @@ async function promoteSharesCreatedFromPolicy(resourceArn: string, policy: strin
       await promoteShareAndPermission(share.resourceShareArn!, resourceArn, policy, deps);
     }
     if (toPromote.length > 0 || shares.some((s) => promotedHere(s, resourceArn) && !removed.includes(s.resourceShareArn!))) {
-      deps.log({ level: 'info', message: 'shares visible', resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
+      log(deps, 'info', 'shares visible', { resourceArn, promoted: toPromote.map((s) => s.resourceShareArn) });
       return;
     }
     if (lookup >= SHARE_LOOKUPS) {
@@ -265,7 +266,7 @@ async function promotedShare(resourceShareArn: string, deps: RequestDeps): Promi
         `the share was still ${PROMOTING_TO_STANDARD} ${why}; a later request for the resource waits for it again`);
     }
     if (poll === 1) {
-      deps.log({ level: 'info', message: 'waiting for RAM to finish promoting the share', resourceShareArn });
+      log(deps, 'info', 'waiting for RAM to finish promoting the share', { resourceShareArn });
     }
     await deps.retry.sleep(pause);
   }
@@ -387,7 +388,7 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
   for (const share of await settledSharesOf(resourceArn, deps)) {
     const shareArn = share.resourceShareArn!;
     if (share.featureSet !== CREATED_FROM_POLICY && !promotedHere(share, resourceArn)) {
-      deps.log({ level: 'info', message: 'share of the account left alone', resourceShareArn: shareArn, resourceArn });
+      log(deps, 'info', 'share of the account left alone', { resourceShareArn: shareArn, resourceArn });
       continue;
     }
     if (share.featureSet === CREATED_FROM_POLICY) {
@@ -397,7 +398,7 @@ async function removeSharing(resourceArn: string, policy: string, event: CustomR
         if (error instanceof PromotionUnfinishedError) {
           throw error;
         }
-        deps.log({ level: 'warn', message: 'share created from the policy left in place', resourceShareArn: shareArn, reason: (error as Error).message });
+        log(deps, 'warn', 'share created from the policy left in place', { resourceShareArn: shareArn, reason: (error as Error).message });
         continue;
       }
     }
@@ -438,7 +439,7 @@ async function deletePermission(permissionArn: string, token: string, deps: Requ
       deps.ram.send(new DeletePermissionCommand({ permissionArn, clientToken: token })), deps.retry);
   } catch (error) {
     if (!isNotFound((error as { cause?: unknown }).cause)) {
-      deps.log({ level: 'warn', message: 'promoted permission left in place', permissionArn, reason: (error as Error).message });
+      log(deps, 'warn', 'promoted permission left in place', { permissionArn, reason: (error as Error).message });
     }
   }
 }

@@ -46,6 +46,14 @@ export function handsOver(remainingMs: number, deps: Pick<HandlerDependencies, '
 }
 
 /**
+ * Whether the invocation has too little time left for one more call and the hand-over after it:
+ * loops that make a call per image check it before each.
+ */
+export function runsShort(context: InvocationContext, deps: Pick<HandlerDependencies, 'handOverMarginMs'>): boolean {
+  return context.getRemainingTimeInMillis() < deps.handOverMarginMs;
+}
+
+/**
  * The time a wait keeps in hand before it polls again: for the next poll's call (GetImage,
  * GetLifecycleExecution) and then the Invoke that hands over (or the answer), each of which may take
  * every attempt and back-off `retry` allows.

@@ -585,6 +585,37 @@ describe('hand-over', () => {
     expect(endpoint.requestsFor('StartResourceStateUpdate')).toHaveLength(2);
   });
 
+  describe('between the calls of one image and the next', () => {
+    /** Three throttled attempts back off 3.5 to 7 s in all: more than this invocation has beyond the margin. */
+    const THROTTLED = { status: 429, errorType: 'CallRateLimitExceededException', times: 3 };
+    const shortOfTimeAfterBackOffs = () => harness.context(HAND_OVER_MARGIN_MS + 3_000);
+
+    test('hands over before starting the next deletion once the invocation runs short, and the new one finishes them', async () => {
+      const images = pipelineWith('AVAILABLE', 'AVAILABLE');
+      endpoint.injectFault({ operation: 'StartResourceStateUpdate', ...THROTTLED });
+      const event = deleteEvent();
+
+      const handedOver = await harness.runHandingOver(event, shortOfTimeAfterBackOffs());
+
+      expect(harness.operations()).toEqual(['GetImagePipeline', 'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 4), 'Invoke']);
+      const response = await harness.run(handedOver);
+      expect(outcomeOf(response)).toEqual(SUCCEEDED);
+      expect(endpoint.lifecycleExecutions().map((e) => [e.resourceArn, e.status])).toEqual(images.map((arn) => [arn, 'SUCCESS']));
+    });
+
+    test('hands over before polling the next deletion once the invocation runs short', async () => {
+      pipelineWith('AVAILABLE', 'AVAILABLE');
+      endpoint.lifecyclePollsPerState = 2;
+      endpoint.injectFault({ operation: 'GetLifecycleExecution', ...THROTTLED });
+
+      await harness.runHandingOver(deleteEvent(), shortOfTimeAfterBackOffs());
+
+      expect(harness.operations()).toEqual([
+        'GetImagePipeline', 'ListImagePipelineImages', ...repeat('StartResourceStateUpdate', 2), ...repeat('GetLifecycleExecution', 4), 'Invoke',
+      ]);
+    });
+  });
+
   test('an invocation that cannot be started fails naming Invoke and the function', async () => {
     pipelineWith('AVAILABLE');
     endpoint.lifecyclePollsPerState = Infinity;
