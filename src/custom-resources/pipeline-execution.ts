@@ -22,7 +22,9 @@ const BUILD_TAG_KEYS = ['cdk-imagebuilder:build-inputs', 'cdk-imagebuilder:start
 export interface PipelineExecutionOptions {
   /**
    * Values whose change starts the pipeline again when the stack updates. Any other update of the
-   * stack leaves the pipeline alone.
+   * stack leaves the pipeline alone, and so does a change back to values an earlier build of this
+   * execution was started for while that build is AVAILABLE or still running: the execution then
+   * answers with that build (add a new value to build again).
    *
    * @default - for a pipeline of this app: its recipe's version and its own configuration; for an
    * imported pipeline: nothing (it starts when the execution is created only)
@@ -68,7 +70,8 @@ export interface PipelineExecutionProps extends PipelineExecutionOptions {
 
 /**
  * Starts an Image Builder pipeline when the stack deploys (StartImagePipelineExecution), again
- * whenever a trigger value changes, and optionally waits for the image. Deleting it cancels an
+ * whenever the trigger values change to values no build of it was started for, and optionally
+ * waits for the image. Deleting it cancels an
  * unfinished build (CancelImageCreation).
  *
  * Use it to build an image with a pipeline's full configuration (schedule, workflows, distribution)
