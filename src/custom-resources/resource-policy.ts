@@ -1,4 +1,4 @@
-import { CustomResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { RESOURCE_POLICY_TYPE } from './handler/events';
@@ -52,8 +52,8 @@ const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
 /**
  * The resources with a policy in each app, by ARN, and the construct that holds it. A resource has
  * one policy, which each Put*Policy replaces whole: two of them would overwrite each other's sharing,
- * and deleting either would end both. An ARN with tokens (partition, region, account) is the same
- * resource only within its stack.
+ * and deleting either would end both. The partition is the same for the whole app; an ARN with
+ * other tokens (region, account, another resource's attribute) is the same resource only within its stack.
  */
 const POLICY_HOLDERS = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -236,7 +236,8 @@ function claimResource(holder: Construct, resourceArn: string): void {
     holders = new Map();
     POLICY_HOLDERS.set(root, holders);
   }
-  const key = Token.isUnresolved(resourceArn) ? `${Stack.of(holder).node.path} ${resourceArn}` : resourceArn;
+  const arn = resourceArn.split(Aws.PARTITION).join('aws');
+  const key = Token.isUnresolved(arn) ? `${Stack.of(holder).node.path} ${arn}` : arn;
   const other = holders.get(key);
   if (other !== undefined) {
     throw validationError(`${SHARING_METHODS} puts the resource policy of ${Token.isUnresolved(resourceArn) ? 'this resource' : `'${resourceArn}'`}, ` +

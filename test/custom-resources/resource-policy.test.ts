@@ -215,6 +215,15 @@ describe('sharing', () => {
       }))).toThrow(/puts the resource policy of '.*component\/shared\/1\.2\.3\/4', which Stack\/First puts already/);
     });
 
+    test('fails when two stacks of one account and region share a recipe imported by name and version', () => {
+      const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'us-east-1' } });
+      ImageRecipe.fromImageRecipeAttributes(stack, 'First', { imageRecipeName: 'golden', imageRecipeVersion: '1.0.0' })
+        .shareWith({ accounts: ['111111111111'] });
+      const second = ImageRecipe.fromImageRecipeAttributes(other, 'Second', { imageRecipeName: 'golden', imageRecipeVersion: '1.0.0' });
+
+      expect(() => second.shareWith({ accounts: ['222222222222'] })).toThrow(/puts the resource policy of this resource, which Stack\/First puts already/);
+    });
+
     test('takes one import shared twice, and two stacks that share the same ARN in their own regions, known only at deployment', () => {
       const imported = Component.fromComponentArn(stack, 'First', SHARED);
       imported.shareWith({ accounts: ['111111111111'] });

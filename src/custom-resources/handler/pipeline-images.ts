@@ -45,14 +45,16 @@ export async function handlePipelineImages(
   // Kept across hand-overs: each new invocation counts towards the same end.
   const deadline = event.Continuation?.deadline ?? waitDeadline(event, deps);
   const deletions = new Map<string, string>();
+  // Many images, or throttled calls, can outlast the invocation: the new one starts over, its client
+  // tokens giving back the deletions started here. Not past the deadline, so the chain of
+  // invocations ends: the wait then reports what is left, or the invocation runs out as Lambda allows.
+  const shortOfTime = () => deps.now() < deadline && runsShort(context, deps);
   for (const image of images) {
-    // Many images, or throttled calls, can outlast the invocation: the new one starts over, its
-    // client tokens giving back the deletions started here.
-    if (runsShort(context, deps)) {
-      return handOver(event, deadline, context, deps);
-    }
     const imageArn = image.arn!;
     let status = image.state?.status ?? '';
+    if (shortOfTime()) {
+      return handOver(event, deadline, context, deps);
+    }
     if (!TERMINAL_STATES.has(status)) {
       status = await stopBuild(event, imageArn, deadline, context, deps);
       if (status === HANDED_OVER) {
@@ -60,6 +62,9 @@ export async function handlePipelineImages(
       }
     }
     if (status !== 'DELETED') {
+      if (shortOfTime()) {
+        return handOver(event, deadline, context, deps);
+      }
       deletions.set(await startDeletion(event, imageArn, deps), imageArn);
     }
   }
@@ -116,7 +121,8 @@ async function waitForDeletions(
   const failed: string[] = [];
   const outcome = await poll(async (last) => {
     for (const [id, imageArn] of deletions) {
-      if (runsShort(context, deps)) {
+      // The last poll, at the deadline, gives the verdict here rather than hand over again.
+      if (!last && runsShort(context, deps)) {
         return HANDED_OVER;
       }
       const response = await callWithRetry('GetLifecycleExecution', id, () =>

@@ -603,6 +603,20 @@ describe('hand-over', () => {
       expect(endpoint.lifecycleExecutions().map((e) => [e.resourceArn, e.status])).toEqual(images.map((arn) => [arn, 'SUCCESS']));
     });
 
+    test('past the deadline, hands over no more: the invocation starts what is left and the wait answers', async () => {
+      pipelineWith('AVAILABLE', 'AVAILABLE');
+      endpoint.injectFault({ operation: 'StartResourceStateUpdate', ...THROTTLED });
+      // Signed longer ago than the wait: the deadline has passed.
+      const event = signedAt(deleteEvent(), harness.now - DEFAULT_WAIT_MS - 60_000);
+
+      const response = await harness.run(event, shortOfTimeAfterBackOffs());
+
+      expect(harness.operations()).not.toContain('Invoke');
+      expect(endpoint.requestsFor('StartResourceStateUpdate').filter((r) => r.status === 200)).toHaveLength(2);
+      expect(response.Status).toBe('FAILED');
+      expect(response.Reason).toMatch(new RegExp(`^${NOT_DELETED}.*${TIMED_OUT}`));
+    });
+
     test('hands over before polling the next deletion once the invocation runs short', async () => {
       pipelineWith('AVAILABLE', 'AVAILABLE');
       endpoint.lifecyclePollsPerState = 2;
