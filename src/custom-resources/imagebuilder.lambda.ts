@@ -6,7 +6,7 @@ import { ImagebuilderClient } from './handler/imagebuilder-sdk';
 import { jsonLogger } from './handler/log';
 import { processEvent } from './handler/process-event';
 import { LAMBDA_RETRY } from './handler/retry';
-import { handOverMarginMs } from './handler/waits';
+import { handOverMarginMs, POLL_INTERVAL_MS } from './handler/waits';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -18,7 +18,7 @@ const dependencies: HandlerDependencies = {
   ram: new RAMClient(clientConfig),
   lambda: new LambdaClient(clientConfig),
   retry: { ...LAMBDA_RETRY, sleep },
-  pollIntervalMs: 30_000,
+  pollIntervalMs: POLL_INTERVAL_MS,
   handOverMarginMs: handOverMarginMs(LAMBDA_RETRY),
   now: Date.now,
   log: jsonLogger,

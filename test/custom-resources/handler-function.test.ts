@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedImage, Component, ComponentData, Image, ImagePipeline, ImageRecipe, ParentImage, Platform,
 } from '../../src';
+import { LAMBDA_RETRY, longestCallMs } from '../../src/custom-resources/handler/retry';
+import { handOverMarginMs, POLL_INTERVAL_MS } from '../../src/custom-resources/handler/waits';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { expectNoNagErrors } from '../helpers/nag';
 
@@ -29,6 +31,13 @@ function sharingAndExecutionStack(): Stack {
 }
 
 describe('the custom-resource handler', () => {
+  test('a fresh invocation has time for a poll, one more call and the hand-over margin, so every invocation of a wait makes progress', () => {
+    const timeout = Template.fromStack(sharingAndExecutionStack()).findResources('AWS::Lambda::Function');
+    const [timeoutSeconds] = Object.values(timeout).map((f: any) => f.Properties.Timeout);
+
+    expect(POLL_INTERVAL_MS + longestCallMs(LAMBDA_RETRY) + handOverMarginMs(LAMBDA_RETRY)).toBeLessThan(timeoutSeconds * 1000);
+  });
+
   test('one function serves every custom resource of the stack', () => {
     const stack = sharingAndExecutionStack();
     const template = Template.fromStack(stack);

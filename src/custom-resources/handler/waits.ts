@@ -6,6 +6,9 @@ import { callWithRetry, longestCallMs, RetryOptions } from './retry';
 /** What a wait returns when it is to continue in a new invocation. */
 export const HANDED_OVER = 'handed-over';
 
+/** How often a wait polls in the function. */
+export const POLL_INTERVAL_MS = 30_000;
+
 /**
  * Calls `check` every poll interval until it returns a value, telling it whether the deadline has
  * passed (its last call: it must then answer or throw); returns HANDED_OVER when this invocation
