@@ -48,7 +48,8 @@ export async function handlePipelineExecution(
   const props = event.ResourceProperties;
   const continuation = event.Continuation;
   if (continuation?.imageBuildVersionArn) {
-    // Without startedHere (handed over by an older handler), the build is not taken for this request's to cancel.
+    // Without startedHere (handed over by an older handler), the build is not taken as this
+    // request's own, so a failed wait does not cancel it.
     return waitForImage(event, continuation.imageBuildVersionArn, continuation.deadline, continuation.startedHere === true, context, deps);
   }
   if (event.RequestType === 'Delete') {
