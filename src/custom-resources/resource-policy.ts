@@ -227,7 +227,6 @@ function asList(value: unknown): any[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
 /** Records that `holder` puts the policy of the resource, unless another construct of the app does already. */
 function claimResource(holder: Construct, resourceArn: string): void {
   const root = holder.node.root;
@@ -246,6 +245,7 @@ function claimResource(holder: Construct, resourceArn: string): void {
   holders.set(key, holder.node.path);
 }
 
+/** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
 function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
   if (Token.isUnresolved(resourceArn)) {
     // An ARN built around tokens (partition, region) still shows its owner when that is written out

@@ -52,10 +52,10 @@ export async function handlePipelineImages(
   for (const image of images) {
     const imageArn = image.arn!;
     let status = image.state?.status ?? '';
-    if (shortOfTime()) {
-      return handOver(event, deadline, context, deps);
-    }
     if (!TERMINAL_STATES.has(status)) {
+      if (shortOfTime()) {
+        return handOver(event, deadline, context, deps);
+      }
       status = await stopBuild(event, imageArn, deadline, context, deps);
       if (status === HANDED_OVER) {
         return handOver(event, deadline, context, deps);
