@@ -8,7 +8,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
-import { isCreatedInApp, validateAccountList, validateListLength, validateRegionOfCreated } from './private/ami-distribution-targets';
+import {
+  isCreatedInApp, validateAccountList, validateAccountOfCreated, validateListLength, validateRegionOfCreated,
+} from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
@@ -203,8 +205,8 @@ export interface AmiSsmParameter {
  */
 export interface AmiLaunchTemplate {
   /**
-   * The launch template, in the distribution's region. Referenced by ID, so an import needs
-   * `launchTemplateId`.
+   * The launch template, in the distribution's region and in the account of `accountId`.
+   * Referenced by ID, so an import needs `launchTemplateId`.
    */
   readonly launchTemplate: ec2.ILaunchTemplate;
 
@@ -238,8 +240,9 @@ export interface FastLaunchOptions {
 
   /**
    * The launch template of the instances that EC2 launches to create the snapshots, e.g. to choose
-   * a subnet of a VPC that is not the default VPC, or to require IMDSv2. Referenced by ID when it
-   * has one, else by name.
+   * a subnet of a VPC that is not the default VPC, or to require IMDSv2. It must be in the
+   * distribution's region and in the account of `accountId`. Referenced by ID when it has one, else
+   * by name.
    *
    * @default - EC2's defaults, in the default VPC
    */
@@ -667,6 +670,7 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
   for (const template of templates) {
     validateAccountId(scope, prop('launchTemplates.accountId'), template.accountId);
     validateRegionOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, region);
+    validateAccountOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, template.accountId);
     if (template.launchTemplate.launchTemplateId === undefined) {
       throw validationError(
         `${prop('launchTemplates')} must reference launch templates by ID, got ${template.launchTemplate.node.path} without a ` +
@@ -801,6 +805,7 @@ function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchO
   validateWholeNumber(scope, `${prop}.targetSnapshotCount`, targetSnapshotCount, 1, MAX_TARGET_SNAPSHOTS);
   validateAccountId(scope, `${prop}.accountId`, options.accountId);
   validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
+  validateAccountOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, options.accountId);
   validateLaunchTemplateId(scope, `${prop}.launchTemplate`, launchTemplate);
 }
 

@@ -637,6 +637,36 @@ describe('validation', () => {
       expectValidAndNagClean();
     });
 
+    test('fails on a template of the build account for another account', () => {
+      const template = new ec2.LaunchTemplate(stack, 'Template', { requireImdsv2: true });
+      expect(() => ami({ targetAccountIds: ['111111111111'], launchTemplates: [{ launchTemplate: template, accountId: '111111111111' }] }))
+        .toThrow(/amiDistributions\[us-east-1\]\.launchTemplates\.launchTemplate must be in account 111111111111, the accountId of its entry, got Stack\/Template of account 123456789012/);
+    });
+
+    test('fails on a template created in another account for the build account', () => {
+      const other = new Stack(app, 'Other', { env: { account: '111111111111', region: ENV.region } });
+      const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
+      expect(() => ami({ launchTemplates: [{ launchTemplate: template }] }))
+        .toThrow(/launchTemplates\.launchTemplate must be in account 123456789012, the account that runs the build, got Other\/Template of account 111111111111/);
+    });
+
+    test('takes a template created in the account of its entry', () => {
+      const other = new Stack(app, 'Other', { env: { account: '111111111111', region: ENV.region } });
+      const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
+      const mine = new ec2.LaunchTemplate(stack, 'Mine', { requireImdsv2: true });
+      ami({ targetAccountIds: ['111111111111'], launchTemplates: [{ launchTemplate: template, accountId: '111111111111' }, { launchTemplate: mine }] });
+      const [theirs, ours] = distProperties().Distributions[0].LaunchTemplateConfigurations;
+      expect(theirs.AccountId).toBe('111111111111');
+      expect(ours).toEqual({ LaunchTemplateId: { Ref: logicalIdOf(mine) } });
+    });
+
+    test('takes a template of a stack whose account is known only at deployment', () => {
+      const agnostic = new Stack(app, 'Agnostic', { env: { region: ENV.region } });
+      const template = new ec2.LaunchTemplate(agnostic, 'Template', { requireImdsv2: true });
+      ami({ targetAccountIds: ['111111111111'], launchTemplates: [{ launchTemplate: template, accountId: '111111111111' }] });
+      expect(distProperties().Distributions[0].LaunchTemplateConfigurations[0].AccountId).toBe('111111111111');
+    });
+
     test('fails on an invalid account', () => {
       const template = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Template', { launchTemplateId: 'lt-0123456789abcdef0' });
       expect(() => ami({ launchTemplates: [{ launchTemplate: template, accountId: 'me' }] }))
@@ -692,6 +722,19 @@ describe('validation', () => {
       const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
       expect(() => ami({ fastLaunchConfigurations: [{ launchTemplate: template }] }))
         .toThrow(/fastLaunchConfigurations\[0\]\.launchTemplate must be in region us-east-1, .*got Other\/Template of region eu-west-1/);
+    });
+
+    test('fails on a launch template of the build account for a target account', () => {
+      const template = new ec2.LaunchTemplate(stack, 'Template', { requireImdsv2: true });
+      expect(() => ami({ targetAccountIds: ['111111111111'], fastLaunchConfigurations: [{ launchTemplate: template, accountId: '111111111111' }] }))
+        .toThrow(new RegExp(`${prop}\\[0\\]\\.launchTemplate must be in account 111111111111, the accountId of its entry, got Stack/Template of account 123456789012`));
+    });
+
+    test('fails on a launch template created in another account for the build account', () => {
+      const other = new Stack(app, 'Other', { env: { account: '111111111111', region: ENV.region } });
+      const template = new ec2.LaunchTemplate(other, 'Template', { requireImdsv2: true });
+      expect(() => ami({ fastLaunchConfigurations: [{ launchTemplate: template }] }))
+        .toThrow(/fastLaunchConfigurations\[0\]\.launchTemplate must be in account 123456789012, the account that runs the build, got Other\/Template of account 111111111111/);
     });
 
     test('sets Fast Launch for the build account and each target account, one entry each', () => {

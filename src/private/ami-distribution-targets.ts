@@ -54,6 +54,26 @@ export function validateRegionOfCreated(scope: IConstruct, prop: string, resourc
   }
 }
 
+/**
+ * A launch template this app creates belongs to its stack's account, which must be the account its
+ * setting is for: `accountId`, else the account that runs the build. A template of the build's
+ * stack on a target account's entry would otherwise fail only when Image Builder distributes.
+ * Imports are not checked, as for regions.
+ */
+export function validateAccountOfCreated(
+  scope: IConstruct, prop: string, resource: IConstruct | undefined, accountId: string | undefined): void {
+  if (!resource || !isCreatedInApp(resource)) {
+    return;
+  }
+  const owner = Stack.of(resource).account;
+  const wanted = accountId ?? Stack.of(scope).account;
+  if (Token.isUnresolved(owner) || Token.isUnresolved(wanted) || owner === wanted) {
+    return;
+  }
+  const whose = accountId === undefined ? 'the account that runs the build' : 'the accountId of its entry';
+  throw validationError(`${prop} must be in account ${wanted}, ${whose}, got ${resource.node.path} of account ${owner}`, scope);
+}
+
 /** Whether `resource` is created by this app rather than imported. */
 export function isCreatedInApp(resource: IConstruct): boolean {
   return CfnResource.isCfnResource(resource.node.defaultChild);
