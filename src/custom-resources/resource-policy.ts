@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Lazy, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { RESOURCE_POLICY_TYPE } from './handler/events';
@@ -52,8 +52,10 @@ const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
 /**
  * The resources with a policy in each app, by ARN, and the construct that holds it. A resource has
  * one policy, which each Put*Policy replaces whole: two of them would overwrite each other's sharing,
- * and deleting either would end both. The partition is the same for the whole app; an ARN with
- * other tokens (region, account, another resource's attribute) is the same resource only within its stack.
+ * and deleting either would end both. The partition is the same for the whole app, and so is an
+ * attribute of a resource or parameter (a created resource's ARN, shared again in another stack); an
+ * ARN with other tokens (the region or account of an environment-agnostic stack) is the same
+ * resource only within its stack.
  */
 const POLICY_HOLDERS = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -236,13 +238,18 @@ function claimResource(holder: Construct, resourceArn: string): void {
     POLICY_HOLDERS.set(root, holders);
   }
   const arn = resourceArn.split(Aws.PARTITION).join('aws');
-  const key = Token.isUnresolved(arn) ? `${Stack.of(holder).node.path} ${arn}` : arn;
+  const key = Token.isUnresolved(arn) && !namesResourcesOnly(arn) ? `${Stack.of(holder).node.path} ${arn}` : arn;
   const other = holders.get(key);
   if (other !== undefined) {
     throw validationError(`${SHARING_METHODS} puts the resource policy of ${Token.isUnresolved(resourceArn) ? 'this resource' : `'${resourceArn}'`}, ` +
       `which ${other} puts already: a resource has one policy, and two would replace each other's; share it through one construct`, holder);
   }
   holders.set(key, holder.node.path);
+}
+
+/** Whether every token in `arn` is an attribute of a resource or parameter, the same value in any stack. */
+function namesResourcesOnly(arn: string): boolean {
+  return Tokenization.reverseString(arn).tokens.every((token) => token instanceof Reference && !Stack.isStack(token.target));
 }
 
 /** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */

@@ -224,6 +224,25 @@ describe('sharing', () => {
       expect(() => second.shareWith({ accounts: ['222222222222'] })).toThrow(/puts the resource policy of this resource, which Stack\/First puts already/);
     });
 
+    test('fails when a component shared in its stack is imported into another stack and shared there too', () => {
+      const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'us-east-1' } });
+      const created = new Component(stack, 'Created', { platform: Platform.LINUX, data: ComponentData.fromInline(DOC) });
+      created.shareWith({ accounts: ['111111111111'] });
+      const imported = Component.fromComponentArn(other, 'Imported', created.componentBuildVersionArn);
+
+      expect(() => imported.shareWith({ accounts: ['222222222222'] })).toThrow(/puts the resource policy of this resource, which Stack\/Created puts already/);
+    });
+
+    test('takes two created components shared in two stacks', () => {
+      const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'us-east-1' } });
+      for (const s of [stack, other]) {
+        new Component(s, 'Created', { platform: Platform.LINUX, data: ComponentData.fromInline(DOC) }).shareWith({ accounts: ['111111111111'] });
+      }
+      for (const s of [stack, other]) {
+        expect(Object.keys(Template.fromStack(s).findResources('Custom::ImageBuilderResourcePolicy'))).toHaveLength(1);
+      }
+    });
+
     test('takes one import shared twice, and two stacks that share the same ARN in their own regions, known only at deployment', () => {
       const imported = Component.fromComponentArn(stack, 'First', SHARED);
       imported.shareWith({ accounts: ['111111111111'] });
