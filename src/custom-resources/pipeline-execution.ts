@@ -49,9 +49,10 @@ export interface PipelineExecutionOptions {
   readonly waitTimeout?: Duration;
 
   /**
-   * Cancel a build that has not finished when this execution is deleted (the stack is deleted, or
-   * a new execution replaces this one), and the build an update started when waiting for it fails
-   * (CloudFormation keeps the previous execution, so nothing else would).
+   * Cancel a build that has not finished when this execution is deleted (the stack is deleted, a
+   * new execution replaces this one, or CloudFormation cancels its creation because another
+   * resource failed), and the build an update started when waiting for it fails (CloudFormation
+   * keeps the previous execution, so nothing else would).
    *
    * @default true
    */

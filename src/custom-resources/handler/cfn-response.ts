@@ -1,5 +1,5 @@
-import * as http from 'http';
-import * as https from 'https';
+import { request as httpRequest } from 'http';
+import { request as httpsRequest } from 'https';
 import { CustomResourceEvent, CustomResourceResult } from './events';
 
 /** CloudFormation: "The total size of the response body can't exceed 4096 bytes." */
@@ -59,9 +59,9 @@ function fits(body: string): boolean {
 export function sendResponse(event: CustomResourceEvent, outcome: CustomResourceResult | FailureResponse): Promise<void> {
   const body = responseBody(event, outcome);
   const url = new URL(event.ResponseURL);
-  const transport = url.protocol === 'http:' ? http : https;
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   return new Promise((resolve, reject) => {
-    const request = transport.request(url, {
+    const request = send(url, {
       method: 'PUT',
       // The URL is signed without a content type, so none may be sent.
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },

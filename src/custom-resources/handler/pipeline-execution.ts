@@ -53,7 +53,7 @@ export async function handlePipelineExecution(
     return waitForImage(event, continuation.imageBuildVersionArn, continuation.deadline, continuation.startedHere === true, context, deps);
   }
   if (event.RequestType === 'Delete') {
-    await cancelUnfinishedBuild(event, deps);
+    await cancelUnfinishedBuilds(event, deps);
     return { physicalResourceId: event.PhysicalResourceId! };
   }
   if (event.RequestType === 'Update' && isImageArn(event.PhysicalResourceId)) {
@@ -125,15 +125,22 @@ function needsNewBuild(event: CustomResourceEvent, current: Image | undefined): 
  * which answers with that build as its own, to cancel if its wait fails.
  */
 async function findEarlierBuild(event: CustomResourceEvent, deps: HandlerDependencies): Promise<Image | undefined> {
-  const wanted = buildInputs(event, event.ResourceProperties);
   const token = startToken(event);
-  return (await listPipelineImages(event.ResourceProperties.PipelineArn, deps))
-    .filter((image) => {
-      const status = image.state?.status ?? '';
-      return image.tags?.[BUILD_INPUTS_TAG] === wanted && image.tags[STARTED_BY_TAG] !== token
-        && (status === 'AVAILABLE' || !TERMINAL_STATES.has(status));
-    })
+  return (await buildsForValues(event, deps))
+    .filter((image) => image.tags![STARTED_BY_TAG] !== token && (image.state?.status === 'AVAILABLE' || !isFinished(image)))
     .sort((a, b) => (b.dateCreated ?? '').localeCompare(a.dateCreated ?? ''))[0];
+}
+
+/** The builds this execution started for the values it has now (by their build-inputs tag); none when the pipeline is gone. */
+async function buildsForValues(event: CustomResourceEvent, deps: HandlerDependencies): Promise<ImageSummary[]> {
+  const wanted = buildInputs(event, event.ResourceProperties);
+  return ((await unlessNotFound(() => listPipelineImages(event.ResourceProperties.PipelineArn, deps))) ?? [])
+    .filter((image) => image.tags?.[BUILD_INPUTS_TAG] === wanted);
+}
+
+/** Whether a build has ended, or no longer changes. */
+function isFinished(image: Image): boolean {
+  return TERMINAL_STATES.has(image.state?.status ?? '');
 }
 
 /**
@@ -249,12 +256,22 @@ async function handOver(event: CustomResourceEvent, continuation: NonNullable<Cu
   log(deps, 'info', 'wait handed over', { imageBuildVersionArn: continuation.imageBuildVersionArn });
 }
 
-async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
-  const imageBuildVersionArn = event.PhysicalResourceId;
-  if (!isImageArn(imageBuildVersionArn) || !booleanProperty(event.ResourceProperties.CancelOnDelete, true)) {
+/**
+ * Cancels the Delete's build if it has not finished, unless CancelOnDelete is off. The physical ID
+ * names the build, except after a Create that did not answer with one: CloudFormation cancels a
+ * Create still waiting when another resource fails, and its Delete comes with an ID CloudFormation
+ * made up. The builds of this execution started for these values and still running are then the
+ * Create's (if it started one), found by their build-inputs tag.
+ */
+async function cancelUnfinishedBuilds(event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
+  if (!booleanProperty(event.ResourceProperties.CancelOnDelete, true)) {
     return;
   }
-  await cancelIfUnfinished(event, imageBuildVersionArn!, deps);
+  const id = event.PhysicalResourceId!;
+  const builds = isImageArn(id) ? [id] : (await buildsForValues(event, deps)).filter((image) => !isFinished(image)).map((image) => image.arn!);
+  for (const imageBuildVersionArn of builds) {
+    await cancelIfUnfinished(event, imageBuildVersionArn, deps);
+  }
 }
 
 /**
@@ -263,8 +280,7 @@ async function cancelUnfinishedBuild(event: CustomResourceEvent, deps: HandlerDe
  */
 export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildVersionArn: string, deps: HandlerDependencies): Promise<boolean> {
   try {
-    const image = await getImage(imageBuildVersionArn, deps);
-    if (TERMINAL_STATES.has(image.state?.status ?? '')) {
+    if (isFinished(await getImage(imageBuildVersionArn, deps))) {
       return false;
     }
     // Not the token of this request's StartImagePipelineExecution: a token is for one operation and build.
@@ -274,7 +290,7 @@ export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildV
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
     } catch (error) {
       // The build may have finished between the two calls; then there is nothing left to cancel.
-      if (!TERMINAL_STATES.has((await getImage(imageBuildVersionArn, deps)).state?.status ?? '')) {
+      if (!isFinished(await getImage(imageBuildVersionArn, deps))) {
         throw error;
       }
       return false;

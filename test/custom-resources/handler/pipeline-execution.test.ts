@@ -993,11 +993,53 @@ describe('Delete', () => {
     expect(endpoint.image(imageArn)?.status).toBe('PENDING');
   });
 
-  test('after a failed Create calls nothing', async () => {
-    const response = await harness.run(deleteEvent(PROPS, 'failed-create:Resource:request-0'));
+  describe('of a Create that answered with no build', () => {
+    /** What CloudFormation sends when it cancelled the Create while it ran, because another resource failed. */
+    const MADE_UP_ID = 'stack-ExecutionResource1A2B3C4D-0123456789AB';
 
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'failed-create:Resource:request-0' });
-    expect(endpoint.requests).toEqual([]);
+    test('cancels the running builds this execution started for these values, and no other', async () => {
+      const imageArn = await started({ stepsPerState: 1_000 });
+      const finished = endpoint.addPipelineImage(PIPELINE, 'AVAILABLE', { tags: endpoint.image(imageArn)?.tags });
+      const otherExecution = endpoint.addPipelineImage(PIPELINE, 'BUILDING', { tags: { [BUILD_INPUTS_TAG]: 'f'.repeat(64) } });
+      const untagged = endpoint.addPipelineImage(PIPELINE, 'BUILDING');
+      const event = deleteEvent(PROPS, MADE_UP_ID);
+
+      const response = await harness.run(event);
+
+      expect(response).toEqual({ Status: 'SUCCESS', PhysicalResourceId: MADE_UP_ID, ...echoOf(event) });
+      expect(harness.operations()).toEqual(['ListImagePipelineImages', 'GetImage', 'CancelImageCreation']);
+      expect(endpoint.requestsFor('CancelImageCreation')[0].body).toEqual({ imageBuildVersionArn: imageArn, clientToken: expect.stringMatching(TOKEN) });
+      expect(endpoint.image(imageArn)?.status).toBe('CANCELLED');
+      expect([finished, otherExecution, untagged].map((arn) => endpoint.image(arn)?.status)).toEqual(['AVAILABLE', 'BUILDING', 'BUILDING']);
+    });
+
+    test('the wait of the cancelled Create, handed over, ends with the build', async () => {
+      endpoint.addPipeline(PIPELINE, { stepsPerState: 1_000 });
+      const continuation = await harness.runHandingOver(createEvent(WAITING), harness.context(SHORT_INVOCATION_MS));
+
+      expect(outcomeOf(await harness.run(deleteEvent(WAITING, MADE_UP_ID)))).toEqual(SUCCEEDED);
+      const response = await harness.run(continuation);
+
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD, Reason: expect.stringMatching(/ended CANCELLED/) });
+    });
+
+    test('after a failed Create whose pipeline does not exist, succeeds', async () => {
+      const response = await harness.run(deleteEvent(PROPS, 'failed-create:Resource:request-0'));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'failed-create:Resource:request-0' });
+      expect(endpoint.requestsFor('ListImagePipelineImages').map((r) => r.status)).toEqual([404]);
+      expect(harness.operations()).toEqual(['ListImagePipelineImages']);
+    });
+
+    test('with CancelOnDelete \'false\' calls nothing', async () => {
+      const imageArn = await started();
+
+      const response = await harness.run(deleteEvent({ ...PROPS, CancelOnDelete: 'false' }, MADE_UP_ID));
+
+      expect(outcomeOf(response)).toEqual(SUCCEEDED);
+      expect(endpoint.requests).toEqual([]);
+      expect(endpoint.image(imageArn)?.status).toBe('PENDING');
+    });
   });
 
   test('of a build that no longer exists succeeds', async () => {
