@@ -106,6 +106,7 @@ export class PipelineExecution extends Construct {
       throw validationError(`waitTimeout must be between 1 and ${MAX_WAIT.toMinutes()} minutes (a custom resource runs an hour at most), ` +
         `got ${waitTimeout.toHumanString()}`, this);
     }
+    validatePipelineEnvironment(this, props.pipeline.imagePipelineArn);
     const ownPipeline = ImagePipeline.isImagePipeline(props.pipeline) ? props.pipeline : undefined;
     const triggers = props.triggers ?? ownPipeline?._defaultExecutionTriggers ?? [];
 
@@ -183,4 +184,22 @@ export class PipelineExecution extends Construct {
     }]);
   }
 
+}
+
+/**
+ * The stack's function starts the pipeline in its own account and region, and may read the images
+ * of those only: an imported pipeline of another region or account would fail at deployment.
+ */
+function validatePipelineEnvironment(scope: Construct, pipelineArn: string): void {
+  if (Token.isUnresolved(pipelineArn)) {
+    return;
+  }
+  const [, , , region, account] = pipelineArn.split(':');
+  const stack = Stack.of(scope);
+  for (const [what, inArn, ofStack] of [['region', region, stack.region], ['account', account, stack.account]]) {
+    if (!Token.isUnresolved(ofStack) && inArn !== ofStack) {
+      throw validationError(`pipeline must be in the stack's ${what}, ${ofStack}, where the execution's function starts it, ` +
+        `got '${pipelineArn}' of ${what} ${inArn}`, scope);
+    }
+  }
 }

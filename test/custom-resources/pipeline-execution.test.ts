@@ -154,6 +154,22 @@ describe('PipelineExecution', () => {
     expectNoNagErrors(stack);
   });
 
+  test.each([
+    ['region', 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/nightly', 'us-east-1', 'eu-west-1'],
+    ['account', 'arn:aws:imagebuilder:us-east-1:111111111111:image-pipeline/nightly', '123456789012', '111111111111'],
+  ])('fails for an imported pipeline of another %s', (what, arn, ofStack, inArn) => {
+    const imported = ImagePipeline.fromImagePipelineArn(stack, 'Imported', arn);
+    expect(() => new PipelineExecution(stack, 'Run', { pipeline: imported })).toThrow(
+      `pipeline must be in the stack's ${what}, ${ofStack}, where the execution's function starts it, got '${arn}' of ${what} ${inArn}`);
+  });
+
+  test('takes an imported pipeline of any region and account in a stack without a fixed environment', () => {
+    const agnostic = new Stack(app, 'Agnostic');
+    const arn = 'arn:aws:imagebuilder:eu-west-1:111111111111:image-pipeline/nightly';
+    new PipelineExecution(agnostic, 'Run', { pipeline: ImagePipeline.fromImagePipelineArn(agnostic, 'Imported', arn) });
+    Template.fromStack(agnostic).hasResourceProperties('Custom::ImageBuilderPipelineExecution', { PipelineArn: arn });
+  });
+
   test('fails for a wait timeout over 55 minutes', () => {
     expect(() => pipeline().startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.minutes(90) }))
       .toThrow(/waitTimeout must be between 1 and 55 minutes \(a custom resource runs an hour at most\), got 1 hour 30 minutes/);
