@@ -48,6 +48,8 @@ export interface FaultOptions {
   readonly message?: string;
   /** How many calls fail before normal behaviour resumes; `Infinity` for every call. @default 1 */
   readonly times?: number;
+  /** How many calls of `operation` succeed before the first that fails. @default 0 */
+  readonly after?: number;
 }
 
 export interface FakeAmi {
@@ -295,6 +297,8 @@ interface PendingFault {
   readonly operation: string;
   readonly error: ServiceError;
   remaining: number;
+  /** Calls still to let through before failing. */
+  passing: number;
 }
 
 /** A promotion in progress ends after RAM call number `promotingUntil` (see `FakeRamBehaviour`). */
@@ -505,7 +509,7 @@ export class FakeAwsEndpoint {
    */
   public injectFault(fault: FaultOptions): void {
     const error = new ServiceError(fault.status, fault.errorType, fault.message ?? `injected ${fault.errorType}`);
-    this.faults.push({ operation: fault.operation, error, remaining: fault.times ?? 1 });
+    this.faults.push({ operation: fault.operation, error, remaining: fault.times ?? 1, passing: fault.after ?? 0 });
   }
 
   public requestsFor(operation: string): RecordedRequest[] {
@@ -715,6 +719,10 @@ export class FakeAwsEndpoint {
   private takeFault(operation: string): ServiceError | undefined {
     const fault = this.faults.find((f) => f.operation === operation);
     if (!fault) {
+      return undefined;
+    }
+    if (fault.passing > 0) {
+      fault.passing -= 1;
       return undefined;
     }
     fault.remaining -= 1;

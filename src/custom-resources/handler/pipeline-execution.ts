@@ -289,8 +289,10 @@ export async function cancelIfUnfinished(event: CustomResourceEvent, imageBuildV
       await callWithRetry(CANCEL_IMAGE_CREATION, imageBuildVersionArn, () =>
         deps.imagebuilder.send(new CancelImageCreationCommand({ imageBuildVersionArn, clientToken: token })), deps.retry);
     } catch (error) {
-      // The build may have finished between the two calls; then there is nothing left to cancel.
-      if (!isFinished(await getImage(imageBuildVersionArn, deps))) {
+      // The build may have finished, or gone, between the two calls; then there is nothing left to
+      // cancel. If the second look fails too, the cancel's error is the one to report.
+      const image = await findImage(imageBuildVersionArn, deps).catch(() => ({}));
+      if (image && !isFinished(image)) {
         throw error;
       }
       return false;

@@ -1086,6 +1086,29 @@ describe('Delete', () => {
     expect(harness.operations()).toEqual(['GetImage', 'CancelImageCreation', 'GetImage']);
   });
 
+  test('a cancel refused, whose build cannot be read again either, fails naming CancelImageCreation', async () => {
+    const imageArn = await started();
+    endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
+    endpoint.injectFault({ operation: 'GetImage', status: 403, errorType: 'AccessDeniedException', message: 'denied', after: 1 });
+
+    const response = await harness.run(deleteEvent());
+
+    expect(harness.operations()).toEqual(['GetImage', 'CancelImageCreation', 'GetImage']);
+    expect(response).toMatchObject({ Status: 'FAILED', Reason: `CancelImageCreation on ${imageArn} failed: InvalidRequestException: not now` });
+  });
+
+  test('a cancel refused for a build deleted meanwhile counts as done', async () => {
+    await started();
+    endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
+    endpoint.injectFault({ operation: 'GetImage', status: 404, errorType: 'ResourceNotFoundException', message: 'gone', after: 1 });
+
+    const response = await harness.run(deleteEvent());
+
+    expect(outcomeOf(response)).toEqual(SUCCEEDED);
+    expect(harness.operations()).toEqual(['GetImage', 'CancelImageCreation', 'GetImage']);
+    expect(endpoint.requestsFor('GetImage').map((r) => r.status)).toEqual([200, 404]);
+  });
+
   test('a cancel refused for a build still running fails naming CancelImageCreation', async () => {
     const imageArn = await started();
     endpoint.injectFault({ operation: 'CancelImageCreation', status: 400, errorType: 'InvalidRequestException', message: 'not now' });
