@@ -205,8 +205,8 @@ export interface AmiSsmParameter {
  */
 export interface AmiLaunchTemplate {
   /**
-   * The launch template, in the distribution's region and in the account of `accountId`.
-   * Referenced by ID, so an import needs `launchTemplateId`.
+   * The launch template, in the distribution's region and in the account of `accountId` (without
+   * it, the account that runs the build). Referenced by ID, so an import needs `launchTemplateId`.
    */
   readonly launchTemplate: ec2.ILaunchTemplate;
 
@@ -241,8 +241,8 @@ export interface FastLaunchOptions {
   /**
    * The launch template of the instances that EC2 launches to create the snapshots, e.g. to choose
    * a subnet of a VPC that is not the default VPC, or to require IMDSv2. It must be in the
-   * distribution's region and in the account of `accountId`. Referenced by ID when it has one, else
-   * by name.
+   * distribution's region and in the account of `accountId` (without it, the account that runs the
+   * build). Referenced by ID when it has one, else by name.
    *
    * @default - EC2's defaults, in the default VPC
    */

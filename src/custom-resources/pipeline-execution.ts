@@ -158,18 +158,21 @@ export class PipelineExecution extends Construct {
   }
 
   /**
-   * Start this pipeline, tagging the build with what it was started for. Reading, tagging and
-   * cancelling builds is granted for every image of the account and region, in a policy every
-   * execution depends on: an update or delete may reach the build of a pipeline or recipe the
-   * template no longer names, whose narrower grant the update would already have removed.
+   * Start this pipeline, tagging the build with what it was started for. Listing a pipeline's
+   * builds, and reading, tagging and cancelling builds, is granted for every pipeline and image of
+   * the account and region, in a policy every execution depends on: an update, a rollback or a
+   * delete may reach the builds of a pipeline or recipe the template no longer names, whose
+   * narrower grant the update (or the rollback) would already have removed.
    */
   private grantHandler(handler: HandlerFunction, pipelineArn: string): iam.Policy {
-    // Listing the pipeline's builds finds the one a rollback returns to (see the handler).
-    handler.grant(new iam.PolicyStatement({
-      actions: [...START_EXECUTION_ACTIONS, 'imagebuilder:ListImagePipelineImages'], resources: [pipelineArn],
-    }));
-    const images = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
+    handler.grant(new iam.PolicyStatement({ actions: START_EXECUTION_ACTIONS, resources: [pipelineArn] }));
+    const stack = Stack.of(this);
+    const images = stack.formatArn({ service: 'imagebuilder', resource: 'image', resourceName: '*' });
+    const pipelines = stack.formatArn({ service: 'imagebuilder', resource: 'image-pipeline', resourceName: '*' });
     return handler.policyForKind('PipelineExecution', () => [
+      // Listing the pipeline's builds finds the one a rollback returns to, and the build of a
+      // creation CloudFormation cancelled (see the handler).
+      new iam.PolicyStatement({ actions: ['imagebuilder:ListImagePipelineImages'], resources: [pipelines] }),
       new iam.PolicyStatement({ actions: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'], resources: [images] }),
       // Tags given to StartImagePipelineExecution are put on the new image: the handler's two only.
       new iam.PolicyStatement({
@@ -178,9 +181,9 @@ export class PipelineExecution extends Construct {
         conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': BUILD_TAG_KEYS } },
       }),
     ], [{
-      reason: 'The builds are created at deploy time, and an update or delete may reach the build of a pipeline the template ' +
-        'no longer names; the grant covers the images of this account and region',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:.*:image\\/\\*$/' }],
+      reason: 'The builds are created at deploy time, and an update, rollback or delete may reach the builds of a pipeline the ' +
+        'template no longer names; the grant covers the pipelines and images of this account and region',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:.*:image(-pipeline)?\\/\\*$/' }],
     }]);
   }
 
@@ -191,13 +194,11 @@ export class PipelineExecution extends Construct {
  * of those only: an imported pipeline of another region or account would fail at deployment.
  */
 function validatePipelineEnvironment(scope: Construct, pipelineArn: string): void {
-  if (Token.isUnresolved(pipelineArn)) {
-    return;
-  }
+  // Each field is compared when it is written out, as in an ARN whose only token is the partition.
   const [, , , region, account] = pipelineArn.split(':');
   const stack = Stack.of(scope);
   for (const [what, inArn, ofStack] of [['region', region, stack.region], ['account', account, stack.account]]) {
-    if (!Token.isUnresolved(ofStack) && inArn !== ofStack) {
+    if (inArn !== undefined && !Token.isUnresolved(inArn) && !Token.isUnresolved(ofStack) && inArn !== ofStack) {
       throw validationError(`pipeline must be in the stack's ${what}, ${ofStack}, where the execution's function starts it, ` +
         `got '${pipelineArn}' of ${what} ${inArn}`, scope);
     }

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
@@ -95,17 +95,17 @@ describe('PipelineExecution', () => {
     expectNoNagErrors(stack);
   });
 
-  test('the handler may start this pipeline, and list its builds, only', () => {
+  test('the handler may start this pipeline only', () => {
     pipeline().startOnDeploy();
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const start = statements.filter((s: any) => [s.Action].flat().includes('imagebuilder:StartImagePipelineExecution'));
     expect(start.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Pipeline[0-9A-F]+$/), 'Arn'] }]);
-    // The IAM reference lists GetImagePipeline as an action the start depends on; the list finds the build a rollback returns to.
-    expect(start[0].Action).toEqual(['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline', 'imagebuilder:ListImagePipelineImages']);
+    // The IAM reference lists GetImagePipeline as an action the start depends on.
+    expect(start[0].Action).toEqual(['imagebuilder:StartImagePipelineExecution', 'imagebuilder:GetImagePipeline']);
   });
 
-  test('reading and cancelling builds is in a policy every execution depends on, so an update cannot take it away first', () => {
+  test('listing, reading and cancelling builds is in a policy every execution depends on, so an update or rollback cannot take it away first', () => {
     pipeline().startOnDeploy();
     new PipelineExecution(stack, 'Run', {
       pipeline: ImagePipeline.fromImagePipelineArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/nightly'),
@@ -113,14 +113,20 @@ describe('PipelineExecution', () => {
     const template = Template.fromStack(stack);
     const policies = template.findResources('AWS::IAM::Policy');
     const [kindPolicyId] = Object.keys(policies).filter((id) => id.startsWith('CdkImageBuilderHandlerPipelineExecutionPolicy'));
-    // The images of the account and region: an update may reach a build of a recipe the template no longer names.
-    expect(policies[kindPolicyId].Properties.PolicyDocument.Statement[0]).toEqual({
+    // The pipelines and images of the account and region: an update or its rollback may reach the
+    // builds of a pipeline or recipe the template no longer names.
+    expect(policies[kindPolicyId].Properties.PolicyDocument.Statement.slice(0, 2)).toEqual([{
+      Action: 'imagebuilder:ListImagePipelineImages',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image-pipeline/*']] },
+    }, {
       Action: ['imagebuilder:GetImage', 'imagebuilder:CancelImageCreation'],
       Effect: 'Allow',
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:123456789012:image/*']] },
-    });
+    }]);
     const defaultPolicy = Object.entries(policies).find(([id]) => id.startsWith('CdkImageBuilderHandlerRoleDefaultPolicy'))![1];
     expect(JSON.stringify(defaultPolicy)).not.toContain('CancelImageCreation');
+    expect(JSON.stringify(defaultPolicy)).not.toContain('ListImagePipelineImages');
     const executions = Object.values(template.findResources('Custom::ImageBuilderPipelineExecution'));
     expect(executions).toHaveLength(2);
     for (const execution of executions) {
@@ -161,6 +167,20 @@ describe('PipelineExecution', () => {
     const imported = ImagePipeline.fromImagePipelineArn(stack, 'Imported', arn);
     expect(() => new PipelineExecution(stack, 'Run', { pipeline: imported })).toThrow(
       `pipeline must be in the stack's ${what}, ${ofStack}, where the execution's function starts it, got '${arn}' of ${what} ${inArn}`);
+  });
+
+  test('fails for an imported pipeline of another region whose ARN has the partition as a token', () => {
+    const arn = `arn:${Aws.PARTITION}:imagebuilder:eu-west-1:123456789012:image-pipeline/nightly`;
+    const imported = ImagePipeline.fromImagePipelineArn(stack, 'Imported', arn);
+    expect(() => new PipelineExecution(stack, 'Run', { pipeline: imported })).toThrow(/pipeline must be in the stack's region, us-east-1, .* of region eu-west-1/);
+  });
+
+  test('takes a pipeline whose ARN is known only at deployment, and one of the stack\'s region with the partition as a token', () => {
+    const parameter = new CfnParameter(stack, 'PipelineArn').valueAsString;
+    new PipelineExecution(stack, 'FromParameter', { pipeline: ImagePipeline.fromImagePipelineArn(stack, 'FromParameterPipeline', parameter) });
+    const arn = `arn:${Aws.PARTITION}:imagebuilder:us-east-1:123456789012:image-pipeline/nightly`;
+    new PipelineExecution(stack, 'Partitioned', { pipeline: ImagePipeline.fromImagePipelineArn(stack, 'PartitionedPipeline', arn) });
+    expect(Object.keys(Template.fromStack(stack).findResources('Custom::ImageBuilderPipelineExecution'))).toHaveLength(2);
   });
 
   test('takes an imported pipeline of any region and account in a stack without a fixed environment', () => {

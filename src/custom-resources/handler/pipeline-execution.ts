@@ -19,7 +19,7 @@ const START_PIPELINE_EXECUTION = 'StartImagePipelineExecution';
 const CANCEL_IMAGE_CREATION = 'CancelImageCreation';
 
 /** What the log says when the image of the current build is gone. */
-const IMAGE_GONE = 'the image of this build no longer exists (deleted by a lifecycle policy?)';
+const IMAGE_GONE = "this build's image no longer exists (deleted by a lifecycle policy?)";
 
 /** States after which an image build changes no more. */
 export const TERMINAL_STATES = new Set(['AVAILABLE', 'FAILED', 'CANCELLED', 'DEPRECATED', 'DISABLED', 'DELETED']);
@@ -77,7 +77,7 @@ export async function handlePipelineExecution(
   const imageBuildVersionArn = await startPipeline(event, deps);
   log(deps, 'info', 'pipeline started', { pipelineArn: props.PipelineArn, imageBuildVersionArn });
   if (!waitsForCompletion(event)) {
-    return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
+    return buildOnly(imageBuildVersionArn);
   }
   return waitForImage(event, imageBuildVersionArn, waitDeadline(event, deps), true, context, deps);
 }
@@ -112,7 +112,7 @@ function isGone(image: Image | undefined): boolean {
  */
 function needsNewBuild(event: CustomResourceEvent, current: Image | undefined): boolean {
   const builtFor = current?.tags?.[BUILD_INPUTS_TAG];
-  const wanted = buildInputs(event, event.ResourceProperties);
+  const wanted = wantedInputs(event);
   return builtFor !== undefined ? builtFor !== wanted : buildInputs(event, event.OldResourceProperties) !== wanted;
 }
 
@@ -131,11 +131,10 @@ async function findEarlierBuild(event: CustomResourceEvent, deps: HandlerDepende
     .sort((a, b) => (b.dateCreated ?? '').localeCompare(a.dateCreated ?? ''))[0];
 }
 
-/** The builds this execution started for the values it has now (by their build-inputs tag); none when the pipeline is gone. */
+/** The builds this execution started for the values it has now, by their build-inputs tag. */
 async function buildsForValues(event: CustomResourceEvent, deps: HandlerDependencies): Promise<ImageSummary[]> {
-  const wanted = buildInputs(event, event.ResourceProperties);
-  return ((await unlessNotFound(() => listPipelineImages(event.ResourceProperties.PipelineArn, deps))) ?? [])
-    .filter((image) => image.tags?.[BUILD_INPUTS_TAG] === wanted);
+  const wanted = wantedInputs(event);
+  return (await listPipelineImages(event.ResourceProperties.PipelineArn, deps)).filter((image) => image.tags?.[BUILD_INPUTS_TAG] === wanted);
 }
 
 /** Whether a build has ended, or no longer changes. */
@@ -149,6 +148,11 @@ function isFinished(image: Image): boolean {
  */
 function buildInputs(event: CustomResourceEvent, props: Record<string, any> | undefined): string {
   return sha256Hex(JSON.stringify([event.StackId, event.LogicalResourceId, props?.PipelineArn ?? null, props?.Triggers ?? null]));
+}
+
+/** The build inputs of the values the request wants. */
+function wantedInputs(event: CustomResourceEvent): string {
+  return buildInputs(event, event.ResourceProperties);
 }
 
 /** The client token of the request's start: the same for a retried invocation, so the service does not start twice. */
@@ -168,7 +172,7 @@ async function keepBuild(
 ): Promise<ExecutionOutcome> {
   if (!current || isGone(current)) {
     log(deps, 'warn', `${IMAGE_GONE}: answering without AmiId or ContainerImageUri`, { imageBuildVersionArn });
-    return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
+    return buildOnly(imageBuildVersionArn);
   }
   if (!waitsForCompletion(event)) {
     return resultFor(current);
@@ -179,7 +183,7 @@ async function keepBuild(
 async function startPipeline(event: CustomResourceEvent, deps: HandlerDependencies): Promise<string> {
   const imagePipelineArn: string = event.ResourceProperties.PipelineArn;
   const token = startToken(event);
-  const tags = { [BUILD_INPUTS_TAG]: buildInputs(event, event.ResourceProperties), [STARTED_BY_TAG]: token };
+  const tags = { [BUILD_INPUTS_TAG]: wantedInputs(event), [STARTED_BY_TAG]: token };
   const response = await callWithRetry(START_PIPELINE_EXECUTION, imagePipelineArn, () =>
     deps.imagebuilder.send(new StartImagePipelineExecutionCommand({ imagePipelineArn, clientToken: token, tags })), deps.retry);
   return response.imageBuildVersionArn!;
@@ -261,14 +265,19 @@ async function handOver(event: CustomResourceEvent, continuation: NonNullable<Cu
  * names the build, except after a Create that did not answer with one: CloudFormation cancels a
  * Create still waiting when another resource fails, and its Delete comes with an ID CloudFormation
  * made up. The builds of this execution started for these values and still running are then the
- * Create's (if it started one), found by their build-inputs tag.
+ * Create's (if it started one, and before this Delete), found by their build-inputs tag. Listing
+ * them is best effort: the Delete must not fail a rollback that had nothing to clean up (the
+ * Create may have failed on a pipeline ARN the service refuses).
  */
 async function cancelUnfinishedBuilds(event: CustomResourceEvent, deps: HandlerDependencies): Promise<void> {
   if (!booleanProperty(event.ResourceProperties.CancelOnDelete, true)) {
     return;
   }
   const id = event.PhysicalResourceId!;
-  const builds = isImageArn(id) ? [id] : (await buildsForValues(event, deps)).filter((image) => !isFinished(image)).map((image) => image.arn!);
+  const builds = isImageArn(id) ? [id] : (await buildsForValues(event, deps).catch((error: Error) => {
+    log(deps, 'warn', 'builds not listed', { reason: error.message });
+    return [];
+  })).filter((image) => !isFinished(image)).map((image) => image.arn!);
   for (const imageBuildVersionArn of builds) {
     await cancelIfUnfinished(event, imageBuildVersionArn, deps);
   }
@@ -342,6 +351,11 @@ function resultFor(image: Image): CustomResourceResult {
     data.ContainerImageUri = uri;
   }
   return { physicalResourceId: arn, data };
+}
+
+/** The answer naming a build without its image's attributes: not waited for, or its image is gone. */
+function buildOnly(imageBuildVersionArn: string): CustomResourceResult {
+  return { physicalResourceId: imageBuildVersionArn, data: { ImageBuildVersionArn: imageBuildVersionArn } };
 }
 
 function isImageArn(arn: string | undefined): boolean {

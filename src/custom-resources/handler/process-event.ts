@@ -21,7 +21,7 @@ export async function processEvent(event: CustomResourceEvent, context: Invocati
   } catch (error) {
     const reason = (error as Error)?.message ?? String(error);
     log(deps, 'error', 'request failed', { reason, requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });
-    // A failed Create has no resource (unless it names one); this ID makes CloudFormation's rollback Delete a no-op.
+    // A failed Create has no resource (unless it names one); this ID tells its rollback Delete so.
     const created = error instanceof FailedAfterCreatingError ? error.physicalResourceId : undefined;
     const physicalResourceId = event.PhysicalResourceId ?? created ?? failedCreateId(event);
     await sendResponse(event, { physicalResourceId, reason });

@@ -1023,6 +1023,22 @@ describe('Delete', () => {
       expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: FIRST_BUILD, Reason: expect.stringMatching(/ended CANCELLED/) });
     });
 
+    test.each([
+      [403, 'AccessDeniedException'],
+      [400, 'InvalidParameterValueException'],
+    ])('succeeds when the builds cannot be listed (%i %s), saying so in the log', async (status, errorType) => {
+      endpoint.addPipeline(PIPELINE);
+      endpoint.injectFault({ operation: 'ListImagePipelineImages', status, errorType, message: 'refused' });
+
+      const response = await harness.run(deleteEvent(PROPS, MADE_UP_ID));
+
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: MADE_UP_ID });
+      expect(harness.operations()).toEqual(['ListImagePipelineImages']);
+      expect(harness.logs).toContainEqual(expect.objectContaining({
+        level: 'warn', message: 'builds not listed', reason: `ListImagePipelineImages on ${PIPELINE} failed: ${errorType}: refused`,
+      }));
+    });
+
     test('after a failed Create whose pipeline does not exist, succeeds', async () => {
       const response = await harness.run(deleteEvent(PROPS, 'failed-create:Resource:request-0'));
 
