@@ -669,14 +669,13 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
   }
   for (const template of templates) {
     validateAccountId(scope, prop('launchTemplates.accountId'), template.accountId);
-    validateRegionOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, region);
-    validateAccountOfCreated(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, template.accountId);
+    // Only an import can lack the ID; the region and account checks below are for created templates.
     if (template.launchTemplate.launchTemplateId === undefined) {
       throw validationError(
         `${prop('launchTemplates')} must reference launch templates by ID, got ${template.launchTemplate.node.path} without a ` +
         'launchTemplateId; import it with launchTemplateId', scope);
     }
-    validateLaunchTemplateId(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate);
+    validateLaunchTemplate(scope, prop('launchTemplates.launchTemplate'), template.launchTemplate, template.accountId, region);
   }
   validateFastLaunchConfigurations(scope, prop('fastLaunchConfigurations'), d.fastLaunchConfigurations, d.targetAccountIds, region);
   validateListLength(scope, prop('licenseConfigurationArns'), d.licenseConfigurationArns,
@@ -710,8 +709,15 @@ function regionPhrase(scope: IConstruct, region: string, quoted = false): string
   return quoted ? `region '${region}'` : `region ${region}`;
 }
 
-/** A launch template ID known at synth time must have the form the API takes. */
-function validateLaunchTemplateId(scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined): void {
+/**
+ * A launch template of a distribution: one created in the app is in the distribution's region and
+ * in the account of its entry (`accountId`, else the build account); an ID known at synth time has
+ * the form the API takes.
+ */
+function validateLaunchTemplate(
+  scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined, accountId: string | undefined, region: string): void {
+  validateRegionOfCreated(scope, prop, template, region);
+  validateAccountOfCreated(scope, prop, template, accountId);
   const id = template?.launchTemplateId;
   if (id === undefined || Token.isUnresolved(id)) {
     return;
@@ -804,9 +810,7 @@ function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchO
   }
   validateWholeNumber(scope, `${prop}.targetSnapshotCount`, targetSnapshotCount, 1, MAX_TARGET_SNAPSHOTS);
   validateAccountId(scope, `${prop}.accountId`, options.accountId);
-  validateRegionOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, region);
-  validateAccountOfCreated(scope, `${prop}.launchTemplate`, launchTemplate, options.accountId);
-  validateLaunchTemplateId(scope, `${prop}.launchTemplate`, launchTemplate);
+  validateLaunchTemplate(scope, `${prop}.launchTemplate`, launchTemplate, options.accountId, region);
 }
 
 // ---------------------------------------------------------------------------------------------
