@@ -440,7 +440,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
   /** The ECR repository of the parent image, when the parent image is in one this app knows. */
   public readonly parentRepository?: ecr.IRepository;
 
-  private readonly components: RecipeComponentEntry[] = [];
+  private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
 
@@ -477,7 +477,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     for (const entry of props.components ?? []) {
       this.addComponent(entry.component, entry.parameters);
     }
-    this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+    this.node.addValidation({ validate: () => buildComponentProblems(this.componentEntries) });
     for (const device of props.instanceBlockDevices ?? []) {
       this.addInstanceBlockDevice(device);
     }
@@ -493,7 +493,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
       containerType: 'DOCKER',
       parentImage: parent.parentImage,
       targetRepository: { service: 'ECR', repositoryName: props.targetRepository.repositoryName },
-      components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
+      components: Lazy.any({ produce: () => renderRecipeComponents(this.componentEntries) }),
       dockerfileTemplateData: dockerfile.data,
       dockerfileTemplateUri: dockerfile.uri,
       description: props.description,
@@ -526,6 +526,14 @@ export class ContainerRecipe extends ContainerRecipeBase {
   }
 
   /**
+   * The components the recipe runs, in order: those of `components`, then those added with
+   * `addComponent` so far.
+   */
+  public get components(): RecipeComponent[] {
+    return this.componentEntries.map(({ component, parameters }) => ({ component, parameters }));
+  }
+
+  /**
    * Adds a component to run after those already in the recipe.
    *
    * @param component the component
@@ -533,8 +541,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
    */
   public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
     const entry = { component, parameters };
-    validateRecipeComponent(this, entry, this.components, this.platform);
-    this.components.push(entry);
+    validateRecipeComponent(this, entry, this.componentEntries, this.platform);
+    this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
   }
 

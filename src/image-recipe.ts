@@ -516,7 +516,7 @@ export class ImageRecipe extends ImageRecipeBase {
    */
   public readonly _architecture?: ImageArchitecture;
 
-  private readonly components: RecipeComponentEntry[] = [];
+  private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly blockDevices = new BlockDeviceList('blockDevices');
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
@@ -556,7 +556,7 @@ export class ImageRecipe extends ImageRecipeBase {
     for (const entry of props.components ?? []) {
       this.addComponent(entry.component, entry.parameters);
     }
-    this.node.addValidation({ validate: () => buildComponentProblems(this.components) });
+    this.node.addValidation({ validate: () => buildComponentProblems(this.componentEntries) });
     for (const device of props.blockDevices ?? []) {
       this.addBlockDevice(device);
     }
@@ -566,7 +566,7 @@ export class ImageRecipe extends ImageRecipeBase {
       name,
       version,
       parentImage: parent.parentImage,
-      components: Lazy.any({ produce: () => renderRecipeComponents(this.components) }),
+      components: Lazy.any({ produce: () => renderRecipeComponents(this.componentEntries) }),
       description: props.description,
       blockDeviceMappings: Lazy.any({ produce: () => this.blockDevices.render() }),
       workingDirectory: props.workingDirectory,
@@ -614,6 +614,14 @@ export class ImageRecipe extends ImageRecipeBase {
   }
 
   /**
+   * The components the recipe runs, in order: those of `components`, then those added with
+   * `addComponent` so far.
+   */
+  public get components(): RecipeComponent[] {
+    return this.componentEntries.map(({ component, parameters }) => ({ component, parameters }));
+  }
+
+  /**
    * Adds a component to run after those already in the recipe.
    *
    * @param component the component
@@ -621,8 +629,8 @@ export class ImageRecipe extends ImageRecipeBase {
    */
   public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
     const entry = { component, parameters };
-    validateRecipeComponent(this, entry, this.components, this.platform);
-    this.components.push(entry);
+    validateRecipeComponent(this, entry, this.componentEntries, this.platform);
+    this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
   }
 

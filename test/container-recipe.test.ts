@@ -93,6 +93,16 @@ describe('ContainerRecipe', () => {
     expectValidTemplate(stack);
   });
 
+  test('components lists those of the props, then those added; changing the list changes nothing', () => {
+    const recipe = newRecipe();
+    const reboot = AwsManagedComponent.reboot(stack, 'Reboot', { platform: Platform.LINUX });
+    recipe.addComponent(reboot);
+
+    expect(recipe.components.map((c) => c.component)).toEqual([stack.node.findChild('RecipeUpdate'), reboot]);
+    recipe.components.pop();
+    expect(recipe.components).toHaveLength(2);
+  });
+
   test('attributes and imports', () => {
     const recipe = newRecipe();
     const logicalId = stack.getLogicalId(recipe.node.defaultChild as CfnContainerRecipe);

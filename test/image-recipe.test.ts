@@ -133,6 +133,17 @@ describe('ImageRecipe', () => {
     expect(JSON.stringify(resource.Properties.Components[1])).toContain('reboot-linux');
   });
 
+  test('components lists those of the props, then those added, with their parameters; changing the list changes nothing', () => {
+    const update = linuxUpdate();
+    const tools = new Component(stack, 'Tools', { platform: Platform.LINUX, data: ComponentData.fromInline(PARAMETERIZED) });
+    const recipe = newRecipe({ components: [{ component: update }] });
+    recipe.addComponent(tools, { Version: '1.2.3' });
+
+    expect(recipe.components).toEqual([{ component: update, parameters: undefined }, { component: tools, parameters: { Version: '1.2.3' } }]);
+    recipe.components.pop();
+    expect(recipe.components).toHaveLength(2);
+  });
+
   test('attributes: ARN, name, version read from the ARN, latest-version ARN', () => {
     const recipe = newRecipe();
     const logicalId = stack.getLogicalId(recipe.node.defaultChild as CfnImageRecipe);

@@ -28,7 +28,7 @@ import { shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
- * and `shellScript`; they run in that order.
+ * and `shellScript` (or a recipe of your own with components); they run in that order.
  */
 export interface ContainerImagePipelineProps extends PipelinePatternProps {
   /**
@@ -37,6 +37,19 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
    * @default - Amazon Linux 2023 from the ECR Public Gallery
    */
   readonly parentImage?: ContainerParentImage;
+
+  /**
+   * Your own container recipe, created in this app, instead of the one the pattern creates: for
+   * the recipe settings the pattern leaves at their defaults (instance image and block devices,
+   * working directory, KMS key, name, version). `parentImage`, `dockerfileTemplate` and
+   * `repository`, which shape the created one, must be left out: the images go to the recipe's
+   * `targetRepository`. The components of `components`, `document` and `shellScript` run after
+   * the recipe's own, and none of them is needed when the recipe has components. The lifecycle
+   * policy counts every image of the recipe, whichever pipeline built it.
+   *
+   * @default - a new one from `parentImage` and `dockerfileTemplate`, pushing to `repository`
+   */
+  readonly containerRecipe?: ContainerRecipe;
 
   /**
    * The Dockerfile template.
@@ -108,11 +121,14 @@ export class ContainerImagePipeline extends Construct {
   /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
   public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.ContainerImagePipeline';
 
-  /** The components the recipe runs, including those made from `document` and `shellScript`. */
+  /**
+   * The components the recipe runs, in order: those of a `containerRecipe` of your own, then those
+   * of `components`, then those made from `document` and `shellScript`.
+   */
   public readonly components: RecipeComponent[];
-  /** The repository the images are pushed to. */
+  /** The repository the images are pushed to: `repository`, the target of your `containerRecipe`, or the pattern's. */
   public readonly repository: ecr.IRepository;
-  /** The recipe the pipeline builds. */
+  /** The recipe the pipeline builds: the pattern's, or your `containerRecipe`. */
   public readonly recipe: ContainerRecipe;
   /** The bucket the build instances write their logs to; none with an `infrastructureConfiguration` of your own that has none. */
   public readonly logBucket?: s3.IBucket;
@@ -143,12 +159,13 @@ export class ContainerImagePipeline extends Construct {
     validatePatternTargets(this, props);
     const baseName = patternBaseName(id);
 
-    this.repository = props.repository ?? new ecr.Repository(this, 'Repository', {
+    rejectPropsReplacedBy(this, 'containerRecipe', props.containerRecipe, props, ['parentImage', 'dockerfileTemplate', 'repository']);
+    this.repository = props.containerRecipe?.targetRepository ?? props.repository ?? new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.recipe = new ContainerRecipe(this, 'Recipe', {
+    this.recipe = props.containerRecipe ?? new ContainerRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
       targetRepository: this.repository,
       dockerfileTemplate: props.dockerfileTemplate,

@@ -27,7 +27,7 @@ import { generateResourceName, shownValue } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
- * `shellScript`; they run in that order.
+ * `shellScript` (or a recipe of your own with components); they run in that order.
  */
 export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
@@ -36,6 +36,18 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default - the latest Amazon Linux 2023 (x86_64) AMI, via its AWS-managed image
    */
   readonly parentImage?: ParentImage;
+
+  /**
+   * Your own image recipe, created in this app, instead of the one the pattern creates: for the
+   * recipe settings the pattern leaves at their defaults (block devices, user data, working
+   * directory, AMI tags, name, version). `parentImage`, which shapes the created one, must be left
+   * out. The components of `components`, `document` and `shellScript` run after the recipe's own,
+   * and none of them is needed when the recipe has components. The lifecycle policy counts every
+   * image of the recipe, whichever pipeline built it.
+   *
+   * @default - a new one from `parentImage`
+   */
+  readonly imageRecipe?: ImageRecipe;
 
   /**
    * Your own distribution configuration, created in this app, instead of the one the pattern
@@ -110,9 +122,12 @@ export class GoldenAmiPipeline extends Construct {
   /** Names this class to property injectors (`PropertyInjectors`, `App`'s `propertyInjectors`). */
   public static readonly PROPERTY_INJECTION_ID = 'cdk-imagebuilder.GoldenAmiPipeline';
 
-  /** The components the recipe runs, including those made from `document` and `shellScript`. */
+  /**
+   * The components the recipe runs, in order: those of an `imageRecipe` of your own, then those of
+   * `components`, then those made from `document` and `shellScript`.
+   */
   public readonly components: RecipeComponent[];
-  /** The recipe the pipeline builds. */
+  /** The recipe the pipeline builds: the pattern's, or your `imageRecipe`. */
   public readonly recipe: ImageRecipe;
   /** The bucket the build instances write their logs to; none with an `infrastructureConfiguration` of your own that has none. */
   public readonly logBucket?: s3.IBucket;
@@ -159,7 +174,8 @@ export class GoldenAmiPipeline extends Construct {
     const ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
     this.ssmParameterName = props.distributionConfiguration ? undefined : ssmParameterName;
 
-    this.recipe = new ImageRecipe(this, 'Recipe', {
+    rejectPropsReplacedBy(this, 'imageRecipe', props.imageRecipe, props, ['parentImage']);
+    this.recipe = props.imageRecipe ?? new ImageRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     });
     this.components = addPatternComponents(this, this.recipe, props);

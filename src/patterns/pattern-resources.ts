@@ -45,24 +45,28 @@ function patternPlatform(scope: Construct, given: Platform | undefined, ofParent
 /** What a pattern's recipe (image or container) offers for its components. */
 interface PatternRecipe {
   readonly platform?: Platform;
+  readonly components: RecipeComponent[];
   addComponent(component: IComponent, parameters?: { [name: string]: string }): void;
 }
 
 /**
- * Adds a pattern's components to its recipe, which is made first: its parent image tells the
- * platform of the components the pattern makes from `document` and `shellScript`.
+ * Adds a pattern's components to its recipe, which is made (or given) first: its parent image
+ * tells the platform of the components the pattern makes from `document` and `shellScript`.
+ * Returns all the recipe's components, those it had already first.
  */
 export function addPatternComponents(scope: Construct, recipe: PatternRecipe, props: PipelinePatternProps): RecipeComponent[] {
-  const components = patternComponents(scope, { ...props, platform: patternPlatform(scope, props.platform, recipe.platform) });
+  const platform = patternPlatform(scope, props.platform, recipe.platform);
+  const components = patternComponents(scope, { ...props, platform }, recipe.components.length > 0);
   components.forEach(({ component, parameters }) => recipe.addComponent(component, parameters));
-  return components;
+  return recipe.components;
 }
 
 /**
  * The recipe components of a pattern: the given components, then a component made from the
- * document, then one made from the shell script. At least one source is needed.
+ * document, then one made from the shell script. At least one source is needed, unless a recipe
+ * of the user's own has components already.
  */
-function patternComponents(scope: Construct, sources: PatternComponentSources): RecipeComponent[] {
+function patternComponents(scope: Construct, sources: PatternComponentSources, recipeHasComponents: boolean): RecipeComponent[] {
   if (sources.shellScript !== undefined && !Token.isUnresolved(sources.shellScript) && sources.shellScript.trim() === '') {
     throw validationError('shellScript must have a command, got an empty script; leave shellScript out to build from components or document', scope);
   }
@@ -79,8 +83,9 @@ function patternComponents(scope: Construct, sources: PatternComponentSources): 
       }),
     });
   }
-  if (components.length === 0) {
-    throw validationError('a pipeline needs something to build: give components, document or shellScript, got none of them', scope);
+  if (components.length === 0 && !recipeHasComponents) {
+    throw validationError('a pipeline needs something to build: give components, document or shellScript, got none of them ' +
+      '(or a recipe of your own that has components)', scope);
   }
   return components;
 }

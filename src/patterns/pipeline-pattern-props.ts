@@ -14,7 +14,7 @@ import { ShareWithOptions } from '../sharing';
 
 /**
  * What the pipeline patterns have in common. Give at least one of `components`, `document` and
- * `shellScript`; they run in that order.
+ * `shellScript` (or a recipe of your own with components); they run in that order.
  */
 export interface PipelinePatternProps {
   /**
@@ -193,8 +193,8 @@ export interface PipelinePatternProps {
 
   /**
    * Share the recipe, the components of this app it runs (those made from `document` and
-   * `shellScript`, and those given in `components`; one added later with `recipe.addComponent`
-   * needs its own `shareWith`), and the images: AMIs through launch permissions, container images
+   * `shellScript`, those given in `components` and those a recipe of your own has already; one
+   * added later with `recipe.addComponent` needs its own `shareWith`), and the images: AMIs through launch permissions, container images
    * through the repository's policy (pull only).
    *
    * @default - not shared

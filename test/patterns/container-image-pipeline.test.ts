@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as yaml from 'yaml';
 import {
-  Component, ContainerImagePipeline, ContainerParentImage, DistributionConfiguration, DockerfileTemplate, InfrastructureConfiguration,
-  PipelineSchedule, Platform,
+  Component, ComponentData, ContainerImagePipeline, ContainerParentImage, ContainerRecipe, DistributionConfiguration, DockerfileTemplate,
+  InfrastructureConfiguration, PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { logicalIdOf } from '../helpers/logical-ids';
@@ -345,6 +345,102 @@ describe('ContainerImagePipeline', () => {
   test('fails without anything to build', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', {}))
       .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
+  });
+
+  describe('a container recipe of your own', () => {
+    const linuxComponent = (id: string) => new Component(stack, id, {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScript('dnf install -y jq'),
+    });
+
+    test('replaces the created recipe and repository: images go to its target repository, the pattern\'s components run after its own', () => {
+      const targetRepository = new ecr.Repository(stack, 'Images', { repositoryName: 'web', imageTagMutability: ecr.TagMutability.IMMUTABLE });
+      const tools = linuxComponent('Tools');
+      const containerRecipe = new ContainerRecipe(stack, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository,
+        components: [{ component: tools }],
+        workingDirectory: '/opt/build',
+        recipeVersion: '2.0.0',
+      });
+      const web = new ContainerImagePipeline(stack, 'Web', { containerRecipe, shellScript: 'dnf install -y nginx', regions: ['us-east-1', 'eu-west-1'] });
+
+      expect(web.recipe).toBe(containerRecipe);
+      expect(web.repository).toBe(targetRepository);
+      expect(web.components.map((c) => c.component)).toEqual([tools, web.components[1].component]);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::ImageBuilder::ContainerRecipe', 1);
+      template.resourceCountIs('AWS::ECR::Repository', 1);
+      template.hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
+        Components: [
+          { ComponentArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(tools), 'Name'] }])]) }) },
+          { ComponentArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^WebShellComponent'), 'Name'] }])]) }) },
+        ],
+        WorkingDirectory: '/opt/build',
+        Version: '2.0.0',
+      });
+      template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        ContainerRecipeArn: { 'Fn::GetAtt': [logicalIdOf(containerRecipe), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+        Distributions: [
+          Match.objectLike({ Region: 'us-east-1', ContainerDistributionConfiguration: Match.objectLike({ TargetRepository: { RepositoryName: { Ref: logicalIdOf(targetRepository) }, Service: 'ECR' } }) }),
+          Match.objectLike({ Region: 'eu-west-1', ContainerDistributionConfiguration: Match.objectLike({ TargetRepository: { RepositoryName: 'web', Service: 'ECR' } }) }),
+        ],
+      });
+      template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+        ResourceSelection: { Recipes: [{ Name: { 'Fn::GetAtt': [logicalIdOf(containerRecipe), 'Name'] }, SemanticVersion: 'x.x.x' }] },
+      });
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('with components of its own, needs no components, document or shell script', () => {
+      const containerRecipe = new ContainerRecipe(stack, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository: new ecr.Repository(stack, 'Images'),
+        components: [{ component: linuxComponent('Tools') }],
+      });
+      expect(new ContainerImagePipeline(stack, 'Web', { containerRecipe }).components).toHaveLength(1);
+    });
+
+    test('fails with parentImage, dockerfileTemplate or repository, which it replaces', () => {
+      const targetRepository = new ecr.Repository(stack, 'Images');
+      const containerRecipe = new ContainerRecipe(stack, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository,
+      });
+      expect(() => new ContainerImagePipeline(stack, 'Web', {
+        containerRecipe, shellScript: 'echo hi', repository: targetRepository, dockerfileTemplate: DockerfileTemplate.fromInline(DOCKERFILE),
+      })).toThrow('containerRecipe of your own replaces what parentImage, dockerfileTemplate, repository would shape, ' +
+        'got dockerfileTemplate, repository too: leave them out, as the pattern would not apply them, and set up your containerRecipe as you need it');
+    });
+
+    test('shareWith shares its own components and lets the accounts pull from its target repository', () => {
+      const tools = linuxComponent('Tools');
+      const containerRecipe = new ContainerRecipe(stack, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository: new ecr.Repository(stack, 'Images'),
+        components: [{ component: tools }],
+      });
+      const web = new ContainerImagePipeline(stack, 'Web', { containerRecipe, shareWith: { accounts: ['111111111111'] } });
+
+      const template = Template.fromStack(stack);
+      expect(sharedPrincipals(template)).toEqual({
+        [logicalIdOf(containerRecipe)]: ['111111111111'],
+        [logicalIdOf(tools)]: ['111111111111'],
+      });
+      expect(web.repository).toBe(containerRecipe.targetRepository);
+      template.hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryPolicyText: {
+          Statement: [{
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] } },
+          }],
+        },
+      });
+    });
   });
 
   test('images with lifecycleExcludeImageTags are kept out of the lifecycle policy', () => {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,10 +8,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ComponentDocument, ComponentPhaseName, ComponentStep, DistributionConfiguration,
-  GoldenAmiPipeline, Image,
+  AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, DistributionConfiguration,
+  GoldenAmiPipeline, Image, ImageRecipe,
   InfrastructureConfiguration, ParentImage,
-  PipelineSchedule, Platform,
+  PipelineSchedule, Platform, RecipeBlockDevice,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { logicalIdOf } from '../helpers/logical-ids';
@@ -527,6 +527,94 @@ describe('GoldenAmiPipeline', () => {
   test('fails without anything to build', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', {}))
       .toThrow(/a pipeline needs something to build: give components, document or shellScript, got none of them/);
+  });
+
+  describe('an image recipe of your own', () => {
+    const linuxComponent = (id: string) => new Component(stack, id, {
+      platform: Platform.LINUX,
+      data: ComponentData.fromShellScript('dnf install -y jq'),
+    });
+
+    test('replaces the created recipe: its settings reach the pipeline, and the pattern\'s components run after its own', () => {
+      const hardening = linuxComponent('Hardening');
+      const imageRecipe = new ImageRecipe(stack, 'Base', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.UBUNTU_22_04),
+        components: [{ component: hardening }],
+        blockDevices: [RecipeBlockDevice.ebs('/dev/sda1', { volumeSize: Size.gibibytes(64) })],
+        userDataOverride: ec2.UserData.custom('#!/bin/bash\nsnap install amazon-ssm-agent --classic'),
+        workingDirectory: '/opt/build',
+        amiTags: { Team: 'platform' },
+      });
+      const golden = new GoldenAmiPipeline(stack, 'Golden', { imageRecipe, shellScript: 'apt-get install -y nginx' });
+
+      expect(golden.recipe).toBe(imageRecipe);
+      expect(golden.components.map((c) => c.component)).toEqual([hardening, golden.components[1].component]);
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::ImageBuilder::ImageRecipe', 1);
+      template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+        Components: [
+          { ComponentArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(hardening), 'Name'] }])]) }) },
+          { ComponentArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^GoldenShellComponent'), 'Name'] }])]) }) },
+        ],
+        BlockDeviceMappings: [Match.objectLike({ DeviceName: '/dev/sda1', Ebs: Match.objectLike({ VolumeSize: 64 }) })],
+        AdditionalInstanceConfiguration: Match.objectLike({ UserDataOverride: Match.anyValue() }),
+        WorkingDirectory: '/opt/build',
+        AmiTags: { Team: 'platform' },
+      });
+      template.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        ImageRecipeArn: { 'Fn::GetAtt': [logicalIdOf(imageRecipe), 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+        ResourceSelection: { Recipes: [{ Name: { 'Fn::GetAtt': [logicalIdOf(imageRecipe), 'Name'] }, SemanticVersion: 'x.x.x' }] },
+      });
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('with components of its own, needs no components, document or shell script', () => {
+      const imageRecipe = new ImageRecipe(stack, 'Base', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: linuxComponent('Tools') }],
+      });
+      const golden = new GoldenAmiPipeline(stack, 'Golden', { imageRecipe });
+      expect(golden.components).toHaveLength(1);
+      Template.fromStack(stack).resourceCountIs('AWS::ImageBuilder::Component', 1);
+    });
+
+    test('fails without anything to build when it has no components either', () => {
+      const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { imageRecipe }))
+        .toThrow('a pipeline needs something to build: give components, document or shellScript, got none of them (or a recipe of your own that has components)');
+    });
+
+    test('fails with parentImage, which it replaces', () => {
+      const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', {
+        imageRecipe, shellScript: 'echo hi', parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.UBUNTU_22_04),
+      })).toThrow('imageRecipe of your own replaces what parentImage would shape, got parentImage too: ' +
+        'leave it out, as the pattern would not apply it, and set up your imageRecipe as you need it');
+    });
+
+    test('shareWith shares its own components of this app too, and leaves AWS-managed ones alone', () => {
+      const tools = linuxComponent('Tools');
+      const imageRecipe = new ImageRecipe(stack, 'Base', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateOs', { platform: Platform.LINUX }) }, { component: tools }],
+      });
+      const golden = new GoldenAmiPipeline(stack, 'Golden', { imageRecipe, shellScript: 'echo hi', shareWith: { accounts: ['111111111111'] } });
+
+      expect(sharedPrincipals(Template.fromStack(stack))).toEqual({
+        [logicalIdOf(imageRecipe)]: ['111111111111'],
+        [logicalIdOf(tools)]: ['111111111111'],
+        [logicalIdOf(golden.components[2].component as Component)]: ['111111111111'],
+      });
+    });
+
+    test("the components made from a script take the recipe's platform", () => {
+      const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL) });
+      const golden = new GoldenAmiPipeline(stack, 'Golden', { imageRecipe, shellScript: 'Write-Host hi' });
+      expect((golden.components[0].component as Component).platform).toBe(Platform.WINDOWS);
+    });
   });
 
   test("an Image the pattern's pipeline builds for the stack, tagged, is kept out of the lifecycle policy", () => {
