@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnWorkflow } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -155,8 +155,8 @@ export interface WorkflowProps {
   /**
    * Check the document at synth time when its content is known (inline, object or local file):
    * YAML syntax, `schemaVersion`, the `parameters` list and the `steps` list (names, actions,
-   * `onFailure`, `rollbackEnabled`, `timeoutSeconds`). Turn it off only for a document that Image
-   * Builder accepts and the check does not.
+   * `onFailure`, `rollbackEnabled`, `timeoutSeconds`), with a warning for an action the user guide
+   * does not list. Turn it off only for a document that Image Builder accepts and the check does not.
    *
    * @default true
    */
@@ -637,13 +637,8 @@ export class Workflow extends WorkflowBase {
     const data = props.data.bind(this);
     if (data.documentText !== undefined) {
       const checked = checkWorkflowDocument(data.documentText, props.workflowType);
-      if (props.validateDocument !== false && checked.errors.length > 0) {
-        const where = data.documentSource ? ` '${data.documentSource}'` : '';
-        const count = checked.errors.length;
-        throw validationError(
-          `workflow document${where} has ${count} error${count > 1 ? 's' : ''}:\n` +
-          checked.errors.map((e) => `  - ${e}`).join('\n') +
-          '\n(set validateDocument: false to skip this check for a document Image Builder accepts)', this);
+      if (props.validateDocument !== false) {
+        reportDocumentFindings(this, checked, data.documentSource);
       }
       // A document with errors (kept only under validateDocument: false) may declare parameters
       // the check could not read: its list is unknown rather than what the check found.
@@ -733,6 +728,8 @@ function resolveWorkflowImport(scope: Construct, attrs: WorkflowAttributes): Omi
 /** The result of checking a workflow document. */
 interface CheckedWorkflowDocument {
   readonly errors: string[];
+  /** What the service may accept though this check cannot confirm it, such as an action the user guide does not list. */
+  readonly warnings: string[];
   /** The declared parameters, when the document parses far enough to tell. */
   readonly parameters?: WorkflowParameterDeclaration[];
 }
@@ -797,13 +794,14 @@ function checkWorkflowDocument(text: string, workflowType?: WorkflowType): Check
   try {
     document = yaml.parse(text);
   } catch (e) {
-    return { errors: [`is not valid YAML: ${(e as Error).message.split('\n')[0]}`] };
+    return { errors: [`is not valid YAML: ${(e as Error).message.split('\n')[0]}`], warnings: [] };
   }
   if (!isMap(document)) {
-    return { errors: [`must be a mapping with schemaVersion and steps, got ${describe(document)}`] };
+    return { errors: [`must be a mapping with schemaVersion and steps, got ${describe(document)}`], warnings: [] };
   }
 
   const errors: string[] = [];
+  const warnings: string[] = [];
   if (document.schemaVersion === undefined) {
     errors.push(`schemaVersion must be ${SCHEMA_VERSION}, got none`);
   } else if (String(document.schemaVersion) !== SCHEMA_VERSION && document.schemaVersion !== 1) {
@@ -812,8 +810,8 @@ function checkWorkflowDocument(text: string, workflowType?: WorkflowType): Check
   const parameters = checkParameters(document.parameters, errors);
   // A workflowType known only at deployment (a token) skips the stage checks.
   const stage = Object.values(WorkflowType).includes(workflowType as WorkflowType) ? workflowType : undefined;
-  checkSteps(document.steps, stage, errors);
-  return { errors, parameters };
+  checkSteps(document.steps, stage, errors, warnings);
+  return { errors, warnings, parameters };
 }
 
 function checkParameters(value: unknown, errors: string[]): WorkflowParameterDeclaration[] | undefined {
@@ -887,7 +885,7 @@ function checkParameterDefault(name: string, parameterType: WorkflowParameterTyp
   }
 }
 
-function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: string[]): void {
+function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: string[], warnings: string[]): void {
   if (!Array.isArray(value) || value.length === 0) {
     errors.push(`steps must be a non-empty list of steps, got ${describe(value)}`);
     return;
@@ -924,6 +922,9 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
       errors.push(`${where} must have an action, e.g. LaunchInstance or CreateImage, got ${describe(step.action)}`);
     } else {
       actions.push({ name, action });
+      if (!(action in MAX_TIMEOUT_SECONDS)) {
+        warnings.push(unlistedActionWarning(where, action));
+      }
       const stages = ACTION_STAGES[action];
       if (stage !== undefined && stages !== undefined && !stages.includes(stage)) {
         errors.push(`${where} action ${action} is allowed only in ${stages.join(' or ')} workflows, got a ${stage} workflow`);
@@ -955,6 +956,33 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
         `got ${amiSteps.join(', ')}`);
     }
   }
+}
+
+/** Fails synthesis on document errors; warnings (what Image Builder may accept) become construct warnings. */
+function reportDocumentFindings(scope: Construct, checked: CheckedWorkflowDocument, source: string | undefined): void {
+  const where = source ? ` '${source}'` : '';
+  const count = checked.errors.length;
+  if (count > 0) {
+    throw validationError(
+      `workflow document${where} has ${count} error${count > 1 ? 's' : ''}:\n` +
+      checked.errors.map((e) => `  - ${e}`).join('\n') +
+      '\n(set validateDocument: false to skip this check for a document Image Builder accepts)', scope);
+  }
+  for (const warning of checked.warnings) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:workflowDocument', `workflow document${where}: ${warning}`);
+  }
+}
+
+/**
+ * An action the user guide does not list may be one Image Builder added since, so it only warns;
+ * one that differs from a listed action only in case is most likely a typo of it.
+ */
+function unlistedActionWarning(where: string, action: string): string {
+  const listed = Object.keys(MAX_TIMEOUT_SECONDS);
+  const sameIgnoringCase = listed.find((known) => known.toLowerCase() === action.toLowerCase());
+  return `${where} action '${action}' is not one the Image Builder user guide lists` +
+    (sameIgnoringCase ? `; did you mean '${sameIgnoringCase}'? Action names are case-sensitive` : ` (${listed.join(', ')})`) +
+    '; if Image Builder has added it since, set validateDocument: false to skip the check';
 }
 
 /** A duration in whole hours, or days when longer than a day. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnWorkflow } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -824,6 +824,29 @@ describe('Workflow', () => {
         expect(() => newWorkflowWithSteps(workflowType, [{ name: 'Launch', action: 'LaunchInstance' }, { name: 'Restricted', action }]))
           .toThrow(`step 'Restricted' action ${action} is allowed only in ${allowed} workflows, got a ${workflowType} workflow`);
       });
+
+    test('warns, naming the listed actions, about an action the user guide does not list, which Image Builder may have added since', () => {
+      newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Launch', action: 'LaunchInstance' }, { name: 'Snapshot', action: 'SnapshotVolumes' }]);
+      const warnings = Annotations.fromStack(stack).findWarning('/Stack/Workflow', Match.anyValue()).map((w) => w.entry.data);
+      expect(warnings).toEqual([expect.stringMatching(
+        "^workflow document: step 'Snapshot' action 'SnapshotVolumes' is not one the Image Builder user guide lists \\(ApplyImageConfigurations, " +
+        '.*WaitForSSMAgent\\); if Image Builder has added it since, set validateDocument: false to skip the check \\[ack: cdk-imagebuilder:workflowDocument\\]$')]);
+      expectSynthesizesCleanly();
+    });
+
+    test('warns about an action that differs from a listed one only in case, naming that one', () => {
+      newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Launch', action: 'launchInstance' }]);
+      Annotations.fromStack(stack).hasWarning('/Stack/Workflow',
+        "workflow document: step 'Launch' action 'launchInstance' is not one the Image Builder user guide lists; did you mean 'LaunchInstance'? " +
+        'Action names are case-sensitive; if Image Builder has added it since, set validateDocument: false to skip the check ' +
+        '[ack: cdk-imagebuilder:workflowDocument]');
+    });
+
+    test('gives no warning for the listed actions, nor for an unlisted one with validateDocument: false', () => {
+      TIMEOUT_MAXIMA.forEach(([action, , workflowType]) => newWorkflowWithSteps(workflowType, [{ name: 'Listed', action }], action));
+      newWorkflow({ data: documentWithSteps({ name: 'Snapshot', action: 'SnapshotVolumes' }), validateDocument: false }, 'Unchecked');
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
 
     test('fails when a workflow distributes both container images and AMIs', () => {
       expect(() => newWorkflowWithSteps(WorkflowType.DISTRIBUTION, [
