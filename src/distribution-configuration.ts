@@ -13,10 +13,12 @@ import {
 } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
+import { statementsAllowing } from './private/policy-principals';
 import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType,
   generateResourceName,
+  shownValue,
   validateAccountId,
   validateContainerTags,
   validateOrganizationArn,
@@ -299,9 +301,10 @@ export interface AmiDistribution {
   readonly amiDescription?: string;
 
   /**
-   * The customer managed key that encrypts the AMI's snapshots in this region. When
-   * `targetAccountIds` are given and the key was created in this app, its key policy allows those
-   * accounts to use it; for any other key, a warning says what to add to its policy.
+   * The customer managed key that encrypts the AMI's snapshots in this region. When the key was
+   * created in this app, its key policy allows the `targetAccountIds` (which copy the AMI) and the
+   * accounts, organizations and units of the launch permissions (which launch it) to use it; for
+   * any other key, a warning says what to add to its policy.
    *
    * @default - the encryption of the source AMI
    */
@@ -570,7 +573,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
         'put all AMI settings of a region in one distribution', this);
     }
     validateAmiDistribution(this, region, distribution);
-    this.allowTargetAccountsToUseKey(region, distribution);
+    this.allowAccountsToUseKey(region, distribution);
     if (distribution.launchPermissionPublic) {
       Annotations.of(this).addWarningV2('cdk-imagebuilder:publicAmi',
         `the AMI distributed to ${regionPhrase(this, region)} is public (launchPermissionPublic): every AWS account can launch it and read ` +
@@ -605,28 +608,36 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
   }
 
   /**
-   * Target accounts copy the AMI as themselves, so they need the key of the region. A key created in
-   * this app gets the statement in its policy; for any other key, the user is told what to add.
+   * Target accounts copy the AMI as themselves, and the accounts, organizations and units with
+   * launch permissions launch it as themselves: each needs the key of the region. A key created in
+   * this app gets the statements in its policy; for any other key, the user is told what to add.
    */
-  private allowTargetAccountsToUseKey(region: string, distribution: AmiDistribution): void {
+  private allowAccountsToUseKey(region: string, distribution: AmiDistribution): void {
     const key = distribution.amiKmsKey;
-    const accounts = distribution.targetAccountIds ?? [];
-    if (!key || accounts.length === 0) {
+    const users = {
+      accounts: [...new Set([...distribution.targetAccountIds ?? [], ...distribution.launchPermissionAccountIds ?? []])],
+      organizationArns: distribution.launchPermissionOrganizationArns,
+      organizationalUnitArns: distribution.launchPermissionOrganizationalUnitArns,
+    };
+    const statements = statementsAllowing(users, CROSS_ACCOUNT_KEY_ACTIONS, ['*']);
+    if (!key || statements.length === 0) {
       return;
     }
-    const statement = new iam.PolicyStatement({
-      principals: accounts.map((account) => new iam.AccountPrincipal(account)),
-      actions: CROSS_ACCOUNT_KEY_ACTIONS,
-      resources: ['*'],
-    });
-    if (isCreatedInApp(key) && key.addToResourcePolicy(statement).statementAdded) {
+    const added = isCreatedInApp(key) && statements.every((statement) => key.addToResourcePolicy(statement).statementAdded);
+    if (added) {
       return;
     }
+    const organizations = [...users.organizationArns ?? [], ...users.organizationalUnitArns ?? []];
+    const accountStatement = users.accounts.length > 0
+      ? [JSON.stringify({ Effect: 'Allow', Principal: { AWS: users.accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' })]
+      : [];
+    const organizationStatements = organizations.length > 0
+      ? [`statements that allow the same to every principal ('*') on the condition aws:PrincipalOrgID or aws:PrincipalOrgPaths for ${organizations.map(shownValue).join(', ')}`]
+      : [];
     Annotations.of(this).addWarningV2('cdk-imagebuilder:amiKmsKey',
       `amiKmsKey of ${regionPhrase(this, region)} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
-      `the target accounts ${accounts.join(', ')} copy the AMI and need the key, so add the statement ` +
-      JSON.stringify({ Effect: 'Allow', Principal: { AWS: accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' }) +
-      ' to its policy, or the distribution fails');
+      'the target accounts copy the AMI, and those with launch permissions launch it, with the key, so add ' +
+      `${[...accountStatement, ...organizationStatements].join(' and ')} to its policy, or the distribution fails or the AMI cannot be launched there`);
   }
 
   private renderDistributions(): CfnDistributionConfiguration.DistributionProperty[] {

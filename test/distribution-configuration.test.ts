@@ -329,6 +329,49 @@ describe('warnings and key policies', () => {
     expectValidAndNagClean();
   });
 
+  test('a key created in this app lets the accounts, organizations and units with launch permissions launch the AMI, without a warning', () => {
+    const org = 'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5';
+    const unit = 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111';
+    ami({
+      amiKmsKey: key(),
+      targetAccountIds: ['111111111111'],
+      launchPermissionAccountIds: ['111111111111', '222222222222'],
+      launchPermissionOrganizationArns: [org],
+      launchPermissionOrganizationalUnitArns: [unit],
+    });
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'));
+    const root = (account: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] });
+    expect(resource.Properties.KeyPolicy.Statement.slice(1)).toEqual([
+      { Effect: 'Allow', Principal: { AWS: [root('111111111111'), root('222222222222')] }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: CROSS_ACCOUNT_KEY_ACTIONS,
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: CROSS_ACCOUNT_KEY_ACTIONS,
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/*/ou-ab12-11111111/*'] } },
+      },
+    ]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    expectValidAndNagClean();
+  });
+
+  test('an imported key with launch permissions for an organization gets a warning that names it', () => {
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    ami({ amiKmsKey: imported, launchPermissionOrganizationArns: ['arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5'] });
+    Annotations.fromStack(stack).hasWarning('/Stack/Dist', Match.stringLikeRegexp(
+      '^amiKmsKey of region us-east-1 .*key/1234abcd.* was not created in this app, so its key policy is left as it is: ' +
+      'the target accounts copy the AMI, and those with launch permissions launch it, with the key, so add statements that allow the same ' +
+      "to every principal \\('\\*'\\) on the condition aws:PrincipalOrgID or aws:PrincipalOrgPaths for " +
+      "'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5' to its policy, or the distribution fails or the AMI cannot be launched there"));
+  });
+
   test('a key without target accounts keeps its policy', () => {
     const amiKey = key();
     ami({ amiKmsKey: amiKey });

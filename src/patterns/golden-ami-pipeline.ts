@@ -94,7 +94,7 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * The customer managed key that encrypts the AMI's snapshots. A key serves one region, so this
    * needs `regions` to name one region (or be left out): the key's. A key created in this app lets
-   * `targetAccountIds` use it to copy the AMI.
+   * `targetAccountIds` use it to copy the AMI, and the principals of `shareWith` to launch it.
    *
    * @default - the encryption of the parent image's snapshots
    */

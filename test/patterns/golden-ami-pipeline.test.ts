@@ -492,6 +492,18 @@ describe('GoldenAmiPipeline', () => {
     expectNoNagErrors(stack);
   });
 
+  test('shared AMIs encrypted with a key of this app: the accounts and organizations of shareWith may use the key to launch them', () => {
+    const key = new kms.Key(stack, 'AmiKey', { enableKeyRotation: true });
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', amiKmsKey: key, shareWith: { accounts: ['333333333333'], organizationArns: [ORG] } });
+    const keyStatements = Template.fromStack(stack).findResources('AWS::KMS::Key')[logicalIdOf(key)].Properties.KeyPolicy.Statement;
+    expect(keyStatements.slice(1).map((st: any) => [st.Principal, st.Condition])).toEqual([
+      [{ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:root']] } }, undefined],
+      [{ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }],
+    ]);
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
   test('copies to other accounts in every region', () => {
     new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], targetAccountIds: ['111111111111'] });
     const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
