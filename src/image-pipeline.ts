@@ -608,7 +608,7 @@ export class ImagePipeline extends ImagePipelineBase {
     props.schedule?._validate(this);
     const imageScanningConfiguration = renderScanning(this, props, props.containerRecipe, 'pipelines');
 
-    this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe);
+    this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe, props);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
     validateLogGroupName(this, 'imageLogGroup', props.imageLogGroup);

@@ -552,7 +552,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   }
   validateTestTimeout(image, props.imageTestsEnabled, props.imageTestsTimeout);
   const recipe = (props.imageRecipe ?? props.containerRecipe)!;
-  const infrastructureConfiguration = buildInfrastructure(image, props.infrastructureConfiguration, props.containerRecipe);
+  const infrastructureConfiguration = buildInfrastructure(image, props.infrastructureConfiguration, props.containerRecipe, props);
   allowComponentFileReads(image, recipe, infrastructureConfiguration);
   validateInstanceArchitecture(image, props.imageRecipe, infrastructureConfiguration);
   validateLogGroupName(image, 'logGroup', props.logGroup);

@@ -531,22 +531,26 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * profile) is left alone, with a warning that says what to grant.
    *
    * With `parentRepository` (a parent image in a private ECR repository), the role may also pull
-   * from that repository.
+   * from that repository. With `scanningRepository` (image scanning on), it may also push to and
+   * pull from that one: the build pushes the copy of the image that Amazon Inspector scans there.
+   * Pipelines and images that build a container recipe of this app call this themselves.
    *
    * Fails when IMDSv2 is required with a hop limit below 2: the container could not read instance
    * metadata and the build would fail.
    *
    * @param targetRepository the repository the build pushes its image to
    * @param parentRepository the private ECR repository the parent image comes from
+   * @param scanningRepository the repository the build pushes the copy to that is scanned
    */
-  public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository): void {
+  public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository, scanningRepository?: ecr.IRepository): void {
     if (this.imdsv2Required && !Token.isUnresolved(this.hopLimit) && this.hopLimit < CONTAINER_BUILD_MIN_HOP_LIMIT) {
       throw validationError(
         `httpPutResponseHopLimit must be at least ${CONTAINER_BUILD_MIN_HOP_LIMIT} for container builds when IMDSv2 is required, ` +
         `got ${this.hopLimit}`, this);
     }
     if (targetRepository) {
-      this.allowRepositoryPullPush(targetRepository);
+      this.allowRepositoryPullPush(scanningRepository && scanningRepository !== targetRepository
+        ? [targetRepository, scanningRepository] : [targetRepository]);
       if (parentRepository && parentRepository !== targetRepository) {
         this.allowRepositoryPull(parentRepository);
       }
@@ -562,21 +566,23 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * as the AWS-managed container build policy allows ("get an Image Builder component or container
    * recipe"); which recipe is not known here, so any of this account and region.
    */
-  private allowRepositoryPullPush(repository: ecr.IRepository): void {
+  private allowRepositoryPullPush(repositories: ecr.IRepository[]): void {
     const recipes = Stack.of(this).formatArn({ service: 'imagebuilder', resource: 'container-recipe', resourceName: '*' });
+    const arns = repositories.map((repository) => repository.repositoryArn);
     const added = this.addToInstanceRole(
-      new iam.PolicyStatement({ actions: ECR_PULL_PUSH_ACTIONS, resources: [repository.repositoryArn] }),
+      new iam.PolicyStatement({ actions: ECR_PULL_PUSH_ACTIONS, resources: arns }),
       new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       new iam.PolicyStatement({ actions: ['imagebuilder:GetContainerRecipe'], resources: [recipes] }));
     if (added) {
       this.suppressOwnPolicyWildcards(['Resource::*'],
-        'ecr:GetAuthorizationToken has no resource-level permissions; the push and pull actions are scoped to the target repository');
+        'ecr:GetAuthorizationToken has no resource-level permissions; the push and pull actions are scoped to the target repository ' +
+        '(and the image scanning repository)');
       this.suppressOwnPolicyWildcards([{ regex: '/^Resource::arn:<AWS::Partition>:imagebuilder:.*:container-recipe\\/\\*$/' }],
         'build instances read the container recipe they build, which the infrastructure configuration does not know; ' +
         'the wildcard is limited to container recipes of this account and region');
     } else {
       this.warnRoleNotChanged('containerBuildsRepository',
-        `pull and push on ${repository.repositoryArn} (${ECR_PULL_PUSH_ACTIONS.join(', ')}), ecr:GetAuthorizationToken ` +
+        `pull and push on ${arns.join(' and ')} (${ECR_PULL_PUSH_ACTIONS.join(', ')}), ecr:GetAuthorizationToken ` +
         'and imagebuilder:GetContainerRecipe');
     }
   }

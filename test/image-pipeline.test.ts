@@ -161,6 +161,31 @@ describe('ImagePipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test.each([
+    ['scanning on, in the repository Image Builder scans in by default', { imageScanningEnabled: true }, 'image-builder-image-scanning-repository'],
+    ['scanning off', { imageScanningEnabled: false }, undefined],
+    ['scanning left at its default, off', {}, undefined],
+  ])('a container pipeline with %s: the build instances may push the scanned copy there, and nowhere else', (_, scanning, scanningRepository) => {
+    const repository = new ecr.Repository(stack, 'Repo');
+    const containerRecipe = new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+      targetRepository: repository,
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    });
+    newPipeline({ containerRecipe, ...scanning });
+
+    const pushes = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('ecr:PutImage'));
+    expect(pushes.map((st: any) => st.Resource)).toEqual([scanningRepository === undefined
+      ? { 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] }
+      : [
+        { 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:us-east-1:123456789012:repository/${scanningRepository}`]] },
+      ]]);
+    expectValidTemplate(stack);
+  });
+
   test('workflows get an execution role with the managed workflow policy, suppressed in cdk-nag with its reason', () => {
     const pipeline = newPipeline({
       workflows: [

@@ -221,9 +221,15 @@ describe('Image', () => {
     const scans = new ecr.Repository(stack, 'Scans');
     const containerRecipe = containerRecipeIn(repository);
     newImage({ containerRecipe, imageScanningEnabled: true, imageScanningEcrRepository: scans, imageScanningEcrTags: ['scan'] });
-    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ImageBuilder::Image', {
       ImageScanningConfiguration: { ImageScanningEnabled: true, EcrConfiguration: { RepositoryName: { Ref: Match.stringLikeRegexp('^Scans') }, ContainerTags: ['scan'] } },
     });
+    // The build pushes the copy that is scanned to that repository.
+    const pushes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('ecr:PutImage'));
+    expect(pushes.map((st: any) => st.Resource)).toEqual([[{ 'Fn::GetAtt': [logicalIdOf(repository), 'Arn'] }, { 'Fn::GetAtt': [logicalIdOf(scans), 'Arn'] }]]);
     expectValidTemplate(stack);
   });
 

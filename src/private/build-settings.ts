@@ -42,6 +42,12 @@ export function validateTestTimeout(scope: IConstruct, testsEnabled: boolean | u
   }
 }
 
+/**
+ * Where Image Builder has the build push the copy of a container image that Amazon Inspector scans
+ * when no `imageScanningEcrRepository` is given (`EcrConfiguration`, Image Builder API).
+ */
+const DEFAULT_SCANNING_REPOSITORY = 'image-builder-image-scanning-repository';
+
 /** How an image is scanned: the props of a pipeline or an image. */
 export interface ScanningSettings {
   readonly imageScanningEnabled?: boolean;
@@ -223,19 +229,24 @@ export function allowComponentFileReads(scope: IConstruct, recipe: unknown, infr
  * Where a pipeline or image (`scope`) builds: the infrastructure configuration given, or a new one
  * with the secure defaults. For container builds, an infrastructure configuration created in this
  * app gets pull and push on the recipe's repositories (`allowContainerBuilds`), as a build could
- * not push its image without them; one from outside the app is left as it is.
+ * not push its image without them, and with `scanning` on, on the repository the build pushes the
+ * copy to that Amazon Inspector scans; one from outside the app is left as it is.
  */
 export function buildInfrastructure(
   scope: Construct, given: IInfrastructureConfiguration | undefined, containerRecipe: IContainerRecipe | undefined,
+  scanning: ScanningSettings = {},
 ): IInfrastructureConfiguration {
   const infrastructure = given ?? new InfrastructureConfiguration(scope, 'Infrastructure');
   if (!containerRecipe || !InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
     return infrastructure;
   }
   const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
+  const scanningRepository = owned && scanning.imageScanningEnabled !== undefined && scanning.imageScanningEnabled !== false
+    ? scanning.imageScanningEcrRepository ?? ecr.Repository.fromRepositoryName(scope, 'ImageScanningRepository', DEFAULT_SCANNING_REPOSITORY)
+    : undefined;
   // The pipeline's stack depends on a configuration of another stack; a grant there on a repository
   // created in yet another stack (often the pipeline's) would make that one depend on it: a cycle.
-  const elsewhere = Stack.of(infrastructure) === Stack.of(scope) ? [] : [owned?.targetRepository, owned?.parentRepository]
+  const elsewhere = Stack.of(infrastructure) === Stack.of(scope) ? [] : [owned?.targetRepository, owned?.parentRepository, scanningRepository]
     .filter((repository): repository is ecr.IRepository =>
       repository !== undefined && Resource.isOwnedResource(repository) && Stack.of(repository) !== Stack.of(infrastructure));
   if (elsewhere.length > 0) {
@@ -245,7 +256,7 @@ export function buildInfrastructure(
       'call allowContainerBuilds on it where its stack may reference them, or give its role pull and push on them yourself');
     return infrastructure;
   }
-  infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository);
+  infrastructure.allowContainerBuilds(owned?.targetRepository, owned?.parentRepository, scanningRepository);
   return infrastructure;
 }
 

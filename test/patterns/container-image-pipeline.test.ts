@@ -80,10 +80,13 @@ describe('ContainerImagePipeline', () => {
       ResourceType: 'CONTAINER_IMAGE',
       PolicyDetails: [Match.objectLike({ Filter: { Type: 'COUNT', Value: 10 } })],
     });
-    // The build instances may push to the repository.
+    // The build instances may push to the repository, and the copy that is scanned to the repository Image Builder scans in.
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const push = statements.filter((s: any) => [s.Action].flat().includes('ecr:PutImage'));
-    expect(push.map((s: any) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logicalIdOf(web.repository), 'Arn'] }]);
+    expect(push.map((s: any) => s.Resource)).toEqual([[
+      { 'Fn::GetAtt': [logicalIdOf(web.repository), 'Arn'] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:us-east-1:123456789012:repository/image-builder-image-scanning-repository']] },
+    ]]);
     expect(web.execution).toBeUndefined();
     expectValidTemplate(stack);
     expectNoNagErrors(stack);
