@@ -613,7 +613,8 @@ export class ImagePipeline extends ImagePipelineBase {
     validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
     validateLogGroupName(this, 'imageLogGroup', props.imageLogGroup);
     validateLogGroupName(this, 'pipelineLogGroup', props.pipelineLogGroup);
-    this.executionRole = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
+    const execution = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);
+    this.executionRole = execution.role;
 
     this.imageRecipe = props.imageRecipe;
     this.containerRecipe = props.containerRecipe;
@@ -648,6 +649,8 @@ export class ImagePipeline extends ImagePipelineBase {
       tags: props.tags,
     };
     this.resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
+    // A start on deploy follows the pipeline: its build must not log before the role may.
+    execution.logGrants.forEach((grant) => grant.applyBefore(this.resource));
     this.configuration = { ...pipelineProperties, timezone: props.schedule?.options.timezone, imageTags: props.imageTags };
     // The registry schema has Schedule.Timezone and ImageTags; the L1 of this aws-cdk-lib version does not.
     if (props.schedule?.options.timezone !== undefined) {

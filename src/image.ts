@@ -471,6 +471,7 @@ export class Image extends ImageBase {
       tags: props.tags,
     });
     resource.applyRemovalPolicy(removalPolicy);
+    build.executionRoleGrants?.forEach((grant) => grant.applyBefore(resource));
     if (removalPolicy === RemovalPolicy.DESTROY && build.containerRecipe) {
       allowContainerDeletion(this, build.containerRecipe, 'removalPolicy DESTROY');
     }
@@ -543,6 +544,8 @@ interface ImageBuild {
   readonly containerRecipe?: IContainerRecipe;
   readonly infrastructureConfiguration: IInfrastructureConfiguration;
   readonly executionRole?: iam.IRole;
+  /** What the image resource must wait for, as the build starts when it is created. */
+  readonly executionRoleGrants?: iam.Grant[];
 }
 
 function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
@@ -556,7 +559,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   allowComponentFileReads(image, recipe, infrastructureConfiguration);
   validateInstanceArchitecture(image, props.imageRecipe, infrastructureConfiguration);
   validateLogGroupName(image, 'logGroup', props.logGroup);
-  const executionRole = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
+  const { role: executionRole, logGrants } = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
   return {
     recipe,
     recipeArn: props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn,
@@ -564,6 +567,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
     containerRecipe: props.containerRecipe,
     infrastructureConfiguration,
     executionRole,
+    executionRoleGrants: logGrants,
     properties: {
       imageRecipeArn: props.imageRecipe?.imageRecipeArn,
       containerRecipeArn: props.containerRecipe?.containerRecipeArn,

@@ -455,6 +455,18 @@ describe('ImagePipeline', () => {
     expect(assumedBy).toEqual(['ec2.amazonaws.com']);
   });
 
+  test('the pipeline waits for the policy that lets its execution role write to the log groups, so that a start on deploy can log', () => {
+    const pipeline = newPipeline({ imageLogGroup: new logs.LogGroup(stack, 'ImageLogs', { logGroupName: '/builds/golden/images' }) });
+    pipeline.startOnDeploy();
+
+    const template = Template.fromStack(stack);
+    const [policyId] = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(pipeline.executionRole!) }]))
+      .map(([id]) => id);
+    expect(template.findResources('AWS::ImageBuilder::ImagePipeline')[logicalIdOf(pipeline)].DependsOn).toEqual(expect.arrayContaining([policyId]));
+    expectValidTemplate(stack);
+  });
+
   test('one log group outside /aws/imagebuilder/ gets an execution role, which may write to both', () => {
     const imageLogs = logs.LogGroup.fromLogGroupName(stack, 'ImageLogs', '/aws/imagebuilder/golden/images');
     const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs', { logGroupName: '/builds/golden/runs' });

@@ -468,6 +468,22 @@ describe('Image', () => {
     });
   });
 
+  test('the image, whose build starts when it is created, waits for the policy that lets its execution role write to the log group', () => {
+    const role = new iam.Role(stack, 'Given', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const created = newImage({ logGroup: new logs.LogGroup(stack, 'Logs', { logGroupName: 'builds/golden' }) });
+    const given = newImage({ logGroup: new logs.LogGroup(stack, 'MoreLogs'), executionRole: role }, 'Second');
+
+    const template = Template.fromStack(stack);
+    const policyOf = (executionRole: iam.IRole) => Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(executionRole) }]))
+      .map(([id]) => id);
+    for (const image of [created, given]) {
+      expect(policyOf(image.executionRole!)).toHaveLength(1);
+      expect(template.findResources('AWS::ImageBuilder::Image')[logicalIdOf(image)].DependsOn).toEqual(expect.arrayContaining(policyOf(image.executionRole!)));
+    }
+    expectValidTemplate(stack);
+  });
+
   test('fails for a log group name Image Builder does not take', () => {
     expect(() => newImage({ logGroup: logs.LogGroup.fromLogGroupName(stack, 'Logs', 'builds:golden') }))
       .toThrow("logGroup must be a log group whose name has 1 to 512 letters, digits and the characters - _ / . (Image Builder takes no others), got 'builds:golden'");

@@ -260,6 +260,16 @@ export function buildInfrastructure(
   return infrastructure;
 }
 
+/** The role a build runs workflows and writes logs as, and the grants the build must wait for. */
+export interface ExecutionRoleSetup {
+  readonly role?: iam.IRole;
+  /**
+   * The role's grants on the log groups: a build that starts when its resource is created (an
+   * image, or a pipeline started on deploy) must not start before they exist.
+   */
+  readonly logGrants: iam.Grant[];
+}
+
 /**
  * The role Image Builder runs workflows as and writes custom log groups with: the one given, or one
  * created with the managed workflow execution policy when workflows need it or a log group outside
@@ -268,14 +278,11 @@ export function buildInfrastructure(
  */
 export function executionRoleFor(
   scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
-): iam.IRole | undefined {
+): ExecutionRoleSetup {
   const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
   requireTrustedBy(scope, 'executionRole', given, IMAGE_BUILDER_SERVICE, 'Image Builder runs workflows and writes build logs as it');
   const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? workflowExecutionRole(scope, 'ExecutionRole') : undefined);
-  if (role) {
-    customLogGroups.forEach((group) => group.grantWrite(role));
-  }
-  return role;
+  return { role, logGrants: role ? customLogGroups.map((group) => group.grantWrite(role)) : [] };
 }
 
 /**
