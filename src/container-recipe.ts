@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnContainerRecipe, CfnContainerRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -15,6 +15,7 @@ import { ParentImage } from './parent-image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
+import { fingerprint } from './private/fingerprint';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
@@ -443,6 +444,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
   private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
+  /** The resource's properties, for `_buildFingerprint`. */
+  private readonly buildProperties: CfnContainerRecipeProps;
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
     props = injectProps(ContainerRecipe.PROPERTY_INJECTION_ID, scope, id, props);
@@ -487,7 +490,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     if (instanceImage !== undefined) {
       validateInstanceImage(this, instanceImage);
     }
-    const resource = new CfnContainerRecipe(this, 'Resource', {
+    const resource = new CfnContainerRecipe(this, 'Resource', this.buildProperties = {
       name,
       version,
       containerType: 'DOCKER',
@@ -523,6 +526,16 @@ export class ContainerRecipe extends ContainerRecipeBase {
    */
   protected _iamResourceArns(): string[] {
     return [this.containerRecipeArn];
+  }
+
+  /**
+   * A digest of what the recipe builds, its properties but tags, which changes when the recipe gets
+   * a new version; what a start on deploy in another stack watches instead of the ARN.
+   *
+   * @internal
+   */
+  public _buildFingerprint(): string {
+    return Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve({ ...this.buildProperties, tags: undefined })) });
   }
 
   /**

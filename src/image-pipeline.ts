@@ -4,13 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImagePipeline, CfnImagePipelineProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { IContainerRecipe } from './container-recipe';
+import { Construct, IConstruct } from 'constructs';
+import { ContainerRecipe, IContainerRecipe } from './container-recipe';
 import { AUTO_DELETE_IMAGES_TAG } from './custom-resources/handler/events';
 import { PipelineExecution, PipelineExecutionOptions } from './custom-resources/pipeline-execution';
 import { PipelineImageDeletion } from './custom-resources/pipeline-images';
 import { IDistributionConfiguration } from './distribution-configuration';
-import { IImageRecipe } from './image-recipe';
+import { IImageRecipe, ImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { validateLogGroupName } from './private/build-log-groups';
@@ -26,6 +26,7 @@ import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import { injectProps } from './private/property-injection';
 import { grantWorkflowExecution } from './private/service-roles';
+import { inOneStackTree } from './private/stack-trees';
 import {
   ImageBuilderResourceType, generateResourceName, nonEmptyTags,
   validateResourceName, validateTagMap, validateTextLength,
@@ -589,7 +590,7 @@ export class ImagePipeline extends ImagePipelineBase {
   /** What the default execution triggers fingerprint: the pipeline's properties and its schedule's time zone. */
   private readonly configuration: object;
   // Made on first use, as only starts on deploy need them: they hold tokens.
-  private executionTriggers?: string[];
+  private configurationFingerprint?: string;
 
   public constructor(scope: Construct, id: string, props: ImagePipelineProps) {
     props = injectProps(ImagePipeline.PROPERTY_INJECTION_ID, scope, id, props);
@@ -686,15 +687,21 @@ export class ImagePipeline extends ImagePipelineBase {
   }
 
   /**
-   * What a start on deploy watches by default: the recipe's version ARN (a changed recipe gets a
-   * new version) and a fingerprint of this pipeline's configuration.
+   * What a start on deploy (`consumer`) watches by default: the recipe's version ARN (a changed
+   * recipe gets a new version) and a fingerprint of this pipeline's configuration, but for its
+   * description and tags, which change nothing a build does. From another tree
+   * of stacks than the recipe's, the ARN would pass through an export, which CloudFormation refuses
+   * to change while it is imported: a digest of what the recipe builds takes its place.
    *
    * @internal
    */
-  public get _defaultExecutionTriggers(): string[] {
-    this.executionTriggers ??= [this._recipeArn!, Lazy.string({
-      produce: () => fingerprint(Stack.of(this).resolve(this.configuration)),
-    })];
-    return this.executionTriggers;
+  public _defaultExecutionTriggers(consumer: IConstruct): string[] {
+    this.configurationFingerprint ??= Lazy.string({
+      produce: () => fingerprint(Stack.of(this).resolve({ ...this.configuration, description: undefined, tags: undefined })),
+    });
+    const recipe = this.imageRecipe ?? this.containerRecipe;
+    const ownRecipe = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+    const recipeTrigger = ownRecipe && !inOneStackTree(consumer, ownRecipe) ? ownRecipe._buildFingerprint() : this._recipeArn!;
+    return [recipeTrigger, this.configurationFingerprint];
   }
 }

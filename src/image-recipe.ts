@@ -1,7 +1,7 @@
-import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnImageRecipe, CfnImageRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Component, IComponent } from './component';
@@ -9,6 +9,7 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ImageArchitecture, ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
+import { fingerprint } from './private/fingerprint';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
@@ -524,6 +525,8 @@ export class ImageRecipe extends ImageRecipeBase {
   private readonly givenVersion: string;
   /** Made on first use, so that recipes whose version nobody reads carry no tokens for it. */
   private versionFromArn?: string;
+  /** The resource's properties, for `_buildFingerprint`. */
+  private readonly buildProperties: CfnImageRecipeProps;
 
   public constructor(scope: Construct, id: string, props: ImageRecipeProps) {
     props = injectProps(ImageRecipe.PROPERTY_INJECTION_ID, scope, id, props);
@@ -562,7 +565,7 @@ export class ImageRecipe extends ImageRecipeBase {
     }
 
     this.givenVersion = version;
-    this.resource = new CfnImageRecipe(this, 'Resource', {
+    this.resource = new CfnImageRecipe(this, 'Resource', this.buildProperties = {
       name,
       version,
       parentImage: parent.parentImage,
@@ -611,6 +614,16 @@ export class ImageRecipe extends ImageRecipeBase {
    */
   public get imageRecipeLatestVersionArn(): string {
     return this.resource.attrLatestVersionArn;
+  }
+
+  /**
+   * A digest of what the recipe builds, its properties but tags, which changes when the recipe gets
+   * a new version; what a start on deploy in another stack watches instead of the ARN.
+   *
+   * @internal
+   */
+  public _buildFingerprint(): string {
+    return Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve({ ...this.buildProperties, tags: undefined })) });
   }
 
   /**

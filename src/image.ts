@@ -1,4 +1,4 @@
-import { Duration, Fn, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,6 +25,7 @@ import { allowContainerDeletion } from './private/lifecycle-access';
 import { injectProps } from './private/property-injection';
 import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './private/role-trust';
 import { grantWorkflowExecution, imageDeletionRole } from './private/service-roles';
+import { inOneStackTree, topLevelStack } from './private/stack-trees';
 import { IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, validateTagMap } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
@@ -129,8 +130,10 @@ export interface ImageProps {
   /**
    * Build the image by running this pipeline of the app, with its recipe, infrastructure,
    * distribution, tests, scanning, workflows and logging (CloudFormation knows a pipeline by its
-   * deployment ID, which only a pipeline of the app has). Give this or a recipe; the settings the
-   * pipeline decides (`infrastructureConfiguration` to `logGroup`) are then left out.
+   * deployment ID, which only a pipeline of the app has). The pipeline must be in the image's stack
+   * or a stack nested in the same one: the deployment ID changes with the pipeline, which an export
+   * to another stack would not allow. Give this or a recipe; the settings the pipeline decides
+   * (`infrastructureConfiguration` to `logGroup`) are then left out.
    *
    * @default - built from `imageRecipe` or `containerRecipe`
    */
@@ -603,6 +606,7 @@ function buildWithPipeline(image: Image, props: ImageProps, pipeline: ImagePipel
     throw validationError(`imagePipeline builds with the pipeline's recipe and settings; leave out ${given.join(', ')} `
       + '(set them on the pipeline)', image);
   }
+  validatePipelineInReach(image, pipeline);
   return {
     recipe: (pipeline.imageRecipe ?? pipeline.containerRecipe)!,
     recipeArn: pipeline.imageRecipe?.imageRecipeArn ?? pipeline.containerRecipe!.containerRecipeArn,
@@ -616,6 +620,22 @@ function buildWithPipeline(image: Image, props: ImageProps, pipeline: ImagePipel
       },
     },
   };
+}
+
+/**
+ * The deployment ID changes with every change of the pipeline. Between stacks that are not nested in
+ * one another, CDK passes it through an export, and CloudFormation refuses to change an export that
+ * another stack imports: the pipeline's stack could then never change its pipeline.
+ */
+function validatePipelineInReach(image: Image, pipeline: ImagePipeline): void {
+  if (!inOneStackTree(image, pipeline)) {
+    const pipelineStack = topLevelStack(Stack.of(pipeline)).stackName;
+    throw validationError(
+      `imagePipeline must be in the image's stack (or a stack nested in the same one), got ${pipeline.node.path} of stack ${pipelineStack}: ` +
+      "the image refers to the pipeline's deployment ID, which changes with every change of the pipeline, and CloudFormation cannot " +
+      'change an export that another stack imports, so no later update of the pipeline would deploy; create the Image in ' +
+      `${pipelineStack}, or start the pipeline from this stack with a PipelineExecution`, image);
+  }
 }
 
 /** Names in image ARNs are lowercase, with hyphens: the form the name must be given in to build the ARN. */

@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -596,15 +596,30 @@ describe('Image', () => {
       expectValidTemplate(stack);
     });
 
-    test('a pipeline of another stack is referred to by an export of its deployment ID', () => {
+    test('fails for a pipeline of another stack, whose changing deployment ID would be an export that no update could change', () => {
       const imagePipeline = pipeline();
       const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
-      new Image(consumer, 'Image', { imagePipeline });
+      expect(() => new Image(consumer, 'Image', { imagePipeline })).toThrow(
+        "imagePipeline must be in the image's stack (or a stack nested in the same one), got Stack/Pipeline of stack Stack: the image refers " +
+        "to the pipeline's deployment ID, which changes with every change of the pipeline, and CloudFormation cannot change an export that " +
+        'another stack imports, so no later update of the pipeline would deploy; create the Image in Stack, or start the pipeline from this ' +
+        'stack with a PipelineExecution');
+    });
 
-      Template.fromStack(consumer).hasResourceProperties('AWS::ImageBuilder::Image', {
-        ImagePipelineExecutionSettings: { DeploymentId: { 'Fn::ImportValue': Match.stringLikeRegexp('DeploymentId') } },
+    test('a pipeline of a nested stack is referred to without an export', () => {
+      const builds = new NestedStack(stack, 'Builds');
+      const imagePipeline = new ImagePipeline(builds, 'Pipeline', {
+        imageRecipe: new ImageRecipe(builds, 'PipelineRecipe', {
+          parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+          components: [{ component: AwsManagedComponent.updateOs(builds, 'Update', { platform: Platform.LINUX }) }],
+        }),
       });
-      expectValidTemplate(consumer);
+      new Image(stack, 'Image', { imagePipeline });
+
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Image', {
+        ImagePipelineExecutionSettings: { DeploymentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BuildsNestedStack'), Match.stringLikeRegexp('DeploymentId')] } },
+      });
+      expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('Fn::ImportValue');
     });
 
     test('fails on settings the pipeline decides, naming each', () => {

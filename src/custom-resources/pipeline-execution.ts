@@ -108,7 +108,7 @@ export class PipelineExecution extends Construct {
     }
     validatePipelineEnvironment(this, props.pipeline.imagePipelineArn);
     const ownPipeline = ImagePipeline.isImagePipeline(props.pipeline) ? props.pipeline : undefined;
-    const triggers = props.triggers ?? ownPipeline?._defaultExecutionTriggers ?? [];
+    const triggers = props.triggers ?? ownPipeline?._defaultExecutionTriggers(this) ?? [];
 
     const handler = HandlerFunction.of(this);
     const kindPolicy = this.grantHandler(handler, props.pipeline.imagePipelineArn);

@@ -1,4 +1,4 @@
-import { App, Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
@@ -68,6 +68,52 @@ describe('PipelineExecution', () => {
     });
     expect(same).toEqual(base);
     expect(changed).not.toEqual(base);
+    // The description and tags change nothing a build does.
+    const relabelled = fingerprintOf((s) => {
+      const recipe = new ImageRecipe(s, 'PipelineRecipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(s, 'PipelineUpdate', { platform: Platform.LINUX }) }],
+      });
+      new ImagePipeline(s, 'Pipeline', { imageRecipe: recipe, description: 'weekly base image', tags: { team: 'platform' } }).startOnDeploy();
+    });
+    expect(relabelled).toEqual(base);
+  });
+
+  describe('from another stack than the recipe', () => {
+    /** The triggers of an execution in its own stack of a pipeline (and recipe) in `stack`, built by `build`. */
+    const triggersFromAnotherStack = (build: (s: Stack) => ImagePipeline) => {
+      const a = new App();
+      stack = new Stack(a, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+      const consumer = new Stack(a, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+      new PipelineExecution(consumer, 'Run', { pipeline: build(stack) });
+      const [execution] = Object.values(Template.fromStack(consumer).findResources('Custom::ImageBuilderPipelineExecution'));
+      return execution.Properties.Triggers;
+    };
+    const pipelineWith = (s: Stack, recipeProps: { tags?: { [key: string]: string }; workingDirectory?: string }) => new ImagePipeline(s, 'Pipeline', {
+      imageRecipe: new ImageRecipe(s, 'PipelineRecipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(s, 'PipelineUpdate', { platform: Platform.LINUX }) }],
+        ...recipeProps,
+      }),
+    });
+
+    test('watches a digest of what the recipe builds instead of its ARN, which would be an export no new version could change', () => {
+      const base = triggersFromAnotherStack((s) => pipelineWith(s, {}));
+      expect(base).toHaveLength(2);
+      expect(base[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(JSON.stringify(base)).not.toContain('Fn::ImportValue');
+      // A new recipe version changes it; a change of the recipe's tags alone, which keeps the version, does not.
+      expect(triggersFromAnotherStack((s) => pipelineWith(s, { workingDirectory: '/opt/build' }))[0]).not.toEqual(base[0]);
+      expect(triggersFromAnotherStack((s) => pipelineWith(s, { tags: { team: 'platform' } }))).toEqual(base);
+    });
+
+    test('a start in a stack nested in the recipe\'s keeps watching the recipe\'s ARN', () => {
+      const p = pipeline();
+      new PipelineExecution(new NestedStack(stack, 'Starts'), 'Run', { pipeline: p });
+      const nested = (stack.node.findChild('Starts') as NestedStack);
+      const [execution] = Object.values(Template.fromStack(nested).findResources('Custom::ImageBuilderPipelineExecution'));
+      expect(JSON.stringify(execution.Properties.Triggers[0])).toMatch(/PipelineRecipe[0-9A-F]+Arn/);
+    });
   });
 
   test('user triggers replace the default ones', () => {
