@@ -461,6 +461,22 @@ export class Component extends ComponentBase {
   }
 
   /**
+   * Shares the component, and warns when it has `files`: its first step downloads them from S3
+   * objects of this app, which the accounts it is shared with cannot read unless allowed.
+   *
+   * @param options the accounts, organizations and organizational units to share with
+   */
+  public shareWith(options: ShareWithOptions): void {
+    super.shareWith(options);
+    if (this._fileReadStatements.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-imagebuilder:sharedComponentFiles',
+        `the component is shared, but its first step, ${DOWNLOAD_FILES_STEP}, downloads its files from S3 objects of this app: builds ` +
+        'in the accounts it is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt ' +
+        'for a bucket with a customer managed key); allow them in the bucket\'s policy, or share a component without files');
+    }
+  }
+
+  /**
    * Lets `grantee` download the component's `files`, as the instances that run it must. Pipelines
    * and images grant their build and test instances this themselves.
    *

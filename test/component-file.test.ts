@@ -163,6 +163,19 @@ describe('Component files', () => {
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('sharing a component with files warns that the accounts it is shared with must be able to read them; one without files shares quietly', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Config', 'platform-config');
+    webComponent([ComponentFile.fromBucket(bucket, 'web/nginx.conf', '/etc/nginx/nginx.conf')]).shareWith({ accounts: ['111111111111'] });
+    new Component(stack, 'Plain', { platform: Platform.LINUX, data: ComponentData.fromDocument(installDocument()) }).shareWith({ accounts: ['111111111111'] });
+
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data])).toEqual([[
+      '/Stack/Web',
+      'the component is shared, but its first step, DownloadFiles, downloads its files from S3 objects of this app: builds in the accounts ' +
+      'it is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a customer ' +
+      "managed key); allow them in the bucket's policy, or share a component without files [ack: cdk-imagebuilder:sharedComponentFiles]",
+    ]]);
+  });
+
   test('fails for data given as text', () => {
     expect(() => webComponent([ComponentFile.fromAsset(configFile, '/etc/x')], ComponentData.fromInline('name: x\nschemaVersion: 1.0\nphases: []\n')))
       .toThrow('files needs data from a document model, ComponentData.fromDocument or fromShellScript, got data given as text, a file or S3; ' +

@@ -150,6 +150,8 @@ export class ContainerImagePipeline extends Construct {
   public readonly lifecyclePolicy: LifecyclePolicy;
   /** The start on deploy, with `startOnDeploy`. */
   public readonly execution?: PipelineExecution;
+  /** The repositories of `regions` other than the stack's, by region: this app cannot change their policies. */
+  private readonly otherRegionRepositories = new Map<string, ecr.IRepository>();
 
   public constructor(scope: Construct, id: string, props: ContainerImagePipelineProps) {
     props = injectProps(ContainerImagePipeline.PROPERTY_INJECTION_ID, scope, id, props);
@@ -216,8 +218,10 @@ export class ContainerImagePipeline extends Construct {
       }],
     });
 
-    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline,
-      (options) => shareRepositoryImages(this, this.repository, options));
+    this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline, (options) => {
+      shareRepositoryImages(this, this.repository, options);
+      this.otherRegionRepositories.forEach((repository, region) => shareRepositoryImages(this, repository, options, region));
+    });
   }
 
   /** The repository of the same name as `repository` in another region. */
@@ -232,7 +236,9 @@ export class ContainerImagePipeline extends Construct {
       throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${shownValue(region)} ` +
         'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })', this);
     }
-    return ecr.Repository.fromRepositoryName(this, `Repository-${region}`, name);
+    const repository = ecr.Repository.fromRepositoryName(this, `Repository-${region}`, name);
+    this.otherRegionRepositories.set(region, repository);
+    return repository;
   }
 }
 

@@ -10,17 +10,17 @@ import { ShareWithOptions } from '../sharing';
  * Lets the accounts, organizations and organizational units of `options` pull the images of
  * `repository`: container images are shared through the repository's policy, not through RAM.
  * Organizations and units are matched with `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths`.
- * A repository from outside the app keeps its policy, with a warning. cdk-nag's AwsSolutions-ECR1
+ * A repository from outside the app (or of another region, `region`) keeps its policy, with a warning. cdk-nag's AwsSolutions-ECR1
  * finding on the organization statements is suppressed only on a repository the pattern `scope`
  * created: the rule has no narrower scope, so on a user's repository it would also hide statements
  * of the user's own.
  */
-export function shareRepositoryImages(scope: Construct, repository: ecr.IRepository, options: ShareWithOptions): void {
+export function shareRepositoryImages(scope: Construct, repository: ecr.IRepository, options: ShareWithOptions, region?: string): void {
   const statements = statementsAllowing(options, ECR_PULL_ACTIONS);
   const added = statements.map((statement) => repository.addToResourcePolicy(statement).statementAdded);
   if (added.includes(false)) {
-    Annotations.of(scope).addWarningV2('cdk-imagebuilder:repositorySharing',
-      `repository ${repository.repositoryName} was not created in this app, so its policy is left as it is: ` +
+    Annotations.of(scope).addWarningV2(`cdk-imagebuilder:repositorySharing${region ? `:${region}` : ''}`,
+      `repository ${repository.repositoryName}${region ? ` in ${region}` : ''} was not created in this app, so its policy is left as it is: ` +
       `let the accounts and organizations of shareWith pull from it (${ECR_PULL_ACTIONS.join(', ')}) yourself`);
   }
   const organizationWide = (options.organizationArns ?? []).length + (options.organizationalUnitArns ?? []).length > 0;

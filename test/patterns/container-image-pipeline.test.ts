@@ -232,6 +232,23 @@ describe('ContainerImagePipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test('sharing with regions: the repository of each other region keeps its policy, with a warning that names the region', () => {
+    const repository = new ecr.Repository(stack, 'Existing', { repositoryName: 'web' });
+    new ContainerImagePipeline(stack, 'Web', {
+      shellScript: 'echo hi', repository, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], shareWith: { accounts: ['111111111111'] },
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Web', Match.anyValue()).map((w) => w.entry.data);
+    expect(warnings).toEqual(['eu-west-1', 'ap-southeast-2'].map((region) =>
+      `repository web in ${region} was not created in this app, so its policy is left as it is: let the accounts and organizations ` +
+      'of shareWith pull from it (ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer) yourself ' +
+      `[ack: cdk-imagebuilder:repositorySharing:${region}]`));
+    // The repository of the stack's region gets the pull statement.
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: 'web',
+      RepositoryPolicyText: { Statement: [Match.objectLike({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] })] },
+    });
+  });
+
   test('fails for a region known only at deployment with a repository of a generated name, without showing a token', () => {
     const region = new CfnParameter(stack, 'Region').valueAsString;
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', region] }))
