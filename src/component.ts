@@ -462,7 +462,7 @@ export class Component extends ComponentBase {
 
   /**
    * Shares the component, and warns when it has `files`: its first step downloads them from S3
-   * objects of this app, which the accounts it is shared with cannot read unless allowed.
+   * objects that the accounts it is shared with cannot read unless the bucket's policy allows them.
    *
    * @param options the accounts, organizations and organizational units to share with
    */
@@ -470,9 +470,9 @@ export class Component extends ComponentBase {
     super.shareWith(options);
     if (this._fileReadStatements.length > 0) {
       Annotations.of(this).addWarningV2('cdk-imagebuilder:sharedComponentFiles',
-        `the component is shared, but its first step, ${DOWNLOAD_FILES_STEP}, downloads its files from S3 objects of this app: builds ` +
-        'in the accounts it is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt ' +
-        'for a bucket with a customer managed key); allow them in the bucket\'s policy, or share a component without files');
+        `the component is shared, but its first step, ${DOWNLOAD_FILES_STEP}, downloads its files from S3: builds in the accounts it ` +
+        'is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a ' +
+        'customer managed key); allow them in the bucket\'s policy, or share a component without files');
     }
   }
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe, CfnContainerRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
@@ -15,11 +15,11 @@ import { ParentImage } from './parent-image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
-import { fingerprint } from './private/fingerprint';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
-  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
+  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, listRecipeComponents, recipeBuildFingerprint, renderRecipeComponents,
+  validateRecipeComponent,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
@@ -529,13 +529,13 @@ export class ContainerRecipe extends ContainerRecipeBase {
   }
 
   /**
-   * A digest of what the recipe builds, its properties but tags, which changes when the recipe gets
-   * a new version; what a start on deploy in another stack watches instead of the ARN.
+   * A digest of the recipe's properties, which changes when the recipe gets a new version: what a
+   * start on deploy in another stack watches instead of the ARN.
    *
    * @internal
    */
   public _buildFingerprint(): string {
-    return Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve({ ...this.buildProperties, tags: undefined })) });
+    return recipeBuildFingerprint(this, this.buildProperties);
   }
 
   /**
@@ -543,7 +543,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    * `addComponent` so far.
    */
   public get components(): RecipeComponent[] {
-    return this.componentEntries.map(({ component, parameters }) => ({ component, parameters }));
+    return listRecipeComponents(this.componentEntries);
   }
 
   /**

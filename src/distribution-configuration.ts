@@ -627,17 +627,24 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     if (added) {
       return;
     }
-    const organizations = [...users.organizationArns ?? [], ...users.organizationalUnitArns ?? []];
-    const accountStatement = users.accounts.length > 0
-      ? [JSON.stringify({ Effect: 'Allow', Principal: { AWS: users.accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' })]
-      : [];
-    const organizationStatements = organizations.length > 0
-      ? [`statements that allow the same to every principal ('*') on the condition aws:PrincipalOrgID or aws:PrincipalOrgPaths for ${organizations.map(shownValue).join(', ')}`]
-      : [];
+    const organizations = users.organizationArns ?? [];
+    const units = users.organizationalUnitArns ?? [];
+    const allowEveryone = `statements that allow ${CROSS_ACCOUNT_KEY_ACTIONS.join(', ')} to every principal ('*') on the condition`;
+    const toAdd = [
+      ...users.accounts.length > 0
+        ? [`the statement ${JSON.stringify({ Effect: 'Allow', Principal: { AWS: users.accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' })}`]
+        : [],
+      ...organizations.length > 0 ? [`${allowEveryone} aws:PrincipalOrgID for the organizations ${organizations.map(shownValue).join(', ')}`] : [],
+      ...units.length > 0 ? [`${allowEveryone} aws:PrincipalOrgPaths for the organizational units ${units.map(shownValue).join(', ')}`] : [],
+    ];
+    const launchers = (distribution.launchPermissionAccountIds ?? []).length + organizations.length + units.length;
+    const who = [
+      ...(distribution.targetAccountIds ?? []).length > 0 ? ['the target accounts copy the AMI'] : [],
+      ...launchers > 0 ? ['the accounts, organizations and units of the launch permissions launch it'] : [],
+    ];
     Annotations.of(this).addWarningV2('cdk-imagebuilder:amiKmsKey',
       `amiKmsKey of ${regionPhrase(this, region)} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
-      'the target accounts copy the AMI, and those with launch permissions launch it, with the key, so add ' +
-      `${[...accountStatement, ...organizationStatements].join(' and ')} to its policy, or the distribution fails or the AMI cannot be launched there`);
+      `${who.join(' and ')} with the key, so add ${toAdd.join(' and ')} to its policy, or the distribution fails or the AMI cannot be launched there`);
   }
 
   private renderDistributions(): CfnDistributionConfiguration.DistributionProperty[] {

@@ -651,7 +651,9 @@ export class ImagePipeline extends ImagePipelineBase {
     };
     this.resource = new CfnImagePipeline(this, 'Resource', pipelineProperties);
     // A start on deploy follows the pipeline: its build must not log before the role may.
-    execution.logGrants.forEach((grant) => grant.applyBefore(this.resource));
+    if (execution.logPolicy) {
+      this.resource.node.addDependency(execution.logPolicy);
+    }
     this.configuration = { ...pipelineProperties, timezone: props.schedule?.options.timezone, imageTags: props.imageTags };
     // The registry schema has Schedule.Timezone and ImageTags; the L1 of this aws-cdk-lib version does not.
     if (props.schedule?.options.timezone !== undefined) {
@@ -688,20 +690,21 @@ export class ImagePipeline extends ImagePipelineBase {
 
   /**
    * What a start on deploy (`consumer`) watches by default: the recipe's version ARN (a changed
-   * recipe gets a new version) and a fingerprint of this pipeline's configuration, but for its
-   * description and tags, which change nothing a build does. From another tree
+   * recipe gets a new version) and a fingerprint of this pipeline's configuration. From another tree
    * of stacks than the recipe's, the ARN would pass through an export, which CloudFormation refuses
-   * to change while it is imported: a digest of what the recipe builds takes its place.
+   * to change while it is imported: a digest of what the recipe builds takes its place. The export
+   * is kept, unused, so that a stack whose start imported it before can still be updated.
    *
    * @internal
    */
   public _defaultExecutionTriggers(consumer: IConstruct): string[] {
-    this.configurationFingerprint ??= Lazy.string({
-      produce: () => fingerprint(Stack.of(this).resolve({ ...this.configuration, description: undefined, tags: undefined })),
-    });
+    this.configurationFingerprint ??= Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve(this.configuration)) });
     const recipe = this.imageRecipe ?? this.containerRecipe;
     const ownRecipe = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
-    const recipeTrigger = ownRecipe && !inOneStackTree(consumer, ownRecipe) ? ownRecipe._buildFingerprint() : this._recipeArn!;
-    return [recipeTrigger, this.configurationFingerprint];
+    if (!ownRecipe || inOneStackTree(consumer, ownRecipe)) {
+      return [this._recipeArn!, this.configurationFingerprint];
+    }
+    Stack.of(ownRecipe).exportValue(this._recipeArn!);
+    return [ownRecipe._buildFingerprint(), this.configurationFingerprint];
   }
 }

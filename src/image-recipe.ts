@@ -1,4 +1,4 @@
-import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImageRecipe, CfnImageRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
@@ -9,11 +9,11 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ImageArchitecture, ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
-import { fingerprint } from './private/fingerprint';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
-  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, renderRecipeComponents, validateRecipeComponent,
+  ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, listRecipeComponents, recipeBuildFingerprint, renderRecipeComponents,
+  validateRecipeComponent,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import { ImageBuilderResourceType, generateResourceName, validateTagMap, validateResourceName, validateTextLength, validateWholeNumber } from './private/validation';
@@ -617,13 +617,13 @@ export class ImageRecipe extends ImageRecipeBase {
   }
 
   /**
-   * A digest of what the recipe builds, its properties but tags, which changes when the recipe gets
-   * a new version; what a start on deploy in another stack watches instead of the ARN.
+   * A digest of the recipe's properties, which changes when the recipe gets a new version: what a
+   * start on deploy in another stack watches instead of the ARN.
    *
    * @internal
    */
   public _buildFingerprint(): string {
-    return Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve({ ...this.buildProperties, tags: undefined })) });
+    return recipeBuildFingerprint(this, this.buildProperties);
   }
 
   /**
@@ -631,7 +631,7 @@ export class ImageRecipe extends ImageRecipeBase {
    * `addComponent` so far.
    */
   public get components(): RecipeComponent[] {
-    return this.componentEntries.map(({ component, parameters }) => ({ component, parameters }));
+    return listRecipeComponents(this.componentEntries);
   }
 
   /**

@@ -474,7 +474,9 @@ export class Image extends ImageBase {
       tags: props.tags,
     });
     resource.applyRemovalPolicy(removalPolicy);
-    build.executionRoleGrants?.forEach((grant) => grant.applyBefore(resource));
+    if (build.executionRoleLogPolicy) {
+      resource.node.addDependency(build.executionRoleLogPolicy);
+    }
     if (removalPolicy === RemovalPolicy.DESTROY && build.containerRecipe) {
       allowContainerDeletion(this, build.containerRecipe, 'removalPolicy DESTROY');
     }
@@ -548,7 +550,7 @@ interface ImageBuild {
   readonly infrastructureConfiguration: IInfrastructureConfiguration;
   readonly executionRole?: iam.IRole;
   /** What the image resource must wait for, as the build starts when it is created. */
-  readonly executionRoleGrants?: iam.Grant[];
+  readonly executionRoleLogPolicy?: iam.Policy;
 }
 
 function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
@@ -562,7 +564,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   allowComponentFileReads(image, recipe, infrastructureConfiguration);
   validateInstanceArchitecture(image, props.imageRecipe, infrastructureConfiguration);
   validateLogGroupName(image, 'logGroup', props.logGroup);
-  const { role: executionRole, logGrants } = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
+  const { role: executionRole, logPolicy } = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
   return {
     recipe,
     recipeArn: props.imageRecipe?.imageRecipeArn ?? props.containerRecipe!.containerRecipeArn,
@@ -570,7 +572,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
     containerRecipe: props.containerRecipe,
     infrastructureConfiguration,
     executionRole,
-    executionRoleGrants: logGrants,
+    executionRoleLogPolicy: logPolicy,
     properties: {
       imageRecipeArn: props.imageRecipe?.imageRecipeArn,
       containerRecipeArn: props.containerRecipe?.containerRecipeArn,

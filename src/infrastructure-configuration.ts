@@ -582,14 +582,14 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
         'the wildcard is limited to container recipes of this account and region');
     } else {
       this.warnRoleNotChanged('containerBuildsRepository',
-        `pull and push on ${arns.join(' and ')} (${ECR_PULL_PUSH_ACTIONS.join(', ')}), ecr:GetAuthorizationToken ` +
+        `pull and push on ${repositories.map(repositoryLabel).join(' and ')} (${ECR_PULL_PUSH_ACTIONS.join(', ')}), ecr:GetAuthorizationToken ` +
         'and imagebuilder:GetContainerRecipe');
     }
   }
 
   private allowRepositoryPull(repository: ecr.IRepository): void {
     if (!this.addToInstanceRole(new iam.PolicyStatement({ actions: ECR_PULL_ACTIONS, resources: [repository.repositoryArn] }))) {
-      this.warnRoleNotChanged('containerBuildsParentRepository', `pull on ${repository.repositoryArn} (${ECR_PULL_ACTIONS.join(', ')})`);
+      this.warnRoleNotChanged('containerBuildsParentRepository', `pull on ${repositoryLabel(repository)} (${ECR_PULL_ACTIONS.join(', ')})`);
     }
   }
 
@@ -758,6 +758,11 @@ function suppressManagedPolicies(role: iam.Role, policies: string[]): void {
     'AWS-managed policies that Image Builder documents for its instance profile: maintained by AWS, ' +
     'they grant exactly what the SSM agent and AWSTOE on build and test instances need',
     policies.map((policy) => `Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}`));
+}
+
+/** A repository in a message: `repository <name>` when the name is known at synth time, else its construct path. */
+function repositoryLabel(repository: ecr.IRepository): string {
+  return `repository ${Token.isUnresolved(repository.repositoryName) ? repository.node.path : repository.repositoryName}`;
 }
 
 /**

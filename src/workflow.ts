@@ -922,10 +922,10 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
       errors.push(`${where} must have an action, e.g. LaunchInstance or CreateImage, got ${describe(step.action)}`);
     } else {
       actions.push({ name, action });
-      if (!(action in MAX_TIMEOUT_SECONDS)) {
+      if (ownEntry(MAX_TIMEOUT_SECONDS, action) === undefined) {
         warnings.push(unlistedActionWarning(where, action));
       }
-      const stages = ACTION_STAGES[action];
+      const stages = ownEntry(ACTION_STAGES, action);
       if (stage !== undefined && stages !== undefined && !stages.includes(stage)) {
         errors.push(`${where} action ${action} is allowed only in ${stages.join(' or ')} workflows, got a ${stage} workflow`);
       }
@@ -941,7 +941,7 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
     const timeout = step.timeoutSeconds;
     if (timeout !== undefined && !(typeof timeout === 'number' && Number.isInteger(timeout) && timeout > 0)) {
       errors.push(`${where} timeoutSeconds must be a whole number of seconds greater than 0, got ${describe(timeout)}`);
-    } else if (typeof timeout === 'number' && action !== undefined && timeout > (MAX_TIMEOUT_SECONDS[action] ?? Infinity)) {
+    } else if (typeof timeout === 'number' && action !== undefined && timeout > (ownEntry(MAX_TIMEOUT_SECONDS, action) ?? Infinity)) {
       const max = MAX_TIMEOUT_SECONDS[action];
       errors.push(`${where} timeoutSeconds must be at most ${max} (${describeSeconds(max)}) for action ${action}, got ${describe(timeout)}`);
     }
@@ -958,6 +958,14 @@ function checkSteps(value: unknown, stage: WorkflowType | undefined, errors: str
   }
 }
 
+/** The entry of `key` in a table by action name; none for names every object has, such as `constructor`. */
+function ownEntry<T>(table: { readonly [action: string]: T }, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** The ID of the warnings about a workflow document, to acknowledge them by. */
+const WORKFLOW_DOCUMENT_WARNING = 'cdk-imagebuilder:workflowDocument';
+
 /** Fails synthesis on document errors; warnings (what Image Builder may accept) become construct warnings. */
 function reportDocumentFindings(scope: Construct, checked: CheckedWorkflowDocument, source: string | undefined): void {
   const where = source ? ` '${source}'` : '';
@@ -969,7 +977,7 @@ function reportDocumentFindings(scope: Construct, checked: CheckedWorkflowDocume
       '\n(set validateDocument: false to skip this check for a document Image Builder accepts)', scope);
   }
   for (const warning of checked.warnings) {
-    Annotations.of(scope).addWarningV2('cdk-imagebuilder:workflowDocument', `workflow document${where}: ${warning}`);
+    Annotations.of(scope).addWarningV2(WORKFLOW_DOCUMENT_WARNING, `workflow document${where}: ${warning}`);
   }
 }
 
@@ -982,7 +990,7 @@ function unlistedActionWarning(where: string, action: string): string {
   const sameIgnoringCase = listed.find((known) => known.toLowerCase() === action.toLowerCase());
   return `${where} action '${action}' is not one the Image Builder user guide lists` +
     (sameIgnoringCase ? `; did you mean '${sameIgnoringCase}'? Action names are case-sensitive` : ` (${listed.join(', ')})`) +
-    '; if Image Builder has added it since, set validateDocument: false to skip the check';
+    `; if Image Builder has added it since, acknowledge this warning (Annotations.of(workflow).acknowledgeWarning('${WORKFLOW_DOCUMENT_WARNING}'))`;
 }
 
 /** A duration in whole hours, or days when longer than a day. */

@@ -170,9 +170,9 @@ describe('Component files', () => {
 
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data])).toEqual([[
       '/Stack/Web',
-      'the component is shared, but its first step, DownloadFiles, downloads its files from S3 objects of this app: builds in the accounts ' +
-      'it is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a customer ' +
-      "managed key); allow them in the bucket's policy, or share a component without files [ack: cdk-imagebuilder:sharedComponentFiles]",
+      'the component is shared, but its first step, DownloadFiles, downloads its files from S3: builds in the accounts it is shared with ' +
+      'fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a customer managed key); ' +
+      "allow them in the bucket's policy, or share a component without files [ack: cdk-imagebuilder:sharedComponentFiles]",
     ]]);
   });
 

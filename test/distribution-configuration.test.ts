@@ -367,8 +367,9 @@ describe('warnings and key policies', () => {
     ami({ amiKmsKey: imported, launchPermissionOrganizationArns: ['arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5'] });
     Annotations.fromStack(stack).hasWarning('/Stack/Dist', Match.stringLikeRegexp(
       '^amiKmsKey of region us-east-1 .*key/1234abcd.* was not created in this app, so its key policy is left as it is: ' +
-      'the target accounts copy the AMI, and those with launch permissions launch it, with the key, so add statements that allow the same ' +
-      "to every principal \\('\\*'\\) on the condition aws:PrincipalOrgID or aws:PrincipalOrgPaths for " +
+      'the accounts, organizations and units of the launch permissions launch it with the key, so add statements that allow ' +
+      'kms:Encrypt, kms:Decrypt, kms:ReEncrypt\\*, kms:GenerateDataKey\\*, kms:DescribeKey, kms:CreateGrant, kms:ListGrants, kms:RevokeGrant ' +
+      "to every principal \\('\\*'\\) on the condition aws:PrincipalOrgID for the organizations " +
       "'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5' to its policy, or the distribution fails or the AMI cannot be launched there"));
   });
 

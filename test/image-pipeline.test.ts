@@ -467,6 +467,18 @@ describe('ImagePipeline', () => {
     expectValidTemplate(stack);
   });
 
+  test('waiting for the log policy makes no cycle with a policy that names the pipeline: the role\'s other grants are elsewhere', () => {
+    const role = new iam.Role(stack, 'Builds', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const pipeline = newPipeline({ executionRole: role, imageLogGroup: new logs.LogGroup(stack, 'ImageLogs', { logGroupName: '/builds/golden/images' }) });
+    pipeline.grantRead(role);
+    pipeline.startOnDeploy();
+
+    const template = Template.fromStack(stack);
+    const dependsOn = template.findResources('AWS::ImageBuilder::ImagePipeline')[logicalIdOf(pipeline)].DependsOn;
+    expect(dependsOn).toEqual([expect.stringMatching(/^PipelineExecutionRoleLogs[0-9A-F]+$/)]);
+    expectValidTemplate(stack);
+  });
+
   test('one log group outside /aws/imagebuilder/ gets an execution role, which may write to both', () => {
     const imageLogs = logs.LogGroup.fromLogGroupName(stack, 'ImageLogs', '/aws/imagebuilder/golden/images');
     const pipelineLogs = new logs.LogGroup(stack, 'PipelineLogs', { logGroupName: '/builds/golden/runs' });

@@ -674,10 +674,19 @@ describe('InfrastructureConfiguration', () => {
       infra.allowContainerBuilds();
 
       const annotations = Annotations.fromStack(stack);
-      annotations.hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it pull and push on arn:.*repository/app'));
+      annotations.hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it pull and push on repository app \\(ecr:'));
       annotations.hasWarning('/Stack/Infra', Match.stringLikeRegexp('give it the AWS-managed policy EC2InstanceProfileForImageBuilderECRContainerBuilds'));
       Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
       expectValidAndNagClean();
+    });
+
+    test('the warning names a repository whose name is known only at deployment by its construct path, and shows no token', () => {
+      const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/builders', { mutable: false });
+      newInfra({ role }).allowContainerBuilds(new ecr.Repository(stack, 'Images'), undefined, new ecr.Repository(stack, 'Scans'));
+
+      const [warning] = Annotations.fromStack(stack).findWarning('/Stack/Infra', Match.anyValue()).map((w) => w.entry.data as string);
+      expect(warning).toMatch(/^the instance role was not created in this app, so it is left as it is: give it pull and push on repository Stack\/Images and repository Stack\/Scans \(ecr:/);
+      expect(warning).not.toContain('${Token');
     });
 
     test('fails when IMDSv2 is required with a hop limit of 1', () => {

@@ -830,7 +830,8 @@ describe('Workflow', () => {
       const warnings = Annotations.fromStack(stack).findWarning('/Stack/Workflow', Match.anyValue()).map((w) => w.entry.data);
       expect(warnings).toEqual([expect.stringMatching(
         "^workflow document: step 'Snapshot' action 'SnapshotVolumes' is not one the Image Builder user guide lists \\(ApplyImageConfigurations, " +
-        '.*WaitForSSMAgent\\); if Image Builder has added it since, set validateDocument: false to skip the check \\[ack: cdk-imagebuilder:workflowDocument\\]$')]);
+        '.*WaitForSSMAgent\\); if Image Builder has added it since, acknowledge this warning ' +
+        "\\(Annotations.of\\(workflow\\).acknowledgeWarning\\('cdk-imagebuilder:workflowDocument'\\)\\) \\[ack: cdk-imagebuilder:workflowDocument\\]$")]);
       expectSynthesizesCleanly();
     });
 
@@ -838,14 +839,16 @@ describe('Workflow', () => {
       newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Launch', action: 'launchInstance' }]);
       Annotations.fromStack(stack).hasWarning('/Stack/Workflow',
         "workflow document: step 'Launch' action 'launchInstance' is not one the Image Builder user guide lists; did you mean 'LaunchInstance'? " +
-        'Action names are case-sensitive; if Image Builder has added it since, set validateDocument: false to skip the check ' +
+        "Action names are case-sensitive; if Image Builder has added it since, acknowledge this warning (Annotations.of(workflow).acknowledgeWarning('cdk-imagebuilder:workflowDocument')) " +
         '[ack: cdk-imagebuilder:workflowDocument]');
     });
 
-    test('gives no warning for the listed actions, nor for an unlisted one with validateDocument: false', () => {
+    test('gives no warning for the listed actions, nor for an unlisted one with validateDocument: false; warns for one named like an object property', () => {
       TIMEOUT_MAXIMA.forEach(([action, , workflowType]) => newWorkflowWithSteps(workflowType, [{ name: 'Listed', action }], action));
       newWorkflow({ data: documentWithSteps({ name: 'Snapshot', action: 'SnapshotVolumes' }), validateDocument: false }, 'Unchecked');
-      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+      // Nor for an action named like a property every object has.
+      newWorkflowWithSteps(WorkflowType.BUILD, [{ name: 'Launch', action: 'LaunchInstance' }, { name: 'Odd', action: 'constructor' }], 'Odd');
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => w.id)).toEqual(['/Stack/Odd']);
     });
 
     test('fails when a workflow distributes both container images and AMIs', () => {

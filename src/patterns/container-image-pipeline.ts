@@ -6,8 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  addPatternComponents, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule, rejectPropsReplacedBy,
-  sharePatternAndStart,
+  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule,
+  rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -39,12 +39,13 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
   readonly parentImage?: ContainerParentImage;
 
   /**
-   * Your own container recipe, created in this app, instead of the one the pattern creates: for
+   * Your own container recipe, in the pattern's stack, instead of the one the pattern creates: for
    * the recipe settings the pattern leaves at their defaults (instance image and block devices,
    * working directory, KMS key, name, version). `parentImage`, `dockerfileTemplate` and
    * `repository`, which shape the created one, must be left out: the images go to the recipe's
-   * `targetRepository`. The components of `components`, `document` and `shellScript` run after
-   * the recipe's own, and none of them is needed when the recipe has components. The lifecycle
+   * `targetRepository`. The pattern adds the components of `components`, `document` and
+   * `shellScript` to the recipe, after its own, so a recipe serves one pattern; none of them is
+   * needed when the recipe has components. The lifecycle
    * policy counts every image of the recipe, whichever pipeline built it.
    *
    * @default - a new one from `parentImage` and `dockerfileTemplate`, pushing to `repository`
@@ -162,6 +163,7 @@ export class ContainerImagePipeline extends Construct {
     const baseName = patternBaseName(id);
 
     rejectPropsReplacedBy(this, 'containerRecipe', props.containerRecipe, props, ['parentImage', 'dockerfileTemplate', 'repository']);
+    claimGivenRecipe(this, 'containerRecipe', props.containerRecipe);
     this.repository = props.containerRecipe?.targetRepository ?? props.repository ?? new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
@@ -187,7 +189,7 @@ export class ContainerImagePipeline extends Construct {
     this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
       containerDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
         region,
-        repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region),
+        repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region, props.containerRecipe !== undefined),
       })),
     });
 
@@ -225,16 +227,17 @@ export class ContainerImagePipeline extends Construct {
   }
 
   /** The repository of the same name as `repository` in another region. */
-  private repositoryIn(region: string): ecr.IRepository {
+  private repositoryIn(region: string, recipeGiven: boolean): ecr.IRepository {
     const name = repositoryNameAtSynth(this.repository);
+    const example = 'e.g. new ecr.Repository(this, id, { repositoryName })';
     if (name === undefined && Token.isUnresolved(Stack.of(this).region)) {
       throw validationError(`regions can be told apart from the stack's region only when the stack has one at synth time, got ${shownValue(region)} ` +
-        "in a stack without env.region and a repository with a generated name: give the stack's env.region, or a repository " +
-        'whose name is known, e.g. new ecr.Repository(this, id, { repositoryName })', this);
+        "in a stack without env.region and a repository with a generated name: give the stack's env.region, or " +
+        `${recipeGiven ? 'a containerRecipe whose targetRepository has' : 'a repository whose'} name is known, ${example}`, this);
     }
     if (name === undefined) {
       throw validationError(`regions other than the stack's need a repository whose name is known at synth time, got ${shownValue(region)} ` +
-        'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })', this);
+        `and a repository with a generated name: give ${recipeGiven ? 'a containerRecipe whose targetRepository has a known name' : 'repository'}, ${example}`, this);
     }
     const repository = ecr.Repository.fromRepositoryName(this, `Repository-${region}`, name);
     this.otherRegionRepositories.set(region, repository);

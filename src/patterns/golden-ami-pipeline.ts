@@ -5,8 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  addPatternComponents, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule, rejectPropsReplacedBy,
-  sharePatternAndStart,
+  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule,
+  rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
@@ -38,11 +38,12 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   readonly parentImage?: ParentImage;
 
   /**
-   * Your own image recipe, created in this app, instead of the one the pattern creates: for the
+   * Your own image recipe, in the pattern's stack, instead of the one the pattern creates: for the
    * recipe settings the pattern leaves at their defaults (block devices, user data, working
    * directory, AMI tags, name, version). `parentImage`, which shapes the created one, must be left
-   * out. The components of `components`, `document` and `shellScript` run after the recipe's own,
-   * and none of them is needed when the recipe has components. The lifecycle policy counts every
+   * out. The pattern adds the components of `components`, `document` and `shellScript` to the
+   * recipe, after its own, so a recipe serves one pattern; none of them is needed when the recipe
+   * has components. The lifecycle policy counts every
    * image of the recipe, whichever pipeline built it.
    *
    * @default - a new one from `parentImage`
@@ -175,6 +176,7 @@ export class GoldenAmiPipeline extends Construct {
     this.ssmParameterName = props.distributionConfiguration ? undefined : ssmParameterName;
 
     rejectPropsReplacedBy(this, 'imageRecipe', props.imageRecipe, props, ['parentImage']);
+    claimGivenRecipe(this, 'imageRecipe', props.imageRecipe);
     this.recipe = props.imageRecipe ?? new ImageRecipe(this, 'Recipe', {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     });

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -47,6 +47,31 @@ interface PatternRecipe {
   readonly platform?: Platform;
   readonly components: RecipeComponent[];
   addComponent(component: IComponent, parameters?: { [name: string]: string }): void;
+}
+
+/** The recipes of users' own given to patterns, by the pattern they were given to. */
+const GIVEN_RECIPES = new WeakMap<Construct, Construct>();
+
+/**
+ * A recipe of the user's own (`prop`) must be in the pattern's stack: the components the pattern
+ * makes are there, the recipe refers to them and the pipeline to the recipe, so two stacks would
+ * depend on each other. And it serves one pattern: each adds its components to it, so two patterns
+ * would each build the other's too.
+ */
+export function claimGivenRecipe(scope: Construct, prop: string, recipe: Construct | undefined): void {
+  if (recipe === undefined) {
+    return;
+  }
+  if (Stack.of(recipe) !== Stack.of(scope)) {
+    throw validationError(`${prop} must be in the pattern's stack, ${Stack.of(scope).stackName}, got ${recipe.node.path} of stack ` +
+      `${Stack.of(recipe).stackName}: the pattern adds the components it makes to the recipe and builds it there`, scope);
+  }
+  const other = GIVEN_RECIPES.get(recipe);
+  if (other !== undefined) {
+    throw validationError(`${prop} ${recipe.node.path} is given to the pattern ${other.node.path} already: each pattern adds its ` +
+      'components to its recipe, so both would build the components of both; give each pattern a recipe of its own', scope);
+  }
+  GIVEN_RECIPES.set(recipe, scope);
 }
 
 /**

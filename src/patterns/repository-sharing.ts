@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ECR_PULL_ACTIONS } from '../private/ecr-actions';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { statementsAllowing } from '../private/policy-principals';
+import { shownValue } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /**
@@ -19,9 +20,12 @@ export function shareRepositoryImages(scope: Construct, repository: ecr.IReposit
   const statements = statementsAllowing(options, ECR_PULL_ACTIONS);
   const added = statements.map((statement) => repository.addToResourcePolicy(statement).statementAdded);
   if (added.includes(false)) {
-    Annotations.of(scope).addWarningV2(`cdk-imagebuilder:repositorySharing${region ? `:${region}` : ''}`,
-      `repository ${repository.repositoryName}${region ? ` in ${region}` : ''} was not created in this app, so its policy is left as it is: ` +
-      `let the accounts and organizations of shareWith pull from it (${ECR_PULL_ACTIONS.join(', ')}) yourself`);
+    const which = region === undefined
+      ? `repository ${repository.repositoryName} was not created in this app`
+      : `the repository of the same name in ${shownValue(region)} is not one this stack can change`;
+    Annotations.of(scope).addWarningV2(`cdk-imagebuilder:repositorySharing${region === undefined ? '' : 'OtherRegion'}`,
+      `${which}, so its policy is left as it is: let the accounts and organizations of shareWith pull from it ` +
+      `(${ECR_PULL_ACTIONS.join(', ')}) yourself`);
   }
   const organizationWide = (options.organizationArns ?? []).length + (options.organizationalUnitArns ?? []).length > 0;
   const resource = repository.node.defaultChild;

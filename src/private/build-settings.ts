@@ -260,21 +260,26 @@ export function buildInfrastructure(
   return infrastructure;
 }
 
-/** The role a build runs workflows and writes logs as, and the grants the build must wait for. */
+/** The role a build runs workflows and writes logs as, and the grant the build must wait for. */
 export interface ExecutionRoleSetup {
   readonly role?: iam.IRole;
   /**
-   * The role's grants on the log groups: a build that starts when its resource is created (an
-   * image, or a pipeline started on deploy) must not start before they exist.
+   * The role's own policy for writing to the log groups: a build that starts when its resource is
+   * created (an image, or a pipeline started on deploy) must not start before it exists. A policy
+   * of its own, so that the resource waits for nothing that may refer to the resource itself.
    */
-  readonly logGrants: iam.Grant[];
+  readonly logPolicy?: iam.Policy;
 }
+
+/** What writing build logs to a log group takes (as `logs.LogGroup.grantWrite` grants). */
+const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 /**
  * The role Image Builder runs workflows as and writes custom log groups with: the one given, or one
  * created with the managed workflow execution policy when workflows need it or a log group outside
  * `/aws/imagebuilder/` does (created as `ExecutionRole` in `scope`). It may write to the log groups
- * either way.
+ * either way, through a policy `ExecutionRoleLogs` in `scope` (which a role from outside the app
+ * that takes no policies leaves out of the template).
  */
 export function executionRoleFor(
   scope: Construct, given: iam.IRole | undefined, workflows: PipelineWorkflow[] | undefined, logGroups: Array<logs.ILogGroup | undefined>,
@@ -282,7 +287,14 @@ export function executionRoleFor(
   const customLogGroups = logGroups.filter((g): g is logs.ILogGroup => g !== undefined);
   requireTrustedBy(scope, 'executionRole', given, IMAGE_BUILDER_SERVICE, 'Image Builder runs workflows and writes build logs as it');
   const role = given ?? (workflows?.length || customLogGroups.some(needsExecutionRole) ? workflowExecutionRole(scope, 'ExecutionRole') : undefined);
-  return { role, logGrants: role ? customLogGroups.map((group) => group.grantWrite(role)) : [] };
+  if (!role || customLogGroups.length === 0) {
+    return { role };
+  }
+  const logPolicy = new iam.Policy(scope, 'ExecutionRoleLogs', {
+    statements: customLogGroups.map((group) => new iam.PolicyStatement({ actions: LOG_WRITE_ACTIONS, resources: [group.logGroupArn] })),
+  });
+  role.attachInlinePolicy(logPolicy);
+  return { role, logPolicy };
 }
 
 /**

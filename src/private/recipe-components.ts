@@ -1,9 +1,11 @@
-import { Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
+import type { RecipeComponent } from '../image-recipe';
 import { Platform } from '../platform';
 import { validationError } from './errors';
+import { fingerprint } from './fingerprint';
 import { DocumentSummary, summaryOf } from './toe/document-summary';
 
 /** Image Builder runs at most 20 build and test components in a recipe (ImageRecipe API reference). */
@@ -83,6 +85,19 @@ export function buildComponentProblems(entries: readonly RecipeComponentEntry[])
   const summaries = entries.map((e) => documentSummary(e.component));
   const allTestOnly = summaries.every((s) => s !== undefined && !s.phases.some((p) => p === 'build' || p === 'validate'));
   return allTestOnly ? [`components must hold at least one build component, got only test components (${entries.length})`] : [];
+}
+
+/** A recipe's components as it shows them: a copy, in order, so that changing the list changes nothing. */
+export function listRecipeComponents(entries: readonly RecipeComponentEntry[]): RecipeComponent[] {
+  return entries.map(({ component, parameters }) => ({ component, parameters }));
+}
+
+/**
+ * A digest of a recipe's resource properties (`scope` is the recipe): any change of them, tags
+ * included, gives the recipe a new version.
+ */
+export function recipeBuildFingerprint(scope: IConstruct, properties: object): string {
+  return Lazy.string({ produce: () => fingerprint(Stack.of(scope).resolve(properties)) });
 }
 
 export function renderRecipeComponents(entries: readonly RecipeComponentEntry[]): CfnImageRecipe.ComponentConfigurationProperty[] {

@@ -239,9 +239,9 @@ describe('ContainerImagePipeline', () => {
     });
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Web', Match.anyValue()).map((w) => w.entry.data);
     expect(warnings).toEqual(['eu-west-1', 'ap-southeast-2'].map((region) =>
-      `repository web in ${region} was not created in this app, so its policy is left as it is: let the accounts and organizations ` +
-      'of shareWith pull from it (ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer) yourself ' +
-      `[ack: cdk-imagebuilder:repositorySharing:${region}]`));
+      `the repository of the same name in '${region}' is not one this stack can change, so its policy is left as it is: let the ` +
+      'accounts and organizations of shareWith pull from it (ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ' +
+      'ecr:GetDownloadUrlForLayer) yourself [ack: cdk-imagebuilder:repositorySharingOtherRegion]'));
     // The repository of the stack's region gets the pull statement.
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
       RepositoryName: 'web',
@@ -434,6 +434,27 @@ describe('ContainerImagePipeline', () => {
         containerRecipe, shellScript: 'echo hi', repository: targetRepository, dockerfileTemplate: DockerfileTemplate.fromInline(DOCKERFILE),
       })).toThrow('containerRecipe of your own replaces what parentImage, dockerfileTemplate, repository would shape, ' +
         'got dockerfileTemplate, repository too: leave them out, as the pattern would not apply them, and set up your containerRecipe as you need it');
+    });
+
+    test('fails for other regions with a target repository of a generated name, pointing to the recipe\'s repository', () => {
+      const containerRecipe = new ContainerRecipe(stack, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository: new ecr.Repository(stack, 'Images'),
+        components: [{ component: linuxComponent('Tools') }],
+      });
+      expect(() => new ContainerImagePipeline(stack, 'Web', { containerRecipe, regions: ['us-east-1', 'eu-west-1'] }))
+        .toThrow("regions other than the stack's need a repository whose name is known at synth time, got 'eu-west-1' and a repository " +
+          'with a generated name: give a containerRecipe whose targetRepository has a known name, e.g. new ecr.Repository(this, id, { repositoryName })');
+    });
+
+    test('fails for a recipe of another stack', () => {
+      const recipes = new Stack(app, 'Recipes', { env: { account: '123456789012', region: 'us-east-1' } });
+      const containerRecipe = new ContainerRecipe(recipes, 'Base', {
+        parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023'),
+        targetRepository: new ecr.Repository(recipes, 'Images'),
+      });
+      expect(() => new ContainerImagePipeline(stack, 'Web', { containerRecipe, shellScript: 'echo hi' }))
+        .toThrow("containerRecipe must be in the pattern's stack, Stack, got Recipes/Base of stack Recipes");
     });
 
     test('shareWith shares its own components and lets the accounts pull from its target repository', () => {

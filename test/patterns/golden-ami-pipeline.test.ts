@@ -622,6 +622,22 @@ describe('GoldenAmiPipeline', () => {
       });
     });
 
+    test('fails for a recipe of another stack, which would refer to the components the pattern makes while its pipeline refers to the recipe', () => {
+      const recipes = new Stack(app, 'Recipes', { env: { account: '123456789012', region: 'us-east-1' } });
+      const imageRecipe = new ImageRecipe(recipes, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { imageRecipe, shellScript: 'echo hi' }))
+        .toThrow("imageRecipe must be in the pattern's stack, Stack, got Recipes/Base of stack Recipes: the pattern adds the components it " +
+          'makes to the recipe and builds it there');
+    });
+
+    test('fails for a recipe given to another pattern already, which would then build the components of both', () => {
+      const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) });
+      new GoldenAmiPipeline(stack, 'Web', { imageRecipe, shellScript: 'dnf install -y nginx' });
+      expect(() => new GoldenAmiPipeline(stack, 'Db', { imageRecipe, shellScript: 'dnf install -y postgresql' }))
+        .toThrow('imageRecipe Stack/Base is given to the pattern Stack/Web already: each pattern adds its components to its recipe, ' +
+          'so both would build the components of both; give each pattern a recipe of its own');
+    });
+
     test("the components made from a script take the recipe's platform", () => {
       const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL) });
       const golden = new GoldenAmiPipeline(stack, 'Golden', { imageRecipe, shellScript: 'Write-Host hi' });
