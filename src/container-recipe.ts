@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnContainerRecipe, CfnContainerRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -444,8 +444,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
   private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
-  /** The resource's properties, for `_buildFingerprint`. */
-  private readonly buildProperties: CfnContainerRecipeProps;
+  /** The resource, for `_buildFingerprint`. */
+  private readonly resource: CfnContainerRecipe;
 
   public constructor(scope: Construct, id: string, props: ContainerRecipeProps) {
     props = injectProps(ContainerRecipe.PROPERTY_INJECTION_ID, scope, id, props);
@@ -490,7 +490,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     if (instanceImage !== undefined) {
       validateInstanceImage(this, instanceImage);
     }
-    const resource = new CfnContainerRecipe(this, 'Resource', this.buildProperties = {
+    const resource = this.resource = new CfnContainerRecipe(this, 'Resource', {
       name,
       version,
       containerType: 'DOCKER',
@@ -535,7 +535,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    * @internal
    */
   public _buildFingerprint(): string {
-    return recipeBuildFingerprint(this, this.buildProperties);
+    return recipeBuildFingerprint(this.resource);
   }
 
   /**

@@ -632,7 +632,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const allowEveryone = `statements that allow ${CROSS_ACCOUNT_KEY_ACTIONS.join(', ')} to every principal ('*') on the condition`;
     const toAdd = [
       ...users.accounts.length > 0
-        ? [`the statement ${JSON.stringify({ Effect: 'Allow', Principal: { AWS: users.accounts }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' })}`]
+        ? [`the statement ${JSON.stringify({ Effect: 'Allow', Principal: { AWS: users.accounts.map(shownAccount) }, Action: CROSS_ACCOUNT_KEY_ACTIONS, Resource: '*' })}`]
         : [],
       ...organizations.length > 0 ? [`${allowEveryone} aws:PrincipalOrgID for the organizations ${organizations.map(shownValue).join(', ')}`] : [],
       ...units.length > 0 ? [`${allowEveryone} aws:PrincipalOrgPaths for the organizational units ${units.map(shownValue).join(', ')}`] : [],
@@ -643,7 +643,8 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
       ...launchers > 0 ? ['the accounts, organizations and units of the launch permissions launch it'] : [],
     ];
     Annotations.of(this).addWarningV2('cdk-imagebuilder:amiKmsKey',
-      `amiKmsKey of ${regionPhrase(this, region)} (${key.keyArn}) was not created in this app, so its key policy is left as it is: ` +
+      `amiKmsKey of ${regionPhrase(this, region)} (${Token.isUnresolved(key.keyArn) ? key.node.path : key.keyArn}) was not created in this app, ` +
+      'so its key policy is left as it is: ' +
       `${who.join(' and ')} with the key, so add ${toAdd.join(' and ')} to its policy, or the distribution fails or the AMI cannot be launched there`);
   }
 
@@ -717,6 +718,11 @@ function regionLabel(scope: IConstruct, region: string): string {
     return region;
   }
   return region === Stack.of(scope).region ? "the stack's region" : 'a region known only at deployment';
+}
+
+/** An account ID in a message: as given, or a note that it is known only at deployment. */
+function shownAccount(account: string): string {
+  return Token.isUnresolved(account) ? '(known only at deployment)' : account;
 }
 
 /** A region in a sentence: `region us-east-1` (quoted when asked) or `the stack's region`. */

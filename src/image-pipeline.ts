@@ -26,7 +26,7 @@ import { allowContainerDeletion } from './private/lifecycle-access';
 import { START_EXECUTION_ACTIONS } from './private/pipeline-actions';
 import { injectProps } from './private/property-injection';
 import { grantWorkflowExecution } from './private/service-roles';
-import { inOneStackTree } from './private/stack-trees';
+import { inOneStackTree, keepExported } from './private/stack-trees';
 import {
   ImageBuilderResourceType, generateResourceName, nonEmptyTags,
   validateResourceName, validateTagMap, validateTextLength,
@@ -704,7 +704,7 @@ export class ImagePipeline extends ImagePipelineBase {
     if (!ownRecipe || inOneStackTree(consumer, ownRecipe)) {
       return [this._recipeArn!, this.configurationFingerprint];
     }
-    Stack.of(ownRecipe).exportValue(this._recipeArn!);
+    keepExported(ownRecipe, this._recipeArn!);
     return [ownRecipe._buildFingerprint(), this.configurationFingerprint];
   }
 }

@@ -1,7 +1,7 @@
 import { Annotations, Fn, IResource, Lazy, Resource, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnImageRecipe, CfnImageRecipeProps } from 'aws-cdk-lib/aws-imagebuilder';
+import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Component, IComponent } from './component';
@@ -525,8 +525,6 @@ export class ImageRecipe extends ImageRecipeBase {
   private readonly givenVersion: string;
   /** Made on first use, so that recipes whose version nobody reads carry no tokens for it. */
   private versionFromArn?: string;
-  /** The resource's properties, for `_buildFingerprint`. */
-  private readonly buildProperties: CfnImageRecipeProps;
 
   public constructor(scope: Construct, id: string, props: ImageRecipeProps) {
     props = injectProps(ImageRecipe.PROPERTY_INJECTION_ID, scope, id, props);
@@ -565,7 +563,7 @@ export class ImageRecipe extends ImageRecipeBase {
     }
 
     this.givenVersion = version;
-    this.resource = new CfnImageRecipe(this, 'Resource', this.buildProperties = {
+    this.resource = new CfnImageRecipe(this, 'Resource', {
       name,
       version,
       parentImage: parent.parentImage,
@@ -623,7 +621,7 @@ export class ImageRecipe extends ImageRecipeBase {
    * @internal
    */
   public _buildFingerprint(): string {
-    return recipeBuildFingerprint(this, this.buildProperties);
+    return recipeBuildFingerprint(this.resource);
   }
 
   /**

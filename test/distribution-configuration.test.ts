@@ -373,6 +373,15 @@ describe('warnings and key policies', () => {
       "'arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5' to its policy, or the distribution fails or the AMI cannot be launched there"));
   });
 
+  test('the warning for a key and accounts known only at deployment shows no token', () => {
+    const imported = kms.Key.fromKeyArn(stack, 'Imported', new CfnParameter(stack, 'KeyArn').valueAsString);
+    ami({ amiKmsKey: imported, targetAccountIds: [new CfnParameter(stack, 'Account').valueAsString] });
+    const [warning] = Annotations.fromStack(stack).findWarning('/Stack/Dist', Match.anyValue()).map((w) => w.entry.data as string);
+    expect(warning).toMatch(/^amiKmsKey of region us-east-1 \(Stack\/Imported\) was not created in this app, so its key policy is left as it is: /);
+    expect(warning).toContain('"Principal":{"AWS":["(known only at deployment)"]}');
+    expect(warning).not.toContain('${Token');
+  });
+
   test('a key without target accounts keeps its policy', () => {
     const amiKey = key();
     ami({ amiKmsKey: amiKey });

@@ -1,4 +1,4 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
@@ -93,11 +93,16 @@ export function listRecipeComponents(entries: readonly RecipeComponentEntry[]): 
 }
 
 /**
- * A digest of a recipe's resource properties (`scope` is the recipe): any change of them, tags
- * included, gives the recipe a new version.
+ * A digest of a recipe resource's properties as the template will hold them, with tags added by
+ * `Tags.of` and property overrides: any change of them gives the recipe a new version.
  */
-export function recipeBuildFingerprint(scope: IConstruct, properties: object): string {
-  return Lazy.string({ produce: () => fingerprint(Stack.of(scope).resolve(properties)) });
+export function recipeBuildFingerprint(resource: CfnResource): string {
+  return Lazy.string({
+    produce: () => {
+      const rendered = Stack.of(resource).resolve(resource._toCloudFormation()) as { Resources: { [id: string]: { Properties?: unknown } } };
+      return fingerprint(Object.values(rendered.Resources).map((r) => r.Properties));
+    },
+  });
 }
 
 export function renderRecipeComponents(entries: readonly RecipeComponentEntry[]): CfnImageRecipe.ComponentConfigurationProperty[] {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -13,4 +13,22 @@ export function inOneStackTree(a: IConstruct, b: IConstruct): boolean {
 /** The top-level stack that `stack` is nested in, or `stack` itself. */
 export function topLevelStack(stack: Stack): Stack {
   return stack.nestedStackParent ? topLevelStack(stack.nestedStackParent) : stack;
+}
+
+/**
+ * Keeps `value`, an attribute of a resource in the tree of `scope`, exported from the top-level
+ * stack of that tree under the name an automatic cross-stack reference gave it, though nothing
+ * imports it any more: CloudFormation refuses to delete an export that a deployed stack still
+ * imports. The export is made when the app is prepared, so that it locks no logical ID before the
+ * user's code has run.
+ */
+export function keepExported(scope: IConstruct, value: string): void {
+  const stack = topLevelStack(Stack.of(scope));
+  Aspects.of(stack).add({
+    visit: (node) => {
+      if (node === stack) {
+        stack.exportValue(value);
+      }
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { App, Aws, CfnParameter, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, CfnResource, Duration, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
@@ -101,6 +101,31 @@ describe('PipelineExecution', () => {
       expect(triggersFromAnotherStack((s) => pipelineWith(s, {}))).toEqual(base);
       // The recipe's stack keeps the export a start of an earlier version imported, under the name it had, so that it can still be updated.
       expect(exportsOf(stack)).toContainEqual(expect.stringMatching(/^Stack:ExportsOutputFnGetAttPipelineRecipe[0-9A-F]+Arn[0-9A-F]+$/));
+    });
+
+    test('tags added with Tags.of, which give the recipe a new version, change the digest too', () => {
+      const withTeam = (team: string) => triggersFromAnotherStack((s) => {
+        Tags.of(s).add('team', team);
+        return pipelineWith(s, {});
+      })[0];
+      expect(withTeam('a')).not.toEqual(withTeam('b'));
+    });
+
+    test('a recipe in a nested stack: the export kept is the top-level stack\'s, and its logical ID may still be overridden', () => {
+      const a = new App();
+      const producer = new Stack(a, 'Producer', { env: { account: '123456789012', region: 'us-east-1' } });
+      const nested = new NestedStack(producer, 'Nested');
+      const recipe = new ImageRecipe(nested, 'Recipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: AwsManagedComponent.updateOs(nested, 'Update', { platform: Platform.LINUX }) }],
+      });
+      const consumer = new Stack(a, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+      new PipelineExecution(consumer, 'Run', { pipeline: new ImagePipeline(producer, 'Pipeline', { imageRecipe: recipe }) });
+      (recipe.node.defaultChild as CfnResource).overrideLogicalId('BaseRecipe');
+
+      expect(exportsOf(producer)).toContainEqual(expect.stringMatching(/^Producer:ExportsOutputFnGetAttNested/));
+      expect(JSON.stringify(Template.fromStack(nested).toJSON())).toContain('"BaseRecipe"');
+      expect(JSON.stringify(Template.fromStack(consumer).toJSON())).not.toContain('Fn::ImportValue":"Producer:ExportsOutputFnGetAttNested');
     });
 
     test('a start in a stack nested in the recipe\'s keeps watching the recipe\'s ARN', () => {
