@@ -15,7 +15,7 @@ import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { validateLogGroupName } from './private/build-log-groups';
 import {
-  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, warnRecipeInOtherStack,
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
@@ -605,6 +605,7 @@ export class ImagePipeline extends ImagePipelineBase {
     validateTagMap(this, 'tags', props.tags);
     validateTagMap(this, 'imageTags', props.imageTags);
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
+    warnRecipeInOtherStack(this, props.imageRecipe ?? props.containerRecipe);
     validateTestTimeout(this, props.imageTestsEnabled, props.imageTestsTimeout);
     props.schedule?._validate(this);
     const imageScanningConfiguration = renderScanning(this, props, props.containerRecipe, 'pipelines');

@@ -15,7 +15,7 @@ import { ParentImage } from './parent-image';
 import { Platform } from './platform';
 import { validateLogGroupName } from './private/build-log-groups';
 import {
-  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, warnRecipeInOtherStack,
   validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
@@ -555,6 +555,7 @@ interface ImageBuild {
 
 function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   validateOneRecipe(image, props.imageRecipe, props.containerRecipe, 'imagePipeline');
+  warnRecipeInOtherStack(image, props.imageRecipe ?? props.containerRecipe);
   if (props.rebuildOnPipelineUpdate !== undefined) {
     throw validationError(`rebuildOnPipelineUpdate is only used with imagePipeline, got ${props.rebuildOnPipelineUpdate} without one; leave it out`, image);
   }

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -477,6 +477,22 @@ describe('ImagePipeline', () => {
     const dependsOn = template.findResources('AWS::ImageBuilder::ImagePipeline')[logicalIdOf(pipeline)].DependsOn;
     expect(dependsOn).toEqual([expect.stringMatching(/^PipelineExecutionRoleLogs[0-9A-F]+$/)]);
     expectValidTemplate(stack);
+  });
+
+  test('warns about a recipe of another stack, whose next version could not be exported; not about one of a nested stack', () => {
+    const builds = new Stack(app, 'Builds', { env: { account: '123456789012', region: 'us-east-1' } });
+    new ImagePipeline(builds, 'Pipeline', { imageRecipe: recipe('Shared') });
+    const nested = new NestedStack(stack, 'Nested');
+    new ImagePipeline(nested, 'Pipeline', { imageRecipe: recipe('Local') });
+
+    expect(Annotations.fromStack(builds).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data])).toEqual([[
+      '/Builds/Pipeline',
+      'the recipe Stack/Shared is in another stack, so its ARN is imported through an export; a changed recipe gets a new version, ' +
+      "and so a new ARN, which CloudFormation refuses to export while this stack imports the old one, so the recipe's stack would fail " +
+      'to deploy the change: put the recipe in this stack (or a stack nested in the same one) [ack: cdk-imagebuilder:recipeInOtherStack]',
+    ]]);
+    // A nested stack's warnings are in its parent's artifact.
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('one log group outside /aws/imagebuilder/ gets an execution role, which may write to both', () => {

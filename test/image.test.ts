@@ -606,6 +606,13 @@ describe('Image', () => {
         'stack with a PipelineExecution');
     });
 
+    test('an image of a container recipe of another stack gets the same warning as a pipeline', () => {
+      const consumer = new Stack(stack.node.root as App, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+      new Image(consumer, 'Image', { containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')) });
+      Annotations.fromStack(consumer).hasWarning('/Consumer/Image', Match.stringLikeRegexp(
+        '^the recipe Stack/.* is in another stack, so its ARN is imported through an export; .*\\[ack: cdk-imagebuilder:recipeInOtherStack\\]$'));
+    });
+
     test('a pipeline of a nested stack is referred to without an export', () => {
       const builds = new NestedStack(stack, 'Builds');
       const imagePipeline = new ImagePipeline(builds, 'Pipeline', {

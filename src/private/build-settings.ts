@@ -15,6 +15,7 @@ import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
 import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './role-trust';
 import { workflowExecutionRole } from './service-roles';
+import { inOneStackTree } from './stack-trees';
 import { characterCount, validateContainerTags } from './validation';
 
 /*
@@ -87,6 +88,21 @@ export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, conta
       ? `give imageRecipe, containerRecipe or ${alternative}, exactly one, got ${imageRecipe ? 'both recipes' : 'none'}`
       : `give imageRecipe or containerRecipe, exactly one, got ${imageRecipe ? 'both' : 'neither'}`;
     throw validationError(message, scope);
+  }
+}
+
+/**
+ * Warns when a pipeline or image (`scope`) builds a recipe of this app from another tree of stacks:
+ * the recipe's ARN passes through an export, whose value changes with every new version of the
+ * recipe, and CloudFormation refuses to change an export another stack imports.
+ */
+export function warnRecipeInOtherStack(scope: IConstruct, recipe: unknown): void {
+  const owned = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+  if (owned && !inOneStackTree(scope, owned)) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:recipeInOtherStack',
+      `the recipe ${owned.node.path} is in another stack, so its ARN is imported through an export; a changed recipe gets a new ` +
+      'version, and so a new ARN, which CloudFormation refuses to export while this stack imports the old one, so the recipe\'s ' +
+      'stack would fail to deploy the change: put the recipe in this stack (or a stack nested in the same one)');
   }
 }
 
