@@ -5,18 +5,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnImagePipeline, CfnImagePipelineProps } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerRecipe, IContainerRecipe } from './container-recipe';
+import { IContainerRecipe } from './container-recipe';
 import { AUTO_DELETE_IMAGES_TAG } from './custom-resources/handler/events';
 import { PipelineExecution, PipelineExecutionOptions } from './custom-resources/pipeline-execution';
 import { PipelineImageDeletion } from './custom-resources/pipeline-images';
 import { IDistributionConfiguration } from './distribution-configuration';
-import { IImageRecipe, ImageRecipe } from './image-recipe';
+import { IImageRecipe } from './image-recipe';
 import { IInfrastructureConfiguration } from './infrastructure-configuration';
 import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { validateLogGroupName } from './private/build-log-groups';
 import {
-  allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, warnRecipeInOtherStack,
-  validateInstanceArchitecture, validateTestTimeout,
+  allowComponentFileReads, buildInfrastructure, executionRoleFor, recipeOfApp, renderScanning, renderWorkflows, validateOneRecipe,
+  validateInstanceArchitecture, validateTestTimeout, warnRecipeInOtherStack,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { fingerprint } from './private/fingerprint';
@@ -701,7 +701,7 @@ export class ImagePipeline extends ImagePipelineBase {
   public _defaultExecutionTriggers(consumer: IConstruct): string[] {
     this.configurationFingerprint ??= Lazy.string({ produce: () => fingerprint(Stack.of(this).resolve(this.configuration)) });
     const recipe = this.imageRecipe ?? this.containerRecipe;
-    const ownRecipe = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+    const ownRecipe = recipeOfApp(recipe);
     if (!ownRecipe || inOneStackTree(consumer, ownRecipe)) {
       return [this._recipeArn!, this.configurationFingerprint];
     }

@@ -45,8 +45,8 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
    * `repository`, which shape the created one, must be left out: the images go to the recipe's
    * `targetRepository`. The pattern adds the components of `components`, `document` and
    * `shellScript` to the recipe, after its own, so a recipe serves one pattern; none of them is
-   * needed when the recipe has components. The lifecycle
-   * policy counts every image of the recipe, whichever pipeline built it.
+   * needed when the recipe has components. The lifecycle policy counts every image of the recipe,
+   * whichever pipeline built it.
    *
    * @default - a new one from `parentImage` and `dockerfileTemplate`, pushing to `repository`
    */

@@ -91,13 +91,18 @@ export function validateOneRecipe(scope: IConstruct, imageRecipe: unknown, conta
   }
 }
 
+/** The recipe, when it is an image or container recipe created in this app (not an import). */
+export function recipeOfApp(recipe: unknown): ImageRecipe | ContainerRecipe | undefined {
+  return ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+}
+
 /**
  * Warns when a pipeline or image (`scope`) builds a recipe of this app from another tree of stacks:
  * the recipe's ARN passes through an export, whose value changes with every new version of the
  * recipe, and CloudFormation refuses to change an export another stack imports.
  */
 export function warnRecipeInOtherStack(scope: IConstruct, recipe: unknown): void {
-  const owned = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+  const owned = recipeOfApp(recipe);
   if (owned && !inOneStackTree(scope, owned)) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:recipeInOtherStack',
       `the recipe ${owned.node.path} is in another stack, so its ARN is imported through an export; a changed recipe gets a new ` +
@@ -228,7 +233,7 @@ function validateParameterText(scope: IConstruct, prop: string, given: { [name: 
  * as it is, with a warning on `scope`.
  */
 export function allowComponentFileReads(scope: IConstruct, recipe: unknown, infrastructure: IInfrastructureConfiguration): void {
-  const owned = ImageRecipe.isImageRecipe(recipe) || ContainerRecipe.isContainerRecipe(recipe) ? recipe : undefined;
+  const owned = recipeOfApp(recipe);
   owned?._allowComponentFileReads((component) => {
     const what = `downloading the files of component ${component.node.path}`;
     if (InfrastructureConfiguration.isInfrastructureConfiguration(infrastructure)) {
