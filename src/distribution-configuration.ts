@@ -559,6 +559,20 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
   }
 
   /**
+   * The regions that get an AMI, and whether any of them has Fast Launch: what pipelines, images
+   * and executions check their recipe and attributes against.
+   *
+   * @internal
+   */
+  public _amiRegions(): { regions: string[]; fastLaunchRegions: string[] } {
+    const withAmi = [...this.entries].filter(([, entry]) => entry.ami);
+    return {
+      regions: withAmi.map(([region]) => region),
+      fastLaunchRegions: withAmi.filter(([, entry]) => (entry.ami!.fastLaunchConfigurations ?? []).length > 0).map(([region]) => region),
+    };
+  }
+
+  /**
    * Distributes AMIs to one more region, or adds AMI settings to the region of a container
    * distribution. A region takes one AMI distribution.
    *

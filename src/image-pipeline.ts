@@ -582,6 +582,8 @@ export class ImagePipeline extends ImagePipelineBase {
   public readonly containerRecipe?: IContainerRecipe;
   /** Where builds run. */
   public readonly infrastructureConfiguration: IInfrastructureConfiguration;
+  /** Where images go, when given. */
+  public readonly distributionConfiguration?: IDistributionConfiguration;
   /** The role that runs workflows, when there is one. */
   public readonly executionRole?: iam.IRole;
 
@@ -620,6 +622,7 @@ export class ImagePipeline extends ImagePipelineBase {
 
     this.imageRecipe = props.imageRecipe;
     this.containerRecipe = props.containerRecipe;
+    this.distributionConfiguration = props.distributionConfiguration;
 
     const pipelineProperties: CfnImagePipelineProps = {
       name,

@@ -3,10 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PIPELINE_EXECUTION_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
+import { DistributionConfiguration } from '../distribution-configuration';
 import { IImagePipeline, ImagePipeline } from '../image-pipeline';
 import { validationError } from '../private/errors';
 import { START_EXECUTION_ACTIONS } from '../private/pipeline-actions';
 import { injectProps } from '../private/property-injection';
+import { validateRegion } from '../private/validation';
 
 /** A custom resource may wait an hour at most; keep room for starting and answering. */
 const MAX_WAIT = Duration.minutes(55);
@@ -93,11 +95,15 @@ export class PipelineExecution extends Construct {
 
   private readonly resource: CustomResource;
   private readonly waits: boolean;
+  private readonly pipeline: IImagePipeline;
+  /** The regions whose AMI ID was read; `undefined` stands for the stack's region (`amiId()`). */
+  private readonly amiRegionsRead = new Set<string | undefined>();
 
   public constructor(scope: Construct, id: string, props: PipelineExecutionProps) {
     props = injectProps(PipelineExecution.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     this.waits = props.waitForCompletion ?? false;
+    this.pipeline = props.pipeline;
     const waitTimeout = props.waitTimeout ?? DEFAULT_WAIT;
     if (props.waitTimeout && !this.waits) {
       throw validationError('waitTimeout needs waitForCompletion: true, got waitForCompletion unset or false', this);
@@ -139,6 +145,15 @@ export class PipelineExecution extends Construct {
    */
   public amiId(region?: string): string {
     this.requireWait('amiId');
+    if (recipesOf(this.pipeline).containerRecipe) {
+      throw validationError('amiId is only for pipelines that build AMIs, got a pipeline with a containerRecipe; use containerImageUri', this);
+    }
+    validateRegion(this, 'amiId region', region);
+    if (this.amiRegionsRead.size === 0) {
+      // Checked when the app is complete: the distribution may gain regions after this call.
+      this.node.addValidation({ validate: () => this.amiRegionProblems() });
+    }
+    this.amiRegionsRead.add(region);
     return this.resource.getAttString(region ? `AmiId.${region}` : 'AmiId');
   }
 
@@ -148,7 +163,33 @@ export class PipelineExecution extends Construct {
    */
   public get containerImageUri(): string {
     this.requireWait('containerImageUri');
+    if (recipesOf(this.pipeline).imageRecipe) {
+      throw validationError('containerImageUri is only for pipelines that build container images, got a pipeline with an imageRecipe; use amiId', this);
+    }
     return this.resource.getAttString('ContainerImageUri');
+  }
+
+  /**
+   * The handler answers with the AMI IDs the build reports, one per region its distribution gives
+   * an AMI: reading another region's would fail the deployment only after the build.
+   */
+  private amiRegionProblems(): string[] {
+    const made = amiRegionsOf(this.pipeline);
+    const stackRegion = Stack.of(this).region;
+    if (!made || made.regions.some((r) => Token.isUnresolved(r))) {
+      return [];
+    }
+    const problems: string[] = [];
+    for (const read of this.amiRegionsRead) {
+      const region = read ?? stackRegion;
+      if (Token.isUnresolved(region) || made.regions.includes(region)) {
+        continue;
+      }
+      const asked = read === undefined ? `amiId() reads the AMI of the stack's region, ${region}` : `amiId was given region '${region}'`;
+      problems.push(`${asked}, where the build makes no AMI: ${made.why} ${made.regions.join(', ')}; ` +
+        'read one of those regions, or the deployment fails once the build is done');
+    }
+    return problems;
   }
 
   private requireWait(attribute: string): void {
@@ -187,6 +228,31 @@ export class PipelineExecution extends Construct {
     }]);
   }
 
+}
+
+/** The recipe the pipeline names: pipelines of this library do, and imports when given one; others name none. */
+function recipesOf(pipeline: IImagePipeline): { readonly imageRecipe?: unknown; readonly containerRecipe?: unknown } {
+  return pipeline as { readonly imageRecipe?: unknown; readonly containerRecipe?: unknown };
+}
+
+/**
+ * The regions a pipeline of this app makes AMIs in: those its distribution gives an AMI, or its
+ * own region without a distribution. Unknown (`undefined`) for imported pipelines and
+ * distributions, and for a distribution with no AMI settings, where the service decides.
+ */
+function amiRegionsOf(pipeline: IImagePipeline): { regions: string[]; why: string } | undefined {
+  if (!ImagePipeline.isImagePipeline(pipeline)) {
+    return undefined;
+  }
+  const distribution = pipeline.distributionConfiguration;
+  if (!distribution) {
+    return { regions: [Stack.of(pipeline).region], why: 'without a distributionConfiguration it makes one in its own region only,' };
+  }
+  if (!DistributionConfiguration.isDistributionConfiguration(distribution)) {
+    return undefined;
+  }
+  const regions = distribution._amiRegions().regions;
+  return regions.length > 0 ? { regions, why: 'its distributionConfiguration gives an AMI to' } : undefined;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { App, Aws, CfnParameter, CfnResource, Duration, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
-  AwsManagedComponent, AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
+  AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, DistributionConfiguration, IDistributionConfiguration,
+  ImagePipeline, ImageRecipe, ParentImage, PipelineExecution, Platform,
 } from '../../src';
 import { BUILD_INPUTS_TAG, STARTED_BY_TAG } from '../../src/custom-resources/handler/pipeline-execution';
 import { expectValidTemplate } from '../helpers/cfn-validate';
@@ -15,12 +17,25 @@ beforeEach(() => {
   stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
 });
 
-function pipeline(id = 'Pipeline') {
+function pipeline(id = 'Pipeline', distributionConfiguration?: IDistributionConfiguration) {
   const recipe = new ImageRecipe(stack, `${id}Recipe`, {
     parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
   });
-  return new ImagePipeline(stack, id, { imageRecipe: recipe });
+  return new ImagePipeline(stack, id, { imageRecipe: recipe, distributionConfiguration });
+}
+
+function containerPipeline() {
+  const containerRecipe = new ContainerRecipe(stack, 'ContainerRecipe', {
+    parentImage: ContainerParentImage.fromDockerHub('amazonlinux'),
+    targetRepository: new ecr.Repository(stack, 'Repository'),
+    components: [{ component: AwsManagedComponent.updateOs(stack, 'ContainerUpdate', { platform: Platform.LINUX }) }],
+  });
+  return new ImagePipeline(stack, 'ContainerPipeline', { containerRecipe });
+}
+
+function amiDistribution(...regions: string[]) {
+  return new DistributionConfiguration(stack, 'Distribution', { amiDistributions: regions.map((region) => ({ region })) });
 }
 
 function executionProperties(): any {
@@ -143,7 +158,8 @@ describe('PipelineExecution', () => {
   });
 
   test('waiting sets the service timeout, lets the handler invoke itself and exposes the AMI', () => {
-    const execution = pipeline().startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.minutes(40) });
+    const execution = pipeline('Pipeline', amiDistribution('us-east-1', 'eu-west-1'))
+      .startOnDeploy({ waitForCompletion: true, waitTimeout: Duration.minutes(40) });
 
     const props = executionProperties();
     expect(props.WaitForCompletion).toBe(true);
@@ -270,6 +286,55 @@ describe('PipelineExecution', () => {
   test('fails for a wait timeout without waiting', () => {
     expect(() => pipeline().startOnDeploy({ waitTimeout: Duration.minutes(10) }))
       .toThrow(/waitTimeout needs waitForCompletion: true, got waitForCompletion unset or false/);
+  });
+
+  describe('the AMI of a region the build makes none in', () => {
+    test('fails for a region the distribution gives no AMI, when the app is synthesized', () => {
+      pipeline('Pipeline', amiDistribution('us-east-1', 'eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId('ap-south-1');
+      expect(() => app.synth()).toThrow(
+        "amiId was given region 'ap-south-1', where the build makes no AMI: its distributionConfiguration gives an AMI to us-east-1, eu-west-1; " +
+        'read one of those regions, or the deployment fails once the build is done');
+    });
+
+    test('fails for the stack\'s region when the distribution leaves it out', () => {
+      pipeline('Pipeline', amiDistribution('eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId();
+      expect(() => app.synth()).toThrow(/amiId\(\) reads the AMI of the stack's region, us-east-1, where the build makes no AMI: its distributionConfiguration gives an AMI to eu-west-1;/);
+    });
+
+    test('fails for another region without a distribution, as the build makes an AMI in its own region only', () => {
+      pipeline().startOnDeploy({ waitForCompletion: true }).amiId('eu-west-1');
+      expect(() => app.synth()).toThrow(/amiId was given region 'eu-west-1', where the build makes no AMI: without a distributionConfiguration it makes one in its own region only, us-east-1;/);
+    });
+
+    test('takes a region added to the distribution after the AMI ID was read', () => {
+      const distribution = amiDistribution('us-east-1');
+      const execution = pipeline('Pipeline', distribution).startOnDeploy({ waitForCompletion: true });
+      const amiId = execution.amiId('eu-west-1');
+      distribution.addAmiDistribution({ region: 'eu-west-1' });
+      expect(stack.resolve(amiId)['Fn::GetAtt'][1]).toEqual('AmiId.eu-west-1');
+      expectValidTemplate(stack);
+    });
+
+    test('takes any region of an imported distribution, which this app cannot see', () => {
+      const distribution = DistributionConfiguration.fromDistributionConfigurationName(stack, 'Imported', 'shared');
+      pipeline('Pipeline', distribution).startOnDeploy({ waitForCompletion: true }).amiId('ap-south-1');
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('fails for a region that is not a region code', () => {
+      const execution = pipeline().startOnDeploy({ waitForCompletion: true });
+      expect(() => execution.amiId('US-EAST-1')).toThrow(/amiId region must be a region code such as us-east-1.*got 'US-EAST-1'/);
+    });
+  });
+
+  test('fails for the AMI of a container pipeline, and the container image of an AMI pipeline', () => {
+    const containerExecution = containerPipeline().startOnDeploy({ waitForCompletion: true });
+    expect(() => containerExecution.amiId())
+      .toThrow('amiId is only for pipelines that build AMIs, got a pipeline with a containerRecipe; use containerImageUri');
+    expect(stack.resolve(containerExecution.containerImageUri)['Fn::GetAtt'][1]).toEqual('ContainerImageUri');
+    const amiExecution = pipeline().startOnDeploy({ waitForCompletion: true });
+    expect(() => amiExecution.containerImageUri)
+      .toThrow('containerImageUri is only for pipelines that build container images, got a pipeline with an imageRecipe; use amiId');
   });
 
   test('fails to read the AMI of an execution that does not wait', () => {
