@@ -47,7 +47,7 @@ function newContainerRecipe(id = 'C', repository = new ecr.Repository(stack, `${
   });
 }
 
-/** A workflow whose document declares a required string and a required stringList parameter. */
+/** A workflow whose document declares a required string and a required stringList parameter, and an integer and a boolean with defaults. */
 function workflowWithParameters(workflowType = WorkflowType.TEST, id = 'Tests') {
   return new Workflow(stack, id, {
     workflowType,
@@ -62,6 +62,9 @@ function workflowWithParameters(workflowType = WorkflowType.TEST, id = 'Tests') 
       '  - name: retries',
       '    type: integer',
       '    default: 1',
+      '  - name: dryRun',
+      '    type: boolean',
+      '    default: false',
       'steps:',
       '  - name: WaitForApproval',
       '    action: WaitForAction',
@@ -1128,6 +1131,25 @@ describe('ImagePipeline', () => {
       expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(), parameters: { approver: 'a', targets: 'web' } }] }))
         .toThrow("workflows[0].parameters must be string, integer or boolean parameters of workflow 'Stack/Tests', got 'targets', "
           + 'a stringList; give its values in workflows[0].listParameters');
+    });
+
+    test('fails on an integer or boolean parameter given a value the service cannot read as that type', () => {
+      expect(() => newPipeline({ workflows: [{ workflow: workflowWithParameters(), parameters: { approver: 'a', retries: 'ten' }, listParameters: { targets: ['web'] } }] }))
+        .toThrow("workflows[0].parameters 'retries' must be a whole number, as workflow 'Stack/Tests' declares it integer, got 'ten'");
+      expect(() => newPipeline({
+        workflows: [{ workflow: workflowWithParameters(WorkflowType.TEST, 'Tests2'), parameters: { approver: 'a', dryRun: 'yes' }, listParameters: { targets: ['web'] } }],
+      }, 'Again')).toThrow("workflows[0].parameters 'dryRun' must be true or false, as workflow 'Stack/Tests2' declares it boolean, got 'yes'");
+    });
+
+    test('takes integer and boolean values in every form the service may parse, and any string for a string parameter', () => {
+      ['-3', '+7', '0'].forEach((retries, i) => ['true', 'False', 'T', '0'].forEach((dryRun, j) => newPipeline({
+        workflows: [{
+          workflow: workflowWithParameters(WorkflowType.TEST, `Tests${i}${j}`),
+          parameters: { approver: 'ten', retries, dryRun },
+          listParameters: { targets: ['web'] },
+        }],
+      }, `Pipeline${i}${j}`)));
+      expect(Object.keys(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline'))).toHaveLength(12);
     });
 
     test('fails on a string parameter given in listParameters', () => {

@@ -192,11 +192,17 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
 
   const declared = Workflow.isWorkflow(w.workflow) ? w.workflow.documentParameters : undefined;
   const typeOf = (name: string) => declared?.find((p) => p.name === name)?.parameterType;
-  for (const name of Object.keys(parameters)) {
-    if (!Token.isUnresolved(name) && typeOf(name) === WorkflowParameterType.STRING_LIST) {
+  for (const [name, value] of Object.entries(parameters)) {
+    const type = Token.isUnresolved(name) ? undefined : typeOf(name);
+    if (type === WorkflowParameterType.STRING_LIST) {
       throw validationError(
         `${prop} must be string, integer or boolean parameters of workflow '${w.workflow.node.path}', ` +
         `got '${name}', a stringList; give its values in ${listProp}`, scope);
+    }
+    const expected = type && !Token.isUnresolved(value) ? PARAMETER_VALUE_FORMS[type] : undefined;
+    if (expected && !expected.pattern.test(value)) {
+      throw validationError(`${prop} '${name}' must be ${expected.description}, as workflow '${w.workflow.node.path}' declares it ` +
+        `${type}, got '${value}'`, scope);
     }
   }
   for (const name of Object.keys(listParameters)) {
@@ -210,6 +216,16 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
   checkWorkflowParameters(w.workflow, { ...parameters, ...listParameters }, scope,
     w.listParameters ? `${prop} and ${listProp}` : prop);
 }
+
+/**
+ * The values the service can read as the declared type. It takes every value as a string; these
+ * are the forms a whole number and a boolean are parsed from (an optional sign; the spellings Go's
+ * `strconv.ParseBool` takes), so that no value the service may accept is refused.
+ */
+const PARAMETER_VALUE_FORMS: Partial<Record<WorkflowParameterType, { pattern: RegExp; description: string }>> = {
+  [WorkflowParameterType.INTEGER]: { pattern: /^[+-]?[0-9]+$/, description: 'a whole number' },
+  [WorkflowParameterType.BOOLEAN]: { pattern: /^(true|false|TRUE|FALSE|True|False|t|f|T|F|1|0)$/, description: 'true or false' },
+};
 
 const MAX_PARAMETER_NAME_LENGTH = 128;
 
