@@ -8,6 +8,7 @@ import { ComponentStep } from './component-document';
 import { ComponentFile, ComponentFileConfig } from './component-file';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
+import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
@@ -423,6 +424,7 @@ export class Component extends ComponentBase {
     const version = props.componentVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'componentVersion', version, VersionWildcards.NONE);
     validateTextLength(this, 'description', props.description);
+    validateRegionOfKey(this, 'kmsKey', props.kmsKey, Stack.of(this).region, 'the region of the component');
     validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
     validateOsVersions(this, props.platform, props.supportedOsVersions);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnContainerRecipe } from 'aws-cdk-lib/aws-imagebuilder';
@@ -13,6 +13,7 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { RecipeComponent, RecipeBlockDevice } from './image-recipe';
 import { ParentImage } from './parent-image';
 import { OsVersion, Platform } from './platform';
+import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { resolveVersionedImport } from './private/imports';
@@ -459,6 +460,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
     const version = props.recipeVersion ?? DEFAULT_VERSION;
     validateRecipeVersion(this, version);
     validateTextLength(this, 'description', props.description);
+    validateRegionOfKey(this, 'kmsKey', props.kmsKey, Stack.of(this).region, 'the region of the recipe');
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'tags', props.tags);
     if (props.platformOverride !== undefined && !OVERRIDE_PLATFORMS.includes(props.platformOverride)) {

@@ -9,7 +9,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
 import {
-  isCreatedInApp, validateAccountList, validateAccountOfCreated, validateListLength, validateRegionOfCreated,
+  isCreatedInApp, validateAccountList, validateAccountOfCreated, validateListLength, validateRegionOfCreated, validateRegionOfKey,
 } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
@@ -692,7 +692,7 @@ function validateAmiDistribution(scope: Construct, region: string, d: AmiDistrib
     validateOrganizationalUnitArn(scope, prop('launchPermissionOrganizationalUnitArns'), arn);
   }
   validateTagMap(scope, prop('amiTags'), d.amiTags);
-  validateRegionOfCreated(scope, prop('amiKmsKey'), d.amiKmsKey, region);
+  validateRegionOfKey(scope, prop('amiKmsKey'), d.amiKmsKey, region);
   for (const parameter of d.ssmParameters ?? []) {
     validateSsmParameter(scope, prop('ssmParameters'), parameter, d.targetAccountIds, region);
   }

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
+import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
@@ -631,6 +632,7 @@ export class Workflow extends WorkflowBase {
     const version = props.workflowVersion ?? DEFAULT_VERSION;
     validateSemanticVersion(this, 'workflowVersion', version, VersionWildcards.NONE);
     validateTextLength(this, 'description', props.description);
+    validateRegionOfKey(this, 'kmsKey', props.kmsKey, Stack.of(this).region, 'the region of the workflow');
     validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
 

@@ -292,6 +292,15 @@ describe('Component', () => {
   });
 
   describe('validation', () => {
+    test('fails for a kmsKey of another region, created in this app or imported by ARN', () => {
+      const other = new Stack(app, 'Other', { env: { account: '123456789012', region: 'eu-west-1' } });
+      expect(() => newComponent({ kmsKey: new kms.Key(other, 'Key') }))
+        .toThrow('kmsKey must be in region us-east-1, the region of the component, got Other/Key of region eu-west-1');
+      expect(() => newComponent({ kmsKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }, 'Second'))
+        .toThrow("kmsKey must be in region us-east-1, the region of the component, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");
+      expect(() => newComponent({ kmsKey: kms.Key.fromKeyArn(stack, 'Here', 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555') }, 'Third')).not.toThrow();
+    });
+
     test('fails when componentName has characters the service does not accept', () => {
       expect(() => newComponent({ componentName: 'bad/name' })).toThrow(/componentName must be .*got 'bad\/name'/);
     });

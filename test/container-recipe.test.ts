@@ -103,6 +103,11 @@ describe('ContainerRecipe', () => {
     expect(recipe.components).toHaveLength(2);
   });
 
+  test('fails for a kmsKey of another region', () => {
+    expect(() => newRecipe({ kmsKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }))
+      .toThrow("kmsKey must be in region us-east-1, the region of the recipe, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");
+  });
+
   test('attributes and imports', () => {
     const recipe = newRecipe();
     const logicalId = stack.getLogicalId(recipe.node.defaultChild as CfnContainerRecipe);

@@ -564,6 +564,15 @@ describe('validation', () => {
       .toThrow(/amiKmsKey must be in region us-east-1, where the image is distributed, got Other\/Key of region eu-west-1/);
   });
 
+  test('fails on a key imported by the ARN of another region than the distribution, and takes one of its region', () => {
+    expect(() => ami({ amiKmsKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }))
+      .toThrow("amiKmsKey must be in region us-east-1, where the image is distributed, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");
+    const distribution = new DistributionConfiguration(stack, 'ByRegion', {
+      amiDistributions: [{ region: 'eu-west-1', amiKmsKey: kms.Key.fromKeyArn(stack, 'EuKey', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }],
+    });
+    expect(distribution.regions).toEqual(['eu-west-1']);
+  });
+
   describe('ssmParameters', () => {
     test('fails on a name longer than 1011 characters', () => {
       expect(() => ami({ ssmParameters: [{ parameterName: 'a'.repeat(1012) }] }))

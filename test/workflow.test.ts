@@ -650,6 +650,11 @@ describe('Workflow', () => {
   });
 
   describe('validation', () => {
+    test('fails for a kmsKey imported by the ARN of another region', () => {
+      expect(() => newWorkflow({ kmsKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }))
+        .toThrow("kmsKey must be in region us-east-1, the region of the workflow, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");
+    });
+
     test('fails when workflowName has characters the service does not accept', () => {
       expect(() => newWorkflow({ workflowName: 'bad/name' })).toThrow(/workflowName must be .*got 'bad\/name'/);
     });

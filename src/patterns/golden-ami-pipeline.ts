@@ -20,7 +20,7 @@ import {
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
-import { validateAccountList, validateRegionOfCreated } from '../private/ami-distribution-targets';
+import { validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { generateResourceName, shownValue } from '../private/validation';
@@ -249,5 +249,5 @@ function validateAmiKmsKey(scope: Construct, key: kms.IKey | undefined, regions:
       `amiKmsKey encrypts the AMI in one region, so regions must name one region with it, got ${regions.length} (${regions.map(shownValue).join(', ')}); ` +
       'for a key per region, build the distribution with DistributionConfiguration and an AMI distribution per region', scope);
   }
-  validateRegionOfCreated(scope, 'amiKmsKey', key, regions[0]);
+  validateRegionOfKey(scope, 'amiKmsKey', key, regions[0]);
 }

@@ -1,4 +1,5 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { validateAccountId } from './validation';
@@ -40,7 +41,8 @@ export function validateAccountList(scope: IConstruct, prop: string, accounts: s
  * are not checked: `fromXxxAttributes` gives them the importing stack's region, whatever region they
  * are really in.
  */
-export function validateRegionOfCreated(scope: IConstruct, prop: string, resource: IConstruct | undefined, region: string): void {
+export function validateRegionOfCreated(
+  scope: IConstruct, prop: string, resource: IConstruct | undefined, region: string, where = 'where the image is distributed'): void {
   if (!resource || !isCreatedInApp(resource)) {
     return;
   }
@@ -50,7 +52,25 @@ export function validateRegionOfCreated(scope: IConstruct, prop: string, resourc
   }
   if (resourceRegion !== region) {
     throw validationError(
-      `${prop} must be in region ${region}, where the image is distributed, got ${resource.node.path} of region ${resourceRegion}`, scope);
+      `${prop} must be in region ${region}, ${where}, got ${resource.node.path} of region ${resourceRegion}`, scope);
+  }
+}
+
+/**
+ * A KMS key must be in the region that uses it: a key this app creates in its stack's region, any
+ * other in the region its ARN names. An imported key's ARN is what the template holds, so its
+ * region field is compared when it is written out (`fromKeyArn` with a literal ARN, or an alias
+ * import, whose ARN names the importing stack's region).
+ */
+export function validateRegionOfKey(
+  scope: IConstruct, prop: string, key: kms.IKey | undefined, region: string, where = 'where the image is distributed'): void {
+  if (!key || isCreatedInApp(key)) {
+    validateRegionOfCreated(scope, prop, key, region, where);
+    return;
+  }
+  const [, , service, keyRegion] = key.keyArn.split(':');
+  if (service === 'kms' && keyRegion !== undefined && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(region) && keyRegion !== region) {
+    throw validationError(`${prop} must be in region ${region}, ${where}, got '${key.keyArn}' of region ${keyRegion}`, scope);
   }
 }
 

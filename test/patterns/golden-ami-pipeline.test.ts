@@ -518,6 +518,12 @@ describe('GoldenAmiPipeline', () => {
         'for a key per region, build the distribution with DistributionConfiguration and an AMI distribution per region');
   });
 
+  test('fails for an AMI key imported by the ARN of another region', () => {
+    const key = kms.Key.fromKeyArn(stack, 'AmiKey', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555');
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', amiKmsKey: key }))
+      .toThrow("amiKmsKey must be in region us-east-1, where the image is distributed, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");
+  });
+
   test('fails for an AMI key of this app in another region', () => {
     const keyStack = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'eu-west-1' } });
     const key = new kms.Key(keyStack, 'AmiKey');
