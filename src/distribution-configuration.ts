@@ -559,8 +559,8 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
   }
 
   /**
-   * The regions that get an AMI, and whether any of them has Fast Launch: what pipelines, images
-   * and executions check their recipe and attributes against.
+   * The regions that get an AMI, and those of them that turn Fast Launch on: what pipelines,
+   * images and executions check their recipe and attributes against.
    *
    * @internal
    */
@@ -568,7 +568,9 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     const withAmi = [...this.entries].filter(([, entry]) => entry.ami);
     return {
       regions: withAmi.map(([region]) => region),
-      fastLaunchRegions: withAmi.filter(([, entry]) => (entry.ami!.fastLaunchConfigurations ?? []).length > 0).map(([region]) => region),
+      fastLaunchRegions: withAmi
+        .filter(([, entry]) => (entry.ami!.fastLaunchConfigurations ?? []).some((fastLaunch) => fastLaunch.enabled !== false))
+        .map(([region]) => region),
     };
   }
 

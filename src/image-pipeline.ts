@@ -16,7 +16,7 @@ import { PipelineSchedule, PipelineStartCondition } from './pipeline-schedule';
 import { validateLogGroupName } from './private/build-log-groups';
 import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, recipeOfApp, renderScanning, renderWorkflows, validateOneRecipe,
-  validateInstanceArchitecture, validateTestTimeout, warnRecipeInOtherStack,
+  validateFastLaunchPlatform, validateInstanceArchitecture, validateTestTimeout, warnRecipeInOtherStack,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { fingerprint } from './private/fingerprint';
@@ -615,6 +615,7 @@ export class ImagePipeline extends ImagePipelineBase {
     this.infrastructureConfiguration = buildInfrastructure(this, props.infrastructureConfiguration, props.containerRecipe, props);
     allowComponentFileReads(this, props.imageRecipe ?? props.containerRecipe, this.infrastructureConfiguration);
     validateInstanceArchitecture(this, props.imageRecipe, this.infrastructureConfiguration);
+    validateFastLaunchPlatform(this, props.imageRecipe, props.distributionConfiguration);
     validateLogGroupName(this, 'imageLogGroup', props.imageLogGroup);
     validateLogGroupName(this, 'pipelineLogGroup', props.pipelineLogGroup);
     const execution = executionRoleFor(this, props.executionRole, props.workflows, [props.imageLogGroup, props.pipelineLogGroup]);

@@ -16,7 +16,7 @@ import { Platform } from './platform';
 import { validateLogGroupName } from './private/build-log-groups';
 import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, warnRecipeInOtherStack,
-  validateInstanceArchitecture, validateTestTimeout,
+  validateFastLaunchPlatform, validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
 import { validationError } from './private/errors';
 import { WORKFLOW_STEP_WAITING, grantSendWorkflowStepAction, imageArnPrefixOfRecipe, imageBuilderRule } from './private/image-events';
@@ -564,6 +564,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
   const infrastructureConfiguration = buildInfrastructure(image, props.infrastructureConfiguration, props.containerRecipe, props);
   allowComponentFileReads(image, recipe, infrastructureConfiguration);
   validateInstanceArchitecture(image, props.imageRecipe, infrastructureConfiguration);
+  validateFastLaunchPlatform(image, props.imageRecipe, props.distributionConfiguration);
   validateLogGroupName(image, 'logGroup', props.logGroup);
   const { role: executionRole, logPolicy } = executionRoleFor(image, props.executionRole, props.workflows, [props.logGroup]);
   return {

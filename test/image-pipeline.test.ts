@@ -8,8 +8,8 @@ import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, ImageArchitecture, ImagePipeline,
-  ImagePipelineProps, ImageRecipe, InfrastructureConfiguration, OsVersion,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, DistributionConfiguration, ImageArchitecture,
+  ImagePipeline, ImagePipelineProps, ImageRecipe, InfrastructureConfiguration, OsVersion,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
   PipelineWorkflow,
 } from '../src';
@@ -808,6 +808,28 @@ describe('ImagePipeline', () => {
   });
 
   describe('validation', () => {
+    describe('Fast Launch, which is for Windows AMIs only', () => {
+      const fastLaunch = (region = 'us-east-1', enabled?: boolean) => ({ region, fastLaunchConfigurations: [{ enabled }] });
+
+      test('fails for a distribution that turns it on for a Linux recipe, also when added after the pipeline', () => {
+        const distributionConfiguration = new DistributionConfiguration(stack, 'Distribution', { amiDistributions: [{ region: 'us-east-1' }] });
+        newPipeline({ distributionConfiguration });
+        distributionConfiguration.addAmiDistribution(fastLaunch('eu-west-1'));
+        expect(() => app.synth()).toThrow('distributionConfiguration turns Fast Launch on for eu-west-1, which is for Windows AMIs only, ' +
+          'got a recipe for Linux; leave fastLaunchConfigurations out of the distribution of this recipe');
+      });
+
+      test('takes it for a Windows recipe, and an entry that turns it off for a Linux one', () => {
+        const windows = new ImageRecipe(stack, 'Windows', {
+          parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL),
+          components: [{ component: AwsManagedComponent.updateOs(stack, 'WindowsUpdate', { platform: Platform.WINDOWS }) }],
+        });
+        newPipeline({ imageRecipe: windows, distributionConfiguration: new DistributionConfiguration(stack, 'On', { amiDistributions: [fastLaunch()] }) });
+        newPipeline({ distributionConfiguration: new DistributionConfiguration(stack, 'Off', { amiDistributions: [fastLaunch('us-east-1', false)] }) }, 'Linux');
+        expect(() => app.synth()).not.toThrow();
+      });
+    });
+
     test('fails without a recipe', () => {
       expect(() => new ImagePipeline(stack, 'P', {})).toThrow('give imageRecipe or containerRecipe, exactly one, got neither');
     });

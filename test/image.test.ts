@@ -164,6 +164,11 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  test('fails for a distribution that turns Fast Launch on for a Linux recipe', () => {
+    newImage({ distributionConfiguration: new DistributionConfiguration(stack, 'Distribution', { amiDistributions: [{ fastLaunchConfigurations: [{}] }] }) });
+    expect(() => App.of(stack)!.synth()).toThrow(/distributionConfiguration turns Fast Launch on for us-east-1, which is for Windows AMIs only, got a recipe for Linux/);
+  });
+
   describe('removing the container images of a container image', () => {
     const ACCESS_TAG = { Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' };
     const ACCESS_WARNING = /LifecycleExecutionAccess/;

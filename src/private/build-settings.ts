@@ -4,11 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerRecipe, IContainerRecipe } from '../container-recipe';
+import { DistributionConfiguration, IDistributionConfiguration } from '../distribution-configuration';
 import type { PipelineWorkflow } from '../image-pipeline';
-import { ImageRecipe } from '../image-recipe';
+import { IImageRecipe, ImageRecipe } from '../image-recipe';
 import { IInfrastructureConfiguration, InfrastructureConfiguration } from '../infrastructure-configuration';
 import { ImageArchitecture } from '../parent-image';
-import { checkWorkflowParameters, isParameterGiven } from './workflow-parameters';
+import { Platform } from '../platform';
 import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
@@ -17,6 +18,7 @@ import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './role-trust';
 import { workflowExecutionRole } from './service-roles';
 import { inOneStackTree } from './stack-trees';
 import { characterCount, validateContainerTags } from './validation';
+import { checkWorkflowParameters, isParameterGiven } from './workflow-parameters';
 
 /*
  * What pipelines and deploy-time images share: test timeouts, scanning, workflows, the execution
@@ -332,6 +334,28 @@ export function executionRoleFor(
   });
   role.attachInlinePolicy(logPolicy);
   return { role, logPolicy };
+}
+
+/**
+ * Fast Launch is for Windows AMIs only (Image Builder API, `Distribution.fastLaunchConfigurations`):
+ * with a recipe of another known platform, the distribution would fail at the end of the build.
+ * Checked when the app is complete, as the distribution may gain regions later.
+ */
+export function validateFastLaunchPlatform(
+  scope: IConstruct, imageRecipe: IImageRecipe | undefined, distribution: IDistributionConfiguration | undefined): void {
+  const platform = imageRecipe?.platform;
+  if (!platform || platform === Platform.WINDOWS || !DistributionConfiguration.isDistributionConfiguration(distribution)) {
+    return;
+  }
+  scope.node.addValidation({
+    validate: () => {
+      const regions = distribution._amiRegions().fastLaunchRegions;
+      return regions.length === 0 ? [] : [
+        `distributionConfiguration turns Fast Launch on for ${regions.join(', ')}, which is for Windows AMIs only, got a recipe for ${platform}; ` +
+        'leave fastLaunchConfigurations out of the distribution of this recipe',
+      ];
+    },
+  });
 }
 
 /**
