@@ -604,7 +604,7 @@ export class ImagePipeline extends ImagePipelineBase {
     const name = props.imagePipelineName ?? generateResourceName(this);
     validateResourceName(this, 'imagePipelineName', name);
     validateTextLength(this, 'description', props.description);
-    validateTagMap(this, 'tags', props.tags);
+    validateTagMap(this, 'tags', props.tags, props.autoDeleteImages ? { [AUTO_DELETE_IMAGES_TAG]: 'autoDeleteImages' } : {});
     validateTagMap(this, 'imageTags', props.imageTags);
     validateOneRecipe(this, props.imageRecipe, props.containerRecipe);
     warnRecipeInOtherStack(this, props.imageRecipe ?? props.containerRecipe);

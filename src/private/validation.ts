@@ -422,9 +422,19 @@ export function nonEmptyTags(tags: { [key: string]: string } | undefined): { [ke
   return tags && Object.keys(tags).length > 0 ? tags : undefined;
 }
 
-/** A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection. */
-export function validateTagMap(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined): void {
+/**
+ * A tag map of an Image Builder resource, `amiTags`, `imageTags` or a lifecycle tag selection.
+ * `addedBy` names the tags this library adds to the resource and why, which count against the limit too.
+ */
+export function validateTagMap(
+  scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined, addedBy: { [key: string]: string } = {}): void {
   checkTags(scope, prop, tags, TAG_MAP);
+  const added = Object.keys(addedBy).filter((key) => !Object.prototype.hasOwnProperty.call(tags ?? {}, key));
+  const count = Object.keys(tags ?? {}).length + added.length;
+  if (added.length > 0 && count > TAG_MAP.maxCount) {
+    throw validationError(`${prop} must have at most ${TAG_MAP.maxCount} tags, got ${count} with ` +
+      `${added.map((key) => `the tag ${key} that ${addedBy[key]} adds`).join(' and ')}`, scope);
+  }
 }
 
 /** InfrastructureConfiguration `resourceTags`: the tags of the build instances and what they create. */

@@ -21,7 +21,7 @@ beforeEach(() => {
   stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
 });
 
-function amiPipeline(id = 'Pipeline', props: { autoDeleteImages?: boolean } = { autoDeleteImages: true }) {
+function amiPipeline(id = 'Pipeline', props: { autoDeleteImages?: boolean; tags?: { [key: string]: string } } = { autoDeleteImages: true }) {
   const recipe = new ImageRecipe(stack, `${id}Recipe`, {
     parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     components: [{ component: AwsManagedComponent.updateOs(stack, `${id}Update`, { platform: Platform.LINUX }) }],
@@ -111,6 +111,16 @@ describe('autoDeleteImages', () => {
     expect(off.tags).toEqual({ team: 'platform' });
     expect(on.tags).toEqual({ 'team': 'platform', 'cdk-imagebuilder:auto-delete-images': 'true' });
     expect(on.triggers).toEqual(off.triggers);
+  });
+
+  test('fails for 50 tags of the pipeline\'s own, as the tag makes 51, and takes 49', () => {
+    const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`tag${i}`, 'x']));
+    expect(() => amiPipeline('Pipeline', { autoDeleteImages: true, tags: tags(50) })).toThrow(
+      'tags must have at most 50 tags, got 51 with the tag cdk-imagebuilder:auto-delete-images that autoDeleteImages adds');
+    amiPipeline('Other', { autoDeleteImages: true, tags: tags(49) });
+    amiPipeline('Kept', { autoDeleteImages: false, tags: tags(50) });
+    const pipelines = Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline');
+    expect(Object.values(pipelines).map((p: any) => Object.keys(p.Properties.Tags).length)).toEqual([50, 50]);
   });
 
   test('pipelines of one stack share the deletion role and the policy of the kind', () => {
