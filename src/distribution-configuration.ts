@@ -5,9 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { MAX_SSM_PARAMETER_NAME_LENGTH, validateAmiName, validateSsmParameterName } from './private/ami-distribution-names';
+import { validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from './private/ami-distribution-names';
 import {
   isCreatedInApp, validateAccountList, validateAccountOfCreated, validateListLength, validateRegionOfCreated, validateRegionOfKey,
 } from './private/ami-distribution-targets';
@@ -34,9 +33,6 @@ const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.Distribut
 
 /** `LaunchPermissionConfiguration.organizationArns` and `organizationalUnitArns`: 1 to 25 ARNs each. */
 const MAX_LAUNCH_PERMISSION_ARNS = 25;
-
-/** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
-const DEFAULT_PARTITION = 'aws';
 
 /** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
 const LAUNCH_TEMPLATE_ID = /^lt-[a-z0-9-_]{17}$/;
@@ -781,27 +777,7 @@ function validateSsmParameter(
       `${prop} accountId must be one of the distribution's targetAccountIds, which own the AMI copies the parameter names, ` +
       `got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
   }
-  validateSsmParameterArnLength(scope, prop, name, account, region);
-}
-
-/**
- * Systems Manager counts the parameter's ARN in the 1,011 characters of its name. The ARN is known
- * when the region and account are: the partition is the stack's, else the region's, else `aws`.
- */
-function validateSsmParameterArnLength(
-  scope: Construct, prop: string, name: string, accountId: string | undefined, region: string): void {
-  const stack = Stack.of(scope);
-  const account = accountId ?? stack.account;
-  if (Token.isUnresolved(name) || Token.isUnresolved(account) || Token.isUnresolved(region)) {
-    return;
-  }
-  const partition = !Token.isUnresolved(stack.partition) ? stack.partition : RegionInfo.get(region).partition ?? DEFAULT_PARTITION;
-  const prefix = `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}`;
-  if (prefix.length + name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
-    throw validationError(
-      `${prop} parameterName must be at most ${MAX_SSM_PARAMETER_NAME_LENGTH - prefix.length} characters here: Systems Manager allows ` +
-      `${MAX_SSM_PARAMETER_NAME_LENGTH} for the name with its ARN prefix '${prefix}' (${prefix.length} characters), got ${name.length}`, scope);
-  }
+  validateSsmParameterArnLength(scope, `${prop} parameterName`, name, account, region);
 }
 
 /** Whether `accounts` includes `account` or may, holding a value known only at deployment. */

@@ -19,7 +19,7 @@ import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
-import { validateAmiName, validateSsmParameterName } from '../private/ami-distribution-names';
+import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from '../private/ami-distribution-names';
 import { validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
@@ -161,10 +161,11 @@ export class GoldenAmiPipeline extends Construct {
     validatePatternTargets(this, props);
     // Under the pattern's prop names, before the distribution configuration checks them under its own.
     validateAmiName(this, 'amiName', props.amiName);
+    const regions = props.regions ?? [Stack.of(this).region];
     if (props.ssmParameterName !== undefined) {
       validateSsmParameterName(this, 'ssmParameterName', props.ssmParameterName);
+      regions.forEach((region) => validateSsmParameterArnLength(this, 'ssmParameterName', props.ssmParameterName!, undefined, region));
     }
-    const regions = props.regions ?? [Stack.of(this).region];
     validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
     validateAmiKmsKey(this, props.amiKmsKey, regions);
     const baseName = patternBaseName(id);
@@ -199,7 +200,7 @@ export class GoldenAmiPipeline extends Construct {
     this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
       amiDistributions: regions.map((region) => ({
         region,
-        amiName: props.amiName ?? `${baseName}-{{ imagebuilder:buildDate }}`,
+        amiName: props.amiName ?? amiNameWithBuildDate(baseName),
         ssmParameters: [{ parameterName: ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,

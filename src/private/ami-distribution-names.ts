@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { SSM_PARAMETER_NAME } from './validation';
@@ -81,4 +82,39 @@ export function validateSsmParameterName(scope: IConstruct, label: string, name:
   if (depth > MAX_SSM_HIERARCHY_DEPTH) {
     throw validationError(`${label} must have at most ${MAX_SSM_HIERARCHY_DEPTH} hierarchy levels, got ${depth} in '${name}'`, scope);
   }
+}
+
+/** The partition assumed in a parameter's ARN when neither the stack nor the region tells it: the shortest, so valid names pass. */
+const DEFAULT_PARTITION = 'aws';
+
+/**
+ * Systems Manager counts the parameter's ARN in the 1,011 characters of its name. The ARN is known
+ * when the region and account are: the partition is the stack's, else the region's, else `aws`.
+ *
+ * @param label what the error calls the name
+ * @param accountId the account that owns the parameter, default the stack's
+ */
+export function validateSsmParameterArnLength(
+  scope: IConstruct, label: string, name: string, accountId: string | undefined, region: string): void {
+  const stack = Stack.of(scope);
+  const account = accountId ?? stack.account;
+  if (Token.isUnresolved(name) || Token.isUnresolved(account) || Token.isUnresolved(region)) {
+    return;
+  }
+  const partition = !Token.isUnresolved(stack.partition) ? stack.partition : RegionInfo.get(region).partition ?? DEFAULT_PARTITION;
+  const prefix = `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}`;
+  if (prefix.length + name.length > MAX_SSM_PARAMETER_NAME_LENGTH) {
+    throw validationError(
+      `${label} must be at most ${MAX_SSM_PARAMETER_NAME_LENGTH - prefix.length} characters here: Systems Manager allows ` +
+      `${MAX_SSM_PARAMETER_NAME_LENGTH} for the name with its ARN prefix '${prefix}' (${prefix.length} characters), got ${name.length}`, scope);
+  }
+}
+
+/**
+ * A unique AMI name from `base`: `base` is cut to fit the 127 characters of an AMI name with the
+ * build date, which keeps each build's name unique.
+ */
+export function amiNameWithBuildDate(base: string): string {
+  const suffix = `-{{ ${BUILD_DATE} }}`;
+  return `${base.slice(0, MAX_AMI_NAME_LENGTH - suffix.length)}${suffix}`;
 }

@@ -518,6 +518,19 @@ describe('GoldenAmiPipeline', () => {
         'for a key per region, build the distribution with DistributionConfiguration and an AMI distribution per region');
   });
 
+  test('fails for an ssmParameterName too long for its ARN, naming the pattern\'s prop', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', ssmParameterName: `/${'a'.repeat(980)}` }))
+      .toThrow(/^ssmParameterName must be at most 967 characters here: Systems Manager allows 1011 for the name with its ARN prefix/);
+  });
+
+  test('cuts the default AMI name made from a long construct id to the 127 characters an AMI name may have', () => {
+    new GoldenAmiPipeline(stack, 'G'.repeat(140), { shellScript: 'echo' });
+    const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration')) as any[];
+    const name = distribution.Properties.Distributions[0].AmiDistributionConfiguration.Name;
+    expect(name).toEqual(`${'g'.repeat(98)}-{{ imagebuilder:buildDate }}`);
+    expect(name).toHaveLength(127);
+  });
+
   test('fails for an AMI key imported by the ARN of another region', () => {
     const key = kms.Key.fromKeyArn(stack, 'AmiKey', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555');
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', amiKmsKey: key }))
