@@ -445,6 +445,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
   private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
+  /** Where `platform` comes from, for messages, when not from the parent image. */
+  private readonly platformSource?: string;
   /** The resource, for `_buildFingerprint`. */
   private readonly resource: CfnContainerRecipe;
 
@@ -477,6 +479,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
       throw validationError(`parentImage platform must be ${OVERRIDE_PLATFORMS.join(' or ')} for a container image, got '${parent.platform}'`, this);
     }
     this.platform = props.platformOverride ?? parent.platform;
+    this.platformSource = props.platformOverride !== undefined ? 'the platform set by platformOverride' : undefined;
     this.parentRepository = parent.repository;
     this.targetRepository = props.targetRepository;
     for (const entry of props.components ?? []) {
@@ -556,7 +559,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    */
   public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
     const entry = { component, parameters };
-    validateRecipeComponent(this, entry, this.componentEntries, this.platform);
+    validateRecipeComponent(this, entry, this.componentEntries, this.platform, this.platformSource);
     this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
   }

@@ -465,6 +465,11 @@ describe('ContainerRecipe', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', { PlatformOverride: 'Windows' });
     });
 
+    test('fails on a Linux component with a Windows platform override, naming platformOverride as the source of the platform', () => {
+      expect(() => newRecipe({ platformOverride: Platform.WINDOWS }))
+        .toThrow("components must all run on Windows, the platform set by platformOverride, got component 'update-linux' for Linux");
+    });
+
     test('fails on instance block device values outside the EBS ranges, naming instanceBlockDevices', () => {
       expect(() => newRecipe({ instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 1_001 })] }))
         .toThrow("instanceBlockDevices '/dev/xvda': throughput must be a whole number from 125 to 1000, got 1001");

@@ -20,10 +20,12 @@ export interface RecipeComponentEntry {
 /**
  * Checks a component before it joins a recipe: the count limit, the platform (of the recipe, or of
  * the components already there when the parent image's platform is unknown) and, when the
- * component's document is known, its parameters.
+ * component's document is known, its parameters. `platformSource` says in messages where the
+ * recipe's platform comes from.
  */
 export function validateRecipeComponent(
   scope: IConstruct, entry: RecipeComponentEntry, existing: readonly RecipeComponentEntry[], platform: Platform | undefined,
+  platformSource = 'the platform of the parent image',
 ): void {
   if (existing.length >= MAX_RECIPE_COMPONENTS) {
     throw validationError(`components must be at most ${MAX_RECIPE_COMPONENTS}, got ${existing.length + 1}`, scope);
@@ -33,7 +35,7 @@ export function validateRecipeComponent(
   const actual = entry.component.platform;
   if (expected !== undefined && actual !== undefined && actual !== expected) {
     throw validationError(
-      `components must all run on ${expected}${platform ? ', the platform of the parent image' : ''}, got ${label} for ${actual}`, scope);
+      `components must all run on ${expected}${platform ? `, ${platformSource}` : ''}, got ${label} for ${actual}`, scope);
   }
 
   const summary = documentSummary(entry.component);
