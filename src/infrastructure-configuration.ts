@@ -448,6 +448,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     this._instanceTypes = props.instanceTypes?.map((instanceType) => instanceType.toString());
     validateInstanceIdentity(this, props);
     validateNetwork(this, props);
+    validateKeyPair(this, props.keyPair);
     this.imdsv2Required = props.requireImdsv2 ?? true;
     this.hopLimit = props.httpPutResponseHopLimit ?? DEFAULT_HOP_LIMIT;
     validateWholeNumber(this, 'httpPutResponseHopLimit', this.hopLimit, MIN_HOP_LIMIT, MAX_HOP_LIMIT);
@@ -817,6 +818,13 @@ function validateNetwork(scope: Construct, props: InfrastructureConfigurationPro
   }
   if (props.securityGroups?.length === 0) {
     throw validationError('securityGroups must list at least one security group when given, got none; omit it for a new one', scope);
+  }
+}
+
+/** An empty name (as from an unset environment variable) would reach the template; the API needs a non-empty one. */
+function validateKeyPair(scope: Construct, keyPair: ec2.IKeyPair | undefined): void {
+  if (keyPair?.keyPairName === '') {
+    throw validationError("keyPair must have a non-empty name, got ''", scope);
   }
 }
 

@@ -815,6 +815,11 @@ describe('InfrastructureConfiguration', () => {
         .toThrow(/securityGroups must list at least one security group when given, got none/);
     });
 
+    test('fails when keyPair has an empty name', () => {
+      expect(() => newInfra({ keyPair: ec2.KeyPair.fromKeyPairName(stack, 'KeyPair', '') }))
+        .toThrow("keyPair must have a non-empty name, got ''");
+    });
+
     test('fails when subnetSelection selects no subnet', () => {
       expect(() => newInfra({ vpc: importedVpc(), subnetSelection: { availabilityZones: ['us-east-1f'] } }))
         .toThrow(/subnetSelection must select at least one subnet of vpc Stack\/ImportedVpc, got none/);
