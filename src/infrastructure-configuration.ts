@@ -37,6 +37,8 @@ const DEFAULT_HOP_LIMIT = CONTAINER_BUILD_MIN_HOP_LIMIT;
 
 /** EC2 instance types: family (with generation and options, e.g. `m7i-flex`) and size (e.g. `metal-24xl`). */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+/** Mac instance families: mac1, mac2, mac2-m2, mac2-m2pro, mac-m4 and those to come. */
+const MAC_INSTANCE_TYPE = /^mac/;
 /** The `GroupArn` pattern of the Resource Groups API: a group name, or a name with the group's ID. */
 const HOST_RESOURCE_GROUP_ARN = /^arn:aws(-[a-z]+)*:resource-groups:[a-z0-9-]+:[0-9]{12}:group\/([a-zA-Z0-9_.-]{1,300}|[a-zA-Z0-9_.-]{1,150}\/[a-z0-9]{26})$/;
 
@@ -857,6 +859,12 @@ function validatePlacement(scope: Construct, props: InfrastructureConfigurationP
       throw validationError(
         `${prop} needs tenancy ${Tenancy.HOST}, got ${prop} ${shownValue(value)} with tenancy '${tenancy ?? Tenancy.DEFAULT}'`, scope);
     }
+  }
+  // "Mac instances are available only as bare metal instances on Dedicated Hosts" (EC2 user guide).
+  const macTypes = (props.instanceTypes ?? []).map((t) => t.toString()).filter((t) => !Token.isUnresolved(t) && MAC_INSTANCE_TYPE.test(t));
+  if (macTypes.length > 0 && tenancy !== Tenancy.HOST) {
+    throw validationError(`instanceTypes ${macTypes.join(', ')} need tenancy ${Tenancy.HOST}: Mac instances run only on Dedicated Hosts, ` +
+      `got ${tenancy === undefined ? 'no tenancy' : `tenancy '${tenancy}'`}`, scope);
   }
   validateTextLength(scope, 'hostId', hostId);
   validateTextLength(scope, 'availabilityZone', props.availabilityZone);

@@ -888,6 +888,23 @@ describe('InfrastructureConfiguration', () => {
         "hostResourceGroupArn 'arn:aws:resource-groups:us-east-1:123456789012:group/hosts'");
     });
 
+    test.each([
+      [undefined, 'no tenancy'],
+      [Tenancy.DEDICATED, "tenancy 'dedicated'"],
+    ])('fails when a Mac instance type is given with tenancy %s', (tenancy, got) => {
+      expect(() => newInfra({ instanceTypes: [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('mac2.metal')], tenancy }))
+        .toThrow(`instanceTypes mac2.metal need tenancy host: Mac instances run only on Dedicated Hosts, got ${got}`);
+    });
+
+    test('Mac instance types of every family pass with tenancy host', () => {
+      const instanceTypes = ['mac1.metal', 'mac2-m2pro.metal', 'mac-m4.metal'].map((t) => new ec2.InstanceType(t));
+      newInfra({ instanceTypes, tenancy: Tenancy.HOST });
+      expect(infraProperties()).toEqual(expect.objectContaining({
+        InstanceTypes: ['mac1.metal', 'mac2-m2pro.metal', 'mac-m4.metal'],
+        Placement: { Tenancy: 'host' },
+      }));
+    });
+
     test('accepts a resource group ARN with the group\'s ID', () => {
       const arn = 'arn:aws:resource-groups:us-east-1:123456789012:group/mac-hosts/0123456789abcdefghijklmnop';
       newInfra({ tenancy: Tenancy.HOST, hostResourceGroupArn: arn });
