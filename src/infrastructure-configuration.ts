@@ -898,8 +898,16 @@ function selectSubnet(scope: Construct, vpc: ec2.IVpc, selection: ec2.SubnetSele
 }
 
 function validateAvailabilityZone(scope: Construct, availabilityZone: string | undefined, subnet: ec2.ISubnet | undefined): void {
-  if (availabilityZone === undefined || subnet === undefined
-    || Token.isUnresolved(availabilityZone) || Token.isUnresolved(subnet.availabilityZone)) {
+  if (availabilityZone === undefined || Token.isUnresolved(availabilityZone)) {
+    return;
+  }
+  // Zone names are the region code and a letter (us-east-1a), or a dash for Local and Wavelength Zones (us-east-1-bos-1a).
+  const region = Stack.of(scope).region;
+  if (!Token.isUnresolved(region) && !(availabilityZone.startsWith(region) && /^[a-z-]/.test(availabilityZone.slice(region.length)))) {
+    throw validationError(
+      `availabilityZone must be a zone of the stack's region ${region}, such as ${region}a, got '${availabilityZone}'`, scope);
+  }
+  if (subnet === undefined || Token.isUnresolved(subnet.availabilityZone)) {
     return;
   }
   if (availabilityZone !== subnet.availabilityZone) {

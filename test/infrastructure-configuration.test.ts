@@ -923,6 +923,22 @@ describe('InfrastructureConfiguration', () => {
         .toThrow(/availabilityZone must be the zone of the selected subnet .* \('us-east-1a'\), got 'us-east-1b'; .*availabilityZones: \['us-east-1b'\]/);
     });
 
+    test.each([
+      ['a zone of another region', 'eu-west-1a', undefined],
+      ['a region', 'us-east-1', undefined],
+      ['a zone of a region whose code starts with this one', 'us-east-11a', undefined],
+      ['a zone of another region, with a vpc', 'eu-west-1a', importedVpc],
+    ])('fails when availabilityZone is %s (%s)', (_, availabilityZone, vpc) => {
+      expect(() => newInfra({ availabilityZone, vpc: vpc?.() }))
+        .toThrow(`availabilityZone must be a zone of the stack's region us-east-1, such as us-east-1a, got '${availabilityZone}'`);
+    });
+
+    test('availabilityZone may be a Local Zone of the stack\'s region, and is not checked in an environment-agnostic stack', () => {
+      newInfra({ availabilityZone: 'us-east-1-bos-1a' });
+      expect(infraProperties().Placement).toEqual({ AvailabilityZone: 'us-east-1-bos-1a' });
+      new InfrastructureConfiguration(new Stack(app, 'Agnostic'), 'Infra', { availabilityZone: 'eu-west-1a' });
+    });
+
     test('fails when the topic key belongs to another account', () => {
       const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-0000-0000-0000-000000000000');
       const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
