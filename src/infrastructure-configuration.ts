@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IResource, Lazy, Names, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -450,6 +450,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     this._instanceTypes = props.instanceTypes?.map((instanceType) => instanceType.toString());
     validateInstanceIdentity(this, props);
     validateNetwork(this, props);
+    validateSecurityGroupVpcs(this, props);
     validateKeyPair(this, props.keyPair);
     this.imdsv2Required = props.requireImdsv2 ?? true;
     this.hopLimit = props.httpPutResponseHopLimit ?? DEFAULT_HOP_LIMIT;
@@ -828,6 +829,43 @@ function validateKeyPair(scope: Construct, keyPair: ec2.IKeyPair | undefined): v
   if (keyPair?.keyPairName === '') {
     throw validationError("keyPair must have a non-empty name, got ''", scope);
   }
+}
+
+/**
+ * Security groups of a VPC this app creates, which is never the default VPC: without `vpc` the
+ * instances run in the default VPC, where such a group cannot be used. With `vpc`, a group of
+ * another VPC of the app works only when associated with `vpc`, so it gets a warning.
+ */
+function validateSecurityGroupVpcs(scope: Construct, props: InfrastructureConfigurationProps): void {
+  const vpc = props.vpc ? createdVpcOf(props.vpc.vpcId) : undefined;
+  for (const group of props.securityGroups ?? []) {
+    const resource = group.node.defaultChild;
+    const groupVpc = resource instanceof ec2.CfnSecurityGroup && resource.vpcId !== undefined ? createdVpcOf(resource.vpcId) : undefined;
+    if (!groupVpc) {
+      continue;
+    }
+    if (!props.vpc) {
+      throw validationError('securityGroups without vpc must belong to the default VPC, where the instances run, ' +
+        `got security group ${group.node.path} of VPC ${vpcLabel(groupVpc)}; give vpc`, scope);
+    }
+    if (vpc && vpc !== groupVpc) {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:securityGroupsVpc',
+        `security group ${group.node.path} of securityGroups belongs to VPC ${vpcLabel(groupVpc)}, not to vpc ${vpcLabel(vpc)} ` +
+        `where the instances run: the build fails to launch unless the group is associated with ${vpcLabel(vpc)}`);
+    }
+  }
+}
+
+/** The VPC resource of this app that a VPC ID refers to, if any. */
+function createdVpcOf(vpcId: string): ec2.CfnVPC | undefined {
+  const reference = Tokenization.reverse(vpcId);
+  return reference instanceof Reference && reference.target instanceof ec2.CfnVPC ? reference.target : undefined;
+}
+
+/** The path of the `ec2.Vpc` that owns the resource, or of the resource itself. */
+function vpcLabel(resource: ec2.CfnVPC): string {
+  const owner = resource.node.scope;
+  return owner?.node.defaultChild === resource ? owner.node.path : resource.node.path;
 }
 
 function validateLogging(scope: Construct, props: InfrastructureConfigurationProps): void {

@@ -810,6 +810,33 @@ describe('InfrastructureConfiguration', () => {
       expect(infra.connections.securityGroups).toEqual([group]);
     });
 
+    test('fails when securityGroups without vpc has a group of a VPC of this app, which is not the default VPC', () => {
+      const group = new ec2.SecurityGroup(stack, 'Group', { vpc: new ec2.Vpc(stack, 'Vpc') });
+      expect(() => newInfra({ securityGroups: [group] }))
+        .toThrow('securityGroups without vpc must belong to the default VPC, where the instances run, ' +
+          'got security group Stack/Group of VPC Stack/Vpc; give vpc');
+    });
+
+    test('securityGroups without vpc may have a group of this app in an imported VPC, which may be the default VPC', () => {
+      newInfra({ securityGroups: [new ec2.SecurityGroup(stack, 'Group', { vpc: importedVpc() })] });
+      expect(infraProperties().SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Group/), 'GroupId'] }]);
+    });
+
+    test('warns when a security group belongs to another VPC of this app than vpc', () => {
+      const group = new ec2.SecurityGroup(stack, 'Group', { vpc: new ec2.Vpc(stack, 'Other') });
+      newInfra({ vpc: new ec2.Vpc(stack, 'Vpc'), securityGroups: [group] });
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Infra', Match.stringLikeRegexp(
+        '^security group Stack/Group of securityGroups belongs to VPC Stack/Other, not to vpc Stack/Vpc where the instances run: ' +
+        'the build fails to launch unless the group is associated with Stack/Vpc'));
+    });
+
+    test('a security group of the same VPC of this app as vpc gets no warning', () => {
+      const vpc = new ec2.Vpc(stack, 'Vpc');
+      newInfra({ vpc, securityGroups: [new ec2.SecurityGroup(stack, 'Group', { vpc })] });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('securityGroups'));
+    });
+
     test('fails when securityGroups is empty', () => {
       expect(() => newInfra({ vpc: importedVpc(), securityGroups: [] }))
         .toThrow(/securityGroups must list at least one security group when given, got none/);
