@@ -148,14 +148,16 @@ export interface EbsDeviceOptions {
 
   /**
    * Provisioned IOPS, 100 to 64,000 (at least 3,000 for gp3); only for io1 and io2 (where it is
-   * required) and gp3.
+   * required) and gp3. At most 50 per GiB of `volumeSize` for io1, 1,000 for io2 and 500 for gp3
+   * (which has 3,000 at any size).
    *
    * @default - the volume type's baseline
    */
   readonly iops?: number;
 
   /**
-   * Throughput in MiB/s, 125 to 1,000; only for gp3.
+   * Throughput in MiB/s, 125 to 1,000; only for gp3, at most 0.25 per IOPS (750 for the default
+   * 3,000 IOPS).
    *
    * @default - 125 MiB/s for gp3
    */
@@ -675,6 +677,22 @@ const EBS_RANGES = {
   volumeSize: { min: 1, max: 16_000 },
 };
 
+/** What a gp3 volume has at any size, without provisioning more. */
+const GP3_BASELINE_IOPS = 3_000;
+
+/**
+ * The most IOPS per GiB of volume size (EBS user guide, volume types; as aws-cdk-lib's `ec2.Volume`
+ * checks, except io2, which allows 1,000 since all io2 volumes are Block Express). A gp3 volume of
+ * any size may have its baseline 3,000 IOPS.
+ */
+const MAX_IOPS_PER_GIB: { [type: string]: number } = {
+  [EbsVolumeType.GP3]: 500,
+  [EbsVolumeType.IO1]: 50,
+  [EbsVolumeType.IO2]: 1_000,
+};
+/** The most gp3 throughput in MiB/s per IOPS (EBS user guide, gp3 volumes). */
+const GP3_MAX_THROUGHPUT_PER_IOPS = 0.25;
+
 /**
  * The volume types whose EC2 limits are narrower than Image Builder's ranges (supported IOPS and
  * volume sizes of each type, EC2 API reference `EbsBlockDevice` and
@@ -683,7 +701,7 @@ const EBS_RANGES = {
  * per-type maxima are left to the service, which raises them over time.
  */
 const EBS_TYPE_RANGES: { [type: string]: { iops?: { min?: number }; volumeSize?: { min?: number; max?: number } } } = {
-  [EbsVolumeType.GP3]: { iops: { min: 3_000 } },
+  [EbsVolumeType.GP3]: { iops: { min: GP3_BASELINE_IOPS } },
   [EbsVolumeType.IO1]: { volumeSize: { min: 4 } },
   [EbsVolumeType.IO2]: { volumeSize: { min: 4 } },
   [EbsVolumeType.ST1]: { volumeSize: { min: 125 } },
@@ -710,11 +728,39 @@ function validateEbsOptions(scope: Construct, where: string, o: EbsDeviceOptions
   if (o.volumeSize !== undefined && !o.volumeSize.isUnresolved()) {
     validateEbsRange(scope, where, 'volumeSize', o.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE }), ' GiB', type, typeRanges.volumeSize);
   }
+  validateEbsRatios(scope, where, o);
   if (o.kmsKey && o.encrypted === false) {
     throw validationError(`${where}: a kmsKey needs encrypted true, got encrypted false`, scope);
   }
   if (o.snapshotId !== undefined && !Token.isUnresolved(o.snapshotId) && !/^snap-[0-9a-f]{8}([0-9a-f]{9})?$/.test(o.snapshotId)) {
     throw validationError(`${where}: snapshotId must be 'snap-' and 8 or 17 hexadecimal digits, got '${o.snapshotId}'`, scope);
+  }
+}
+
+/** The ratios EC2 rejects at launch: IOPS to size, and gp3 throughput to IOPS. Each only when its values are known. */
+function validateEbsRatios(scope: Construct, where: string, o: EbsDeviceOptions): void {
+  const type = o.volumeType;
+  const maxPerGib = type !== undefined ? MAX_IOPS_PER_GIB[type] : undefined;
+  if (maxPerGib !== undefined && o.iops !== undefined && !Token.isUnresolved(o.iops)
+    && o.volumeSize !== undefined && !o.volumeSize.isUnresolved()) {
+    const size = o.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    const byRatio = maxPerGib * size;
+    const max = type === EbsVolumeType.GP3 ? Math.max(byRatio, GP3_BASELINE_IOPS) : byRatio;
+    if (o.iops > max) {
+      const baseline = max > byRatio ? ', the baseline' : '';
+      throw validationError(
+        `${where}: iops must be at most ${maxPerGib} per GiB for ${type} volumes (${max} for ${size} GiB${baseline}), got ${o.iops}`, scope);
+    }
+  }
+  if (type === EbsVolumeType.GP3 && o.throughput !== undefined && !Token.isUnresolved(o.throughput)
+    && (o.iops === undefined || !Token.isUnresolved(o.iops))) {
+    const iops = o.iops ?? GP3_BASELINE_IOPS;
+    const max = Math.floor(GP3_MAX_THROUGHPUT_PER_IOPS * iops);
+    if (o.throughput > max) {
+      const of = o.iops === undefined ? `the baseline ${iops} IOPS` : `${iops} IOPS`;
+      throw validationError(`${where}: throughput must be at most ${GP3_MAX_THROUGHPUT_PER_IOPS} MiB/s per IOPS for gp3 volumes ` +
+        `(${max} for ${of}), got ${o.throughput}`, scope);
+    }
   }
 }
 

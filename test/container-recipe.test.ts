@@ -508,11 +508,11 @@ describe('ContainerRecipe', () => {
     test('accepts instance block devices at the edges of the EBS ranges', () => {
       newRecipe({
         instanceBlockDevices: [RecipeBlockDevice.ebs('/dev/xvda', {
-          volumeType: EbsVolumeType.GP3, iops: 3_000, throughput: 1_000, volumeSize: Size.gibibytes(16_000),
+          volumeType: EbsVolumeType.GP3, iops: 4_000, throughput: 1_000, volumeSize: Size.gibibytes(16_000),
         })],
       });
       Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ContainerRecipe', {
-        InstanceConfiguration: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Iops: 3000, Throughput: 1000, VolumeSize: 16000 } }] },
+        InstanceConfiguration: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Iops: 4000, Throughput: 1000, VolumeSize: 16000 } }] },
       });
     });
 

@@ -413,6 +413,50 @@ describe('ImageRecipe', () => {
         .toThrow("blockDevices '/dev/xvda': iops must be a whole number from 3000 to 64000 for gp3 volumes, got 2999");
     });
 
+    test.each([
+      [EbsVolumeType.GP3, 8, 16_000, '500 per GiB for gp3 volumes (4000 for 8 GiB)'],
+      [EbsVolumeType.GP3, 4, 3_100, '500 per GiB for gp3 volumes (3000 for 4 GiB, the baseline)'],
+      [EbsVolumeType.IO1, 8, 3_000, '50 per GiB for io1 volumes (400 for 8 GiB)'],
+      [EbsVolumeType.IO2, 8, 10_000, '1000 per GiB for io2 volumes (8000 for 8 GiB)'],
+    ])('fails on more IOPS per GiB than EC2 allows for %s (%d GiB, %d IOPS)', (volumeType, gib, iops, limit) => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType, volumeSize: Size.gibibytes(gib), iops })] }))
+        .toThrow(`blockDevices '/dev/xvda': iops must be at most ${limit}, got ${iops}`);
+    });
+
+    test('IOPS at the per-GiB limit pass, and a gp3 volume of any size may have the 3000 IOPS baseline', () => {
+      newRecipe({
+        blockDevices: [
+          RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, volumeSize: Size.gibibytes(8), iops: 4_000 }),
+          RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.GP3, volumeSize: Size.gibibytes(1), iops: 3_000 }),
+          RecipeBlockDevice.ebs('/dev/xvdc', { volumeType: EbsVolumeType.IO1, volumeSize: Size.gibibytes(8), iops: 400 }),
+          RecipeBlockDevice.ebs('/dev/xvdd', { volumeType: EbsVolumeType.IO2, volumeSize: Size.gibibytes(8), iops: 8_000 }),
+        ],
+      });
+      const [recipe] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+      expect(recipe.Properties.BlockDeviceMappings.map((m: any) => m.Ebs.Iops)).toEqual([4_000, 3_000, 400, 8_000]);
+    });
+
+    test.each([
+      [undefined, 1_000, '750 for the baseline 3000 IOPS'],
+      [3_200, 801, '800 for 3200 IOPS'],
+    ])('fails on more gp3 throughput per IOPS than EC2 allows (iops %s, throughput %d)', (iops, throughput, limit) => {
+      expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops, throughput })] }))
+        .toThrow(`blockDevices '/dev/xvda': throughput must be at most 0.25 MiB/s per IOPS for gp3 volumes (${limit}), got ${throughput}`);
+    });
+
+    test('gp3 throughput at 0.25 MiB/s per IOPS passes, and ratios are not checked when a value is known only at deployment', () => {
+      const iops = new CfnParameter(stack, 'Iops', { type: 'Number' }).valueAsNumber;
+      newRecipe({
+        blockDevices: [
+          RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 750 }),
+          RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.GP3, iops, throughput: 1_000 }),
+          RecipeBlockDevice.ebs('/dev/xvdc', { volumeType: EbsVolumeType.IO1, iops: 64_000 }),
+        ],
+      });
+      const [recipe] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
+      expect(recipe.Properties.BlockDeviceMappings.map((m: any) => m.Ebs.Throughput)).toEqual([750, 1_000, undefined]);
+    });
+
     test('fails on throughput below 125 or above 1000', () => {
       expect(() => newRecipe({ blockDevices: [RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, throughput: 124 })] }))
         .toThrow("blockDevices '/dev/xvda': throughput must be a whole number from 125 to 1000, got 124");
@@ -449,9 +493,9 @@ describe('ImageRecipe', () => {
       newRecipe({
         blockDevices: [
           RecipeBlockDevice.ebs('/dev/xvda', { volumeType: EbsVolumeType.GP3, iops: 3_000, throughput: 125, volumeSize: Size.gibibytes(16_000) }),
-          RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.GP3, iops: 64_000, throughput: 1_000, volumeSize: Size.gibibytes(1) }),
+          RecipeBlockDevice.ebs('/dev/xvdb', { volumeType: EbsVolumeType.GP3, iops: 64_000, throughput: 1_000, volumeSize: Size.gibibytes(128) }),
           RecipeBlockDevice.ebs('/dev/xvdc', { volumeType: EbsVolumeType.IO1, iops: 100, volumeSize: Size.gibibytes(4) }),
-          RecipeBlockDevice.ebs('/dev/xvdd', { volumeType: EbsVolumeType.IO2, iops: 64_000, volumeSize: Size.gibibytes(4) }),
+          RecipeBlockDevice.ebs('/dev/xvdd', { volumeType: EbsVolumeType.IO2, iops: 64_000, volumeSize: Size.gibibytes(64) }),
           RecipeBlockDevice.ebs('/dev/xvde', { volumeType: EbsVolumeType.ST1, volumeSize: Size.gibibytes(125) }),
           RecipeBlockDevice.ebs('/dev/xvdf', { volumeType: EbsVolumeType.SC1, volumeSize: Size.gibibytes(125) }),
           RecipeBlockDevice.ebs('/dev/xvdg', { volumeType: EbsVolumeType.STANDARD, volumeSize: Size.gibibytes(1_024) }),
@@ -464,7 +508,7 @@ describe('ImageRecipe', () => {
       });
 
       const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'));
-      expect(resource.Properties.BlockDeviceMappings.map((device: any) => device.Ebs.VolumeSize)).toEqual([16000, 1, 4, 4, 125, 125, 1024, 2]);
+      expect(resource.Properties.BlockDeviceMappings.map((device: any) => device.Ebs.VolumeSize)).toEqual([16000, 128, 4, 64, 125, 125, 1024, 2]);
       expect(resource.Properties.BlockDeviceMappings.map((device: any) => device.Ebs.Iops))
         .toEqual([3000, 64000, 100, 64000, undefined, undefined, undefined, 50]);
     });
