@@ -24,7 +24,8 @@ import {
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
-  AMI_ID, ImageBuilderResourceType, characterCount, generateResourceName, validateResourceName, validateTagMap, validateTextLength,
+  AMI_ID, ImageBuilderResourceType, characterCount, generateResourceName, validatePushRepository, validateResourceName, validateTagMap,
+  validateTextLength,
 } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
@@ -200,7 +201,9 @@ export interface ContainerRecipeProps {
   readonly parentImage: ContainerParentImage;
 
   /**
-   * The ECR repository that receives the images.
+   * The ECR repository that receives the images, in the stack's account and region: Image Builder
+   * pushes to a repository of that name there. A distribution configuration copies the images to
+   * other regions.
    */
   readonly targetRepository: ecr.IRepository;
 
@@ -481,6 +484,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
     this.platform = props.platformOverride ?? parent.platform;
     this.platformSource = props.platformOverride !== undefined ? 'the platform set by platformOverride' : undefined;
     this.parentRepository = parent.repository;
+    validatePushRepository(this, 'targetRepository', props.targetRepository,
+      'copy the image to other regions with a distribution configuration, and to other accounts with ECR replication');
     this.targetRepository = props.targetRepository;
     for (const entry of props.components ?? []) {
       this.addComponent(entry.component, entry.parameters);

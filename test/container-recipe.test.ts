@@ -453,6 +453,28 @@ describe('ContainerRecipe', () => {
       expectValidTemplate(stack);
     });
 
+    test.each([
+      ['region', 'arn:aws:ecr:eu-west-1:123456789012:repository/app', 'region eu-west-1'],
+      ['account', 'arn:aws:ecr:us-east-1:999999999999:repository/app', 'account 999999999999'],
+      ['account and region', 'arn:aws:ecr:eu-west-1:999999999999:repository/app', 'account 999999999999 and region eu-west-1'],
+    ])('fails on a targetRepository of another %s', (_, arn, where) => {
+      expect(() => newRecipe({ targetRepository: ecr.Repository.fromRepositoryArn(stack, 'Other', arn) }))
+        .toThrow("targetRepository must be in the stack's account 123456789012 and region us-east-1, where Image Builder pushes the image, " +
+          `got repository 'app' of ${where}; copy the image to other regions with a distribution configuration, and to other accounts with ECR replication`);
+    });
+
+    test('a targetRepository of the stack\'s account and region, or known only at deployment, passes', () => {
+      newRecipe({ targetRepository: ecr.Repository.fromRepositoryArn(stack, 'SameRepo', 'arn:aws:ecr:us-east-1:123456789012:repository/app') }, 'Same');
+      newRecipe({
+        targetRepository: ecr.Repository.fromRepositoryAttributes(stack, 'TokenRepo', {
+          repositoryArn: new CfnParameter(stack, 'Arn').valueAsString, repositoryName: 'shared',
+        }),
+      }, 'Token');
+      const names = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ContainerRecipe'))
+        .map((r) => r.Properties.TargetRepository.RepositoryName);
+      expect(names).toEqual(['app', 'shared']);
+    });
+
     test('fails on a macOS platform override', () => {
       expect(() => newRecipe({ platformOverride: Platform.MACOS })).toThrow("platformOverride must be Linux or Windows, got 'macOS'");
     });

@@ -24,7 +24,7 @@ import {
 } from '../lifecycle-policy';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue } from '../private/validation';
+import { shownValue, validatePushRepository } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -164,6 +164,8 @@ export class ContainerImagePipeline extends Construct {
 
     rejectPropsReplacedBy(this, 'containerRecipe', props.containerRecipe, props, ['parentImage', 'dockerfileTemplate', 'repository']);
     claimGivenRecipe(this, 'containerRecipe', props.containerRecipe);
+    validatePushRepository(this, 'repository', props.repository,
+      'give regions to copy the image to other regions, and shareWith to let other accounts pull it');
     this.repository = props.containerRecipe?.targetRepository ?? props.repository ?? new ecr.Repository(this, 'Repository', {
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,

@@ -1,4 +1,5 @@
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { IRepository } from 'aws-cdk-lib/aws-ecr';
 import { IKey } from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
@@ -350,6 +351,29 @@ export function validateTopicKeyAccount(scope: IConstruct, key: IKey | undefined
   if (keyAccount !== account) {
     throw validationError(`${subject} of account ${account}, where Image Builder runs, got a key of account ${keyAccount}`, scope);
   }
+}
+
+/**
+ * A container recipe names its target repository only, and Image Builder pushes to that name in the
+ * build's own account and region: a repository elsewhere would be silently swapped for a namesake.
+ * `remedy` ends the message with the way to reach other regions and accounts.
+ */
+export function validatePushRepository(scope: IConstruct, prop: string, repository: IRepository | undefined, remedy: string): void {
+  if (repository === undefined) {
+    return;
+  }
+  const { account, region } = Stack.of(scope);
+  const known = (value: string) => !Token.isUnresolved(value);
+  const otherAccount = known(account) && known(repository.env.account) && repository.env.account !== account;
+  const otherRegion = known(region) && known(repository.env.region) && repository.env.region !== region;
+  if (!otherAccount && !otherRegion) {
+    return;
+  }
+  const both = (a: string | false, r: string | false) => [a ? `account ${a}` : '', r ? `region ${r}` : ''].filter(Boolean).join(' and ');
+  const name = known(repository.repositoryName) ? quote(repository.repositoryName) : repository.node.path;
+  throw validationError(`${prop} must be in the stack's ${both(known(account) && account, known(region) && region)}, ` +
+    `where Image Builder pushes the image, got repository ${name} of ${both(otherAccount && repository.env.account, otherRegion && repository.env.region)}; ` +
+    remedy, scope);
 }
 
 /** The whole number of days, at least one, that a resolved `duration` is (S3 expirations, lifecycle ages). */

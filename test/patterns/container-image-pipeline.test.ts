@@ -256,6 +256,13 @@ describe('ContainerImagePipeline', () => {
         'and a repository with a generated name: give repository, e.g. new ecr.Repository(this, id, { repositoryName })');
   });
 
+  test('fails for a repository of another region, under the pattern\'s prop name', () => {
+    const repository = ecr.Repository.fromRepositoryArn(stack, 'Other', 'arn:aws:ecr:eu-west-1:123456789012:repository/app');
+    expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository }))
+      .toThrow("repository must be in the stack's account 123456789012 and region us-east-1, where Image Builder pushes the image, " +
+        "got repository 'app' of region eu-west-1; give regions to copy the image to other regions, and shareWith to let other accounts pull it");
+  });
+
   test('fails for a region given twice, under the pattern\'s prop name', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: ['us-east-1', 'us-east-1'] }))
       .toThrow("regions must name each region once, got 'us-east-1' twice");
