@@ -359,6 +359,8 @@ export class Component extends ComponentBase {
   public readonly componentName: string;
   public readonly componentVersion: string;
   public readonly platform?: Platform;
+  /** The operating systems the component supports, when given: recipes check their parent image against them. */
+  public readonly supportedOsVersions?: OsVersion[];
 
   /**
    * Components are always encrypted, with `kmsKey` or an AWS owned key.
@@ -451,6 +453,7 @@ export class Component extends ComponentBase {
     this.componentName = this.resource.attrName;
     this.componentVersion = version;
     this.platform = props.platform;
+    this.supportedOsVersions = props.supportedOsVersions;
     this.kmsKey = props.kmsKey;
     this.documentText = data.documentText;
     // Built from the Name attribute so that users of the ARN depend on the component, yet the

@@ -564,7 +564,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    */
   public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
     const entry = { component, parameters };
-    validateRecipeComponent(this, entry, this.componentEntries, this.platform, this.platformSource);
+    validateRecipeComponent(this, entry, this.componentEntries, { platform: this.platform, platformSource: this.platformSource });
     this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
   }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { Component, IComponent } from './component';
 import { ResourcePolicy } from './custom-resources/resource-policy';
 import { ImageArchitecture, ParentImage } from './parent-image';
-import { Platform } from './platform';
+import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
@@ -520,6 +520,8 @@ export class ImageRecipe extends ImageRecipeBase {
   public readonly _architecture?: ImageArchitecture;
 
   private readonly componentEntries: RecipeComponentEntry[] = [];
+  /** The parent image's operating system, when known, which the components must support. */
+  private readonly parentOsVersion?: OsVersion;
   private readonly fileReaders = new ComponentFileReaders();
   private readonly blockDevices = new BlockDeviceList('blockDevices');
   /** Attributes besides the ARN are read from it when asked: each makes a token, and most apps read none. */
@@ -549,6 +551,7 @@ export class ImageRecipe extends ImageRecipeBase {
     const parent = props.parentImage.bind(this);
     this.platform = parent.platform;
     this._architecture = parent.architecture;
+    this.parentOsVersion = parent.osVersion;
     if (props.uninstallSsmAgentAfterBuild === true && parent.platform === Platform.WINDOWS) {
       // The API sets no platform rule, but "Image Builder does not automatically install the Systems
       // Manager agent on Windows instances", and the setting is about an agent it installed.
@@ -642,7 +645,7 @@ export class ImageRecipe extends ImageRecipeBase {
    */
   public addComponent(component: IComponent, parameters?: { [name: string]: string }): void {
     const entry = { component, parameters };
-    validateRecipeComponent(this, entry, this.componentEntries, this.platform);
+    validateRecipeComponent(this, entry, this.componentEntries, { platform: this.platform, osVersion: this.parentOsVersion });
     this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
   }

@@ -176,6 +176,13 @@ export interface ParentImageConfig {
    * @default - unknown
    */
   readonly architecture?: ImageArchitecture;
+
+  /**
+   * The operating system of the image, when known: the recipe's components must support it.
+   *
+   * @default - unknown
+   */
+  readonly osVersion?: OsVersion;
 }
 
 /**
@@ -253,7 +260,12 @@ export abstract class ParentImage {
       const arn = Stack.of(scope).formatArn({ service: 'imagebuilder', account: 'aws', resource: 'image', resourceName: `${name}/${version}` });
       // An image named with AwsManagedImage.of has one name for any architecture: its architecture is known only when given.
       const named = image.imageNameFor(ImageArchitecture.X86_64) !== image.imageNameFor(ImageArchitecture.ARM64);
-      return { parentImage: arn, platform: image.osVersion.platform, architecture: named || options.architecture ? architecture : undefined };
+      return {
+        parentImage: arn,
+        platform: image.osVersion.platform,
+        architecture: named || options.architecture ? architecture : undefined,
+        osVersion: image.osVersion,
+      };
     });
   }
 

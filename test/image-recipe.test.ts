@@ -5,7 +5,7 @@ import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep,
-  EbsVolumeType, IImageRecipe, ImageRecipe, ImageRecipeProps, ParentImage, Platform, RecipeBlockDevice,
+  EbsVolumeType, IImageRecipe, ImageRecipe, ImageRecipeProps, OsVersion, ParentImage, Platform, RecipeBlockDevice,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 import { grantedResources, imageBuilderArnInStack } from './helpers/grants';
@@ -246,6 +246,39 @@ describe('ImageRecipe', () => {
   });
 
   describe('validation', () => {
+    describe('the supportedOsVersions of components against the parent image, which Image Builder matches by prefix', () => {
+      const forOs = (id: string, platform: Platform, ...supportedOsVersions: OsVersion[]) =>
+        new Component(stack, id, {
+          platform,
+          data: ComponentData.fromInline(platform === Platform.WINDOWS ? BUILD_ONLY.replace('ExecuteBash', 'ExecutePowerShell') : BUILD_ONLY),
+          supportedOsVersions,
+        });
+
+      test('fails for a component none of whose versions is the parent image\'s', () => {
+        expect(() => newRecipe({ components: [{ component: forOs('Ubuntu', Platform.LINUX, OsVersion.UBUNTU_24_04, OsVersion.RHEL) }] }))
+          .toThrow("components must support the parent image's operating system, Amazon Linux 2023, got component Stack/Ubuntu " +
+            "with supportedOsVersions 'Ubuntu 24', 'Red Hat Enterprise Linux'");
+        expect(() => new ImageRecipe(stack, 'Windows', {
+          parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL),
+          components: [{ component: forOs('Windows2019', Platform.WINDOWS, OsVersion.WINDOWS_SERVER_2019) }],
+        })).toThrow(/components must support the parent image's operating system, Microsoft Windows Server 2022, got component Stack\/Windows2019/);
+      });
+
+      test('takes a version that is a prefix of the parent\'s, or the parent\'s itself, and any component on a parent of unknown OS', () => {
+        newRecipe({ components: [{ component: forOs('AnyAmazonLinux', Platform.LINUX, OsVersion.AMAZON_LINUX) }] }, 'Prefix');
+        newRecipe({ components: [{ component: forOs('Both', Platform.LINUX, OsVersion.UBUNTU_24_04, OsVersion.AMAZON_LINUX_2023) }] }, 'Listed');
+        newRecipe({
+          parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0', { platform: Platform.LINUX }),
+          components: [{ component: forOs('UbuntuOnly', Platform.LINUX, OsVersion.UBUNTU_24_04) }],
+        }, 'UnknownOs');
+        newRecipe({
+          parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.UBUNTU_22_04),
+          components: [{ component: forOs('Ubuntu22', Platform.LINUX, OsVersion.of(Platform.LINUX, 'Ubuntu 22.04')) }],
+        }, 'LongerName');
+        expect(Object.keys(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'))).toHaveLength(4);
+      });
+    });
+
     test('fails when a component does not match the parent image platform', () => {
       expect(() => newRecipe({ components: [{ component: AwsManagedComponent.updateOs(stack, 'Win', { platform: Platform.WINDOWS }) }] }))
         .toThrow("components must all run on Linux, the platform of the parent image, got component 'update-windows' for Windows");

@@ -3,7 +3,7 @@ import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
 import type { RecipeComponent } from '../image-recipe';
-import { Platform } from '../platform';
+import { OsVersion, Platform } from '../platform';
 import { validationError } from './errors';
 import { fingerprint } from './fingerprint';
 import { DocumentSummary, summaryOf } from './toe/document-summary';
@@ -17,16 +17,26 @@ export interface RecipeComponentEntry {
   readonly parameters?: { [name: string]: string };
 }
 
+/** What a recipe knows of the image it starts from, for the checks of its components. */
+export interface RecipeBase {
+  readonly platform?: Platform;
+  /** Where `platform` comes from, for messages: by default the parent image. */
+  readonly platformSource?: string;
+  /** The parent image's operating system, which Image Builder matches with the components' `supportedOsVersions`. */
+  readonly osVersion?: OsVersion;
+}
+
 /**
  * Checks a component before it joins a recipe: the count limit, the platform (of the recipe, or of
- * the components already there when the parent image's platform is unknown) and, when the
- * component's document is known, its parameters. `platformSource` says in messages where the
- * recipe's platform comes from.
+ * the components already there when the parent image's platform is unknown), the operating system
+ * of the parent image when both it and the component's are known and, when the component's
+ * document is known, its parameters.
  */
 export function validateRecipeComponent(
-  scope: IConstruct, entry: RecipeComponentEntry, existing: readonly RecipeComponentEntry[], platform: Platform | undefined,
-  platformSource = 'the platform of the parent image',
+  scope: IConstruct, entry: RecipeComponentEntry, existing: readonly RecipeComponentEntry[], base: RecipeBase,
 ): void {
+  const platform = base.platform;
+  const platformSource = base.platformSource ?? 'the platform of the parent image';
   if (existing.length >= MAX_RECIPE_COMPONENTS) {
     throw validationError(`components must be at most ${MAX_RECIPE_COMPONENTS}, got ${existing.length + 1}`, scope);
   }
@@ -37,6 +47,8 @@ export function validateRecipeComponent(
     throw validationError(
       `components must all run on ${expected}${platform ? `, ${platformSource}` : ''}, got ${label} for ${actual}`, scope);
   }
+
+  validateOsVersionMatch(scope, entry.component, base.osVersion);
 
   const summary = documentSummary(entry.component);
   if (!summary) {
@@ -54,6 +66,24 @@ export function validateRecipeComponent(
     if (!p.hasDefault && !given.includes(p.name)) {
       throw validationError(`parameters of ${label} must give '${p.name}', which has no default`, scope);
     }
+  }
+}
+
+/**
+ * "If the OS information is available, a prefix match is performed against the base image OS
+ * version during image recipe creation" (CreateComponent API reference): a component none of whose
+ * `supportedOsVersions` matches the parent image's OS fails the recipe's creation. Either name may
+ * be the prefix, as the names this library knows may be shorter than the service's.
+ */
+function validateOsVersionMatch(scope: IConstruct, component: IComponent, parentOs: OsVersion | undefined): void {
+  const supported = Component.isComponent(component) ? component.supportedOsVersions : undefined;
+  if (!parentOs || !supported || supported.length === 0) {
+    return;
+  }
+  const matches = (os: OsVersion) => parentOs.name.startsWith(os.name) || os.name.startsWith(parentOs.name);
+  if (!supported.some(matches)) {
+    throw validationError(`components must support the parent image's operating system, ${parentOs.name}, got ${componentLabel(component)} ` +
+      `with supportedOsVersions ${supported.map((os) => `'${os.name}'`).join(', ')}`, scope);
   }
 }
 
