@@ -943,7 +943,7 @@ function validateAvailabilityZone(scope: Construct, availabilityZone: string | u
   const region = Stack.of(scope).region;
   if (!Token.isUnresolved(region) && !(availabilityZone.startsWith(region) && /^[a-z-]/.test(availabilityZone.slice(region.length)))) {
     throw validationError(
-      `availabilityZone must be a zone of the stack's region ${region}, such as ${region}a, got '${availabilityZone}'`, scope);
+      `availabilityZone must be the name of a zone of the stack's region ${region}, such as ${region}a (not a zone ID), got '${availabilityZone}'`, scope);
   }
   if (subnet === undefined || Token.isUnresolved(subnet.availabilityZone)) {
     return;

@@ -573,6 +573,13 @@ describe('validation', () => {
     expect(distribution.regions).toEqual(['eu-west-1']);
   });
 
+  test('fails on an alias imported in this stack for the distribution of another region, naming the alias without tokens', () => {
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/images');
+    expect(() => new DistributionConfiguration(stack, 'Other', { amiDistributions: [{ region: 'eu-west-1', amiKmsKey: alias }] }))
+      .toThrow('amiDistributions[eu-west-1].amiKmsKey must be in region eu-west-1, where the image is distributed, got Stack/Alias, whose ARN ' +
+        'names region us-east-1; import the key of eu-west-1 by its ARN there (a multi-Region key has one in each region)');
+  });
+
   describe('ssmParameters', () => {
     test('fails on a name longer than 1011 characters', () => {
       expect(() => ami({ ssmParameters: [{ parameterName: 'a'.repeat(1012) }] }))

@@ -957,7 +957,7 @@ describe('InfrastructureConfiguration', () => {
       ['a zone of another region, with a vpc', 'eu-west-1a', importedVpc],
     ])('fails when availabilityZone is %s (%s)', (_, availabilityZone, vpc) => {
       expect(() => newInfra({ availabilityZone, vpc: vpc?.() }))
-        .toThrow(`availabilityZone must be a zone of the stack's region us-east-1, such as us-east-1a, got '${availabilityZone}'`);
+        .toThrow(`availabilityZone must be the name of a zone of the stack's region us-east-1, such as us-east-1a (not a zone ID), got '${availabilityZone}'`);
     });
 
     test('availabilityZone may be a Local Zone of the stack\'s region, and is not checked in an environment-agnostic stack', () => {

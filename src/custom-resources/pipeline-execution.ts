@@ -171,25 +171,20 @@ export class PipelineExecution extends Construct {
 
   /**
    * The handler answers with the AMI IDs the build reports, one per region its distribution gives
-   * an AMI: reading another region's would fail the deployment only after the build.
+   * an AMI: reading another region's would fail the deployment only after the build. The build's
+   * own region is never refused, as the build creates the original AMI there in any case.
    */
   private amiRegionProblems(): string[] {
     const made = amiRegionsOf(this.pipeline);
     const stackRegion = Stack.of(this).region;
-    if (!made || made.regions.some((r) => Token.isUnresolved(r))) {
+    if (!made || [stackRegion, ...made.regions].some((r) => Token.isUnresolved(r))) {
       return [];
     }
-    const problems: string[] = [];
-    for (const read of this.amiRegionsRead) {
-      const region = read ?? stackRegion;
-      if (Token.isUnresolved(region) || made.regions.includes(region)) {
-        continue;
-      }
-      const asked = read === undefined ? `amiId() reads the AMI of the stack's region, ${region}` : `amiId was given region '${region}'`;
-      problems.push(`${asked}, where the build makes no AMI: ${made.why} ${made.regions.join(', ')}; ` +
+    const regions = [...new Set([stackRegion, ...made.regions])];
+    return [...this.amiRegionsRead]
+      .filter((region): region is string => region !== undefined && !Token.isUnresolved(region) && !regions.includes(region))
+      .map((region) => `amiId was given region '${region}', where the build makes no AMI: ${made.why} ${regions.join(', ')}; ` +
         'read one of those regions, or the deployment fails once the build is done');
-    }
-    return problems;
   }
 
   private requireWait(attribute: string): void {
@@ -236,9 +231,9 @@ function recipesOf(pipeline: IImagePipeline): { readonly imageRecipe?: unknown; 
 }
 
 /**
- * The regions a pipeline of this app makes AMIs in: those its distribution gives an AMI, or its
- * own region without a distribution. Unknown (`undefined`) for imported pipelines and
- * distributions, and for a distribution with no AMI settings, where the service decides.
+ * The regions a pipeline of this app makes AMIs in besides its own: those its distribution gives
+ * an AMI. Unknown (`undefined`) for imported pipelines and distributions, and for a distribution
+ * with no AMI settings, where the service decides.
  */
 function amiRegionsOf(pipeline: IImagePipeline): { regions: string[]; why: string } | undefined {
   if (!ImagePipeline.isImagePipeline(pipeline)) {
@@ -246,13 +241,13 @@ function amiRegionsOf(pipeline: IImagePipeline): { regions: string[]; why: strin
   }
   const distribution = pipeline.distributionConfiguration;
   if (!distribution) {
-    return { regions: [Stack.of(pipeline).region], why: 'without a distributionConfiguration it makes one in its own region only,' };
+    return { regions: [], why: 'without a distributionConfiguration it makes one in its own region only,' };
   }
   if (!DistributionConfiguration.isDistributionConfiguration(distribution)) {
     return undefined;
   }
   const regions = distribution._amiRegions().regions;
-  return regions.length > 0 ? { regions, why: 'its distributionConfiguration gives an AMI to' } : undefined;
+  return regions.length > 0 ? { regions, why: 'it makes one in its own region and those its distributionConfiguration gives an AMI,' } : undefined;
 }
 
 /**

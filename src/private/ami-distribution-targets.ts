@@ -70,7 +70,9 @@ export function validateRegionOfKey(
   }
   const [, , service, keyRegion] = key.keyArn.split(':');
   if (service === 'kms' && keyRegion !== undefined && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(region) && keyRegion !== region) {
-    throw validationError(`${prop} must be in region ${region}, ${where}, got '${key.keyArn}' of region ${keyRegion}`, scope);
+    const shown = Token.isUnresolved(key.keyArn) ? `${key.node.path}, whose ARN names` : `'${key.keyArn}' of`;
+    throw validationError(`${prop} must be in region ${region}, ${where}, got ${shown} region ${keyRegion}; ` +
+      `import the key of ${region} by its ARN there (a multi-Region key has one in each region)`, scope);
   }
 }
 

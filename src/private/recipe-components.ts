@@ -69,15 +69,19 @@ export function validateRecipeComponent(
   }
 }
 
+/** The OS versions this library names, whose names it knows to be the service's. */
+const LIBRARY_OS_VERSIONS: ReadonlySet<unknown> = new Set(Object.values(OsVersion).filter((value) => value instanceof OsVersion));
+
 /**
  * "If the OS information is available, a prefix match is performed against the base image OS
  * version during image recipe creation" (CreateComponent API reference): a component none of whose
  * `supportedOsVersions` matches the parent image's OS fails the recipe's creation. Either name may
- * be the prefix, as the names this library knows may be shorter than the service's.
+ * be the prefix, as the names this library knows may be shorter than the service's. Names given
+ * with `OsVersion.of` are not compared: they may be written otherwise than the library's.
  */
 function validateOsVersionMatch(scope: IConstruct, component: IComponent, parentOs: OsVersion | undefined): void {
   const supported = Component.isComponent(component) ? component.supportedOsVersions : undefined;
-  if (!parentOs || !supported || supported.length === 0) {
+  if (!parentOs || !supported || supported.length === 0 || !supported.every((os) => LIBRARY_OS_VERSIONS.has(os))) {
     return;
   }
   const matches = (os: OsVersion) => parentOs.name.startsWith(os.name) || os.name.startsWith(parentOs.name);

@@ -292,13 +292,21 @@ describe('PipelineExecution', () => {
     test('fails for a region the distribution gives no AMI, when the app is synthesized', () => {
       pipeline('Pipeline', amiDistribution('us-east-1', 'eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId('ap-south-1');
       expect(() => app.synth()).toThrow(
-        "amiId was given region 'ap-south-1', where the build makes no AMI: its distributionConfiguration gives an AMI to us-east-1, eu-west-1; " +
+        "amiId was given region 'ap-south-1', where the build makes no AMI: it makes one in its own region and those its distributionConfiguration " +
+        'gives an AMI, us-east-1, eu-west-1; ' +
         'read one of those regions, or the deployment fails once the build is done');
     });
 
-    test('fails for the stack\'s region when the distribution leaves it out', () => {
-      pipeline('Pipeline', amiDistribution('eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId();
-      expect(() => app.synth()).toThrow(/amiId\(\) reads the AMI of the stack's region, us-east-1, where the build makes no AMI: its distributionConfiguration gives an AMI to eu-west-1;/);
+    test('takes the stack\'s region when the distribution leaves it out, as the build makes the original AMI there', () => {
+      const execution = pipeline('Pipeline', amiDistribution('eu-west-1')).startOnDeploy({ waitForCompletion: true });
+      execution.amiId();
+      execution.amiId('us-east-1');
+      expect(() => app.synth()).not.toThrow();
+
+      app = new App();
+      stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+      pipeline('Pipeline', amiDistribution('eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId('eu-central-1');
+      expect(() => app.synth()).toThrow(/amiId was given region 'eu-central-1', where the build makes no AMI: .* us-east-1, eu-west-1;/);
     });
 
     test('fails for another region without a distribution, as the build makes an AMI in its own region only', () => {
@@ -313,6 +321,13 @@ describe('PipelineExecution', () => {
       distribution.addAmiDistribution({ region: 'eu-west-1' });
       expect(stack.resolve(amiId)['Fn::GetAtt'][1]).toEqual('AmiId.eu-west-1');
       expectValidTemplate(stack);
+    });
+
+    test('takes any region in a stack without a fixed region, whose build region is not known', () => {
+      app = new App();
+      stack = new Stack(app, 'Stack');
+      pipeline().startOnDeploy({ waitForCompletion: true }).amiId('eu-west-1');
+      expect(() => app.synth()).not.toThrow();
     });
 
     test('takes any region of an imported distribution, which this app cannot see', () => {
