@@ -96,8 +96,8 @@ export class PipelineExecution extends Construct {
   private readonly resource: CustomResource;
   private readonly waits: boolean;
   private readonly pipeline: IImagePipeline;
-  /** The regions whose AMI ID was read; `undefined` stands for the stack's region (`amiId()`). */
-  private readonly amiRegionsRead = new Set<string | undefined>();
+  /** The regions whose AMI ID was read by name. */
+  private readonly amiRegionsRead = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: PipelineExecutionProps) {
     props = injectProps(PipelineExecution.PROPERTY_INJECTION_ID, scope, id, props);
@@ -149,11 +149,13 @@ export class PipelineExecution extends Construct {
       throw validationError('amiId is only for pipelines that build AMIs, got a pipeline with a containerRecipe; use containerImageUri', this);
     }
     validateRegion(this, 'amiId region', region);
-    if (this.amiRegionsRead.size === 0) {
-      // Checked when the app is complete: the distribution may gain regions after this call.
-      this.node.addValidation({ validate: () => this.amiRegionProblems() });
+    if (region !== undefined) {
+      if (this.amiRegionsRead.size === 0) {
+        // Checked when the app is complete: the distribution may gain regions after this call.
+        this.node.addValidation({ validate: () => this.amiRegionProblems() });
+      }
+      this.amiRegionsRead.add(region);
     }
-    this.amiRegionsRead.add(region);
     return this.resource.getAttString(region ? `AmiId.${region}` : 'AmiId');
   }
 
@@ -182,9 +184,9 @@ export class PipelineExecution extends Construct {
     }
     const regions = [...new Set([stackRegion, ...made.regions])];
     return [...this.amiRegionsRead]
-      .filter((region): region is string => region !== undefined && !Token.isUnresolved(region) && !regions.includes(region))
-      .map((region) => `amiId was given region '${region}', where the build makes no AMI: ${made.why} ${regions.join(', ')}; ` +
-        'read one of those regions, or the deployment fails once the build is done');
+      .filter((region) => !Token.isUnresolved(region) && !regions.includes(region))
+      .map((region) => `amiId was given region '${region}', where the build makes no AMI: it makes AMIs in ${regions.join(', ')}, ` +
+        `${made.why}; read one of those regions, or the deployment fails once the build is done`);
   }
 
   private requireWait(attribute: string): void {
@@ -241,13 +243,13 @@ function amiRegionsOf(pipeline: IImagePipeline): { regions: string[]; why: strin
   }
   const distribution = pipeline.distributionConfiguration;
   if (!distribution) {
-    return { regions: [], why: 'without a distributionConfiguration it makes one in its own region only,' };
+    return { regions: [], why: 'its own region only, as it has no distributionConfiguration' };
   }
   if (!DistributionConfiguration.isDistributionConfiguration(distribution)) {
     return undefined;
   }
   const regions = distribution._amiRegions().regions;
-  return regions.length > 0 ? { regions, why: 'it makes one in its own region and those its distributionConfiguration gives an AMI,' } : undefined;
+  return regions.length > 0 ? { regions, why: 'its own region and those its distributionConfiguration gives an AMI' } : undefined;
 }
 
 /**

@@ -220,9 +220,9 @@ function validateWorkflowParameters(scope: IConstruct, w: PipelineWorkflow, inde
 }
 
 /**
- * The values the service can read as the declared type. It takes every value as a string; these
- * are the forms a whole number and a boolean are parsed from (an optional sign; the spellings Go's
- * `strconv.ParseBool` takes), so that no value the service may accept is refused.
+ * The values the service can read as the declared type. It takes every value as a string; these are
+ * the widest usual forms of a whole number and a boolean (an optional sign; the spellings of Go's
+ * `strconv.ParseBool`), so that no value the service may accept is refused.
  */
 const PARAMETER_VALUE_FORMS: Partial<Record<WorkflowParameterType, { pattern: RegExp; description: string }>> = {
   [WorkflowParameterType.INTEGER]: { pattern: /^[+-]?[0-9]+$/, description: 'a whole number' },

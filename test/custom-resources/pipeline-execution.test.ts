@@ -292,8 +292,8 @@ describe('PipelineExecution', () => {
     test('fails for a region the distribution gives no AMI, when the app is synthesized', () => {
       pipeline('Pipeline', amiDistribution('us-east-1', 'eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId('ap-south-1');
       expect(() => app.synth()).toThrow(
-        "amiId was given region 'ap-south-1', where the build makes no AMI: it makes one in its own region and those its distributionConfiguration " +
-        'gives an AMI, us-east-1, eu-west-1; ' +
+        "amiId was given region 'ap-south-1', where the build makes no AMI: it makes AMIs in us-east-1, eu-west-1, its own region and those " +
+        'its distributionConfiguration gives an AMI; ' +
         'read one of those regions, or the deployment fails once the build is done');
     });
 
@@ -306,12 +306,12 @@ describe('PipelineExecution', () => {
       app = new App();
       stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
       pipeline('Pipeline', amiDistribution('eu-west-1')).startOnDeploy({ waitForCompletion: true }).amiId('eu-central-1');
-      expect(() => app.synth()).toThrow(/amiId was given region 'eu-central-1', where the build makes no AMI: .* us-east-1, eu-west-1;/);
+      expect(() => app.synth()).toThrow(/amiId was given region 'eu-central-1', where the build makes no AMI: it makes AMIs in us-east-1, eu-west-1,/);
     });
 
     test('fails for another region without a distribution, as the build makes an AMI in its own region only', () => {
       pipeline().startOnDeploy({ waitForCompletion: true }).amiId('eu-west-1');
-      expect(() => app.synth()).toThrow(/amiId was given region 'eu-west-1', where the build makes no AMI: without a distributionConfiguration it makes one in its own region only, us-east-1;/);
+      expect(() => app.synth()).toThrow(/amiId was given region 'eu-west-1', where the build makes no AMI: it makes AMIs in us-east-1, its own region only, as it has no distributionConfiguration;/);
     });
 
     test('takes a region added to the distribution after the AMI ID was read', () => {
