@@ -254,6 +254,7 @@ function namesResourcesOnly(arn: string): boolean {
 
 /** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
 function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
+  validateResourceEnvironment(scope, resourceArn, resourceType);
   if (Token.isUnresolved(resourceArn)) {
     // An ARN built around tokens (partition, region) still shows its owner when that is written out
     // (AWS, AWS Marketplace).
@@ -274,6 +275,29 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
   if (sharingPrincipalKind(arn.account) !== 'account') {
     throw validationError(notOwnedByAccount(resourceType, `${kind.arnProp} '${resourceArn}'`, arn.account), scope);
   }
+}
+
+/**
+ * "Image Builder resources can only be shared in the AWS Region where they are created", by the
+ * account that owns them (user guide, "Share Image Builder resources"): the stack's function puts
+ * the policy in its own account and region. Each field of the ARN is compared when it is written
+ * out; an owner that is no account (AWS, AWS Marketplace) is left to the owner check.
+ */
+function validateResourceEnvironment(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
+  const [, , , region, account] = resourceArn.split(':');
+  const stack = Stack.of(scope);
+  const differs = (inArn: string | undefined, ofStack: string) =>
+    inArn !== undefined && !Token.isUnresolved(inArn) && !Token.isUnresolved(ofStack) && inArn !== ofStack;
+  const otherAccount = differs(account, stack.account) && sharingPrincipalKind(account) === 'account';
+  const otherRegion = differs(region, stack.region);
+  if (!otherAccount && !otherRegion) {
+    return;
+  }
+  const { name, arnProp } = SHAREABLE[resourceType];
+  const where = [otherAccount ? `account ${account}` : '', otherRegion ? `region ${region}` : ''].filter(Boolean).join(' and ');
+  const shown = Token.isUnresolved(resourceArn) ? scope.node.path : `'${resourceArn}'`;
+  throw validationError(`${SHARING_METHODS} can only share ${name}s of the stack's account and region, where its function puts the policy, ` +
+    `got ${arnProp} ${shown} of ${where}; share it from a stack of that account and region`, scope);
 }
 
 /** Only an account's own resources can be shared; `given` is what the message says was given. */

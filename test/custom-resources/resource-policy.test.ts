@@ -256,6 +256,24 @@ describe('sharing', () => {
     });
   });
 
+  test.each([
+    ['region eu-west-1', 'arn:aws:imagebuilder:eu-west-1:123456789012:component/shared/1.2.3/4'],
+    ['account 999999999999', 'arn:aws:imagebuilder:us-east-1:999999999999:component/shared/1.2.3/4'],
+    ['account 999999999999 and region eu-west-1', 'arn:aws:imagebuilder:eu-west-1:999999999999:component/shared/1.2.3/4'],
+  ])('fails for an imported component of %s, where the stack cannot put its policy', (where, arn) => {
+    const imported = Component.fromComponentArn(stack, 'Imported', arn);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow('shareWith/addToResourcePolicy can only share components of the ' +
+      `stack's account and region, where its function puts the policy, got componentArn '${arn}' of ${where}; ` +
+      'share it from a stack of that account and region');
+    expect(imported.node.tryFindChild('ResourcePolicy')).toBeUndefined();
+  });
+
+  test('fails for an imported image recipe of another region whose ARN holds the partition as a token, naming the import', () => {
+    const imported = ImageRecipe.fromImageRecipeArn(stack, 'Imported', `arn:${Aws.PARTITION}:imagebuilder:eu-west-1:123456789012:image-recipe/golden/1.0.0`);
+    expect(() => imported.shareWith({ accounts: ['111111111111'] }))
+      .toThrow(/got imageRecipeArn Stack\/Imported of region eu-west-1; share it from a stack of that account and region$/);
+  });
+
   test('fails for an imported component without its build number', () => {
     const imported = Component.fromComponentArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:component/shared/1.2.3');
     expect(() => imported.shareWith({ accounts: ['111111111111'] }))
