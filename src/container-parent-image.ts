@@ -5,7 +5,7 @@ import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import {
-  IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateImageBuilderArn, validateSemanticVersion,
+  IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
 
 /** A path component of a Docker reference: lowercase alphanumerics joined by '.', '_', '__' or any run of '-'. */
@@ -176,6 +176,7 @@ export abstract class ContainerParentImage {
   public static fromImageArn(imageArn: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
     return new Bound((scope) => {
       validateImageBuilderArn(scope, 'parentImage', imageArn, ImageBuilderResourceType.IMAGE);
+      validateArnInStackRegion(scope, 'parentImage', imageArn, 'image', 'where the image is built');
       return { parentImage: imageArn, platform: options.platform ?? Platform.LINUX };
     });
   }

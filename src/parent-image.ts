@@ -6,7 +6,7 @@ import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
 import {
   AMI_ID, IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, SSM_PARAMETER_NAME, VersionWildcards,
-  isMarketplaceProductId, validateImageBuilderArn, validateSemanticVersion,
+  isMarketplaceProductId, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
 
 const LATEST_VERSION = 'x.x.x';
@@ -277,8 +277,10 @@ export abstract class ParentImage {
    * @param options the platform and architecture of the image
    */
   public static fromImageArn(imageArn: string, options: ParentImageOptions = {}): ParentImage {
-    return new ValueParentImage(imageArn, options, (scope, prop) =>
-      validateImageBuilderArn(scope, prop, imageArn, ImageBuilderResourceType.IMAGE));
+    return new ValueParentImage(imageArn, options, (scope, prop) => {
+      validateImageBuilderArn(scope, prop, imageArn, ImageBuilderResourceType.IMAGE);
+      validateArnInStackRegion(scope, prop, imageArn, 'image', 'where the image is built');
+    });
   }
 
   /**
@@ -341,6 +343,8 @@ class ValueParentImage extends BoundParentImage {
  * library adds.
  */
 function validateSsmParameterName(scope: Construct, prop: string, parameterName: string): void {
+  // "The AMI must be in the source Region" (CreateImageRecipe), and the parameter is read there too.
+  validateArnInStackRegion(scope, prop, parameterName, 'SSM parameter', 'where the image is built');
   if (Token.isUnresolved(parameterName) || SSM_PARAMETER_NAME.test(parameterName) || SSM_PARAMETER_ARN.test(parameterName)) {
     return;
   }

@@ -1,8 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ImageArchitecture, ImageRecipe, OsVersion, ParentImage, Platform,
+  AwsManagedComponent, AwsManagedImage, Component, ContainerParentImage, ContainerRecipe, ImageArchitecture, ImageRecipe, OsVersion, ParentImage,
+  Platform,
 } from '../src';
 import { inAwsPartition } from './helpers/arns';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -153,11 +155,44 @@ describe('ParentImage', () => {
     'Golden_AMI.v1-2',
     '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
     'arn:aws:ssm:eu-west-1:123456789012:parameter/golden/ami',
-    'arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/golden',
     'arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
   ])('fromSsmParameterName accepts the name or ARN %p and prefixes it once', (name) => {
     recipeWith(ParentImage.fromSsmParameterName(name));
     expect(parentImageOf()).toBe(`ssm:${name}`);
+  });
+
+  test('fromSsmParameterName accepts the ARN of a parameter in the region of a stack of another partition', () => {
+    stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'us-gov-west-1' } });
+    const name = 'arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/golden';
+    recipeWith(ParentImage.fromSsmParameterName(name));
+    expect(parentImageOf()).toBe(`ssm:${name}`);
+  });
+
+  test.each([
+    ['region us-east-1', "the stack's region eu-west-1", 'arn:aws:ssm:us-east-1:123456789012:parameter/golden/ami'],
+    ['partition aws-cn', "the stack's partition aws", 'arn:aws-cn:ssm:eu-west-1:123456789012:parameter/golden/ami'],
+  ])('fails on an SSM parameter ARN of %s, where the build cannot read it', (what, stackSide, name) => {
+    expect(() => recipeWith(ParentImage.fromSsmParameterName(name)))
+      .toThrow(`parentImage must be in ${stackSide}, where the image is built, got SSM parameter ARN '${name}' of ${what}`);
+  });
+
+  test('fails on an Image Builder image ARN of another region, as parent image or container parent image', () => {
+    const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x';
+    expect(() => recipeWith(ParentImage.fromImageArn(arn)))
+      .toThrow(`parentImage must be in the stack's region eu-west-1, where the image is built, got image ARN '${arn}' of region us-east-1`);
+    expect(() => new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromImageArn(arn),
+      targetRepository: ecr.Repository.fromRepositoryName(stack, 'Repository', 'app'),
+      components: [{ component: Component.fromComponentAttributes(stack, 'ContainerTools', { componentName: 'tools', platform: Platform.LINUX }) }],
+    })).toThrow(`parentImage must be in the stack's region eu-west-1, where the image is built, got image ARN '${arn}' of region us-east-1`);
+  });
+
+  test('fails on a component ARN of another region in a recipe', () => {
+    const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:component/tools/1.0.0/1';
+    expect(() => new ImageRecipe(stack, 'Other', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component: Component.fromComponentArn(stack, 'Elsewhere', arn) }],
+    })).toThrow(`components must be in the stack's region eu-west-1, where the recipe is created, got component ARN '${arn}' of region us-east-1`);
   });
 
   test.each(['ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', 'SSM:/golden/ami'])(

@@ -7,6 +7,7 @@ import { OsVersion, Platform } from '../platform';
 import { validationError } from './errors';
 import { fingerprint } from './fingerprint';
 import { DocumentSummary, summaryOf } from './toe/document-summary';
+import { validateArnInStackRegion } from './validation';
 
 /** Image Builder runs at most 20 build and test components in a recipe (ImageRecipe API reference). */
 export const MAX_RECIPE_COMPONENTS = 20;
@@ -49,6 +50,7 @@ export function validateRecipeComponent(
   }
 
   validateOsVersionMatch(scope, entry.component, base.osVersion);
+  validateArnInStackRegion(scope, 'components', entry.component.componentArn, 'component', 'where the recipe is created');
 
   const summary = documentSummary(entry.component);
   if (!summary) {

@@ -1,6 +1,7 @@
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import { IRepository } from 'aws-cdk-lib/aws-ecr';
 import { IKey } from 'aws-cdk-lib/aws-kms';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 
@@ -287,6 +288,31 @@ export function validateImageBuilderArn(
     throw validationError(
       `${prop} must be an Image Builder ${type} ARN like ` +
       `arn:aws:imagebuilder:us-east-1:123456789012:${ARN_EXAMPLES[type]}${why}, got ${quote(value)}`, scope);
+  }
+}
+
+/**
+ * An ARN of a regional resource that a resource of the stack uses (a parent image, an SSM
+ * parameter, a component) must be of the stack's region and partition, which the service looks
+ * in. Each field is compared when it is written out, as in an import by a literal ARN or an ARN
+ * whose only token is the partition.
+ *
+ * @param what what the ARN is of, for messages, e.g. `image`
+ * @param why why the region matters, for messages, e.g. `where the image is built`
+ */
+export function validateArnInStackRegion(scope: IConstruct, prop: string, arn: string, what: string, why: string): void {
+  const [, partition, , region] = arn.split(':');
+  const stackRegion = Stack.of(scope).region;
+  if (!arn.startsWith('arn:') || Token.isUnresolved(stackRegion)) {
+    return;
+  }
+  const stackPartition = RegionInfo.get(stackRegion).partition;
+  const shown = Token.isUnresolved(arn) ? `an ${what} ARN` : `${what} ARN '${arn}'`;
+  if (region !== undefined && !Token.isUnresolved(region) && region !== stackRegion) {
+    throw validationError(`${prop} must be in the stack's region ${stackRegion}, ${why}, got ${shown} of region ${region}`, scope);
+  }
+  if (partition !== undefined && stackPartition !== undefined && !Token.isUnresolved(partition) && partition !== stackPartition) {
+    throw validationError(`${prop} must be in the stack's partition ${stackPartition}, ${why}, got ${shown} of partition ${partition}`, scope);
   }
 }
 
