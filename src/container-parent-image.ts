@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
+import { isContainerImage } from './private/image-kinds';
 import {
   IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
@@ -187,7 +188,14 @@ export abstract class ContainerParentImage {
    * @param image the image
    */
   public static fromImage(image: IImage): ContainerParentImage {
-    return ContainerParentImage.fromImageArn(image.imageArn, { platform: image.platform });
+    const parent = ContainerParentImage.fromImageArn(image.imageArn, { platform: image.platform });
+    return new Bound((scope) => {
+      if (isContainerImage(image) === false) {
+        throw validationError(`parentImage must be a container image, got ${image.node.path}, an image with an AMI; ` +
+          'use ParentImage.fromImage in an ImageRecipe', scope);
+      }
+      return parent.bind(scope);
+    });
   }
 
   /**

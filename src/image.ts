@@ -444,6 +444,13 @@ export class Image extends ImageBase {
   /** The role that runs workflows and writes to the custom log group, when there is one. */
   public readonly executionRole?: iam.IRole;
 
+  /**
+   * Whether the image is a container image, for the parent images made from it.
+   *
+   * @internal
+   */
+  public readonly _isContainerImage: boolean;
+
   private readonly resource: CfnImage;
   /** The recipe the image is built from, which names it: known before the build, unlike the image's own ARN. */
   private readonly recipe: { readonly arn: string; readonly version: string };
@@ -456,6 +463,7 @@ export class Image extends ImageBase {
     validateTagMap(this, 'tags', props.tags);
     const build = props.imagePipeline ? buildWithPipeline(this, props, props.imagePipeline) : buildWithRecipe(this, props);
     this.platform = build.recipe.platform;
+    this._isContainerImage = build.containerRecipe !== undefined;
     this.infrastructureConfiguration = build.infrastructureConfiguration;
     this.executionRole = build.executionRole;
     this.recipe = { arn: build.recipeArn, version: build.recipeVersion };

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { OsVersion, Platform } from './platform';
 import { validationError } from './private/errors';
+import { isContainerImage } from './private/image-kinds';
 import {
   AMI_ID, IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, SSM_PARAMETER_NAME, VersionWildcards,
   isMarketplaceProductId, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
@@ -289,7 +290,14 @@ export abstract class ParentImage {
    * @param image the image
    */
   public static fromImage(image: IImage): ParentImage {
-    return ParentImage.fromImageArn(image.imageArn, { platform: image.platform });
+    const parent = ParentImage.fromImageArn(image.imageArn, { platform: image.platform });
+    return new BoundParentImage((scope, prop) => {
+      if (isContainerImage(image) === true) {
+        throw validationError(`${prop} must be an image with an AMI, got ${image.node.path}, a container image; ` +
+          'use ContainerParentImage.fromImage in a ContainerRecipe', scope);
+      }
+      return parent.bind(scope, prop);
+    });
   }
 
   /**

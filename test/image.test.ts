@@ -274,6 +274,21 @@ describe('Image', () => {
     expectValidTemplate(stack);
   });
 
+  test('fails for a container image as the parent of an image recipe, and an image with an AMI as that of a container recipe', () => {
+    const containerImage = newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repo')) }, 'ContainerImage');
+    const amiImage = newImage({}, 'AmiImage');
+    const components = [{ component: AwsManagedComponent.updateOs(stack, 'ChildUpdate', { platform: Platform.LINUX }) }];
+    expect(() => new ImageRecipe(stack, 'FromContainer', { parentImage: ParentImage.fromImage(containerImage), components }))
+      .toThrow('parentImage must be an image with an AMI, got Stack/ContainerImage, a container image; use ContainerParentImage.fromImage in a ContainerRecipe');
+    expect(() => new ContainerRecipe(stack, 'FromAmi', {
+      parentImage: ContainerParentImage.fromImage(amiImage), targetRepository: new ecr.Repository(stack, 'ChildRepo'), components,
+    })).toThrow('parentImage must be a container image, got Stack/AmiImage, an image with an AMI; use ParentImage.fromImage in an ImageRecipe');
+    // An import's kind is not known: it is taken either way.
+    const imported = Image.fromImageArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', Platform.LINUX);
+    new ImageRecipe(stack, 'FromImport', { parentImage: ParentImage.fromImage(imported), components });
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImageRecipe'))).toContain(logicalIdOf(stack.node.findChild('FromImport')));
+  });
+
   test('imports and grants', () => {
     const imported = Image.fromImageArn(stack, 'Imported', 'arn:aws:imagebuilder:us-east-1:123456789012:image/golden/x.x.x', Platform.LINUX);
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
