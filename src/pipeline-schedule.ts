@@ -88,7 +88,7 @@ export class PipelineSchedule {
    * @param options time zone, start condition, auto-disable
    */
   public static rate(interval: Duration, options: PipelineScheduleOptions = {}): PipelineSchedule {
-    return new PipelineSchedule(rateExpression(interval), options);
+    return new PipelineSchedule(rateExpression(interval), options, interval);
   }
 
   /**
@@ -105,10 +105,13 @@ export class PipelineSchedule {
   public readonly expressionString: string;
   /** The other settings. */
   public readonly options: PipelineScheduleOptions;
+  /** The interval `rate()` was given, checked as a duration rather than as the text made of it. */
+  private readonly rateInterval?: Duration;
 
-  private constructor(expression: string, options: PipelineScheduleOptions) {
+  private constructor(expression: string, options: PipelineScheduleOptions, rateInterval?: Duration) {
     this.expressionString = expression;
     this.options = options;
+    this.rateInterval = rateInterval;
   }
 
   /**
@@ -117,6 +120,7 @@ export class PipelineSchedule {
    * @internal
    */
   public _validate(scope: IConstruct): void {
+    validateRateInterval(scope, this.rateInterval);
     validateScheduleExpression(scope, this.expressionString);
     const { timezone, autoDisableAfterFailures: failures } = this.options;
     const timezoneIssue = timezone === undefined || Token.isUnresolved(timezone) ? undefined : timezoneProblem(timezone);
@@ -129,8 +133,8 @@ export class PipelineSchedule {
 
 /**
  * `rate(value unit)` for a duration known at synth time, in the largest unit that divides it; a
- * duration that is no whole number of minutes (or unknown until deployment) keeps its text, which
- * the check of the expression then refuses with the form it needs.
+ * duration that is no whole number of minutes keeps its text, which `validateRateInterval` refuses;
+ * one unknown until deployment keeps its text too, which the check of the expression refuses.
  */
 function rateExpression(interval: Duration): string {
   const seconds = interval.toSeconds({ integral: false });
@@ -140,6 +144,18 @@ function rateExpression(interval: Duration): string {
   }
   const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   return `rate(${value} ${unit}${value === 1 ? '' : 's'})`;
+}
+
+/** A rate counts whole minutes, hours or days, so its interval must be whole minutes. */
+function validateRateInterval(scope: IConstruct, interval: Duration | undefined): void {
+  // A token's text is left to the check of the expression.
+  if (interval === undefined || interval.isUnresolved()) {
+    return;
+  }
+  const seconds = interval.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds / 60) || seconds < 60) {
+    throw validationError(`schedule rate must be a whole number of minutes, at least 1, got ${seconds} seconds`, scope);
+  }
 }
 
 const CRON_FORM = 'cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 4 ? * MON *)';
