@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './private/errors';
 import { validateWholeNumber } from './private/validation';
@@ -122,6 +122,7 @@ export class PipelineSchedule {
   public _validate(scope: IConstruct): void {
     validateRateInterval(scope, this.rateInterval);
     validateScheduleExpression(scope, this.expressionString);
+    warnNeverRuns(scope, this.expressionString);
     const { timezone, autoDisableAfterFailures: failures } = this.options;
     const timezoneIssue = timezone === undefined || Token.isUnresolved(timezone) ? undefined : timezoneProblem(timezone);
     if (timezoneIssue) {
@@ -181,7 +182,7 @@ const CRON_FIELDS: CronFieldSpec[] = [
   { name: 'day-of-week', min: 1, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], wildcards: ', - * ? L #' },
   { name: 'year', min: 1970, max: 2199, wildcards: ', - * /' },
 ];
-const [, , DAY_OF_MONTH, , DAY_OF_WEEK] = CRON_FIELDS;
+const [, , DAY_OF_MONTH, MONTH, DAY_OF_WEEK, YEAR] = CRON_FIELDS;
 /** `#` picks the nth weekday of the month, 1 to 5. */
 const NTH_WEEK = /^[1-5]$/;
 
@@ -218,6 +219,53 @@ function validateScheduleExpression(scope: IConstruct, expression: string): void
   if ((fields[2] === '?') === (fields[4] === '?')) {
     fail('exactly one of day-of-month and day-of-week must be ?');
   }
+}
+
+/** The most days each month has, January first; February has 29 in leap years. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTH_NUMBERS = Array.from({ length: 12 }, (_, i) => i + 1);
+
+/**
+ * Warns of a valid cron expression that matches no date, so the pipeline deploys but never runs:
+ * days of the month that none of its months has, or only years before this one.
+ */
+function warnNeverRuns(scope: IConstruct, expression: string): void {
+  const cron = Token.isUnresolved(expression) ? undefined : /^cron\((.*)\)$/.exec(expression);
+  if (!cron) {
+    return;
+  }
+  const fields = cron[1].split(' ');
+  const warn = (why: string) => Annotations.of(scope).addWarningV2('cdk-imagebuilder:scheduleNeverRuns', `schedule '${expression}' never runs: ${why}`);
+  const days = listedValues(fields[2], DAY_OF_MONTH);
+  const months = listedValues(fields[3], MONTH) ?? MONTH_NUMBERS;
+  if (days && days.every((day) => months.every((month) => day > DAYS_IN_MONTH[month - 1]))) {
+    const monthNames = months.map((month) => MONTH.names![month - 1]);
+    warn(`day-of-month ${days.join(', ')} ${days.length > 1 ? 'do' : 'does'} not occur in ` +
+      `month${months.length > 1 ? 's' : ''} ${months.join(', ')} (${monthNames.join(', ')})`);
+  }
+  const years = listedValues(fields[5], YEAR);
+  const thisYear = new Date().getUTCFullYear();
+  if (years && years.every((year) => year < thisYear)) {
+    warn(`every year it allows is before ${thisYear}`);
+  }
+}
+
+/**
+ * The values of a field made only of values, names and ranges, e.g. `4,6,9-11` or `JAN-MAR`;
+ * `undefined` for a field with wildcards or letters (`*`, `?`, `/`, `L`, `W`, `#`), which can match
+ * more than a list says, and for a range that runs backwards, whose meaning the user guide leaves open.
+ */
+function listedValues(field: string, spec: CronFieldSpec): number[] | undefined {
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const ends = part.split('-').map((value) => cronValue(value, spec));
+    const [from, to = from] = ends;
+    if (ends.length > 2 || Number.isNaN(from) || Number.isNaN(to) || from > to) {
+      return undefined;
+    }
+    for (let n = from; n <= to; n++) values.add(n);
+  }
+  return [...values].sort((a, b) => a - b);
 }
 
 /** What is wrong with one cron field, or `undefined`. Names and letters are case-insensitive. */
@@ -308,10 +356,15 @@ function dayOfWeekSpecialPart(part: string, partCount: number, weeksOfNth: boole
   return undefined;
 }
 
+/** One value of a field, a number or a name, as a number; `NaN` for anything else. */
+function cronValue(value: string, spec: CronFieldSpec): number {
+  const index = spec.names?.indexOf(value.toUpperCase()) ?? -1;
+  return index >= 0 ? spec.min + index : /^\d+$/.test(value) ? Number(value) : NaN;
+}
+
 /** What is wrong with one value of a field (a number or a name), or `undefined`. */
 function valueProblem(value: string, spec: CronFieldSpec): string | undefined {
-  const index = spec.names?.indexOf(value.toUpperCase()) ?? -1;
-  const n = index >= 0 ? spec.min + index : /^\d+$/.test(value) ? Number(value) : NaN;
+  const n = cronValue(value, spec);
   if (Number.isNaN(n) || n < spec.min || n > spec.max) {
     return `'${value}' is not ${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''}`;
   }

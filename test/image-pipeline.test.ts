@@ -1057,6 +1057,43 @@ describe('ImagePipeline', () => {
         .toThrow(`schedule timezone must be an IANA time zone such as 'Europe/Paris' or 'UTC', got '${timezone}', ${why}`);
     });
 
+    /** The never-runs warnings of the stack, as [path, message] pairs. */
+    function neverRunsWarnings(): string[][] {
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('never runs'))
+        .map((w) => [w.id, w.entry.data as string]);
+    }
+    const thisYear = new Date().getUTCFullYear();
+
+    test.each([
+      [PipelineSchedule.expression('cron(0 0 30 2 ? *)'), "schedule 'cron(0 0 30 2 ? *)' never runs: day-of-month 30 does not occur in month 2 (FEB)"],
+      [PipelineSchedule.expression('cron(0 0 31 4,6,9,11 ? *)'),
+        "schedule 'cron(0 0 31 4,6,9,11 ? *)' never runs: day-of-month 31 does not occur in months 4, 6, 9, 11 (APR, JUN, SEP, NOV)"],
+      [PipelineSchedule.cron({ day: '30-31', month: 'feb' }), "schedule 'cron(0 0 30-31 feb ? *)' never runs: day-of-month 30, 31 do not occur in month 2 (FEB)"],
+      [PipelineSchedule.expression('cron(0 0 1 1 ? 2020)'), `schedule 'cron(0 0 1 1 ? 2020)' never runs: every year it allows is before ${thisYear}`],
+      [PipelineSchedule.cron({ year: '1970-1999,2020' }), `schedule 'cron(0 0 * * ? 1970-1999,2020)' never runs: every year it allows is before ${thisYear}`],
+    ])('warns of a schedule that matches no date: %#', (schedule, message) => {
+      const pipeline = newPipeline({ schedule });
+      expect(neverRunsWarnings()).toEqual([[`/${pipeline.node.path}`, `${message} [ack: cdk-imagebuilder:scheduleNeverRuns]`]]);
+    });
+
+    test.each([
+      'cron(0 0 29 FEB ? *)', // leap years
+      'cron(0 0 31 2,3 ? *)',
+      'cron(0 0 31 JAN-MAR ? *)',
+      'cron(0 0 30 11-2 ? *)', // a range that runs backwards: its meaning is not documented
+      'cron(0 0 L 2 ? *)',
+      'cron(0 0 30W 2 ? *)',
+      'cron(0 0 */30 2 ? *)',
+      'cron(0 0 ? 2 MON#5 *)',
+      `cron(0 0 1 1 ? 2020,${thisYear})`,
+      'cron(0 0 1 1 ? 2020-2199)',
+      'cron(0 0 1 1 ? 2020/1)',
+    ])('does not warn of %s, which can match a date, next to one that cannot', (expression) => {
+      newPipeline({ schedule: PipelineSchedule.expression(expression) });
+      const never = newPipeline({ schedule: PipelineSchedule.expression('cron(0 0 30 2 ? *)') }, 'Never');
+      expect(neverRunsWarnings().map(([path]) => path)).toEqual([`/${never.node.path}`]);
+    });
+
     test('an expression only known at deployment is not checked and is passed as given', () => {
       const expression = new CfnParameter(stack, 'Expression', { type: 'String' }).valueAsString;
       newPipeline({ schedule: PipelineSchedule.expression(expression) });
