@@ -1,4 +1,4 @@
-import { Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Lazy, Resource, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct, IConstruct } from 'constructs';
@@ -679,6 +679,7 @@ export class LifecyclePolicy extends LifecyclePolicyBase {
     validateRules(this, props.resourceType, props.rules);
     const resourceSelection = props.resourceSelection._render(this, props.resourceType);
     const policyDetails = props.rules.map((rule, i) => renderRule(this, props.resourceType, rule, i));
+    warnRulesThatNeverAct(this, props.rules, policyDetails);
 
     requireTrustedBy(this, 'executionRole', props.executionRole, IMAGE_BUILDER_SERVICE, 'Image Builder runs the policy\'s actions as it');
     this.executionRole = props.executionRole ?? this.createExecutionRole();
@@ -801,6 +802,60 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   // LifecyclePolicyDetailExclusionRules(Amis) API reference: tagMap has at most 50 entries, keys 1-128 not `aws:`, values up to 256.
   validateTagMap(scope, `${where} excludeImageTags`, rule.excludeImageTags);
   validateTagMap(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
+}
+
+/** The order in which the actions take an image out of use; each ends what the ones before it do. */
+const ACTION_ORDER = [LifecycleAction.DEPRECATE, LifecycleAction.DISABLE, LifecycleAction.DELETE];
+const ACTION_VERBS: Record<LifecycleAction, string> = { DEPRECATE: 'deprecates', DISABLE: 'disables', DELETE: 'deletes' };
+/** The fewest and most days a unit of age can be: months and years are calendar units. */
+const UNIT_DAYS: Record<LifecycleTimeUnit, { min: number; max: number }> = {
+  DAYS: { min: 1, max: 1 },
+  WEEKS: { min: 7, max: 7 },
+  MONTHS: { min: 28, max: 31 },
+  YEARS: { min: 365, max: 366 },
+};
+
+/**
+ * Warns of an age rule that a later action's age rule always acts before, e.g. a deprecate rule
+ * at 90 days with a delete rule at 30 days: every image it would act on is already disabled or deleted.
+ */
+function warnRulesThatNeverAct(scope: Construct, rules: LifecycleRule[], policyDetails: CfnLifecyclePolicy.PolicyDetailProperty[]): void {
+  const ages = rules.map((rule, i) => ({ rule, age: certainAge(policyDetails[i].filter as CfnLifecyclePolicy.FilterProperty) }));
+  for (const { rule, age } of ages) {
+    if (!age) {
+      continue;
+    }
+    const order = ACTION_ORDER.indexOf(rule.action);
+    // Images a later rule keeps (retainAtLeast, exclusions) can still reach the earlier rule's age.
+    const [first] = ages
+      .filter((later) => ACTION_ORDER.indexOf(later.rule.action) > order && actsOnEveryMatch(later.rule))
+      .filter((later) => later.age && later.age.days.max < age.days.min)
+      .sort((a, b) => a.age!.days.max - b.age!.days.max);
+    if (first) {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRuleNeverActs',
+        `rules: the ${rule.action} rule acts at ${age.text}, but the ${first.rule.action} rule ${ACTION_VERBS[first.rule.action]} images ` +
+        `at ${first.age!.text}, so the ${rule.action} rule never acts`);
+    }
+  }
+}
+
+/** An age filter's age in days, fewest and most, and as given; `undefined` for a count filter or a token. */
+function certainAge(filter: CfnLifecyclePolicy.FilterProperty): { days: { min: number; max: number }; text: string } | undefined {
+  const { type, value, unit } = filter;
+  const perUnit = UNIT_DAYS[unit as LifecycleTimeUnit];
+  if (type !== 'AGE' || Token.isUnresolved(value) || perUnit === undefined) {
+    return undefined;
+  }
+  const name = unit!.toLowerCase();
+  return { days: { min: value * perUnit.min, max: value * perUnit.max }, text: `${value} ${value === 1 ? name.slice(0, -1) : name}` };
+}
+
+/** Whether a rule acts on every image its filter matches: no retainAtLeast, no exclusions. */
+function actsOnEveryMatch(rule: LifecycleRule): boolean {
+  return rule.retainAtLeast === undefined && ([
+    'excludeImageTags', 'excludePublicAmis', 'excludeAmisLaunchedWithin', 'excludeAmisLaunchedWithinSpan',
+    'excludeAmiRegions', 'excludeAmiSharedAccounts', 'excludeAmiTags',
+  ] as const).every((prop) => !isSet(rule[prop]));
 }
 
 /** Whether an AMI-only value renders to something: `false`, `[]` and `{}` render to nothing. */

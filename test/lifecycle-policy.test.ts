@@ -350,6 +350,76 @@ describe('LifecyclePolicy', () => {
     expect(LifecyclePolicy.isLifecyclePolicy(undefined)).toBe(false);
   });
 
+  describe('rules whose ages contradict each other', () => {
+    const rule = (action: LifecycleAction, filter: LifecycleFilter, more: Partial<LifecycleRule> = {}): LifecycleRule =>
+      ({ action, filter, ...more });
+    const { DEPRECATE, DISABLE, DELETE } = LifecycleAction;
+    /** The never-acts warnings of the stack, as [path, message] pairs. */
+    const neverActsWarnings = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('never acts'))
+      .map((w) => [w.id, w.entry.data]);
+    const ack = ' [ack: cdk-imagebuilder:lifecycleRuleNeverActs]';
+
+    test.each([
+      [[rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))],
+        'the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule never acts'],
+      // 11 months are at most 341 days, fewer than any year has.
+      [[rule(DISABLE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.YEARS)),
+        rule(DELETE, LifecycleFilter.ageInUnits(11, LifecycleTimeUnit.MONTHS))],
+      'the DISABLE rule acts at 1 year, but the DELETE rule deletes images at 11 months, so the DISABLE rule never acts'],
+      // 3 weeks are 21 days, fewer than any month has.
+      [[rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.MONTHS)),
+        rule(DISABLE, LifecycleFilter.ageInUnits(3, LifecycleTimeUnit.WEEKS))],
+      'the DEPRECATE rule acts at 1 month, but the DISABLE rule disables images at 3 weeks, so the DEPRECATE rule never acts'],
+    ])('warns of a rule that a later action always acts before: %#', (rules, message) => {
+      newPolicy({ rules });
+      expect(neverActsWarnings()).toEqual([['/Stack/Policy', `rules: ${message}${ack}`]]);
+    });
+
+    test('warns once per rule, naming the later rule that acts first', () => {
+      newPolicy({
+        rules: [
+          rule(DELETE, LifecycleFilter.age(Duration.days(30))),
+          rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),
+          rule(DISABLE, LifecycleFilter.age(Duration.days(60))),
+        ],
+      });
+      expect(neverActsWarnings()).toEqual([
+        ['/Stack/Policy', `rules: the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule never acts${ack}`],
+        ['/Stack/Policy', `rules: the DISABLE rule acts at 60 days, but the DELETE rule deletes images at 30 days, so the DISABLE rule never acts${ack}`],
+      ]);
+    });
+
+    test.each([
+      ['ages in order', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(30))), rule(DELETE, LifecycleFilter.age(Duration.days(90)))]],
+      ['equal ages', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(30))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))]],
+      // 4 weeks may be as long as a month (February), 30 days as long as a month (April).
+      ['4 weeks against 1 month', [rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.MONTHS)),
+        rule(DELETE, LifecycleFilter.ageInUnits(4, LifecycleTimeUnit.WEEKS))]],
+      ['30 days against 1 month', [rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.MONTHS)), rule(DELETE, LifecycleFilter.age(Duration.days(30)))]],
+      ['12 months against 1 year', [rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.YEARS)),
+        rule(DELETE, LifecycleFilter.ageInUnits(12, LifecycleTimeUnit.MONTHS))]],
+      ['a count filter', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.count(5))]],
+      ['a later rule that retains images', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),
+        rule(DELETE, LifecycleFilter.age(Duration.days(30)), { retainAtLeast: 2 })]],
+      ['a later rule that excludes images', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),
+        rule(DELETE, LifecycleFilter.age(Duration.days(30)), { excludeImageTags: { keep: 'true' } })]],
+      ['a later rule that excludes AMIs', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),
+        rule(DELETE, LifecycleFilter.age(Duration.days(30)), { excludePublicAmis: true })]],
+    ])('does not warn with %s, next to a policy that contradicts itself', (_, rules) => {
+      newPolicy({ rules });
+      newPolicy({ rules: [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))] }, 'Contradicting');
+      expect(neverActsWarnings().map(([path]) => path)).toEqual(['/Stack/Contradicting']);
+    });
+
+    test('does not warn of an age known only at deployment, next to a policy that contradicts itself', () => {
+      const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+      newPolicy({ rules: [rule(DEPRECATE, LifecycleFilter.age(Duration.days(days))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))] });
+      newPolicy({ rules: [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.ageInUnits(days, LifecycleTimeUnit.DAYS))] }, 'Token');
+      newPolicy({ rules: [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))] }, 'Contradicting');
+      expect(neverActsWarnings().map(([path]) => path)).toEqual(['/Stack/Contradicting']);
+    });
+  });
+
   describe('imports', () => {
     test('by ARN', () => {
       const policy = LifecyclePolicy.fromLifecyclePolicyArn(stack, 'Imported',
