@@ -1,9 +1,13 @@
 import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
-import { Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, Platform } from '../src';
+import {
+  AwsManagedComponent, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, ContainerParentImage, ContainerRecipe,
+  DockerfileTemplate, Platform,
+} from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'hello-component.yml');
@@ -198,6 +202,17 @@ describe('ComponentData', () => {
   test('fails when the S3 key is empty', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-components');
     expect(() => componentWith(ComponentData.fromS3(bucket, ''))).toThrow("data S3 key must be a non-empty object key without a leading '/', got ''");
+  });
+
+  test('fails when the S3 key ends with a slash, as a folder does, for component data and a Dockerfile template', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'my-components');
+    expect(() => componentWith(ComponentData.fromS3(bucket, 'documents/'))).toThrow("data S3 key must name one object, got 'documents/', which ends with '/'");
+    expect(() => new ContainerRecipe(stack, 'Container', {
+      parentImage: ContainerParentImage.fromDockerHub('amazonlinux'),
+      targetRepository: ecr.Repository.fromRepositoryName(stack, 'Repository', 'app'),
+      dockerfileTemplate: DockerfileTemplate.fromS3(bucket, 'dockerfiles/'),
+      components: [{ component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+    })).toThrow("dockerfileTemplate S3 key must name one object, got 'dockerfiles/', which ends with '/'");
   });
 
   test('fails when the S3 key starts with a slash', () => {

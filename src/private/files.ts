@@ -43,6 +43,10 @@ export function s3ObjectUrl(scope: IConstruct, what: string, bucket: s3.IBucket,
   if (!Token.isUnresolved(key) && (key.trim() === '' || key.startsWith('/'))) {
     throw validationError(`${what} S3 key must be a non-empty object key without a leading '/', got '${key}'`, scope);
   }
+  // A key ending in '/' is a folder marker, not a document: the service would read an empty object.
+  if (!Token.isUnresolved(key) && key.endsWith('/')) {
+    throw validationError(`${what} S3 key must name one object, got '${key}', which ends with '/'`, scope);
+  }
   const bucketName = bucket.bucketName;
   if (!Token.isUnresolved(bucketName) && !S3_BUCKET_NAME.test(bucketName)) {
     throw validationError(`${what} S3 bucket name must be 3 to 63 lowercase letters, numbers, dots and hyphens, got '${bucketName}'`, scope);
