@@ -816,8 +816,11 @@ const UNIT_DAYS: Record<LifecycleTimeUnit, { min: number; max: number }> = {
 };
 
 /**
- * Warns of an age rule that a later action's age rule always acts before, e.g. a deprecate rule
- * at 90 days with a delete rule at 30 days: every image it would act on is already disabled or deleted.
+ * Warns of an age rule that a delete rule always acts before, e.g. a deprecate rule at 90 days
+ * with a delete rule at 30 days: the images it would act on are deleted first, except those
+ * already older when the policy first runs (the user guide, "How lifecycle policy execution works":
+ * one action an image per run, deprecate before disable before delete). A later disable rule is
+ * not compared: whether a disabled image is deprecated later is not documented.
  */
 function warnRulesThatNeverAct(scope: Construct, rules: LifecycleRule[], policyDetails: CfnLifecyclePolicy.PolicyDetailProperty[]): void {
   const ages = rules.map((rule, i) => ({ rule, age: certainAge(policyDetails[i].filter as CfnLifecyclePolicy.FilterProperty) }));
@@ -828,13 +831,14 @@ function warnRulesThatNeverAct(scope: Construct, rules: LifecycleRule[], policyD
     const order = ACTION_ORDER.indexOf(rule.action);
     // Images a later rule keeps (retainAtLeast, exclusions) can still reach the earlier rule's age.
     const [first] = ages
-      .filter((later) => ACTION_ORDER.indexOf(later.rule.action) > order && actsOnEveryMatch(later.rule))
+      .filter((later) => later.rule.action === LifecycleAction.DELETE && ACTION_ORDER.indexOf(later.rule.action) > order)
+      .filter((later) => actsOnEveryMatch(later.rule))
       .filter((later) => later.age && later.age.days.max < age.days.min)
       .sort((a, b) => a.age!.days.max - b.age!.days.max);
     if (first) {
       Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRuleNeverActs',
         `rules: the ${rule.action} rule acts at ${age.text}, but the ${first.rule.action} rule ${ACTION_VERBS[first.rule.action]} images ` +
-        `at ${first.age!.text}, so the ${rule.action} rule never acts`);
+        `at ${first.age!.text}, so the ${rule.action} rule acts only on images already older than ${age.text} when the policy first runs`);
     }
   }
 }

@@ -244,7 +244,8 @@ function warnNeverRuns(scope: IConstruct, expression: string): void {
       `month${months.length > 1 ? 's' : ''} ${months.join(', ')} (${monthNames.join(', ')})`);
   }
   const years = listedValues(fields[5], YEAR);
-  const thisYear = new Date().getUTCFullYear();
+  // The year where it is earliest (UTC-12), so that a schedule's own time zone cannot be a year behind.
+  const thisYear = new Date(Date.now() - 12 * 60 * 60 * 1000).getUTCFullYear();
   if (years && years.every((year) => year < thisYear)) {
     warn(`every year it allows is before ${thisYear}`);
   }

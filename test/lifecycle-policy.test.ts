@@ -355,22 +355,18 @@ describe('LifecyclePolicy', () => {
       ({ action, filter, ...more });
     const { DEPRECATE, DISABLE, DELETE } = LifecycleAction;
     /** The never-acts warnings of the stack, as [path, message] pairs. */
-    const neverActsWarnings = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('never acts'))
+    const neverActsWarnings = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('when the policy first runs'))
       .map((w) => [w.id, w.entry.data]);
     const ack = ' [ack: cdk-imagebuilder:lifecycleRuleNeverActs]';
 
     test.each([
       [[rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.age(Duration.days(30)))],
-        'the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule never acts'],
+        'the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule acts only on images already older than 90 days when the policy first runs'],
       // 11 months are at most 341 days, fewer than any year has.
       [[rule(DISABLE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.YEARS)),
         rule(DELETE, LifecycleFilter.ageInUnits(11, LifecycleTimeUnit.MONTHS))],
-      'the DISABLE rule acts at 1 year, but the DELETE rule deletes images at 11 months, so the DISABLE rule never acts'],
-      // 3 weeks are 21 days, fewer than any month has.
-      [[rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.MONTHS)),
-        rule(DISABLE, LifecycleFilter.ageInUnits(3, LifecycleTimeUnit.WEEKS))],
-      'the DEPRECATE rule acts at 1 month, but the DISABLE rule disables images at 3 weeks, so the DEPRECATE rule never acts'],
-    ])('warns of a rule that a later action always acts before: %#', (rules, message) => {
+      'the DISABLE rule acts at 1 year, but the DELETE rule deletes images at 11 months, so the DISABLE rule acts only on images already older than 1 year when the policy first runs'],
+    ])('warns of a rule that a delete rule always acts before: %#', (rules, message) => {
       newPolicy({ rules });
       expect(neverActsWarnings()).toEqual([['/Stack/Policy', `rules: ${message}${ack}`]]);
     });
@@ -384,8 +380,8 @@ describe('LifecyclePolicy', () => {
         ],
       });
       expect(neverActsWarnings()).toEqual([
-        ['/Stack/Policy', `rules: the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule never acts${ack}`],
-        ['/Stack/Policy', `rules: the DISABLE rule acts at 60 days, but the DELETE rule deletes images at 30 days, so the DISABLE rule never acts${ack}`],
+        ['/Stack/Policy', `rules: the DEPRECATE rule acts at 90 days, but the DELETE rule deletes images at 30 days, so the DEPRECATE rule acts only on images already older than 90 days when the policy first runs${ack}`],
+        ['/Stack/Policy', `rules: the DISABLE rule acts at 60 days, but the DELETE rule deletes images at 30 days, so the DISABLE rule acts only on images already older than 60 days when the policy first runs${ack}`],
       ]);
     });
 
@@ -399,6 +395,9 @@ describe('LifecyclePolicy', () => {
       ['12 months against 1 year', [rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.YEARS)),
         rule(DELETE, LifecycleFilter.ageInUnits(12, LifecycleTimeUnit.MONTHS))]],
       ['a count filter', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))), rule(DELETE, LifecycleFilter.count(5))]],
+      // Whether a disabled image is deprecated later is not documented.
+      ['a later disable rule', [rule(DEPRECATE, LifecycleFilter.ageInUnits(1, LifecycleTimeUnit.MONTHS)),
+        rule(DISABLE, LifecycleFilter.ageInUnits(3, LifecycleTimeUnit.WEEKS))]],
       ['a later rule that retains images', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),
         rule(DELETE, LifecycleFilter.age(Duration.days(30)), { retainAtLeast: 2 })]],
       ['a later rule that excludes images', [rule(DEPRECATE, LifecycleFilter.age(Duration.days(90))),

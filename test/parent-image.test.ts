@@ -187,6 +187,15 @@ describe('ParentImage', () => {
     })).toThrow(`parentImage must be in the stack's region eu-west-1, where the image is built, got image ARN '${arn}' of region us-east-1`);
   });
 
+  test('fails on a component of the app in a stack of another region, naming the component', () => {
+    const other = new Stack(stack.node.root as App, 'Other', { env: { account: '123456789012', region: 'us-west-2' } });
+    const component = Component.fromComponentAttributes(other, 'Tools', { componentName: 'tools', platform: Platform.LINUX });
+    expect(() => new ImageRecipe(stack, 'Other', {
+      parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+      components: [{ component }],
+    })).toThrow("components must be in the stack's region eu-west-1, where the recipe is created, got component Other/Tools, whose ARN is of region us-west-2");
+  });
+
   test('fails on a component ARN of another region in a recipe', () => {
     const arn = 'arn:aws:imagebuilder:us-east-1:123456789012:component/tools/1.0.0/1';
     expect(() => new ImageRecipe(stack, 'Other', {

@@ -254,7 +254,6 @@ function namesResourcesOnly(arn: string): boolean {
 
 /** The resource must be one of an account (not AWS's), named by the ARN its Put*Policy operation takes. */
 function validateResourceArn(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
-  validateResourceEnvironment(scope, resourceArn, resourceType);
   if (Token.isUnresolved(resourceArn)) {
     // An ARN built around tokens (partition, region) still shows its owner when that is written out
     // (AWS, AWS Marketplace).
@@ -262,6 +261,7 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
     if (owner !== undefined && !Token.isUnresolved(owner) && sharingPrincipalKind(owner) !== 'account') {
       throw validationError(notOwnedByAccount(resourceType, 'one', owner), scope);
     }
+    validateResourceEnvironment(scope, resourceArn, resourceType);
     return;
   }
   const arn = parseImageBuilderArn(resourceArn);
@@ -275,20 +275,21 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
   if (sharingPrincipalKind(arn.account) !== 'account') {
     throw validationError(notOwnedByAccount(resourceType, `${kind.arnProp} '${resourceArn}'`, arn.account), scope);
   }
+  validateResourceEnvironment(scope, resourceArn, resourceType);
 }
 
 /**
  * "Image Builder resources can only be shared in the AWS Region where they are created", by the
  * account that owns them (user guide, "Share Image Builder resources"): the stack's function puts
  * the policy in its own account and region. Each field of the ARN is compared when it is written
- * out; an owner that is no account (AWS, AWS Marketplace) is left to the owner check.
+ * out. Runs after the owner check, which says more of an ARN that AWS or AWS Marketplace owns.
  */
 function validateResourceEnvironment(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
   const [, , , region, account] = resourceArn.split(':');
   const stack = Stack.of(scope);
   const differs = (inArn: string | undefined, ofStack: string) =>
     inArn !== undefined && !Token.isUnresolved(inArn) && !Token.isUnresolved(ofStack) && inArn !== ofStack;
-  const otherAccount = differs(account, stack.account) && sharingPrincipalKind(account) === 'account';
+  const otherAccount = differs(account, stack.account);
   const otherRegion = differs(region, stack.region);
   if (!otherAccount && !otherRegion) {
     return;

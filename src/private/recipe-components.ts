@@ -50,7 +50,7 @@ export function validateRecipeComponent(
   }
 
   validateOsVersionMatch(scope, entry.component, base.osVersion);
-  validateArnInStackRegion(scope, 'components', entry.component.componentArn, 'component', 'where the recipe is created');
+  validateArnInStackRegion(scope, 'components', entry.component.componentArn, 'component', 'where the recipe is created', entry.component);
 
   const summary = documentSummary(entry.component);
   if (!summary) {

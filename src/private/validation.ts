@@ -299,15 +299,17 @@ export function validateImageBuilderArn(
  *
  * @param what what the ARN is of, for messages, e.g. `image`
  * @param why why the region matters, for messages, e.g. `where the image is built`
+ * @param owner the construct the ARN is of, named in messages when the ARN holds tokens
  */
-export function validateArnInStackRegion(scope: IConstruct, prop: string, arn: string, what: string, why: string): void {
+export function validateArnInStackRegion(scope: IConstruct, prop: string, arn: string, what: string, why: string, owner?: IConstruct): void {
   const [, partition, , region] = arn.split(':');
   const stackRegion = Stack.of(scope).region;
   if (!arn.startsWith('arn:') || Token.isUnresolved(stackRegion)) {
     return;
   }
   const stackPartition = RegionInfo.get(stackRegion).partition;
-  const shown = Token.isUnresolved(arn) ? `an ${what} ARN` : `${what} ARN '${arn}'`;
+  const article = /^[aeiou]/i.test(what) ? 'an' : 'a';
+  const shown = !Token.isUnresolved(arn) ? `${what} ARN '${arn}'` : owner ? `${what} ${owner.node.path}, whose ARN is` : `${article} ${what} ARN`;
   if (region !== undefined && !Token.isUnresolved(region) && region !== stackRegion) {
     throw validationError(`${prop} must be in the stack's region ${stackRegion}, ${why}, got ${shown} of region ${region}`, scope);
   }

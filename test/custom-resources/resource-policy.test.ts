@@ -268,6 +268,12 @@ describe('sharing', () => {
     expect(imported.node.tryFindChild('ResourcePolicy')).toBeUndefined();
   });
 
+  test('fails for an AWS-managed component of another region as owned by AWS, which no stack can share', () => {
+    const arn = 'arn:aws:imagebuilder:us-west-2:aws:component/update-linux/1.0.2/1';
+    expect(() => Component.fromComponentArn(stack, 'Managed', arn).shareWith({ accounts: ['111111111111'] }))
+      .toThrow(`shareWith/addToResourcePolicy can only share components owned by an AWS account, got componentArn '${arn}' owned by 'aws'`);
+  });
+
   test('fails for an imported image recipe of another region whose ARN holds the partition as a token, naming the import', () => {
     const imported = ImageRecipe.fromImageRecipeArn(stack, 'Imported', `arn:${Aws.PARTITION}:imagebuilder:eu-west-1:123456789012:image-recipe/golden/1.0.0`);
     expect(() => imported.shareWith({ accounts: ['111111111111'] }))
