@@ -221,6 +221,8 @@ function validateScheduleExpression(scope: IConstruct, expression: string): void
   }
 }
 
+/** The characters of a field made only of values, names, lists and ranges. */
+const PLAIN_VALUES = /^[0-9A-Za-z,-]+$/;
 /** The most days each month has, January first; February has 29 in leap years. */
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MONTH_NUMBERS = Array.from({ length: 12 }, (_, i) => i + 1);
@@ -257,6 +259,9 @@ function warnNeverRuns(scope: IConstruct, expression: string): void {
  * more than a list says, and for a range that runs backwards, whose meaning the user guide leaves open.
  */
 function listedValues(field: string, spec: CronFieldSpec): number[] | undefined {
+  if (!PLAIN_VALUES.test(field)) {
+    return undefined; // `*`, `?`, `/`, `#`: most schedules, settled without reading the values
+  }
   const values = new Set<number>();
   for (const part of field.split(',')) {
     const ends = part.split('-').map((value) => cronValue(value, spec));

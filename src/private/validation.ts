@@ -302,19 +302,28 @@ export function validateImageBuilderArn(
  * @param owner the construct the ARN is of, named in messages when the ARN holds tokens
  */
 export function validateArnInStackRegion(scope: IConstruct, prop: string, arn: string, what: string, why: string, owner?: IConstruct): void {
-  const [, partition, , region] = arn.split(':');
+  if (!arn.startsWith('arn:')) {
+    return;
+  }
   const stackRegion = Stack.of(scope).region;
-  if (!arn.startsWith('arn:') || Token.isUnresolved(stackRegion)) {
+  if (Token.isUnresolved(stackRegion)) {
+    return;
+  }
+  const [, partition, , region] = arn.split(':');
+  const shown = () => {
+    const article = /^[aeiou]/i.test(what) ? 'an' : 'a';
+    return !Token.isUnresolved(arn) ? `${what} ARN '${arn}'` : owner ? `${what} ${owner.node.path}, whose ARN is` : `${article} ${what} ARN`;
+  };
+  if (region !== undefined && !Token.isUnresolved(region) && region !== stackRegion) {
+    throw validationError(`${prop} must be in the stack's region ${stackRegion}, ${why}, got ${shown()} of region ${region}`, scope);
+  }
+  // Most ARNs of the app hold the partition as a token: the region table is read only for one written out.
+  if (partition === undefined || Token.isUnresolved(partition)) {
     return;
   }
   const stackPartition = RegionInfo.get(stackRegion).partition;
-  const article = /^[aeiou]/i.test(what) ? 'an' : 'a';
-  const shown = !Token.isUnresolved(arn) ? `${what} ARN '${arn}'` : owner ? `${what} ${owner.node.path}, whose ARN is` : `${article} ${what} ARN`;
-  if (region !== undefined && !Token.isUnresolved(region) && region !== stackRegion) {
-    throw validationError(`${prop} must be in the stack's region ${stackRegion}, ${why}, got ${shown} of region ${region}`, scope);
-  }
-  if (partition !== undefined && stackPartition !== undefined && !Token.isUnresolved(partition) && partition !== stackPartition) {
-    throw validationError(`${prop} must be in the stack's partition ${stackPartition}, ${why}, got ${shown} of partition ${partition}`, scope);
+  if (stackPartition !== undefined && partition !== stackPartition) {
+    throw validationError(`${prop} must be in the stack's partition ${stackPartition}, ${why}, got ${shown()} of partition ${partition}`, scope);
   }
 }
 
