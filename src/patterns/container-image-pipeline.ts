@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule,
+  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternRegions, patternSchedule,
   rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
@@ -189,7 +189,7 @@ export class ContainerImagePipeline extends Construct {
 
     rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props, ['regions']);
     this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
-      containerDistributions: (props.regions ?? [Stack.of(this).region]).map((region) => ({
+      containerDistributions: patternRegions(this, props.regions).map((region) => ({
         region,
         repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region, props.containerRecipe !== undefined),
       })),

@@ -1,11 +1,11 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternSchedule,
+  addPatternComponents, claimGivenRecipe, createPatternInfrastructure, patternBaseName, patternLifecycleStatus, patternRegions, patternSchedule,
   rejectPropsReplacedBy, sharePatternAndStart,
   validatePatternLifecycle, validatePatternTargets,
 } from './pattern-resources';
@@ -161,7 +161,7 @@ export class GoldenAmiPipeline extends Construct {
     validatePatternTargets(this, props);
     // Under the pattern's prop names, before the distribution configuration checks them under its own.
     validateAmiName(this, 'amiName', props.amiName);
-    const regions = props.regions ?? [Stack.of(this).region];
+    const regions = patternRegions(this, props.regions);
     if (props.ssmParameterName !== undefined) {
       validateSsmParameterName(this, 'ssmParameterName', props.ssmParameterName);
       regions.forEach((region) => validateSsmParameterArnLength(this, 'ssmParameterName', props.ssmParameterName!, undefined, region));

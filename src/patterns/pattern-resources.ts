@@ -171,10 +171,10 @@ export function validatePatternTargets(scope: Construct, props: { readonly regio
   if (props.shareWith) {
     validateShareWith(scope, props.shareWith);
   }
-  const regions = props.regions;
-  if (regions === undefined) {
+  if (props.regions === undefined) {
     return;
   }
+  const regions = patternRegions(scope, props.regions);
   if (regions.length === 0) {
     throw validationError("regions must list at least one region when given, got none; omit it for the stack's region", scope);
   }
@@ -188,9 +188,26 @@ export function validatePatternTargets(scope: Construct, props: { readonly regio
   }
 }
 
+/**
+ * The pattern's `regions`, the stack's by default. `Aws.REGION` stands for the stack's region, and
+ * is written as that region when it is known, so that it is told apart from the others and counted
+ * once.
+ */
+export function patternRegions(scope: Construct, regions: string[] | undefined): string[] {
+  const stack = Stack.of(scope);
+  if (regions === undefined) {
+    return [stack.region];
+  }
+  const isStackRegion = (region: string) => Token.isUnresolved(region) && !Token.isUnresolved(stack.region) &&
+    JSON.stringify(stack.resolve(region)) === JSON.stringify({ Ref: 'AWS::Region' });
+  return regions.map((region) => isStackRegion(region) ? stack.region : region);
+}
+
 /** The patterns' lifecycle settings, checked under the patterns' prop names: the rule count the service accepts, and tags. */
 export function validatePatternLifecycle(scope: Construct, keepImages: number, excludeImageTags: { [key: string]: string } | undefined): void {
-  if (!Number.isInteger(keepImages) || keepImages < 1 || keepImages > 1000) {
+  if (Token.isUnresolved(keepImages)) {
+    // Known only at deployment: the lifecycle policy takes it as it is.
+  } else if (!Number.isInteger(keepImages) || keepImages < 1 || keepImages > 1000) {
     throw validationError(`keepImages must be a whole number from 1 to 1000, got ${keepImages}`, scope);
   }
   validateTagMap(scope, 'lifecycleExcludeImageTags', excludeImageTags);

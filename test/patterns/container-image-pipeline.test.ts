@@ -1,4 +1,4 @@
-import { App, Aspects, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -261,6 +261,15 @@ describe('ContainerImagePipeline', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository }))
       .toThrow("repository must be in the stack's account 123456789012 and region us-east-1, where Image Builder pushes the image, " +
         "got repository 'app' of region eu-west-1; give regions to copy the image to other regions, and shareWith to let other accounts pull it");
+  });
+
+  test('takes Aws.REGION in regions as the stack\'s region, whose repository is the pattern\'s own', () => {
+    const web = new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', regions: [Aws.REGION] });
+    const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration')) as any[];
+    expect(distribution.Properties.Distributions).toEqual([{
+      Region: 'us-east-1',
+      ContainerDistributionConfiguration: { TargetRepository: { RepositoryName: { Ref: logicalIdOf(web.repository) }, Service: 'ECR' } },
+    }]);
   });
 
   test('fails for a region given twice, under the pattern\'s prop name', () => {

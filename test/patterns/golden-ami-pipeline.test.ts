@@ -1,4 +1,4 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -690,6 +690,21 @@ describe('GoldenAmiPipeline', () => {
   test('fails for keepImages out of range', () => {
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', keepImages: 0 }))
       .toThrow(/keepImages must be a whole number from 1 to 1000, got 0/);
+  });
+
+  test('takes keepImages known only at deployment', () => {
+    const keepImages = new CfnParameter(stack, 'Keep', { type: 'Number' }).valueAsNumber;
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', keepImages });
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::LifecyclePolicy')) as any[];
+    expect(policy.Properties.PolicyDetails[0].Filter).toEqual({ Type: 'COUNT', Value: { Ref: 'Keep' } });
+  });
+
+  test('takes Aws.REGION in regions as the stack\'s region, and fails when it names that region twice', () => {
+    expect(() => new GoldenAmiPipeline(stack, 'Twice', { shellScript: 'echo', regions: [Aws.REGION, 'us-east-1'] }))
+      .toThrow("regions must name each region once, got 'us-east-1' twice");
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', regions: [Aws.REGION, 'eu-west-1'] });
+    const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration')) as any[];
+    expect(distribution.Properties.Distributions.map((d: any) => d.Region)).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   // Checked under the pattern's prop names, not those of the distribution configuration it builds.
