@@ -22,7 +22,7 @@ import {
   validateContainerTags,
   validateOrganizationArn,
   validateOrganizationalUnitArn,
-  validateRegion,
+  validateRegion, validateRegionInStackPartition,
   validateResourceName,
   validateTagMap,
   validateTextLength,
@@ -616,6 +616,9 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
 
   private regionOf(prop: string, region: string | undefined): string {
     validateRegion(this, `${prop} region`, region);
+    if (region !== undefined) {
+      validateRegionInStackPartition(this, `${prop} region`, region);
+    }
     return region ?? Stack.of(this).region;
   }
 

@@ -564,6 +564,13 @@ describe('validation', () => {
       .toThrow(/amiKmsKey must be in region us-east-1, where the image is distributed, got Other\/Key of region eu-west-1/);
   });
 
+  test('fails on a region of another partition, which Image Builder cannot distribute to', () => {
+    expect(() => ami({ region: 'cn-north-1' }))
+      .toThrow("amiDistributions region must be in the partition of the stack's region us-east-1, aws, got 'cn-north-1' of partition aws-cn");
+    expect(() => new DistributionConfiguration(stack, 'Containers', { containerDistributions: [{ region: 'us-gov-west-1' }] }))
+      .toThrow("containerDistributions region must be in the partition of the stack's region us-east-1, aws, got 'us-gov-west-1' of partition aws-us-gov");
+  });
+
   test('fails on a key imported by the ARN of another region than the distribution, and takes one of its region', () => {
     expect(() => ami({ amiKmsKey: kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555') }))
       .toThrow("amiKmsKey must be in region us-east-1, where the image is distributed, got 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555' of region eu-west-1");

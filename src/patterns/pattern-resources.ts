@@ -19,7 +19,7 @@ import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
 import { validateShareWith } from '../private/share-with';
-import { generateResourceName, validateRegion, validateTagMap, validateTopicKeyAccount, wholeDays } from '../private/validation';
+import { generateResourceName, validateRegion, validateRegionInStackPartition, validateTagMap, validateTopicKeyAccount, wholeDays } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
 /** What a pattern builds its image from: components, a document, a shell script, or several. */
@@ -181,6 +181,7 @@ export function validatePatternTargets(scope: Construct, props: { readonly regio
   const seen = new Set<string>();
   for (const region of regions) {
     validateRegion(scope, 'regions', region);
+    validateRegionInStackPartition(scope, 'regions', region);
     if (!Token.isUnresolved(region) && seen.has(region)) {
       throw validationError(`regions must name each region once, got '${region}' twice`, scope);
     }

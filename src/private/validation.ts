@@ -341,6 +341,23 @@ export function validateRegion(scope: IConstruct, prop: string, value: string | 
   check(scope, prop, value, REGION, 'a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1');
 }
 
+/**
+ * A region that an image is distributed to: of the stack's partition, as Image Builder distributes
+ * within one partition. Compared when both regions are known and aws-cdk-lib knows their partitions.
+ */
+export function validateRegionInStackPartition(scope: IConstruct, prop: string, region: string): void {
+  const stackRegion = Stack.of(scope).region;
+  if (Token.isUnresolved(region) || Token.isUnresolved(stackRegion)) {
+    return;
+  }
+  const partition = RegionInfo.get(region).partition;
+  const stackPartition = RegionInfo.get(stackRegion).partition;
+  if (partition !== undefined && stackPartition !== undefined && partition !== stackPartition) {
+    throw validationError(`${prop} must be in the partition of the stack's region ${stackRegion}, ${stackPartition}, ` +
+      `got '${region}' of partition ${partition}`, scope);
+  }
+}
+
 /** AWS Organizations organization ARNs. */
 export function validateOrganizationArn(scope: IConstruct, prop: string, value: string | undefined): void {
   check(scope, prop, value, ORGANIZATION_ARN,

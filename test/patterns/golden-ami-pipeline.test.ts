@@ -713,6 +713,8 @@ describe('GoldenAmiPipeline', () => {
     ['a region that is no region code', { regions: ['mars-1'] },
       "regions must be a region code such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1 or eusc-de-east-1, got 'mars-1'"],
     ['a region twice', { regions: ['eu-west-1', 'eu-west-1'] }, "regions must name each region once, got 'eu-west-1' twice"],
+    ['a region of another partition', { regions: ['us-east-1', 'cn-north-1'] },
+      "regions must be in the partition of the stack's region us-east-1, aws, got 'cn-north-1' of partition aws-cn"],
     ['a malformed account to share with', { shareWith: { accounts: ['123'] } },
       "shareWith accounts must be an AWS account ID of exactly 12 digits, e.g. 123456789012, got '123'"],
     ['sharing with nobody', { shareWith: {} }, 'shareWith needs at least one of accounts, organizationArns or organizationalUnitArns, got none'],
