@@ -567,7 +567,7 @@ describe('validation', () => {
   test('fails on a region of another partition, which Image Builder cannot distribute to', () => {
     expect(() => ami({ region: 'cn-north-1' }))
       .toThrow("amiDistributions region must be in the partition of the stack's region us-east-1, aws, got 'cn-north-1' of partition aws-cn");
-    expect(() => new DistributionConfiguration(stack, 'Containers', { containerDistributions: [{ region: 'us-gov-west-1' }] }))
+    expect(() => new DistributionConfiguration(stack, 'Containers', { containerDistributions: [{ region: 'us-gov-west-1', repository: repository() }] }))
       .toThrow("containerDistributions region must be in the partition of the stack's region us-east-1, aws, got 'us-gov-west-1' of partition aws-us-gov");
   });
 

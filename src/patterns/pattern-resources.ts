@@ -18,6 +18,7 @@ import { Platform } from '../platform';
 import { IMAGE_BUILDER_LOG_PREFIX } from '../private/build-log-groups';
 import { validationError } from '../private/errors';
 import { addNagSuppression } from '../private/nag-suppressions';
+import { MAX_RECIPE_COMPONENTS } from '../private/recipe-components';
 import { validateShareWith } from '../private/share-with';
 import { generateResourceName, validateRegion, validateRegionInStackPartition, validateTagMap, validateTopicKeyAccount, wholeDays } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
@@ -81,6 +82,16 @@ export function claimGivenRecipe(scope: Construct, prop: string, recipe: Constru
  */
 export function addPatternComponents(scope: Construct, recipe: PatternRecipe, props: PipelinePatternProps): RecipeComponent[] {
   const platform = patternPlatform(scope, props.platform, recipe.platform);
+  // Counted first, so that the message names the pattern's props rather than the recipe's 21st component.
+  const parts: Array<[number, string]> = [
+    [recipe.components.length, 'of the recipe given'], [props.components?.length ?? 0, 'of components'],
+    [props.document ? 1 : 0, 'from document'], [props.shellScript !== undefined ? 1 : 0, 'from shellScript'],
+  ];
+  const total = parts.reduce((sum, [count]) => sum + count, 0);
+  if (total > MAX_RECIPE_COMPONENTS) {
+    const given = parts.filter(([count]) => count > 0).map(([count, source]) => `${count} ${source}`);
+    throw validationError(`the recipe takes at most ${MAX_RECIPE_COMPONENTS} components, got ${total}: ${given.join(', ')}`, scope);
+  }
   const components = patternComponents(scope, { ...props, platform }, recipe.components.length > 0);
   components.forEach(({ component, parameters }) => recipe.addComponent(component, parameters));
   return recipe.components;

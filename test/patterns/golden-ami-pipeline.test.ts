@@ -692,6 +692,12 @@ describe('GoldenAmiPipeline', () => {
       .toThrow(/keepImages must be a whole number from 1 to 1000, got 0/);
   });
 
+  test('fails for more than 20 components in all, counting each source under the pattern\'s prop names', () => {
+    const components = Array.from({ length: 19 }, (_, i) => ({ component: AwsManagedComponent.reboot(stack, `Reboot${i}`, { platform: Platform.LINUX }) }));
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { components, shellScript: 'echo', document: new ComponentDocument() }))
+      .toThrow('the recipe takes at most 20 components, got 21: 19 of components, 1 from document, 1 from shellScript');
+  });
+
   test('takes keepImages known only at deployment', () => {
     const keepImages = new CfnParameter(stack, 'Keep', { type: 'Number' }).valueAsNumber;
     new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', keepImages });
