@@ -804,9 +804,6 @@ function validateRule(scope: Construct, resourceType: LifecycleResourceType, rul
   validateTagMap(scope, `${where} excludeAmiTags`, rule.excludeAmiTags);
 }
 
-/** The order in which the actions take an image out of use; each ends what the ones before it do. */
-const ACTION_ORDER = [LifecycleAction.DEPRECATE, LifecycleAction.DISABLE, LifecycleAction.DELETE];
-const ACTION_VERBS: Record<LifecycleAction, string> = { DEPRECATE: 'deprecates', DISABLE: 'disables', DELETE: 'deletes' };
 /** The fewest and most days a unit of age can be: months and years are calendar units. */
 const UNIT_DAYS: Record<LifecycleTimeUnit, { min: number; max: number }> = {
   DAYS: { min: 1, max: 1 },
@@ -824,21 +821,19 @@ const UNIT_DAYS: Record<LifecycleTimeUnit, { min: number; max: number }> = {
  */
 function warnRulesThatNeverAct(scope: Construct, rules: LifecycleRule[], policyDetails: CfnLifecyclePolicy.PolicyDetailProperty[]): void {
   const ages = rules.map((rule, i) => ({ rule, age: certainAge(policyDetails[i].filter as CfnLifecyclePolicy.FilterProperty) }));
+  // Images a delete rule keeps (retainAtLeast, exclusions) can still reach the other rule's age.
+  const deletes = ages.filter(({ rule, age }) => rule.action === LifecycleAction.DELETE && age && actsOnEveryMatch(rule));
   for (const { rule, age } of ages) {
-    if (!age) {
+    if (!age || rule.action === LifecycleAction.DELETE) {
       continue;
     }
-    const order = ACTION_ORDER.indexOf(rule.action);
-    // Images a later rule keeps (retainAtLeast, exclusions) can still reach the earlier rule's age.
-    const [first] = ages
-      .filter((later) => later.rule.action === LifecycleAction.DELETE && ACTION_ORDER.indexOf(later.rule.action) > order)
-      .filter((later) => actsOnEveryMatch(later.rule))
-      .filter((later) => later.age && later.age.days.max < age.days.min)
-      .sort((a, b) => a.age!.days.max - b.age!.days.max);
-    if (first) {
+    const youngest = deletes
+      .filter((deletion) => deletion.age!.days.max < age.days.min)
+      .sort((a, b) => a.age!.days.max - b.age!.days.max)[0];
+    if (youngest) {
       Annotations.of(scope).addWarningV2('cdk-imagebuilder:lifecycleRuleNeverActs',
-        `rules: the ${rule.action} rule acts at ${age.text}, but the ${first.rule.action} rule ${ACTION_VERBS[first.rule.action]} images ` +
-        `at ${first.age!.text}, so the ${rule.action} rule acts only on images already older than ${age.text} when the policy first runs`);
+        `rules: the ${rule.action} rule acts at ${age.text}, but the DELETE rule deletes images at ${youngest.age!.text}, ` +
+        `so the ${rule.action} rule acts only on images already older than ${age.text} when the policy first runs`);
     }
   }
 }

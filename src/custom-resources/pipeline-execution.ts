@@ -8,7 +8,7 @@ import { IImagePipeline, ImagePipeline } from '../image-pipeline';
 import { validationError } from '../private/errors';
 import { START_EXECUTION_ACTIONS } from '../private/pipeline-actions';
 import { injectProps } from '../private/property-injection';
-import { validateRegion } from '../private/validation';
+import { differsFromKnown, validateRegion, writtenArnFields } from '../private/validation';
 
 /** A custom resource may wait an hour at most; keep room for starting and answering. */
 const MAX_WAIT = Duration.minutes(55);
@@ -257,11 +257,10 @@ function amiRegionsOf(pipeline: IImagePipeline): { regions: string[]; why: strin
  * of those only: an imported pipeline of another region or account would fail at deployment.
  */
 function validatePipelineEnvironment(scope: Construct, pipelineArn: string): void {
-  // Each field is compared when it is written out, as in an ARN whose only token is the partition.
-  const [, , , region, account] = pipelineArn.split(':');
+  const { region, account } = writtenArnFields(pipelineArn);
   const stack = Stack.of(scope);
-  for (const [what, inArn, ofStack] of [['region', region, stack.region], ['account', account, stack.account]]) {
-    if (inArn !== undefined && !Token.isUnresolved(inArn) && !Token.isUnresolved(ofStack) && inArn !== ofStack) {
+  for (const [what, inArn, ofStack] of [['region', region, stack.region], ['account', account, stack.account]] as const) {
+    if (differsFromKnown(inArn, ofStack)) {
       throw validationError(`pipeline must be in the stack's ${what}, ${ofStack}, where the execution's function starts it, ` +
         `got '${pipelineArn}' of ${what} ${inArn}`, scope);
     }

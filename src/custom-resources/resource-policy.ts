@@ -7,8 +7,10 @@ import { validationError } from '../private/errors';
 import { validateShareWith } from '../private/share-with';
 import {
   ImageBuilderResourceType,
+  differsFromKnown,
   parseImageBuilderArn,
   sharingPrincipalKind,
+  writtenArnFields,
 } from '../private/validation';
 import { ShareWithOptions } from '../sharing';
 
@@ -257,8 +259,8 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
   if (Token.isUnresolved(resourceArn)) {
     // An ARN built around tokens (partition, region) still shows its owner when that is written out
     // (AWS, AWS Marketplace).
-    const owner = resourceArn.split(':')[4];
-    if (owner !== undefined && !Token.isUnresolved(owner) && sharingPrincipalKind(owner) !== 'account') {
+    const owner = writtenArnFields(resourceArn).account;
+    if (owner !== undefined && sharingPrincipalKind(owner) !== 'account') {
       throw validationError(notOwnedByAccount(resourceType, 'one', owner), scope);
     }
     validateResourceEnvironment(scope, resourceArn, resourceType);
@@ -285,12 +287,10 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
  * out. Runs after the owner check, which says more of an ARN that AWS or AWS Marketplace owns.
  */
 function validateResourceEnvironment(scope: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): void {
-  const [, , , region, account] = resourceArn.split(':');
+  const { region, account } = writtenArnFields(resourceArn);
   const stack = Stack.of(scope);
-  const differs = (inArn: string | undefined, ofStack: string) =>
-    inArn !== undefined && !Token.isUnresolved(inArn) && !Token.isUnresolved(ofStack) && inArn !== ofStack;
-  const otherAccount = differs(account, stack.account);
-  const otherRegion = differs(region, stack.region);
+  const otherAccount = differsFromKnown(account, stack.account);
+  const otherRegion = differsFromKnown(region, stack.region);
   if (!otherAccount && !otherRegion) {
     return;
   }

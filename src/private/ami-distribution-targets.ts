@@ -2,7 +2,7 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
-import { validateAccountId } from './validation';
+import { differsFromKnown, validateAccountId, writtenArnFields } from './validation';
 
 /*
  * Where an AMI distribution sends the AMI: accounts, and resources that must be in its region. The
@@ -68,8 +68,8 @@ export function validateRegionOfKey(
     validateRegionOfCreated(scope, prop, key, region, where);
     return;
   }
-  const [, , service, keyRegion] = key.keyArn.split(':');
-  if (service === 'kms' && keyRegion !== undefined && !Token.isUnresolved(keyRegion) && !Token.isUnresolved(region) && keyRegion !== region) {
+  const { service, region: keyRegion } = writtenArnFields(key.keyArn);
+  if (service === 'kms' && differsFromKnown(keyRegion, region)) {
     const shown = Token.isUnresolved(key.keyArn) ? `${key.node.path}, whose ARN names` : `'${key.keyArn}' of`;
     throw validationError(`${prop} must be in region ${region}, ${where}, got ${shown} region ${keyRegion}; ` +
       `import the key of ${region} by its ARN there (a multi-Region key has one in each region)`, scope);

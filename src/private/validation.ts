@@ -292,6 +292,25 @@ export function validateImageBuilderArn(
 }
 
 /**
+ * The fields of an ARN that are written out, as in an import by a literal ARN or an ARN built
+ * around the partition as a token; a field that is a token, or missing, is `undefined`. The checks
+ * of the environment a resource is in compare these only.
+ */
+export function writtenArnFields(arn: string): { partition?: string; service?: string; region?: string; account?: string } {
+  const [prefix, partition, service, region, account] = arn.split(':');
+  if (prefix !== 'arn') {
+    return {};
+  }
+  const written = (field: string | undefined) => field !== undefined && !Token.isUnresolved(field) ? field : undefined;
+  return { partition: written(partition), service: written(service), region: written(region), account: written(account) };
+}
+
+/** Whether a field written out in an ARN differs from a value that is known at synth time. */
+export function differsFromKnown(field: string | undefined, known: string): field is string {
+  return field !== undefined && !Token.isUnresolved(known) && field !== known;
+}
+
+/**
  * An ARN of a regional resource that a resource of the stack uses (a parent image, an SSM
  * parameter, a component) must be of the stack's region and partition, which the service looks
  * in. Each field is compared when it is written out, as in an import by a literal ARN or an ARN
@@ -302,23 +321,20 @@ export function validateImageBuilderArn(
  * @param owner the construct the ARN is of, named in messages when the ARN holds tokens
  */
 export function validateArnInStackRegion(scope: IConstruct, prop: string, arn: string, what: string, why: string, owner?: IConstruct): void {
-  if (!arn.startsWith('arn:')) {
-    return;
-  }
   const stackRegion = Stack.of(scope).region;
   if (Token.isUnresolved(stackRegion)) {
     return;
   }
-  const [, partition, , region] = arn.split(':');
+  const { partition, region } = writtenArnFields(arn);
   const shown = () => {
     const article = /^[aeiou]/i.test(what) ? 'an' : 'a';
     return !Token.isUnresolved(arn) ? `${what} ARN '${arn}'` : owner ? `${what} ${owner.node.path}, whose ARN is` : `${article} ${what} ARN`;
   };
-  if (region !== undefined && !Token.isUnresolved(region) && region !== stackRegion) {
+  if (differsFromKnown(region, stackRegion)) {
     throw validationError(`${prop} must be in the stack's region ${stackRegion}, ${why}, got ${shown()} of region ${region}`, scope);
   }
   // Most ARNs of the app hold the partition as a token: the region table is read only for one written out.
-  if (partition === undefined || Token.isUnresolved(partition)) {
+  if (partition === undefined) {
     return;
   }
   const stackPartition = RegionInfo.get(stackRegion).partition;
