@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IResource, Lazy, Names, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IResource, Lazy, Names, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createdVpcOf, vpcLabel, warnUnreachableIsolatedSubnet } from './private/build-network';
 import { ECR_PULL_ACTIONS, ECR_PULL_PUSH_ACTIONS } from './private/ecr-actions';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
@@ -460,6 +461,9 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     validateNotificationTopic(this, props.notificationTopic);
     const subnet = props.vpc ? selectSubnet(this, props.vpc, props.subnetSelection) : undefined;
     validateAvailabilityZone(this, props.availabilityZone, subnet);
+    if (props.vpc && subnet) {
+      warnUnreachableIsolatedSubnet(this, props.vpc, subnet);
+    }
 
     if (!props.role && !props.instanceProfile) {
       this.createdRole = this.createInstanceRole();
@@ -854,18 +858,6 @@ function validateSecurityGroupVpcs(scope: Construct, props: InfrastructureConfig
         `where the instances run: the build fails to launch unless the group is associated with ${vpcLabel(vpc)}`);
     }
   }
-}
-
-/** The VPC resource of this app that a VPC ID refers to, if any. */
-function createdVpcOf(vpcId: string): ec2.CfnVPC | undefined {
-  const reference = Tokenization.reverse(vpcId);
-  return reference instanceof Reference && reference.target instanceof ec2.CfnVPC ? reference.target : undefined;
-}
-
-/** The path of the `ec2.Vpc` that owns the resource, or of the resource itself. */
-function vpcLabel(resource: ec2.CfnVPC): string {
-  const owner = resource.node.scope;
-  return owner?.node.defaultChild === resource ? owner.node.path : resource.node.path;
 }
 
 function validateLogging(scope: Construct, props: InfrastructureConfigurationProps): void {

@@ -384,6 +384,86 @@ describe('InfrastructureConfiguration', () => {
       expect(infraProperties().SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Builders/), 'GroupId'] }]);
       expectValidAndNagClean();
     });
+    describe('an isolated subnet of a VPC of this app', () => {
+      /** A VPC of isolated subnets only, so the default selection takes one. */
+      function isolatedVpc(): ec2.Vpc {
+        return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, subnetConfiguration: [{ name: 'Builds', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      }
+      function isolatedSubnetWarnings(): string[] {
+        return Annotations.fromStack(stack).findWarning('/Stack/Infra', Match.stringLikeRegexp('isolated subnet')).map((w) => w.entry.data as string);
+      }
+
+      test('warns when the VPC has no route out and no endpoints for the build, naming the missing ones', () => {
+        newInfra({ vpc: isolatedVpc() });
+
+        expect(infraProperties().SubnetId).toEqual({ Ref: expect.stringMatching(/^VpcBuildsSubnet1Subnet/) });
+        expect(isolatedSubnetWarnings()).toEqual([expect.stringMatching(
+          '^the build and test instances run in isolated subnet Stack/Vpc/BuildsSubnet1, which has no route out of VPC Stack/Vpc, ' +
+          'and the VPC has no endpoint for ssm, ssmmessages, imagebuilder, s3: the SSM agent could not register and the build would ' +
+          'fail after waiting for it; add the endpoints \\(vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3\\), or select a ' +
+          'subnet with egress through subnetSelection')]);
+      });
+
+      test('names only the endpoints still missing, also when they are added after the configuration', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM });
+        vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+
+        expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ssmmessages, imagebuilder: ')]);
+      });
+
+      test('takes a VPC with every endpoint the build needs, in any stack of the app and with a known region', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        for (const service of [ec2.InterfaceVpcEndpointAwsService.SSM, ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES]) {
+          vpc.addInterfaceEndpoint(service.shortName, { service });
+        }
+        const endpointStack = new Stack(app, 'Endpoints', { env: ENV });
+        new ec2.InterfaceVpcEndpoint(endpointStack, 'ImageBuilder', { vpc, service: ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER });
+        new ec2.GatewayVpcEndpoint(endpointStack, 'S3', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3 });
+
+        expect(Object.values(Template.fromStack(endpointStack).findResources('AWS::EC2::VPCEndpoint'))
+          .map((endpoint: any) => endpoint.Properties.ServiceName)).toContain('com.amazonaws.us-east-1.imagebuilder');
+        expect(isolatedSubnetWarnings()).toEqual([]);
+      });
+
+      test('takes a default route on the subnet\'s route table, as to a transit gateway', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        new ec2.CfnRoute(stack, 'ToTransitGateway', {
+          routeTableId: vpc.isolatedSubnets[0].routeTable.routeTableId,
+          destinationCidrBlock: '0.0.0.0/0',
+          transitGatewayId: 'tgw-0123456789abcdef0',
+        });
+
+        expect(isolatedSubnetWarnings()).toEqual([]);
+      });
+
+      test('a default route on another subnet\'s route table does not count', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        new ec2.CfnRoute(stack, 'ToTransitGateway', {
+          routeTableId: vpc.isolatedSubnets[1].routeTable.routeTableId,
+          destinationCidrBlock: '0.0.0.0/0',
+          transitGatewayId: 'tgw-0123456789abcdef0',
+        });
+
+        expect(isolatedSubnetWarnings()).toHaveLength(1);
+      });
+
+      test('private subnets with egress, and isolated subnets of an imported VPC, get no warning', () => {
+        newInfra({ vpc: compliantVpc() });
+        const imported = ec2.Vpc.fromVpcAttributes(stack, 'ImportedIsolated', {
+          vpcId: 'vpc-0a1b2c3d4e5f00000',
+          availabilityZones: ['us-east-1a'],
+          isolatedSubnetIds: ['subnet-0000000000000000a'],
+        });
+        newInfra({ vpc: imported }, 'ImportedInfra');
+
+        expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('isolated subnet'))).toEqual([]);
+      });
+    });
   });
 
   describe('grants', () => {

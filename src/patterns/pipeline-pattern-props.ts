@@ -66,9 +66,9 @@ export interface PipelinePatternProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Where in `vpc` to build.
+   * Where in `vpc` to build: Image Builder takes the first subnet selected.
    *
-   * @default - the VPC's private subnets
+   * @default - the first private subnet with egress, else isolated, else public (as `vpc.selectSubnets()`)
    */
   readonly subnetSelection?: ec2.SubnetSelection;
 
