@@ -23,7 +23,7 @@ import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, v
 import { validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { generateResourceName, shownValue } from '../private/validation';
+import { generateResourceName, shownValue, validateTagMap } from '../private/validation';
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -73,6 +73,15 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default '<id>-{{ imagebuilder:buildDate }}' in lowercase
    */
   readonly amiName?: string;
+
+  /**
+   * Tags for the AMI in every region of `regions`, at most 50. Values may use the AMI name
+   * variables, e.g. `{{ imagebuilder:buildVersion }}`. `Tags.of(pattern)` tags the resources of the
+   * stack, not the AMIs Image Builder makes.
+   *
+   * @default - no tags
+   */
+  readonly amiTags?: { [key: string]: string };
 
   /**
    * The SSM parameter that holds the newest AMI ID in each region.
@@ -161,6 +170,7 @@ export class GoldenAmiPipeline extends Construct {
     validatePatternTargets(this, props);
     // Under the pattern's prop names, before the distribution configuration checks them under its own.
     validateAmiName(this, 'amiName', props.amiName);
+    validateTagMap(this, 'amiTags', props.amiTags);
     const regions = patternRegions(this, props.regions);
     if (props.ssmParameterName !== undefined) {
       validateSsmParameterName(this, 'ssmParameterName', props.ssmParameterName);
@@ -170,7 +180,7 @@ export class GoldenAmiPipeline extends Construct {
     validateAmiKmsKey(this, props.amiKmsKey, regions);
     const baseName = patternBaseName(id);
     rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props,
-      ['regions', 'amiName', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
+      ['regions', 'amiName', 'amiTags', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
     // Unique by default: Image Builder writes the parameter, so CloudFormation would not notice two
     // pipelines (a dev and a prod stack in one account, say) overwriting each other's.
     const ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
@@ -201,6 +211,7 @@ export class GoldenAmiPipeline extends Construct {
       amiDistributions: regions.map((region) => ({
         region,
         amiName: props.amiName ?? amiNameWithBuildDate(baseName),
+        amiTags: props.amiTags,
         ssmParameters: [{ parameterName: ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,

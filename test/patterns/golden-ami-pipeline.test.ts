@@ -251,7 +251,7 @@ describe('GoldenAmiPipeline', () => {
   test('fails for the props that shape the created distribution configuration with one of your own', () => {
     const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, ssmParameterName: '/platform/base' }))
-      .toThrow('distributionConfiguration of your own replaces what regions, amiName, ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
+      .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
         'got ssmParameterName too: leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
   });
 
@@ -511,6 +511,24 @@ describe('GoldenAmiPipeline', () => {
       .toEqual([['us-east-1', ['111111111111']], ['eu-west-1', ['111111111111']]]);
   });
 
+  test('tags the AMI in every region', () => {
+    new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], amiTags: { team: 'platform', version: '{{ imagebuilder:buildVersion }}' },
+    });
+    const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+    expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.AmiDistributionConfiguration.AmiTags])).toEqual([
+      ['us-east-1', { team: 'platform', version: '{{ imagebuilder:buildVersion }}' }],
+      ['eu-west-1', { team: 'platform', version: '{{ imagebuilder:buildVersion }}' }],
+    ]);
+    expectValidTemplate(stack);
+  });
+
+  test('fails for amiTags with a distribution configuration of your own', () => {
+    const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
+    expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, amiTags: { team: 'platform' } }))
+      .toThrow(/^distributionConfiguration of your own replaces what .*amiTags.* would shape, got amiTags too/);
+  });
+
   test('fails for an AMI key with several regions', () => {
     const key = new kms.Key(stack, 'AmiKey');
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo', regions: ['us-east-1', 'eu-west-1'], amiKmsKey: key }))
@@ -729,6 +747,8 @@ describe('GoldenAmiPipeline', () => {
     ['no accounts to copy to', { targetAccountIds: [] }, 'targetAccountIds must list at least one account when given, got none; omit it instead'],
     ['an AMI name without the build date', { amiName: 'golden' },
       "amiName must contain {{ imagebuilder:buildDate }} so that each build's AMI gets a new name, got 'golden'"],
+    ['an AMI tag key that starts with aws:', { amiTags: { 'aws:team': 'platform' } },
+      "amiTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:team'"],
     ['a reserved SSM parameter name', { ssmParameterName: '/aws/golden' },
       "ssmParameterName must not start with 'aws' or 'ssm' (in any case), which are reserved, got '/aws/golden'"],
   ])('fails for %s', (_, props, message) => {
