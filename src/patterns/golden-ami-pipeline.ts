@@ -11,7 +11,7 @@ import {
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
-import { DistributionConfiguration } from '../distribution-configuration';
+import { AmiLaunchTemplate, DistributionConfiguration } from '../distribution-configuration';
 import { ImagePipeline } from '../image-pipeline';
 import { ImageRecipe, RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
@@ -82,6 +82,16 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default - no tags
    */
   readonly amiTags?: { [key: string]: string };
+
+  /**
+   * Launch templates that get a new version with each AMI, so that an Auto Scaling group or fleet
+   * that uses them launches the new AMI. Each is updated in its own region (its stack's; that of the
+   * stack that imports it), which must be one of `regions`; with `accountId`, in that account, one of
+   * `targetAccountIds`. Imports need `launchTemplateId`.
+   *
+   * @default - no launch templates are updated
+   */
+  readonly launchTemplates?: AmiLaunchTemplate[];
 
   /**
    * The SSM parameter that holds the newest AMI ID in each region.
@@ -178,9 +188,10 @@ export class GoldenAmiPipeline extends Construct {
     }
     validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
     validateAmiKmsKey(this, props.amiKmsKey, regions);
+    const launchTemplates = launchTemplatesByRegion(this, props.launchTemplates, regions);
     const baseName = patternBaseName(id);
     rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props,
-      ['regions', 'amiName', 'amiTags', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
+      ['regions', 'amiName', 'amiTags', 'launchTemplates', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
     // Unique by default: Image Builder writes the parameter, so CloudFormation would not notice two
     // pipelines (a dev and a prod stack in one account, say) overwriting each other's.
     const ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
@@ -212,6 +223,7 @@ export class GoldenAmiPipeline extends Construct {
         region,
         amiName: props.amiName ?? amiNameWithBuildDate(baseName),
         amiTags: props.amiTags,
+        launchTemplates: launchTemplates.get(region),
         ssmParameters: [{ parameterName: ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,
@@ -249,6 +261,31 @@ export class GoldenAmiPipeline extends Construct {
 
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline);
   }
+}
+
+/**
+ * A launch template gets its new version in its own region, so each goes to the AMI distribution of
+ * that region; the distribution references it by ID.
+ */
+function launchTemplatesByRegion(scope: Construct, templates: AmiLaunchTemplate[] | undefined, regions: string[]): Map<string, AmiLaunchTemplate[]> {
+  if (templates !== undefined && templates.length === 0) {
+    throw validationError('launchTemplates must list at least one launch template when given, got none; omit it instead', scope);
+  }
+  const byRegion = new Map<string, AmiLaunchTemplate[]>();
+  for (const entry of templates ?? []) {
+    const template = entry.launchTemplate;
+    if (template.launchTemplateId === undefined) {
+      throw validationError(`launchTemplates must reference launch templates by ID, got ${template.node.path} without a launchTemplateId; ` +
+        'import it with launchTemplateId', scope);
+    }
+    const region = template.env.region;
+    if (!regions.includes(region)) {
+      throw validationError(`launchTemplates must be in one of regions (${regions.map(shownValue).join(', ')}), where the AMI is, ` +
+        `got ${template.node.path} in ${shownValue(region)}`, scope);
+    }
+    byRegion.set(region, [...byRegion.get(region) ?? [], entry]);
+  }
+  return byRegion;
 }
 
 /** A key serves the region it is in: with several regions, each would need its own. */

@@ -251,7 +251,8 @@ describe('GoldenAmiPipeline', () => {
   test('fails for the props that shape the created distribution configuration with one of your own', () => {
     const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, ssmParameterName: '/platform/base' }))
-      .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
+      .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, launchTemplates, ssmParameterName, targetAccountIds, ' +
+        'amiKmsKey would shape, ' +
         'got ssmParameterName too: leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
   });
 
@@ -527,6 +528,60 @@ describe('GoldenAmiPipeline', () => {
     const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, amiTags: { team: 'platform' } }))
       .toThrow(/^distributionConfiguration of your own replaces what .*amiTags.* would shape, got amiTags too/);
+  });
+
+  describe('launchTemplates', () => {
+    /** The launch template configurations of each region's AMI distribution. */
+    function launchTemplatesByRegion(): Array<[string, unknown]> {
+      const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+      return distribution.Properties.Distributions.map((d: any) => [d.Region, d.LaunchTemplateConfigurations]);
+    }
+
+    test('each gets its new version in its own region', () => {
+      const web = new ec2.LaunchTemplate(stack, 'Web', { machineImage: ec2.MachineImage.latestAmazonLinux2023(), requireImdsv2: true });
+      const europe = new Stack(app, 'Europe', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const workers = ec2.LaunchTemplate.fromLaunchTemplateAttributes(europe, 'Workers', { launchTemplateId: 'lt-0123456789abcdef0' });
+      new GoldenAmiPipeline(stack, 'Golden', {
+        shellScript: 'echo hi',
+        regions: ['us-east-1', 'eu-west-1', 'eu-central-1'],
+        launchTemplates: [{ launchTemplate: web, setDefaultVersion: true }, { launchTemplate: workers }],
+      });
+
+      expect(launchTemplatesByRegion()).toEqual([
+        ['us-east-1', [{ LaunchTemplateId: { Ref: logicalIdOf(web) }, SetDefaultVersion: true }]],
+        ['eu-west-1', [{ LaunchTemplateId: 'lt-0123456789abcdef0' }]],
+        ['eu-central-1', undefined],
+      ]);
+      expectValidTemplate(stack);
+    });
+
+    test('takes a launch template of an environment-agnostic stack, whose region is the stack\'s', () => {
+      const agnostic = new Stack(app, 'Agnostic');
+      const web = ec2.LaunchTemplate.fromLaunchTemplateAttributes(agnostic, 'Web', { launchTemplateId: 'lt-0123456789abcdef0' });
+      new GoldenAmiPipeline(agnostic, 'Golden', { shellScript: 'echo hi', launchTemplates: [{ launchTemplate: web }] });
+
+      const [distribution] = Object.values(Template.fromStack(agnostic).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+      expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.LaunchTemplateConfigurations]))
+        .toEqual([[{ Ref: 'AWS::Region' }, [{ LaunchTemplateId: 'lt-0123456789abcdef0' }]]]);
+    });
+
+    test('fails for a launch template of a region the AMI does not go to', () => {
+      const europe = new Stack(app, 'Europe', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const workers = ec2.LaunchTemplate.fromLaunchTemplateAttributes(europe, 'Workers', { launchTemplateId: 'lt-0123456789abcdef0' });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', launchTemplates: [{ launchTemplate: workers }] }))
+        .toThrow("launchTemplates must be in one of regions ('us-east-1'), where the AMI is, got Europe/Workers in 'eu-west-1'");
+    });
+
+    test('fails for an import without a launch template ID', () => {
+      const byName = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'ByName', { launchTemplateName: 'web' });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', launchTemplates: [{ launchTemplate: byName }] }))
+        .toThrow('launchTemplates must reference launch templates by ID, got Stack/ByName without a launchTemplateId; import it with launchTemplateId');
+    });
+
+    test('fails for an empty list', () => {
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', launchTemplates: [] }))
+        .toThrow('launchTemplates must list at least one launch template when given, got none; omit it instead');
+    });
   });
 
   test('fails for an AMI key with several regions', () => {
