@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack, Tags } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Fn, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -400,8 +400,8 @@ describe('InfrastructureConfiguration', () => {
         expect(isolatedSubnetWarnings()).toEqual([expect.stringMatching(
           '^the build and test instances run in isolated subnet Stack/Vpc/BuildsSubnet1, which has no route out of VPC Stack/Vpc, ' +
           'and the VPC has no endpoint for ssm, ssmmessages, imagebuilder, s3: the SSM agent could not register and the build would ' +
-          'fail after waiting for it; add the endpoints \\(vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3\\), or select a ' +
-          'subnet with egress through subnetSelection')]);
+          'fail after waiting for it; add the endpoints \\(vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3; ec2messages too ' +
+          'for SSM Agent before 3.3.40.0\\), or select a subnet with egress through subnetSelection')]);
       });
 
       test('names only the endpoints still missing, also when they are added after the configuration', () => {
@@ -428,14 +428,25 @@ describe('InfrastructureConfiguration', () => {
         expect(isolatedSubnetWarnings()).toEqual([]);
       });
 
-      test('takes a default route on the subnet\'s route table, as to a transit gateway', () => {
+      test.each(['0.0.0.0/0', '10.0.0.0/8'])('takes a route of the app on the subnet\'s route table, as to a transit gateway for %s', (cidr) => {
         const vpc = isolatedVpc();
         newInfra({ vpc });
         new ec2.CfnRoute(stack, 'ToTransitGateway', {
           routeTableId: vpc.isolatedSubnets[0].routeTable.routeTableId,
-          destinationCidrBlock: '0.0.0.0/0',
+          destinationCidrBlock: cidr,
           transitGatewayId: 'tgw-0123456789abcdef0',
         });
+
+        expect(isolatedSubnetWarnings()).toEqual([]);
+      });
+
+      test('takes endpoints written as L1s, with the region substituted or written out, and FIPS ones', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        new ec2.CfnVPCEndpoint(stack, 'Ssm', { vpcId: vpc.vpcId, serviceName: Fn.sub('com.amazonaws.${AWS::Region}.ssm-fips') });
+        new ec2.CfnVPCEndpoint(stack, 'SsmMessages', { vpcId: vpc.vpcId, serviceName: Fn.sub('com.amazonaws.${Region}.ssmmessages', { Region: Aws.REGION }) });
+        new ec2.CfnVPCEndpoint(stack, 'ImageBuilder', { vpcId: vpc.vpcId, serviceName: 'com.amazonaws.us-east-1.imagebuilder' });
+        new ec2.CfnVPCEndpoint(stack, 'S3', { vpcId: vpc.vpcId, serviceName: `com.amazonaws.${Aws.REGION}.s3` });
 
         expect(isolatedSubnetWarnings()).toEqual([]);
       });
@@ -450,6 +461,16 @@ describe('InfrastructureConfiguration', () => {
         });
 
         expect(isolatedSubnetWarnings()).toHaveLength(1);
+      });
+
+      test('a VPC of L1s imported without its route tables gets no warning, as its routes are unknown', () => {
+        const cfnVpc = new ec2.CfnVPC(stack, 'L1Vpc', { cidrBlock: '10.0.0.0/16' });
+        const subnet = new ec2.CfnSubnet(stack, 'L1Subnet', { vpcId: cfnVpc.ref, cidrBlock: '10.0.0.0/24', availabilityZone: 'us-east-1a' });
+        const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ImportedL1Vpc', { vpcId: cfnVpc.ref, availabilityZones: ['us-east-1a'], isolatedSubnetIds: [subnet.ref] });
+        newInfra({ vpc });
+
+        expect(infraProperties().SubnetId).toEqual({ Ref: stack.getLogicalId(subnet) });
+        expect(isolatedSubnetWarnings()).toEqual([]);
       });
 
       test('private subnets with egress, and isolated subnets of an imported VPC, get no warning', () => {
