@@ -611,6 +611,7 @@ export class DistributionConfiguration extends DistributionConfigurationBase {
     validateTextLength(this, prop('description'), distribution.description);
     validateRegionOfCreated(this, prop('repository'), distribution.repository, region);
     validateContainerTags(this, prop('containerTags'), distribution.containerTags);
+    warnFixedTagsOnImmutableRepository(this, prop('containerTags'), distribution.repository, distribution.containerTags);
     this.entries.set(region, { ...entry, container: distribution });
   }
 
@@ -738,6 +739,22 @@ function regionLabel(scope: IConstruct, region: string): string {
 /** An account ID in a message: as given, or a note that it is known only at deployment. */
 function shownAccount(account: string): string {
   return Token.isUnresolved(account) ? '(known only at deployment)' : account;
+}
+
+/**
+ * A repository of the app with immutable tags takes each tag once (ECR refuses to move a tag to a new
+ * image), so a fixed container tag such as `latest` would fail the distribution of every build after
+ * the first. Tags that may hold a variable or a token are left alone.
+ */
+function warnFixedTagsOnImmutableRepository(scope: IConstruct, prop: string, repository: ecr.IRepository, tags: string[] | undefined): void {
+  const resource = repository.node.defaultChild;
+  const fixed = (tags ?? []).filter((tag) => !Token.isUnresolved(tag) && !tag.includes('{{'));
+  if (fixed.length > 0 && resource instanceof ecr.CfnRepository && resource.imageTagMutability === ecr.TagMutability.IMMUTABLE) {
+    Annotations.of(scope).addWarningV2('cdk-imagebuilder:immutableContainerTag',
+      `${prop} ${fixed.map((tag) => `'${tag}'`).join(', ')} would go to the image of every build, but repository ${repository.node.path} ` +
+      'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
+      'repository with mutable tags, or leave the fixed tags out');
+  }
 }
 
 /** A region in a sentence: `region us-east-1` (quoted when asked) or `the stack's region`. */

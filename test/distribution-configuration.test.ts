@@ -965,6 +965,27 @@ describe('validation', () => {
         .toThrow('containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got a tag of 1025 characters');
     });
 
+    test('warns about a fixed tag on a repository of the app with immutable tags, which takes each tag once', () => {
+      const immutable = new ecr.Repository(stack, 'Immutable', { imageTagMutability: ecr.TagMutability.IMMUTABLE });
+      container({ repository: immutable, containerTags: ['latest', '{{ imagebuilder:buildVersion }}'] });
+
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data])).toEqual([[
+        '/Stack/Dist',
+        "containerDistributions[us-east-1].containerTags 'latest' would go to the image of every build, but repository Stack/Immutable " +
+        'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
+        'repository with mutable tags, or leave the fixed tags out [ack: cdk-imagebuilder:immutableContainerTag]',
+      ]]);
+    });
+
+    test('takes fixed tags on a repository with mutable tags, and on an imported one whose setting is not known', () => {
+      container({ repository: repository('Mutable'), containerTags: ['latest'] });
+      new DistributionConfiguration(stack, 'Imported', {
+        containerDistributions: [{ repository: ecr.Repository.fromRepositoryName(stack, 'ImportedRepo', 'web'), containerTags: ['latest'] }],
+      });
+
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    });
+
     test('fails on a repository created in another region', () => {
       const other = new Stack(app, 'Other', { env: { account: ENV.account, region: 'eu-west-1' } });
       expect(() => container({ repository: repository('Repo', other) }))
