@@ -24,7 +24,7 @@ import {
 } from '../lifecycle-policy';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
-import { shownValue, validatePushRepository } from '../private/validation';
+import { shownValue, validateContainerTags, validatePushRepository } from '../private/validation';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -84,6 +84,15 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
    * @default - the stack's region
    */
   readonly regions?: string[];
+
+  /**
+   * Tags each image gets in the repositories of `regions`, e.g. `latest`. The repository the pattern
+   * creates keeps tags immutable and so takes a fixed tag once: for `latest`, give a `repository`
+   * with mutable tags.
+   *
+   * @default - Image Builder's tag, the image version
+   */
+  readonly containerTags?: string[];
 
   /**
    * With `imageScanningEnabled` (the default): the ECR repository Image Builder scans the image in.
@@ -187,11 +196,16 @@ export class ContainerImagePipeline extends Construct {
       infrastructureConfiguration: this.infrastructureConfiguration,
     } = createPatternInfrastructure(this, props, baseName));
 
-    rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props, ['regions']);
+    rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props, ['regions', 'containerTags']);
+    if (props.containerTags !== undefined && props.containerTags.length === 0) {
+      throw validationError('containerTags must list at least one tag when given, got none; omit it for the image version', this);
+    }
+    validateContainerTags(this, 'containerTags', props.containerTags);
     this.distributionConfiguration = props.distributionConfiguration ?? new DistributionConfiguration(this, 'Distribution', {
       containerDistributions: patternRegions(this, props.regions).map((region) => ({
         region,
         repository: region === Stack.of(this).region ? this.repository : this.repositoryIn(region, props.containerRecipe !== undefined),
+        containerTags: props.containerTags,
       })),
     });
 

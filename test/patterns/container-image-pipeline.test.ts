@@ -183,10 +183,37 @@ describe('ContainerImagePipeline', () => {
     template.resourceCountIs('AWS::ImageBuilder::InfrastructureConfiguration', 1);
     template.resourceCountIs('AWS::ImageBuilder::DistributionConfiguration', 1);
     expect(() => new ContainerImagePipeline(stack, 'Regions', { shellScript: 'echo hi', repository, distributionConfiguration, regions: ['us-east-1'] }))
-      .toThrow('distributionConfiguration of your own replaces what regions would shape, got regions too: ' +
+      .toThrow('distributionConfiguration of your own replaces what regions, containerTags would shape, got regions too: ' +
         'leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
     expect(() => new ContainerImagePipeline(stack, 'InVpc', { shellScript: 'echo hi', infrastructureConfiguration, vpc: new ec2.Vpc(stack, 'Vpc') }))
       .toThrow(/infrastructureConfiguration of your own replaces what .* would shape, got vpc too/);
+  });
+
+  describe('containerTags', () => {
+    test('tag the image in every region, with a repository of mutable tags', () => {
+      const repository = new ecr.Repository(stack, 'Images', { repositoryName: 'web', imageTagMutability: ecr.TagMutability.MUTABLE });
+      new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', repository, regions: ['us-east-1', 'eu-west-1'], containerTags: ['latest'] });
+
+      const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+      expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.ContainerDistributionConfiguration.ContainerTags]))
+        .toEqual([['us-east-1', ['latest']], ['eu-west-1', ['latest']]]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('containerTags'))).toEqual([]);
+      expectValidTemplate(stack);
+    });
+
+    test('warn about a fixed tag with the repository the pattern creates, whose tags are immutable', () => {
+      new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', containerTags: ['latest'] });
+
+      Annotations.fromStack(stack).hasWarning('/Stack/Web/Distribution', Match.stringLikeRegexp(
+        "^containerDistributions\\[us-east-1\\]\\.containerTags 'latest' would go to the image of every build, but repository Stack/Web/Repository has immutable tags"));
+    });
+
+    test.each([
+      ['no tags', [], 'containerTags must list at least one tag when given, got none; omit it for the image version'],
+      ['an empty tag', [''], "containerTags must be 1 to 1024 characters each, got ''"],
+    ])('fail for %s, under the pattern\'s prop name', (_, containerTags, message) => {
+      expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', containerTags })).toThrow(message);
+    });
   });
 
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {
