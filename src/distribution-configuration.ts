@@ -210,8 +210,9 @@ export interface AmiLaunchTemplate {
 
   /**
    * Make the new launch template version the default version.
+   * `false` adds the version and leaves the default one as it is.
    *
-   * @default false
+   * @default true (Image Builder's default)
    */
   readonly setDefaultVersion?: boolean;
 
@@ -344,8 +345,9 @@ export interface AmiDistribution {
   readonly launchPermissionPublic?: boolean;
 
   /**
-   * Tags for the distributed AMI, at most 50. Values may use the AMI name variables, e.g.
-   * `{{ imagebuilder:buildVersion }}`.
+   * Tags for the distributed AMI, at most 50, on the AMI this account owns in the region: accounts the
+   * AMI is shared with do not see them. Values may use Image Builder's dynamic tags
+   * `{{imagebuilder:buildDate}}` and `{{imagebuilder:buildVersion}}`.
    *
    * @default - no tags
    */

@@ -105,7 +105,7 @@ describe('rendering', () => {
         launchPermissionAccountIds: ['222222222222'],
         launchPermissionOrganizationArns: [ORG_ARN],
         launchPermissionOrganizationalUnitArns: [OU_ARN],
-        amiTags: { Team: 'web', Version: '{{ imagebuilder:buildVersion }}' },
+        amiTags: { Team: 'web', Version: '{{imagebuilder:buildVersion}}' },
         ssmParameters: [{ parameterName: '/images/web/latest' }, { parameterName: 'web-ami', accountId: '111111111111' }],
         launchTemplates: [{ launchTemplate: template, setDefaultVersion: true, accountId: '123456789012' }],
         fastLaunchConfigurations: [{ launchTemplate: fastTemplate, maxParallelLaunches: 6, targetSnapshotCount: 5, accountId: '123456789012' }],
@@ -131,7 +131,7 @@ describe('rendering', () => {
             OrganizationArns: [ORG_ARN],
             OrganizationalUnitArns: [OU_ARN],
           },
-          AmiTags: { Team: 'web', Version: '{{ imagebuilder:buildVersion }}' },
+          AmiTags: { Team: 'web', Version: '{{imagebuilder:buildVersion}}' },
         },
         ContainerDistributionConfiguration: {
           Description: 'Web container',

@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -75,19 +75,21 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   readonly amiName?: string;
 
   /**
-   * Tags for the AMI in every region of `regions`, at most 50. Values may use the AMI name
-   * variables, e.g. `{{ imagebuilder:buildVersion }}`. `Tags.of(pattern)` tags the resources of the
-   * stack, not the AMIs Image Builder makes.
+   * Tags for the AMI in every region of `regions`, at most 50, on the AMI this account owns: accounts
+   * the AMI is shared with do not see them. Values may use Image Builder's dynamic tags
+   * `{{imagebuilder:buildDate}}` and `{{imagebuilder:buildVersion}}`. `Tags.of(pattern)` tags the
+   * resources of the stack, not the AMIs Image Builder makes.
    *
    * @default - no tags
    */
   readonly amiTags?: { [key: string]: string };
 
   /**
-   * Launch templates that get a new version with each AMI, so that an Auto Scaling group or fleet
-   * that uses them launches the new AMI. Each is updated in its own region (its stack's; that of the
-   * stack that imports it), which must be one of `regions`; with `accountId`, in that account, one of
-   * `targetAccountIds`. Imports need `launchTemplateId`.
+   * Launch templates that get a new version with each AMI, by default made their default version,
+   * so that what launches the default version (`$Default`) starts from the new AMI. Each is updated
+   * in its own region (its stack's; that of the stack that imports it), which must be one of
+   * `regions`, and in the account of its `accountId` (by default the build's). Imports need
+   * `launchTemplateId`.
    *
    * @default - no launch templates are updated
    */
@@ -280,8 +282,9 @@ function launchTemplatesByRegion(scope: Construct, templates: AmiLaunchTemplate[
     }
     const region = template.env.region;
     if (!regions.includes(region)) {
+      const agnostic = Token.isUnresolved(region) ? '; for the region of a stack without env.region, list Aws.REGION in regions' : '';
       throw validationError(`launchTemplates must be in one of regions (${regions.map(shownValue).join(', ')}), where the AMI is, ` +
-        `got ${template.node.path} in ${shownValue(region)}`, scope);
+        `got ${template.node.path} in ${shownValue(region)}${agnostic}`, scope);
     }
     byRegion.set(region, [...byRegion.get(region) ?? [], entry]);
   }

@@ -514,12 +514,12 @@ describe('GoldenAmiPipeline', () => {
 
   test('tags the AMI in every region', () => {
     new GoldenAmiPipeline(stack, 'Golden', {
-      shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], amiTags: { team: 'platform', version: '{{ imagebuilder:buildVersion }}' },
+      shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], amiTags: { team: 'platform', version: '{{imagebuilder:buildVersion}}' },
     });
     const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
     expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.AmiDistributionConfiguration.AmiTags])).toEqual([
-      ['us-east-1', { team: 'platform', version: '{{ imagebuilder:buildVersion }}' }],
-      ['eu-west-1', { team: 'platform', version: '{{ imagebuilder:buildVersion }}' }],
+      ['us-east-1', { team: 'platform', version: '{{imagebuilder:buildVersion}}' }],
+      ['eu-west-1', { team: 'platform', version: '{{imagebuilder:buildVersion}}' }],
     ]);
     expectValidTemplate(stack);
   });
@@ -570,6 +570,17 @@ describe('GoldenAmiPipeline', () => {
       const workers = ec2.LaunchTemplate.fromLaunchTemplateAttributes(europe, 'Workers', { launchTemplateId: 'lt-0123456789abcdef0' });
       expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', launchTemplates: [{ launchTemplate: workers }] }))
         .toThrow("launchTemplates must be in one of regions ('us-east-1'), where the AMI is, got Europe/Workers in 'eu-west-1'");
+    });
+
+    test('fails for a launch template of a stack without env.region and regions written out, naming Aws.REGION', () => {
+      const agnostic = new Stack(app, 'Agnostic');
+      const web = ec2.LaunchTemplate.fromLaunchTemplateAttributes(agnostic, 'Web', { launchTemplateId: 'lt-0123456789abcdef0' });
+      expect(() => new GoldenAmiPipeline(agnostic, 'Golden', { shellScript: 'echo hi', regions: ['us-east-1'], launchTemplates: [{ launchTemplate: web }] }))
+        .toThrow("launchTemplates must be in one of regions ('us-east-1'), where the AMI is, got Agnostic/Web in (known only at deployment); " +
+          'for the region of a stack without env.region, list Aws.REGION in regions');
+      new GoldenAmiPipeline(agnostic, 'WithAwsRegion', {
+        shellScript: 'echo hi', regions: [Aws.REGION, 'eu-west-1'], launchTemplates: [{ launchTemplate: web }],
+      });
     });
 
     test('fails for an import without a launch template ID', () => {
