@@ -20,10 +20,23 @@ import {
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from '../private/ami-distribution-names';
-import { validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
+import { isCreatedInApp, validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { generateResourceName, shownValue, validateTagMap } from '../private/validation';
+
+/**
+ * A launch template that a {@link GoldenAmiPipeline} gives a new version with each AMI.
+ */
+export interface GoldenAmiLaunchTemplate extends AmiLaunchTemplate {
+  /**
+   * The region the launch template is in, one of the pattern's `regions`. Give it for a template
+   * imported by ID in a stack of another region: an import counts as in its stack's region.
+   *
+   * @default - the region of the launch template's stack (for an import, of the stack that imports it)
+   */
+  readonly region?: string;
+}
 
 /**
  * Properties of a {@link GoldenAmiPipeline}. Give at least one of `components`, `document` and
@@ -87,13 +100,13 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * Launch templates that get a new version with each AMI, by default made their default version,
    * so that what launches the default version (`$Default`) starts from the new AMI. Each is updated
-   * in its own region (its stack's; that of the stack that imports it), which must be one of
-   * `regions`, and in the account of its `accountId` (by default the build's). Imports need
+   * in its `region` (by default its stack's, or that of the stack that imports it), which must be
+   * one of `regions`, and in the account of its `accountId` (by default the build's). Imports need
    * `launchTemplateId`.
    *
    * @default - no launch templates are updated
    */
-  readonly launchTemplates?: AmiLaunchTemplate[];
+  readonly launchTemplates?: GoldenAmiLaunchTemplate[];
 
   /**
    * The SSM parameter that holds the newest AMI ID in each region.
@@ -269,18 +282,25 @@ export class GoldenAmiPipeline extends Construct {
  * A launch template gets its new version in its own region, so each goes to the AMI distribution of
  * that region; the distribution references it by ID.
  */
-function launchTemplatesByRegion(scope: Construct, templates: AmiLaunchTemplate[] | undefined, regions: string[]): Map<string, AmiLaunchTemplate[]> {
+function launchTemplatesByRegion(
+  scope: Construct, templates: GoldenAmiLaunchTemplate[] | undefined, regions: string[]): Map<string, AmiLaunchTemplate[]> {
   if (templates !== undefined && templates.length === 0) {
     throw validationError('launchTemplates must list at least one launch template when given, got none; omit it instead', scope);
   }
   const byRegion = new Map<string, AmiLaunchTemplate[]>();
-  for (const entry of templates ?? []) {
+  for (const { region: givenRegion, ...entry } of templates ?? []) {
     const template = entry.launchTemplate;
     if (template.launchTemplateId === undefined) {
       throw validationError(`launchTemplates must reference launch templates by ID, got ${template.node.path} without a launchTemplateId; ` +
         'import it with launchTemplateId', scope);
     }
-    const region = template.env.region;
+    const ownRegion = template.env.region;
+    if (givenRegion !== undefined && isCreatedInApp(template) && !Token.isUnresolved(givenRegion) && !Token.isUnresolved(ownRegion)
+      && givenRegion !== ownRegion) {
+      throw validationError(`launchTemplates region must be the region of ${template.node.path}, which this app creates in ` +
+        `${shownValue(ownRegion)}, got ${shownValue(givenRegion)}`, scope);
+    }
+    const region = givenRegion === undefined ? ownRegion : patternRegions(scope, [givenRegion])[0];
     if (!regions.includes(region)) {
       const agnostic = Token.isUnresolved(region) ? '; for the region of a stack without env.region, list Aws.REGION in regions' : '';
       throw validationError(`launchTemplates must be in one of regions (${regions.map(shownValue).join(', ')}), where the AMI is, ` +

@@ -555,6 +555,23 @@ describe('GoldenAmiPipeline', () => {
       expectValidTemplate(stack);
     });
 
+    test('an import of another region in this stack goes to the region given with it', () => {
+      const workers = ec2.LaunchTemplate.fromLaunchTemplateAttributes(stack, 'Workers', { launchTemplateId: 'lt-0123456789abcdef0' });
+      new GoldenAmiPipeline(stack, 'Golden', {
+        shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], launchTemplates: [{ launchTemplate: workers, region: 'eu-west-1' }],
+      });
+
+      expect(launchTemplatesByRegion()).toEqual([['us-east-1', undefined], ['eu-west-1', [{ LaunchTemplateId: 'lt-0123456789abcdef0' }]]]);
+      expectValidTemplate(stack);
+    });
+
+    test('fails for a region given with a launch template this app creates in another', () => {
+      const web = new ec2.LaunchTemplate(stack, 'Web', { machineImage: ec2.MachineImage.latestAmazonLinux2023(), requireImdsv2: true });
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', {
+        shellScript: 'echo hi', regions: ['us-east-1', 'eu-west-1'], launchTemplates: [{ launchTemplate: web, region: 'eu-west-1' }],
+      })).toThrow("launchTemplates region must be the region of Stack/Web, which this app creates in 'us-east-1', got 'eu-west-1'");
+    });
+
     test('takes a launch template of an environment-agnostic stack, whose region is the stack\'s', () => {
       const agnostic = new Stack(app, 'Agnostic');
       const web = ec2.LaunchTemplate.fromLaunchTemplateAttributes(agnostic, 'Web', { launchTemplateId: 'lt-0123456789abcdef0' });
