@@ -222,6 +222,8 @@ export class ContainerImagePipeline extends Construct {
       autoDeleteImages: props.autoDeleteImages,
       imageLogGroup: this.imageLogGroup,
       pipelineLogGroup: this.pipelineLogGroup,
+      workflows: props.workflows,
+      executionRole: props.executionRole,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

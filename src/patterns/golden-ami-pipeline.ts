@@ -259,6 +259,8 @@ export class GoldenAmiPipeline extends Construct {
       autoDeleteImages: props.autoDeleteImages,
       imageLogGroup: this.imageLogGroup,
       pipelineLogGroup: this.pipelineLogGroup,
+      workflows: props.workflows,
+      executionRole: props.executionRole,
     });
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {

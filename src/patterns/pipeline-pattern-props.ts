@@ -1,11 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ComponentDocument } from '../component-document';
 import { PipelineExecutionOptions } from '../custom-resources/pipeline-execution';
+import { PipelineWorkflow } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import { PipelineSchedule } from '../pipeline-schedule';
@@ -123,6 +125,23 @@ export interface PipelinePatternProps {
    * @default Duration.hours(12), the service's default
    */
   readonly imageTestsTimeout?: Duration;
+
+  /**
+   * Workflows that replace the pipeline's default build and test workflows, such as a test workflow
+   * of your own; one build workflow and up to ten test workflows.
+   *
+   * @default - the default workflows
+   */
+  readonly workflows?: PipelineWorkflow[];
+
+  /**
+   * The role Image Builder runs the workflows as and writes to the log groups with. A role of this
+   * app must trust `imagebuilder.amazonaws.com`.
+   *
+   * @default - created when `workflows` are given, or log groups of your own whose names are not
+   * known to start with `/aws/imagebuilder/`, as for `ImagePipeline`
+   */
+  readonly executionRole?: iam.IRole;
 
   /**
    * The bucket the build instances write their logs to, under a prefix named after the pattern.

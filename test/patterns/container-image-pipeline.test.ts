@@ -7,7 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as yaml from 'yaml';
 import {
-  Component, ComponentData, ContainerImagePipeline, ContainerParentImage, ContainerRecipe, DistributionConfiguration, DockerfileTemplate,
+  AwsManagedWorkflow, Component, ComponentData, ContainerImagePipeline, ContainerParentImage, ContainerRecipe, DistributionConfiguration,
+  DockerfileTemplate,
   InfrastructureConfiguration, PipelineSchedule, Platform,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
@@ -214,6 +215,18 @@ describe('ContainerImagePipeline', () => {
     ])('fail for %s, under the pattern\'s prop name', (_, containerTags, message) => {
       expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', containerTags })).toThrow(message);
     });
+  });
+
+  test('workflows of your own replace the default ones', () => {
+    const web = new ContainerImagePipeline(stack, 'Web', {
+      shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }],
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Workflows: [{ WorkflowArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:workflow/test/test-container/x.x.x']] } }],
+      ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(web.pipeline.executionRole!), 'Arn'] },
+    });
+    expectValidTemplate(stack);
   });
 
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {

@@ -1,6 +1,7 @@
 import { App, Aws, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,10 +9,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, DistributionConfiguration,
+  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep,
+  DistributionConfiguration,
   GoldenAmiPipeline, Image, ImageRecipe,
   InfrastructureConfiguration, ParentImage,
-  PipelineSchedule, Platform, RecipeBlockDevice,
+  PipelineSchedule, Platform, RecipeBlockDevice, WorkflowOnFailure,
 } from '../../src';
 import { expectValidTemplate } from '../helpers/cfn-validate';
 import { logicalIdOf } from '../helpers/logical-ids';
@@ -254,6 +256,37 @@ describe('GoldenAmiPipeline', () => {
       .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, launchTemplates, ssmParameterName, targetAccountIds, ' +
         'amiKmsKey would shape, ' +
         'got ssmParameterName too: leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
+  });
+
+  test('workflows of your own replace the default ones, run by a role the pipeline creates', () => {
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi',
+      workflows: [
+        { workflow: AwsManagedWorkflow.buildImage(stack, 'Build') },
+        { workflow: AwsManagedWorkflow.testImage(stack, 'Test'), onFailure: WorkflowOnFailure.CONTINUE },
+      ],
+    });
+
+    const [pipeline] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::ImagePipeline')) as any[];
+    expect(pipeline.Properties.Workflows).toEqual([
+      { WorkflowArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:workflow/build/build-image/x.x.x']] } },
+      { WorkflowArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:workflow/test/test-image/x.x.x']] }, OnFailure: 'CONTINUE' },
+    ]);
+    expect(pipeline.Properties.ExecutionRole).toEqual({ 'Fn::GetAtt': [logicalIdOf(golden.pipeline.executionRole!), 'Arn'] });
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('an execution role of your own runs the workflows', () => {
+    const executionRole = new iam.Role(stack, 'Runner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
+    const golden = new GoldenAmiPipeline(stack, 'Golden', {
+      shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }], executionRole,
+    });
+
+    expect(golden.pipeline.executionRole).toBe(executionRole);
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(executionRole), 'Arn'] },
+    });
   });
 
   test('image tests can be turned off', () => {
