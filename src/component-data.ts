@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
+import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { generatedFile, readLocalFile, s3ObjectUrl } from './private/files';
 import { stringifyDocument } from './private/toe/document-yaml';
@@ -92,7 +93,7 @@ export interface ShellScriptOptions {
   /**
    * The shell that runs the script.
    *
-   * @default ScriptShell.BASH
+   * @default - PowerShell in a component for Windows, else Bash
    */
   readonly shell?: ScriptShell;
 
@@ -160,7 +161,7 @@ export abstract class ComponentData {
    * @param options build or test, bash or PowerShell, names
    */
   public static fromShellScript(script: string, options: ShellScriptOptions = {}): ComponentData {
-    return new DocumentComponentData(shellScriptDocument(script, options));
+    return new ShellScriptComponentData(script, options);
   }
 
   /**
@@ -209,6 +210,16 @@ export abstract class ComponentData {
   public _document(): ComponentDocument | undefined {
     return undefined;
   }
+
+  /**
+   * The data as a component of `platform` takes it: the same, but for a shell script without a
+   * `shell`, which runs in the platform's shell.
+   *
+   * @internal
+   */
+  public _forPlatform(_platform: Platform): ComponentData {
+    return this;
+  }
 }
 
 class InlineComponentData extends ComponentData {
@@ -247,6 +258,17 @@ class DocumentComponentData extends ComponentData {
   }
 }
 
+class ShellScriptComponentData extends DocumentComponentData {
+  public constructor(private readonly script: string, private readonly options: ShellScriptOptions) {
+    super(shellScriptDocument(script, options));
+  }
+
+  /** @internal */
+  public _forPlatform(platform: Platform): ComponentData {
+    return this.options.shell ? this : new ShellScriptComponentData(this.script, { ...this.options, shell: platformShell(platform) });
+  }
+}
+
 class ShellScriptFileComponentData extends ComponentData {
   public constructor(private readonly filePath: string, private readonly options: ShellScriptOptions) {
     super();
@@ -256,6 +278,16 @@ class ShellScriptFileComponentData extends ComponentData {
     const script = readLocalFile(scope, 'shell script', this.filePath);
     return new DocumentComponentData(shellScriptDocument(script, this.options)).bind(scope);
   }
+
+  /** @internal */
+  public _forPlatform(platform: Platform): ComponentData {
+    return this.options.shell ? this : new ShellScriptFileComponentData(this.filePath, { ...this.options, shell: platformShell(platform) });
+  }
+}
+
+/** The shell a script runs in on `platform` when none is given. */
+function platformShell(platform: Platform): ScriptShell {
+  return platform === Platform.WINDOWS ? ScriptShell.POWERSHELL : ScriptShell.BASH;
 }
 
 class AssetComponentData extends ComponentData {

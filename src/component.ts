@@ -433,7 +433,8 @@ export class Component extends ComponentBase {
 
     const files = (props.files ?? []).map((file, index) => file.bind(this, index));
     this._fileReadStatements = files.flatMap((file) => file.readStatements);
-    const data = (files.length > 0 ? withFileDownloads(this, props.data, files) : props.data).bind(this);
+    const platformData = props.data._forPlatform(props.platform);
+    const data = (files.length > 0 ? withFileDownloads(this, platformData, files) : platformData).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
     }

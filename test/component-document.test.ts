@@ -3,11 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AssetStaging, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
 import {
   Component,
   ComponentData,
   ComponentDocument,
+  ComponentFile,
   ComponentPhaseName,
   ComponentStep,
   ImageRecipe,
@@ -1080,12 +1083,33 @@ describe('ComponentData.fromShellScript', () => {
     expect(yaml.parse(resource.Properties.Data).phases).toEqual([
       { name: 'build', steps: [{ name: 'RunScript', action: 'ExecuteBash', inputs: { commands: ['#!/bin/bash\ndnf install -y jq\n'] } }] },
     ]);
-    expect(() => new Component(stack, 'OnWindows', { platform: Platform.WINDOWS, data: ComponentData.fromShellScriptFile(file) }))
+    expect(() => new Component(stack, 'OnWindows', { platform: Platform.WINDOWS, data: ComponentData.fromShellScriptFile(file, { shell: ScriptShell.BASH }) }))
       .toThrow(/phase 'build', step 'RunScript': action 'ExecuteBash' does not run on Windows/);
   });
 
   test('fails when a bash script is used on Windows', () => {
-    expect(() => new Component(stack, 'Component', { platform: Platform.WINDOWS, data: ComponentData.fromShellScript('echo hi') }))
+    expect(() => new Component(stack, 'Component', { platform: Platform.WINDOWS, data: ComponentData.fromShellScript('echo hi', { shell: ScriptShell.BASH }) }))
       .toThrow(/action 'ExecuteBash' does not run on Windows/);
+  });
+
+  test('without a shell, a script runs in the shell of the component\'s platform, inline or from a file, with files too', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'script-')), 'check.ps1');
+    fs.writeFileSync(file, 'Get-Service sshd\n');
+    const script = ComponentData.fromShellScript('Write-Output hi');
+    const components = [
+      new Component(stack, 'Windows', { platform: Platform.WINDOWS, data: script }),
+      new Component(stack, 'WindowsFile', { platform: Platform.WINDOWS, data: ComponentData.fromShellScriptFile(file) }),
+      new Component(stack, 'WindowsWithFiles', {
+        platform: Platform.WINDOWS, data: script, files: [ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Bucket', 'tools'), 'a.zip', 'C:\\tools\\a.zip')],
+      }),
+      new Component(stack, 'Mac', { platform: Platform.MACOS, data: ComponentData.fromShellScript('echo hi') }),
+    ];
+
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    expect(components.map((component) => yaml.parse(resources[stack.getLogicalId(component.node.defaultChild as CfnComponent)].Properties.Data)
+      .phases[0].steps.map((step: any) => step.action))).toEqual([
+      ['ExecutePowerShell'], ['ExecutePowerShell'], ['S3Download', 'ExecutePowerShell'], ['ExecuteBash'],
+    ]);
+    expectValidTemplate(stack);
   });
 });

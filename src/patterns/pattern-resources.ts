@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { Component, IComponent } from '../component';
-import { ComponentData, ScriptShell } from '../component-data';
+import { ComponentData } from '../component-data';
 import { ComponentDocument } from '../component-document';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { ImagePipeline } from '../image-pipeline';
@@ -111,12 +111,9 @@ function patternComponents(scope: Construct, sources: PatternComponentSources, r
     components.push({ component: new Component(scope, 'DocumentComponent', { platform: sources.platform, data: ComponentData.fromDocument(sources.document) }) });
   }
   if (sources.shellScript !== undefined) {
-    const shell = sources.platform === Platform.WINDOWS ? ScriptShell.POWERSHELL : ScriptShell.BASH;
+    // The component runs it in its platform's shell: PowerShell on Windows, else Bash.
     components.push({
-      component: new Component(scope, 'ShellComponent', {
-        platform: sources.platform,
-        data: ComponentData.fromShellScript(sources.shellScript, { shell }),
-      }),
+      component: new Component(scope, 'ShellComponent', { platform: sources.platform, data: ComponentData.fromShellScript(sources.shellScript) }),
     });
   }
   if (components.length === 0 && !recipeHasComponents) {
