@@ -1,4 +1,5 @@
 import { Duration, Fn, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +19,7 @@ import {
   allowComponentFileReads, buildInfrastructure, executionRoleFor, renderScanning, renderWorkflows, validateOneRecipe, warnRecipeInOtherStack,
   validateFastLaunchPlatform, validateInstanceArchitecture, validateTestTimeout,
 } from './private/build-settings';
+import { BuiltMachineImage } from './private/built-machine-image';
 import { validationError } from './private/errors';
 import { WORKFLOW_STEP_WAITING, grantSendWorkflowStepAction, imageArnPrefixOfRecipe, imageBuilderRule } from './private/image-events';
 import { resolveVersionedImport } from './private/imports';
@@ -526,6 +528,18 @@ export class Image extends ImageBase {
       { resources: events.Match.prefix(this.buildArnPrefix()) });
     this.resource.node.addDependency(rule);
     return rule;
+  }
+
+  /**
+   * The AMI this image built, for EC2 instances, launch templates and Auto Scaling groups of the
+   * image's region: its `imageId`, with the user data of its platform (Windows, else Linux). Only
+   * for images of an image recipe; an instance of a stack of another region fails at synth.
+   */
+  public toMachineImage(): ec2.IMachineImage {
+    if (this._isContainerImage) {
+      throw validationError('toMachineImage is only for images that build AMIs, got an image of a container recipe; use imageUri', this);
+    }
+    return new BuiltMachineImage(this, this.imageId, this.platform);
   }
 
   /**

@@ -169,6 +169,45 @@ describe('Image', () => {
     expect(() => App.of(stack)!.synth()).toThrow(/distributionConfiguration turns Fast Launch on for us-east-1, which is for Windows AMIs only, got a recipe for Linux/);
   });
 
+  describe('toMachineImage', () => {
+    test('launches an instance of the stack\'s region from the AMI, with the user data of the platform', () => {
+      const image = newImage();
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+      const instance = new ec2.Instance(stack, 'Web', { vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: image.toMachineImage() });
+      instance.addUserData('echo ready');
+
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::EC2::Instance')) as any[];
+      expect(resource.Properties.ImageId).toEqual({ 'Fn::GetAtt': [logicalIdOf(image), 'ImageId'] });
+      expect(resource.Properties.UserData).toEqual({ 'Fn::Base64': '#!/bin/bash\necho ready' });
+      expectValidTemplate(stack);
+    });
+
+    test('gives Windows user data for a Windows recipe', () => {
+      const windows = new ImageRecipe(stack, 'WindowsRecipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateWindows', { platform: Platform.WINDOWS }) }],
+      });
+      const config = new Image(stack, 'Windows', { imageRecipe: windows }).toMachineImage().getImage(stack);
+
+      expect(config.osType).toBe(ec2.OperatingSystemType.WINDOWS);
+      expect(config.userData.render()).toBe('<powershell></powershell>');
+    });
+
+    test('fails for an instance of a stack of another region, where the AMI is not', () => {
+      const image = newImage();
+      const europe = new Stack(App.of(stack)!, 'Europe', { env: { account: '123456789012', region: 'eu-west-1' } });
+      expect(() => image.toMachineImage().getImage(europe))
+        .toThrow('the AMI of Stack/Image is in us-east-1, where the image was built, got Europe in eu-west-1; launch it in us-east-1, ' +
+          'or distribute the image to eu-west-1 and read its AMI ID there');
+    });
+
+    test('fails for a container image', () => {
+      const image = newImage({ containerRecipe: containerRecipeIn(new ecr.Repository(stack, 'Repository')) });
+      expect(() => image.toMachineImage())
+        .toThrow('toMachineImage is only for images that build AMIs, got an image of a container recipe; use imageUri');
+    });
+  });
+
   describe('removing the container images of a container image', () => {
     const ACCESS_TAG = { Key: 'LifecycleExecutionAccess', Value: 'EC2 Image Builder' };
     const ACCESS_WARNING = /LifecycleExecutionAccess/;
