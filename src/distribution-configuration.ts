@@ -16,6 +16,7 @@ import { statementsAllowing } from './private/policy-principals';
 import { injectProps } from './private/property-injection';
 import {
   ImageBuilderResourceType,
+  escapeRegex,
   generateResourceName,
   shownValue,
   validateAccountId,
@@ -746,17 +747,47 @@ function shownAccount(account: string): string {
 /**
  * A repository of the app with immutable tags takes each tag once (ECR refuses to move a tag to a new
  * image), so a fixed container tag such as `latest` would fail the distribution of every build after
- * the first. Tags that may hold a variable or a token are left alone.
+ * the first. Tags that may hold a variable or a token are left alone, and so is a repository whose
+ * exclusion filters are not known at synth time.
  */
 function warnFixedTagsOnImmutableRepository(scope: IConstruct, prop: string, repository: ecr.IRepository, tags: string[] | undefined): void {
   const resource = repository.node.defaultChild;
-  const fixed = (tags ?? []).filter((tag) => !Token.isUnresolved(tag) && !tag.includes('{{'));
-  if (fixed.length > 0 && resource instanceof ecr.CfnRepository && resource.imageTagMutability === ecr.TagMutability.IMMUTABLE) {
+  if (!(resource instanceof ecr.CfnRepository)) {
+    return;
+  }
+  const fixed = (tags ?? []).filter((tag) => !Token.isUnresolved(tag) && !tag.includes('{{') && isImmutableTag(resource, tag));
+  if (fixed.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:immutableContainerTag',
       `${prop} ${fixed.map((tag) => `'${tag}'`).join(', ')} would go to the image of every build, but repository ${repository.node.path} ` +
       'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
       'repository with mutable tags, or leave the fixed tags out');
   }
+}
+
+/**
+ * Whether the repository keeps `tag` immutable: with `IMMUTABLE`, or with `IMMUTABLE_WITH_EXCLUSION`
+ * unless an exclusion filter matches it, or with `MUTABLE_WITH_EXCLUSION` when one does. Filters
+ * are wildcard patterns (`*` for any characters); false when they are not known at synth time.
+ */
+function isImmutableTag(resource: ecr.CfnRepository, tag: string): boolean {
+  const mutability = resource.imageTagMutability;
+  if (mutability === ecr.TagMutability.IMMUTABLE) {
+    return true;
+  }
+  if (mutability !== ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION && mutability !== ecr.TagMutability.MUTABLE_WITH_EXCLUSION) {
+    return false;
+  }
+  const filters = resource.imageTagMutabilityExclusionFilters;
+  if (filters === undefined || Token.isUnresolved(filters)) {
+    return false;
+  }
+  const values = (filters as unknown[]).map((filter) => (filter as ecr.CfnRepository.ImageTagMutabilityExclusionFilterProperty)
+    .imageTagMutabilityExclusionFilterValue);
+  if (values.some((value) => typeof value !== 'string' || Token.isUnresolved(value))) {
+    return false;
+  }
+  const excluded = values.some((value) => new RegExp(`^${value.split('*').map(escapeRegex).join('.*')}$`).test(tag));
+  return mutability === ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION ? !excluded : excluded;
 }
 
 /** A region in a sentence: `region us-east-1` (quoted when asked) or `the stack's region`. */

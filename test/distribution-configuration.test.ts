@@ -957,12 +957,20 @@ describe('validation', () => {
 
     test('fails on an empty tag', () => {
       expect(() => container({ containerTags: ['latest', ''] }))
-        .toThrow("containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got ''");
+        .toThrow("containerDistributions[us-east-1].containerTags must be 1 to 300 characters each, the longest tag ECR takes, got ''");
     });
 
-    test('fails on a tag that is too long', () => {
-      expect(() => container({ containerTags: ['latest', 'x'.repeat(1025)] }))
-        .toThrow('containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got a tag of 1025 characters');
+    test('takes a tag of the 300 characters ECR takes', () => {
+      expect(() => container({ containerTags: ['x'.repeat(300)] })).not.toThrow();
+    });
+
+    test.each([
+      ['a tag longer than ECR takes', ['latest', 'x'.repeat(301)],
+        'containerDistributions[us-east-1].containerTags must be 1 to 300 characters each, the longest tag ECR takes, got a tag of 301 characters'],
+      ['a tag with a variable longer than Image Builder takes', [`${'x'.repeat(1000)}-{{imagebuilder:buildVersion}}`],
+        'containerDistributions[us-east-1].containerTags must be 1 to 1024 characters each, got a tag of 1030 characters'],
+    ])('fails on %s', (_, containerTags, message) => {
+      expect(() => container({ containerTags })).toThrow(message);
     });
 
     test('warns about a fixed tag on a repository of the app with immutable tags, which takes each tag once', () => {
@@ -975,6 +983,20 @@ describe('validation', () => {
         'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
         'repository with mutable tags, or leave the fixed tags out [ack: cdk-imagebuilder:immutableContainerTag]',
       ]]);
+    });
+
+    test.each([
+      ['IMMUTABLE_WITH_EXCLUSION, a filter that does not match', ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, 'release-*', true],
+      ['IMMUTABLE_WITH_EXCLUSION, a filter that matches', ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, 'lat*', false],
+      ['MUTABLE_WITH_EXCLUSION, a filter that matches', ecr.TagMutability.MUTABLE_WITH_EXCLUSION, 'latest', true],
+      ['MUTABLE_WITH_EXCLUSION, a filter that does not match', ecr.TagMutability.MUTABLE_WITH_EXCLUSION, 'v*', false],
+    ])('with %s, warns as ECR keeps the tag immutable or not', (_, imageTagMutability, filter, warns) => {
+      const filtered = new ecr.Repository(stack, 'Filtered', {
+        imageTagMutability, imageTagMutabilityExclusionFilters: [ecr.ImageTagMutabilityExclusionFilter.wildcard(filter)],
+      });
+      container({ repository: filtered, containerTags: ['latest'] });
+
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('immutable tags'))).toHaveLength(warns ? 1 : 0);
     });
 
     test('takes fixed tags on a repository with mutable tags, and on an imported one whose setting is not known', () => {

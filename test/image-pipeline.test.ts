@@ -914,9 +914,9 @@ describe('ImagePipeline', () => {
     test('fails on ECR scanning tags that are empty or too long', () => {
       const scanned = (imageScanningEcrTags: string[], id: string) =>
         newPipeline({ containerRecipe: newContainerRecipe(`C${id}`), imageScanningEnabled: true, imageScanningEcrTags }, id);
-      expect(() => scanned(['scan', ''], 'Empty')).toThrow("imageScanningEcrTags must be 1 to 1024 characters each, got ''");
-      expect(() => scanned(['x'.repeat(1025)], 'Long')).toThrow('imageScanningEcrTags must be 1 to 1024 characters each, got a tag of 1025 characters');
-      scanned(['x'.repeat(1024)], 'Longest');
+      expect(() => scanned(['scan', ''], 'Empty')).toThrow("imageScanningEcrTags must be 1 to 300 characters each, the longest tag ECR takes, got ''");
+      expect(() => scanned(['x'.repeat(301)], 'Long')).toThrow('imageScanningEcrTags must be 1 to 300 characters each, the longest tag ECR takes, got a tag of 301 characters');
+      scanned(['x'.repeat(300)], 'Longest');
       // A tag known only at deployment is left to the service.
       scanned([new CfnParameter(stack, 'Tag').valueAsString], 'Token');
     });

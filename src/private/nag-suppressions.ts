@@ -1,5 +1,6 @@
 import { CfnResource, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { escapeRegex } from './validation';
 
 /** The metadata key and format that cdk-nag's `NagSuppressions` writes and its rule packs read. */
 const NAG_METADATA_KEY = 'cdk_nag';
@@ -69,10 +70,6 @@ export function nagFindingPattern(scope: IConstruct, resource: IConstruct, arn: 
 /** Text in a suppression pattern, such as a key prefix: any text when it is known only at deploy time. */
 export function nagTextPattern(text: string): string {
   return Token.isUnresolved(text) ? '.*' : escapeRegex(text);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -486,14 +486,23 @@ export function validateTextLength(scope: IConstruct, prop: string, value: strin
   }
 }
 
+/** An image tag in ECR (`ImageIdentifier.imageTag`, ECR API reference): 1 to 300 characters. */
+const MAX_ECR_TAG_LENGTH = 300;
+
 /**
  * Container image tags as Image Builder takes them (`EcrConfiguration.containerTags`,
- * `ContainerDistributionConfiguration.containerTags`): each 1 to 1,024 characters.
+ * `ContainerDistributionConfiguration.containerTags`): each 1 to 1,024 characters, and at most the
+ * 300 an ECR tag may have when the tag holds no Image Builder variable.
  */
 export function validateContainerTags(scope: IConstruct, prop: string, tags: string[] | undefined): void {
   for (const tag of tags ?? []) {
-    if (!Token.isUnresolved(tag) && (tag === '' || characterCount(tag) > MAX_TEXT_LENGTH)) {
-      throw validationError(`${prop} must be 1 to ${MAX_TEXT_LENGTH} characters each, ` +
+    if (Token.isUnresolved(tag)) {
+      continue;
+    }
+    // A tag with Image Builder variables has a length known only at build time; the API takes up to 1,024 characters.
+    const max = tag.includes('{{') ? MAX_TEXT_LENGTH : MAX_ECR_TAG_LENGTH;
+    if (tag === '' || characterCount(tag) > max) {
+      throw validationError(`${prop} must be 1 to ${max} characters each${max === MAX_ECR_TAG_LENGTH ? ', the longest tag ECR takes' : ''}, ` +
         `got ${tag === '' ? "''" : `a tag of ${characterCount(tag)} characters`}`, scope);
     }
   }
@@ -582,4 +591,9 @@ export function isMarketplaceProductId(value: string): boolean {
 /** Whether `value` is a map (a plain object): not null, not a list. */
 export function isMap(value: unknown): value is Record<string, any> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `text` matched literally in a regular expression. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

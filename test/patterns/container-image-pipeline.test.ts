@@ -211,7 +211,7 @@ describe('ContainerImagePipeline', () => {
 
     test.each([
       ['no tags', [], 'containerTags must list at least one tag when given, got none; omit it for the image version'],
-      ['an empty tag', [''], "containerTags must be 1 to 1024 characters each, got ''"],
+      ['an empty tag', [''], "containerTags must be 1 to 300 characters each, the longest tag ECR takes, got ''"],
     ])('fail for %s, under the pattern\'s prop name', (_, containerTags, message) => {
       expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', containerTags })).toThrow(message);
     });
