@@ -434,6 +434,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   private readonly imdsv2Required: boolean;
   private readonly hopLimit: number;
   private containerBuildPolicyAttached = false;
+  /** Whether a container pipeline or image builds here, which calls ECR from the instances. */
+  private buildsContainers = false;
 
   public constructor(scope: Construct, id: string, props: InfrastructureConfigurationProps = {}) {
     props = injectProps(InfrastructureConfiguration.PROPERTY_INJECTION_ID, scope, id, props);
@@ -462,7 +464,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     const subnet = props.vpc ? selectSubnet(this, props.vpc, props.subnetSelection) : undefined;
     validateAvailabilityZone(this, props.availabilityZone, subnet);
     if (props.vpc && subnet) {
-      warnUnreachableIsolatedSubnet(this, props.vpc, subnet);
+      // Container builds pull and push through ECR's API and Docker endpoints.
+      warnUnreachableIsolatedSubnet(this, props.vpc, subnet, () => this.buildsContainers ? ['ecr.api', 'ecr.dkr'] : []);
     }
 
     if (!props.role && !props.instanceProfile) {
@@ -551,6 +554,7 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * @param scanningRepository the repository the build pushes the copy to that is scanned
    */
   public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository, scanningRepository?: ecr.IRepository): void {
+    this.buildsContainers = true;
     if (this.imdsv2Required && !Token.isUnresolved(this.hopLimit) && this.hopLimit < CONTAINER_BUILD_MIN_HOP_LIMIT) {
       throw validationError(
         `httpPutResponseHopLimit must be at least ${CONTAINER_BUILD_MIN_HOP_LIMIT} for container builds when IMDSv2 is required, ` +

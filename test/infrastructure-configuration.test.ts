@@ -399,9 +399,9 @@ describe('InfrastructureConfiguration', () => {
         expect(infraProperties().SubnetId).toEqual({ Ref: expect.stringMatching(/^VpcBuildsSubnet1Subnet/) });
         expect(isolatedSubnetWarnings()).toEqual([expect.stringMatching(
           '^the build and test instances run in isolated subnet Stack/Vpc/BuildsSubnet1, which has no route out of VPC Stack/Vpc, ' +
-          'and the VPC has no endpoint for ssm, ssmmessages, imagebuilder, s3: the SSM agent could not register and the build would ' +
-          'fail after waiting for it; add the endpoints \\(vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3; ec2messages too ' +
-          'for SSM Agent before 3.3.40.0\\), or select a subnet with egress through subnetSelection')]);
+          'and the VPC has no endpoint for ssm, ssmmessages, imagebuilder, s3 that serves it: the build would fail when the instance ' +
+          'cannot reach them; add the endpoints \\(vpc.addInterfaceEndpoint with private DNS, and vpc.addGatewayEndpoint for s3 on the ' +
+          'subnet\'s route table; ec2messages too for SSM Agent before 3.3.40.0\\), or select a subnet with egress through subnetSelection')]);
       });
 
       test('names only the endpoints still missing, also when they are added after the configuration', () => {
@@ -410,7 +410,7 @@ describe('InfrastructureConfiguration', () => {
         vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM });
         vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
 
-        expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ssmmessages, imagebuilder: ')]);
+        expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ssmmessages, imagebuilder that serves it: ')]);
       });
 
       test('takes a VPC with every endpoint the build needs, in any stack of the app and with a known region', () => {
@@ -443,12 +443,40 @@ describe('InfrastructureConfiguration', () => {
       test('takes endpoints written as L1s, with the region substituted or written out, and FIPS ones', () => {
         const vpc = isolatedVpc();
         newInfra({ vpc });
-        new ec2.CfnVPCEndpoint(stack, 'Ssm', { vpcId: vpc.vpcId, serviceName: Fn.sub('com.amazonaws.${AWS::Region}.ssm-fips') });
-        new ec2.CfnVPCEndpoint(stack, 'SsmMessages', { vpcId: vpc.vpcId, serviceName: Fn.sub('com.amazonaws.${Region}.ssmmessages', { Region: Aws.REGION }) });
-        new ec2.CfnVPCEndpoint(stack, 'ImageBuilder', { vpcId: vpc.vpcId, serviceName: 'com.amazonaws.us-east-1.imagebuilder' });
-        new ec2.CfnVPCEndpoint(stack, 'S3', { vpcId: vpc.vpcId, serviceName: `com.amazonaws.${Aws.REGION}.s3` });
+        const interfaceEndpoint = { vpcId: vpc.vpcId, vpcEndpointType: 'Interface', privateDnsEnabled: true };
+        new ec2.CfnVPCEndpoint(stack, 'Ssm', { ...interfaceEndpoint, serviceName: Fn.sub('com.amazonaws.${AWS::Region}.ssm-fips') });
+        new ec2.CfnVPCEndpoint(stack, 'SsmMessages', { ...interfaceEndpoint, serviceName: Fn.sub('com.amazonaws.${Region}.ssmmessages', { Region: Aws.REGION }) });
+        new ec2.CfnVPCEndpoint(stack, 'ImageBuilder', { ...interfaceEndpoint, serviceName: 'com.amazonaws.us-east-1.imagebuilder' });
+        new ec2.CfnVPCEndpoint(stack, 'S3', {
+          vpcId: vpc.vpcId, serviceName: `com.amazonaws.${Aws.REGION}.s3`, routeTableIds: vpc.isolatedSubnets.map((subnet) => subnet.routeTable.routeTableId),
+        });
 
         expect(isolatedSubnetWarnings()).toEqual([]);
+      });
+
+      test('an interface endpoint without private DNS, and a gateway endpoint on another route table, do not serve the subnet', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        for (const service of [ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES, ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER]) {
+          vpc.addInterfaceEndpoint(service.shortName, { service });
+        }
+        vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM, privateDnsEnabled: false });
+        vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnets: [vpc.isolatedSubnets[1]] }] });
+
+        expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ssm, s3 that serves it: ')]);
+      });
+
+      test('a container build needs the ECR endpoints too', () => {
+        const vpc = isolatedVpc();
+        const infra = newInfra({ vpc });
+        for (const service of [ec2.InterfaceVpcEndpointAwsService.SSM, ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+          ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER, ec2.InterfaceVpcEndpointAwsService.ECR]) {
+          vpc.addInterfaceEndpoint(service.shortName, { service });
+        }
+        vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+        infra.allowContainerBuilds();
+
+        expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ecr.dkr that serves it: ')]);
       });
 
       test('a default route on another subnet\'s route table does not count', () => {

@@ -1,4 +1,4 @@
-import { Annotations, Reference, Stack, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 
@@ -25,13 +25,13 @@ export function vpcLabel(resource: ec2.CfnVPC): string {
 /**
  * Warns when the build instances of `scope` run in an isolated subnet of a VPC this app creates and
  * the app gives them no way out: no route of its own on the subnet's route table (a default route,
- * or one to a transit gateway that reaches shared endpoints) and no VPC endpoint for a service in
- * `BUILD_ENDPOINT_SERVICES`. Such a build waits for the SSM agent until it times out. Checked when
- * the app is complete, as endpoints and routes are often added after the infrastructure
- * configuration. A VPC or route table from outside the app is not checked: its routes and
- * endpoints are not in the app.
+ * or one to a transit gateway that reaches shared endpoints) and no VPC endpoint that serves the
+ * subnet for a service in `BUILD_ENDPOINT_SERVICES` (and, for container builds, `extraServices`).
+ * Such a build waits for the SSM agent until it times out. Checked when the app is complete, as
+ * endpoints, routes and container builds are often added after the infrastructure configuration. A
+ * VPC or route table from outside the app is not checked: its routes and endpoints are not in the app.
  */
-export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, subnet: ec2.ISubnet): void {
+export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, subnet: ec2.ISubnet, extraServices: () => string[]): void {
   const cfnVpc = createdVpcOf(vpc.vpcId);
   const routeTableId = vpc.isolatedSubnets.includes(subnet) ? subnet.routeTable?.routeTableId : undefined;
   const routeTable = routeTableId === undefined ? undefined : referencedResource(routeTableId, ec2.CfnRouteTable);
@@ -44,14 +44,14 @@ export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, 
       const hasRoute = resources.some((resource) =>
         resource instanceof ec2.CfnRoute && referencedResource(resource.routeTableId, ec2.CfnRouteTable) === routeTable);
       const services = resources.filter((resource): resource is ec2.CfnVPCEndpoint =>
-        resource instanceof ec2.CfnVPCEndpoint && createdVpcOf(resource.vpcId) === cfnVpc).map(endpointService);
-      const missing = BUILD_ENDPOINT_SERVICES.filter((service) => !services.includes(service));
+        resource instanceof ec2.CfnVPCEndpoint && createdVpcOf(resource.vpcId) === cfnVpc && servesSubnet(resource, routeTable)).map(endpointService);
+      const missing = [...BUILD_ENDPOINT_SERVICES, ...extraServices()].filter((service) => !services.includes(service));
       if (!hasRoute && missing.length > 0) {
         Annotations.of(scope).addWarningV2('cdk-imagebuilder:isolatedSubnet',
           `the build and test instances run in isolated subnet ${subnet.node.path}, which has no route out of VPC ${vpcLabel(cfnVpc)}, ` +
-          `and the VPC has no endpoint for ${missing.join(', ')}: the SSM agent could not register and the build would fail after ` +
-          'waiting for it; add the endpoints (vpc.addInterfaceEndpoint, and vpc.addGatewayEndpoint for s3; ec2messages too for ' +
-          'SSM Agent before 3.3.40.0), or select a subnet with egress through subnetSelection');
+          `and the VPC has no endpoint for ${missing.join(', ')} that serves it: the build would fail when the instance cannot reach ` +
+          'them; add the endpoints (vpc.addInterfaceEndpoint with private DNS, and vpc.addGatewayEndpoint for s3 on the subnet\'s route ' +
+          'table; ec2messages too for SSM Agent before 3.3.40.0), or select a subnet with egress through subnetSelection');
       }
       return [];
     },
@@ -59,16 +59,50 @@ export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, 
 }
 
 /**
- * The service of an endpoint: the last part of its name (`com.amazonaws.<region>.ssm` → `ssm`), written
- * out or with the region as a token (`Fn::Join`, `Fn::Sub`); a FIPS endpoint (`ssm-fips`) serves the same.
+ * Whether the instances of a subnet reach the service through the endpoint by its usual name: an
+ * interface endpoint with private DNS, or a gateway endpoint (the default type) on the subnet's
+ * route table. Values known only at deployment count.
+ */
+function servesSubnet(endpoint: ec2.CfnVPCEndpoint, routeTable: ec2.CfnRouteTable): boolean {
+  const type = endpoint.vpcEndpointType ?? 'Gateway';
+  if (type === 'Interface') {
+    return endpoint.privateDnsEnabled === true || Token.isUnresolved(endpoint.privateDnsEnabled);
+  }
+  const routeTableIds = endpoint.routeTableIds;
+  return type === 'Gateway' && routeTableIds !== undefined && (Token.isUnresolved(routeTableIds)
+    || routeTableIds.some((id) => Token.isUnresolved(id) && referencedResource(id, ec2.CfnRouteTable) === routeTable));
+}
+
+/**
+ * The service of an endpoint, from its name `com.amazonaws.<region>.<service>` (`ssm`, `ecr.api`),
+ * written out or with the region as a token (`Fn::Join`, `Fn::Sub`); a FIPS endpoint (`ssm-fips`)
+ * serves the same.
  */
 function endpointService(endpoint: ec2.CfnVPCEndpoint): string | undefined {
   const name: unknown = Stack.of(endpoint).resolve(endpoint.serviceName);
-  const intrinsic = typeof name === 'object' && name !== null ? name as { 'Fn::Join'?: [string, unknown[]]; 'Fn::Sub'?: unknown } : undefined;
-  const sub = intrinsic?.['Fn::Sub'];
-  const parts: unknown = intrinsic ? intrinsic['Fn::Join']?.[1] ?? [Array.isArray(sub) ? sub[0] : sub] : [name];
-  const last = Array.isArray(parts) ? parts[parts.length - 1] : undefined;
-  return typeof last === 'string' ? last.slice(last.lastIndexOf('.') + 1).replace(/-fips$/, '') : undefined;
+  const text = typeof name === 'string' ? name : nameAfterRegion(name);
+  if (text === undefined) {
+    return undefined;
+  }
+  const written = /(?:^|\.)com\.amazonaws\.[^.]+\.(.+)$/.exec(text);
+  return (written ? written[1] : text.replace(/^\./, '')).replace(/-fips$/, '');
+}
+
+/** What follows the region in a name joined or substituted around it: `.ssm` of `Fn::Join`, the whole `Fn::Sub` template. */
+function nameAfterRegion(name: unknown): string | undefined {
+  const intrinsic = typeof name === 'object' && name !== null ? name as { 'Fn::Join'?: [string, unknown[]]; 'Fn::Sub'?: unknown } : {};
+  const sub = intrinsic['Fn::Sub'];
+  const template = Array.isArray(sub) ? sub[0] : sub;
+  if (typeof template === 'string') {
+    return template;
+  }
+  const [delimiter, parts] = intrinsic['Fn::Join'] ?? ['', []];
+  const lastToken = parts.map((part) => typeof part === 'string').lastIndexOf(false);
+  const tail = parts.slice(lastToken + 1);
+  if (tail.length === 0) {
+    return undefined;
+  }
+  return (lastToken < 0 ? '' : delimiter) + tail.join(delimiter);
 }
 
 /** The resource of this app of the given type that a reference token (a `Ref` or attribute) points to, if any. */
