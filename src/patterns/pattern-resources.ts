@@ -118,7 +118,8 @@ function patternComponents(scope: Construct, sources: PatternComponentSources, r
   }
   if (components.length === 0 && !recipeHasComponents) {
     throw validationError('a pipeline needs something to build: give components, document or shellScript, got none of them ' +
-      '(or a recipe of your own that has components)', scope);
+      '(or a recipe of your own that has components); Image Builder takes no recipe without a build component ' +
+      '(the steps of a Dockerfile template do not count)', scope);
   }
   return components;
 }

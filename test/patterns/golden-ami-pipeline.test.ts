@@ -749,7 +749,8 @@ describe('GoldenAmiPipeline', () => {
     test('fails without anything to build when it has no components either', () => {
       const imageRecipe = new ImageRecipe(stack, 'Base', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023) });
       expect(() => new GoldenAmiPipeline(stack, 'Golden', { imageRecipe }))
-        .toThrow('a pipeline needs something to build: give components, document or shellScript, got none of them (or a recipe of your own that has components)');
+        .toThrow('a pipeline needs something to build: give components, document or shellScript, got none of them (or a recipe of your own that has ' +
+          'components); Image Builder takes no recipe without a build component (the steps of a Dockerfile template do not count)');
     });
 
     test('fails with parentImage, which it replaces', () => {
