@@ -1,10 +1,13 @@
 import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PIPELINE_EXECUTION_TYPE } from './handler/events';
 import { HandlerFunction } from './handler-function';
 import { DistributionConfiguration } from '../distribution-configuration';
 import { IImagePipeline, ImagePipeline } from '../image-pipeline';
+import { Platform } from '../platform';
+import { BuiltMachineImage } from '../private/built-machine-image';
 import { validationError } from '../private/errors';
 import { START_EXECUTION_ACTIONS } from '../private/pipeline-actions';
 import { injectProps } from '../private/property-injection';
@@ -157,6 +160,17 @@ export class PipelineExecution extends Construct {
       this.amiRegionsRead.add(region);
     }
     return this.resource.getAttString(region ? `AmiId.${region}` : 'AmiId');
+  }
+
+  /**
+   * The AMI the build made in the stack's region (`amiId()`), for EC2 instances, launch templates
+   * and Auto Scaling groups of that region, with the user data of the recipe's platform (Windows,
+   * else Linux). Needs `waitForCompletion`; an instance of a stack of another region fails at synth.
+   */
+  public toMachineImage(): ec2.IMachineImage {
+    const imageId = this.amiId();
+    const recipe = recipesOf(this.pipeline).imageRecipe as { readonly platform?: Platform } | undefined;
+    return new BuiltMachineImage(this, imageId, recipe?.platform);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { App, Aws, CfnParameter, CfnResource, Duration, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
   AwsManagedComponent, AwsManagedImage, ContainerParentImage, ContainerRecipe, DistributionConfiguration, IDistributionConfiguration,
@@ -350,6 +351,16 @@ describe('PipelineExecution', () => {
     const amiExecution = pipeline().startOnDeploy({ waitForCompletion: true });
     expect(() => amiExecution.containerImageUri)
       .toThrow('containerImageUri is only for pipelines that build container images, got a pipeline with an imageRecipe; use amiId');
+  });
+
+  test('toMachineImage launches instances of the stack\'s region from the AMI the build made there', () => {
+    const execution = pipeline().startOnDeploy({ waitForCompletion: true });
+    const config = execution.toMachineImage().getImage(stack);
+
+    expect(stack.resolve(config.imageId)).toEqual(stack.resolve(execution.amiId()));
+    expect(config.osType).toBe(ec2.OperatingSystemType.LINUX);
+    expect(() => pipeline('Other').startOnDeploy().toMachineImage())
+      .toThrow(/amiId is only known when the execution waits for the image, set waitForCompletion: true/);
   });
 
   test('fails to read the AMI of an execution that does not wait', () => {
