@@ -445,6 +445,14 @@ export class ContainerRecipe extends ContainerRecipeBase {
   /** The ECR repository of the parent image, when the parent image is in one this app knows. */
   public readonly parentRepository?: ecr.IRepository;
 
+  /**
+   * The parent image when a public registry serves it (Docker Hub, ECR Public), which no VPC
+   * endpoint reaches: the build instances need a route out to pull it.
+   *
+   * @internal
+   */
+  public readonly _publicParentImage?: string;
+
   private readonly componentEntries: RecipeComponentEntry[] = [];
   private readonly fileReaders = new ComponentFileReaders();
   private readonly instanceBlockDevices = new BlockDeviceList('instanceBlockDevices');
@@ -484,6 +492,9 @@ export class ContainerRecipe extends ContainerRecipeBase {
     this.platform = props.platformOverride ?? parent.platform;
     this.platformSource = props.platformOverride !== undefined ? 'the platform set by platformOverride' : undefined;
     this.parentRepository = parent.repository;
+    // Neither an ECR repository nor an Image Builder image ARN: a registry on the internet.
+    const fromRegistry = !parent.repository && !Token.isUnresolved(parent.parentImage) && !parent.parentImage.startsWith('arn:');
+    this._publicParentImage = fromRegistry ? parent.parentImage : undefined;
     validatePushRepository(this, 'targetRepository', props.targetRepository,
       'copy the image to other regions with a distribution configuration, and to other accounts with ECR replication');
     this.targetRepository = props.targetRepository;

@@ -436,6 +436,8 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   private containerBuildPolicyAttached = false;
   /** Whether a container pipeline or image builds here, which calls ECR from the instances. */
   private buildsContainers = false;
+  /** The parent images of those builds that public registries serve, which the instances pull from the internet. */
+  private readonly publicParentImages = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: InfrastructureConfigurationProps = {}) {
     props = injectProps(InfrastructureConfiguration.PROPERTY_INJECTION_ID, scope, id, props);
@@ -464,8 +466,11 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
     const subnet = props.vpc ? selectSubnet(this, props.vpc, props.subnetSelection) : undefined;
     validateAvailabilityZone(this, props.availabilityZone, subnet);
     if (props.vpc && subnet) {
-      // Container builds pull and push through ECR's API and Docker endpoints.
-      warnUnreachableIsolatedSubnet(this, props.vpc, subnet, () => this.buildsContainers ? ['ecr.api', 'ecr.dkr'] : []);
+      // Container builds pull and push through ECR's API and Docker endpoints, and pull public parent images from the internet.
+      warnUnreachableIsolatedSubnet(this, props.vpc, subnet, () => ({
+        services: this.buildsContainers ? ['ecr.api', 'ecr.dkr'] : [],
+        publicImages: [...this.publicParentImages],
+      }));
     }
 
     if (!props.role && !props.instanceProfile) {
@@ -553,6 +558,19 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * @param parentRepository the private ECR repository the parent image comes from
    * @param scanningRepository the repository the build pushes the copy to that is scanned
    */
+  /**
+   * Records a container build here, and the parent image it pulls from a public registry, if any,
+   * for the network check.
+   *
+   * @internal
+   */
+  public _buildsContainers(publicParentImage: string | undefined): void {
+    this.buildsContainers = true;
+    if (publicParentImage !== undefined) {
+      this.publicParentImages.add(publicParentImage);
+    }
+  }
+
   public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository, scanningRepository?: ecr.IRepository): void {
     this.buildsContainers = true;
     if (this.imdsv2Required && !Token.isUnresolved(this.hopLimit) && this.hopLimit < CONTAINER_BUILD_MIN_HOP_LIMIT) {

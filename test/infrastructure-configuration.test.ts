@@ -466,6 +466,16 @@ describe('InfrastructureConfiguration', () => {
         expect(isolatedSubnetWarnings()).toEqual([expect.stringContaining('the VPC has no endpoint for ssm, s3 that serves it: ')]);
       });
 
+      test('an endpoint whose service is known only at deployment may be any, so none is named missing', () => {
+        const vpc = isolatedVpc();
+        newInfra({ vpc });
+        new ec2.CfnVPCEndpoint(stack, 'Unknown', {
+          vpcId: vpc.vpcId, vpcEndpointType: 'Interface', privateDnsEnabled: true, serviceName: new CfnParameter(stack, 'Service').valueAsString,
+        });
+
+        expect(isolatedSubnetWarnings()).toEqual([]);
+      });
+
       test('a container build needs the ECR endpoints too', () => {
         const vpc = isolatedVpc();
         const infra = newInfra({ vpc });

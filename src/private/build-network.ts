@@ -31,7 +31,7 @@ export function vpcLabel(resource: ec2.CfnVPC): string {
  * endpoints, routes and container builds are often added after the infrastructure configuration. A
  * VPC or route table from outside the app is not checked: its routes and endpoints are not in the app.
  */
-export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, subnet: ec2.ISubnet, extraServices: () => string[]): void {
+export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, subnet: ec2.ISubnet, builds: () => BuildNeeds): void {
   const cfnVpc = createdVpcOf(vpc.vpcId);
   const routeTableId = vpc.isolatedSubnets.includes(subnet) ? subnet.routeTable?.routeTableId : undefined;
   const routeTable = routeTableId === undefined ? undefined : referencedResource(routeTableId, ec2.CfnRouteTable);
@@ -43,19 +43,41 @@ export function warnUnreachableIsolatedSubnet(scope: IConstruct, vpc: ec2.IVpc, 
       const resources = scope.node.root.node.findAll();
       const hasRoute = resources.some((resource) =>
         resource instanceof ec2.CfnRoute && referencedResource(resource.routeTableId, ec2.CfnRouteTable) === routeTable);
+      if (hasRoute) {
+        return [];
+      }
+      const { services: extraServices, publicImages } = builds();
       const services = resources.filter((resource): resource is ec2.CfnVPCEndpoint =>
         resource instanceof ec2.CfnVPCEndpoint && createdVpcOf(resource.vpcId) === cfnVpc && servesSubnet(resource, routeTable)).map(endpointService);
-      const missing = [...BUILD_ENDPOINT_SERVICES, ...extraServices()].filter((service) => !services.includes(service));
-      if (!hasRoute && missing.length > 0) {
+      // An endpoint whose service is known only at deployment may be any of them.
+      const missing = services.includes(undefined) ? []
+        : [...BUILD_ENDPOINT_SERVICES, ...extraServices].filter((service) => !services.includes(service));
+      const problems = [
+        ...missing.length > 0 ? [`the VPC has no endpoint for ${missing.join(', ')} that serves it`] : [],
+        ...publicImages.length > 0 ? [`the container builds pull ${publicImages.join(', ')} from a public registry, which no VPC endpoint reaches`] : [],
+      ];
+      const fixes = [
+        ...missing.length > 0 ? ['add the endpoints (vpc.addInterfaceEndpoint with private DNS, and vpc.addGatewayEndpoint for s3 on the ' +
+          'subnet\'s route table; ec2messages too for SSM Agent before 3.3.40.0)'] : [],
+        ...publicImages.length > 0 ? ['take the parent image from ECR (an ECR pull-through cache, say)'] : [],
+        'select a subnet with egress through subnetSelection',
+      ];
+      if (problems.length > 0) {
         Annotations.of(scope).addWarningV2('cdk-imagebuilder:isolatedSubnet',
           `the build and test instances run in isolated subnet ${subnet.node.path}, which has no route out of VPC ${vpcLabel(cfnVpc)}, ` +
-          `and the VPC has no endpoint for ${missing.join(', ')} that serves it: the build would fail when the instance cannot reach ` +
-          'them; add the endpoints (vpc.addInterfaceEndpoint with private DNS, and vpc.addGatewayEndpoint for s3 on the subnet\'s route ' +
-          'table; ec2messages too for SSM Agent before 3.3.40.0), or select a subnet with egress through subnetSelection');
+          `and ${problems.join(', and ')}: the build would fail when the instance cannot reach them; ${fixes.join(', or ')}`);
       }
       return [];
     },
   });
+}
+
+/** What the builds of an infrastructure configuration reach besides `BUILD_ENDPOINT_SERVICES`. */
+export interface BuildNeeds {
+  /** More endpoint services, such as ECR's for container builds. */
+  readonly services: string[];
+  /** Parent images that public registries serve, which only a route out reaches. */
+  readonly publicImages: string[];
 }
 
 /**

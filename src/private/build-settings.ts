@@ -280,6 +280,7 @@ export function buildInfrastructure(
     return infrastructure;
   }
   const owned = ContainerRecipe.isContainerRecipe(containerRecipe) ? containerRecipe : undefined;
+  infrastructure._buildsContainers(owned?._publicParentImage);
   const scanningRepository = owned && scanning.imageScanningEnabled !== undefined && scanning.imageScanningEnabled !== false
     ? scanning.imageScanningEcrRepository ?? ecr.Repository.fromRepositoryName(scope, 'ImageScanningRepository', DEFAULT_SCANNING_REPOSITORY)
     : undefined;

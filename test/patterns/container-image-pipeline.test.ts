@@ -217,6 +217,41 @@ describe('ContainerImagePipeline', () => {
     });
   });
 
+  describe('in an isolated subnet', () => {
+    /** A VPC of isolated subnets with every endpoint a container build calls. */
+    function isolatedVpcWithEndpoints(): ec2.Vpc {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, subnetConfiguration: [{ name: 'Builds', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      for (const service of [ec2.InterfaceVpcEndpointAwsService.SSM, ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+        ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER, ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER]) {
+        vpc.addInterfaceEndpoint(service.shortName, { service });
+      }
+      vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+      return vpc;
+    }
+    const networkWarnings = () => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('isolated subnet')).map((w) => w.entry.data);
+
+    test('warns that a parent image of a public registry needs a route out, endpoints or not', () => {
+      new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', vpc: isolatedVpcWithEndpoints() });
+
+      expect(networkWarnings()).toEqual([
+        'the build and test instances run in isolated subnet Stack/Vpc/BuildsSubnet1, which has no route out of VPC Stack/Vpc, and the ' +
+        'container builds pull public.ecr.aws/amazonlinux/amazonlinux:2023 from a public registry, which no VPC endpoint reaches: the build ' +
+        'would fail when the instance cannot reach them; take the parent image from ECR (an ECR pull-through cache, say), or select a ' +
+        'subnet with egress through subnetSelection [ack: cdk-imagebuilder:isolatedSubnet]',
+      ]);
+    });
+
+    test('takes a parent image in ECR', () => {
+      new ContainerImagePipeline(stack, 'Web', {
+        shellScript: 'echo hi',
+        vpc: isolatedVpcWithEndpoints(),
+        parentImage: ContainerParentImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Base', 'base'), { tag: '2023' }),
+      });
+
+      expect(networkWarnings()).toEqual([]);
+    });
+  });
+
   test('workflows of your own replace the default ones', () => {
     const web = new ContainerImagePipeline(stack, 'Web', {
       shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }],
