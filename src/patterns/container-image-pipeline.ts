@@ -22,6 +22,7 @@ import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
+import { warnWorkflowsWithoutBuild } from '../private/build-settings';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { shownValue, validateContainerTags, validatePushRepository } from '../private/validation';
@@ -225,6 +226,7 @@ export class ContainerImagePipeline extends Construct {
       workflows: props.workflows,
       executionRole: props.executionRole,
     });
+    warnWorkflowsWithoutBuild(this, props.workflows, 'AwsManagedWorkflow.buildContainer(scope, id)');
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
       status: patternLifecycleStatus(props),

@@ -21,6 +21,7 @@ import {
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from '../private/ami-distribution-names';
 import { isCreatedInApp, validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
+import { warnWorkflowsWithoutBuild } from '../private/build-settings';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { generateResourceName, shownValue, validateTagMap } from '../private/validation';
@@ -262,6 +263,7 @@ export class GoldenAmiPipeline extends Construct {
       workflows: props.workflows,
       executionRole: props.executionRole,
     });
+    warnWorkflowsWithoutBuild(this, props.workflows, 'AwsManagedWorkflow.buildImage(scope, id)');
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
       status: patternLifecycleStatus(props),

@@ -127,8 +127,10 @@ export interface PipelinePatternProps {
   readonly imageTestsTimeout?: Duration;
 
   /**
-   * Workflows that replace the pipeline's default build and test workflows, such as a test workflow
-   * of your own; one build workflow and up to ten test workflows.
+   * Workflows that replace the pipeline's default build and test workflows: one build workflow,
+   * such as `AwsManagedWorkflow.buildImage` (`buildContainer` for containers), then up to ten test
+   * workflows, such as one of your own. Without a build workflow the pipeline skips the build and
+   * the components never run, which warns.
    *
    * @default - the default workflows
    */

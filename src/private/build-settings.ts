@@ -144,6 +144,20 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
 }
 
 /** The workflow's type, or `undefined` when it is only known at deployment. */
+/**
+ * Warns when a pattern's `workflows` hold no build workflow while all their types are known: the
+ * pipeline then skips the build (a test-only pipeline, user guide), so the pattern's components
+ * never run.
+ */
+export function warnWorkflowsWithoutBuild(scope: IConstruct, workflows: PipelineWorkflow[] | undefined, buildWorkflow: string): void {
+  if (!workflows || workflows.length === 0 || workflows.some((w) => knownType(w) === undefined || knownType(w) === WorkflowType.BUILD)) {
+    return;
+  }
+  Annotations.of(scope).addWarningV2('cdk-imagebuilder:workflowsWithoutBuild',
+    'workflows holds no build workflow, so the pipeline skips the build (a test-only pipeline) and the components never run; ' +
+    `put a build workflow first, such as ${buildWorkflow}`);
+}
+
 function knownType(w: PipelineWorkflow): WorkflowType | undefined {
   const type = w.workflow.workflowType;
   return type === undefined || Token.isUnresolved(type) ? undefined : type;

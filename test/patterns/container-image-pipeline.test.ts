@@ -254,14 +254,25 @@ describe('ContainerImagePipeline', () => {
 
   test('workflows of your own replace the default ones', () => {
     const web = new ContainerImagePipeline(stack, 'Web', {
-      shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }],
+      shellScript: 'echo hi',
+      workflows: [{ workflow: AwsManagedWorkflow.buildContainer(stack, 'Build') }, { workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }],
     });
 
+    const workflowArn = (path: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:imagebuilder:us-east-1:aws:workflow/${path}/x.x.x`]] });
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      Workflows: [{ WorkflowArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':imagebuilder:us-east-1:aws:workflow/test/test-container/x.x.x']] } }],
+      Workflows: [{ WorkflowArn: workflowArn('build/build-container') }, { WorkflowArn: workflowArn('test/test-container') }],
       ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(web.pipeline.executionRole!), 'Arn'] },
     });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('build workflow'))).toEqual([]);
     expectValidTemplate(stack);
+  });
+
+  test('warns when workflows hold no build workflow, as the pipeline would skip the build', () => {
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }] });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Web', 'workflows holds no build workflow, so the pipeline skips the build (a test-only ' +
+      'pipeline) and the components never run; put a build workflow first, such as AwsManagedWorkflow.buildContainer(scope, id) ' +
+      '[ack: cdk-imagebuilder:workflowsWithoutBuild]');
   });
 
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {

@@ -277,6 +277,13 @@ describe('GoldenAmiPipeline', () => {
     expectNoNagErrors(stack);
   });
 
+  test('warns when workflows hold no build workflow, as the pipeline would skip the build', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', workflows: [{ workflow: AwsManagedWorkflow.testImage(stack, 'Test') }] });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Golden', Match.stringLikeRegexp(
+      '^workflows holds no build workflow, so the pipeline skips the build .* such as AwsManagedWorkflow.buildImage\\(scope, id\\)'));
+  });
+
   test('an execution role of your own runs the workflows', () => {
     const executionRole = new iam.Role(stack, 'Runner', { assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com') });
     const golden = new GoldenAmiPipeline(stack, 'Golden', {
