@@ -539,6 +539,19 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
   }
 
   /**
+   * Records a container build here, and the parent image it pulls from a public registry, if any,
+   * for the network check.
+   *
+   * @internal
+   */
+  public _buildsContainers(publicParentImage: string | undefined): void {
+    this.buildsContainers = true;
+    if (publicParentImage !== undefined) {
+      this.publicParentImages.add(publicParentImage);
+    }
+  }
+
+  /**
    * Lets the build instances pull and push container images, as container recipes need. With
    * `targetRepository`, the role may push to and pull from that repository only, plus
    * `ecr:GetAuthorizationToken` (which has no resource-level permissions). Without it, the role gets
@@ -558,19 +571,6 @@ export class InfrastructureConfiguration extends InfrastructureConfigurationBase
    * @param parentRepository the private ECR repository the parent image comes from
    * @param scanningRepository the repository the build pushes the copy to that is scanned
    */
-  /**
-   * Records a container build here, and the parent image it pulls from a public registry, if any,
-   * for the network check.
-   *
-   * @internal
-   */
-  public _buildsContainers(publicParentImage: string | undefined): void {
-    this.buildsContainers = true;
-    if (publicParentImage !== undefined) {
-      this.publicParentImages.add(publicParentImage);
-    }
-  }
-
   public allowContainerBuilds(targetRepository?: ecr.IRepository, parentRepository?: ecr.IRepository, scanningRepository?: ecr.IRepository): void {
     this.buildsContainers = true;
     if (this.imdsv2Required && !Token.isUnresolved(this.hopLimit) && this.hopLimit < CONTAINER_BUILD_MIN_HOP_LIMIT) {
