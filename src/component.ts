@@ -433,7 +433,8 @@ export class Component extends ComponentBase {
 
     const files = (props.files ?? []).map((file, index) => file.bind(this, index));
     this._fileReadStatements = files.flatMap((file) => file.readStatements);
-    const platformData = props.data._forPlatform(props.platform);
+    // Data from outside this library (a plain object) may lack the hook, and is taken as it is.
+    const platformData = props.data._forPlatform?.(props.platform) ?? props.data;
     const data = (files.length > 0 ? withFileDownloads(this, platformData, files) : platformData).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);

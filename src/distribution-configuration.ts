@@ -759,8 +759,8 @@ function warnFixedTagsOnImmutableRepository(scope: IConstruct, prop: string, rep
   if (fixed.length > 0) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:immutableContainerTag',
       `${prop} ${fixed.map((tag) => `'${tag}'`).join(', ')} would go to the image of every build, but repository ${repository.node.path} ` +
-      'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
-      'repository with mutable tags, or leave the fixed tags out');
+      'keeps them immutable: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
+      'repository whose tags (or exclusion filters) let them move, or leave the fixed tags out');
   }
 }
 

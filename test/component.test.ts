@@ -149,6 +149,13 @@ describe('Component', () => {
     expectValidTemplate(stack);
   });
 
+  test('takes data that only binds, as a plain JavaScript object of a user may be', () => {
+    const data = { bind: () => ({ data: DOCUMENT, documentText: DOCUMENT }) } as unknown as ComponentData;
+    newComponent({ data });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: DOCUMENT });
+  });
+
   describe('grants', () => {
     test('grantRead grants GetComponent on the version and its builds', () => {
       const component = newComponent({ componentName: 'my-component' });

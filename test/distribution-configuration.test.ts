@@ -980,8 +980,8 @@ describe('validation', () => {
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data])).toEqual([[
         '/Stack/Dist',
         "containerDistributions[us-east-1].containerTags 'latest' would go to the image of every build, but repository Stack/Immutable " +
-        'has immutable tags: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
-        'repository with mutable tags, or leave the fixed tags out [ack: cdk-imagebuilder:immutableContainerTag]',
+        'keeps them immutable: ECR refuses a tag it already holds, so every build after the first would fail to distribute; give a ' +
+        'repository whose tags (or exclusion filters) let them move, or leave the fixed tags out [ack: cdk-imagebuilder:immutableContainerTag]',
       ]]);
     });
 
@@ -996,7 +996,7 @@ describe('validation', () => {
       });
       container({ repository: filtered, containerTags: ['latest'] });
 
-      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('immutable tags'))).toHaveLength(warns ? 1 : 0);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('keeps them immutable'))).toHaveLength(warns ? 1 : 0);
     });
 
     test('takes fixed tags on a repository with mutable tags, and on an imported one whose setting is not known', () => {

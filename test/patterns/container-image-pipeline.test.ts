@@ -206,7 +206,7 @@ describe('ContainerImagePipeline', () => {
       new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', containerTags: ['latest'] });
 
       Annotations.fromStack(stack).hasWarning('/Stack/Web/Distribution', Match.stringLikeRegexp(
-        "^containerDistributions\\[us-east-1\\]\\.containerTags 'latest' would go to the image of every build, but repository Stack/Web/Repository has immutable tags"));
+        "^containerDistributions\\[us-east-1\\]\\.containerTags 'latest' would go to the image of every build, but repository Stack/Web/Repository keeps them immutable"));
     });
 
     test.each([
