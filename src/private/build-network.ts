@@ -26,8 +26,9 @@ export function vpcLabel(resource: ec2.CfnVPC): string {
  * Warns when the build instances of `scope` run in an isolated subnet of a VPC this app creates and
  * the app gives them no way out: no route of its own on the subnet's route table (a default route,
  * or one to a transit gateway that reaches shared endpoints) and no VPC endpoint that serves the
- * subnet for a service in `BUILD_ENDPOINT_SERVICES` (and, for container builds, `extraServices`).
- * Such a build waits for the SSM agent until it times out. Checked when the app is complete, as
+ * subnet for a service in `BUILD_ENDPOINT_SERVICES` or what the `builds` need (ECR's endpoints,
+ * and a route out for a parent image of a public registry, for container builds). Such a build
+ * waits for the SSM agent until it times out. Checked when the app is complete, as
  * endpoints, routes and container builds are often added after the infrastructure configuration. A
  * VPC or route table from outside the app is not checked: its routes and endpoints are not in the app.
  */

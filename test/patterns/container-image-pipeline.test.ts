@@ -241,6 +241,17 @@ describe('ContainerImagePipeline', () => {
       ]);
     });
 
+    test('takes a parent image of a private ECR registry given by URI', () => {
+      class ByUri extends ContainerParentImage {
+        public bind() {
+          return { parentImage: '111122223333.dkr.ecr.us-east-1.amazonaws.com/base:2023', platform: Platform.LINUX };
+        }
+      }
+      new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', vpc: isolatedVpcWithEndpoints(), parentImage: new ByUri() });
+
+      expect(networkWarnings()).toEqual([]);
+    });
+
     test('takes a parent image in ECR', () => {
       new ContainerImagePipeline(stack, 'Web', {
         shellScript: 'echo hi',
