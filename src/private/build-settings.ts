@@ -143,7 +143,6 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
   });
 }
 
-/** The workflow's type, or `undefined` when it is only known at deployment. */
 /**
  * Warns when a pattern's `workflows` hold no build workflow while all their types are known: the
  * pipeline then skips the build (a test-only pipeline, user guide), so the pattern's components
@@ -158,6 +157,7 @@ export function warnWorkflowsWithoutBuild(scope: IConstruct, workflows: Pipeline
     `put a build workflow first, such as ${buildWorkflow}`);
 }
 
+/** The workflow's type, or `undefined` when it is only known at deployment. */
 function knownType(w: PipelineWorkflow): WorkflowType | undefined {
   const type = w.workflow.workflowType;
   return type === undefined || Token.isUnresolved(type) ? undefined : type;
