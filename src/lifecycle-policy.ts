@@ -891,10 +891,6 @@ function renderRule(scope: Construct, resourceType: LifecycleResourceType, rule:
   };
 }
 
-/**
- * A `Duration` as a lifecycle age: whole days, in DAYS up to `max`, beyond that in WEEKS when it
- * is whole weeks. Months and years are calendar units that no fixed duration equals.
- */
 /** The AMI exception for recent launches, from a `Duration` or a span in units. */
 function lastLaunched(scope: Construct, where: string, rule: LifecycleRule): { value: number; unit: LifecycleTimeUnit } | undefined {
   if (rule.excludeAmisLaunchedWithinSpan) {
@@ -905,6 +901,10 @@ function lastLaunched(scope: Construct, where: string, rule: LifecycleRule): { v
     : undefined;
 }
 
+/**
+ * A `Duration` as a lifecycle age: whole days, in DAYS up to `max`, beyond that in WEEKS when it
+ * is whole weeks. Months and years are calendar units that no fixed duration equals.
+ */
 function durationToAge(scope: Construct, prop: string, duration: Duration, max: number): { value: number; unit: LifecycleTimeUnit } {
   if (duration.isUnresolved()) {
     // A token can only be passed on in the unit it was given in, and the age is written in days.
