@@ -1257,6 +1257,24 @@ describe('ImagePipeline', () => {
       expectValidTemplate(stack);
     });
 
+    test('fails on an AWS-managed workflow for the other kind of image, naming the one to use', () => {
+      expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.buildContainer(stack, 'BuildContainer') }] }))
+        .toThrow('workflows[0] must be an AWS-managed workflow for AMIs, which this builds, got build-container; use build-image');
+      expect(() => newPipeline({
+        containerRecipe: newContainerRecipe(),
+        workflows: [{ workflow: AwsManagedWorkflow.buildContainer(stack, 'Build') }, { workflow: AwsManagedWorkflow.testImage(stack, 'TestImage') }],
+      }, 'Container')).toThrow('workflows[1] must be an AWS-managed workflow for container images, which this builds, got test-image; use test-container');
+    });
+
+    test('takes the AWS-managed workflows of its kind of image, and workflows of its own of any name', () => {
+      const own = Workflow.fromWorkflowName(stack, 'Own', 'test-container', WorkflowType.TEST);
+      expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }] })).not.toThrow();
+      expect(() => newPipeline({ workflows: [{ workflow: own }] }, 'OwnNamed')).not.toThrow();
+      expect(() => newPipeline({
+        containerRecipe: newContainerRecipe(), workflows: [{ workflow: AwsManagedWorkflow.buildContainer(stack, 'BuildContainer') }],
+      }, 'Container')).not.toThrow();
+    });
+
     test('fails on two build workflows', () => {
       expect(() => newPipeline({
         workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }, { workflow: workflowWithParameters(WorkflowType.BUILD), parameters: { approver: 'a' }, listParameters: { targets: ['t'] } }],

@@ -118,8 +118,21 @@ const PARALLEL_GROUP = /^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$/;
 /** A pipeline takes one build workflow and up to ten test workflows (user guide, pipeline workflows). */
 const MAX_WORKFLOWS = { build: 1, test: 10 };
 
-/** Workflows as CloudFormation takes them, after checking each one's settings and parameters. */
-export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined) {
+/**
+ * The AWS-managed workflows of each kind of image (user guide, "Manage build and test workflows"):
+ * those of the other kind would build or distribute the wrong kind of image.
+ */
+const MANAGED_WORKFLOWS = {
+  ami: ['build-image', 'test-image', 'distribute-image'],
+  container: ['build-container', 'test-container', 'distribute-container'],
+};
+
+/**
+ * Workflows as CloudFormation takes them, after checking each one's settings and parameters.
+ *
+ * @param containerBuild whether the pipeline or image builds a container image (else an AMI)
+ */
+export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined, containerBuild: boolean) {
   if (workflows === undefined) {
     return undefined;
   }
@@ -127,6 +140,7 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
   workflows.forEach((w, i) => {
     validateParallelGroup(scope, w, i);
     validateWorkflowParameters(scope, w, i);
+    validateManagedWorkflowKind(scope, w, i, containerBuild);
   });
   return workflows.map((w) => {
     // WorkflowConfiguration.Parameters takes at least one parameter: none is no property.
@@ -155,6 +169,20 @@ export function warnWorkflowsWithoutBuild(scope: IConstruct, workflows: Pipeline
   Annotations.of(scope).addWarningV2('cdk-imagebuilder:workflowsWithoutBuild',
     'workflows holds no build workflow, so the pipeline skips the build (a test-only pipeline) and the components never run; ' +
     `put a build workflow first, such as ${buildWorkflow}`);
+}
+
+/** An AWS-managed workflow for AMIs in a container build, or the reverse. */
+function validateManagedWorkflowKind(scope: IConstruct, w: PipelineWorkflow, index: number, containerBuild: boolean): void {
+  const name = w.workflow.workflowName;
+  if (Token.isUnresolved(name) || !w.workflow.workflowArn.includes(':aws:workflow/')) {
+    return;
+  }
+  const [kind, other] = containerBuild ? ['container images', MANAGED_WORKFLOWS.ami] : ['AMIs', MANAGED_WORKFLOWS.container];
+  const position = other.indexOf(name);
+  if (position >= 0) {
+    const own = (containerBuild ? MANAGED_WORKFLOWS.container : MANAGED_WORKFLOWS.ami)[position];
+    throw validationError(`workflows[${index}] must be an AWS-managed workflow for ${kind}, which this builds, got ${name}; use ${own}`, scope);
+  }
 }
 
 /** The workflow's type, or `undefined` when it is only known at deployment. */
