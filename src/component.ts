@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnComponent } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,7 @@ import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
-import { rememberSummary } from './private/toe/document-summary';
+import { rememberSummary, summaryOf } from './private/toe/document-summary';
 import { DocumentFinding, checkDocumentText } from './private/toe/document-validator';
 import {
   ImageBuilderResourceType,
@@ -381,11 +381,14 @@ export class Component extends ComponentBase {
   private readonly resource: CfnComponent;
 
   /**
-   * The statements an instance needs to download `files`, none without files.
+   * The statements an instance needs to download `files` and the objects the document's
+   * `S3Download` steps name; none without either.
    *
    * @internal
    */
   public readonly _fileReadStatements: iam.PolicyStatement[];
+
+  private readonly hasFiles: boolean;
 
   /**
    * The ARN of the build this deployment created, e.g. `.../component/name/1.0.0/2`.
@@ -432,13 +435,19 @@ export class Component extends ComponentBase {
     validateOsVersions(this, props.platform, props.supportedOsVersions);
 
     const files = (props.files ?? []).map((file, index) => file.bind(this, index));
-    this._fileReadStatements = files.flatMap((file) => file.readStatements);
+    this.hasFiles = files.length > 0;
     // Data from outside this library (a plain object) may lack the hook, and is taken as it is.
     const platformData = props.data._forPlatform?.(props.platform) ?? props.data;
     const data = (files.length > 0 ? withFileDownloads(this, platformData, files) : platformData).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
     }
+    const fileSources = new Set(files.map((file) => file.source));
+    const downloads = data.documentText === undefined ? [] : summaryOf(this, data.documentText)?.s3DownloadSources ?? [];
+    this._fileReadStatements = [
+      ...files.flatMap((file) => file.readStatements),
+      ...downloadReadStatements(this, downloads.filter((source) => !fileSources.has(source))),
+    ];
     this.resource = new CfnComponent(this, 'Resource', {
       name,
       version,
@@ -475,7 +484,7 @@ export class Component extends ComponentBase {
    */
   public shareWith(options: ShareWithOptions): void {
     super.shareWith(options);
-    if (this._fileReadStatements.length > 0) {
+    if (this.hasFiles) {
       Annotations.of(this).addWarningV2('cdk-imagebuilder:sharedComponentFiles',
         `the component is shared, but its first step, ${DOWNLOAD_FILES_STEP}, downloads its files from S3: builds in the accounts it ` +
         'is shared with fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a ' +
@@ -484,8 +493,9 @@ export class Component extends ComponentBase {
   }
 
   /**
-   * Lets `grantee` download the component's `files`, as the instances that run it must. Pipelines
-   * and images grant their build and test instances this themselves.
+   * Lets `grantee` download the component's `files` and the S3 objects its document's `S3Download`
+   * steps name, as the instances that run it must. Pipelines and images grant their build and test
+   * instances this themselves.
    *
    * @param grantee who runs the component, e.g. an instance role
    */
@@ -497,6 +507,30 @@ export class Component extends ComponentBase {
       grantee, actions: statement.actions, resourceArns: statement.resources,
     })).reduce((all, grant) => all.combine(grant));
   }
+}
+
+/**
+ * `s3:GetObject` on each object that the document's `S3Download` steps name, so that the instances
+ * that run the component may fetch it. A source with a variable is known only at build time; one
+ * that names a prefix (`/*`) needs a listing too, which is left to the user with a warning.
+ */
+function downloadReadStatements(scope: Construct, sources: readonly string[]): iam.PolicyStatement[] {
+  const objects = new Set<string>();
+  for (const source of sources) {
+    const parts = /^s3:\/\/([^/]+)\/(.+)$/.exec(source);
+    if (!parts || source.includes('{{')) {
+      continue;
+    }
+    const [, bucket, key] = parts;
+    if (key.endsWith('*')) {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:s3DownloadPrefix',
+        `S3Download source '${source}' fetches the objects under a prefix, which the instance role may not list or read: ` +
+        'allow s3:ListBucket on the bucket and s3:GetObject on the prefix to the roles of the instances that run this component');
+      continue;
+    }
+    objects.add(`arn:${Aws.PARTITION}:s3:::${bucket}/${key}`);
+  }
+  return objects.size > 0 ? [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [...objects] })] : [];
 }
 
 /** The step that downloads a component's `files`, first in its first phase. */

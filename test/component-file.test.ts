@@ -7,6 +7,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
 import * as yaml from 'yaml';
 import {
   AwsManagedImage, Component, ComponentData, ComponentDocument, ComponentFile, ComponentPhaseName, ComponentStep, ContainerParentImage,
@@ -174,6 +175,62 @@ describe('Component files', () => {
       'fail there unless those accounts may read the objects (s3:GetObject, and kms:Decrypt for a bucket with a customer managed key); ' +
       "allow them in the bucket's policy, or share a component without files [ack: cdk-imagebuilder:sharedComponentFiles]",
     ]]);
+  });
+
+  describe('S3Download steps of the document', () => {
+    function pipelineFor(component: Component): void {
+      const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });
+      new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe });
+    }
+
+    test('the build instances may read each object the steps name, in a bucket of the app or from YAML text', () => {
+      const bucket = new s3.Bucket(stack, 'Artifacts', { enforceSSL: true });
+      NagSuppressions.addResourceSuppressions(bucket, [{ id: 'AwsSolutions-S1', reason: 'the bucket stands for one of the user\'s; its access logs are not under test' }]);
+      const document = new ComponentDocument({ name: 'agent' });
+      document.addSteps(ComponentPhaseName.BUILD, ComponentStep.s3Download('Fetch', {
+        downloads: [{ source: `s3://${bucket.bucketName}/agent.rpm`, destination: '/tmp/agent.rpm' }],
+      }));
+      pipelineFor(new Component(stack, 'Agent', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) }));
+      new Component(stack, 'Text', {
+        platform: Platform.LINUX,
+        data: ComponentData.fromInline([
+          'schemaVersion: 1.0', 'phases:', '  - name: build', '    steps:', '      - name: Fetch', '        action: S3Download', '        inputs:',
+          '          - source: s3://platform-tools/bin/tool', '            destination: /usr/local/bin/tool',
+        ].join('\n')),
+      }).grantFilesRead(new iam.Role(stack, 'Runner', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+
+      expect(instancePolicyStatements()).toEqual([{
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: expect.stringMatching(/^Artifacts/) }, '/agent.rpm']] },
+      }]);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^Runner') }],
+        PolicyDocument: { Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::platform-tools/bin/tool']] } }] },
+      });
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('a source with a variable is left alone, and one that names a prefix warns that listing it is the user\'s to allow', () => {
+      const document = new ComponentDocument({ name: 'agent' });
+      document.addParameter('bucket', { defaultValue: 'tools' });
+      document.addSteps(ComponentPhaseName.BUILD, ComponentStep.s3Download('Fetch', {
+        downloads: [
+          { source: 's3://{{ bucket }}/agent.rpm', destination: '/tmp/agent.rpm' },
+          { source: 's3://platform-tools/config/*', destination: '/etc/agent/' },
+        ],
+      }));
+      const component = new Component(stack, 'Agent', { platform: Platform.LINUX, data: ComponentData.fromDocument(document) });
+      pipelineFor(component);
+
+      expect(instancePolicyStatements()).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('/Stack/Agent', Match.anyValue()).map((w) => w.entry.data)).toEqual([
+        "S3Download source 's3://platform-tools/config/*' fetches the objects under a prefix, which the instance role may not list or read: " +
+        'allow s3:ListBucket on the bucket and s3:GetObject on the prefix to the roles of the instances that run this component ' +
+        '[ack: cdk-imagebuilder:s3DownloadPrefix]',
+      ]);
+    });
   });
 
   test('fails for data given as text', () => {

@@ -7,6 +7,8 @@ export interface DocumentSummary {
   readonly parameters: ReadonlyArray<{ readonly name: string; readonly hasDefault: boolean }>;
   /** The phase names, e.g. `['build', 'validate']`. */
   readonly phases: readonly string[];
+  /** The `source` of every download of the `S3Download` steps, as written (`s3://bucket/key`). */
+  readonly s3DownloadSources: readonly string[];
 }
 
 /** Reads parameters and phases from document text, or `undefined` if the text is not a document. */
@@ -24,10 +26,14 @@ function summarizeParsedDocument(document: unknown): DocumentSummary | undefined
     .filter(isMap)
     .flatMap((entry: Record<string, any>) => Object.entries(entry))
     .map(([name, body]) => ({ name, hasDefault: isMap(body) && body.default !== undefined }));
-  const phases = (Array.isArray(document.phases) ? document.phases : [])
-    .filter(isMap)
-    .map((phase: Record<string, any>) => String(phase.name));
-  return { parameters, phases };
+  const phaseMaps = (Array.isArray(document.phases) ? document.phases : []).filter(isMap);
+  const phases = phaseMaps.map((phase: Record<string, any>) => String(phase.name));
+  const s3DownloadSources = phaseMaps
+    .flatMap((phase: Record<string, any>) => (Array.isArray(phase.steps) ? phase.steps : []).filter(isMap))
+    .filter((step: Record<string, any>) => step.action === 'S3Download' && Array.isArray(step.inputs))
+    .flatMap((step: Record<string, any>) => step.inputs.filter(isMap).map((input: Record<string, any>) => input.source))
+    .filter((source: unknown): source is string => typeof source === 'string');
+  return { parameters, phases, s3DownloadSources };
 }
 
 /** Summaries by the component whose text they describe: the text never changes, and recipes ask more than once. */
