@@ -268,16 +268,19 @@ function validateResourceArn(scope: Construct, resourceArn: string, resourceType
   }
   const arn = parseImageBuilderArn(resourceArn);
   const kind = SHAREABLE[resourceType];
+  // Whose the resource is comes first: no form of the ARN lets the stack share another's.
+  if (arn && arn.resourceType === resourceType) {
+    if (sharingPrincipalKind(arn.account) !== 'account') {
+      throw validationError(notOwnedByAccount(resourceType, `${kind.arnProp} '${resourceArn}'`, arn.account), scope);
+    }
+    validateResourceEnvironment(scope, resourceArn, resourceType);
+  }
   const needsBuild = resourceType === ImageBuilderResourceType.COMPONENT || resourceType === ImageBuilderResourceType.IMAGE;
   if (!arn || arn.resourceType !== resourceType || (needsBuild && arn.build === undefined) || arn.version?.includes('x')) {
     const [what, example, arnKind] = needsBuild ? ['a build number', '.../1.0.0/1', 'build version'] : ['a version', '.../1.0.0', 'version'];
     throw validationError(`${SHARING_METHODS} needs ${kind.arnProp} with ${what} (${example}), as ${kind.operation} takes, ` +
       `got '${resourceArn}'; import the ${kind.name} by its ${arnKind} ARN`, scope);
   }
-  if (sharingPrincipalKind(arn.account) !== 'account') {
-    throw validationError(notOwnedByAccount(resourceType, `${kind.arnProp} '${resourceArn}'`, arn.account), scope);
-  }
-  validateResourceEnvironment(scope, resourceArn, resourceType);
 }
 
 /**

@@ -260,6 +260,8 @@ describe('sharing', () => {
     ['region eu-west-1', 'arn:aws:imagebuilder:eu-west-1:123456789012:component/shared/1.2.3/4'],
     ['account 999999999999', 'arn:aws:imagebuilder:us-east-1:999999999999:component/shared/1.2.3/4'],
     ['account 999999999999 and region eu-west-1', 'arn:aws:imagebuilder:eu-west-1:999999999999:component/shared/1.2.3/4'],
+    // Whose it is comes before the form of its ARN: no build number would let the stack share it.
+    ['account 999999999999', 'arn:aws:imagebuilder:us-east-1:999999999999:component/shared/1.2.x'],
   ])('fails for an imported component of %s, where the stack cannot put its policy', (where, arn) => {
     const imported = Component.fromComponentArn(stack, 'Imported', arn);
     expect(() => imported.shareWith({ accounts: ['111111111111'] })).toThrow('shareWith/addToResourcePolicy can only share components of the ' +
