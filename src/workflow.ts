@@ -12,6 +12,7 @@ import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
 import { injectProps } from './private/property-injection';
+import { stringifyDocument } from './private/toe/document-yaml';
 import {
   isMap,
   ImageBuilderResourceType,
@@ -308,7 +309,7 @@ export abstract class WorkflowData {
    * @param document the document, e.g. `{ schemaVersion: '1.0', steps: [...] }`
    */
   public static fromJsonObject(document: { [key: string]: any }): WorkflowData {
-    return new InlineWorkflowData(yaml.stringify(document, { indent: 2 }));
+    return new InlineWorkflowData(stringifyDocument(document, { indent: 2 }));
   }
 
   /**

@@ -325,9 +325,18 @@ describe('Workflow', () => {
       const workflow = newWorkflow({ workflowType: WorkflowType.TEST, data: WorkflowData.fromJsonObject(document) });
 
       const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
-      expect(yaml.parse(resource.Properties.Data)).toEqual(document);
+      // The version is written as AWS writes it, a plain 1.0, which YAML reads as the number 1.
+      expect(resource.Properties.Data).toMatch(/^schemaVersion: 1\.0\n/);
+      expect(yaml.parse(resource.Properties.Data)).toEqual({ ...document, schemaVersion: 1 });
       expect(workflow.documentParameters).toEqual([{ name: 'tags', parameterType: WorkflowParameterType.STRING_LIST, hasDefault: true }]);
       expectSynthesizesCleanly();
+    });
+
+    test('fromJsonObject writes a schemaVersion given as the number 1.0 as 1.0, not 1', () => {
+      newWorkflow({ data: WorkflowData.fromJsonObject({ schemaVersion: 1.0, steps: [{ name: 'Launch', action: 'LaunchInstance' }] }) });
+
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
+      expect(resource.Properties.Data).toMatch(/^schemaVersion: 1\.0\n/);
     });
 
     test('fromAsset uploads the file, points Uri at it and checks its content', () => {
