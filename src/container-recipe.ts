@@ -38,6 +38,8 @@ const DEFAULT_VERSION = '1.0.x';
 /** `dockerfileTemplateData` is at most 16,000 characters (CreateContainerRecipe API reference). */
 const MAX_DOCKERFILE_LENGTH = 16_000;
 const COMPONENTS_PLACEHOLDER = '{{{ imagebuilder:components }}}';
+/** The same with or without the spaces inside the braces, as in the templates of mustache syntax. */
+const COMPONENTS_PLACEHOLDER_PATTERN = /\{\{\{\s*imagebuilder:components\s*\}\}\}/;
 /** The build instance's image is an AMI ID or an SSM parameter (Image Builder API reference, `InstanceConfiguration.image`). */
 const SSM_PREFIX = 'ssm:';
 /** `PlatformOverride` takes these (CloudFormation reference, `AWS::ImageBuilder::ContainerRecipe`). */
@@ -741,7 +743,7 @@ function validateDockerfile(scope: Construct, what: string, text: string, maxLen
   if (!/^\s*FROM\s+\S+/im.test(text)) {
     throw validationError(`${what} must have a FROM instruction, e.g. 'FROM {{{ imagebuilder:parentImage }}}'`, scope);
   }
-  if (!text.includes(COMPONENTS_PLACEHOLDER)) {
+  if (!COMPONENTS_PLACEHOLDER_PATTERN.test(text)) {
     Annotations.of(scope).addWarningV2('cdk-imagebuilder:dockerfileWithoutComponents',
       `${what} has no ${COMPONENTS_PLACEHOLDER} line, so the recipe's components will not run`);
   }

@@ -226,6 +226,11 @@ describe('ContainerRecipe', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Recipe', Match.stringLikeRegexp('components will not run'));
   });
 
+  test('takes the components placeholder written without spaces inside the braces', () => {
+    newRecipe({ dockerfileTemplate: DockerfileTemplate.fromInline('FROM {{{imagebuilder:parentImage}}}\n{{{imagebuilder:components}}}\n') });
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Recipe', Match.stringLikeRegexp('components will not run'));
+  });
+
   describe('parent images', () => {
     test('ECR Public, Image Builder image ARN and AWS-managed image', () => {
       newRecipe({ parentImage: ContainerParentImage.fromEcrPublic('public.ecr.aws/amazonlinux/amazonlinux:2023') }, 'Public');
