@@ -478,12 +478,19 @@ export class Component extends ComponentBase {
 
   /**
    * Shares the component, and warns when it has `files`: its first step downloads them from S3
-   * objects that the accounts it is shared with cannot read unless the bucket's policy allows them.
+   * objects that the accounts it is shared with cannot read unless the bucket's policy allows them;
+   * and when it has a `kmsKey`, which those accounts need too.
    *
    * @param options the accounts, organizations and organizational units to share with
    */
   public shareWith(options: ShareWithOptions): void {
     super.shareWith(options);
+    if (this.kmsKey) {
+      // User guide, "Share Image Builder resources": the key of an encrypted resource must be shared explicitly.
+      Annotations.of(this).addWarningV2('cdk-imagebuilder:sharedComponentKey',
+        `the component is shared, but encrypted with the customer managed key ${this.kmsKey.node.path}: builds in the accounts it is ` +
+        'shared with cannot read it unless the key\'s policy lets them decrypt with it (kms:Decrypt); allow them there');
+    }
     if (this.hasFiles) {
       Annotations.of(this).addWarningV2('cdk-imagebuilder:sharedComponentFiles',
         `the component is shared, but its first step, ${DOWNLOAD_FILES_STEP}, downloads its files from S3: builds in the accounts it ` +

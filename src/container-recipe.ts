@@ -20,7 +20,7 @@ import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
   ComponentFileReaders, RecipeComponentEntry, buildComponentProblems, listRecipeComponents, recipeBuildFingerprint, renderRecipeComponents,
-  validateRecipeComponent,
+  validateRecipeComponent, warnUnsharedComponents,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
 import {
@@ -584,6 +584,19 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateRecipeComponent(this, entry, this.componentEntries, { platform: this.platform, platformSource: this.platformSource });
     this.componentEntries.push(entry);
     this.fileReaders.componentAdded(component);
+  }
+
+  /**
+   * Adds a statement to the recipe's resource policy, and warns when the app is complete about its
+   * components of this app that are not shared too.
+   *
+   * @param statement the statement, e.g. one granting `imagebuilder:GetImageRecipe` to an account
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    if (!this.node.tryFindChild('ResourcePolicy')) {
+      warnUnsharedComponents(this, this.componentEntries);
+    }
+    return super.addToResourcePolicy(statement);
   }
 
   /**

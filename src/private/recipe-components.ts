@@ -1,4 +1,4 @@
-import { CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
@@ -113,6 +113,26 @@ export class ComponentFileReaders {
     this.readers.push(allow);
     this.withFiles.forEach(allow);
   }
+}
+
+/**
+ * Warns, once the app is complete, about the components of this app in a shared recipe that are
+ * not shared themselves: the builds of the accounts the recipe is shared with could not get them
+ * (user guide: those accounts need access to the resources a shared resource uses).
+ */
+export function warnUnsharedComponents(recipe: IConstruct, entries: readonly RecipeComponentEntry[]): void {
+  recipe.node.addValidation({
+    validate: () => {
+      const unshared = entries.map((entry) => entry.component)
+        .filter((component) => Component.isComponent(component) && !component.node.tryFindChild('ResourcePolicy'));
+      if (unshared.length > 0) {
+        Annotations.of(recipe).addWarningV2('cdk-imagebuilder:sharedRecipeComponents',
+          `the recipe is shared, but its components ${unshared.map((component) => component.node.path).join(', ')} of this app are not: ` +
+          'builds in the accounts it is shared with could not get them; share them too (component.shareWith)');
+      }
+      return [];
+    },
+  });
 }
 
 /** A recipe needs a component with a build phase, unless some component's document is unknown. */

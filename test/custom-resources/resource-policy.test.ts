@@ -1,7 +1,8 @@
 import { App, Aws, CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   AwsManagedComponent, AwsManagedImage, Component, ComponentData, ContainerParentImage, ContainerRecipe, Image, ImageRecipe,
   ParentImage, Platform,
@@ -184,6 +185,53 @@ describe('sharing', () => {
     const policy = policyOf('ComponentResourcePolicy');
     expect(policy.Statement).toHaveLength(2);
     expect(policy.Statement[1].Resource).toEqual(policy.Statement[0].Resource);
+  });
+
+  describe('what a shared resource needs shared too', () => {
+    const sharingWarnings = () => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => [w.id, w.entry.data]);
+
+    test('a shared recipe warns about its components of this app that are not shared, those added later too', () => {
+      const shared = component('Shared');
+      const recipe = new ImageRecipe(stack, 'Recipe', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
+        components: [{ component: shared }, { component: AwsManagedComponent.updateOs(stack, 'Update', { platform: Platform.LINUX }) }],
+      });
+      recipe.shareWith({ organizationArns: [ORG] });
+      shared.shareWith({ organizationArns: [ORG] });
+      recipe.addComponent(component('Later'));
+
+      expect(sharingWarnings()).toEqual([[
+        '/Stack/Recipe',
+        'the recipe is shared, but its components Stack/Later of this app are not: builds in the accounts it is shared with could not ' +
+        'get them; share them too (component.shareWith) [ack: cdk-imagebuilder:sharedRecipeComponents]',
+      ]]);
+    });
+
+    test('a shared container recipe whose components are all shared, and a recipe not shared, warn of nothing', () => {
+      const shared = component('Shared');
+      shared.shareWith({ accounts: ['111111111111'] });
+      new ContainerRecipe(stack, 'Container', {
+        parentImage: ContainerParentImage.fromDockerHub('amazonlinux'),
+        targetRepository: new ecr.Repository(stack, 'Repository'),
+        components: [{ component: shared }],
+      }).shareWith({ accounts: ['111111111111'] });
+      new ImageRecipe(stack, 'Private', {
+        parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component: component('Unshared') }],
+      });
+
+      expect(sharingWarnings()).toEqual([]);
+    });
+
+    test('a shared component with a customer managed key warns that the key must let the accounts decrypt', () => {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      new Component(stack, 'Encrypted', { platform: Platform.LINUX, data: ComponentData.fromInline(DOC), kmsKey: key }).shareWith({ accounts: ['111111111111'] });
+
+      expect(sharingWarnings()).toEqual([[
+        '/Stack/Encrypted',
+        'the component is shared, but encrypted with the customer managed key Stack/Key: builds in the accounts it is shared with cannot ' +
+        "read it unless the key's policy lets them decrypt with it (kms:Decrypt); allow them there [ack: cdk-imagebuilder:sharedComponentKey]",
+      ]]);
+    });
   });
 
   test('an imported component with a build version ARN can be shared', () => {
