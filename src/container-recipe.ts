@@ -587,10 +587,14 @@ export class ContainerRecipe extends ContainerRecipeBase {
   }
 
   /**
-   * Adds a statement to the recipe's resource policy, and warns when the app is complete about its
-   * components of this app that are not shared too.
+   * Adds a statement to this container recipe's resource policy (the service's `PutContainerRecipePolicy`), which the stack's
+   * custom-resource handler puts at deploy time before promoting the AWS RAM share the service
+   * creates from it, so the principals see the container recipe. A statement without resources applies to
+   * this container recipe. The policy may grant `imagebuilder:GetContainerRecipe` and `imagebuilder:ListContainerRecipes` to accounts,
+   * organizations and organizational units. When the app is complete, warns about the recipe's
+   * components of this app that are not shared too: the principals could not get them.
    *
-   * @param statement the statement, e.g. one granting `imagebuilder:GetImageRecipe` to an account
+   * @param statement the statement to add
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     if (!this.node.tryFindChild('ResourcePolicy')) {
