@@ -395,6 +395,13 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ build.MakeFolder.inputs[0].path }}'))).toEqual([]);
   });
 
+  test('fails on an unknown action a typo away from a known one, and suggests that one', () => {
+    expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: ExecuteBsh')))
+      .toContainEqual("phase 'build', step 'Install' (line 19): unknown action 'ExecuteBsh'; did you mean 'ExecuteBash'? see the AWSTOE action modules for the list");
+    // As near to two actions (SetFileOwner and SetFolderOwner are both two letters from SetFoldOwner): no guess.
+    expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: SetFoldOwner')).join('\n')).toMatch(/unknown action 'SetFoldOwner'; see the AWSTOE/);
+  });
+
   test('fails on an unknown action and suggests the right case', () => {
     expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: executebash')))
       .toContainEqual("phase 'build', step 'Install' (line 19): unknown action 'executebash'; action names are case-sensitive: did you mean 'ExecuteBash'?");
@@ -973,7 +980,7 @@ describe('large documents from YAML text', () => {
     expect(errors).toEqual([{
       severity: 'error',
       line,
-      message: `phase 'build', step 'Step700' (line ${line}): unknown action 'ExecuteBsh'; see the AWSTOE action modules for the list`,
+      message: `phase 'build', step 'Step700' (line ${line}): unknown action 'ExecuteBsh'; did you mean 'ExecuteBash'? see the AWSTOE action modules for the list`,
     }]);
   });
 

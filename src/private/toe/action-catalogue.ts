@@ -430,6 +430,37 @@ export function findActionIgnoringCase(name: string): ToeActionSpec | undefined 
   return TOE_ACTIONS.find((a) => a.name.toLowerCase() === lower);
 }
 
+/**
+ * The action whose name is nearest `name` when at most two letters are added, dropped or changed
+ * (case aside), as a typo would: `ExecuteBsh` → `ExecuteBash`. None when two are as near.
+ */
+export function findActionNear(name: string): ToeActionSpec | undefined {
+  const lower = name.toLowerCase();
+  const near = TOE_ACTIONS.map((action) => ({ action, distance: editDistance(lower, action.name.toLowerCase(), 2) }))
+    .filter((candidate) => candidate.distance <= 2)
+    .sort((a, b) => a.distance - b.distance);
+  return near.length > 0 && (near.length === 1 || near[1].distance > near[0].distance) ? near[0].action : undefined;
+}
+
+/** Levenshtein distance of `a` and `b`, or `max + 1` once it is over `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) {
+    return max + 1;
+  }
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...current) > max) {
+      return max + 1;
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 // ---- Document-level facts ----
 
 /**

@@ -24,6 +24,7 @@ import {
   ToePlatform,
   findAction,
   findActionIgnoringCase,
+  findActionNear,
 } from './action-catalogue';
 import { characterCount, isMap } from '../validation';
 import { checkReferences, DeclaredNames, forEachExpressionInText } from './references';
@@ -357,9 +358,10 @@ function checkStep(
   const action = findAction(step.action);
   if (!action) {
     const sameIgnoringCase = findActionIgnoringCase(step.action);
+    const near = sameIgnoringCase ? undefined : findActionNear(step.action);
     report('error', below(where, 'action'), sameIgnoringCase
       ? `unknown action '${step.action}'; action names are case-sensitive: did you mean '${sameIgnoringCase.name}'?`
-      : `unknown action '${step.action}'; see the AWSTOE action modules for the list`);
+      : `unknown action '${step.action}'; ${near ? `did you mean '${near.name}'? ` : ''}see the AWSTOE action modules for the list`);
     return undefined;
   }
   if (platform && !action.platforms.includes(platform as any)) {
