@@ -395,6 +395,20 @@ describe('ComponentDocument validation', () => {
     expect(errorsOf(VALID.replace('into {{ Folder }}', 'into {{ build.MakeFolder.inputs[0].path }}'))).toEqual([]);
   });
 
+  test('fails on an S3Download source that is no s3:// URL, and takes one with a variable', () => {
+    const download = (source: string) => [
+      'schemaVersion: 1.0', 'phases:', '  - name: build', '    steps:', '      - name: Fetch', '        action: S3Download', '        inputs:',
+      `          - source: '${source}'`, '            destination: /tmp/agent.rpm',
+    ].join('\n');
+
+    expect(errorsOf(download('my-bucket/agent.rpm'))).toEqual([
+      "phase 'build', step 'Fetch' (line 8): input 'source' of S3Download must be a URL s3://bucket/key, starting s3://, got 'my-bucket/agent.rpm'",
+    ]);
+    expect(errorsOf(download('s3://my-bucket/agent.rpm'))).toEqual([]);
+    expect(errorsOf(download('{{ AgentSource }}'))).toEqual(expect.arrayContaining([expect.stringContaining('AgentSource')]));
+    expect(errorsOf(download('{{ AgentSource }}')).join('\n')).not.toMatch(/must be a URL/);
+  });
+
   test('fails on an unknown action a typo away from a known one, and suggests that one', () => {
     expect(errorsOf(VALID.replace('action: ExecuteBash', 'action: ExecuteBsh')))
       .toContainEqual("phase 'build', step 'Install' (line 19): unknown action 'ExecuteBsh'; did you mean 'ExecuteBash'? see the AWSTOE action modules for the list");

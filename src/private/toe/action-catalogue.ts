@@ -27,6 +27,8 @@ export interface ToeInputSpec {
   readonly caseInsensitive?: boolean;
   /** Platforms on which the docs say AWSTOE returns an error when the input is used. */
   readonly rejectedOn?: readonly ToePlatform[];
+  /** The URL scheme a value written out must begin with, and what such a value is, for messages. */
+  readonly scheme?: { readonly prefix: string; readonly example: string };
 }
 
 export interface ToeActionSpec {
@@ -53,6 +55,9 @@ const doc = (anchor: string) => `${PAGE}#action-modules-${anchor}`;
 
 const ALL: readonly ToePlatform[] = ['Linux', 'Windows', 'macOS'];
 const LINUX_WINDOWS_MACOS_UNCONFIRMED = { platforms: ALL, uncertainPlatforms: ['macOS'] as const };
+
+/** An S3 object or prefix URL, as S3Download takes its sources. */
+const S3_URL = { prefix: 's3://', example: 's3://bucket/key' };
 
 function req(name: string, type: ToeInputType = 'string', allowedValues?: readonly string[]): ToeInputSpec {
   return allowedValues ? { name, required: true, type, allowedValues } : { name, required: true, type };
@@ -159,7 +164,8 @@ export const TOE_ACTIONS: readonly ToeActionSpec[] = [
     name: 'S3Download',
     platforms: ALL,
     inputShape: 'list',
-    inputs: [req('source'), req('destination'), opt('expectedBucketOwner'), opt('overwrite', 'boolean')],
+    // "source: The Amazon S3 source" of the download, an s3:// URL (S3Download, AWSTOE action modules).
+    inputs: [{ ...req('source'), scheme: S3_URL }, req('destination'), opt('expectedBucketOwner'), opt('overwrite', 'boolean')],
     strictInputs: true,
     outputs: [],
     docUrl: doc('s3download'),

@@ -656,6 +656,11 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
     report('error', below(entryWhere, spec.name), `input '${spec.name}' of ${action.name} must be ${article(spec.type)}, got ${describe(value)}`);
     return;
   }
+  // A value that starts with a token or holds a variable may take its scheme from them.
+  if (spec.scheme && typeof value === 'string' && !value.includes('{{') && !value.startsWith('${Token[') && !value.startsWith(spec.scheme.prefix)) {
+    report('error', below(entryWhere, spec.name),
+      `input '${spec.name}' of ${action.name} must be a URL ${spec.scheme.example}, starting ${spec.scheme.prefix}, got '${value}'`);
+  }
   if (spec.allowedValues) {
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'string' && !isKnownOnlyLater(v) && !spec.allowedValues.includes(v)) {
