@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
+import { MANAGED_WORKFLOW_NAMES } from './private/managed-workflows';
 import { VersionWildcards, validateSemanticVersion } from './private/validation';
 import { IWorkflow, Workflow, WorkflowType } from './workflow';
 
@@ -24,7 +25,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static buildImage(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.BUILD, 'build-image');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.BUILD, MANAGED_WORKFLOW_NAMES.ami.build);
   }
 
   /**
@@ -34,7 +35,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static testImage(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.TEST, 'test-image');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.TEST, MANAGED_WORKFLOW_NAMES.ami.test);
   }
 
   /**
@@ -44,7 +45,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static distributeImage(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.DISTRIBUTION, 'distribute-image');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.DISTRIBUTION, MANAGED_WORKFLOW_NAMES.ami.distribution);
   }
 
   /**
@@ -54,7 +55,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static buildContainer(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.BUILD, 'build-container');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.BUILD, MANAGED_WORKFLOW_NAMES.container.build);
   }
 
   /**
@@ -64,7 +65,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static testContainer(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.TEST, 'test-container');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.TEST, MANAGED_WORKFLOW_NAMES.container.test);
   }
 
   /**
@@ -74,7 +75,7 @@ export class AwsManagedWorkflow {
    * @param id the id of the import
    */
   public static distributeContainer(scope: Construct, id: string): IWorkflow {
-    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.DISTRIBUTION, 'distribute-container');
+    return AwsManagedWorkflow.fromName(scope, id, WorkflowType.DISTRIBUTION, MANAGED_WORKFLOW_NAMES.container.distribution);
   }
 
   /**

@@ -20,7 +20,7 @@ import {
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
 import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from '../private/ami-distribution-names';
-import { isCreatedInApp, validateAccountList, validateRegionOfKey } from '../private/ami-distribution-targets';
+import { isCreatedInApp, validateAccountList, validateListLength, validateRegionOfKey } from '../private/ami-distribution-targets';
 import { warnWorkflowsWithoutBuild } from '../private/build-settings';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
@@ -288,9 +288,8 @@ export class GoldenAmiPipeline extends Construct {
  */
 function launchTemplatesByRegion(
   scope: Construct, templates: GoldenAmiLaunchTemplate[] | undefined, regions: string[]): Map<string, AmiLaunchTemplate[]> {
-  if (templates !== undefined && templates.length === 0) {
-    throw validationError('launchTemplates must list at least one launch template when given, got none; omit it instead', scope);
-  }
+  // Each region's distribution checks its own number of templates against the service's maximum.
+  validateListLength(scope, 'launchTemplates', templates, Infinity, 'launch template');
   const byRegion = new Map<string, AmiLaunchTemplate[]>();
   for (const { region: givenRegion, ...entry } of templates ?? []) {
     const template = entry.launchTemplate;

@@ -14,6 +14,7 @@ import { Workflow, WorkflowParameterType, WorkflowType } from '../workflow';
 import { needsExecutionRole } from './build-log-groups';
 import { validationError } from './errors';
 import { instanceArchitecture } from './instance-architecture';
+import { MANAGED_WORKFLOW_NAMES } from './managed-workflows';
 import { IMAGE_BUILDER_SERVICE, requireTrustedBy } from './role-trust';
 import { workflowExecutionRole } from './service-roles';
 import { inOneStackTree } from './stack-trees';
@@ -119,15 +120,6 @@ const PARALLEL_GROUP = /^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$/;
 const MAX_WORKFLOWS = { build: 1, test: 10 };
 
 /**
- * The AWS-managed workflows of each kind of image (user guide, "Manage build and test workflows"):
- * those of the other kind would build or distribute the wrong kind of image.
- */
-const MANAGED_WORKFLOWS = {
-  ami: ['build-image', 'test-image', 'distribute-image'],
-  container: ['build-container', 'test-container', 'distribute-container'],
-};
-
-/**
  * Workflows as CloudFormation takes them, after checking each one's settings and parameters.
  *
  * @param containerBuild whether the pipeline or image builds a container image (else an AMI)
@@ -177,11 +169,11 @@ function validateManagedWorkflowKind(scope: IConstruct, w: PipelineWorkflow, ind
   if (Token.isUnresolved(name) || !w.workflow.workflowArn.includes(':aws:workflow/')) {
     return;
   }
-  const [kind, other] = containerBuild ? ['container images', MANAGED_WORKFLOWS.ami] : ['AMIs', MANAGED_WORKFLOWS.container];
-  const position = other.indexOf(name);
-  if (position >= 0) {
-    const own = (containerBuild ? MANAGED_WORKFLOWS.container : MANAGED_WORKFLOWS.ami)[position];
-    throw validationError(`workflows[${index}] must be an AWS-managed workflow for ${kind}, which this builds, got ${name}; use ${own}`, scope);
+  const { ami, container } = MANAGED_WORKFLOW_NAMES;
+  const [own, other, kind] = containerBuild ? [container, ami, 'container images'] : [ami, container, 'AMIs'];
+  const stage = (Object.keys(other) as Array<keyof typeof other>).find((key) => other[key] === name);
+  if (stage !== undefined) {
+    throw validationError(`workflows[${index}] must be an AWS-managed workflow for ${kind}, which this builds, got ${name}; use ${own[stage]}`, scope);
   }
 }
 

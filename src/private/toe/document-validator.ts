@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
 import * as yaml from 'yaml';
 import {
   TOE_CHAINING_REFERENCE,
@@ -657,7 +657,8 @@ function checkInputValue(spec: ToeInputSpec, value: any, action: ToeActionSpec, 
     return;
   }
   // A value that starts with a token or holds a variable may take its scheme from them.
-  if (spec.scheme && typeof value === 'string' && !value.includes('{{') && !value.startsWith('${Token[') && !value.startsWith(spec.scheme.prefix)) {
+  if (spec.scheme && typeof value === 'string' && !value.includes('{{') && !Tokenization.reverseString(value).firstToken
+    && !value.startsWith(spec.scheme.prefix)) {
     report('error', below(entryWhere, spec.name),
       `input '${spec.name}' of ${action.name} must be a URL ${spec.scheme.example}, starting ${spec.scheme.prefix}, got '${value}'`);
   }
