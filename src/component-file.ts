@@ -1,10 +1,11 @@
+import * as fs from 'fs';
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { validationError } from './private/errors';
-import { checkLocalFile, s3ObjectUrl } from './private/files';
+import { checkLocalPath, s3ObjectUrl } from './private/files';
 
 /**
  * A file once bound to its component: where AWSTOE downloads it from and to, and what the build
@@ -19,6 +20,14 @@ export interface ComponentFileConfig {
 
   /** What the instance role needs to download the file: `s3:GetObject` on it, and the bucket key's decrypt. */
   readonly readStatements: iam.PolicyStatement[];
+
+  /**
+   * Whether `source` is a zip archive of a folder, which the component downloads next to
+   * `destination` (as `<destination>.zip`) and unpacks into it.
+   *
+   * @default false - the object is the file itself
+   */
+  readonly folder?: boolean;
 }
 
 /**
@@ -28,10 +37,15 @@ export interface ComponentFileConfig {
  */
 export abstract class ComponentFile {
   /**
-   * A local file, uploaded to the CDK assets bucket at deployment.
+   * A local file or folder, uploaded to the CDK assets bucket at deployment.
    *
-   * @param filePath the local file
-   * @param destination the absolute path on the instance, e.g. `/etc/nginx/nginx.conf`
+   * A folder is uploaded as a zip archive, which the component unpacks into `destination` after
+   * the download: with `unzip` (or, where that is missing, Python 3's `zipfile`) on Linux and
+   * macOS, with `Expand-Archive` on Windows.
+   *
+   * @param filePath the local file or folder
+   * @param destination the absolute path on the instance, e.g. `/etc/nginx/nginx.conf`, or the
+   * folder to unpack a folder into, e.g. `/var/www/site`
    * @param options asset options
    */
   public static fromAsset(filePath: string, destination: string, options: s3assets.AssetOptions = {}): ComponentFile {
@@ -67,10 +81,20 @@ class AssetComponentFile extends ComponentFile {
   }
 
   public bind(scope: Construct, index: number): ComponentFileConfig {
-    // A folder would be uploaded as a zip, which S3Download does not unpack.
-    const fullPath = checkLocalFile(scope, `files[${index}]`, this.filePath);
+    const fullPath = checkLocalPath(scope, `files[${index}]`, this.filePath);
+    // Decided by the path, not by the asset's isZipArchive: a .zip file is copied as it is.
+    const folder = fs.statSync(fullPath).isDirectory();
+    // unzip refuses an empty archive, so the build would fail at the unpacking.
+    if (folder && fs.readdirSync(fullPath).length === 0) {
+      throw validationError(`files[${index}] folder '${this.filePath}' is empty: give a folder with files in it`, scope);
+    }
     const asset = new s3assets.Asset(scope, `File${index}`, { ...this.options, path: fullPath });
-    return { source: asset.s3ObjectUrl, destination: this.destination, readStatements: readStatements(asset.bucket, asset.s3ObjectKey) };
+    return {
+      source: asset.s3ObjectUrl,
+      destination: this.destination,
+      readStatements: readStatements(asset.bucket, asset.s3ObjectKey),
+      folder: folder || undefined,
+    };
   }
 }
 

@@ -10,6 +10,7 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
+import { UNPACK_FOLDERS_STEP, archivePathOf, unpackFoldersStep } from './private/folder-files';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import { rememberSummary, summaryOf } from './private/toe/document-summary';
@@ -438,7 +439,7 @@ export class Component extends ComponentBase {
     this.hasFiles = files.length > 0;
     // Data from outside this library (a plain object) may lack the hook, and is taken as it is.
     const platformData = props.data._forPlatform?.(props.platform) ?? props.data;
-    const data = (files.length > 0 ? withFileDownloads(this, platformData, files) : platformData).bind(this);
+    const data = (files.length > 0 ? withFileDownloads(this, platformData, files, props.platform) : platformData).bind(this);
     if (data.documentText !== undefined && props.validateDocument !== false) {
       reportDocumentFindings(this, checkComponentDocument(this, data, props.platform), data.documentSource);
     }
@@ -543,36 +544,60 @@ function downloadReadStatements(scope: Construct, sources: readonly string[]): i
 /** The step that downloads a component's `files`, first in its first phase. */
 const DOWNLOAD_FILES_STEP = 'DownloadFiles';
 
-/** The data with a first step that downloads the files, or an error when the data is no document model. */
-function withFileDownloads(scope: Construct, data: ComponentData, files: ComponentFileConfig[]): ComponentData {
+/**
+ * The data with a first step that downloads the files and, for folders among them, a second step
+ * that unpacks them; an error when the data is no document model.
+ */
+function withFileDownloads(scope: Construct, data: ComponentData, files: ComponentFileConfig[], platform: Platform): ComponentData {
   const document = data._document();
   if (!document) {
     throw validationError('files needs data from a document model, ComponentData.fromDocument or fromShellScript, got data given ' +
       'as text, a file or S3; for YAML text use ComponentData.fromDocument(ComponentDocument.fromYaml(text))', scope);
   }
+  const downloads = files.map((file, index) => ({
+    ...file,
+    path: file.folder ? folderArchivePath(scope, index, file.destination) : file.destination,
+  }));
   const destinations = new Set<string>();
-  files.forEach((file, index) => {
-    if (Token.isUnresolved(file.destination)) {
+  downloads.forEach((file, index) => {
+    if (Token.isUnresolved(file.path)) {
       return;
     }
     // Shown quoted: a blank value would otherwise read as missing.
     if (file.destination.trim() === '') {
       throw validationError(`files[${index}] destination must be a path on the instance, got '${file.destination}'`, scope);
     }
-    if (destinations.has(file.destination)) {
-      throw validationError(`files must each go to their own destination, got '${file.destination}' twice`, scope);
+    if (destinations.has(file.path)) {
+      throw validationError(`files must each go to their own destination, got '${file.path}' twice` +
+        (file.path === file.destination ? '' : ` (files[${index}] is a folder, downloaded as '${file.path}' before it is unpacked)`), scope);
     }
-    destinations.add(file.destination);
+    destinations.add(file.path);
   });
+  const folders = downloads.filter((file) => file.folder).map((file) => ({ archive: file.path, folder: file.destination }));
   const first = document._firstPhase();
-  if (first?.steps.some((step: any) => step?.name === DOWNLOAD_FILES_STEP)) {
-    throw validationError(`files adds the step ${DOWNLOAD_FILES_STEP} first in phase '${first.name}', which has a step of that name already; ` +
-      'rename that step', scope);
+  for (const added of [DOWNLOAD_FILES_STEP, ...(folders.length > 0 ? [UNPACK_FOLDERS_STEP] : [])]) {
+    if (first?.steps.some((step: any) => step?.name === added)) {
+      throw validationError(`files adds the step ${added} first in phase '${first.name}', which has a step of that name already; ` +
+        'rename that step', scope);
+    }
   }
   const download = ComponentStep.s3Download(DOWNLOAD_FILES_STEP, {
-    downloads: files.map((file) => ({ source: file.source, destination: file.destination, overwrite: true })),
+    downloads: downloads.map((file) => ({ source: file.source, destination: file.path, overwrite: true })),
   });
-  return ComponentData.fromDocument(document._withFirstStep(download));
+  // Each step is put first in turn, so the unpacking goes in before the download.
+  const unpacked = folders.length > 0 ? document._withFirstStep(unpackFoldersStep(platform, folders)) : document;
+  return ComponentData.fromDocument(unpacked._withFirstStep(download));
+}
+
+/** Where a folder of `files` is downloaded as a zip archive; an error for a destination that names no folder below the root. */
+function folderArchivePath(scope: Construct, index: number, destination: string): string {
+  const archive = archivePathOf(destination);
+  const folder = archive.slice(0, -'.zip'.length);
+  // A blank destination is reported with the files' other destinations.
+  if (!Token.isUnresolved(destination) && destination.trim() !== '' && (folder === '' || /^[A-Za-z]:$/.test(folder))) {
+    throw validationError(`files[${index}] is a folder, so its destination must name a folder to unpack it into, got '${destination}'`, scope);
+  }
+  return archive;
 }
 
 /**

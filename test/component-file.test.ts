@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -240,7 +241,6 @@ describe('Component files', () => {
   });
 
   test.each([
-    ['a folder', () => ComponentFile.fromAsset(dir, '/etc/x'), /^files\[0\] '.*' must be a file, got a directory$/],
     ['a missing file', () => ComponentFile.fromAsset(path.join(dir, 'missing.conf'), '/etc/x'), /^files\[0\] file '.*missing.conf' does not exist/],
     ['an object key that names a folder', () => ComponentFile.fromBucket(s3.Bucket.fromBucketName(stack, 'Config', 'platform-config'), 'web/', '/etc/x'),
       /^files\[0\] must name one object, got the key 'web\/', which ends with '\/'$/],
@@ -265,5 +265,160 @@ describe('Component files', () => {
     document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('DownloadFiles', { commands: ['true'] }));
     expect(() => webComponent([ComponentFile.fromAsset(configFile, '/etc/x')], ComponentData.fromDocument(document)))
       .toThrow("files adds the step DownloadFiles first in phase 'build', which has a step of that name already; rename that step");
+  });
+});
+
+describe('Component folders', () => {
+  let site: string;
+
+  beforeEach(() => {
+    site = path.join(dir, 'site');
+    fs.mkdirSync(path.join(site, 'bin'), { recursive: true });
+    fs.writeFileSync(path.join(site, 'index.html'), '<h1>hello</h1>\n');
+    fs.writeFileSync(path.join(site, 'bin', 'start.sh'), '#!/bin/sh\necho started\n', { mode: 0o755 });
+  });
+
+  function folderComponent(platform: Platform, destination: string, files: ComponentFile[] = []): Component {
+    const document = new ComponentDocument({ name: 'web' });
+    document.addSteps(ComponentPhaseName.BUILD, platform === Platform.WINDOWS
+      ? ComponentStep.executePowerShell('Install', { commands: ['Get-ChildItem C:\\site'] })
+      : ComponentStep.executeBash('Install', { commands: ['ls /var/www/site'] }));
+    return new Component(stack, 'Web', { platform, data: ComponentData.fromDocument(document), files: [...files, ComponentFile.fromAsset(site, destination)] });
+  }
+
+  /** Runs the commands of a rendered ExecuteBash step as AWSTOE does, one script, with only `tools` on the PATH. */
+  function runBash(commands: string[], tools: string[]): { status: number; stderr: string } {
+    const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
+    for (const tool of tools) {
+      // python3 may be a version manager's shim, a script that needs more than this PATH.
+      const found = tool === 'python3' ? ['python3', ['-c', 'import sys; print(sys.executable)']] as const : ['bash', ['-c', `command -v ${tool}`]] as const;
+      fs.symlinkSync(execFileSync(found[0], found[1], { encoding: 'utf-8' }).trim(), path.join(bin, tool));
+    }
+    try {
+      execFileSync('/bin/bash', ['-c', commands.join('\n')], { env: { PATH: bin }, stdio: ['ignore', 'pipe', 'pipe'] });
+      return { status: 0, stderr: '' };
+    } catch (e: any) {
+      return { status: e.status, stderr: e.stderr.toString() };
+    }
+  }
+
+  /** The folder zipped as the asset publisher zips it, at the path the component downloads it to. */
+  function downloadedArchive(archive: string): void {
+    fs.mkdirSync(path.dirname(archive), { recursive: true });
+    execFileSync('python3', ['-m', 'zipfile', '-c', archive, 'index.html', 'bin'], { cwd: site });
+  }
+
+  test('a local folder is uploaded as a zip archive, downloaded beside its destination and unpacked into it', () => {
+    folderComponent(Platform.LINUX, '/var/www/site/');
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'UnpackFolders', 'Install']);
+    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/^s3:\/\/cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.zip$/), destination: '/var/www/site.zip', overwrite: true }]);
+    expect(steps[1]).toMatchObject({ phase: 'build', action: 'ExecuteBash' });
+    expect(steps[1].inputs.commands.at(-1)).toBe("unpack '/var/www/site.zip' '/var/www/site/'");
+    expectValidTemplate(stack);
+    expectNoNagErrors(stack);
+  });
+
+  test('the unpacking step puts the files in place with unzip, keeping file modes, and deletes the archive', () => {
+    const instance = path.join(dir, 'instance');
+    folderComponent(Platform.LINUX, path.join(instance, 'site'));
+    downloadedArchive(path.join(instance, 'site.zip'));
+
+    expect(runBash(renderedSteps()[1].inputs.commands, ['unzip', 'mkdir', 'rm'])).toEqual({ status: 0, stderr: '' });
+
+    expect(fs.readFileSync(path.join(instance, 'site', 'index.html'), 'utf-8')).toBe('<h1>hello</h1>\n');
+    const mode = fs.statSync(path.join(instance, 'site', 'bin', 'start.sh')).mode.toString(8);
+    expect(mode.slice(-3)).toBe('755');
+    expect(fs.existsSync(path.join(instance, 'site.zip'))).toBe(false);
+  });
+
+  test('the unpacking step falls back to Python 3 where unzip is missing, and fails naming both where neither is there', () => {
+    const instance = path.join(dir, "it's here");
+    folderComponent(Platform.LINUX, path.join(instance, 'site'));
+    const commands = renderedSteps()[1].inputs.commands;
+    downloadedArchive(path.join(instance, 'site.zip'));
+
+    expect(runBash(commands, ['python3', 'mkdir', 'rm'])).toEqual({ status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(instance, 'site', 'index.html'), 'utf-8')).toBe('<h1>hello</h1>\n');
+    expect(fs.existsSync(path.join(instance, 'site.zip'))).toBe(false);
+
+    downloadedArchive(path.join(instance, 'site.zip'));
+    expect(runBash(commands, ['mkdir', 'rm'])).toEqual({
+      status: 1,
+      stderr: `UnpackFolders: unpacking ${path.join(instance, 'site.zip')} needs unzip or python3 on the instance\n`,
+    });
+  });
+
+  test('a Windows component unpacks with Expand-Archive, quoting the paths for PowerShell', () => {
+    folderComponent(Platform.WINDOWS, "C:\\Program Files\\Bob's site\\");
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'UnpackFolders', 'Install']);
+    expect(steps[0].inputs[0].destination).toBe("C:\\Program Files\\Bob's site.zip");
+    expect(steps[1]).toEqual({
+      phase: 'build',
+      name: 'UnpackFolders',
+      action: 'ExecutePowerShell',
+      inputs: {
+        commands: [
+          "$ErrorActionPreference = 'Stop'",
+          "Expand-Archive -LiteralPath 'C:\\Program Files\\Bob''s site.zip' -DestinationPath 'C:\\Program Files\\Bob''s site\\' -Force",
+          "Remove-Item -LiteralPath 'C:\\Program Files\\Bob''s site.zip' -Force",
+        ],
+      },
+    });
+  });
+
+  test('files and folders are all downloaded by the first step, and a .zip file stays a file', () => {
+    const archive = path.join(dir, 'tools.zip');
+    fs.writeFileSync(archive, 'PK');
+    folderComponent(Platform.LINUX, '/var/www/site', [ComponentFile.fromAsset(configFile, '/etc/nginx/nginx.conf'), ComponentFile.fromAsset(archive, '/opt/tools.zip')]);
+
+    const steps = renderedSteps();
+    expect(steps[0].inputs.map((d: any) => d.destination)).toEqual(['/etc/nginx/nginx.conf', '/opt/tools.zip', '/var/www/site.zip']);
+    expect(steps[1].inputs.commands.filter((c: string) => c.startsWith('unpack '))).toEqual(["unpack '/var/www/site.zip' '/var/www/site'"]);
+  });
+
+  test('the instances that build the component may read the archive', () => {
+    const component = folderComponent(Platform.LINUX, '/var/www/site');
+    const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });
+    new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe });
+
+    const objects = instancePolicyStatements().filter((s) => s.Action === 's3:GetObject').flatMap((s) => [].concat(s.Resource));
+    expect(JSON.stringify(objects)).toMatch(/[0-9a-f]{64}\.zip/);
+  });
+
+  test.each([
+    ['an empty folder', () => fs.mkdirSync(path.join(dir, 'empty')), () => ComponentFile.fromAsset(path.join(dir, 'empty'), '/opt/empty'),
+      /^files\[0\] folder '.*empty' is empty: give a folder with files in it$/],
+    ['a folder to the root', () => undefined, () => ComponentFile.fromAsset(dir, '/'),
+      "files[0] is a folder, so its destination must name a folder to unpack it into, got '/'"],
+    ['a folder to a drive', () => undefined, () => ComponentFile.fromAsset(dir, 'C:\\'),
+      "files[0] is a folder, so its destination must name a folder to unpack it into, got 'C:\\'"],
+    ['a blank folder destination', () => undefined, () => ComponentFile.fromAsset(dir, ' '),
+      "files[0] destination must be a path on the instance, got ' '"],
+  ])('fails for %s', (_, setUp, file, message) => {
+    setUp();
+    expect(() => webComponent([file()])).toThrow(message);
+  });
+
+  test('fails when a folder\'s archive would overwrite a file of the component', () => {
+    expect(() => folderComponent(Platform.LINUX, '/opt/site', [ComponentFile.fromAsset(configFile, '/opt/site.zip')]))
+      .toThrow("files must each go to their own destination, got '/opt/site.zip' twice (files[1] is a folder, downloaded as '/opt/site.zip' before it is unpacked)");
+  });
+
+  test('fails when the first phase has a step named UnpackFolders already', () => {
+    const document = new ComponentDocument({ name: 'web' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('UnpackFolders', { commands: ['true'] }));
+    expect(() => webComponent([ComponentFile.fromAsset(site, '/var/www/site')], ComponentData.fromDocument(document)))
+      .toThrow("files adds the step UnpackFolders first in phase 'build', which has a step of that name already; rename that step");
+  });
+
+  test('a document with a step named UnpackFolders is fine when no file is a folder', () => {
+    const document = new ComponentDocument({ name: 'web' });
+    document.addSteps(ComponentPhaseName.BUILD, ComponentStep.executeBash('UnpackFolders', { commands: ['true'] }));
+    webComponent([ComponentFile.fromAsset(configFile, '/etc/x')], ComponentData.fromDocument(document));
+    expect(renderedSteps().map((s) => s.name)).toEqual(['DownloadFiles', 'UnpackFolders']);
   });
 });

@@ -28,12 +28,18 @@ export function readLocalFile(scope: IConstruct, what: string, filePath: string)
 
 /** The full path of a local file that exists and is no directory, with the same errors as `readLocalFile`. */
 export function checkLocalFile(scope: IConstruct, what: string, filePath: string): string {
+  const fullPath = checkLocalPath(scope, what, filePath);
+  if (!fs.statSync(fullPath).isFile()) {
+    throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
+  }
+  return fullPath;
+}
+
+/** The full path of a local file or folder that exists, with the same error as `checkLocalFile`. */
+export function checkLocalPath(scope: IConstruct, what: string, filePath: string): string {
   const fullPath = path.resolve(filePath);
   if (!fs.existsSync(fullPath)) {
     throw validationError(`${what} file '${filePath}' does not exist (resolved to '${fullPath}')`, scope);
-  }
-  if (!fs.statSync(fullPath).isFile()) {
-    throw validationError(`${what} '${filePath}' must be a file, got a directory`, scope);
   }
   return fullPath;
 }
