@@ -61,6 +61,18 @@ describe('ComponentData', () => {
     expectValidTemplate(stack);
   });
 
+  test('fromJsonObject writes out an object used twice in full, with no YAML anchor or alias', () => {
+    const inputs = { commands: ['echo hello'] };
+    componentWith(ComponentData.fromJsonObject({
+      schemaVersion: '1.0',
+      phases: [{ name: 'build', steps: [{ name: 'A', action: 'ExecuteBash', inputs }, { name: 'B', action: 'ExecuteBash', inputs }] }],
+    }));
+
+    const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Component'));
+    expect(resource.Properties.Data).not.toMatch(/[&*]a1/);
+    expect(resource.Properties.Data.match(/commands:\n {12}- echo hello\n/g)).toHaveLength(2);
+  });
+
   test('fromJsonObject renders schemaVersion: 1.0 for the number 1 and for the string 1.0, as AWS writes it', () => {
     const phases = [{ name: 'build', steps: [{ name: 'Hello', action: 'ExecuteBash', inputs: { commands: ['echo hello'] } }] }];
     componentWith(ComponentData.fromJsonObject({ schemaVersion: 1, phases }), 'Number');

@@ -332,6 +332,20 @@ describe('Workflow', () => {
       expectSynthesizesCleanly();
     });
 
+    test('fromJsonObject writes out an object used twice in full, with no YAML anchor or alias', () => {
+      const inputs = { 'instanceId.$': '$.stepOutputs.Launch.instanceId' };
+      newWorkflow({
+        data: WorkflowData.fromJsonObject({
+          schemaVersion: '1.0',
+          steps: [{ name: 'Launch', action: 'LaunchInstance' }, { name: 'Run', action: 'ExecuteComponents', inputs }, { name: 'Stop', action: 'TerminateInstance', inputs }],
+        }),
+      });
+
+      const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
+      expect(resource.Properties.Data).not.toMatch(/[&*]a1/);
+      expect(resource.Properties.Data.match(/inputs:\n {6}instanceId\.\$: \$\.stepOutputs\.Launch\.instanceId\n/g)).toHaveLength(2);
+    });
+
     test('fromJsonObject writes a schemaVersion given as the number 1.0 as 1.0, not 1', () => {
       newWorkflow({ data: WorkflowData.fromJsonObject({ schemaVersion: 1.0, steps: [{ name: 'Launch', action: 'LaunchInstance' }] }) });
 
