@@ -7,7 +7,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import * as yaml from 'yaml';
+import { Platform } from './platform';
 import { validateRegionOfKey } from './private/ami-distribution-targets';
+import { containerBuildWithSetupDocument } from './private/container-setup-workflow';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
@@ -44,6 +46,8 @@ const STEP_NAME = /^[A-Za-z][A-Za-z0-9-_]{1,99}$/;
 const ON_FAILURE_VALUES = ['Abort', 'Continue'];
 /** Workflow documents list at most this many steps (user guide, "Create a YAML workflow document"). */
 const MAX_STEPS = 15;
+/** The platforms of container images. */
+const CONTAINER_PLATFORMS = [Platform.LINUX, Platform.WINDOWS];
 /** A JSONPath variable, which `rollbackEnabled` may be instead of a boolean. */
 const JSON_PATH = /^\$\../;
 
@@ -255,6 +259,19 @@ export interface WorkflowParameterDeclaration {
 }
 
 /**
+ * Options of `WorkflowData.containerBuildWithSetupCommands`.
+ */
+export interface ContainerBuildSetupOptions {
+  /**
+   * The platform of the build instance, which picks the shell: Bash on Linux, PowerShell on
+   * Windows.
+   *
+   * @default Platform.LINUX
+   */
+  readonly platform?: Platform;
+}
+
+/**
  * Where a workflow's document lives once bound to a workflow: inline text or an S3 URL.
  */
 export interface WorkflowDataConfig {
@@ -313,6 +330,23 @@ export abstract class WorkflowData {
   }
 
   /**
+   * A build workflow for container images that runs `commands` on the build instance before the
+   * components, and so before the Docker build: e.g. `docker login` to a private registry that
+   * the parent image comes from. It has the steps of AWS's `build-container` workflow (launch
+   * the instance, install Docker and the AWS CLI, run the components, which build and push the
+   * image), with a `RunCommand` step after the bootstrap that runs the commands as root through
+   * `AWS-RunShellScript` (`AWS-RunPowerShellScript` on Windows). Give it to a `Workflow` of type
+   * BUILD, and that to the pipeline or image of a container recipe; the commands run with the
+   * instance profile's role, so grant it what they call (e.g. `secretsmanager:GetSecretValue`).
+   *
+   * @param commands the shell commands, one per line of the script
+   * @param options the platform of the build instance
+   */
+  public static containerBuildWithSetupCommands(commands: string[], options: ContainerBuildSetupOptions = {}): WorkflowData {
+    return new ContainerBuildSetupData(commands, options.platform ?? Platform.LINUX);
+  }
+
+  /**
    * A local file, uploaded to the CDK assets bucket at deployment.
    *
    * @param filePath path to the YAML file
@@ -358,6 +392,24 @@ class InlineWorkflowData extends WorkflowData {
         'put larger documents in S3 with WorkflowData.fromAsset or WorkflowData.fromS3', scope);
     }
     return { data: this.document, documentText: this.document };
+  }
+}
+
+/** The container build workflow with setup commands; workflows made from it build containers alone. */
+class ContainerBuildSetupData extends InlineWorkflowData {
+  public constructor(private readonly commands: string[], private readonly platform: Platform) {
+    super(stringifyDocument(containerBuildWithSetupDocument(commands, platform), { indent: 2, lineWidth: 0 }));
+  }
+
+  public bind(scope: Construct): WorkflowDataConfig {
+    if (this.commands.length === 0) {
+      throw validationError('containerBuildWithSetupCommands needs at least one command, got none', scope);
+    }
+    if (!CONTAINER_PLATFORMS.includes(this.platform)) {
+      throw validationError(`containerBuildWithSetupCommands platform must be ${CONTAINER_PLATFORMS.join(' or ')}, ` +
+        `as container images are, got '${this.platform}'`, scope);
+    }
+    return super.bind(scope);
   }
 }
 
@@ -620,6 +672,14 @@ export class Workflow extends WorkflowBase {
    */
   public readonly documentParameters?: WorkflowParameterDeclaration[];
 
+  /**
+   * Whether the workflow builds container images and no AMIs (data from
+   * `WorkflowData.containerBuildWithSetupCommands`), so that an AMI pipeline can refuse it.
+   *
+   * @internal
+   */
+  public readonly _buildsContainersOnly: boolean;
+
   public constructor(scope: Construct, id: string, props: WorkflowProps) {
     props = injectProps(Workflow.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id, {
@@ -637,6 +697,10 @@ export class Workflow extends WorkflowBase {
     validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
 
+    this._buildsContainersOnly = props.data instanceof ContainerBuildSetupData;
+    if (this._buildsContainersOnly && props.workflowType !== WorkflowType.BUILD) {
+      throw validationError(`workflowType must be BUILD for data from WorkflowData.containerBuildWithSetupCommands, got ${props.workflowType}`, this);
+    }
     const data = props.data.bind(this);
     if (data.documentText !== undefined) {
       const checked = checkWorkflowDocument(data.documentText, props.workflowType);

@@ -1266,6 +1266,17 @@ describe('ImagePipeline', () => {
       }, 'Container')).toThrow('workflows[1] must be an AWS-managed workflow for container images, which this builds, got test-image; use test-container');
     });
 
+    test('a container build workflow with setup commands runs in a container pipeline and fails in an AMI one', () => {
+      const setup = new Workflow(stack, 'Setup', { workflowType: WorkflowType.BUILD, data: WorkflowData.containerBuildWithSetupCommands(['docker login registry.example.com']) });
+      const container = newPipeline({ containerRecipe: newContainerRecipe(), workflows: [{ workflow: setup }] }, 'Container');
+      expect(container.executionRole).toBeDefined();
+      expectValidTemplate(stack);
+
+      expect(() => newPipeline({ workflows: [{ workflow: setup }] }))
+        .toThrow('workflows[0] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, which this builds; ' +
+          'give it to the pipeline or image of a container recipe');
+    });
+
     test('takes the AWS-managed workflows of its kind of image, and workflows of its own of any name', () => {
       const own = Workflow.fromWorkflowName(stack, 'Own', 'test-container', WorkflowType.TEST);
       expect(() => newPipeline({ workflows: [{ workflow: AwsManagedWorkflow.buildImage(stack, 'Build') }] })).not.toThrow();

@@ -12,6 +12,7 @@ import * as yaml from 'yaml';
 import {
   AwsManagedWorkflow,
   IWorkflow,
+  Platform,
   Workflow,
   WorkflowData,
   WorkflowParameterType,
@@ -330,6 +331,59 @@ describe('Workflow', () => {
       expect(yaml.parse(resource.Properties.Data)).toEqual({ ...document, schemaVersion: 1 });
       expect(workflow.documentParameters).toEqual([{ name: 'tags', parameterType: WorkflowParameterType.STRING_LIST, hasDefault: true }]);
       expectSynthesizesCleanly();
+    });
+
+    describe('containerBuildWithSetupCommands', () => {
+      test('the steps of AWS\'s build-container workflow, with the commands run between the bootstrap and the components', () => {
+        const workflow = newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['docker login registry.example.com', "echo 'done'"]) });
+
+        const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
+        const launched = { 'instanceId.$': '$.stepOutputs.LaunchBuildInstance.instanceId' };
+        expect(yaml.parse(resource.Properties.Data)).toEqual({
+          name: 'build-container-with-setup',
+          description: 'Builds a container image as AWS\'s build-container workflow does, after running setup commands on the build instance',
+          schemaVersion: 1,
+          steps: [
+            { name: 'LaunchBuildInstance', action: 'LaunchInstance', onFailure: 'Abort', inputs: { waitFor: 'ssmAgent' } },
+            {
+              name: 'BootstrapBuildInstance',
+              action: 'BootstrapInstanceForContainer',
+              onFailure: 'Abort',
+              if: { stringEquals: 'DOCKER', value: '$.imagebuilder.imageType' },
+              inputs: launched,
+            },
+            {
+              name: 'RunSetupCommands',
+              action: 'RunCommand',
+              onFailure: 'Abort',
+              inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: ['docker login registry.example.com', "echo 'done'"] }, ...launched },
+            },
+            { name: 'ApplyBuildComponents', action: 'ExecuteComponents', onFailure: 'Abort', inputs: launched },
+          ],
+          outputs: [{ name: 'InstanceId', value: '$.stepOutputs.LaunchBuildInstance.instanceId' }],
+        });
+        expect(resource.Properties.Data).toMatch(/^schemaVersion: 1\.0$/m);
+        expect(workflow.documentParameters).toEqual([]);
+        Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+        expectSynthesizesCleanly();
+      });
+
+      test('runs the commands in PowerShell on Windows', () => {
+        newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['docker login registry.example.com'], { platform: Platform.WINDOWS }) });
+        const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
+        expect(yaml.parse(resource.Properties.Data).steps[2].inputs.documentName).toBe('AWS-RunPowerShellScript');
+      });
+
+      test.each([
+        ['no commands', () => newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands([]) }),
+          'containerBuildWithSetupCommands needs at least one command, got none'],
+        ['macOS', () => newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['true'], { platform: Platform.MACOS }) }),
+          "containerBuildWithSetupCommands platform must be Linux or Windows, as container images are, got 'macOS'"],
+        ['a test workflow', () => newWorkflow({ workflowType: WorkflowType.TEST, data: WorkflowData.containerBuildWithSetupCommands(['true']) }),
+          'workflowType must be BUILD for data from WorkflowData.containerBuildWithSetupCommands, got TEST'],
+      ])('fails for %s', (_, make, message) => {
+        expect(make).toThrow(message);
+      });
     });
 
     test('fromJsonObject writes out an object used twice in full, with no YAML anchor or alias', () => {

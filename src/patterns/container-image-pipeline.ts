@@ -16,16 +16,18 @@ import { ContainerParentImage } from '../container-parent-image';
 import { ContainerRecipe, DockerfileTemplate } from '../container-recipe';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
 import { DistributionConfiguration } from '../distribution-configuration';
-import { ImagePipeline } from '../image-pipeline';
+import { ImagePipeline, PipelineWorkflow } from '../image-pipeline';
 import { RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
 import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
+import { Platform } from '../platform';
 import { warnWorkflowsWithoutBuild } from '../private/build-settings';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
 import { shownValue, validateContainerTags, validatePushRepository } from '../private/validation';
+import { Workflow, WorkflowData, WorkflowType } from '../workflow';
 
 /**
  * Properties of a {@link ContainerImagePipeline}. Give at least one of `components`, `document`
@@ -110,6 +112,18 @@ export interface ContainerImagePipelineProps extends PipelinePatternProps {
   readonly imageScanningEcrTags?: string[];
 
   /**
+   * Commands run as root on the build instance before the components and the Docker build, e.g.
+   * `docker login` to the private registry `parentImage` comes from. The pipeline then builds with
+   * a build workflow of the pattern's (`buildWorkflow`, made with
+   * `WorkflowData.containerBuildWithSetupCommands`) and an execution role; `workflows` may add
+   * test workflows only. The commands run with the role of the instance profile: grant it what
+   * they call, e.g. `secretsmanager:GetSecretValue` on the secret with the registry's password.
+   *
+   * @default - no commands, and Image Builder's default build workflow
+   */
+  readonly dockerSetupCommands?: string[];
+
+  /**
    * How many of the newest images the lifecycle policy keeps; older ones are deleted with their
    * container images.
    *
@@ -155,6 +169,8 @@ export class ContainerImagePipeline extends Construct {
   public readonly pipelineLogGroup: logs.ILogGroup;
   /** Where images go: the repository in each region. */
   public readonly distributionConfiguration: DistributionConfiguration;
+  /** The build workflow that runs `dockerSetupCommands`, with them. */
+  public readonly buildWorkflow?: Workflow;
   /** The scheduled pipeline. */
   public readonly pipeline: ImagePipeline;
   /** The policy that deletes all but the newest images. */
@@ -210,6 +226,8 @@ export class ContainerImagePipeline extends Construct {
       })),
     });
 
+    this.buildWorkflow = props.dockerSetupCommands && this.setupWorkflow(props.dockerSetupCommands, props.workflows);
+    const workflows = this.buildWorkflow ? [{ workflow: this.buildWorkflow }, ...props.workflows ?? []] : props.workflows;
     this.pipeline = new ImagePipeline(this, 'Pipeline', {
       containerRecipe: this.recipe,
       infrastructureConfiguration: this.infrastructureConfiguration,
@@ -223,10 +241,10 @@ export class ContainerImagePipeline extends Construct {
       autoDeleteImages: props.autoDeleteImages,
       imageLogGroup: this.imageLogGroup,
       pipelineLogGroup: this.pipelineLogGroup,
-      workflows: props.workflows,
+      workflows,
       executionRole: props.executionRole,
     });
-    warnWorkflowsWithoutBuild(this, props.workflows, 'AwsManagedWorkflow.buildContainer(scope, id)');
+    warnWorkflowsWithoutBuild(this, workflows, 'AwsManagedWorkflow.buildContainer(scope, id)');
 
     this.lifecyclePolicy = new LifecyclePolicy(this, 'Lifecycle', {
       status: patternLifecycleStatus(props),
@@ -243,6 +261,23 @@ export class ContainerImagePipeline extends Construct {
     this.execution = sharePatternAndStart(this, props, this.recipe, this.components, this.pipeline, (options) => {
       shareRepositoryImages(this, this.repository, options);
       this.otherRegionRepositories.forEach((repository, region) => shareRepositoryImages(this, repository, options, region));
+    });
+  }
+
+  /** The build workflow that runs the setup commands; `workflows` may not hold a build workflow of their own. */
+  private setupWorkflow(commands: string[], workflows: PipelineWorkflow[] | undefined): Workflow {
+    if (commands.length === 0) {
+      throw validationError("dockerSetupCommands must list at least one command when given, got none; leave it out for Image Builder's default build workflow", this);
+    }
+    const build = (workflows ?? []).findIndex((w) => w.workflow.workflowType === WorkflowType.BUILD);
+    if (build >= 0) {
+      throw validationError(`dockerSetupCommands runs in a build workflow of the pattern's, and workflows[${build}] is a build workflow too; ` +
+        'give the commands in that workflow (WorkflowData.containerBuildWithSetupCommands) or leave one out', this);
+    }
+    return new Workflow(this, 'BuildWorkflow', {
+      workflowType: WorkflowType.BUILD,
+      description: 'Runs the setup commands on the build instance, then builds the container image',
+      data: WorkflowData.containerBuildWithSetupCommands(commands, { platform: this.recipe.platform ?? Platform.LINUX }),
     });
   }
 

@@ -133,6 +133,10 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
     validateParallelGroup(scope, w, i);
     validateWorkflowParameters(scope, w, i);
     validateManagedWorkflowKind(scope, w, i, containerBuild);
+    if (!containerBuild && Workflow.isWorkflow(w.workflow) && w.workflow._buildsContainersOnly) {
+      throw validationError(`workflows[${i}] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, ` +
+        'which this builds; give it to the pipeline or image of a container recipe', scope);
+    }
   });
   return workflows.map((w) => {
     // WorkflowConfiguration.Parameters takes at least one parameter: none is no property.

@@ -286,6 +286,60 @@ describe('ContainerImagePipeline', () => {
       '[ack: cdk-imagebuilder:workflowsWithoutBuild]');
   });
 
+  describe('dockerSetupCommands', () => {
+    const LOGIN = 'aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 111122223333.dkr.ecr.us-east-1.amazonaws.com';
+
+    function setupStep(): any {
+      const workflow = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'))[0];
+      return yaml.parse(workflow.Properties.Data).steps.find((step: any) => step.action === 'RunCommand');
+    }
+
+    test('run in a build workflow of the pattern\'s, before any test workflow, with an execution role', () => {
+      const web = new ContainerImagePipeline(stack, 'Web', {
+        shellScript: 'echo hi',
+        dockerSetupCommands: [LOGIN],
+        workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }],
+      });
+
+      expect(web.buildWorkflow).toBeDefined();
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Workflow', { Type: 'BUILD' });
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+        Workflows: [
+          { WorkflowArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':imagebuilder:us-east-1:123456789012:workflow/build/'])]) }) },
+          { WorkflowArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':imagebuilder:us-east-1:aws:workflow/test/test-container/x.x.x'])]) }) },
+        ],
+        ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(web.pipeline.executionRole!), 'Arn'] },
+      });
+      expect(setupStep()).toMatchObject({ name: 'RunSetupCommands', inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: [LOGIN] } } });
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+      expectValidTemplate(stack);
+      expectNoNagErrors(stack);
+    });
+
+    test('run in PowerShell for a Windows parent image', () => {
+      new ContainerImagePipeline(stack, 'Web', {
+        shellScript: 'Write-Output hi',
+        dockerSetupCommands: ['docker login registry.example.com'],
+        parentImage: ContainerParentImage.fromDockerHub('mcr.microsoft.com/windows/servercore', { tag: 'ltsc2022', platform: Platform.WINDOWS }),
+      });
+      expect(setupStep().inputs.documentName).toBe('AWS-RunPowerShellScript');
+    });
+
+    test('fails beside a build workflow in workflows', () => {
+      expect(() => new ContainerImagePipeline(stack, 'Web', {
+        shellScript: 'echo hi',
+        dockerSetupCommands: [LOGIN],
+        workflows: [{ workflow: AwsManagedWorkflow.testContainer(stack, 'Test') }, { workflow: AwsManagedWorkflow.buildContainer(stack, 'Build') }],
+      })).toThrow("dockerSetupCommands runs in a build workflow of the pattern's, and workflows[1] is a build workflow too; " +
+        'give the commands in that workflow (WorkflowData.containerBuildWithSetupCommands) or leave one out');
+    });
+
+    test('fails when empty', () => {
+      expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', dockerSetupCommands: [] }))
+        .toThrow("dockerSetupCommands must list at least one command when given, got none; leave it out for Image Builder's default build workflow");
+    });
+  });
+
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', imageTestsEnabled: false, imageTestsTimeout: Duration.hours(1) }))
       .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 1 hour');
