@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ComponentDocument, ComponentPhaseName, ComponentStep } from './component-document';
 import { Platform } from './platform';
+import { isWholeToken, validateDocumentText } from './private/document-text';
 import { validationError } from './private/errors';
 import { generatedFile, readLocalFile, s3ObjectUrl } from './private/files';
 import { stringifyDocument } from './private/toe/document-yaml';
@@ -231,7 +231,7 @@ class InlineComponentData extends ComponentData {
     if (isWholeToken(this.document)) {
       return { data: this.document };
     }
-    validateDocumentText(scope, 'data', this.document);
+    validateDocumentText(scope, 'data', this.document, 'component');
     validateInlineLength(scope, this.document);
     return { data: this.document, documentText: this.document };
   }
@@ -300,7 +300,7 @@ class AssetComponentData extends ComponentData {
   public bind(scope: Construct): ComponentDataConfig {
     const fullPath = path.resolve(this.filePath);
     const text = readLocalFile(scope, 'data asset', this.filePath);
-    validateDocumentText(scope, `data asset '${this.filePath}'`, text);
+    validateDocumentText(scope, `data asset '${this.filePath}'`, text, 'component');
 
     // One asset per component that uses this data; a second bind to the same scope reuses it.
     let asset = this.assets.get(scope);
@@ -376,21 +376,6 @@ function shellScriptDocument(script: string, options: ShellScriptOptions): Compo
   return document;
 }
 
-/** A value that is nothing but one token (an import, a parameter): its content is unknown at synth. */
-function isWholeToken(text: string): boolean {
-  const fragments = Tokenization.reverseString(text);
-  return fragments.length === 1 && fragments.tokens.length === 1;
-}
-
-/** The service rejects a blank document or one with a NUL character, inline or in S3. */
-function validateDocumentText(scope: Construct, what: string, text: string): void {
-  if (text.trim() === '') {
-    throw validationError(`${what} must be a component document, got an empty string`, scope);
-  }
-  if (text.includes('\0')) {
-    throw validationError(`${what} must not contain NUL characters`, scope);
-  }
-}
 
 /** Inline `data` is limited to 16,000 characters; S3 documents are not. */
 function validateInlineLength(scope: Construct, text: string): void {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Fn, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnWorkflow } from 'aws-cdk-lib/aws-imagebuilder';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import * as yaml from 'yaml';
 import { Platform } from './platform';
 import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { containerBuildWithSetupDocument } from './private/container-setup-workflow';
+import { isWholeToken, validateDocumentText } from './private/document-text';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
 import { arnAndNameMessage } from './private/imports';
@@ -384,7 +385,7 @@ class InlineWorkflowData extends WorkflowData {
     if (isWholeToken(this.document)) {
       return { data: this.document };
     }
-    validateDocumentText(scope, 'data', this.document);
+    validateDocumentText(scope, 'data', this.document, 'workflow');
     const count = characterCount(this.document);
     if (count > MAX_INLINE_DATA_LENGTH) {
       throw validationError(
@@ -422,7 +423,7 @@ class AssetWorkflowData extends WorkflowData {
 
   public bind(scope: Construct): WorkflowDataConfig {
     const text = readLocalFile(scope, 'data asset', this.filePath);
-    validateDocumentText(scope, `data asset '${this.filePath}'`, text);
+    validateDocumentText(scope, `data asset '${this.filePath}'`, text, 'workflow');
 
     // One asset per workflow that uses this data; a second bind to the same scope reuses it.
     let asset = this.assets.get(scope);
@@ -1089,18 +1090,3 @@ function describeTyped(value: unknown): string {
   }
 }
 
-/** A value that is nothing but one token (an import, a parameter): its content is unknown at synth. */
-function isWholeToken(text: string): boolean {
-  const fragments = Tokenization.reverseString(text);
-  return fragments.length === 1 && fragments.tokens.length === 1;
-}
-
-/** The service rejects a blank document or one with a NUL character, inline or in S3. */
-function validateDocumentText(scope: Construct, what: string, text: string): void {
-  if (text.trim() === '') {
-    throw validationError(`${what} must be a workflow document, got an empty string`, scope);
-  }
-  if (text.includes('\0')) {
-    throw validationError(`${what} must not contain NUL characters`, scope);
-  }
-}
