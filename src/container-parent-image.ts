@@ -5,6 +5,7 @@ import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { isContainerImage } from './private/image-kinds';
+import { IMAGE_REFERENCE, TAGGED_REFERENCE } from './private/registries';
 import {
   IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
@@ -118,8 +119,8 @@ export class AwsManagedContainerImage {
 }
 
 /**
- * The image a container recipe starts from: Docker Hub, Amazon ECR, Amazon ECR Public, or an
- * Image Builder container image.
+ * The image a container recipe starts from: Docker Hub, Amazon ECR, Amazon ECR Public, another
+ * registry, or an Image Builder container image.
  *
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-container-recipes.html
  */
@@ -164,6 +165,36 @@ export abstract class ContainerParentImage {
       check(scope, ECR_PUBLIC_IMAGE, imageUri, 'parentImage ECR Public image must be a URI public.ecr.aws/<registry alias>/<repository>[:tag], ' +
         "with the alias and repository in lowercase, like 'public.ecr.aws/amazonlinux/amazonlinux:2023'");
       return { parentImage: imageUri, platform: options.platform ?? Platform.LINUX };
+    });
+  }
+
+  /**
+   * An image of any registry by its reference, as `docker pull` takes it, e.g.
+   * `mcr.microsoft.com/windows/servercore:ltsc2022` or `registry.example.com:5000/team/base:1.4`.
+   * The build instance pulls it in the Docker build: for a registry that needs a login, run
+   * `docker login` before the build with `WorkflowData.containerBuildWithSetupCommands` (or the
+   * container pattern's `dockerSetupCommands`).
+   *
+   * @param imageReference the registry host (with a port, if any), the repository, and a tag or
+   * digest (`@sha256:...`); without either, `tag` is added
+   * @param options the tag, when the reference has none, and the platform
+   */
+  public static fromRegistry(imageReference: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
+    return new Bound((scope) => {
+      check(scope, IMAGE_REFERENCE, imageReference, 'parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], ' +
+        "with the repository in lowercase path components, like 'registry.example.com:5000/team/base:1.4'");
+      const unresolved = Token.isUnresolved(imageReference);
+      const tagged = !unresolved && TAGGED_REFERENCE.test(imageReference);
+      if (tagged && options.tag !== undefined) {
+        throw validationError(`parentImage tag must be left out when the image reference names a tag or digest, got the tag '${options.tag}' ` +
+          `and '${imageReference}'`, scope);
+      }
+      // A reference known only at deployment is taken as it is, unless a tag is given.
+      const tag = tagged ? undefined : options.tag ?? (unresolved ? undefined : 'latest');
+      if (tag !== undefined) {
+        check(scope, DOCKER_TAG, tag, DOCKER_TAG_RULE);
+      }
+      return { parentImage: tag === undefined ? imageReference : `${imageReference}:${tag}`, platform: options.platform ?? Platform.LINUX };
     });
   }
 

@@ -23,15 +23,13 @@ import {
   validateRecipeComponent, warnUnsharedComponents,
 } from './private/recipe-components';
 import { BlockDeviceList, validateRecipeVersion } from './private/recipe-rules';
+import { servedByPublicRegistry } from './private/registries';
 import {
   AMI_ID, ImageBuilderResourceType, characterCount, generateResourceName, validatePushRepository, validateResourceName, validateTagMap,
   validateTextLength,
 } from './private/validation';
 import { versionedResourceArns } from './private/versioned-grants';
 import { ShareWithOptions } from './sharing';
-
-/** An image URI of a private ECR registry, which the ECR endpoints serve: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/...`. */
-const PRIVATE_ECR_IMAGE = /^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
 
 const CONTAINER_RECIPE_SYMBOL = Symbol.for('cdk-imagebuilder.ContainerRecipe');
 const DEFAULT_VERSION = '1.0.x';
@@ -497,10 +495,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
     this.platform = props.platformOverride ?? parent.platform;
     this.platformSource = props.platformOverride !== undefined ? 'the platform set by platformOverride' : undefined;
     this.parentRepository = parent.repository;
-    // Neither an ECR repository nor an Image Builder image ARN: a registry on the internet.
-    const fromRegistry = !parent.repository && !Token.isUnresolved(parent.parentImage) && !parent.parentImage.startsWith('arn:')
-      && !PRIVATE_ECR_IMAGE.test(parent.parentImage);
-    this._publicParentImage = fromRegistry ? parent.parentImage : undefined;
+    const fromPublicRegistry = !parent.repository && !Token.isUnresolved(parent.parentImage) && servedByPublicRegistry(parent.parentImage);
+    this._publicParentImage = fromPublicRegistry ? parent.parentImage : undefined;
     validatePushRepository(this, 'targetRepository', props.targetRepository,
       'copy the image to other regions with a distribution configuration, and to other accounts with ECR replication');
     this.targetRepository = props.targetRepository;

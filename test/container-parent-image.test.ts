@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerParentImage } from '../src';
 
@@ -32,5 +32,37 @@ describe('ContainerParentImage', () => {
     expect(() => ContainerParentImage.fromEcrPublic('public.ecr.aws/AmazonLinux/amazonlinux:2023').bind(stack))
       .toThrow('parentImage ECR Public image must be a URI public.ecr.aws/<registry alias>/<repository>[:tag], ' +
         "with the alias and repository in lowercase, like 'public.ecr.aws/amazonlinux/amazonlinux:2023', got 'public.ecr.aws/AmazonLinux/amazonlinux:2023'");
+  });
+
+  describe('fromRegistry', () => {
+    test.each([
+      ['a host with a port, tag given apart', 'registry.example.com:5000/team/base', { tag: '1.4' }, 'registry.example.com:5000/team/base:1.4'],
+      ['a tag in the reference', 'mcr.microsoft.com/windows/servercore:ltsc2022', {}, 'mcr.microsoft.com/windows/servercore:ltsc2022'],
+      ['a digest', `ghcr.io/org/tool@sha256:${'a'.repeat(64)}`, {}, `ghcr.io/org/tool@sha256:${'a'.repeat(64)}`],
+      ['no tag: latest', 'localhost:5000/base', {}, 'localhost:5000/base:latest'],
+      ['a Docker Hub repository', 'library/ubuntu:24.04', {}, 'library/ubuntu:24.04'],
+    ])('takes %s', (_, reference, options, parentImage) => {
+      expect(ContainerParentImage.fromRegistry(reference, options).bind(stack).parentImage).toBe(parentImage);
+    });
+
+    test('takes a reference known only at deployment as it is', () => {
+      const reference = new CfnParameter(stack, 'Base').valueAsString;
+      expect(stack.resolve(ContainerParentImage.fromRegistry(reference).bind(stack).parentImage)).toEqual({ Ref: 'Base' });
+    });
+
+    test.each([
+      ['an uppercase repository', 'registry.example.com/Team/base', {},
+        'parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], with the repository in lowercase path components, ' +
+        "like 'registry.example.com:5000/team/base:1.4', got 'registry.example.com/Team/base'"],
+      ['a scheme', 'https://registry.example.com/base', {},
+        'parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], with the repository in lowercase path components, ' +
+        "like 'registry.example.com:5000/team/base:1.4', got 'https://registry.example.com/base'"],
+      ['a tag twice', 'registry.example.com/base:1.4', { tag: '1.5' },
+        "parentImage tag must be left out when the image reference names a tag or digest, got the tag '1.5' and 'registry.example.com/base:1.4'"],
+      ['a bad tag', 'registry.example.com/base', { tag: '-x' },
+        "parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore, got '-x'"],
+    ])('fails on %s', (_, reference, options, message) => {
+      expect(() => ContainerParentImage.fromRegistry(reference, options).bind(stack)).toThrow(message);
+    });
   });
 });

@@ -241,6 +241,16 @@ describe('ContainerImagePipeline', () => {
       ]);
     });
 
+    test('warns about a parent image of a well-known public registry, not about one of a registry of your own', () => {
+      const vpc = isolatedVpcWithEndpoints();
+      new ContainerImagePipeline(stack, 'Public', { shellScript: 'echo hi', vpc, parentImage: ContainerParentImage.fromRegistry('ghcr.io/org/base:1') });
+      new ContainerImagePipeline(stack, 'Own', {
+        shellScript: 'echo hi', vpc, parentImage: ContainerParentImage.fromRegistry('registry.internal.example.com:5000/base:1'),
+      });
+
+      expect(networkWarnings()).toEqual([expect.stringContaining('the container builds pull ghcr.io/org/base:1 from a public registry')]);
+    });
+
     test('takes a parent image of a private ECR registry given by URI', () => {
       class ByUri extends ContainerParentImage {
         public bind() {
