@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -253,6 +254,12 @@ class DocumentComponentData extends ComponentData {
       return { ...new InlineComponentData(text).bind(scope), document: this.document };
     }
     // Too long to send inline: write it to a file in the assembly and upload it like any asset.
+    // A file holds text alone, and a token in it would be uploaded as its placeholder.
+    if (Token.isUnresolved(text)) {
+      throw validationError(`data is a document of ${characterCount(text)} characters, more than the ${MAX_INLINE_DATA_LENGTH} sent inline, ` +
+        'so it is uploaded as a file, which cannot hold values known only at deployment, and it holds some (such as the S3 URLs of ' +
+        'files in a stack without env): give the stack an account and region, or keep the document under the inline limit', scope);
+    }
     const config = new AssetComponentData(generatedFile(scope, '.yml', text), {}).bind(scope);
     return { ...config, documentSource: undefined, document: this.document };
   }

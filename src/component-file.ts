@@ -1,5 +1,6 @@
 import * as fs from 'fs';
-import { Token } from 'aws-cdk-lib';
+import * as path from 'path';
+import { Stage, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -82,13 +83,16 @@ class AssetComponentFile extends ComponentFile {
 
   public bind(scope: Construct, index: number): ComponentFileConfig {
     const fullPath = checkLocalPath(scope, `files[${index}]`, this.filePath);
-    // Decided by the path, not by the asset's isZipArchive: a .zip file is copied as it is.
-    const folder = fs.statSync(fullPath).isDirectory();
-    // unzip refuses an empty archive, so the build would fail at the unpacking.
-    if (folder && fs.readdirSync(fullPath).length === 0) {
-      throw validationError(`files[${index}] folder '${this.filePath}' is empty: give a folder with files in it`, scope);
-    }
     const asset = new s3assets.Asset(scope, `File${index}`, { ...this.options, path: fullPath });
+    // A folder that the asset zips. A .zip file is zipped already but is a file, copied as it is;
+    // a folder that bundling turns into one file is that file.
+    const folder = asset.isZipArchive && fs.statSync(fullPath).isDirectory();
+    // The archive holds the files the staging kept (no empty folders, nothing `exclude` leaves
+    // out), and unzip refuses an empty one: the build would fail at the unpacking.
+    if (folder && !holdsFile(stagedPath(scope, asset))) {
+      throw validationError(`files[${index}] folder '${this.filePath}' has no file to upload (empty folders, and files that exclude ` +
+        'leaves out, are not zipped): give a folder with files in it', scope);
+    }
     return {
       source: asset.s3ObjectUrl,
       destination: this.destination,
@@ -124,4 +128,14 @@ function readStatements(bucket: s3.IBucket, key: string): iam.PolicyStatement[] 
     statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] }));
   }
   return statements;
+}
+
+/** Where the asset's files are for this synth: staged into the cloud assembly, or the source when staging is off. */
+function stagedPath(scope: Construct, asset: s3assets.Asset): string {
+  return path.isAbsolute(asset.assetPath) ? asset.assetPath : path.join(Stage.of(scope)!.outdir, asset.assetPath);
+}
+
+/** Whether the folder or one of its subfolders holds a file. */
+function holdsFile(folder: string): boolean {
+  return fs.readdirSync(folder, { withFileTypes: true }).some((entry) => !entry.isDirectory() || holdsFile(path.join(folder, entry.name)));
 }

@@ -645,7 +645,7 @@ export class ImagePipeline extends ImagePipelineBase {
       },
       imageScanningConfiguration,
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
-      workflows: renderWorkflows(this, props.workflows, props.containerRecipe !== undefined),
+      workflows: renderWorkflows(this, props.workflows, props.containerRecipe),
       executionRole: this.executionRole?.roleArn,
       loggingConfiguration: props.imageLogGroup || props.pipelineLogGroup ? {
         imageLogGroupName: props.imageLogGroup?.logGroupName,

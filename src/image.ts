@@ -608,7 +608,7 @@ function buildWithRecipe(image: Image, props: ImageProps): ImageBuild {
       },
       imageScanningConfiguration: renderScanning(image, props, props.containerRecipe, 'images'),
       enhancedImageMetadataEnabled: props.enhancedImageMetadataEnabled ?? true,
-      workflows: renderWorkflows(image, props.workflows, props.containerRecipe !== undefined),
+      workflows: renderWorkflows(image, props.workflows, props.containerRecipe),
       executionRole: executionRole?.roleArn,
       loggingConfiguration: props.logGroup ? { logGroupName: props.logGroup.logGroupName } : undefined,
     },

@@ -264,7 +264,7 @@ export interface WorkflowParameterDeclaration {
  */
 export interface ContainerBuildSetupOptions {
   /**
-   * The platform of the build instance, which picks the shell: Bash on Linux, PowerShell on
+   * The platform of the container recipe, which picks the shell: `sh` on Linux, PowerShell on
    * Windows.
    *
    * @default Platform.LINUX
@@ -336,11 +336,12 @@ export abstract class WorkflowData {
    * the parent image comes from. It has the steps of AWS's `build-container` workflow (launch
    * the instance, install Docker and the AWS CLI, run the components, which build and push the
    * image), with a `RunCommand` step after the bootstrap that runs the commands as root through
-   * `AWS-RunShellScript` (`AWS-RunPowerShellScript` on Windows). Give it to a `Workflow` of type
-   * BUILD, and that to the pipeline or image of a container recipe; the commands run with the
-   * instance profile's role, so grant it what they call (e.g. `secretsmanager:GetSecretValue`).
+   * `AWS-RunShellScript` with `sh` (`AWS-RunPowerShellScript` on Windows), stopping at the first
+   * that fails. Give it to a `Workflow` of type BUILD, and that to the pipeline or image of a
+   * container recipe of the same platform; the commands run with the instance profile's role, so
+   * grant it what they call (e.g. `secretsmanager:GetSecretValue`).
    *
-   * @param commands the shell commands, one per line of the script
+   * @param commands the shell commands, one whole command per line of the script
    * @param options the platform of the build instance
    */
   public static containerBuildWithSetupCommands(commands: string[], options: ContainerBuildSetupOptions = {}): WorkflowData {
@@ -398,13 +399,17 @@ class InlineWorkflowData extends WorkflowData {
 
 /** The container build workflow with setup commands; workflows made from it build containers alone. */
 class ContainerBuildSetupData extends InlineWorkflowData {
-  public constructor(private readonly commands: string[], private readonly platform: Platform) {
+  public constructor(private readonly commands: string[], public readonly platform: Platform) {
     super(stringifyDocument(containerBuildWithSetupDocument(commands, platform), { indent: 2, lineWidth: 0 }));
   }
 
   public bind(scope: Construct): WorkflowDataConfig {
     if (this.commands.length === 0) {
       throw validationError('containerBuildWithSetupCommands needs at least one command, got none', scope);
+    }
+    const blank = this.commands.findIndex((command) => !Token.isUnresolved(command) && command.trim() === '');
+    if (blank >= 0) {
+      throw validationError(`containerBuildWithSetupCommands commands must each be a command, got a blank one at [${blank}]`, scope);
     }
     if (!CONTAINER_PLATFORMS.includes(this.platform)) {
       throw validationError(`containerBuildWithSetupCommands platform must be ${CONTAINER_PLATFORMS.join(' or ')}, ` +
@@ -674,12 +679,13 @@ export class Workflow extends WorkflowBase {
   public readonly documentParameters?: WorkflowParameterDeclaration[];
 
   /**
-   * Whether the workflow builds container images and no AMIs (data from
-   * `WorkflowData.containerBuildWithSetupCommands`), so that an AMI pipeline can refuse it.
+   * For data from `WorkflowData.containerBuildWithSetupCommands`, which builds container images
+   * alone: the platform whose shell runs the commands, so that a pipeline can refuse the workflow
+   * for an AMI or for a container recipe of the other platform.
    *
    * @internal
    */
-  public readonly _buildsContainersOnly: boolean;
+  public readonly _containerBuildPlatform?: Platform;
 
   public constructor(scope: Construct, id: string, props: WorkflowProps) {
     props = injectProps(Workflow.PROPERTY_INJECTION_ID, scope, id, props);
@@ -698,8 +704,8 @@ export class Workflow extends WorkflowBase {
     validateTagMap(this, 'tags', props.tags);
     validateTextLength(this, 'changeDescription', props.changeDescription);
 
-    this._buildsContainersOnly = props.data instanceof ContainerBuildSetupData;
-    if (this._buildsContainersOnly && props.workflowType !== WorkflowType.BUILD) {
+    this._containerBuildPlatform = props.data instanceof ContainerBuildSetupData ? props.data.platform : undefined;
+    if (this._containerBuildPlatform && props.workflowType !== WorkflowType.BUILD) {
       throw validationError(`workflowType must be BUILD for data from WorkflowData.containerBuildWithSetupCommands, got ${props.workflowType}`, this);
     }
     const data = props.data.bind(this);

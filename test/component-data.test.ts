@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -5,7 +7,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as yaml from 'yaml';
 import {
-  AwsManagedComponent, Component, ComponentData, ComponentDocument, ComponentPhaseName, ComponentStep, ContainerParentImage, ContainerRecipe,
+  AwsManagedComponent, Component, ComponentData, ComponentDocument, ComponentFile, ComponentPhaseName, ComponentStep, ContainerParentImage,
+  ContainerRecipe,
   DockerfileTemplate, Platform,
 } from '../src';
 import { expectValidTemplate } from './helpers/cfn-validate';
@@ -175,6 +178,24 @@ describe('ComponentData', () => {
     componentWith(ComponentData.fromDocument(document));
 
     Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: text, Uri: Match.absent() });
+  });
+
+  describe('a document model over 16000 characters', () => {
+    const longScript = `echo ${'x'.repeat(16_000)}`;
+
+    test('is uploaded as a file', () => {
+      componentWith(ComponentData.fromShellScript(longScript));
+      Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::Component', { Data: Match.absent(), Uri: Match.stringLikeRegexp('^s3://') });
+    });
+
+    test('fails when it holds a value known only at deployment, which a file cannot', () => {
+      const agnostic = new Stack(new App(), 'Agnostic');
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'long-')), 'tool.sh');
+      fs.writeFileSync(file, 'echo tool\n');
+      expect(() => new Component(agnostic, 'Component', {
+        platform: Platform.LINUX, data: ComponentData.fromShellScript(longScript), files: [ComponentFile.fromAsset(file, '/opt/tool.sh')],
+      })).toThrow(/^data is a document of \d+ characters, more than the 16000 sent inline, so it is uploaded as a file, which cannot hold values known /);
+    });
   });
 
   test('fails when inline data is over 16000 characters of emoji, reporting the characters', () => {

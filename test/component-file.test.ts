@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, BundlingOutput, DockerImage, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -380,6 +380,21 @@ describe('Component folders', () => {
     expect(steps[1].inputs.commands.filter((c: string) => c.startsWith('unpack '))).toEqual(["unpack '/var/www/site.zip' '/var/www/site'"]);
   });
 
+  test('a folder that bundling turns into one file is downloaded as that file', () => {
+    const bundled = ComponentFile.fromAsset(site, '/opt/app.js', {
+      bundling: {
+        image: DockerImage.fromRegistry('unused-as-bundled-locally'),
+        outputType: BundlingOutput.SINGLE_FILE,
+        local: { tryBundle: (outputDir: string) => (fs.writeFileSync(path.join(outputDir, 'app.js'), 'main();\n'), true) },
+      },
+    });
+    webComponent([bundled]);
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'Install']);
+    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/\.js$/), destination: '/opt/app.js', overwrite: true }]);
+  });
+
   test('the instances that build the component may read the archive', () => {
     const component = folderComponent(Platform.LINUX, '/var/www/site');
     const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });
@@ -391,7 +406,14 @@ describe('Component folders', () => {
 
   test.each([
     ['an empty folder', () => fs.mkdirSync(path.join(dir, 'empty')), () => ComponentFile.fromAsset(path.join(dir, 'empty'), '/opt/empty'),
-      /^files\[0\] folder '.*empty' is empty: give a folder with files in it$/],
+      /^files\[0\] folder '.*empty' has no file to upload \(empty folders, and files that exclude leaves out, are not zipped\): give a folder with files in it$/],
+    ['a folder of empty folders', () => fs.mkdirSync(path.join(dir, 'empty', 'sub'), { recursive: true }),
+      () => ComponentFile.fromAsset(path.join(dir, 'empty'), '/opt/empty'), /^files\[0\] folder '.*empty' has no file to upload/],
+    ['a folder whose files exclude leaves out', () => {
+      fs.mkdirSync(path.join(dir, 'docs'));
+      fs.writeFileSync(path.join(dir, 'docs', 'a.txt'), 'a');
+    },
+    () => ComponentFile.fromAsset(path.join(dir, 'docs'), '/opt/docs', { exclude: ['*.txt'] }), /^files\[0\] folder '.*docs' has no file to upload/],
     ['a folder to the root', () => undefined, () => ComponentFile.fromAsset(dir, '/'),
       "files[0] is a folder, so its destination must name a folder to unpack it into, got '/'"],
     ['a folder to a drive', () => undefined, () => ComponentFile.fromAsset(dir, 'C:\\'),

@@ -8,7 +8,8 @@ import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AwsManagedComponent, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe, DistributionConfiguration, ImageArchitecture,
+  AwsManagedComponent, AwsManagedContainerImage, AwsManagedImage, AwsManagedWorkflow, ContainerParentImage, ContainerRecipe,
+  DistributionConfiguration, ImageArchitecture,
   ImagePipeline, ImagePipelineProps, ImageRecipe, InfrastructureConfiguration, OsVersion,
   ParentImage, PipelineSchedule, PipelineStartCondition, PipelineStatus, Platform, Workflow, WorkflowData, WorkflowOnFailure, WorkflowType,
   PipelineWorkflow,
@@ -1273,8 +1274,20 @@ describe('ImagePipeline', () => {
       expectValidTemplate(stack);
 
       expect(() => newPipeline({ workflows: [{ workflow: setup }] }))
-        .toThrow('workflows[0] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, which this builds; ' +
+        .toThrow('workflows[0] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, but this builds an AMI; ' +
           'give it to the pipeline or image of a container recipe');
+    });
+
+    test('a container build workflow with setup commands fails for a container recipe of the other platform', () => {
+      const setup = new Workflow(stack, 'Setup', { workflowType: WorkflowType.BUILD, data: WorkflowData.containerBuildWithSetupCommands(['docker login registry.example.com']) });
+      const windowsRecipe = new ContainerRecipe(stack, 'Windows', {
+        parentImage: ContainerParentImage.fromAwsManagedContainerImage(AwsManagedContainerImage.WINDOWS_SERVER_2019_CORE),
+        targetRepository: new ecr.Repository(stack, 'WindowsRepo'),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'WindowsUpdate', { platform: Platform.WINDOWS }) }],
+      });
+      expect(() => newPipeline({ containerRecipe: windowsRecipe, workflows: [{ workflow: setup }] }, 'Container'))
+        .toThrow('workflows[0] runs its setup commands on Linux, got a container recipe of Windows; ' +
+          'make the workflow with WorkflowData.containerBuildWithSetupCommands(commands, { platform: Platform.WINDOWS })');
     });
 
     test('takes the AWS-managed workflows of its kind of image, and workflows of its own of any name', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -356,7 +357,7 @@ describe('Workflow', () => {
               name: 'RunSetupCommands',
               action: 'RunCommand',
               onFailure: 'Abort',
-              inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: ['docker login registry.example.com', "echo 'done'"] }, ...launched },
+              inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: ['set -e', 'docker login registry.example.com', "echo 'done'"] }, ...launched },
             },
             { name: 'ApplyBuildComponents', action: 'ExecuteComponents', onFailure: 'Abort', inputs: launched },
           ],
@@ -371,12 +372,27 @@ describe('Workflow', () => {
       test('runs the commands in PowerShell on Windows', () => {
         newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['docker login registry.example.com'], { platform: Platform.WINDOWS }) });
         const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
-        expect(yaml.parse(resource.Properties.Data).steps[2].inputs.documentName).toBe('AWS-RunPowerShellScript');
+        expect(yaml.parse(resource.Properties.Data).steps[2].inputs).toMatchObject({
+          documentName: 'AWS-RunPowerShellScript',
+          parameters: { commands: ["$ErrorActionPreference = 'Stop'", 'docker login registry.example.com', 'if ($LASTEXITCODE) { exit $LASTEXITCODE }'] },
+        });
+      });
+
+      test('the shell script stops at the first command that fails, as the Systems Manager document runs it', () => {
+        newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['false', 'echo "setup done"']) });
+        const [resource] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::Workflow'));
+        const script = yaml.parse(resource.Properties.Data).steps[2].inputs.parameters.commands.join('\n');
+
+        // AWS-RunShellScript writes the lines to a file and runs it with sh.
+        const run = spawnSync('sh', ['-c', script], { encoding: 'utf-8' });
+        expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
       });
 
       test.each([
         ['no commands', () => newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands([]) }),
           'containerBuildWithSetupCommands needs at least one command, got none'],
+        ['a blank command', () => newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['true', ' ']) }),
+          'containerBuildWithSetupCommands commands must each be a command, got a blank one at [1]'],
         ['macOS', () => newWorkflow({ data: WorkflowData.containerBuildWithSetupCommands(['true'], { platform: Platform.MACOS }) }),
           "containerBuildWithSetupCommands platform must be Linux or Windows, as container images are, got 'macOS'"],
         ['a test workflow', () => newWorkflow({ workflowType: WorkflowType.TEST, data: WorkflowData.containerBuildWithSetupCommands(['true']) }),

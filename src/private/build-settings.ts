@@ -124,7 +124,8 @@ const MAX_WORKFLOWS = { build: 1, test: 10 };
  *
  * @param containerBuild whether the pipeline or image builds a container image (else an AMI)
  */
-export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined, containerBuild: boolean) {
+export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined, containerRecipe: IContainerRecipe | undefined) {
+  const containerBuild = containerRecipe !== undefined;
   if (workflows === undefined) {
     return undefined;
   }
@@ -133,10 +134,7 @@ export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[]
     validateParallelGroup(scope, w, i);
     validateWorkflowParameters(scope, w, i);
     validateManagedWorkflowKind(scope, w, i, containerBuild);
-    if (!containerBuild && Workflow.isWorkflow(w.workflow) && w.workflow._buildsContainersOnly) {
-      throw validationError(`workflows[${i}] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, ` +
-        'which this builds; give it to the pipeline or image of a container recipe', scope);
-    }
+    validateContainerBuildSetup(scope, w, i, containerRecipe);
   });
   return workflows.map((w) => {
     // WorkflowConfiguration.Parameters takes at least one parameter: none is no property.
@@ -178,6 +176,22 @@ function validateManagedWorkflowKind(scope: IConstruct, w: PipelineWorkflow, ind
   const stage = (Object.keys(other) as Array<keyof typeof other>).find((key) => other[key] === name);
   if (stage !== undefined) {
     throw validationError(`workflows[${index}] must be an AWS-managed workflow for ${kind}, which this builds, got ${name}; use ${own[stage]}`, scope);
+  }
+}
+
+/** A workflow from `WorkflowData.containerBuildWithSetupCommands` builds container images of its platform alone. */
+function validateContainerBuildSetup(scope: IConstruct, w: PipelineWorkflow, index: number, containerRecipe: IContainerRecipe | undefined): void {
+  const platform = Workflow.isWorkflow(w.workflow) ? w.workflow._containerBuildPlatform : undefined;
+  if (platform === undefined) {
+    return;
+  }
+  if (containerRecipe === undefined) {
+    throw validationError(`workflows[${index}] builds container images (WorkflowData.containerBuildWithSetupCommands) and creates no AMI, ` +
+      'but this builds an AMI; give it to the pipeline or image of a container recipe', scope);
+  }
+  if (containerRecipe.platform !== undefined && containerRecipe.platform !== platform) {
+    throw validationError(`workflows[${index}] runs its setup commands on ${platform}, got a container recipe of ${containerRecipe.platform}; ` +
+      `make the workflow with WorkflowData.containerBuildWithSetupCommands(commands, { platform: Platform.${containerRecipe.platform.toUpperCase()} })`, scope);
   }
 }
 

@@ -32,7 +32,7 @@ export function containerBuildWithSetupDocument(commands: string[], platform: Pl
         onFailure: 'Abort',
         inputs: {
           documentName: platform === Platform.WINDOWS ? 'AWS-RunPowerShellScript' : 'AWS-RunShellScript',
-          parameters: { commands },
+          parameters: { commands: stoppingAtFailure(commands, platform) },
           ...INSTANCE_ID,
         },
       },
@@ -40,4 +40,17 @@ export function containerBuildWithSetupDocument(commands: string[], platform: Pl
     ],
     outputs: [{ name: 'InstanceId', value: `$.stepOutputs.${LAUNCH_STEP}.instanceId` }],
   };
+}
+
+/**
+ * The commands as a script that stops at the first that fails. Both Systems Manager documents run
+ * the lines as one script whose status is that of its last command, so a failed `docker login`
+ * followed by another command would pass: `sh` stops with `set -e`; PowerShell stops on its own
+ * errors with `$ErrorActionPreference`, and on a program's exit code only when asked after it.
+ */
+function stoppingAtFailure(commands: string[], platform: Platform): string[] {
+  if (platform === Platform.WINDOWS) {
+    return ["$ErrorActionPreference = 'Stop'", ...commands.flatMap((command) => [command, 'if ($LASTEXITCODE) { exit $LASTEXITCODE }'])];
+  }
+  return ['set -e', ...commands];
 }

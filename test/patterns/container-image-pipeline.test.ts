@@ -320,7 +320,7 @@ describe('ContainerImagePipeline', () => {
         ],
         ExecutionRole: { 'Fn::GetAtt': [logicalIdOf(web.pipeline.executionRole!), 'Arn'] },
       });
-      expect(setupStep()).toMatchObject({ name: 'RunSetupCommands', inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: [LOGIN] } } });
+      expect(setupStep()).toMatchObject({ name: 'RunSetupCommands', inputs: { documentName: 'AWS-RunShellScript', parameters: { commands: ['set -e', LOGIN] } } });
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
       expectValidTemplate(stack);
       expectNoNagErrors(stack);
