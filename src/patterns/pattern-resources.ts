@@ -257,7 +257,8 @@ export function rejectPropsReplacedBy(scope: Construct, replacing: string, given
 
 /** The props that shape the infrastructure configuration a pattern creates. */
 const INFRASTRUCTURE_SHAPING_PROPS = [
-  'vpc', 'subnetSelection', 'securityGroups', 'instanceTypes', 'logBucket', 'logExpiration', 'logPrefix', 'notificationTopic', 'notificationKey',
+  'vpc', 'subnetSelection', 'securityGroups', 'instanceTypes', 'resourceTags', 'logBucket', 'logExpiration', 'logPrefix', 'notificationTopic',
+  'notificationKey',
 ];
 
 /** The build infrastructure of a pattern, with the log bucket, log groups and notification topic it uses. */
@@ -311,6 +312,7 @@ export function createPatternInfrastructure(scope: Construct, props: PipelinePat
     subnetSelection: props.subnetSelection,
     securityGroups: props.securityGroups,
     instanceTypes: props.instanceTypes,
+    resourceTags: props.resourceTags,
     logBucket,
     logPrefix: props.logPrefix ?? `${baseName}/`,
     notificationTopic,

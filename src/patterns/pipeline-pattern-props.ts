@@ -53,7 +53,7 @@ export interface PipelinePatternProps {
    * Your own infrastructure configuration, created in this app, instead of the one the pattern
    * creates: the pattern's `logBucket` and `notificationTopic` are then its own, if it has them,
    * and the props that shape the created one must be left out (`vpc`, `subnetSelection`,
-   * `securityGroups`, `instanceTypes`, `logBucket`, `logExpiration`, `logPrefix`,
+   * `securityGroups`, `instanceTypes`, `resourceTags`, `logBucket`, `logExpiration`, `logPrefix`,
    * `notificationTopic`, `notificationKey`).
    *
    * @default - a new one with the secure defaults, logging to `logBucket` and notifying `notificationTopic`
@@ -89,6 +89,14 @@ export interface PipelinePatternProps {
    * @default - Image Builder picks (m5.large for x86_64)
    */
   readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * Tags of the build and test instances Image Builder launches, e.g. the
+   * tags a tag policy or a service control policy requires on `ec2:RunInstances`; at most 30.
+   *
+   * @default - no tags
+   */
+  readonly resourceTags?: { [key: string]: string };
 
   /**
    * When the pipeline runs.

@@ -350,6 +350,11 @@ describe('ContainerImagePipeline', () => {
     });
   });
 
+  test('resourceTags tag the build and test instances', () => {
+    new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', resourceTags: { owner: 'images' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', { ResourceTags: { owner: 'images' } });
+  });
+
   test('fails on imageTestsTimeout with imageTestsEnabled false, which would be ignored', () => {
     expect(() => new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', imageTestsEnabled: false, imageTestsTimeout: Duration.hours(1) }))
       .toThrow('imageTestsTimeout applies only when the tests run, got imageTestsEnabled false with imageTestsTimeout 1 hour');

@@ -225,11 +225,25 @@ describe('GoldenAmiPipeline', () => {
       .toThrow('notificationKey must be a key of account 123456789012, where Image Builder runs, got a key of account 222222222222');
   });
 
+  test('resourceTags tag the build and test instances, and are checked under the pattern\'s prop name', () => {
+    new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', resourceTags: { 'cost-center': 'platform', 'owner': 'images' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      ResourceTags: { 'cost-center': 'platform', 'owner': 'images' },
+    });
+    expectValidTemplate(stack);
+
+    expect(() => new GoldenAmiPipeline(stack, 'Bad', { shellScript: 'echo hi', resourceTags: { 'aws:team': 'x' } }))
+      .toThrow("resourceTags keys must be 1 to 128 characters and not start with 'aws:', got 'aws:team'");
+    expect(() => new GoldenAmiPipeline(stack, 'Mine', {
+      shellScript: 'echo hi', infrastructureConfiguration: new InfrastructureConfiguration(stack, 'Builders'), resourceTags: { owner: 'images' },
+    })).toThrow(/^infrastructureConfiguration of your own replaces what .* would shape, got resourceTags too/);
+  });
+
   test('fails for the props that shape the created infrastructure configuration with one of your own', () => {
     const infrastructureConfiguration = new InfrastructureConfiguration(stack, 'Builders');
     expect(() => new GoldenAmiPipeline(stack, 'Golden', {
       shellScript: 'echo hi', infrastructureConfiguration, instanceTypes: [new ec2.InstanceType('t3.large')], logExpiration: Duration.days(7),
-    })).toThrow('infrastructureConfiguration of your own replaces what vpc, subnetSelection, securityGroups, instanceTypes, logBucket, ' +
+    })).toThrow('infrastructureConfiguration of your own replaces what vpc, subnetSelection, securityGroups, instanceTypes, resourceTags, logBucket, ' +
       'logExpiration, logPrefix, notificationTopic, notificationKey would shape, got instanceTypes, logExpiration too: ' +
       'leave them out, as the pattern would not apply them, and set up your infrastructureConfiguration as you need it');
   });
