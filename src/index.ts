@@ -2,6 +2,7 @@ export * from './platform';
 export * from './component-data';
 export * from './component';
 export * from './component-file';
+export * from './trusted-certificates-component';
 export * from './aws-managed-component';
 export * from './aws-marketplace-component';
 export * from './component-document';
