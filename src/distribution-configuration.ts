@@ -8,7 +8,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from './private/ami-distribution-names';
 import {
-  isCreatedInApp, validateAccountList, validateAccountOfCreated, validateListLength, validateRegionOfCreated, validateRegionOfKey,
+  isCreatedInApp, mayInclude, validateAccountList, validateFastLaunchConfigurations, validateLaunchTemplate, validateListLength,
+  validateRegionOfCreated, validateRegionOfKey,
 } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { resolveUnversionedImport } from './private/imports';
@@ -27,7 +28,6 @@ import {
   validateResourceName,
   validateTagMap,
   validateTextLength,
-  validateWholeNumber,
 } from './private/validation';
 
 const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.DistributionConfiguration');
@@ -35,17 +35,9 @@ const DISTRIBUTION_CONFIGURATION_SYMBOL = Symbol.for('cdk-imagebuilder.Distribut
 /** `LaunchPermissionConfiguration.organizationArns` and `organizationalUnitArns`: 1 to 25 ARNs each. */
 const MAX_LAUNCH_PERMISSION_ARNS = 25;
 
-/** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
-const LAUNCH_TEMPLATE_ID = /^lt-[a-z0-9-_]{17}$/;
 /** `Distribution.launchTemplateConfigurations`: at most 100. */
 const MAX_LAUNCH_TEMPLATES = 100;
 
-/** EC2 `EnableFastLaunch.MaxParallelLaunches`: "Value must be 6 or greater". */
-const MIN_PARALLEL_LAUNCHES = 6;
-/** `FastLaunchSnapshotConfiguration.targetResourceCount`: 1 to 10,000. */
-const MAX_TARGET_SNAPSHOTS = 10000;
-/** `Distribution.fastLaunchConfigurations` (Image Builder API): 1 to 1,000. */
-const MAX_FAST_LAUNCH_CONFIGURATIONS = 1000;
 
 /** `Distribution.licenseConfigurationArns` (Image Builder API): this pattern, 1 to 50 of them. */
 const LICENSE_CONFIGURATION_ARN = /^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$/;
@@ -798,26 +790,6 @@ function regionPhrase(scope: IConstruct, region: string, quoted = false): string
   return quoted ? `region '${region}'` : `region ${region}`;
 }
 
-/**
- * A launch template of a distribution: one created in the app is in the distribution's region and
- * in the account of its entry (`accountId`, else the build account); an ID known at synth time has
- * the form the API takes.
- */
-function validateLaunchTemplate(
-  scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined, accountId: string | undefined, region: string): void {
-  validateRegionOfCreated(scope, prop, template, region);
-  validateAccountOfCreated(scope, prop, template, accountId);
-  const id = template?.launchTemplateId;
-  if (id === undefined || Token.isUnresolved(id)) {
-    return;
-  }
-  if (!LAUNCH_TEMPLATE_ID.test(id)) {
-    throw validationError(
-      `${prop} must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, ` +
-      `like lt-0123456789abcdef0, got '${id}'`, scope);
-  }
-}
-
 /** The Image Builder pattern plus the Parameter Store naming rules the service applies when it writes the parameter. */
 function validateSsmParameter(
   scope: Construct, prop: string, parameter: AmiSsmParameter, targetAccountIds: string[] | undefined, region: string): void {
@@ -831,55 +803,6 @@ function validateSsmParameter(
       `got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
   }
   validateSsmParameterArnLength(scope, `${prop} parameterName`, name, account, region);
-}
-
-/** Whether `accounts` includes `account` or may, holding a value known only at deployment. */
-function mayInclude(accounts: string[] | undefined, account: string): boolean {
-  return accounts !== undefined && (Token.isUnresolved(accounts) || accounts.some((a) => a === account || Token.isUnresolved(a)));
-}
-
-/**
- * Each entry names the owner of one copy of the AMI ("the owner account ID for the fast-launch
- * enabled Windows AMI", Image Builder API): the build account or a target account, each once.
- */
-function validateFastLaunchConfigurations(
-  scope: Construct, prop: string, list: FastLaunchOptions[] | undefined, targetAccountIds: string[] | undefined, region: string): void {
-  validateListLength(scope, prop, list, MAX_FAST_LAUNCH_CONFIGURATIONS, 'Fast Launch configuration');
-  if (list === undefined || Token.isUnresolved(list)) {
-    return;
-  }
-  const buildAccount = Stack.of(scope).account;
-  const owners = new Set<string>();
-  list.forEach((options, i) => {
-    validateFastLaunch(scope, `${prop}[${i}]`, options, region);
-    // Equal strings are one account even while unknown, as two entries without accountId are.
-    const account = options.accountId ?? buildAccount;
-    if (owners.has(account)) {
-      const named = !Token.isUnresolved(account) ? `account ${account}`
-        : options.accountId === undefined ? 'the account that runs the build' : 'one account known only at deployment';
-      throw validationError(`${prop} must have one entry per account, got two for ${named} ` +
-        '(an entry without accountId is for the account that runs the build)', scope);
-    }
-    owners.add(account);
-    if (account !== buildAccount && !Token.isUnresolved(account) && !Token.isUnresolved(buildAccount)
-      && !mayInclude(targetAccountIds, account)) {
-      throw validationError(
-        `${prop}[${i}].accountId must be the account that runs the build (${buildAccount}) or one of the distribution's ` +
-        `targetAccountIds, which own copies of the AMI, got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
-    }
-  });
-}
-
-function validateFastLaunch(scope: Construct, prop: string, options: FastLaunchOptions, region: string): void {
-  const { maxParallelLaunches, targetSnapshotCount, launchTemplate } = options;
-  if (maxParallelLaunches !== undefined && !Token.isUnresolved(maxParallelLaunches)
-    && !(Number.isInteger(maxParallelLaunches) && maxParallelLaunches >= MIN_PARALLEL_LAUNCHES)) {
-    throw validationError(
-      `${prop}.maxParallelLaunches must be a whole number of at least ${MIN_PARALLEL_LAUNCHES}, got ${maxParallelLaunches}`, scope);
-  }
-  validateWholeNumber(scope, `${prop}.targetSnapshotCount`, targetSnapshotCount, 1, MAX_TARGET_SNAPSHOTS);
-  validateAccountId(scope, `${prop}.accountId`, options.accountId);
-  validateLaunchTemplate(scope, `${prop}.launchTemplate`, launchTemplate, options.accountId, region);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
-import { differsFromKnown, validateAccountId, writtenArnFields } from './validation';
+import { differsFromKnown, validateAccountId, validateWholeNumber, writtenArnFields } from './validation';
+import type { FastLaunchOptions } from '../distribution-configuration';
 
 /*
  * Where an AMI distribution sends the AMI: accounts, and resources that must be in its region. The
@@ -14,6 +16,14 @@ import { differsFromKnown, validateAccountId, writtenArnFields } from './validat
  * and `LaunchPermissionConfiguration.userIds`.
  */
 const MAX_ACCOUNTS = 1536;
+/** `LaunchTemplateConfiguration.launchTemplateId` (Image Builder API). */
+const LAUNCH_TEMPLATE_ID = /^lt-[a-z0-9-_]{17}$/;
+/** EC2 `EnableFastLaunch.MaxParallelLaunches`: "Value must be 6 or greater". */
+const MIN_PARALLEL_LAUNCHES = 6;
+/** `FastLaunchSnapshotConfiguration.targetResourceCount`: 1 to 10,000. */
+const MAX_TARGET_SNAPSHOTS = 10000;
+/** `Distribution.fastLaunchConfigurations` (Image Builder API): 1 to 1,000. */
+const MAX_FAST_LAUNCH_CONFIGURATIONS = 1000;
 
 /** A list the API takes with 1 to `max` items: an empty one must be left out, a longer one is refused. */
 export function validateListLength(scope: IConstruct, prop: string, list: unknown[] | undefined, max: number, noun: string): void {
@@ -99,4 +109,73 @@ export function validateAccountOfCreated(
 /** Whether `resource` is created by this app rather than imported. */
 export function isCreatedInApp(resource: IConstruct): boolean {
   return CfnResource.isCfnResource(resource.node.defaultChild);
+}
+
+/**
+ * A launch template of a distribution: one created in the app is in the distribution's region and
+ * in the account of its entry (`accountId`, else the build account); an ID known at synth time has
+ * the form the API takes.
+ */
+export function validateLaunchTemplate(
+  scope: IConstruct, prop: string, template: ec2.ILaunchTemplate | undefined, accountId: string | undefined, region: string): void {
+  validateRegionOfCreated(scope, prop, template, region);
+  validateAccountOfCreated(scope, prop, template, accountId);
+  const id = template?.launchTemplateId;
+  if (id === undefined || Token.isUnresolved(id)) {
+    return;
+  }
+  if (!LAUNCH_TEMPLATE_ID.test(id)) {
+    throw validationError(
+      `${prop} must have a launch template ID of lt- and 17 lowercase letters, digits, hyphens or underscores, ` +
+      `like lt-0123456789abcdef0, got '${id}'`, scope);
+  }
+}
+
+/** Whether `accounts` includes `account` or may, holding a value known only at deployment. */
+export function mayInclude(accounts: string[] | undefined, account: string): boolean {
+  return accounts !== undefined && (Token.isUnresolved(accounts) || accounts.some((a) => a === account || Token.isUnresolved(a)));
+}
+
+/**
+ * Each entry names the owner of one copy of the AMI ("the owner account ID for the fast-launch
+ * enabled Windows AMI", Image Builder API): the build account or a target account, each once.
+ */
+export function validateFastLaunchConfigurations(
+  scope: IConstruct, prop: string, list: FastLaunchOptions[] | undefined, targetAccountIds: string[] | undefined, region: string): void {
+  validateListLength(scope, prop, list, MAX_FAST_LAUNCH_CONFIGURATIONS, 'Fast Launch configuration');
+  if (list === undefined || Token.isUnresolved(list)) {
+    return;
+  }
+  const buildAccount = Stack.of(scope).account;
+  const owners = new Set<string>();
+  list.forEach((options, i) => {
+    validateFastLaunch(scope, `${prop}[${i}]`, options, region);
+    // Equal strings are one account even while unknown, as two entries without accountId are.
+    const account = options.accountId ?? buildAccount;
+    if (owners.has(account)) {
+      const named = !Token.isUnresolved(account) ? `account ${account}`
+        : options.accountId === undefined ? 'the account that runs the build' : 'one account known only at deployment';
+      throw validationError(`${prop} must have one entry per account, got two for ${named} ` +
+        '(an entry without accountId is for the account that runs the build)', scope);
+    }
+    owners.add(account);
+    if (account !== buildAccount && !Token.isUnresolved(account) && !Token.isUnresolved(buildAccount)
+      && !mayInclude(targetAccountIds, account)) {
+      throw validationError(
+        `${prop}[${i}].accountId must be the account that runs the build (${buildAccount}) or one of the distribution's ` +
+        `targetAccountIds, which own copies of the AMI, got '${account}' with targetAccountIds [${(targetAccountIds ?? []).join(', ')}]`, scope);
+    }
+  });
+}
+
+function validateFastLaunch(scope: IConstruct, prop: string, options: FastLaunchOptions, region: string): void {
+  const { maxParallelLaunches, targetSnapshotCount, launchTemplate } = options;
+  if (maxParallelLaunches !== undefined && !Token.isUnresolved(maxParallelLaunches)
+    && !(Number.isInteger(maxParallelLaunches) && maxParallelLaunches >= MIN_PARALLEL_LAUNCHES)) {
+    throw validationError(
+      `${prop}.maxParallelLaunches must be a whole number of at least ${MIN_PARALLEL_LAUNCHES}, got ${maxParallelLaunches}`, scope);
+  }
+  validateWholeNumber(scope, `${prop}.targetSnapshotCount`, targetSnapshotCount, 1, MAX_TARGET_SNAPSHOTS);
+  validateAccountId(scope, `${prop}.accountId`, options.accountId);
+  validateLaunchTemplate(scope, `${prop}.launchTemplate`, launchTemplate, options.accountId, region);
 }
