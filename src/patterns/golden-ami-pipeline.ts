@@ -11,7 +11,7 @@ import {
 } from './pattern-resources';
 import { PipelinePatternProps } from './pipeline-pattern-props';
 import { PipelineExecution } from '../custom-resources/pipeline-execution';
-import { AmiLaunchTemplate, DistributionConfiguration } from '../distribution-configuration';
+import { AmiLaunchTemplate, DistributionConfiguration, FastLaunchOptions } from '../distribution-configuration';
 import { ImagePipeline } from '../image-pipeline';
 import { ImageRecipe, RecipeComponent } from '../image-recipe';
 import { InfrastructureConfiguration } from '../infrastructure-configuration';
@@ -19,8 +19,11 @@ import {
   LifecycleAction, LifecycleFilter, LifecyclePolicy, LifecycleRecipeSelection, LifecycleResourceSelection, LifecycleResourceType,
 } from '../lifecycle-policy';
 import { AwsManagedImage, ParentImage } from '../parent-image';
+import { Platform } from '../platform';
 import { amiNameWithBuildDate, validateAmiName, validateSsmParameterArnLength, validateSsmParameterName } from '../private/ami-distribution-names';
-import { isCreatedInApp, validateAccountList, validateListLength, validateRegionOfKey } from '../private/ami-distribution-targets';
+import {
+  isCreatedInApp, validateAccountList, validateFastLaunchConfigurations, validateListLength, validateRegionOfKey,
+} from '../private/ami-distribution-targets';
 import { warnWorkflowsWithoutBuild } from '../private/build-settings';
 import { validationError } from '../private/errors';
 import { injectProps } from '../private/property-injection';
@@ -67,8 +70,9 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
   /**
    * Your own distribution configuration, created in this app, instead of the one the pattern
    * creates. The props that shape the created one must be left out (`regions`, `amiName`,
-   * `ssmParameterName`, `targetAccountIds`, `amiKmsKey`); `shareWith` still shares the recipe and
-   * components, while the AMIs are shared by your distribution's launch permissions alone.
+   * `amiTags`, `launchTemplates`, `fastLaunchConfigurations`, `ssmParameterName`,
+   * `targetAccountIds`, `amiKmsKey`); `shareWith` still shares the recipe and components, while the
+   * AMIs are shared by your distribution's launch permissions alone.
    *
    * @default - a new one to `regions`, with the SSM parameter and `shareWith`'s launch permissions
    */
@@ -108,6 +112,16 @@ export interface GoldenAmiPipelineProps extends PipelinePatternProps {
    * @default - no launch templates are updated
    */
   readonly launchTemplates?: GoldenAmiLaunchTemplate[];
+
+  /**
+   * EC2 Fast Launch for the Windows AMI in every region of `regions`: EC2 keeps pre-provisioned
+   * snapshots so that instances start sooner. One entry per account that owns a copy: the build
+   * account (an entry without `accountId`) or one of `targetAccountIds`. A `launchTemplate` is of
+   * one region, so it needs a pattern of one region. A recipe known not to be Windows fails.
+   *
+   * @default - no Fast Launch
+   */
+  readonly fastLaunchConfigurations?: FastLaunchOptions[];
 
   /**
    * The SSM parameter that holds the newest AMI ID in each region.
@@ -205,9 +219,10 @@ export class GoldenAmiPipeline extends Construct {
     validateAccountList(this, 'targetAccountIds', props.targetAccountIds);
     validateAmiKmsKey(this, props.amiKmsKey, regions);
     const launchTemplates = launchTemplatesByRegion(this, props.launchTemplates, regions);
+    validatePatternFastLaunch(this, props.fastLaunchConfigurations, props.targetAccountIds, regions);
     const baseName = patternBaseName(id);
     rejectPropsReplacedBy(this, 'distributionConfiguration', props.distributionConfiguration, props,
-      ['regions', 'amiName', 'amiTags', 'launchTemplates', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
+      ['regions', 'amiName', 'amiTags', 'launchTemplates', 'fastLaunchConfigurations', 'ssmParameterName', 'targetAccountIds', 'amiKmsKey']);
     // Unique by default: Image Builder writes the parameter, so CloudFormation would not notice two
     // pipelines (a dev and a prod stack in one account, say) overwriting each other's.
     const ssmParameterName = props.ssmParameterName ?? `/golden-ami/${generateResourceName(this)}/latest`;
@@ -219,6 +234,10 @@ export class GoldenAmiPipeline extends Construct {
       parentImage: props.parentImage ?? ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023),
     });
     this.components = addPatternComponents(this, this.recipe, props);
+    const platform = this.recipe.platform;
+    if (platform !== undefined && platform !== Platform.WINDOWS && props.fastLaunchConfigurations?.some((options) => options.enabled !== false)) {
+      throw validationError(`fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a ${platform} parentImage; leave them out`, this);
+    }
 
     ({
       logBucket: this.logBucket,
@@ -240,6 +259,7 @@ export class GoldenAmiPipeline extends Construct {
         amiName: props.amiName ?? amiNameWithBuildDate(baseName),
         amiTags: props.amiTags,
         launchTemplates: launchTemplates.get(region),
+        fastLaunchConfigurations: props.fastLaunchConfigurations,
         ssmParameters: [{ parameterName: ssmParameterName }],
         targetAccountIds: props.targetAccountIds,
         amiKmsKey: props.amiKmsKey,
@@ -312,6 +332,18 @@ function launchTemplatesByRegion(
     byRegion.set(region, [...byRegion.get(region) ?? [], entry]);
   }
   return byRegion;
+}
+
+/** The Fast Launch entries go to every region's distribution, checked under the pattern's prop name for each. */
+function validatePatternFastLaunch(
+  scope: Construct, list: FastLaunchOptions[] | undefined, targetAccountIds: string[] | undefined, regions: string[]): void {
+  const withTemplate = (list ?? []).findIndex((options) => options.launchTemplate !== undefined);
+  if (withTemplate >= 0 && regions.length > 1) {
+    throw validationError(`fastLaunchConfigurations[${withTemplate}].launchTemplate is a launch template of one region, so regions must name one ` +
+      `region with it, got ${regions.length} (${regions.map(shownValue).join(', ')}); for a template per region, build the distribution with ` +
+      'DistributionConfiguration and an AMI distribution per region', scope);
+  }
+  regions.forEach((region) => validateFastLaunchConfigurations(scope, 'fastLaunchConfigurations', list, targetAccountIds, region));
 }
 
 /** A key serves the region it is in: with several regions, each would need its own. */

@@ -264,11 +264,68 @@ describe('GoldenAmiPipeline', () => {
       '^shareWith shares the recipe and components; the AMIs are shared only by the launch permissions of the distributionConfiguration you gave'));
   });
 
+  describe('fastLaunchConfigurations', () => {
+    const windows = () => ParentImage.fromAwsManagedImage(AwsManagedImage.WINDOWS_SERVER_2022_FULL);
+
+    test('turn on Fast Launch for the Windows AMI in every region, for the build account and a target account', () => {
+      new GoldenAmiPipeline(stack, 'Golden', {
+        shellScript: 'Install-WindowsFeature Web-Server',
+        parentImage: windows(),
+        regions: ['us-east-1', 'eu-west-1'],
+        targetAccountIds: ['111122223333'],
+        fastLaunchConfigurations: [{ maxParallelLaunches: 10, targetSnapshotCount: 5 }, { accountId: '111122223333' }],
+      });
+
+      const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+      expect(distribution.Properties.Distributions.map((d: any) => [d.Region, d.FastLaunchConfigurations])).toEqual(['us-east-1', 'eu-west-1'].map((region) => [
+        region,
+        [
+          { Enabled: true, MaxParallelLaunches: 10, SnapshotConfiguration: { TargetResourceCount: 5 } },
+          { Enabled: true, AccountId: '111122223333' },
+        ],
+      ]));
+      expectValidTemplate(stack);
+    });
+
+    test('take a launch template in a pattern of one region', () => {
+      const launchTemplate = new ec2.LaunchTemplate(stack, 'Snapshots', { requireImdsv2: true });
+      new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'Write-Output hi', parentImage: windows(), fastLaunchConfigurations: [{ launchTemplate }] });
+
+      const [distribution] = Object.values(Template.fromStack(stack).findResources('AWS::ImageBuilder::DistributionConfiguration'));
+      expect(distribution.Properties.Distributions[0].FastLaunchConfigurations[0].LaunchTemplate)
+        .toEqual({ LaunchTemplateId: { Ref: logicalIdOf(launchTemplate) }, LaunchTemplateVersion: { 'Fn::GetAtt': [logicalIdOf(launchTemplate), 'LatestVersionNumber'] } });
+    });
+
+    test.each([
+      ['a launch template with two regions', () => ({
+        regions: ['us-east-1', 'eu-west-1'], fastLaunchConfigurations: [{ launchTemplate: new ec2.LaunchTemplate(stack, 'Snapshots') }],
+      }), "fastLaunchConfigurations[0].launchTemplate is a launch template of one region, so regions must name one region with it, got 2 ('us-east-1', 'eu-west-1'); " +
+        'for a template per region, build the distribution with DistributionConfiguration and an AMI distribution per region'],
+      ['too few parallel launches', () => ({ fastLaunchConfigurations: [{ maxParallelLaunches: 5 }] }),
+        'fastLaunchConfigurations[0].maxParallelLaunches must be a whole number of at least 6, got 5'],
+      ['an account that owns no copy', () => ({ fastLaunchConfigurations: [{ accountId: '444455556666' }] }),
+        "fastLaunchConfigurations[0].accountId must be the account that runs the build (123456789012) or one of the distribution's targetAccountIds, " +
+        "which own copies of the AMI, got '444455556666' with targetAccountIds []"],
+      ['a distribution configuration of your own', () => ({
+        distributionConfiguration: new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] }),
+        fastLaunchConfigurations: [{}],
+      }), /^distributionConfiguration of your own replaces what .* would shape, got fastLaunchConfigurations too/],
+    ])('fail for %s, under the pattern\'s prop name', (_, props, message) => {
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'Write-Output hi', parentImage: windows(), ...props() })).toThrow(message);
+    });
+
+    test('fail for a recipe that is not Windows', () => {
+      expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', fastLaunchConfigurations: [{}] }))
+        .toThrow('fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a Linux parentImage; leave them out');
+      expect(() => new GoldenAmiPipeline(stack, 'Off', { shellScript: 'echo hi', fastLaunchConfigurations: [{ enabled: false }] })).not.toThrow();
+    });
+  });
+
   test('fails for the props that shape the created distribution configuration with one of your own', () => {
     const distributionConfiguration = new DistributionConfiguration(stack, 'Mine', { amiDistributions: [{ amiName: 'base-{{ imagebuilder:buildDate }}' }] });
     expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', distributionConfiguration, ssmParameterName: '/platform/base' }))
-      .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, launchTemplates, ssmParameterName, targetAccountIds, ' +
-        'amiKmsKey would shape, ' +
+      .toThrow('distributionConfiguration of your own replaces what regions, amiName, amiTags, launchTemplates, fastLaunchConfigurations, ' +
+        'ssmParameterName, targetAccountIds, amiKmsKey would shape, ' +
         'got ssmParameterName too: leave it out, as the pattern would not apply it, and set up your distributionConfiguration as you need it');
   });
 
