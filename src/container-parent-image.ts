@@ -1,11 +1,11 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { isContainerImage } from './private/image-kinds';
-import { IMAGE_REFERENCE, TAGGED_REFERENCE } from './private/registries';
+import { IMAGE_REFERENCE, TAGGED_REFERENCE, isPrivateEcrImage } from './private/registries';
 import {
   IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
@@ -181,15 +181,24 @@ export abstract class ContainerParentImage {
    */
   public static fromRegistry(imageReference: string, options: ContainerParentImageOptions = {}): ContainerParentImage {
     return new Bound((scope) => {
-      check(scope, IMAGE_REFERENCE, imageReference, 'parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], ' +
-        "with the repository in lowercase path components, like 'registry.example.com:5000/team/base:1.4'");
+      // Tokens stand for one lowercase letter each, so that the text around them is checked.
+      const literal = Tokenization.reverseString(imageReference).mapTokens({ mapToken: () => 'x' }).join(new StringConcat());
+      if (!IMAGE_REFERENCE.test(literal)) {
+        throw validationError('parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], with the repository in ' +
+          `lowercase path components, like 'registry.example.com:5000/team/base:1.4', got '${imageReference}'`, scope);
+      }
+      if (!Token.isUnresolved(imageReference) && isPrivateEcrImage(imageReference)) {
+        throw validationError('parentImage of a private ECR registry must come from ContainerParentImage.fromEcr(repository), which lets the ' +
+          `build instances pull it, got '${imageReference}' (import the repository with ecr.Repository.fromRepositoryAttributes)`, scope);
+      }
       const unresolved = Token.isUnresolved(imageReference);
-      const tagged = !unresolved && TAGGED_REFERENCE.test(imageReference);
+      // With a token in it, the reference is tagged when its last path component has a ':' or '@' of its own.
+      const tagged = unresolved ? /[:@][^/]*$/.test(imageReference) : TAGGED_REFERENCE.test(imageReference);
       if (tagged && options.tag !== undefined) {
         throw validationError(`parentImage tag must be left out when the image reference names a tag or digest, got the tag '${options.tag}' ` +
           `and '${imageReference}'`, scope);
       }
-      // A reference known only at deployment is taken as it is, unless a tag is given.
+      // A reference with a token in it is taken as it is, unless a tag is given.
       const tag = tagged ? undefined : options.tag ?? (unresolved ? undefined : 'latest');
       if (tag !== undefined) {
         check(scope, DOCKER_TAG, tag, DOCKER_TAG_RULE);

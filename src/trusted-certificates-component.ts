@@ -1,7 +1,7 @@
 import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Component } from './component';
 import { ComponentData } from './component-data';
@@ -10,7 +10,7 @@ import { ComponentFile } from './component-file';
 import { Platform } from './platform';
 import { CertificateToInstall, certificateFolder, installCertificatesStep } from './private/certificate-install';
 import { validationError } from './private/errors';
-import { checkLocalFile } from './private/files';
+import { checkLocalFile, generatedFile } from './private/files';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/g;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -20,7 +20,7 @@ const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
  */
 export interface TrustedCertificatesComponentProps {
   /**
-   * The platform of the images that trust the certificates.
+   * The platform of the images that trust the certificates: Linux or Windows.
    */
   readonly platform: Platform;
 
@@ -60,13 +60,18 @@ export interface TrustedCertificatesComponentProps {
  * downloaded by the component's first step and added to the platform's trust store: with
  * `update-ca-trust` or `update-ca-certificates`, whichever the Linux distribution has; with
  * `Import-Certificate` on Windows (a self-signed certificate to the root store, an issuing CA to the
- * intermediate one); into the System keychain on macOS. Put it first in the recipe. Stores of
- * their own (a Java keystore, Python's certifi) are not changed.
+ * intermediate one). Put it first in the recipe. Stores of their own (Python's certifi; a Java
+ * keystore, unless the distribution's tool updates it) may not be changed. Not for macOS, whose
+ * trust settings a script cannot change.
  */
 export class TrustedCertificatesComponent extends Component {
   public constructor(scope: Construct, id: string, props: TrustedCertificatesComponentProps) {
     // Checked before the component exists, so that a bad file is reported under this prop rather
     // than under the component's `files`.
+    if (props.platform === Platform.MACOS) {
+      throw validationError(`${id} platform must be Linux or Windows, got macOS: since macOS 11 a script, even run as root, cannot change ` +
+        "the system's certificate trust settings; trust the certificates with a configuration profile", scope);
+    }
     const certificates = readCertificates(scope, id, props.certificateFiles);
     const document = new ComponentDocument({ name: 'trusted-certificates', description: 'Trusts CA certificates of your own' });
     document.addSteps(ComponentPhaseName.BUILD, installCertificatesStep(props.platform, certificates));
@@ -77,22 +82,35 @@ export class TrustedCertificatesComponent extends Component {
       componentVersion: props.componentVersion,
       description: props.description ?? `Trusts the CA certificates ${certificates.map((c) => c.fileName).join(', ')}`.slice(0, 1024),
       data: ComponentData.fromDocument(document),
-      files: certificates.map(({ file, fileName }) => ComponentFile.fromAsset(file, `${certificateFolder(props.platform)}${separator}${fileName}`)),
+      // Uploaded as PEM with LF line ends and nothing around it, which every trust store tool reads.
+      files: certificates.map(({ certificate, fileName }) =>
+        ComponentFile.fromAsset(generatedFile(scope, '.pem', certificate.toString()), `${certificateFolder(props.platform)}${separator}${fileName}`)),
     });
-    certificates.flatMap((c) => c.warnings).forEach(([id_, message]) => Annotations.of(this).addWarningV2(id_, message));
+    for (const { what, certificate } of certificates) {
+      const now = Date.now();
+      if (new Date(certificate.validTo).getTime() < now || new Date(certificate.validFrom).getTime() > now) {
+        Annotations.of(this).addWarningV2('cdk-imagebuilder:certificateValidity', `${what} (${oneLine(certificate.subject)}) is valid from ` +
+          `${certificate.validFrom} to ${certificate.validTo} only: it would be installed, but trusts nothing outside that time`);
+      }
+      if (!certificate.ca) {
+        Annotations.of(this).addWarningV2('cdk-imagebuilder:notCaCertificate',
+          `${what} (${oneLine(certificate.subject)}) is no CA certificate: trusting it trusts that one certificate, not those it would sign`);
+      }
+    }
+    if (props.platform === Platform.WINDOWS) {
+      warnIssuingCasWithoutIssuer(this, certificates);
+    }
   }
 }
 
-/** A certificate file, read and checked: what the install step needs, and what to warn about. */
+/** A certificate file, read and checked: what the install step needs, and the certificate for the warnings. */
 interface CheckedCertificate extends CertificateToInstall {
-  readonly file: string;
-  readonly warnings: Array<[string, string]>;
+  /** The prop and file, for messages. */
+  readonly what: string;
+  readonly certificate: X509Certificate;
 }
 
-/**
- * Reads the certificate files: each is one PEM certificate without a private key, of a file name
- * of its own. An expired one, or one that is no CA, is installed with a warning.
- */
+/** Reads the certificate files: each is one PEM certificate without a private key, of a file name of its own. */
 function readCertificates(scope: Construct, id: string, files: string[]): CheckedCertificate[] {
   const prop = `${id} certificateFiles`;
   if (files.length === 0) {
@@ -100,27 +118,20 @@ function readCertificates(scope: Construct, id: string, files: string[]): Checke
   }
   const certificates = files.map((file, i): CheckedCertificate => {
     const what = `${prop}[${i}] '${file}'`;
+    if (Token.isUnresolved(file)) {
+      throw validationError(`${prop}[${i}] must be a local path known at synth time, got a value known only at deployment`, scope);
+    }
     const text = fs.readFileSync(checkLocalFile(scope, `${prop}[${i}]`, file), 'utf-8');
     if (PEM_PRIVATE_KEY.test(text)) {
       throw validationError(`${what} holds a private key, which the component would upload and put on every instance: give the certificate alone`, scope);
     }
     const count = text.match(PEM_CERTIFICATE)?.length ?? 0;
     if (count !== 1) {
-      throw validationError(`${what} must hold one PEM certificate (-----BEGIN CERTIFICATE-----), got ${count}` +
-        (count > 1 ? ': give each in a file of its own, as the trust stores read one a file'
-          : ' (a DER file converts with openssl x509 -inform der -in <file> -out <file>.pem)'), scope);
+      throw validationError(`${what} must hold one PEM certificate (-----BEGIN CERTIFICATE-----), got ${count}${countHint(text, count)}`, scope);
     }
     const certificate = parseCertificate(scope, what, text);
-    const warnings: Array<[string, string]> = [];
-    if (new Date(certificate.validTo).getTime() < Date.now()) {
-      warnings.push(['cdk-imagebuilder:expiredCertificate',
-        `${what} (${oneLine(certificate.subject)}) expired on ${certificate.validTo}: it would be installed, but trusts nothing`]);
-    }
-    if (!certificate.ca) {
-      warnings.push(['cdk-imagebuilder:notCaCertificate',
-        `${what} (${oneLine(certificate.subject)}) is no CA certificate: trusting it trusts that one certificate, not those it would sign`]);
-    }
-    return { file, fileName: installedName(file), selfSigned: certificate.issuer === certificate.subject, warnings };
+    const selfSigned = certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey);
+    return { what, certificate, fileName: installedName(file, i), selfSigned };
   });
   const names = certificates.map((c) => c.fileName);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
@@ -130,10 +141,38 @@ function readCertificates(scope: Construct, id: string, files: string[]): Checke
   return certificates;
 }
 
-/** The file name a certificate gets on the instance: its own, in letters, digits, `.`, `_` and `-`, with `.crt`, which Debian's store needs. */
-function installedName(file: string): string {
+/** Why a file holds no single certificate, and what to do. */
+function countHint(text: string, count: number): string {
+  if (count > 1) {
+    return ': give each in a file of its own, as the trust stores read one a file';
+  }
+  return /-----BEGIN TRUSTED CERTIFICATE-----/.test(text)
+    ? ", got OpenSSL's trusted certificate format (convert it with openssl x509 -in <file> -out <file>.pem)"
+    : ' (a DER file converts with openssl x509 -inform der -in <file> -out <file>.pem)';
+}
+
+/**
+ * Windows trusts only the certificates of its root store; the intermediate store, where an issuing
+ * CA goes, serves to build chains. An issuing CA whose issuer is not among the files is then
+ * trusted only if the image trusts that issuer already.
+ */
+function warnIssuingCasWithoutIssuer(scope: Construct, certificates: CheckedCertificate[]): void {
+  for (const { what, certificate, selfSigned } of certificates) {
+    if (!selfSigned && !certificates.some((other) => other.certificate !== certificate && certificate.checkIssued(other.certificate))) {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:issuingCaWithoutRoot',
+        `${what} (${oneLine(certificate.subject)}) goes to the intermediate store on Windows, which trusts nothing by itself, and its issuer ` +
+        `(${oneLine(certificate.issuer)}) is not among certificateFiles: give the root CA too, unless the image trusts it already`);
+    }
+  }
+}
+
+/**
+ * The file name a certificate gets on the instance: its own, in letters, digits, `.`, `_` and `-`
+ * (else by its position), with `.crt`, which Debian's store needs.
+ */
+function installedName(file: string, index: number): string {
   const stem = path.basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '-');
-  return `${stem || 'certificate'}.crt`;
+  return `${/[A-Za-z0-9]/.test(stem) ? stem : `certificate-${index}`}.crt`;
 }
 
 function parseCertificate(scope: Construct, what: string, text: string): X509Certificate {

@@ -50,6 +50,22 @@ describe('ContainerParentImage', () => {
       expect(stack.resolve(ContainerParentImage.fromRegistry(reference).bind(stack).parentImage)).toEqual({ Ref: 'Base' });
     });
 
+    test('checks the text around a token, and takes a token tag as the tag', () => {
+      const tag = new CfnParameter(stack, 'Tag').valueAsString;
+      expect(stack.resolve(ContainerParentImage.fromRegistry(`registry.example.com/base:${tag}`).bind(stack).parentImage))
+        .toEqual({ 'Fn::Join': ['', ['registry.example.com/base:', { Ref: 'Tag' }]] });
+      expect(() => ContainerParentImage.fromRegistry(`registry.example.com/base:${tag}`, { tag: 'v2' }).bind(stack))
+        .toThrow(/^parentImage tag must be left out when the image reference names a tag or digest, got the tag 'v2'/);
+      expect(() => ContainerParentImage.fromRegistry(`https://registry.example.com/base:${tag}`).bind(stack))
+        .toThrow(/^parentImage image reference must be \[registry host\[:port\]\/\]repository/);
+    });
+
+    test('fails on a private ECR image, which fromEcr gives with the pull permission', () => {
+      expect(() => ContainerParentImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/base:1').bind(stack))
+        .toThrow('parentImage of a private ECR registry must come from ContainerParentImage.fromEcr(repository), which lets the build instances ' +
+          "pull it, got '111122223333.dkr.ecr.us-east-1.amazonaws.com/base:1' (import the repository with ecr.Repository.fromRepositoryAttributes)");
+    });
+
     test.each([
       ['an uppercase repository', 'registry.example.com/Team/base', {},
         'parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], with the repository in lowercase path components, ' +

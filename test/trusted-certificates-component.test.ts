@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as yaml from 'yaml';
 import { AwsManagedImage, ImagePipeline, ImageRecipe, ParentImage, Platform, TrustedCertificatesComponent } from '../src';
@@ -102,10 +102,21 @@ describe('TrustedCertificatesComponent', () => {
     });
   });
 
-  test('on macOS, adds each to the System keychain as trusted', () => {
-    new TrustedCertificatesComponent(stack, 'CorporateCa', { platform: Platform.MACOS, certificateFiles: [ROOT] });
-    expect(renderedSteps()[1].inputs.commands).toContain(
-      "security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain '/tmp/cdk-imagebuilder-certificates/example-root-ca.crt'");
+  test('on Windows, warns about an issuing CA whose issuer is not among the files, as the intermediate store trusts nothing by itself', () => {
+    new TrustedCertificatesComponent(stack, 'CorporateCa', { platform: Platform.WINDOWS, certificateFiles: [ISSUING] });
+    expect(warnings()).toEqual([expect.stringMatching(
+      /^CorporateCa certificateFiles\[0\] '.*example-issuing-ca\.pem' \(CN=Example Issuing CA\) goes to the intermediate store on Windows, which trusts nothing by itself, and its issuer \(CN=Example Root CA\) is not among certificateFiles: give the root CA too, unless the image trusts it already \[ack: cdk-imagebuilder:issuingCaWithoutRoot\]$/)]);
+  });
+
+  test('uploads each certificate as plain PEM with LF line ends, whatever surrounds it in the file', () => {
+    const pem = fs.readFileSync(ROOT, 'utf-8');
+    const messy = fixture('messy-root.pem', `Bag Attributes\r\n    friendlyName: root\r\n${pem.replace(/\n/g, '\r\n')}trailing text\r\n`);
+    const app = stack.node.root as App;
+    new TrustedCertificatesComponent(stack, 'CorporateCa', { platform: Platform.LINUX, certificateFiles: [messy] });
+
+    const assembly = app.synth();
+    const uploaded = fs.readdirSync(assembly.directory).filter((f) => f.startsWith('asset.') && f.endsWith('.pem'));
+    expect(uploaded.map((f) => fs.readFileSync(path.join(assembly.directory, f), 'utf-8'))).toEqual([pem]);
   });
 
   test('the build instances of a pipeline that runs it may download the certificates', () => {
@@ -126,10 +137,21 @@ describe('TrustedCertificatesComponent', () => {
     });
 
     expect(warnings()).toEqual([
-      expect.stringMatching(/^CorporateCa certificateFiles\[0\] '.*expired-root-ca\.pem' \(CN=Expired Root CA\) expired on Jan {2}1 00:00:00 2021 GMT: it would be installed, but trusts nothing \[ack: cdk-imagebuilder:expiredCertificate\]$/),
+      expect.stringMatching(/^CorporateCa certificateFiles\[0\] '.*expired-root-ca\.pem' \(CN=Expired Root CA\) is valid from Jan {2}1 00:00:00 2020 GMT to Jan {2}1 00:00:00 2021 GMT only: it would be installed, but trusts nothing outside that time \[ack: cdk-imagebuilder:certificateValidity\]$/),
       expect.stringMatching(/^CorporateCa certificateFiles\[1\] '.*server\.pem' \(CN=build\.example\.com\) is no CA certificate: trusting it trusts that one certificate, not those it would sign \[ack: cdk-imagebuilder:notCaCertificate\]$/),
     ]);
     expect(renderedSteps()[0].inputs).toHaveLength(2);
+  });
+
+  test('fails on macOS, whose trust settings a script cannot change', () => {
+    expect(() => new TrustedCertificatesComponent(stack, 'CorporateCa', { platform: Platform.MACOS, certificateFiles: [ROOT] }))
+      .toThrow("CorporateCa platform must be Linux or Windows, got macOS: since macOS 11 a script, even run as root, cannot change the system's " +
+        'certificate trust settings; trust the certificates with a configuration profile');
+  });
+
+  test('names a certificate by its position when its file name has no letter or digit to keep', () => {
+    new TrustedCertificatesComponent(stack, 'CorporateCa', { platform: Platform.LINUX, certificateFiles: [fixture('зкорп.pem', fs.readFileSync(ROOT, 'utf-8'))] });
+    expect(renderedSteps()[0].inputs[0].destination).toBe('/tmp/cdk-imagebuilder-certificates/certificate-0.crt');
   });
 
   test.each([
@@ -143,6 +165,10 @@ describe('TrustedCertificatesComponent', () => {
       /^CorporateCa certificateFiles\[0\] '.*with-key\.pem' holds a private key, which the component would upload and put on every instance/],
     ['a certificate that does not parse', () => [fixture('broken.pem', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n')],
       /^CorporateCa certificateFiles\[0\] '.*broken\.pem' must be a PEM certificate, got one that does not parse: /],
+    ['a file in OpenSSL\'s trusted certificate format', () => [fixture('trusted.pem', '-----BEGIN TRUSTED CERTIFICATE-----\nAAAA\n-----END TRUSTED CERTIFICATE-----\n')],
+      /^CorporateCa certificateFiles\[0\] '.*trusted\.pem' must hold one PEM certificate \(-----BEGIN CERTIFICATE-----\), got 0, got OpenSSL's trusted certificate format/],
+    ['a path known only at deployment', () => [new CfnParameter(stack, 'CertificatePath').valueAsString],
+      'CorporateCa certificateFiles[0] must be a local path known at synth time, got a value known only at deployment'],
     ['two files of one name', () => [ROOT, fixture('example-root-ca.cer', fs.readFileSync(ROOT, 'utf-8'))],
       "CorporateCa certificateFiles are installed by file name, got two that would both be 'example-root-ca.crt': rename one"],
   ])('fails for %s', (_, files, message) => {

@@ -20,8 +20,7 @@ export interface CertificateToInstall {
  * Linux distributions keep their trust store in different places, so the script asks the instance
  * which tool it has: `update-ca-trust` (Amazon Linux, RHEL, Fedora), else `update-ca-certificates`
  * with SUSE's anchors folder or Debian's and Ubuntu's, which reads `.crt` files only. Windows puts
- * a self-signed certificate in the root store and an issuing CA in the intermediate store; macOS
- * adds each to the System keychain as trusted.
+ * a self-signed certificate in the root store and an issuing CA in the intermediate store.
  */
 export function installCertificatesStep(platform: Platform, certificates: CertificateToInstall[]): ComponentStep {
   const folder = certificateFolder(platform);
@@ -32,15 +31,6 @@ export function installCertificatesStep(platform: Platform, certificates: Certif
         ...certificates.map(({ fileName, selfSigned }) =>
           `Import-Certificate -FilePath '${folder}\\${fileName}' -CertStoreLocation Cert:\\LocalMachine\\${selfSigned ? 'Root' : 'CA'} | Out-Null`),
         `Remove-Item -LiteralPath '${folder}' -Recurse -Force`,
-      ],
-    });
-  }
-  if (platform === Platform.MACOS) {
-    return ComponentStep.executeBash(INSTALL_CERTIFICATES_STEP, {
-      commands: [
-        'set -euo pipefail',
-        ...certificates.map(({ fileName }) => `security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain '${folder}/${fileName}'`),
-        `rm -rf '${folder}'`,
       ],
     });
   }

@@ -17,9 +17,12 @@ const PRIVATE_ECR_IMAGE = /^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.
 
 /** Registries on the internet that serve public images, which no VPC endpoint reaches. */
 const PUBLIC_REGISTRIES = new Set([
-  'docker.io', 'index.docker.io', 'registry-1.docker.io', 'public.ecr.aws', 'mcr.microsoft.com', 'ghcr.io', 'quay.io', 'gcr.io',
-  'registry.k8s.io', 'registry.gitlab.com',
+  'docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'public.ecr.aws', 'mcr.microsoft.com', 'ghcr.io',
+  'quay.io', 'gcr.io', 'k8s.gcr.io', 'mirror.gcr.io', 'registry.k8s.io', 'registry.gitlab.com', 'registry.access.redhat.com',
+  'registry.redhat.io', 'registry.suse.com', 'nvcr.io', 'docker.elastic.co',
 ]);
+/** Google's regional registries: `eu.gcr.io`, and Artifact Registry's `<region>-docker.pkg.dev`. */
+const PUBLIC_REGISTRY_SUFFIXES = ['.gcr.io', '-docker.pkg.dev'];
 
 /**
  * Whether a public registry on the internet serves the image: a reference without a registry host
@@ -30,7 +33,21 @@ export function servedByPublicRegistry(parentImage: string): boolean {
   if (parentImage.startsWith('arn:') || PRIVATE_ECR_IMAGE.test(parentImage)) {
     return false;
   }
-  const first = parentImage.split('/')[0];
-  const hasHost = parentImage.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return !hasHost || PUBLIC_REGISTRIES.has(first.toLowerCase());
+  const host = registryHost(parentImage)?.toLowerCase();
+  return host === undefined || PUBLIC_REGISTRIES.has(host) || PUBLIC_REGISTRY_SUFFIXES.some((suffix) => host.endsWith(suffix));
+}
+
+/**
+ * The registry host of an image reference, undefined for Docker Hub's: as Docker reads it, the
+ * first component is a host when it has a `.` or `:`, is `localhost`, or is not all lowercase.
+ */
+export function registryHost(reference: string): string | undefined {
+  const first = reference.split('/')[0];
+  const isHost = reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  return isHost ? first : undefined;
+}
+
+/** Whether an image URI is of a private ECR registry, which `ContainerParentImage.fromEcr` should give. */
+export function isPrivateEcrImage(reference: string): boolean {
+  return PRIVATE_ECR_IMAGE.test(reference);
 }

@@ -251,6 +251,16 @@ describe('ContainerImagePipeline', () => {
       expect(networkWarnings()).toEqual([expect.stringContaining('the container builds pull ghcr.io/org/base:1 from a public registry')]);
     });
 
+    test.each([
+      ['Docker Hub by its other host name', 'registry.hub.docker.com/library/ubuntu:24.04', true],
+      ['a regional Google registry', 'eu.gcr.io/project/base:1', true],
+      ['Artifact Registry', 'europe-west1-docker.pkg.dev/project/repo/base:1', true],
+      ['an uppercase first component, which Docker reads as a host', 'MyRegistry/base:1', false],
+    ])('tells %s apart', (_, reference, warns) => {
+      new ContainerImagePipeline(stack, 'Web', { shellScript: 'echo hi', vpc: isolatedVpcWithEndpoints(), parentImage: ContainerParentImage.fromRegistry(reference) });
+      expect(networkWarnings()).toHaveLength(warns ? 1 : 0);
+    });
+
     test('takes a parent image of a private ECR registry given by URI', () => {
       class ByUri extends ContainerParentImage {
         public bind() {
