@@ -193,6 +193,21 @@ describe('Image', () => {
       expect(config.userData.render()).toBe('<powershell></powershell>');
     });
 
+    test('warns where the recipe\'s platform is not known, as the user data is then for Linux', () => {
+      const byId = new ImageRecipe(stack, 'ByIdRecipe', {
+        parentImage: ParentImage.fromAmiId('ami-0123456789abcdef0'),
+        components: [{ component: AwsManagedComponent.updateOs(stack, 'UpdateById', { platform: Platform.LINUX }) }],
+      });
+      const image = new Image(stack, 'ById', { imageRecipe: byId });
+      expect(image.platform).toBeUndefined();
+      const config = image.toMachineImage().getImage(stack);
+
+      expect(config.osType).toBe(ec2.OperatingSystemType.LINUX);
+      Annotations.fromStack(stack).hasWarning('/Stack', "the platform of the AMI of Stack/ById is not known (its recipe's parent image does not say), " +
+        "so its user data is for Linux; give the parent image's platform (ParentImage.fromAmiId(id, { platform })) when it is Windows " +
+        '[ack: cdk-imagebuilder:unknownMachineImagePlatform]');
+    });
+
     test('fails for an instance of a stack of another region, where the AMI is not', () => {
       const image = newImage();
       const europe = new Stack(App.of(stack)!, 'Europe', { env: { account: '123456789012', region: 'eu-west-1' } });

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from './errors';
@@ -20,6 +20,11 @@ export class BuiltMachineImage implements ec2.IMachineImage {
         `got ${scope.node.path} in ${region}; launch it in ${imageRegion}, or distribute the image to ${region} and read its AMI ID there`, scope);
     }
     // macOS user data is a shell script too; an unknown platform is taken as Linux, the default of recipes.
+    if (this.platform === undefined) {
+      Annotations.of(scope).addWarningV2('cdk-imagebuilder:unknownMachineImagePlatform',
+        `the platform of the AMI of ${this.image.node.path} is not known (its recipe's parent image does not say), so its user data is ` +
+        "for Linux; give the parent image's platform (ParentImage.fromAmiId(id, { platform })) when it is Windows");
+    }
     const osType = this.platform === Platform.WINDOWS ? ec2.OperatingSystemType.WINDOWS : ec2.OperatingSystemType.LINUX;
     return { imageId: this.imageId, osType, userData: ec2.UserData.forOperatingSystem(osType) };
   }
