@@ -257,8 +257,9 @@ class DocumentComponentData extends ComponentData {
     // A file holds text alone, and a token in it would be uploaded as its placeholder.
     if (Token.isUnresolved(text)) {
       throw validationError(`data is a document of ${characterCount(text)} characters, more than the ${MAX_INLINE_DATA_LENGTH} sent inline, ` +
-        'so it is uploaded as a file, which cannot hold values known only at deployment, and it holds some (such as the S3 URLs of ' +
-        'files in a stack without env): give the stack an account and region, or keep the document under the inline limit', scope);
+        'so it is uploaded as a file, which cannot hold values known only at deployment, and it holds some: keep the document under ' +
+        'the inline limit, or take such values out of it (pass them as component parameters from the recipe; the S3 URLs of files ' +
+        'are known at synth in a stack with an account and region)', scope);
     }
     const config = new AssetComponentData(generatedFile(scope, '.yml', text), {}).bind(scope);
     return { ...config, documentSource: undefined, document: this.document };
@@ -382,7 +383,6 @@ function shellScriptDocument(script: string, options: ShellScriptOptions): Compo
   document.addSteps(options.type === ShellScriptType.TEST ? ComponentPhaseName.TEST : ComponentPhaseName.BUILD, step);
   return document;
 }
-
 
 /** Inline `data` is limited to 16,000 characters; S3 documents are not. */
 function validateInlineLength(scope: Construct, text: string): void {

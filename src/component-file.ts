@@ -84,12 +84,13 @@ class AssetComponentFile extends ComponentFile {
   public bind(scope: Construct, index: number): ComponentFileConfig {
     const fullPath = checkLocalPath(scope, `files[${index}]`, this.filePath);
     const asset = new s3assets.Asset(scope, `File${index}`, { ...this.options, path: fullPath });
-    // A folder that the asset zips. A .zip file is zipped already but is a file, copied as it is;
-    // a folder that bundling turns into one file is that file.
-    const folder = asset.isZipArchive && fs.statSync(fullPath).isDirectory();
+    // A folder that the asset zips, told by what was staged: a .zip file, or the one file bundling
+    // makes of a folder (a .zip too, say), is zipped already or not at all, and copied as it is.
+    const staged = stagedPath(scope, asset);
+    const folder = asset.isZipArchive && fs.statSync(staged).isDirectory();
     // The archive holds the files the staging kept (no empty folders, nothing `exclude` leaves
     // out), and unzip refuses an empty one: the build would fail at the unpacking.
-    if (folder && !holdsFile(stagedPath(scope, asset))) {
+    if (folder && !holdsFile(staged)) {
       throw validationError(`files[${index}] folder '${this.filePath}' has no file to upload (empty folders, and files that exclude ` +
         'leaves out, are not zipped): give a folder with files in it', scope);
     }

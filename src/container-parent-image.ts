@@ -5,23 +5,21 @@ import type { IImage } from './image';
 import { Platform } from './platform';
 import { validationError } from './private/errors';
 import { isContainerImage } from './private/image-kinds';
-import { IMAGE_REFERENCE, TAGGED_REFERENCE, isPrivateEcrImage } from './private/registries';
+import { IMAGE_REFERENCE, PATH_COMPONENT, TAG, TAGGED_REFERENCE, isPrivateEcrImage } from './private/registries';
 import {
   IMAGE_BUILDER_IMAGE_NAME, ImageBuilderResourceType, VersionWildcards, validateArnInStackRegion, validateImageBuilderArn, validateSemanticVersion,
 } from './private/validation';
 
-/** A path component of a Docker reference: lowercase alphanumerics joined by '.', '_', '__' or any run of '-'. */
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 /** Docker Hub repository names: optional namespace, then path components. */
 const DOCKER_REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 /** AWS-managed images are taken at their latest version unless one is given. */
 const LATEST_VERSION = 'x.x.x';
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DOCKER_TAG = new RegExp(`^${TAG}$`);
 /** DOCKER_TAG in words: the first character is said apart, since a tag like '-foo' fails on it alone. */
 const DOCKER_TAG_RULE = 'parentImage tag must be 1 to 128 letters, digits, underscores, dots and hyphens, starting with a letter, digit or underscore';
 /** ECR Public image URIs: the registry alias (ECR Public `RegistryAlias` pattern), then a repository of one or more path components. */
 const ECR_PUBLIC_IMAGE = new RegExp(
-  `^public\\.ecr\\.aws/[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*/${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`);
+  `^public\\.ecr\\.aws/[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*/${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?$`);
 
 /**
  * Options for a container parent image.
@@ -187,7 +185,7 @@ export abstract class ContainerParentImage {
         throw validationError('parentImage image reference must be [registry host[:port]/]repository[:tag][@digest], with the repository in ' +
           `lowercase path components, like 'registry.example.com:5000/team/base:1.4', got '${imageReference}'`, scope);
       }
-      if (!Token.isUnresolved(imageReference) && isPrivateEcrImage(imageReference)) {
+      if (isPrivateEcrImage(literal)) {
         throw validationError('parentImage of a private ECR registry must come from ContainerParentImage.fromEcr(repository), which lets the ' +
           `build instances pull it, got '${imageReference}' (import the repository with ecr.Repository.fromRepositoryAttributes)`, scope);
       }

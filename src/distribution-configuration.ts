@@ -38,7 +38,6 @@ const MAX_LAUNCH_PERMISSION_ARNS = 25;
 /** `Distribution.launchTemplateConfigurations`: at most 100. */
 const MAX_LAUNCH_TEMPLATES = 100;
 
-
 /** `Distribution.licenseConfigurationArns` (Image Builder API): this pattern, 1 to 50 of them. */
 const LICENSE_CONFIGURATION_ARN = /^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$/;
 const MAX_LICENSE_CONFIGURATIONS = 50;

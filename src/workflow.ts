@@ -1095,4 +1095,3 @@ function describeTyped(value: unknown): string {
     default: return describe(value);
   }
 }
-

@@ -196,6 +196,17 @@ describe('ComponentData', () => {
         platform: Platform.LINUX, data: ComponentData.fromShellScript(longScript), files: [ComponentFile.fromAsset(file, '/opt/tool.sh')],
       })).toThrow(/^data is a document of \d+ characters, more than the 16000 sent inline, so it is uploaded as a file, which cannot hold values known /);
     });
+
+    test('fails when it names a resource of the app, in a stack with an account and region too', () => {
+      const bucket = new s3.Bucket(stack, 'Artifacts');
+      const document = new ComponentDocument({ name: 'long' });
+      document.addSteps(ComponentPhaseName.BUILD,
+        ComponentStep.s3Download('Fetch', { downloads: [{ source: `s3://${bucket.bucketName}/tool.sh`, destination: '/opt/tool.sh' }] }),
+        ComponentStep.executeBash('Run', { commands: [longScript] }));
+      expect(() => componentWith(ComponentData.fromDocument(document))).toThrow(new RegExp(
+        'and it holds some: keep the document under the inline limit, or take such values out of it \\(pass them as component parameters ' +
+        'from the recipe; the S3 URLs of files are known at synth in a stack with an account and region\\)$'));
+    });
   });
 
   test('fails when inline data is over 16000 characters of emoji, reporting the characters', () => {

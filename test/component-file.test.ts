@@ -395,6 +395,21 @@ describe('Component folders', () => {
     expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/\.js$/), destination: '/opt/app.js', overwrite: true }]);
   });
 
+  test('a folder that bundling turns into one .zip archive is downloaded as that file', () => {
+    const bundled = ComponentFile.fromAsset(site, '/opt/site.zip', {
+      bundling: {
+        image: DockerImage.fromRegistry('unused-as-bundled-locally'),
+        outputType: BundlingOutput.ARCHIVED,
+        local: { tryBundle: (outputDir: string) => (fs.writeFileSync(path.join(outputDir, 'site.zip'), 'PK'), true) },
+      },
+    });
+    webComponent([bundled]);
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'Install']);
+    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/\.zip$/), destination: '/opt/site.zip', overwrite: true }]);
+  });
+
   test('the instances that build the component may read the archive', () => {
     const component = folderComponent(Platform.LINUX, '/var/www/site');
     const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ContainerParentImage } from '../src';
 
@@ -64,6 +64,8 @@ describe('ContainerParentImage', () => {
       expect(() => ContainerParentImage.fromRegistry('111122223333.dkr.ecr.us-east-1.amazonaws.com/base:1').bind(stack))
         .toThrow('parentImage of a private ECR registry must come from ContainerParentImage.fromEcr(repository), which lets the build instances ' +
           "pull it, got '111122223333.dkr.ecr.us-east-1.amazonaws.com/base:1' (import the repository with ecr.Repository.fromRepositoryAttributes)");
+      expect(() => ContainerParentImage.fromRegistry(`${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com/base:1`).bind(stack))
+        .toThrow(/^parentImage of a private ECR registry must come from ContainerParentImage\.fromEcr\(repository\)/);
     });
 
     test.each([

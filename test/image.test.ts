@@ -203,9 +203,9 @@ describe('Image', () => {
       const config = image.toMachineImage().getImage(stack);
 
       expect(config.osType).toBe(ec2.OperatingSystemType.LINUX);
-      Annotations.fromStack(stack).hasWarning('/Stack', "the platform of the AMI of Stack/ById is not known (its recipe's parent image does not say), " +
-        "so its user data is for Linux; give the parent image's platform (ParentImage.fromAmiId(id, { platform })) when it is Windows " +
-        '[ack: cdk-imagebuilder:unknownMachineImagePlatform]');
+      Annotations.fromStack(stack).hasWarning('/Stack', 'the platform of the AMI of Stack/ById is not known (its recipe does not say), ' +
+        "so its user data is for Linux; give the parent image's platform (the platform option of ParentImage.fromAmiId, fromSsmParameterName " +
+        'and the like, or of an imported recipe), Platform.LINUX included [ack: cdk-imagebuilder:unknownMachineImagePlatform]');
     });
 
     test('fails for an instance of a stack of another region, where the AMI is not', () => {

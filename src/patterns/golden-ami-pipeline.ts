@@ -236,7 +236,7 @@ export class GoldenAmiPipeline extends Construct {
     this.components = addPatternComponents(this, this.recipe, props);
     const platform = this.recipe.platform;
     if (platform !== undefined && platform !== Platform.WINDOWS && props.fastLaunchConfigurations?.some((options) => options.enabled !== false)) {
-      throw validationError(`fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a ${platform} parentImage; leave them out`, this);
+      throw validationError(`fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a recipe for ${platform}; leave them out`, this);
     }
 
     ({

@@ -122,7 +122,7 @@ const MAX_WORKFLOWS = { build: 1, test: 10 };
 /**
  * Workflows as CloudFormation takes them, after checking each one's settings and parameters.
  *
- * @param containerBuild whether the pipeline or image builds a container image (else an AMI)
+ * @param containerRecipe the container recipe the pipeline or image builds; undefined for an AMI
  */
 export function renderWorkflows(scope: IConstruct, workflows: PipelineWorkflow[] | undefined, containerRecipe: IContainerRecipe | undefined) {
   const containerBuild = containerRecipe !== undefined;

@@ -19,12 +19,13 @@ export class BuiltMachineImage implements ec2.IMachineImage {
       throw validationError(`the AMI of ${this.image.node.path} is in ${imageRegion}, where the image was built, ` +
         `got ${scope.node.path} in ${region}; launch it in ${imageRegion}, or distribute the image to ${region} and read its AMI ID there`, scope);
     }
-    // macOS user data is a shell script too; an unknown platform is taken as Linux, the default of recipes.
     if (this.platform === undefined) {
       Annotations.of(scope).addWarningV2('cdk-imagebuilder:unknownMachineImagePlatform',
-        `the platform of the AMI of ${this.image.node.path} is not known (its recipe's parent image does not say), so its user data is ` +
-        "for Linux; give the parent image's platform (ParentImage.fromAmiId(id, { platform })) when it is Windows");
+        `the platform of the AMI of ${this.image.node.path} is not known (its recipe does not say), so its user data is for Linux; ` +
+        "give the parent image's platform (the platform option of ParentImage.fromAmiId, fromSsmParameterName and the like, or of " +
+        'an imported recipe), Platform.LINUX included');
     }
+    // macOS user data is a shell script too; an unknown platform is taken as Linux, the default of recipes.
     const osType = this.platform === Platform.WINDOWS ? ec2.OperatingSystemType.WINDOWS : ec2.OperatingSystemType.LINUX;
     return { imageId: this.imageId, osType, userData: ec2.UserData.forOperatingSystem(osType) };
   }

@@ -2,7 +2,7 @@ import { ComponentStep } from '../component-document';
 import { Platform } from '../platform';
 
 /** The step that adds the certificates to the instance's trust store. */
-export const INSTALL_CERTIFICATES_STEP = 'InstallCertificates';
+const INSTALL_CERTIFICATES_STEP = 'InstallCertificates';
 
 /** Where the component downloads the certificates to, before it installs them. */
 export function certificateFolder(platform: Platform): string {

@@ -1,7 +1,7 @@
 import { Platform } from '../platform';
 
 /** The step of the container build workflow that runs the setup commands. */
-export const SETUP_STEP = 'RunSetupCommands';
+const SETUP_STEP = 'RunSetupCommands';
 
 const LAUNCH_STEP = 'LaunchBuildInstance';
 const INSTANCE_ID = { 'instanceId.$': `$.stepOutputs.${LAUNCH_STEP}.instanceId` };

@@ -4,16 +4,21 @@
  */
 const HOST_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const HOST = `${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const TAG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+/** A path component of a reference: lowercase alphanumerics joined by '.', '_', '__' or any run of '-'. */
+export const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+/** A tag: up to 128 letters, digits, underscores, dots and hyphens, not starting with a dot or hyphen. */
+export const TAG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST = '[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}';
 export const IMAGE_REFERENCE = new RegExp(`^(?:${HOST}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
 
 /** An image reference that names its tag or digest. */
 export const TAGGED_REFERENCE = new RegExp(`(?::${TAG}|@${DIGEST})$`);
 
-/** An image URI of a private ECR registry, which the ECR endpoints serve: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/...`. */
-const PRIVATE_ECR_IMAGE = /^[0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+/**
+ * An image URI of a private ECR registry, which the ECR endpoints serve:
+ * `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/...`, the account and region possibly tokens.
+ */
+const PRIVATE_ECR_IMAGE = /^[^/]+\.dkr\.ecr(-fips)?\.[^/]+\.amazonaws\.com(\.cn)?\//;
 
 /** Registries on the internet that serve public images, which no VPC endpoint reaches. */
 const PUBLIC_REGISTRIES = new Set([
@@ -41,7 +46,7 @@ export function servedByPublicRegistry(parentImage: string): boolean {
  * The registry host of an image reference, undefined for Docker Hub's: as Docker reads it, the
  * first component is a host when it has a `.` or `:`, is `localhost`, or is not all lowercase.
  */
-export function registryHost(reference: string): string | undefined {
+function registryHost(reference: string): string | undefined {
   const first = reference.split('/')[0];
   const isHost = reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
   return isHost ? first : undefined;

@@ -316,7 +316,7 @@ describe('GoldenAmiPipeline', () => {
 
     test('fail for a recipe that is not Windows', () => {
       expect(() => new GoldenAmiPipeline(stack, 'Golden', { shellScript: 'echo hi', fastLaunchConfigurations: [{}] }))
-        .toThrow('fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a Linux parentImage; leave them out');
+        .toThrow('fastLaunchConfigurations turn on Fast Launch, which is for Windows AMIs only, got a recipe for Linux; leave them out');
       expect(() => new GoldenAmiPipeline(stack, 'Off', { shellScript: 'echo hi', fastLaunchConfigurations: [{ enabled: false }] })).not.toThrow();
     });
   });
