@@ -380,34 +380,22 @@ describe('Component folders', () => {
     expect(steps[1].inputs.commands.filter((c: string) => c.startsWith('unpack '))).toEqual(["unpack '/var/www/site.zip' '/var/www/site'"]);
   });
 
-  test('a folder that bundling turns into one file is downloaded as that file', () => {
-    const bundled = ComponentFile.fromAsset(site, '/opt/app.js', {
+  test.each([
+    ['one file', BundlingOutput.SINGLE_FILE, 'app.js', 'main();\n'],
+    ['one .zip archive', BundlingOutput.ARCHIVED, 'site.zip', 'PK'],
+  ])('a folder that bundling turns into %s is downloaded as that file', (_, outputType, fileName, content) => {
+    const bundled = ComponentFile.fromAsset(site, `/opt/${fileName}`, {
       bundling: {
         image: DockerImage.fromRegistry('unused-as-bundled-locally'),
-        outputType: BundlingOutput.SINGLE_FILE,
-        local: { tryBundle: (outputDir: string) => (fs.writeFileSync(path.join(outputDir, 'app.js'), 'main();\n'), true) },
+        outputType,
+        local: { tryBundle: (outputDir: string) => (fs.writeFileSync(path.join(outputDir, fileName), content), true) },
       },
     });
     webComponent([bundled]);
 
     const steps = renderedSteps();
     expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'Install']);
-    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/\.js$/), destination: '/opt/app.js', overwrite: true }]);
-  });
-
-  test('a folder that bundling turns into one .zip archive is downloaded as that file', () => {
-    const bundled = ComponentFile.fromAsset(site, '/opt/site.zip', {
-      bundling: {
-        image: DockerImage.fromRegistry('unused-as-bundled-locally'),
-        outputType: BundlingOutput.ARCHIVED,
-        local: { tryBundle: (outputDir: string) => (fs.writeFileSync(path.join(outputDir, 'site.zip'), 'PK'), true) },
-      },
-    });
-    webComponent([bundled]);
-
-    const steps = renderedSteps();
-    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'Install']);
-    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(/\.zip$/), destination: '/opt/site.zip', overwrite: true }]);
+    expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(new RegExp(`${path.extname(fileName)}$`)), destination: `/opt/${fileName}`, overwrite: true }]);
   });
 
   test('the instances that build the component may read the archive', () => {
