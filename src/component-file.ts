@@ -23,8 +23,8 @@ export interface ComponentFileConfig {
   readonly readStatements: iam.PolicyStatement[];
 
   /**
-   * Whether `source` is a zip archive of a folder, which the component downloads next to
-   * `destination` (as `<destination>.zip`) and unpacks into it.
+   * Whether `source` is a zip archive (of a local folder, or from `fromBucketArchive`), which the
+   * component downloads next to `destination` (as `<destination>.zip`) and unpacks into it.
    *
    * @default false - the object is the file itself
    */
@@ -62,6 +62,18 @@ export abstract class ComponentFile {
    */
   public static fromBucket(bucket: s3.IBucket, key: string, destination: string): ComponentFile {
     return new BucketComponentFile(bucket, key, destination);
+  }
+
+  /**
+   * A zip archive already in S3 (a build artifact, say), unpacked into `destination` after the
+   * download, as a local folder given to `fromAsset` is.
+   *
+   * @param bucket the bucket that holds the archive
+   * @param key the object key of the archive
+   * @param destination the absolute path of the folder on the instance to unpack it into
+   */
+  public static fromBucketArchive(bucket: s3.IBucket, key: string, destination: string): ComponentFile {
+    return new BucketComponentFile(bucket, key, destination, true);
   }
 
   /** The path on the instance the file is written to. */
@@ -104,7 +116,8 @@ class AssetComponentFile extends ComponentFile {
 }
 
 class BucketComponentFile extends ComponentFile {
-  public constructor(private readonly bucket: s3.IBucket, private readonly key: string, public readonly destination: string) {
+  public constructor(
+    private readonly bucket: s3.IBucket, private readonly key: string, public readonly destination: string, private readonly archive = false) {
     super();
   }
 
@@ -118,7 +131,7 @@ class BucketComponentFile extends ComponentFile {
         'list each file instead', scope);
     }
     const source = s3ObjectUrl(scope, `files[${index}]`, this.bucket, this.key);
-    return { source, destination: this.destination, readStatements: readStatements(this.bucket, this.key) };
+    return { source, destination: this.destination, readStatements: readStatements(this.bucket, this.key), folder: this.archive || undefined };
   }
 }
 

@@ -398,6 +398,22 @@ describe('Component folders', () => {
     expect(steps[0].inputs).toEqual([{ source: expect.stringMatching(new RegExp(`${path.extname(fileName)}$`)), destination: `/opt/${fileName}`, overwrite: true }]);
   });
 
+  test('a zip archive in S3 is downloaded beside its destination and unpacked into it, and the build instances may read it', () => {
+    const bucket = s3.Bucket.fromBucketName(stack, 'Artifacts', 'build-artifacts');
+    const component = webComponent([ComponentFile.fromBucketArchive(bucket, 'web/site-1.4.zip', '/var/www/site')]);
+    const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });
+    new ImagePipeline(stack, 'Pipeline', { imageRecipe: recipe });
+
+    const steps = renderedSteps();
+    expect(steps.map((s) => s.name)).toEqual(['DownloadFiles', 'UnpackFolders', 'Install']);
+    expect(steps[0].inputs).toEqual([{ source: 's3://build-artifacts/web/site-1.4.zip', destination: '/var/www/site.zip', overwrite: true }]);
+    expect(steps[1].inputs.commands.at(-1)).toBe("unpack '/var/www/site.zip' '/var/www/site'");
+    expect(instancePolicyStatements()).toContainEqual(expect.objectContaining({
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::build-artifacts/web/site-1.4.zip']] },
+    }));
+  });
+
   test('the instances that build the component may read the archive', () => {
     const component = folderComponent(Platform.LINUX, '/var/www/site');
     const recipe = new ImageRecipe(stack, 'Recipe', { parentImage: ParentImage.fromAwsManagedImage(AwsManagedImage.AMAZON_LINUX_2023), components: [{ component }] });
