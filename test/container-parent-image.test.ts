@@ -40,6 +40,7 @@ describe('ContainerParentImage', () => {
       ['a tag in the reference', 'mcr.microsoft.com/windows/servercore:ltsc2022', {}, 'mcr.microsoft.com/windows/servercore:ltsc2022'],
       ['a digest', `ghcr.io/org/tool@sha256:${'a'.repeat(64)}`, {}, `ghcr.io/org/tool@sha256:${'a'.repeat(64)}`],
       ['no tag: latest', 'localhost:5000/base', {}, 'localhost:5000/base:latest'],
+      ['an IPv6 host', '[fd00::1]:5000/base:1', {}, '[fd00::1]:5000/base:1'],
       ['a Docker Hub repository', 'library/ubuntu:24.04', {}, 'library/ubuntu:24.04'],
     ])('takes %s', (_, reference, options, parentImage) => {
       expect(ContainerParentImage.fromRegistry(reference, options).bind(stack).parentImage).toBe(parentImage);

@@ -3,7 +3,8 @@
  * optional registry host (with a port), path components, then an optional tag and digest.
  */
 const HOST_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const HOST = `${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*(?::[0-9]+)?`;
+/** A host name, or an IPv6 address in brackets, with an optional port. */
+const HOST = `(?:${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
 /** A path component of a reference: lowercase alphanumerics joined by '.', '_', '__' or any run of '-'. */
 export const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 /** A tag: up to 128 letters, digits, underscores, dots and hyphens, not starting with a dot or hyphen. */
