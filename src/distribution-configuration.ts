@@ -877,9 +877,3 @@ function compact(o: { [key: string]: unknown }): object | undefined {
 function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Imports
-// ---------------------------------------------------------------------------------------------
-
-/** Works out the ARN and name of an imported distribution configuration, rejecting conflicting attributes. */
