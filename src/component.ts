@@ -10,7 +10,7 @@ import { ResourcePolicy } from './custom-resources/resource-policy';
 import { OsVersion, Platform } from './platform';
 import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
-import { UNPACK_FOLDERS_STEP, archivePathOf, unpackFoldersStep } from './private/folder-files';
+import { UNPACK_FOLDERS_STEP, archivePathOf, namesRoot, unpackFoldersStep } from './private/folder-files';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import { rememberSummary, summaryOf } from './private/toe/document-summary';
@@ -591,13 +591,11 @@ function withFileDownloads(scope: Construct, data: ComponentData, files: Compone
 
 /** Where a folder of `files` is downloaded as a zip archive; an error for a destination that names no folder below the root. */
 function folderArchivePath(scope: Construct, index: number, destination: string): string {
-  const archive = archivePathOf(destination);
-  const folder = archive.slice(0, -'.zip'.length);
   // A blank destination is reported with the files' other destinations.
-  if (!Token.isUnresolved(destination) && destination.trim() !== '' && (folder === '' || /^[A-Za-z]:$/.test(folder))) {
+  if (!Token.isUnresolved(destination) && destination.trim() !== '' && namesRoot(destination)) {
     throw validationError(`files[${index}] is a folder, so its destination must name a folder to unpack it into, got '${destination}'`, scope);
   }
-  return archive;
+  return archivePathOf(destination);
 }
 
 /**

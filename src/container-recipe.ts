@@ -16,6 +16,7 @@ import { OsVersion, Platform } from './platform';
 import { validateRegionOfKey } from './private/ami-distribution-targets';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
+import { CONTAINER_PLATFORMS } from './private/image-kinds';
 import { resolveVersionedImport } from './private/imports';
 import { injectProps } from './private/property-injection';
 import {
@@ -40,8 +41,6 @@ const COMPONENTS_PLACEHOLDER = '{{{ imagebuilder:components }}}';
 const COMPONENTS_PLACEHOLDER_PATTERN = /\{\{\{\s*imagebuilder:components\s*\}\}\}/;
 /** The build instance's image is an AMI ID or an SSM parameter (Image Builder API reference, `InstanceConfiguration.image`). */
 const SSM_PREFIX = 'ssm:';
-/** `PlatformOverride` takes these (CloudFormation reference, `AWS::ImageBuilder::ContainerRecipe`). */
-const OVERRIDE_PLATFORMS = [Platform.LINUX, Platform.WINDOWS];
 
 /**
  * The Dockerfile Image Builder uses when none is given: the parent image, then the environment
@@ -449,8 +448,9 @@ export class ContainerRecipe extends ContainerRecipeBase {
   public readonly parentRepository?: ecr.IRepository;
 
   /**
-   * The parent image when a public registry serves it (Docker Hub, ECR Public), which no VPC
-   * endpoint reaches: the build instances need a route out to pull it.
+   * The parent image when a public registry serves it (Docker Hub, ECR Public and the other
+   * registries `servedByPublicRegistry` knows), which no VPC endpoint reaches: the build instances
+   * need a route out to pull it.
    *
    * @internal
    */
@@ -479,8 +479,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
     validateRegionOfKey(this, 'kmsKey', props.kmsKey, Stack.of(this).region, 'the region of the recipe');
     validateTextLength(this, 'workingDirectory', props.workingDirectory);
     validateTagMap(this, 'tags', props.tags);
-    if (props.platformOverride !== undefined && !OVERRIDE_PLATFORMS.includes(props.platformOverride)) {
-      throw validationError(`platformOverride must be ${OVERRIDE_PLATFORMS.join(' or ')}, got '${props.platformOverride}'`, this);
+    if (props.platformOverride !== undefined && !CONTAINER_PLATFORMS.includes(props.platformOverride)) {
+      throw validationError(`platformOverride must be ${CONTAINER_PLATFORMS.join(' or ')}, got '${props.platformOverride}'`, this);
     }
     if (props.imageOsVersionOverride && props.platformOverride && props.imageOsVersionOverride.platform !== props.platformOverride) {
       throw validationError(`imageOsVersionOverride must be a ${props.platformOverride} version to match platformOverride, ` +
@@ -489,8 +489,8 @@ export class ContainerRecipe extends ContainerRecipeBase {
 
     const parent = props.parentImage.bind(this);
     // Containers are Linux or Windows; a parent claiming another platform would check components against it.
-    if (!OVERRIDE_PLATFORMS.includes(parent.platform)) {
-      throw validationError(`parentImage platform must be ${OVERRIDE_PLATFORMS.join(' or ')} for a container image, got '${parent.platform}'`, this);
+    if (!CONTAINER_PLATFORMS.includes(parent.platform)) {
+      throw validationError(`parentImage platform must be ${CONTAINER_PLATFORMS.join(' or ')} for a container image, got '${parent.platform}'`, this);
     }
     this.platform = props.platformOverride ?? parent.platform;
     this.platformSource = props.platformOverride !== undefined ? 'the platform set by platformOverride' : undefined;

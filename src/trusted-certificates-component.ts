@@ -8,7 +8,7 @@ import { ComponentData } from './component-data';
 import { ComponentDocument, ComponentPhaseName } from './component-document';
 import { ComponentFile } from './component-file';
 import { Platform } from './platform';
-import { CertificateToInstall, certificateFolder, installCertificatesStep } from './private/certificate-install';
+import { CertificateToInstall, certificatePath, installCertificatesStep } from './private/certificate-install';
 import { validationError } from './private/errors';
 import { checkLocalFile, generatedFile } from './private/files';
 
@@ -75,7 +75,6 @@ export class TrustedCertificatesComponent extends Component {
     const certificates = readCertificates(scope, id, props.certificateFiles);
     const document = new ComponentDocument({ name: 'trusted-certificates', description: 'Trusts CA certificates of your own' });
     document.addSteps(ComponentPhaseName.BUILD, installCertificatesStep(props.platform, certificates));
-    const separator = props.platform === Platform.WINDOWS ? '\\' : '/';
     super(scope, id, {
       platform: props.platform,
       componentName: props.componentName,
@@ -84,7 +83,7 @@ export class TrustedCertificatesComponent extends Component {
       data: ComponentData.fromDocument(document),
       // Uploaded as PEM with LF line ends and nothing around it, which every trust store tool reads.
       files: certificates.map(({ certificate, fileName }) =>
-        ComponentFile.fromAsset(generatedFile(scope, '.pem', certificate.toString()), `${certificateFolder(props.platform)}${separator}${fileName}`)),
+        ComponentFile.fromAsset(generatedFile(scope, '.pem', certificate.toString()), certificatePath(props.platform, fileName))),
     });
     for (const { what, certificate } of certificates) {
       const now = Date.now();

@@ -13,6 +13,7 @@ import { containerBuildWithSetupDocument } from './private/container-setup-workf
 import { isWholeToken, validateDocumentText } from './private/document-text';
 import { validationError } from './private/errors';
 import { readLocalFile, s3ObjectUrl } from './private/files';
+import { CONTAINER_PLATFORMS } from './private/image-kinds';
 import { arnAndNameMessage } from './private/imports';
 import { injectProps } from './private/property-injection';
 import { stringifyDocument } from './private/toe/document-yaml';
@@ -47,8 +48,6 @@ const STEP_NAME = /^[A-Za-z][A-Za-z0-9-_]{1,99}$/;
 const ON_FAILURE_VALUES = ['Abort', 'Continue'];
 /** Workflow documents list at most this many steps (user guide, "Create a YAML workflow document"). */
 const MAX_STEPS = 15;
-/** The platforms of container images. */
-const CONTAINER_PLATFORMS = [Platform.LINUX, Platform.WINDOWS];
 /** A JSONPath variable, which `rollbackEnabled` may be instead of a boolean. */
 const JSON_PATH = /^\$\../;
 

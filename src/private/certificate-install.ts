@@ -5,8 +5,13 @@ import { Platform } from '../platform';
 const INSTALL_CERTIFICATES_STEP = 'InstallCertificates';
 
 /** Where the component downloads the certificates to, before it installs them. */
-export function certificateFolder(platform: Platform): string {
+function certificateFolder(platform: Platform): string {
   return platform === Platform.WINDOWS ? 'C:\\Windows\\Temp\\cdk-imagebuilder-certificates' : '/tmp/cdk-imagebuilder-certificates';
+}
+
+/** Where the component downloads the certificate of `fileName` to. */
+export function certificatePath(platform: Platform, fileName: string): string {
+  return `${certificateFolder(platform)}${platform === Platform.WINDOWS ? '\\' : '/'}${fileName}`;
 }
 
 /** A certificate as the component installs it: its file name there, and whether it signs itself. */
@@ -29,7 +34,7 @@ export function installCertificatesStep(platform: Platform, certificates: Certif
       commands: [
         "$ErrorActionPreference = 'Stop'",
         ...certificates.map(({ fileName, selfSigned }) =>
-          `Import-Certificate -FilePath '${folder}\\${fileName}' -CertStoreLocation Cert:\\LocalMachine\\${selfSigned ? 'Root' : 'CA'} | Out-Null`),
+          `Import-Certificate -FilePath '${certificatePath(platform, fileName)}' -CertStoreLocation Cert:\\LocalMachine\\${selfSigned ? 'Root' : 'CA'} | Out-Null`),
         `Remove-Item -LiteralPath '${folder}' -Recurse -Force`,
       ],
     });
@@ -43,7 +48,7 @@ export function installCertificatesStep(platform: Platform, certificates: Certif
       `else echo "${INSTALL_CERTIFICATES_STEP}: the instance has neither update-ca-trust nor update-ca-certificates (install ca-certificates first)" >&2; exit 1`,
       'fi',
       'mkdir -p "$anchors"',
-      ...certificates.map(({ fileName }) => `cp '${folder}/${fileName}' "$anchors/"`),
+      ...certificates.map(({ fileName }) => `cp '${certificatePath(platform, fileName)}' "$anchors/"`),
       'update',
       `rm -rf '${folder}'`,
     ],

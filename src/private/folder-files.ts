@@ -15,7 +15,18 @@ export interface FolderDownload {
  * file system and needs no temporary path, which differs between platforms.
  */
 export function archivePathOf(destination: string): string {
-  return `${destination.replace(/[\\/]+$/, '')}.zip`;
+  return `${folderPathOf(destination)}.zip`;
+}
+
+/** Whether a destination names a root (`/`, `C:\`), which a folder cannot be unpacked into beside its archive. */
+export function namesRoot(destination: string): boolean {
+  const folder = folderPathOf(destination);
+  return folder === '' || /^[A-Za-z]:$/.test(folder);
+}
+
+/** The folder a destination names, without trailing separators. */
+function folderPathOf(destination: string): string {
+  return destination.replace(/[\\/]+$/, '');
 }
 
 /**
