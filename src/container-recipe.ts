@@ -593,7 +593,7 @@ export class ContainerRecipe extends ContainerRecipeBase {
    * @param statement the statement to add
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    if (!this.node.tryFindChild('ResourcePolicy')) {
+    if (!ResourcePolicy.isShared(this)) {
       warnUnsharedComponents(this, this.componentEntries);
     }
     return super.addToResourcePolicy(statement);

@@ -61,6 +61,9 @@ const PROMOTED_TAG_KEY = 'cdk-imagebuilder:resource-policy';
  */
 const POLICY_HOLDERS = new WeakMap<IConstruct, Map<string, string>>();
 
+/** The construct ID of a resource's policy, as a child of the resource. */
+const POLICY_ID = 'ResourcePolicy';
+
 /** What a ResourcePolicy applies to. */
 export interface ResourcePolicyProps {
   /** The ARN the service's Put*Policy operation takes (a build version ARN for components and images). */
@@ -79,13 +82,18 @@ export class ResourcePolicy extends Construct {
    * policy that failed its check must not stay in the tree for a later call to find.
    */
   public static of(resource: Construct, resourceArn: string, resourceType: ImageBuilderResourceType): ResourcePolicy {
-    const existing = resource.node.tryFindChild('ResourcePolicy') as ResourcePolicy | undefined;
+    const existing = resource.node.tryFindChild(POLICY_ID) as ResourcePolicy | undefined;
     if (existing) {
       return existing;
     }
     validateResourceArn(resource, resourceArn, resourceType);
     claimResource(resource, resourceArn);
-    return new ResourcePolicy(resource, 'ResourcePolicy', { resourceArn, resourceType });
+    return new ResourcePolicy(resource, POLICY_ID, { resourceArn, resourceType });
+  }
+
+  /** Whether `resource` has a resource policy yet, that is, is shared. */
+  public static isShared(resource: IConstruct): boolean {
+    return resource.node.tryFindChild(POLICY_ID) !== undefined;
   }
 
   /** The statement that shares a resource of this type with accounts, organizations and OUs. */

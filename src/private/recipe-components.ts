@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { CfnImageRecipe } from 'aws-cdk-lib/aws-imagebuilder';
 import { IConstruct } from 'constructs';
 import { Component, IComponent } from '../component';
+import { ResourcePolicy } from '../custom-resources/resource-policy';
 import type { RecipeComponent } from '../image-recipe';
 import { OsVersion, Platform } from '../platform';
 import { validationError } from './errors';
@@ -124,7 +125,7 @@ export function warnUnsharedComponents(recipe: IConstruct, entries: readonly Rec
   recipe.node.addValidation({
     validate: () => {
       const unshared = entries.map((entry) => entry.component)
-        .filter((component) => Component.isComponent(component) && !component.node.tryFindChild('ResourcePolicy'));
+        .filter((component) => Component.isComponent(component) && !ResourcePolicy.isShared(component));
       if (unshared.length > 0) {
         Annotations.of(recipe).addWarningV2('cdk-imagebuilder:sharedRecipeComponents',
           `the recipe is shared, but its components ${unshared.map((component) => component.node.path).join(', ')} of this app are not: ` +
